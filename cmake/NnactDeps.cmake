@@ -1,0 +1,13 @@
+# Dependencies, all from Debian 12 packages, found through their pkg-config
+# files. OpenBLAS is named explicitly (openblas.pc, in the openblas-pthread
+# directory), never the libblas.so that the alternatives system points at.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+
+pkg_check_modules(NNACT_OPENBLAS REQUIRED IMPORTED_TARGET openblas)   # libopenblas-dev
+pkg_check_modules(NNACT_LAPACKE REQUIRED IMPORTED_TARGET lapacke)     # liblapacke-dev
+if(NNACT_BUILD_TESTS)
+  pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)     # libcmocka-dev
+endif()
+
+find_library(NNACT_LIBM m)

@@ -1,0 +1,196 @@
+/* Public activation entry points: argument checks, then the kernels. */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "act/act_internal.h"
+
+struct act_desc {
+    const char *name;
+    const char *param; /* NULL: the kind takes no parameter */
+    double param_default;
+    double param_min; /* valid range, inclusive; NaN and +-Inf are never valid */
+    double param_max;
+};
+
+static const struct act_desc descs[NNACT_ACT_KIND_COUNT] = {
+    [NNACT_ACT_IDENTITY] = {"identity", NULL, 0, 0, 0},
+    [NNACT_ACT_SIGMOID] = {"sigmoid", NULL, 0, 0, 0},
+    [NNACT_ACT_TANH] = {"tanh", NULL, 0, 0, 0},
+    [NNACT_ACT_RELU] = {"relu", NULL, 0, 0, 0},
+    [NNACT_ACT_LEAKY_RELU] = {"leaky_relu", "alpha", 0.01, -1e300, 1e300},
+    [NNACT_ACT_BENT_IDENTITY] = {"bent_identity", NULL, 0, 0, 0},
+    [NNACT_ACT_SINUSOID] = {"sinusoid", NULL, 0, 0, 0},
+    [NNACT_ACT_ELU] = {"elu", "alpha", 1.0, -1e300, 1e300},
+    [NNACT_ACT_SELU] = {"selu", NULL, 0, 0, 0},
+    [NNACT_ACT_CELU] = {"celu", "alpha", 1.0, 1e-300, 1e300},
+    [NNACT_ACT_GELU] = {"gelu", NULL, 0, 0, 0},
+    [NNACT_ACT_GELU_TANH] = {"gelu_tanh", NULL, 0, 0, 0},
+    [NNACT_ACT_SILU] = {"silu", NULL, 0, 0, 0},
+    [NNACT_ACT_MISH] = {"mish", NULL, 0, 0, 0},
+    [NNACT_ACT_SOFTPLUS] = {"softplus", "beta", 1.0, 1e-300, 1e300},
+    [NNACT_ACT_SOFTSIGN] = {"softsign", NULL, 0, 0, 0},
+    [NNACT_ACT_HARD_SIGMOID] = {"hard_sigmoid", NULL, 0, 0, 0},
+    [NNACT_ACT_HARD_TANH] = {"hard_tanh", NULL, 0, 0, 0},
+    [NNACT_ACT_HARD_SWISH] = {"hard_swish", NULL, 0, 0, 0},
+    [NNACT_ACT_RELU6] = {"relu6", NULL, 0, 0, 0},
+    [NNACT_ACT_LOG_SIGMOID] = {"log_sigmoid", NULL, 0, 0, 0},
+    [NNACT_ACT_GAUSSIAN] = {"gaussian", NULL, 0, 0, 0},
+    [NNACT_ACT_COS] = {"cos", NULL, 0, 0, 0},
+    [NNACT_ACT_TANHSHRINK] = {"tanhshrink", NULL, 0, 0, 0},
+    [NNACT_ACT_SOFTSHRINK] = {"softshrink", "lambda", 0.5, 0.0, 1e300},
+    [NNACT_ACT_HARDSHRINK] = {"hardshrink", "lambda", 0.5, 0.0, 1e300},
+};
+
+static const struct {
+    const char *alias;
+    nnact_act_kind kind;
+} aliases[] = {
+    {"linear", NNACT_ACT_IDENTITY}, {"logistic", NNACT_ACT_SIGMOID}, {"swish", NNACT_ACT_SILU},
+    {"sin", NNACT_ACT_SINUSOID},    {"lrelu", NNACT_ACT_LEAKY_RELU}, {"hardtanh", NNACT_ACT_HARD_TANH},
+    {"hardsigmoid", NNACT_ACT_HARD_SIGMOID}, {"hardswish", NNACT_ACT_HARD_SWISH},
+    {"logsigmoid", NNACT_ACT_LOG_SIGMOID},   {"gelu_erf", NNACT_ACT_GELU},
+};
+
+size_t nnact_act_count(void)
+{
+    return NNACT_ACT_KIND_COUNT;
+}
+
+static int kind_valid(nnact_act_kind k)
+{
+    return (unsigned)k < NNACT_ACT_KIND_COUNT;
+}
+
+nnact_status nnact__act_resolve(const char *who, nnact_act_kind k, double alpha, double *alpha_out)
+{
+    NNACT_RETURN_IF(!kind_valid(k), NNACT_ERR_ARG, "%s: unknown activation kind %d", who, (int)k);
+    const struct act_desc *d = &descs[k];
+    if (d->param == NULL || isnan(alpha)) {
+        *alpha_out = d->param == NULL ? 0.0 : d->param_default;
+        return NNACT_OK;
+    }
+    NNACT_RETURN_IF(!(alpha >= d->param_min && alpha <= d->param_max), NNACT_ERR_ARG,
+                    "%s: %s parameter %s = %g is outside [%g, %g]", who, d->name, d->param, alpha,
+                    d->param_min, d->param_max);
+    *alpha_out = alpha;
+    return NNACT_OK;
+}
+
+/* In place (same pointer) is fine; any other overlap would read values the
+ * loop already overwrote. */
+static int overlaps_badly(const double *in, const double *out, size_t n)
+{
+    if (in == out)
+        return 0;
+    uintptr_t a = (uintptr_t)in, b = (uintptr_t)out, bytes = (uintptr_t)(n * sizeof(double));
+    return a < b + bytes && b < a + bytes;
+}
+
+/* in2 is the second input of a backward call; forward calls pass in1 twice. */
+static nnact_status check_arrays(const char *who, size_t n, const double *in1, const double *in2,
+                                 const double *out)
+{
+    NNACT_RETURN_IF(in1 == NULL || in2 == NULL || out == NULL, NNACT_ERR_ARG,
+                    "%s: NULL array with n = %zu", who, n);
+    NNACT_RETURN_IF(n > SIZE_MAX / sizeof(double), NNACT_ERR_OVERFLOW, "%s: n = %zu is too large",
+                    who, n);
+    NNACT_RETURN_IF(overlaps_badly(in1, out, n) || overlaps_badly(in2, out, n),
+                    NNACT_ERR_ARG, "%s: output partially overlaps an input", who);
+    return NNACT_OK;
+}
+
+nnact_status nnact_act_forward(nnact_act_kind k, double alpha, size_t n, const double *x, double *y)
+{
+    double a;
+    NNACT_FORWARD_IF_ERROR(nnact__act_resolve("nnact_act_forward", k, alpha, &a));
+    if (n == 0)
+        return NNACT_OK;
+    NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_forward", n, x, x, y));
+    for (size_t i = 0; i < n; i++)
+        y[i] = nnact__act_ref_f(k, a, x[i]);
+    return NNACT_OK;
+}
+
+nnact_status nnact_act_derivative(nnact_act_kind k, double alpha, size_t n, const double *x,
+                                  double *d)
+{
+    double a;
+    NNACT_FORWARD_IF_ERROR(nnact__act_resolve("nnact_act_derivative", k, alpha, &a));
+    if (n == 0)
+        return NNACT_OK;
+    NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_derivative", n, x, x, d));
+    for (size_t i = 0; i < n; i++)
+        d[i] = nnact__act_ref_df(k, a, x[i]);
+    return NNACT_OK;
+}
+
+nnact_status nnact_act_backward(nnact_act_kind k, double alpha, size_t n, const double *x,
+                                const double *dy, double *dx)
+{
+    double a;
+    NNACT_FORWARD_IF_ERROR(nnact__act_resolve("nnact_act_backward", k, alpha, &a));
+    if (n == 0)
+        return NNACT_OK;
+    NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_backward", n, x, dy, dx));
+    for (size_t i = 0; i < n; i++)
+        dx[i] = dy[i] * nnact__act_ref_df(k, a, x[i]);
+    return NNACT_OK;
+}
+
+nnact_status nnact_act_backward_from_output(nnact_act_kind k, double alpha, size_t n,
+                                            const double *y, const double *dy, double *dx)
+{
+    static const char who[] = "nnact_act_backward_from_output";
+    double a;
+    NNACT_FORWARD_IF_ERROR(nnact__act_resolve(who, k, alpha, &a));
+    NNACT_RETURN_IF(!nnact__act_from_output_ok(k, a), NNACT_ERR_ARG,
+                    "%s: the derivative of %s is not a function of its output", who, descs[k].name);
+    if (n == 0)
+        return NNACT_OK;
+    NNACT_FORWARD_IF_ERROR(check_arrays(who, n, y, dy, dx));
+    for (size_t i = 0; i < n; i++)
+        dx[i] = dy[i] * nnact__act_ref_df_from_y(k, a, y[i]);
+    return NNACT_OK;
+}
+
+int nnact_act_supports_from_output(nnact_act_kind k, double alpha)
+{
+    double a;
+    if (!kind_valid(k))
+        return 0;
+    if (nnact__act_resolve("nnact_act_supports_from_output", k, alpha, &a) != NNACT_OK)
+        return 0;
+    return nnact__act_from_output_ok(k, a);
+}
+
+const char *nnact_act_name(nnact_act_kind k)
+{
+    return kind_valid(k) ? descs[k].name : NULL;
+}
+
+nnact_status nnact_act_from_name(const char *name, nnact_act_kind *k)
+{
+    NNACT_RETURN_IF(name == NULL || k == NULL, NNACT_ERR_ARG, "nnact_act_from_name: NULL argument");
+    for (size_t i = 0; i < NNACT_ACT_KIND_COUNT; i++) {
+        if (strcmp(name, descs[i].name) == 0) {
+            *k = (nnact_act_kind)i;
+            return NNACT_OK;
+        }
+    }
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
+        if (strcmp(name, aliases[i].alias) == 0) {
+            *k = aliases[i].kind;
+            return NNACT_OK;
+        }
+    }
+    return nnact__fail(NNACT_ERR_ARG, "nnact_act_from_name: unknown activation \"%.64s\"", name);
+}
+
+int nnact_act_is_linear(nnact_act_kind k, double alpha)
+{
+    double a;
+    if (!kind_valid(k) || nnact__act_resolve("nnact_act_is_linear", k, alpha, &a) != NNACT_OK)
+        return 0;
+    return k == NNACT_ACT_IDENTITY || (k == NNACT_ACT_LEAKY_RELU && a == 1.0);
+}

@@ -1,0 +1,26 @@
+/* Internal: the activation catalogue shared by the public entry points, the
+ * network and the tests. */
+#ifndef NNACT_ACT_INTERNAL_H
+#define NNACT_ACT_INTERNAL_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+#include "nnact/act.h"
+
+#define NNACT_ACT_KIND_COUNT 26
+
+/* Checks kind and parameter; on success *alpha_out is the parameter to use
+ * (the default when alpha is NaN). `who` names the public caller in errors. */
+NNACT_HIDDEN nnact_status nnact__act_resolve(const char *who, nnact_act_kind k, double alpha,
+                                             double *alpha_out);
+
+/* Scalar reference kernels, the definition every fast path is checked
+ * against. alpha is already resolved. */
+NNACT_HIDDEN double nnact__act_ref_f(nnact_act_kind k, double alpha, double x);
+NNACT_HIDDEN double nnact__act_ref_df(nnact_act_kind k, double alpha, double x);
+/* f' as a function of y = f(x); only for kinds where nnact__act_from_output_ok. */
+NNACT_HIDDEN double nnact__act_ref_df_from_y(nnact_act_kind k, double alpha, double y);
+NNACT_HIDDEN int nnact__act_from_output_ok(nnact_act_kind k, double alpha);
+
+#endif /* NNACT_ACT_INTERNAL_H */

@@ -1,0 +1,32 @@
+/* The nnact command-line tool: one file per subcommand, this table between them. */
+#ifndef NNACT_CLI_H
+#define NNACT_CLI_H
+
+#include <stdio.h>
+
+/* Exit statuses of every subcommand. */
+enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
+
+struct cli_command {
+    const char *name;
+    const char *summary;            /* one line for `nnact --help` */
+    int (*run)(int argc, char **argv); /* argv[0] is the subcommand's name */
+    void (*help)(FILE *out);        /* `nnact NAME --help` */
+};
+
+/* A one-line error on stderr, "nnact NAME: message", and CLI_USAGE. */
+int cli_usage_error(const char *command, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* 1 when argv holds -h or --help. */
+int cli_wants_help(int argc, char **argv);
+
+int cli_info(int argc, char **argv);
+void cli_info_help(FILE *out);
+int cli_demo(int argc, char **argv);
+void cli_demo_help(FILE *out);
+
+#endif /* NNACT_CLI_H */

@@ -1,0 +1,42 @@
+/* nnact demo: the library's story told with its own numbers. */
+#include <math.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "nnact/nnact.h"
+
+void cli_demo_help(FILE *out)
+{
+    fprintf(out, "usage: nnact demo\n\n"
+                 "Shows what libnnact is: the activation catalogue evaluated at a few\n"
+                 "points, and the BLAS every matrix product goes through.\n");
+}
+
+int cli_demo(int argc, char **argv)
+{
+    if (argc > 1)
+        return cli_usage_error("demo", "unexpected argument '%s'", argv[1]);
+    printf("libnnact %s: activation functions with exact-enough derivatives,\n"
+           "dense networks on cblas_dgemm, and linearity collapse.\n\n",
+           nnact_version_string());
+    printf("BLAS: %s\n\n", nnact_blas_info());
+
+    static const double xs[] = {-2.0, -0.5, 0.0, 0.5, 2.0};
+    enum { NX = sizeof xs / sizeof xs[0] };
+    printf("%-14s", "f(x) at x =");
+    for (int i = 0; i < NX; i++)
+        printf(" %10g", xs[i]);
+    printf("\n");
+    for (size_t k = 0; k < nnact_act_count(); k++) {
+        double y[NX];
+        if (nnact_act_forward((nnact_act_kind)k, NAN, NX, xs, y) != NNACT_OK) {
+            fprintf(stderr, "nnact demo: %s\n", nnact_last_error());
+            return CLI_FAILED;
+        }
+        printf("%-14s", nnact_act_name((nnact_act_kind)k));
+        for (int i = 0; i < NX; i++)
+            printf(" %10.6f", y[i]);
+        printf("\n");
+    }
+    return CLI_OK;
+}

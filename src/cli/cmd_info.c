@@ -1,0 +1,24 @@
+/* nnact info: what library, which BLAS, which CPU paths. */
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "nnact/nnact.h"
+
+void cli_info_help(FILE *out)
+{
+    fprintf(out, "usage: nnact info\n\n"
+                 "Prints the library version, the BLAS in use (as it reports itself,\n"
+                 "with the core its dispatch chose) and the CPU features libnnact uses.\n");
+}
+
+int cli_info(int argc, char **argv)
+{
+    if (argc > 1)
+        return cli_usage_error("info", "unexpected argument '%s'", argv[1]);
+    printf("libnnact      %s (headers %s)\n", nnact_version_string(), NNACT_VERSION_STRING);
+    printf("BLAS          %s\n", nnact_blas_info());
+    printf("BLAS threads  %d\n", nnact_blas_get_threads());
+    printf("CPU features  %s\n", nnact_cpu_features());
+    printf("activations   %zu kinds\n", nnact_act_count());
+    return CLI_OK;
+}
