@@ -1,0 +1,10 @@
+# Downstream checks: the installed tree, the exported symbols, the headers alone.
+set(NNACT_CONSUMER_FLAGS "")
+if(NNACT_SANITIZE)
+  set(NNACT_CONSUMER_FLAGS "-fsanitize=address,undefined -fno-sanitize-recover=all")
+endif()
+add_test(NAME install_consumers
+         COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/install/check_install.sh ${PROJECT_BINARY_DIR}
+                 ${PROJECT_SOURCE_DIR} "${NNACT_CONSUMER_FLAGS}")
+add_test(NAME exported_symbols COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/check_symbols.sh $<TARGET_FILE:nnact>)
+add_test(NAME public_headers COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/check_headers.sh ${PROJECT_SOURCE_DIR}/include)

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs the build into a temporary prefix, then builds and runs a consumer
+# against that installed tree only: with pkg-config (shared and --static) and
+# with CMake's find_package(nnact) (nnact::nnact and nnact::nnact_static).
+# usage: check_install.sh BUILD_DIR SOURCE_DIR "EXTRA_CFLAGS"
+set -euo pipefail
+build=$1 src=$2 extra=${3:-}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+prefix=$work/prefix
+
+cmake --install "$build" --prefix "$prefix" >/dev/null
+for f in include/nnact/nnact.h lib/libnnact.so.1.0.0 lib/libnnact.so.1 lib/libnnact.so lib/libnnact.a \
+         lib/pkgconfig/nnact.pc lib/cmake/nnact/nnactConfig.cmake lib/cmake/nnact/nnactConfigVersion.cmake \
+         bin/nnact bin/nnact-bench; do
+  [ -e "$prefix/$f" ] || { echo "missing after install: $f"; exit 1; }
+done
+# nothing private leaks into the installed headers
+if grep -rlE '#include *[<"](cblas|lapacke)\.h' "$prefix/include"; then
+  echo "public headers include BLAS headers"; exit 1
+fi
+"$prefix/bin/nnact" --version | grep -q '^nnact 1\.'
+
+export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
+cc=${CC:-cc}
+# shellcheck disable=SC2046,SC2086
+$cc -std=c11 $extra -o "$work/pc_shared" "$src/tests/install/consumer.c" \
+    $(pkg-config --cflags --libs nnact) -Wl,-rpath,"$prefix/lib" -lm
+"$work/pc_shared"
+# (ldd's output is captured first: grep -q closing the pipe early would trip pipefail)
+deps=$(ldd "$work/pc_shared")
+grep -q "$prefix/lib/libnnact.so.1" <<< "$deps" || { echo "pkg-config consumer not linked to the installed .so"; exit 1; }
+# static libnnact: what Libs.private/Requires.private list must be enough
+# shellcheck disable=SC2046,SC2086
+$cc -std=c11 $extra -o "$work/pc_static" "$src/tests/install/consumer.c" $(pkg-config --cflags nnact) \
+    $(pkg-config --static --libs nnact | sed 's/-lnnact\b/-l:libnnact.a/')
+"$work/pc_static"
+deps=$(ldd "$work/pc_static")
+if grep -q libnnact <<< "$deps"; then echo "static consumer loads libnnact.so"; exit 1; fi
+
+mkdir -p "$work/cm"
+cp "$src/tests/install/consumer.c" "$work/cm/"
+cp "$src/tests/install/CMakeLists.txt.in" "$work/cm/CMakeLists.txt"
+cmake -S "$work/cm" -B "$work/cm/build" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_C_FLAGS="$extra" \
+      -DCMAKE_BUILD_RPATH="$prefix/lib" >/dev/null
+cmake --build "$work/cm/build" >/dev/null
+"$work/cm/build/consumer_shared"
+"$work/cm/build/consumer_static"
+echo "install + consumers: ok"
