@@ -6,7 +6,7 @@ add_test(NAME cli_gradcheck_pass
 set_tests_properties(cli_gradcheck_pass PROPERTIES PASS_REGULAR_EXPRESSION "PASS \\(tolerance")
 add_test(NAME cli_gradcheck_losses
          COMMAND nnact_cli gradcheck --layers 5,8:gelu,6:elu:0.5,3 --loss softmax_ce_index --no-bias)
-set_tests_properties(cli_gradcheck_losses PROPERTIES PASS_REGULAR_EXPRESSION "layer 2 .*\n.*PASS|PASS")
+set_tests_properties(cli_gradcheck_losses PROPERTIES PASS_REGULAR_EXPRESSION "PASS \\(tolerance")
 add_test(NAME cli_gradcheck_bad_spec COMMAND nnact_cli gradcheck --layers 3,x:tanh)
 set_tests_properties(cli_gradcheck_bad_spec PROPERTIES WILL_FAIL TRUE)
 add_test(NAME cli_gradcheck_vanishing_h
