@@ -61,7 +61,8 @@ NNACT_API nnact_status nnact_net_add_dense_ex(nnact_net *net, size_t n_outputs, 
 NNACT_API size_t nnact_net_layer_count(const nnact_net *net);
 /** @brief Inputs of the network (0 for NULL). @since 1.0 */
 NNACT_API size_t nnact_net_input_size(const nnact_net *net);
-/** @brief Outputs of the last layer, or the input size when there are no layers (0 for NULL). @since 1.0 */
+/** @brief Outputs of the last layer, or the input size when there are no layers (0 for NULL).
+ * @since 1.0 */
 NNACT_API size_t nnact_net_output_size(const nnact_net *net);
 
 /**
@@ -257,11 +258,10 @@ NNACT_API nnact_status nnact_net_gradcheck(nnact_net *net, nnact_loss_kind k, si
  * @return as nnact_net_gradcheck().
  * @since 1.0
  */
-NNACT_API nnact_status nnact_net_gradcheck_ex(nnact_net *net, nnact_loss_kind k,
-                                              double loss_param, size_t batch, const double *x,
-                                              const double *t, double h, double *max_rel_err,
-                                              double *layer_err, size_t *worst_layer,
-                                              size_t *worst_index);
+NNACT_API nnact_status nnact_net_gradcheck_ex(nnact_net *net, nnact_loss_kind k, double loss_param,
+                                              size_t batch, const double *x, const double *t,
+                                              double h, double *max_rel_err, double *layer_err,
+                                              size_t *worst_layer, size_t *worst_index);
 
 NNACT_END_DECLS
 
