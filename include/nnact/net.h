@@ -77,7 +77,8 @@ NNACT_API nnact_status nnact_net_layer_info(const nnact_net *net, size_t layer, 
 
 /**
  * @brief Copies W (n_in x n_out, row-major) and b (n_out; NULL = zeros) into the layer.
- *        Non-finite values are accepted (they propagate through forward).
+ *        Non-finite values are accepted (they propagate through forward). A kept
+ *        forward stays: a later backward uses its activations and the new W.
  * @return NNACT_OK; NNACT_ERR_ARG (NULL net or W, layer out of range, b given to a
  *         NNACT_DENSE_NO_BIAS layer).
  * @since 1.0
@@ -125,8 +126,10 @@ NNACT_API nnact_status nnact_net_get_grads(const nnact_net *net, size_t n, doubl
  * @brief Allocates the buffers forward and backward need for batches up to max_batch,
  *        so the first forward does not allocate. Forward allocates them itself
  *        when it meets a larger batch than reserved; never for a smaller one.
- * @return NNACT_OK; NNACT_ERR_ARG (NULL net, max_batch 0); NNACT_ERR_OVERFLOW (the sizes
- *         overflow size_t or the BLAS's int); NNACT_ERR_NOMEM (network unchanged).
+ *        Reserving a larger batch drops a kept forward (its buffers are replaced).
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net, max_batch 0); NNACT_ERR_STATE (no layers);
+ *         NNACT_ERR_OVERFLOW (the sizes overflow size_t or the BLAS's int, before any
+ *         allocation); NNACT_ERR_NOMEM (network unchanged).
  * @since 1.0
  */
 NNACT_API nnact_status nnact_net_reserve(nnact_net *net, size_t max_batch);

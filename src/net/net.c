@@ -169,7 +169,7 @@ nnact_status nnact_net_add_dense_ex(nnact_net *net, size_t n_outputs, nnact_act_
     L->alpha = a;
     L->flags = flags;
     L->dmode = act == NNACT_ACT_IDENTITY           ? D_IDENTITY
-               : nnact__act_from_output_ok(act, a) ? D_FROM_A
+               : nnact_act_supports_from_output(act, a) ? D_FROM_A
                                                    : D_FROM_Z;
     L->off = net->n_params;
     L->n_params = n_p;
