@@ -402,6 +402,17 @@ static void nan_propagates(void **state)
     double dW0[4];
     assert_int_equal(nnact_net_get_grad(net, 0, dW0, NULL), NNACT_OK);
     assert_true(isnan(dW0[0])); /* row 0 of x reaches dW of layer 0 */
+    /* the NaN gradients and activations left in the buffers must not leak into
+     * the next pass: products overwrite (beta = 0), they never read stale memory */
+    x[0] = 0.5;
+    assert_int_equal(nnact_net_forward(net, 2, x, y), NNACT_OK);
+    assert_int_equal(nnact_net_backward(net, dy, dx), NNACT_OK);
+    assert_int_equal(nnact_net_get_grad(net, 0, dW0, NULL), NNACT_OK);
+    for (int i = 0; i < 4; i++) {
+        assert_true(isfinite(dx[i]));
+        assert_true(isfinite(dW0[i]));
+    }
+    assert_close(y[0], 1.0 / (1.0 + exp(-1.5)), 2.3e-16);
     nnact_net_free(net);
 }
 
