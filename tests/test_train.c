@@ -12,6 +12,16 @@
 #include "net/net_internal.h"
 #include "nnact/nnact.h"
 
+static double kth_x[16 * 3], kth_t[16 * 2];
+
+static void fill_fit_data_for_kth(void)
+{
+    for (int i = 0; i < 16 * 3; i++)
+        kth_x[i] = cos(0.3 * i);
+    for (int i = 0; i < 16 * 2; i++)
+        kth_t[i] = sin(0.7 * i);
+}
+
 static nnact_net *mlp_3642(void)
 {
     nnact_net *net = NULL;
@@ -396,6 +406,58 @@ static void train_step_allocates_only_at_a_new_batch_size(void **state)
     nnact_opt_free(o);
 }
 
+struct kth {
+    size_t left;
+};
+
+static int fail_kth(size_t size, void *ctx)
+{
+    (void)size;
+    struct kth *k = ctx;
+    return k->left-- != 1;
+}
+
+/* Every allocation of a first train step and of a fit, failed in turn: each
+   failure is NNACT_ERR_NOMEM with parameters and step count unchanged, and the
+   call then succeeds once allocations are allowed. */
+static void kth_allocation_failure_changes_nothing(void **state)
+{
+    (void)state;
+    fill_fit_data_for_kth();
+    for (int which = 0; which < 2; which++) {
+        size_t failures = 0;
+        for (size_t k = 1; k < 100; k++) {
+            nnact_net *net = mlp_3642();
+            nnact_opt *o = NULL;
+            assert_int_equal(nnact_net_init(net, NNACT_INIT_XAVIER_UNIFORM, 2), NNACT_OK);
+            assert_int_equal(nnact_opt_create(NNACT_OPT_ADAM, &o), NNACT_OK);
+            double p0[62], p1[62], L;
+            assert_int_equal(nnact_net_get_params(net, 62, p0), NNACT_OK);
+            struct kth ctx = {k};
+            nnact__alloc_set_hook(fail_kth, &ctx);
+            nnact_status st =
+                which == 0
+                    ? nnact_net_train_step(net, o, NNACT_LOSS_MSE, 8, kth_x, kth_t, &L)
+                    : nnact_net_fit(net, o, NNACT_LOSS_MSE, 16, kth_x, kth_t, 2, 4, 0.25, 1, NULL,
+                                    NNACT_FIT_RESTORE_BEST, NULL, NULL, NULL, NULL);
+            nnact__alloc_set_hook(NULL, NULL);
+            int done = st == NNACT_OK;
+            if (!done) {
+                assert_int_equal(st, NNACT_ERR_NOMEM);
+                assert_int_equal(nnact_net_get_params(net, 62, p1), NNACT_OK);
+                assert_memory_equal(p0, p1, sizeof p0);
+                assert_int_equal(nnact_opt_step_count(o), 0);
+                failures++;
+            }
+            nnact_opt_free(o);
+            nnact_net_free(net);
+            if (done)
+                break;
+        }
+        assert_true(failures >= 3); /* forward buffers, scratch, state, ... */
+    }
+}
+
 /* ---- nnact_net_fit ---- */
 
 struct fit_log {
@@ -615,6 +677,7 @@ int main(void)
         cmocka_unit_test(train_step_bad_input),
         cmocka_unit_test(nonfinite_loss_or_gradient_changes_nothing),
         cmocka_unit_test(train_step_allocates_only_at_a_new_batch_size),
+        cmocka_unit_test(kth_allocation_failure_changes_nothing),
         cmocka_unit_test(fit_is_deterministic_and_learns),
         cmocka_unit_test(fit_full_batch_equals_train_steps),
         cmocka_unit_test(fit_schedule_callback_stop_and_restore_best),
