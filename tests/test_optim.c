@@ -252,6 +252,17 @@ static void check_finite_can_be_switched_off(void **state)
     assert_false(nnact__all_finite(3, (double[]){1, -INFINITY, 0}));
     assert_false(nnact__all_finite(1, (double[]){-NAN}));
     assert_true(nnact__all_finite(0, NULL));
+    /* every position of a vector longer than the 8-lane blocks, every kind of non-finite */
+    double v[37];
+    const double bad[4] = {NAN, INFINITY, -INFINITY, -NAN};
+    for (int b = 0; b < 4; b++)
+        for (int at = 0; at < 37; at++) {
+            for (int i = 0; i < 37; i++)
+                v[i] = (i % 3 == 0 ? DBL_MAX : -1e-310);
+            assert_true(nnact__all_finite(37, v));
+            v[at] = bad[b];
+            assert_false(nnact__all_finite(37, v));
+        }
 }
 
 static void stateful_optimizer_is_bound_to_its_first_length(void **state)
