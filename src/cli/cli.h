@@ -28,6 +28,8 @@ int cli_info(int argc, char **argv);
 void cli_info_help(FILE *out);
 int cli_demo(int argc, char **argv);
 void cli_demo_help(FILE *out);
+int cli_gradcheck(int argc, char **argv);
+void cli_gradcheck_help(FILE *out);
 int cli_train(int argc, char **argv);
 void cli_train_help(FILE *out);
 /* nnact demo's XOR comparison (identity vs tanh vs ReLU hidden layer), demo_xor.c */

@@ -428,11 +428,11 @@ static void dense_activate(const struct layer *L, size_t batch, const double *z,
     (void)nnact_act_forward(L->act, L->alpha, batch * L->n_out, z, a);
 }
 
-nnact_status nnact_net_forward(nnact_net *net, size_t batch, const double *x, double *y)
+static nnact_status forward_impl(nnact_net *net, size_t batch, const double *x, double *y,
+                                 const char *who)
 {
-    static const char who[] = "nnact_net_forward";
-    NNACT_RETURN_IF(net == NULL || x == NULL || y == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
-                    net == NULL ? "net" : x == NULL ? "x" : "y");
+    NNACT_RETURN_IF(net == NULL || x == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
+                    net == NULL ? "net" : "x");
     NNACT_RETURN_IF(batch == 0, NNACT_ERR_ARG, "%s: batch is 0", who);
     NNACT_RETURN_IF(net->n_layers == 0, NNACT_ERR_STATE, "%s: the network has no layers", who);
     NNACT_FORWARD_IF_ERROR(ensure_workspace(net, batch, who));
@@ -445,9 +445,31 @@ nnact_status nnact_net_forward(nnact_net *net, size_t batch, const double *x, do
         dense_activate(L, batch, L->z, L->a);
         in = L->a;
     }
-    memcpy(y, in, batch * nnact_net_output_size(net) * sizeof(double));
+    if (y)
+        memcpy(y, in, batch * nnact_net_output_size(net) * sizeof(double));
     net->fwd_batch = batch;
     return NNACT_OK;
+}
+
+nnact_status nnact_net_forward(nnact_net *net, size_t batch, const double *x, double *y)
+{
+    NNACT_RETURN_IF(y == NULL, NNACT_ERR_ARG, "nnact_net_forward: y is NULL");
+    return forward_impl(net, batch, x, y, "nnact_net_forward");
+}
+
+nnact_status nnact__net_forward_keep(nnact_net *net, size_t batch, const double *x)
+{
+    return forward_impl(net, batch, x, NULL, "nnact_net_forward");
+}
+
+const double *nnact__net_output(const nnact_net *net)
+{
+    return net->fwd_batch ? net->layers[net->n_layers - 1].a : NULL;
+}
+
+double *nnact__net_dy_buffer(nnact_net *net)
+{
+    return net->fwd_batch ? net->bp : NULL;
 }
 
 /* ---- backward ----------------------------------------------------------- */
