@@ -73,8 +73,8 @@ static void quadratic_trajectories_match_torch(void **state)
                 double rel = fabs(x[i] - e) / fabs(e);
                 worst = rel > worst ? rel : worst;
                 if (!(rel <= 1e-12))
-                    fail_msg("%s step %d param %d: %.17g vs torch %.17g (rel %.3g)", name, t + 1,
-                             i, x[i], e, rel);
+                    fail_msg("%s step %d param %d: %.17g vs torch %.17g (rel %.3g)", name, t + 1, i,
+                             x[i], e, rel);
             }
         }
         assert_int_equal(nnact_opt_step_count(o), 50);
@@ -95,8 +95,7 @@ static void defaults_are_torchs(void **state)
     int rows = 0;
     for (;;) {
         const char *w = fx_word(f);
-        if (*w == '\0')
-            break;
+        if (*w == '\0') break;
         int kind = atoi(w), p = (int)fx_num(f);
         double want = fx_num(f), got = NAN;
         nnact_opt *o = NULL;
@@ -123,9 +122,9 @@ static void defaults_are_torchs(void **state)
     nnact_opt_free(o);
 }
 
-static const nnact_opt_kind all_kinds[] = {NNACT_OPT_SGD,     NNACT_OPT_MOMENTUM, NNACT_OPT_NESTEROV,
-                                           NNACT_OPT_ADAGRAD, NNACT_OPT_RMSPROP,  NNACT_OPT_ADAM,
-                                           NNACT_OPT_ADAMW};
+static const nnact_opt_kind all_kinds[] = {
+    NNACT_OPT_SGD,     NNACT_OPT_MOMENTUM, NNACT_OPT_NESTEROV, NNACT_OPT_ADAGRAD,
+    NNACT_OPT_RMSPROP, NNACT_OPT_ADAM,     NNACT_OPT_ADAMW};
 #define NKINDS 7
 
 static void lr_zero_leaves_parameters_bit_exact(void **state)
@@ -454,7 +453,7 @@ static void clipping_matches_closed_forms(void **state)
     double h[2] = {3e-200, 4e-200};
     assert_int_equal(nnact_clip_grad_norm(2, h, 1.0, &norm), NNACT_OK);
     assert_close(norm, 5e-200, 1e-214); /* no underflow */
-    assert_same_bits(h[0], 3e-200);       /* below max: untouched */
+    assert_same_bits(h[0], 3e-200);     /* below max: untouched */
     double big[2] = {3e200, 4e200};
     assert_int_equal(nnact_clip_grad_norm(2, big, 1.0, &norm), NNACT_OK);
     assert_close(norm, 5e200, 1e186); /* no overflow */
@@ -484,8 +483,7 @@ static void schedules_match_torch(void **state)
     double worst = 0;
     for (;;) {
         const char *w = fx_word(f);
-        if (*w == '\0')
-            break;
+        if (*w == '\0') break;
         assert_string_equal(w, "sched");
         int kind = (int)fx_num(f), nsets = (int)fx_num(f), nms = (int)fx_num(f);
         double base = fx_num(f);

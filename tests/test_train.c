@@ -138,8 +138,8 @@ static void xor_learns_with_tanh_and_relu(void **state)
     for (int k = 0; k < 2; k++) {
         double pred[4];
         double mse = train_xor(kinds[k], 1, 8, 1, inits[k], 2000, 0.02, pred);
-        printf("XOR %s: MSE %.3g, predictions %.4f %.4f %.4f %.4f\n",
-               nnact_act_name(kinds[k]), mse, pred[0], pred[1], pred[2], pred[3]);
+        printf("XOR %s: MSE %.3g, predictions %.4f %.4f %.4f %.4f\n", nnact_act_name(kinds[k]), mse,
+               pred[0], pred[1], pred[2], pred[3]);
         assert_true(mse < 1e-3);
         for (int i = 0; i < 4; i++)
             assert_close(round(pred[i]), xor_t[i], 0.0);
@@ -153,8 +153,8 @@ static void xor_cannot_beat_a_quarter_with_identity(void **state)
     (void)state;
     for (size_t depth = 0; depth <= 4; depth += 2) {
         double pred[4];
-        double mse = train_xor(NNACT_ACT_IDENTITY, depth, 4, 3, NNACT_INIT_XAVIER_UNIFORM, 1500,
-                               0.01, pred);
+        double mse =
+            train_xor(NNACT_ACT_IDENTITY, depth, 4, 3, NNACT_INIT_XAVIER_UNIFORM, 1500, 0.01, pred);
         printf("XOR identity, %zu hidden layers: MSE %.17g\n", depth, mse);
         assert_true(mse >= 0.25 * (1.0 - 1e-12));
         assert_true(mse < 0.25 + 1e-3); /* it did train, down to the floor */
@@ -182,8 +182,7 @@ static void toy_4x3_identity_net_fits(void **state)
     for (int s = 0; s < 2000; s++) {
         assert_int_equal(nnact_net_train_step(net, o, NNACT_LOSS_HALF_SSE, 4, X, y, &loss),
                          NNACT_OK);
-        if (s == 0)
-            first = loss;
+        if (s == 0) first = loss;
     }
     double pred[4];
     assert_int_equal(nnact_net_predict(net, 4, X, pred), NNACT_OK);
@@ -278,8 +277,7 @@ static void train_step_bad_input(void **state)
     assert_int_equal(nnact_net_train_step(net, o, NNACT_LOSS_MSE, 2, x, t, NULL), NNACT_ERR_ARG);
     assert_int_equal(nnact_net_train_step(net, o, NNACT_LOSS_MSE, 0, x, t, &L), NNACT_ERR_ARG);
     assert_non_null(strstr(nnact_last_error(), "batch"));
-    assert_int_equal(nnact_net_train_step(net, o, (nnact_loss_kind)99, 2, x, t, &L),
-                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_net_train_step(net, o, (nnact_loss_kind)99, 2, x, t, &L), NNACT_ERR_ARG);
     assert_non_null(strstr(nnact_last_error(), "loss kind"));
     assert_int_equal(nnact_net_create(3, &empty), NNACT_OK);
     assert_int_equal(nnact_net_train_step(empty, o, NNACT_LOSS_MSE, 2, x, t, &L), NNACT_ERR_STATE);
@@ -436,10 +434,9 @@ static void kth_allocation_failure_changes_nothing(void **state)
             struct kth ctx = {k};
             nnact__alloc_set_hook(fail_kth, &ctx);
             nnact_status st =
-                which == 0
-                    ? nnact_net_train_step(net, o, NNACT_LOSS_MSE, 8, kth_x, kth_t, &L)
-                    : nnact_net_fit(net, o, NNACT_LOSS_MSE, 16, kth_x, kth_t, 2, 4, 0.25, 1, NULL,
-                                    NNACT_FIT_RESTORE_BEST, NULL, NULL, NULL, NULL);
+                which == 0 ? nnact_net_train_step(net, o, NNACT_LOSS_MSE, 8, kth_x, kth_t, &L)
+                           : nnact_net_fit(net, o, NNACT_LOSS_MSE, 16, kth_x, kth_t, 2, 4, 0.25, 1,
+                                           NULL, NNACT_FIT_RESTORE_BEST, NULL, NULL, NULL, NULL);
             nnact__alloc_set_hook(NULL, NULL);
             int done = st == NNACT_OK;
             if (!done) {
@@ -451,8 +448,7 @@ static void kth_allocation_failure_changes_nothing(void **state)
             }
             nnact_opt_free(o);
             nnact_net_free(net);
-            if (done)
-                break;
+            if (done) break;
         }
         assert_true(failures >= 3); /* forward buffers, scratch, state, ... */
     }
@@ -473,8 +469,7 @@ static int log_epoch(size_t epoch, size_t epochs, double loss, double val, doubl
     assert_true(epoch == g->calls + 1 && epoch <= epochs && elapsed >= 0.0);
     g->loss[g->calls] = loss;
     g->val[g->calls] = val;
-    if (g->o != NULL)
-        nnact_opt_get(g->o, NNACT_OPT_PARAM_LR, &g->lr[g->calls]);
+    if (g->o != NULL) nnact_opt_get(g->o, NNACT_OPT_PARAM_LR, &g->lr[g->calls]);
     g->calls++;
     return g->stop_at != 0 && epoch >= g->stop_at;
 }
@@ -628,8 +623,9 @@ static void fit_bad_input(void **state)
     double p0[62], p1[62];
     assert_int_equal(nnact_net_init(net, NNACT_INIT_NORMAL, 1), NNACT_OK);
     assert_int_equal(nnact_net_get_params(net, 62, p0), NNACT_OK);
-#define FIT(n, ep, bs, vf, fl) \
-    nnact_net_fit(net, o, NNACT_LOSS_MSE, n, fit_x, fit_t, ep, bs, vf, 0, NULL, fl, NULL, NULL, NULL, NULL)
+#define FIT(n, ep, bs, vf, fl)                                                                     \
+    nnact_net_fit(net, o, NNACT_LOSS_MSE, n, fit_x, fit_t, ep, bs, vf, 0, NULL, fl, NULL, NULL,    \
+                  NULL, NULL)
     assert_int_equal(FIT(FIT_N, 5, 0, 0.0, 0), NNACT_ERR_ARG);
     assert_non_null(strstr(nnact_last_error(), "batch_size is 0"));
     assert_int_equal(FIT(FIT_N, 5, FIT_N + 1, 0.0, 0), NNACT_ERR_ARG);
@@ -650,8 +646,8 @@ static void fit_bad_input(void **state)
     assert_int_equal(nnact_net_fit(net, o, NNACT_LOSS_MSE, FIT_N, NULL, fit_t, 5, 1, 0.0, 0, NULL,
                                    0, NULL, NULL, NULL, NULL),
                      NNACT_ERR_ARG);
-    assert_int_equal(nnact_net_fit(NULL, o, NNACT_LOSS_MSE, FIT_N, fit_x, fit_t, 5, 1, 0.0, 0,
-                                   NULL, 0, NULL, NULL, NULL, NULL),
+    assert_int_equal(nnact_net_fit(NULL, o, NNACT_LOSS_MSE, FIT_N, fit_x, fit_t, 5, 1, 0.0, 0, NULL,
+                                   0, NULL, NULL, NULL, NULL),
                      NNACT_ERR_ARG);
     uint64_t steps = nnact_opt_step_count(o);
     nnact__alloc_set_hook(fail_all, NULL);

@@ -12,26 +12,27 @@
 
 void cli_train_help(FILE *out)
 {
-    fprintf(out,
-            "usage: nnact train [OPTIONS]\n\n"
-            "Trains a dense network with nnact_net_fit and prints the loss per epoch\n"
-            "(a progress bar on a terminal, plain lines otherwise) and the predictions.\n\n"
-            "  --data NAME|FILE   xor (default), toy (the 4x3 set y = first input), sine,\n"
-            "                     or a CSV/whitespace file of numbers, one row per line\n"
-            "  --outputs K        the last K columns of FILE are the targets (default 1)\n"
-            "  --hidden W[,W...]  hidden layer widths (default 8; 0 = none)\n"
-            "  --act NAME         hidden activation (default tanh)\n"
-            "  --out-act NAME     output activation (default identity)\n"
-            "  --loss NAME        mse (default), half_sse, mae, huber, bce_logits, ...\n"
-            "  --opt NAME         sgd, momentum, nesterov, adagrad, rmsprop, adam (default), adamw\n"
-            "  --lr X             learning rate (default: the optimizer's own; 0.02 for adam on xor)\n"
-            "  --epochs N         (default 1000)\n"
-            "  --batch B          minibatch rows (default: all training rows)\n"
-            "  --val F            validation fraction in [0, 1) (default 0)\n"
-            "  --sched NAME       constant (default), step, exponential, cosine (T_max = epochs)\n"
-            "  --init NAME        normal, xavier_uniform (default), xavier_normal, he_uniform,\n"
-            "                     he_normal\n"
-            "  --seed S           initialisation and shuffling seed (default 1)\n");
+    fprintf(
+        out,
+        "usage: nnact train [OPTIONS]\n\n"
+        "Trains a dense network with nnact_net_fit and prints the loss per epoch\n"
+        "(a progress bar on a terminal, plain lines otherwise) and the predictions.\n\n"
+        "  --data NAME|FILE   xor (default), toy (the 4x3 set y = first input), sine,\n"
+        "                     or a CSV/whitespace file of numbers, one row per line\n"
+        "  --outputs K        the last K columns of FILE are the targets (default 1)\n"
+        "  --hidden W[,W...]  hidden layer widths (default 8; 0 = none)\n"
+        "  --act NAME         hidden activation (default tanh)\n"
+        "  --out-act NAME     output activation (default identity)\n"
+        "  --loss NAME        mse (default), half_sse, mae, huber, bce_logits, ...\n"
+        "  --opt NAME         sgd, momentum, nesterov, adagrad, rmsprop, adam (default), adamw\n"
+        "  --lr X             learning rate (default: the optimizer's own; 0.02 for adam on xor)\n"
+        "  --epochs N         (default 1000)\n"
+        "  --batch B          minibatch rows (default: all training rows)\n"
+        "  --val F            validation fraction in [0, 1) (default 0)\n"
+        "  --sched NAME       constant (default), step, exponential, cosine (T_max = epochs)\n"
+        "  --init NAME        normal, xavier_uniform (default), xavier_normal, he_uniform,\n"
+        "                     he_normal\n"
+        "  --seed S           initialisation and shuffling seed (default 1)\n");
 }
 
 struct data {
@@ -50,8 +51,7 @@ static int builtin(const char *name, struct data *d)
         d->n_out = 1;
         d->x = malloc(d->n * d->n_in * sizeof(double));
         d->t = malloc(4 * sizeof(double));
-        if (d->x == NULL || d->t == NULL)
-            return 0;
+        if (d->x == NULL || d->t == NULL) return 0;
         memcpy(d->x, xor_ ? xx : tx, d->n * d->n_in * sizeof(double));
         memcpy(d->t, xor_ ? xt : tt, 4 * sizeof(double));
         return 1;
@@ -61,8 +61,7 @@ static int builtin(const char *name, struct data *d)
         d->n_in = d->n_out = 1;
         d->x = malloc(64 * sizeof(double));
         d->t = malloc(64 * sizeof(double));
-        if (d->x == NULL || d->t == NULL)
-            return 0;
+        if (d->x == NULL || d->t == NULL) return 0;
         for (size_t i = 0; i < 64; i++) {
             d->x[i] = -3.14159265358979 + 6.28318530717959 * (double)i / 63.0;
             d->t[i] = sin(d->x[i]);
@@ -90,8 +89,7 @@ static int read_file(const char *path, size_t n_out, struct data *d, char *err, 
         for (;;) {
             while (*p == ',' || *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
                 p++;
-            if (*p == '\0' || *p == '#')
-                break;
+            if (*p == '\0' || *p == '#') break;
             double val = strtod(p, &end);
             if (end == p) {
                 snprintf(err, errlen, "%s:%zu: not a number near '%.20s'", path, row + 1, p);
@@ -112,10 +110,8 @@ static int read_file(const char *path, size_t n_out, struct data *d, char *err, 
             w++;
             p = end;
         }
-        if (!ok || w == 0)
-            continue;
-        if (width == 0)
-            width = w;
+        if (!ok || w == 0) continue;
+        if (width == 0) width = w;
         if (w != width) {
             snprintf(err, errlen, "%s:%zu: %zu columns, the first row has %zu", path, row + 1, w,
                      width);
@@ -135,8 +131,7 @@ static int read_file(const char *path, size_t n_out, struct data *d, char *err, 
         d->x = malloc(row * d->n_in * sizeof(double));
         d->t = malloc(row * n_out * sizeof(double));
         ok = d->x != NULL && d->t != NULL;
-        if (!ok)
-            snprintf(err, errlen, "out of memory");
+        if (!ok) snprintf(err, errlen, "out of memory");
         for (size_t r = 0; ok && r < row; r++) {
             memcpy(d->x + r * d->n_in, v + r * width, d->n_in * sizeof(double));
             memcpy(d->t + r * n_out, v + r * width + d->n_in, n_out * sizeof(double));
@@ -165,16 +160,13 @@ static int on_epoch(size_t epoch, size_t epochs, double loss, double val, double
             bar[i] = i < filled ? '#' : '-';
         bar[WIDTH] = '\0';
         printf("\r[%s] epoch %zu/%zu  loss %.6g", bar, epoch, epochs, loss);
-        if (!isnan(val))
-            printf("  val %.6g", val);
+        if (!isnan(val)) printf("  val %.6g", val);
         printf("  %.1fs ", elapsed);
-        if (epoch == epochs)
-            printf("\n");
+        if (epoch == epochs) printf("\n");
         fflush(stdout);
     } else if (epoch % pr->every == 0 || epoch == epochs || epoch == 1) {
         printf("epoch %zu/%zu loss %.9g", epoch, epochs, loss);
-        if (!isnan(val))
-            printf(" val %.9g", val);
+        if (!isnan(val)) printf(" val %.9g", val);
         printf(" time %.3fs\n", elapsed);
     }
     return 0;
@@ -185,8 +177,7 @@ static int parse_size(const char *s, size_t *out)
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end != '\0' || s[0] == '-')
-        return 0;
+    if (errno || end == s || *end != '\0' || s[0] == '-') return 0;
     *out = (size_t)v;
     return 1;
 }
@@ -201,14 +192,13 @@ static int parse_double(const char *s, double *out)
 
 static const char *const opt_names[] = {"sgd",     "momentum", "nesterov", "adagrad",
                                         "rmsprop", "adam",     "adamw"};
-static const char *const init_names[] = {"normal", "xavier_uniform", "xavier_normal",
-                                         "he_uniform", "he_normal"};
+static const char *const init_names[] = {"normal", "xavier_uniform", "xavier_normal", "he_uniform",
+                                         "he_normal"};
 
 static int lookup(const char *name, const char *const *names, int n)
 {
     for (int i = 0; i < n; i++)
-        if (strcmp(name, names[i]) == 0)
-            return i;
+        if (strcmp(name, names[i]) == 0) return i;
     return -1;
 }
 
@@ -278,8 +268,7 @@ int cli_train(int argc, char **argv)
             size_t w;
             if (!parse_size(tok, &w) || n_hidden == 64)
                 return cli_usage_error("train", "--hidden: bad width list '%s'", hidden);
-            if (w > 0)
-                widths[n_hidden++] = w;
+            if (w > 0) widths[n_hidden++] = w;
         }
     }
     nnact_sched_kind sk;
@@ -303,8 +292,7 @@ int cli_train(int argc, char **argv)
         free(d.t);
         return CLI_FAILED;
     }
-    if (isnan(lr))
-        lr = opt_kind == NNACT_OPT_ADAM && strcmp(data, "xor") == 0 ? 0.02 : -1.0;
+    if (isnan(lr)) lr = opt_kind == NNACT_OPT_ADAM && strcmp(data, "xor") == 0 ? 0.02 : -1.0;
 
     nnact_net *net = NULL;
     nnact_opt *o = NULL;
@@ -312,21 +300,15 @@ int cli_train(int argc, char **argv)
     nnact_status st = nnact_net_create(d.n_in, &net);
     for (size_t l = 0; l < n_hidden && st == NNACT_OK; l++)
         st = nnact_net_add_dense(net, widths[l], act, NAN);
-    if (st == NNACT_OK)
-        st = nnact_net_add_dense(net, d.n_out, out_act, NAN);
-    if (st == NNACT_OK)
-        st = nnact_net_init(net, (nnact_init_kind)init, seed);
-    if (st == NNACT_OK)
-        st = nnact_opt_create((nnact_opt_kind)opt_kind, &o);
-    if (st == NNACT_OK && lr >= 0.0)
-        st = nnact_opt_set(o, NNACT_OPT_PARAM_LR, lr);
-    if (st == NNACT_OK && sk != NNACT_SCHED_CONSTANT)
-        st = nnact_sched_create(sk, &s);
+    if (st == NNACT_OK) st = nnact_net_add_dense(net, d.n_out, out_act, NAN);
+    if (st == NNACT_OK) st = nnact_net_init(net, (nnact_init_kind)init, seed);
+    if (st == NNACT_OK) st = nnact_opt_create((nnact_opt_kind)opt_kind, &o);
+    if (st == NNACT_OK && lr >= 0.0) st = nnact_opt_set(o, NNACT_OPT_PARAM_LR, lr);
+    if (st == NNACT_OK && sk != NNACT_SCHED_CONSTANT) st = nnact_sched_create(sk, &s);
     if (st == NNACT_OK && sk == NNACT_SCHED_COSINE)
         st = nnact_sched_set(s, NNACT_SCHED_PARAM_T_MAX, (double)(epochs ? epochs : 1));
     size_t n_val = (size_t)floor((double)d.n * (val >= 0.0 && val < 1.0 ? val : 0.0));
-    if (batch == 0)
-        batch = d.n - n_val;
+    if (batch == 0) batch = d.n - n_val;
     size_t best_epoch = 0;
     double best = NAN;
     struct progress pr = {isatty(fileno(stdout)), epochs / 20 ? epochs / 20 : 1};
@@ -345,8 +327,7 @@ int cli_train(int argc, char **argv)
     }
     int rc = CLI_OK;
     if (st != NNACT_OK) {
-        if (pr.tty)
-            printf("\n");
+        if (pr.tty) printf("\n");
         fprintf(stderr, "nnact train: %s\n", nnact_last_error());
         rc = CLI_FAILED;
     } else {

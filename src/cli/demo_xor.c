@@ -16,25 +16,18 @@ static nnact_status train_one(nnact_act_kind hidden, double pred[4], double *mse
     nnact_net *net = NULL;
     nnact_opt *o = NULL;
     nnact_status s = nnact_net_create(2, &net);
-    if (s == NNACT_OK)
-        s = nnact_net_add_dense(net, 8, hidden, NAN);
-    if (s == NNACT_OK)
-        s = nnact_net_add_dense(net, 1, NNACT_ACT_IDENTITY, NAN);
+    if (s == NNACT_OK) s = nnact_net_add_dense(net, 8, hidden, NAN);
+    if (s == NNACT_OK) s = nnact_net_add_dense(net, 1, NNACT_ACT_IDENTITY, NAN);
     if (s == NNACT_OK) /* He for ReLU, Glorot otherwise, as the schemes were made for */
-        s = nnact_net_init(net, hidden == NNACT_ACT_RELU ? NNACT_INIT_HE_UNIFORM
-                                                         : NNACT_INIT_XAVIER_UNIFORM,
-                           1);
-    if (s == NNACT_OK)
-        s = nnact_opt_create(NNACT_OPT_ADAM, &o);
-    if (s == NNACT_OK)
-        s = nnact_opt_set(o, NNACT_OPT_PARAM_LR, 0.02);
+        s = nnact_net_init(
+            net, hidden == NNACT_ACT_RELU ? NNACT_INIT_HE_UNIFORM : NNACT_INIT_XAVIER_UNIFORM, 1);
+    if (s == NNACT_OK) s = nnact_opt_create(NNACT_OPT_ADAM, &o);
+    if (s == NNACT_OK) s = nnact_opt_set(o, NNACT_OPT_PARAM_LR, 0.02);
     double loss = NAN;
     for (int i = 0; i < XOR_STEPS && s == NNACT_OK; i++)
         s = nnact_net_train_step(net, o, NNACT_LOSS_MSE, 4, x, t, &loss);
-    if (s == NNACT_OK)
-        s = nnact_net_predict(net, 4, x, pred);
-    if (s == NNACT_OK)
-        s = nnact_loss(NNACT_LOSS_MSE, 4, 1, pred, t, mse, NULL);
+    if (s == NNACT_OK) s = nnact_net_predict(net, 4, x, pred);
+    if (s == NNACT_OK) s = nnact_loss(NNACT_LOSS_MSE, 4, 1, pred, t, mse, NULL);
     nnact_opt_free(o);
     nnact_net_free(net);
     return s;
