@@ -35,7 +35,8 @@ static void sigmoid_neuron_closed_form(void **state)
     nnact_net_free(net);
 }
 
-static int run_exact_case(size_t n_in, size_t n_out, size_t B, int with_bias, unsigned long long *seed)
+static int run_exact_case(size_t n_in, size_t n_out, size_t B, int with_bias,
+                          unsigned long long *seed)
 {
     nnact_net *net = NULL;
     const size_t nw = n_in * n_out;
@@ -72,8 +73,7 @@ static int run_exact_case(size_t n_in, size_t n_out, size_t B, int with_bias, un
      * order of summation cannot matter and equality must be bitwise */
     ref_affine(B, n_in, n_out, x, W, with_bias ? b : NULL, ry);
     ref_affine_backward(B, n_in, n_out, x, W, dy, rdW, rdb, rdx);
-    if (!with_bias)
-        memset(rdb, 0, n_out * sizeof *rdb);
+    if (!with_bias) memset(rdb, 0, n_out * sizeof *rdb);
     bad |= memcmp(y, ry, B * n_out * sizeof *y) != 0;
     bad |= memcmp(dx, rdx, B * n_in * sizeof *dx) != 0;
     bad |= memcmp(dW, rdW, nw * sizeof *dW) != 0;
@@ -96,7 +96,8 @@ static void exact_integer_single_layer(void **state)
     for (size_t i = 0; i < ns; i++)
         for (size_t j = 0; j < ns; j++)
             for (size_t k = 0; k < 3; k++) {
-                int bad = run_exact_case(sizes[i], sizes[j], batches[k], (int)((i + j + k) & 1), &seed);
+                int bad =
+                    run_exact_case(sizes[i], sizes[j], batches[k], (int)((i + j + k) & 1), &seed);
                 if (bad) {
                     print_error("mismatch at n_in %zu n_out %zu batch %zu\n", sizes[i], sizes[j],
                                 batches[k]);
@@ -138,8 +139,9 @@ static void exact_integer_two_layers_relu(void **state)
             nnact_net *net = NULL;
             assert_int_equal(nnact_net_create(n0, &net), NNACT_OK);
             assert_int_equal(nnact_net_add_dense(net, n1, NNACT_ACT_RELU, NAN), NNACT_OK);
-            assert_int_equal(nnact_net_add_dense_ex(net, n2, NNACT_ACT_IDENTITY, NAN, NNACT_DENSE_NO_BIAS),
-                             NNACT_OK);
+            assert_int_equal(
+                nnact_net_add_dense_ex(net, n2, NNACT_ACT_IDENTITY, NAN, NNACT_DENSE_NO_BIAS),
+                NNACT_OK);
             assert_int_equal(nnact_net_set_layer(net, 0, W0, b0), NNACT_OK);
             assert_int_equal(nnact_net_set_layer(net, 1, W1, NULL), NNACT_OK);
             assert_int_equal(nnact_net_forward(net, B, x, y), NNACT_OK);
@@ -204,15 +206,15 @@ static void classic_two_layer_no_bias(void **state)
     /* the tutorials mask h < 0; libnnact follows PyTorch's relu, relu'(0) = 0, and
      * with integer data h == 0 does occur, so mask h <= 0 */
     for (size_t i = 0; i < N * H; i++)
-        if (h[i] <= 0)
-            gh[i] = 0.0;
+        if (h[i] <= 0) gh[i] = 0.0;
     ref_affine_backward(N, D_IN, H, x, w1, gh, gw1, NULL, NULL);
 
     nnact_net *net = NULL;
     assert_int_equal(nnact_net_create(D_IN, &net), NNACT_OK);
-    assert_int_equal(nnact_net_add_dense_ex(net, H, NNACT_ACT_RELU, NAN, NNACT_DENSE_NO_BIAS), NNACT_OK);
-    assert_int_equal(nnact_net_add_dense_ex(net, D_OUT, NNACT_ACT_IDENTITY, NAN, NNACT_DENSE_NO_BIAS),
+    assert_int_equal(nnact_net_add_dense_ex(net, H, NNACT_ACT_RELU, NAN, NNACT_DENSE_NO_BIAS),
                      NNACT_OK);
+    assert_int_equal(
+        nnact_net_add_dense_ex(net, D_OUT, NNACT_ACT_IDENTITY, NAN, NNACT_DENSE_NO_BIAS), NNACT_OK);
     assert_int_equal(nnact_net_set_layer(net, 0, w1, NULL), NNACT_OK);
     assert_int_equal(nnact_net_set_layer(net, 1, w2, NULL), NNACT_OK);
     ref_fill_nan(N * D_OUT, y);
@@ -318,7 +320,8 @@ static void bad_inputs(void **state)
     assert_int_equal(nnact_net_add_dense_ex(net, 2, NNACT_ACT_RELU, NAN, 0x10u), NNACT_ERR_ARG);
     assert_int_equal(nnact_net_add_dense(NULL, 2, NNACT_ACT_RELU, NAN), NNACT_ERR_ARG);
     assert_int_equal(nnact_net_layer_count(net), 0);
-    assert_int_equal(nnact_net_add_dense_ex(net, 2, NNACT_ACT_TANH, NAN, NNACT_DENSE_NO_BIAS), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense_ex(net, 2, NNACT_ACT_TANH, NAN, NNACT_DENSE_NO_BIAS),
+                     NNACT_OK);
 
     /* backward before forward */
     assert_int_equal(nnact_net_backward(net, dy, NULL), NNACT_ERR_STATE);
@@ -360,9 +363,11 @@ static void overflow_is_reported_before_allocating(void **state)
     assert_int_equal(nnact_net_create(3, &net), NNACT_OK);
     const size_t allocs = nnact__alloc_count();
     /* n_in * n_out * 8 overflows size_t */
-    assert_int_equal(nnact_net_add_dense(net, SIZE_MAX / 4, NNACT_ACT_RELU, NAN), NNACT_ERR_OVERFLOW);
+    assert_int_equal(nnact_net_add_dense(net, SIZE_MAX / 4, NNACT_ACT_RELU, NAN),
+                     NNACT_ERR_OVERFLOW);
     /* fits size_t but not the BLAS's int */
-    assert_int_equal(nnact_net_add_dense(net, (size_t)1 << 31, NNACT_ACT_RELU, NAN), NNACT_ERR_OVERFLOW);
+    assert_int_equal(nnact_net_add_dense(net, (size_t)1 << 31, NNACT_ACT_RELU, NAN),
+                     NNACT_ERR_OVERFLOW);
     assert_int_equal(nnact_net_layer_count(net), 0);
     assert_int_equal(nnact_net_add_dense(net, 2, NNACT_ACT_RELU, NAN), NNACT_OK);
     /* batch * width * 8 overflows: refused before reading x or allocating */

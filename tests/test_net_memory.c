@@ -25,8 +25,7 @@ static int hook(size_t size, void *ctx)
 {
     struct hook_state *h = ctx;
     h->seen++;
-    if (h->seen <= 64)
-        h->sizes[h->seen - 1] = size;
+    if (h->seen <= 64) h->sizes[h->seen - 1] = size;
     if (h->seen == h->fail_at) {
         h->fired = 1;
         return 0;
@@ -202,9 +201,9 @@ static int scenario(size_t fail_at, double *final_y, double *final_grads)
     s = nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, BATCH, x, t, NNACT_GRADCHECK_AUTO, &err);
     if (s != NNACT_OK) {
         assert_int_equal(s, NNACT_ERR_NOMEM);
-        assert_int_equal(nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, BATCH, x, t,
-                                             NNACT_GRADCHECK_AUTO, &err),
-                         NNACT_OK);
+        assert_int_equal(
+            nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, BATCH, x, t, NNACT_GRADCHECK_AUTO, &err),
+            NNACT_OK);
     }
     assert_true(err <= 1e-6);
     nnact__alloc_set_hook(NULL, NULL);
@@ -298,8 +297,7 @@ static void internal_views_and_step(void **state)
         assert_memory_equal(out, y, sizeof y);
         assert_int_equal(nnact_loss(NNACT_LOSS_HUBER, BATCH, 2, out, t, &L2, d), NNACT_OK);
         assert_int_equal(nnact_net_backward(net, d, NULL), NNACT_OK);
-        if (round == 1)
-            assert_int_equal(nnact__alloc_count(), before);
+        if (round == 1) assert_int_equal(nnact__alloc_count(), before);
     }
     assert_memory_equal(&L1, &L2, sizeof L1);
     assert_true(nnact__net_has_grad(net));

@@ -14,26 +14,25 @@
 
 void cli_gradcheck_help(FILE *out)
 {
-    fprintf(out,
-            "usage: nnact gradcheck --layers N_IN,WIDTH[:ACT[:ALPHA]],... [options]\n"
-            "\n"
-            "Builds the network (random weights from --seed), runs forward, the loss and\n"
-            "backward, and compares every parameter's gradient with a centered difference.\n"
-            "Prints the worst relative error of each layer's W and b.\n"
-            "\n"
-            "  --layers SPEC    input size, then one WIDTH:ACT[:ALPHA] per layer,\n"
-            "                   e.g. 3,4:tanh,10:relu,1:identity (ACT defaults to identity)\n"
-            "  --loss NAME      half_sse (default), mse, bce_logits, softmax_ce, mae, huber,\n"
-            "                   softmax_ce_index\n"
-            "  --loss-param P   the loss's parameter (Huber delta)\n"
-            "  --batch N        rows of random input (default 8)\n"
-            "  --seed S         seed of weights, inputs and targets (default 1)\n"
-            "  --h H            step; 0 or 'auto' = cbrt(eps) max(1,|theta|) (default)\n"
-            "  --tol T          exit 1 when the worst error exceeds T (default 1e-6)\n"
-            "  --no-bias        layers without bias\n"
-            "\n"
-            "Error = |analytic - numeric| / max(|analytic|, |numeric|, 1e-4 max(1, |L|)).\n"
-            "Kinked activations (relu, ...) can disagree at points within h of a kink.\n");
+    fprintf(out, "usage: nnact gradcheck --layers N_IN,WIDTH[:ACT[:ALPHA]],... [options]\n"
+                 "\n"
+                 "Builds the network (random weights from --seed), runs forward, the loss and\n"
+                 "backward, and compares every parameter's gradient with a centered difference.\n"
+                 "Prints the worst relative error of each layer's W and b.\n"
+                 "\n"
+                 "  --layers SPEC    input size, then one WIDTH:ACT[:ALPHA] per layer,\n"
+                 "                   e.g. 3,4:tanh,10:relu,1:identity (ACT defaults to identity)\n"
+                 "  --loss NAME      half_sse (default), mse, bce_logits, softmax_ce, mae, huber,\n"
+                 "                   softmax_ce_index\n"
+                 "  --loss-param P   the loss's parameter (Huber delta)\n"
+                 "  --batch N        rows of random input (default 8)\n"
+                 "  --seed S         seed of weights, inputs and targets (default 1)\n"
+                 "  --h H            step; 0 or 'auto' = cbrt(eps) max(1,|theta|) (default)\n"
+                 "  --tol T          exit 1 when the worst error exceeds T (default 1e-6)\n"
+                 "  --no-bias        layers without bias\n"
+                 "\n"
+                 "Error = |analytic - numeric| / max(|analytic|, |numeric|, 1e-4 max(1, |L|)).\n"
+                 "Kinked activations (relu, ...) can disagree at points within h of a kink.\n");
 }
 
 static uint64_t rng_next(uint64_t *s)
@@ -54,8 +53,7 @@ static int parse_size(const char *s, size_t *out)
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end != '\0' || v == 0 || s[0] == '-')
-        return 0;
+    if (errno || end == s || *end != '\0' || v == 0 || s[0] == '-') return 0;
     *out = (size_t)v;
     return 1;
 }
@@ -65,8 +63,7 @@ static int parse_double(const char *s, double *out)
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (errno || end == s || *end != '\0')
-        return 0;
+    if (errno || end == s || *end != '\0') return 0;
     *out = v;
     return 1;
 }
@@ -88,13 +85,13 @@ static int parse_layers(const char *text, struct spec *sp, char *why, size_t why
     strcpy(buf, text);
     sp->n_layers = 0;
     int first = 1;
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
         char *act = strchr(tok, ':'), *alpha = NULL;
         if (act) {
             *act++ = '\0';
             alpha = strchr(act, ':');
-            if (alpha)
-                *alpha++ = '\0';
+            if (alpha) *alpha++ = '\0';
         }
         size_t w;
         if (!parse_size(tok, &w)) {
@@ -180,7 +177,8 @@ int cli_gradcheck(int argc, char **argv)
         }
     }
     if (layers_text == NULL)
-        return cli_usage_error(cmd, "--layers is required, e.g. --layers 3,4:tanh,10:relu,1:identity");
+        return cli_usage_error(cmd,
+                               "--layers is required, e.g. --layers 3,4:tanh,10:relu,1:identity");
     struct spec sp;
     char why[256];
     if (!parse_layers(layers_text, &sp, why, sizeof why))
@@ -257,8 +255,7 @@ int cli_gradcheck(int argc, char **argv)
         printf(" -> %zu %s", sp.width[l], nnact_act_name(sp.act[l]));
     printf("; loss %s; batch %zu; seed %llu; h %s\n", nnact_loss_name(lk), batch,
            (unsigned long long)seed, h == 0.0 ? "auto (cbrt(eps) max(1,|theta|))" : "fixed");
-    if (h != 0.0)
-        printf("h = %g\n", h);
+    if (h != 0.0) printf("h = %g\n", h);
     printf("\n%-6s %-10s %-14s %8s %14s %14s\n", "layer", "shape", "activation", "params",
            "max err W", "max err b");
     for (size_t l = 0; l < sp.n_layers; l++) {
