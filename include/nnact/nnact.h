@@ -20,5 +20,8 @@
 #include "nnact/act.h"
 #include "nnact/loss.h"
 #include "nnact/net.h"
+#include "nnact/optim.h"
+#include "nnact/init.h"
+#include "nnact/train.h"
 
 #endif /* NNACT_NNACT_H */
