@@ -90,9 +90,14 @@ nnact_status nnact__layers_require_linear(const nnact__layers *ls, size_t first,
                                           const char *who)
 {
     for (size_t l = first; l < last; l++) {
-        NNACT_RETURN_IF(!nnact_act_is_linear(ls->act[l], ls->alpha[l]), NNACT_ERR_NONLINEAR,
-                        "%s: layer %zu has the nonlinear activation %s (alpha %g)", who, l,
-                        nnact_act_name(ls->act[l]), ls->alpha[l]);
+        if (nnact_act_is_linear(ls->act[l], ls->alpha[l]))
+            continue;
+        if (ls->act[l] == NNACT_ACT_LEAKY_RELU)
+            return nnact__fail(NNACT_ERR_NONLINEAR,
+                               "%s: layer %zu has the nonlinear activation leaky_relu (alpha %g)",
+                               who, l, ls->alpha[l]);
+        return nnact__fail(NNACT_ERR_NONLINEAR, "%s: layer %zu has the nonlinear activation %s",
+                           who, l, nnact_act_name(ls->act[l]));
     }
     return NNACT_OK;
 }
