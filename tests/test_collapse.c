@@ -148,6 +148,24 @@ static void zero_and_one_layer_networks(void **state)
     assert_close(flops, 0.0, 0.0);
     assert_int_equal(nnact_net_collapse_order(net, order, sizeof order, &flops, &naive), NNACT_OK);
     assert_string_equal(order, "");
+    /* the local map of the empty network is the identity too */
+    const double x0[3] = {1, 2, 3};
+    double Kl[9], cl[3];
+    assert_int_equal(nnact_net_local_affine(net, x0, Kl, cl), NNACT_OK);
+    for (int i = 0; i < 9; i++)
+        assert_close(Kl[i], K[i], 0.0);
+    /* but a network with no layers cannot be run: nothing to check against */
+    double a = -1, r = -1;
+    assert_int_equal(nnact_net_collapse_check(net, 1, x0, &a, &r), NNACT_ERR_STATE);
+    assert_non_null(strstr(nnact_last_error(), "no layers"));
+    assert_close(a, -1.0, 0.0);
+    /* fusing it gives another empty network */
+    nnact_net *f = NULL;
+    size_t none;
+    assert_int_equal(nnact_net_fuse_linear(net, &f, &none, &flops, &naive), NNACT_OK);
+    assert_int_equal(nnact_net_layer_count(f), 0);
+    assert_int_equal(nnact_net_input_size(f), 3);
+    nnact_net_free(f);
     /* one layer: K = W and c = b, bit for bit, no flops */
     assert_int_equal(nnact_net_add_dense(net, 2, NNACT_ACT_IDENTITY, NAN), NNACT_OK);
     const double W[6] = {1.5, -2, 0.25, 3, -0.125, 7}, b[2] = {0.5, -1};

@@ -70,8 +70,10 @@ NNACT_API nnact_status nnact_net_collapse_order(const nnact_net *net, char *orde
  *        batch and returns the largest absolute difference and the largest
  *        relative one, |d| / max(|net(x)|, |x K + c|) (0 where both are 0).
  * @return NNACT_OK; NNACT_ERR_ARG (NULL net, x or outputs, batch 0);
- *         NNACT_ERR_NUMERIC (a NaN or infinite input); the statuses of
- *         nnact_net_collapse() and nnact_net_predict().
+ *         NNACT_ERR_STATE (a network without layers: there is nothing to run,
+ *         as for nnact_net_predict()); NNACT_ERR_NUMERIC (a NaN or infinite
+ *         input); NNACT_ERR_OVERFLOW (batch sizes, before x is read); the
+ *         statuses of nnact_net_collapse() and nnact_net_predict().
  * @since 1.0
  */
 NNACT_API nnact_status nnact_net_collapse_check(const nnact_net *net, size_t batch,

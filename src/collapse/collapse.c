@@ -196,7 +196,10 @@ nnact_status nnact_net_collapse_check_ex(const nnact_net *net, size_t batch, con
     memset(&ch, 0, sizeof ch);
     double *ws = NULL;
     size_t chain_work = 0;
-    nnact_status s = nnact__layers_require_linear(&ls, 0, L, who);
+    /* Without layers there is no network to run (nnact_net_predict() refuses
+     * it too), although the map itself, the identity, is defined. */
+    nnact_status s = L == 0 ? nnact__fail(NNACT_ERR_STATE, "%s: the network has no layers", who)
+                            : nnact__layers_require_linear(&ls, 0, L, who);
     if (s == NNACT_OK)
         s = nnact__layers_require_finite(&ls, 0, L, who);
     if (s == NNACT_OK) {
