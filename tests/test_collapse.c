@@ -214,6 +214,17 @@ static void random_linear_nets_within_the_bound(void **state)
             double g = half_bound_factor(&s);
             for (size_t r = 0; r < B; r++) {
                 ref_forward(&s, x + r * n_in, yr, M);
+                /* The worst-case bound grows like |W| products and is loose by up
+                 * to 12 orders of magnitude at depth 12; a wrong K must not hide in
+                 * that slack, so the sample's largest output also bounds the error:
+                 * measured typical errors are ~1e-15 of it, 1e-9 leaves room. */
+                long double ymax = 0.0L;
+                for (size_t j = 0; j < n_out; j++)
+                    ymax = fmaxl(ymax, fabsl(yr[j]));
+                for (size_t j = 0; j < n_out; j++) {
+                    long double col = affine_ld(n_in, n_out, K, c, x + r * n_in, j);
+                    assert_close((double)col, (double)yr[j], (double)(1e-9L * ymax));
+                }
                 for (size_t j = 0; j < n_out; j++) {
                     /* each evaluation alone is within g(S) M of the exact value */
                     double tol = (double)(g * M[j] * (1.0L + 1e-12L));
