@@ -81,22 +81,17 @@ nnact_status nnact_net_collapse_ex(const nnact_net *net, double *K, double *c, d
         nnact__layers_free(&ls);
         return s;
     }
-    if (s != NNACT_OK) {
-        nnact__layers_free(&ls);
-        return s;
-    }
-    nnact__layers_free(&ls);
-
     /* Plan (and check every size) before loading the weights. */
-    NNACT_FORWARD_IF_ERROR(nnact__layers_load(net, 1, &ls, who));
     nnact__chain ch;
+    memset(&ch, 0, sizeof ch);
     size_t work_n = 0;
     double *work = NULL;
-    s = nnact__layers_require_finite(&ls, 0, ls.count, who);
     if (s == NNACT_OK)
         s = nnact__collapse_plan(&ls, 0, ls.count, &ch, &work_n, who);
-    else
-        memset(&ch, 0, sizeof ch);
+    if (s == NNACT_OK)
+        s = nnact__layers_load_weights(net, &ls, who);
+    if (s == NNACT_OK)
+        s = nnact__layers_require_finite(&ls, 0, ls.count, who);
     if (s == NNACT_OK) {
         work = nnact__malloc(work_n * sizeof(double) + 1);
         if (work == NULL)
@@ -190,7 +185,7 @@ nnact_status nnact_net_collapse_check_ex(const nnact_net *net, size_t batch, con
     NNACT_RETURN_IF(batch == 0, NNACT_ERR_ARG, "%s: batch is 0", who);
 
     nnact__layers ls;
-    NNACT_FORWARD_IF_ERROR(nnact__layers_load(net, 1, &ls, who));
+    NNACT_FORWARD_IF_ERROR(nnact__layers_load(net, 0, &ls, who));
     const size_t L = ls.count, n_in = ls.dims[0], n_out = ls.dims[L];
     nnact__chain ch;
     memset(&ch, 0, sizeof ch);
@@ -200,8 +195,6 @@ nnact_status nnact_net_collapse_check_ex(const nnact_net *net, size_t batch, con
      * it too), although the map itself, the identity, is defined. */
     nnact_status s = L == 0 ? nnact__fail(NNACT_ERR_STATE, "%s: the network has no layers", who)
                             : nnact__layers_require_linear(&ls, 0, L, who);
-    if (s == NNACT_OK)
-        s = nnact__layers_require_finite(&ls, 0, L, who);
     if (s == NNACT_OK) {
         /* Sizes first: x is only read once batch x n_in is known to be addressable. */
         size_t xb, yb;
@@ -211,8 +204,12 @@ nnact_status nnact_net_collapse_check_ex(const nnact_net *net, size_t batch, con
         else
             s = nnact__require_finite(who, "x", batch, n_in, x);
     }
-    if (s == NNACT_OK && L > 0)
+    if (s == NNACT_OK)
         s = nnact__collapse_plan(&ls, 0, L, &ch, &chain_work, who);
+    if (s == NNACT_OK)
+        s = nnact__layers_load_weights(net, &ls, who);
+    if (s == NNACT_OK)
+        s = nnact__layers_require_finite(&ls, 0, L, who);
 
     /* One block: K, c, |W|-chain P and its bias row p, outputs of both
      * evaluations, the magnitudes M, |x|, |W| and |b| copies, chain workspace. */
@@ -222,7 +219,7 @@ nnact_status nnact_net_collapse_check_ex(const nnact_net *net, size_t batch, con
     size_t oyn = reserve(&cv, batch, n_out), oyc = reserve(&cv, batch, n_out);
     size_t oM = reserve(&cv, batch, n_out), oax = reserve(&cv, batch, n_in);
     size_t oaw = 0, owk = 0;
-    if (L > 0) {
+    if (s == NNACT_OK && L > 0) {
         size_t data_n = (size_t)(ls.b[L - 1] + n_out - ls.data);
         oaw = reserve(&cv, 1, data_n);
         owk = reserve(&cv, 1, chain_work);

@@ -28,6 +28,10 @@ typedef struct nnact__layers {
 NNACT_HIDDEN nnact_status nnact__layers_load(const nnact_net *net, int with_weights,
                                              nnact__layers *ls, const char *who);
 NNACT_HIDDEN void nnact__layers_free(nnact__layers *ls);
+/* Adds the weights to layers loaded without them (on failure the
+ * descriptions stay and the weights are absent). */
+NNACT_HIDDEN nnact_status nnact__layers_load_weights(const nnact_net *net, nnact__layers *ls,
+                                                     const char *who);
 
 /* NNACT_ERR_NONLINEAR naming the first layer in [first, last) whose
  * activation is not linear. */

@@ -1,6 +1,7 @@
 /* Partial collapse (fusing linear runs into the next layer's affine part) and
  * the local affine map of a piecewise-linear network. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "blas/blas.h"
@@ -216,10 +217,10 @@ nnact_status nnact_net_local_affine(const nnact_net *net, const double *x, doubl
         if (!piecewise_linear(ls.act[l], ls.alpha[l]))
             s = nnact__fail(NNACT_ERR_NONLINEAR, "%s: layer %zu has the activation %s, not piecewise linear",
                             who, l, nnact_act_name(ls.act[l]));
-    const size_t n_in = ls.dims[0];
+    const size_t n_in = ls.dims[0], L = ls.count;
     if (s == NNACT_OK)
         s = nnact__require_finite(who, "x", 1, n_in, x);
-    if (s == NNACT_OK && ls.count == 0) {
+    if (s == NNACT_OK && L == 0) {
         size_t bytes;
         if (!nnact__matrix_bytes(n_in, n_in, &bytes))
             s = nnact__fail(NNACT_ERR_OVERFLOW, "%s: K of %zu x %zu overflows", who, n_in, n_in);
@@ -230,22 +231,24 @@ nnact_status nnact_net_local_affine(const nnact_net *net, const double *x, doubl
             memset(c, 0, n_in * sizeof(double));
         }
     }
-    nnact__layers_free(&ls);
-    if (s != NNACT_OK || nnact_net_layer_count(net) == 0)
+    if (s != NNACT_OK || L == 0) {
+        nnact__layers_free(&ls);
         return s;
+    }
 
-    NNACT_FORWARD_IF_ERROR(nnact__layers_load(net, 1, &ls, who));
-    const size_t L = ls.count;
+    /* Plan (checking every size) before the weights are loaded. */
     nnact__chain ch;
     memset(&ch, 0, sizeof ch);
     size_t work_n = 0, maxw = 0;
     for (size_t l = 0; l <= L; l++)
         maxw = ls.dims[l] > maxw ? ls.dims[l] : maxw;
-    s = nnact__layers_require_finite(&ls, 0, L, who);
+    s = nnact__collapse_plan(&ls, 0, L, &ch, &work_n, who);
     if (s == NNACT_OK)
-        s = nnact__collapse_plan(&ls, 0, L, &ch, &work_n, who);
+        s = nnact__layers_load_weights(net, &ls, who);
+    if (s == NNACT_OK)
+        s = nnact__layers_require_finite(&ls, 0, L, who);
     double *work = NULL;
-    size_t data_n = (size_t)(ls.b[L - 1] + ls.dims[L] - ls.data), total = 0;
+    size_t data_n = s == NNACT_OK ? (size_t)(ls.b[L - 1] + ls.dims[L] - ls.data) : 0, total = 0;
     if (s == NNACT_OK && (!nnact__add_size(work_n, data_n, &total) ||
                           !nnact__add_size(total, 2 * maxw, &total) ||
                           !nnact__mul_size(total, sizeof(double), &total)))
@@ -263,7 +266,9 @@ nnact_status nnact_net_local_affine(const nnact_net *net, const double *x, doubl
             double *W = scaled + (ls.W[l] - ls.data), *b = scaled + (ls.b[l] - ls.data);
             memcpy(z, ls.b[l], no * sizeof(double));
             nnact__dgemm(0, 0, 1, no, ni, 1.0, y, ni, ls.W[l], no, 1.0, z, no);
-            s = nnact__require_finite(who, "pre-activation", 1, no, z);
+            char what[48];
+            snprintf(what, sizeof what, "layer %zu: pre-activation", l);
+            s = nnact__require_finite(who, what, 1, no, z);
             for (size_t j = 0; s == NNACT_OK && j < no; j++) {
                 double d, e;
                 piece(ls.act[l], ls.alpha[l], z[j], &d, &e);

@@ -30,8 +30,7 @@ static nnact_status alloc_array(void **p, size_t count, size_t elem, const char 
     return NNACT_OK;
 }
 
-static nnact_status load(const nnact_net *net, int with_weights, nnact__layers *ls,
-                         const char *who)
+static nnact_status load_info(const nnact_net *net, nnact__layers *ls, const char *who)
 {
     size_t L = nnact_net_layer_count(net);
     size_t L1;
@@ -48,9 +47,12 @@ static nnact_status load(const nnact_net *net, int with_weights, nnact__layers *
                                                     &ls->alpha[l], &ls->flags[l]));
         ls->dims[l + 1] = n_out;
     }
-    if (!with_weights)
-        return NNACT_OK;
+    return NNACT_OK;
+}
 
+static nnact_status load_weights(const nnact_net *net, nnact__layers *ls, const char *who)
+{
+    const size_t L = ls->count;
     /* Size everything with checked arithmetic before the one big allocation. */
     size_t total = 0;
     for (size_t l = 0; l < L; l++) {
@@ -80,9 +82,24 @@ nnact_status nnact__layers_load(const nnact_net *net, int with_weights, nnact__l
 {
     memset(ls, 0, sizeof *ls);
     NNACT_RETURN_IF(net == NULL, NNACT_ERR_ARG, "%s: net is NULL", who);
-    nnact_status s = load(net, with_weights, ls, who);
+    nnact_status s = load_info(net, ls, who);
+    if (s == NNACT_OK && with_weights)
+        s = load_weights(net, ls, who);
     if (s != NNACT_OK)
         nnact__layers_free(ls);
+    return s;
+}
+
+nnact_status nnact__layers_load_weights(const nnact_net *net, nnact__layers *ls, const char *who)
+{
+    nnact_status s = load_weights(net, ls, who);
+    if (s != NNACT_OK) {
+        nnact__free(ls->W);
+        nnact__free(ls->b);
+        nnact__free(ls->data);
+        ls->W = ls->b = NULL;
+        ls->data = NULL;
+    }
     return s;
 }
 
