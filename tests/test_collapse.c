@@ -110,12 +110,14 @@ static void ref_forward(const struct spec *s, const double *x, long double *y, l
     free(nm);
 }
 
-/* g(S) with S = sum of (n_in(l) + 1): one evaluation's share of the bound. */
+/* g(S) with S = sum of (n_in(l) + 1): one evaluation's share of the bound.
+ * A leaky ReLU whose slope is not 1 rounds alpha z once more: one more unit. */
 static double half_bound_factor(const struct spec *s)
 {
     double S = 0;
     for (size_t l = 0; l < s->L; l++)
-        S += (double)s->dims[l] + 1.0;
+        S += (double)s->dims[l] + 1.0 +
+             (s->act[l] == NNACT_ACT_LEAKY_RELU && s->alpha[l] != 1.0 ? 1.0 : 0.0);
     double ku = S * ldexp(1.0, -53);
     return ku / (1.0 - ku);
 }
@@ -568,6 +570,74 @@ static void fuse_toy_linear_net_into_one_layer_and_keep_the_rest(void **state)
     spec_free(&t);
 }
 
+static void fuse_random_piecewise_linear_nets(void **state)
+{
+    (void)state;
+    /* Random mixes of linear layers (identity, slope-1 leaky ReLU) and exact
+     * 1-Lipschitz ones (ReLU, leaky 0.1, hard tanh, ReLU6) with bottlenecks:
+     * the fused network never costs more, its flops are what its layers say,
+     * the map is monotone and complete, and both networks stay within g(S) M
+     * of the exact forward pass of the original. */
+    static const nnact_act_kind kinds[] = {NNACT_ACT_IDENTITY, NNACT_ACT_IDENTITY,
+                                           NNACT_ACT_LEAKY_RELU, NNACT_ACT_RELU,
+                                           NNACT_ACT_HARD_TANH, NNACT_ACT_RELU6};
+    size_t merged_somewhere = 0;
+    for (int trial = 0; trial < 20; trial++) {
+        struct spec s = {.L = ct_int(1, 10)};
+        for (size_t l = 0; l <= s.L; l++)
+            s.dims[l] = ct_int(0, 2) == 0 ? ct_int(1, 3) : ct_int(4, 60);
+        for (size_t l = 0; l < s.L; l++) {
+            size_t k = ct_int(0, 5);
+            s.act[l] = kinds[k];
+            s.alpha[l] = k == 2 ? 1.0 : NAN;
+            if (k == 2 && ct_int(0, 1))
+                s.alpha[l] = 0.1;
+            s.flags[l] = ct_int(0, 3) == 0 ? NNACT_DENSE_NO_BIAS : 0;
+        }
+        spec_random_weights(&s);
+        nnact_net *net = spec_build(&s), *fused = NULL;
+        size_t map[MAXL];
+        double before, after;
+        assert_int_equal(nnact_net_fuse_linear(net, &fused, map, &before, &after), NNACT_OK);
+        assert_true(after <= before);
+        size_t nl = nnact_net_layer_count(fused);
+        merged_somewhere += nl < s.L;
+        assert_int_equal(map[0], 0);
+        assert_int_equal(map[s.L - 1], nl - 1);
+        for (size_t l = 1; l < s.L; l++)
+            assert_true(map[l] == map[l - 1] || map[l] == map[l - 1] + 1);
+        double recount = 0;
+        for (size_t l = 0; l < nl; l++) {
+            size_t ni, no;
+            nnact_act_kind k;
+            assert_int_equal(nnact_net_layer_info(fused, l, &ni, &no, &k, NULL, NULL), NNACT_OK);
+            recount += 2.0 * (double)ni * (double)no + (double)no;
+        }
+        assert_close(recount, after, 0.0);
+        enum { B = 3 };
+        size_t n_in = s.dims[0], n_out = s.dims[s.L];
+        double x[B * 60], y0[B * 60], y1[B * 60];
+        long double yr[60], M[60];
+        for (size_t i = 0; i < B * n_in; i++)
+            x[i] = 3.0 * ct_uniform();
+        assert_int_equal(nnact_net_predict(net, B, x, y0), NNACT_OK);
+        assert_int_equal(nnact_net_predict(fused, B, x, y1), NNACT_OK);
+        double g = half_bound_factor(&s);
+        for (size_t r = 0; r < B; r++) {
+            ref_forward(&s, x + r * n_in, yr, M);
+            for (size_t j = 0; j < n_out; j++) {
+                double tol = (double)(g * M[j] * (1.0L + 1e-12L));
+                assert_close(y0[r * n_out + j], (double)yr[j], tol);
+                assert_close(y1[r * n_out + j], (double)yr[j], tol);
+            }
+        }
+        nnact_net_free(fused);
+        nnact_net_free(net);
+        spec_free(&s);
+    }
+    assert_true(merged_somewhere >= 5);
+}
+
 /* ---- local affine maps ---- */
 
 static void local_affine_of_piecewise_linear_nets(void **state)
@@ -797,6 +867,7 @@ int main(void)
         cmocka_unit_test(allocation_failures_change_nothing),
         cmocka_unit_test(fuse_merges_linear_runs_into_the_next_layer),
         cmocka_unit_test(fuse_toy_linear_net_into_one_layer_and_keep_the_rest),
+        cmocka_unit_test(fuse_random_piecewise_linear_nets),
         cmocka_unit_test(local_affine_of_piecewise_linear_nets),
         cmocka_unit_test(local_affine_at_kinks_takes_the_derivative_piece),
         cmocka_unit_test(demo_xor_linear_floor_versus_relu),

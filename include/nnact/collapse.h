@@ -108,8 +108,9 @@ NNACT_API nnact_status nnact_net_collapse_check_ex(const nnact_net *net, size_t 
  *        with nothing worth merging comes back as an equal copy.
  *
  * Outputs agree with `net` within the bound of nnact_net_collapse_check_ex()
- * for linear layers and the exact 1-Lipschitz kinds with |f(z)| <= |z| (ReLU,
- * leaky ReLU with |alpha| <= 1, hard tanh, ReLU6); see docs/collapse.md.
+ * for linear layers and the exactly computed 1-Lipschitz kinds with
+ * |f(z)| <= |z| (ReLU, hard tanh, ReLU6; leaky ReLU with |alpha| <= 1 adds one
+ * rounding per layer); see docs/collapse.md.
  * A merged layer has a bias unless every layer it replaces has none.
  * @param out receives the new network; NULL on failure.
  * @param layer_map NULL or nnact_net_layer_count(net) entries: layer_map[l] is
