@@ -10,7 +10,7 @@
 #include "nnact_test.h"
 
 #include "collapse/collapse_internal.h"
-#include "collapse_test_util.h"
+#include "test_collapse_util.h"
 #include "core/alloc.h"
 #include "nnact/nnact.h"
 
@@ -53,9 +53,9 @@ static nnact_net *spec_build(const struct spec *s)
     nnact_net *net = NULL;
     assert_int_equal(nnact_net_create(s->dims[0], &net), NNACT_OK);
     for (size_t l = 0; l < s->L; l++) {
-        assert_int_equal(nnact_net_add_dense_ex(net, s->dims[l + 1], s->act[l], s->alpha[l],
-                                                s->flags[l]),
-                         NNACT_OK);
+        assert_int_equal(
+            nnact_net_add_dense_ex(net, s->dims[l + 1], s->act[l], s->alpha[l], s->flags[l]),
+            NNACT_OK);
         assert_int_equal(nnact_net_set_layer(net, l, s->W[l],
                                              (s->flags[l] & NNACT_DENSE_NO_BIAS) ? NULL : s->b[l]),
                          NNACT_OK);
@@ -66,12 +66,19 @@ static nnact_net *spec_build(const struct spec *s)
 static long double ref_act(nnact_act_kind k, double a, long double z)
 {
     switch (k) {
-    case NNACT_ACT_IDENTITY: return z;
-    case NNACT_ACT_RELU: return z > 0 ? z : 0.0L;
-    case NNACT_ACT_LEAKY_RELU: return z > 0 ? z : a * z;
-    case NNACT_ACT_HARD_TANH: return z < -1 ? -1.0L : z > 1 ? 1.0L : z;
-    case NNACT_ACT_RELU6: return z < 0 ? 0.0L : z > 6 ? 6.0L : z;
-    default: fail_msg("no reference for kind %d", (int)k); return 0;
+    case NNACT_ACT_IDENTITY:
+        return z;
+    case NNACT_ACT_RELU:
+        return z > 0 ? z : 0.0L;
+    case NNACT_ACT_LEAKY_RELU:
+        return z > 0 ? z : a * z;
+    case NNACT_ACT_HARD_TANH:
+        return z < -1 ? -1.0L : z > 1 ? 1.0L : z;
+    case NNACT_ACT_RELU6:
+        return z < 0 ? 0.0L : z > 6 ? 6.0L : z;
+    default:
+        fail_msg("no reference for kind %d", (int)k);
+        return 0;
     }
 }
 
@@ -423,16 +430,14 @@ static void allocation_failures_change_nothing(void **state)
             nnact__alloc_set_hook(NULL, NULL);
             if (st == NNACT_OK) {
                 assert_true(k > 0);
-                if (fn == 2)
-                    nnact_net_free(out);
+                if (fn == 2) nnact_net_free(out);
                 break;
             }
             assert_int_equal(st, NNACT_ERR_NOMEM);
             for (int i = 0; i < 12; i++)
                 assert_close(K[i], -3.0, 0.0);
             assert_close(a, -3.0, 0.0);
-            if (fn == 2)
-                assert_null(out);
+            if (fn == 2) assert_null(out);
         }
     }
     nnact_net_free(net);
@@ -484,8 +489,7 @@ static void fuse_merges_linear_runs_into_the_next_layer(void **state)
         for (size_t i = 0; i < s.dims[l] * s.dims[l + 1]; i++)
             assert_same_bits(W[i], s.W[l][i]);
         assert_int_equal(nnact_net_layer_count(net), 5);
-        if (l == 1)
-            break; /* the buffer holds up to 50 x 40 */
+        if (l == 1) break; /* the buffer holds up to 50 x 40 */
     }
     free(W);
     /* outputs: both networks within g(S) M of the exact forward pass (ReLU is
@@ -578,9 +582,9 @@ static void fuse_random_piecewise_linear_nets(void **state)
      * the fused network never costs more, its flops are what its layers say,
      * the map is monotone and complete, and both networks stay within g(S) M
      * of the exact forward pass of the original. */
-    static const nnact_act_kind kinds[] = {NNACT_ACT_IDENTITY, NNACT_ACT_IDENTITY,
+    static const nnact_act_kind kinds[] = {NNACT_ACT_IDENTITY,   NNACT_ACT_IDENTITY,
                                            NNACT_ACT_LEAKY_RELU, NNACT_ACT_RELU,
-                                           NNACT_ACT_HARD_TANH, NNACT_ACT_RELU6};
+                                           NNACT_ACT_HARD_TANH,  NNACT_ACT_RELU6};
     size_t merged_somewhere = 0;
     for (int trial = 0; trial < 20; trial++) {
         struct spec s = {.L = ct_int(1, 10)};
@@ -590,8 +594,7 @@ static void fuse_random_piecewise_linear_nets(void **state)
             size_t k = ct_int(0, 5);
             s.act[l] = kinds[k];
             s.alpha[l] = k == 2 ? 1.0 : NAN;
-            if (k == 2 && ct_int(0, 1))
-                s.alpha[l] = 0.1;
+            if (k == 2 && ct_int(0, 1)) s.alpha[l] = 0.1;
             s.flags[l] = ct_int(0, 3) == 0 ? NNACT_DENSE_NO_BIAS : 0;
         }
         spec_random_weights(&s);

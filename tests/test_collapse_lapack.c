@@ -9,7 +9,7 @@
 #include "nnact_test.h"
 
 #include "blas/blas.h"
-#include "collapse_test_util.h"
+#include "test_collapse_util.h"
 #include "core/alloc.h"
 #include "nnact/nnact.h"
 

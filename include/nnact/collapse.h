@@ -76,9 +76,8 @@ NNACT_API nnact_status nnact_net_collapse_order(const nnact_net *net, char *orde
  *         statuses of nnact_net_collapse() and nnact_net_predict().
  * @since 1.0
  */
-NNACT_API nnact_status nnact_net_collapse_check(const nnact_net *net, size_t batch,
-                                                const double *x, double *max_abs_err,
-                                                double *max_rel_err);
+NNACT_API nnact_status nnact_net_collapse_check(const nnact_net *net, size_t batch, const double *x,
+                                                double *max_abs_err, double *max_rel_err);
 
 /**
  * @brief As nnact_net_collapse_check(), also returning the a-priori rounding

@@ -54,16 +54,15 @@ static nnact_status identity_chain(size_t n, const size_t *widths, int bias, nna
     nnact_status s = nnact_net_create(widths[0], &net);
     for (size_t l = 0; s == NNACT_OK && l + 1 < n; l++) {
         size_t ni = widths[l], no = widths[l + 1];
-        s = nnact_net_add_dense_ex(net, no, NNACT_ACT_IDENTITY, NAN, bias ? 0 : NNACT_DENSE_NO_BIAS);
+        s = nnact_net_add_dense_ex(net, no, NNACT_ACT_IDENTITY, NAN,
+                                   bias ? 0 : NNACT_DENSE_NO_BIAS);
         double *W = malloc(ni * no * sizeof *W), *b = malloc(no * sizeof *b);
-        if (W == NULL || b == NULL)
-            s = NNACT_ERR_NOMEM;
+        if (W == NULL || b == NULL) s = NNACT_ERR_NOMEM;
         for (size_t i = 0; s == NNACT_OK && i < ni * no; i++)
             W[i] = uniform() / sqrt((double)ni);
         for (size_t j = 0; s == NNACT_OK && j < no; j++)
             b[j] = uniform();
-        if (s == NNACT_OK)
-            s = nnact_net_set_layer(net, l, W, bias ? b : NULL);
+        if (s == NNACT_OK) s = nnact_net_set_layer(net, l, W, bias ? b : NULL);
         free(W);
         free(b);
     }
@@ -82,7 +81,8 @@ int cli_collapse_xor(FILE *out, int brief)
     const double X[8] = {0, 0, 0, 1, 1, 0, 1, 1}, T[4] = {0, 1, 1, 0};
     double K[2], c, mse, y[4];
     TRY(nnact_lstsq_affine(4, 2, 1, X, T, K, &c, &mse), "XOR least squares");
-    fprintf(out, "XOR, the best affine map (LAPACKE_dgelsd): K = [%.3g, %.3g], c = %.3g\n", K[0], K[1], c);
+    fprintf(out, "XOR, the best affine map (LAPACKE_dgelsd): K = [%.3g, %.3g], c = %.3g\n", K[0],
+            K[1], c);
     fprintf(out, "  predicts");
     for (int i = 0; i < 4; i++)
         fprintf(out, " %g", X[2 * i] * K[0] + X[2 * i + 1] * K[1] + c);
@@ -94,8 +94,10 @@ int cli_collapse_xor(FILE *out, int brief)
     TRY(nnact_net_set_layer(net, 0, W0, b0), "XOR net");
     TRY(nnact_net_set_layer(net, 1, W1, NULL), "XOR net");
     TRY(nnact_net_predict(net, 4, X, y), "XOR net");
-    fprintf(out, "  2-2-1 ReLU network (W1 = [[1,1],[1,1]], b1 = [0,-1], W2 = [1,-2]): %g %g %g %g, MSE 0\n",
-            y[0], y[1], y[2], y[3]);
+    fprintf(
+        out,
+        "  2-2-1 ReLU network (W1 = [[1,1],[1,1]], b1 = [0,-1], W2 = [1,-2]): %g %g %g %g, MSE 0\n",
+        y[0], y[1], y[2], y[3]);
     double Kc[2], cc;
     nnact_status s = nnact_net_collapse(net, Kc, &cc);
     fprintf(out, "  nnact_net_collapse: %s (%s)\n", nnact_status_str(s),
@@ -141,19 +143,22 @@ int cli_collapse_toy(FILE *out, int brief)
     TRY(nnact_net_collapse(net, K, &c), "collapse");
     TRY(nnact_net_collapse_check_ex(net, 4, X, &a, &r, &bound, &ratio), "check");
     TRY(nnact_lstsq_affine(4, 3, 1, X, T, Kls, &cls, &floor_mse), "least squares");
-    fprintf(out, "3-4-10-1 identity network, no bias, %d epochs of SGD (lr 0.02) on the 4x3 toy set:\n",
+    fprintf(out,
+            "3-4-10-1 identity network, no bias, %d epochs of SGD (lr 0.02) on the 4x3 toy set:\n",
             epochs);
     fprintf(out, "  outputs %.6f %.6f %.6f %.6f, MSE %.12f >= least-squares floor %.12f\n", y[0],
             y[1], y[2], y[3], mse, floor_mse);
     fprintf(out, "  K (3 x 1) = [%.9f, %.9f, %.9f]^T, c = %g\n", K[0], K[1], K[2], c);
-    fprintf(out, "  |net(x) - x K| max %.3g (relative %.3g), a-priori bound %.3g (ratio %.3f)\n",
-            a, r, bound, ratio);
+    fprintf(out, "  |net(x) - x K| max %.3g (relative %.3g), a-priori bound %.3g (ratio %.3f)\n", a,
+            r, bound, ratio);
     if (!brief) {
         size_t rank;
         double before, after;
         TRY(nnact_rank(3, 1, K, -1.0, &rank), "rank");
         TRY(nnact_net_fuse_linear(net, &fused, NULL, &before, &after), "fuse");
-        fprintf(out, "  rank(K) = %zu; nnact_net_fuse_linear: %zu layers -> %zu, %g -> %g flops per sample\n",
+        fprintf(out,
+                "  rank(K) = %zu; nnact_net_fuse_linear: %zu layers -> %zu, %g -> %g flops per "
+                "sample\n",
                 rank, nnact_net_layer_count(net), nnact_net_layer_count(fused), before, after);
     }
 done:
@@ -168,7 +173,8 @@ static int chain_demo(FILE *out, int brief, size_t nw, const size_t *widths)
     nnact_net *net = NULL;
     const size_t n = 1000;
     double *K = malloc(n * n * sizeof *K), *c = malloc(n * sizeof *c), *s = malloc(n * sizeof *s);
-    double *x = malloc(8 * n * sizeof *x), *U = malloc(2 * n * sizeof *U), *V = malloc(2 * n * sizeof *V);
+    double *x = malloc(8 * n * sizeof *x), *U = malloc(2 * n * sizeof *U),
+           *V = malloc(2 * n * sizeof *V);
     if (!K || !c || !s || !x || !U || !V) {
         fprintf(stderr, "nnact collapse: out of memory\n");
         rc = CLI_FAILED;
@@ -191,15 +197,21 @@ static int chain_demo(FILE *out, int brief, size_t nw, const size_t *widths)
     fprintf(out, " identity chain (random weights and biases):\n");
     fprintf(out, "  order %s: %.4g flops, left to right %.4g (%.2fx)\n", order, flops, naive,
             naive / flops);
-    fprintf(out, "  |net(x) - (x K + c)| max %.3g (relative %.3g) on 8 inputs, bound %.3g (ratio %.3g)\n",
-            a, r, bound, ratio);
-    fprintf(out, "  K is 1000 x 1000 of rank %zu (tolerance 1000 eps s1 = %.3g): s1 %.6g, s2 %.6g, s3 %.3g\n",
+    fprintf(
+        out,
+        "  |net(x) - (x K + c)| max %.3g (relative %.3g) on 8 inputs, bound %.3g (ratio %.3g)\n", a,
+        r, bound, ratio);
+    fprintf(out,
+            "  K is 1000 x 1000 of rank %zu (tolerance 1000 eps s1 = %.3g): s1 %.6g, s2 %.6g, s3 "
+            "%.3g\n",
             rank, 1000 * 0x1.0p-52 * s[0], s[0], s[1], s[2]);
     if (!brief) {
         TRY(nnact_condition_number(n, n, K, &cond), "condition number");
         TRY(nnact_svd_truncate(n, n, K, 2, U, V, &err), "truncated SVD");
-        fprintf(out, "  condition number %.3g; rank-2 truncated SVD keeps 4000 numbers of 1e6, error %.3g\n",
-                cond, err);
+        fprintf(
+            out,
+            "  condition number %.3g; rank-2 truncated SVD keeps 4000 numbers of 1e6, error %.3g\n",
+            cond, err);
     }
 done:
     nnact_net_free(net);
@@ -226,8 +238,7 @@ int cli_collapse_chain(FILE *out, int brief)
 
 int cli_collapse(int argc, char **argv)
 {
-    if (argc > 1)
-        return cli_usage_error("collapse", "unexpected argument '%s'", argv[1]);
+    if (argc > 1) return cli_usage_error("collapse", "unexpected argument '%s'", argv[1]);
     printf("Linearity collapse: without activation functions, any depth is one affine map.\n\n");
     int rc = cli_collapse_xor(stdout, 0);
     if (rc == CLI_OK) {

@@ -17,20 +17,20 @@
 static nnact_status check_matrix(const char *who, size_t rows, size_t cols, const double *A)
 {
     NNACT_RETURN_IF(A == NULL, NNACT_ERR_ARG, "%s: A is NULL", who);
-    NNACT_RETURN_IF(rows == 0 || cols == 0, NNACT_ERR_ARG, "%s: A is %zu x %zu (empty)", who,
-                    rows, cols);
+    NNACT_RETURN_IF(rows == 0 || cols == 0, NNACT_ERR_ARG, "%s: A is %zu x %zu (empty)", who, rows,
+                    cols);
     size_t bytes;
     NNACT_RETURN_IF(!nnact__matrix_bytes(rows, cols, &bytes) || rows > INT_MAX / 8 ||
                         cols > INT_MAX / 8 || rows * cols > INT_MAX,
-                    NNACT_ERR_OVERFLOW, "%s: A of %zu x %zu exceeds LAPACK's int sizes", who,
-                    rows, cols);
+                    NNACT_ERR_OVERFLOW, "%s: A of %zu x %zu exceeds LAPACK's int sizes", who, rows,
+                    cols);
     return nnact__require_finite(who, "A", rows, cols, A);
 }
 
 static nnact_status lapack_info(const char *who, const char *routine, int info)
 {
-    NNACT_RETURN_IF(info > 0, NNACT_ERR_NUMERIC,
-                    "%s: LAPACKE_%s failed to converge (info = %d)", who, routine, info);
+    NNACT_RETURN_IF(info > 0, NNACT_ERR_NUMERIC, "%s: LAPACKE_%s failed to converge (info = %d)",
+                    who, routine, info);
     NNACT_RETURN_IF(info < 0, NNACT_ERR_ARG, "%s: LAPACKE_%s rejected argument %d", who, routine,
                     -info);
     return NNACT_OK;
@@ -104,8 +104,7 @@ nnact_status nnact_rank(size_t rows, size_t cols, const double *A, double tol, s
     NNACT_FORWARD_IF_ERROR(values(who, rows, cols, A, &s));
     size_t k = rows < cols ? rows : cols;
     /* Default: singular values an SVD cannot tell from zero, max(m, n) eps s_max. */
-    if (!(tol >= 0.0))
-        tol = (double)(rows > cols ? rows : cols) * DBL_EPSILON * s[0];
+    if (!(tol >= 0.0)) tol = (double)(rows > cols ? rows : cols) * DBL_EPSILON * s[0];
     size_t r = 0;
     while (r < k && s[r] > tol)
         r++;
@@ -143,8 +142,7 @@ nnact_status nnact_svd_truncate(size_t rows, size_t cols, const double *A, size_
     nnact_status st = NNACT_OK;
     if (s == NULL || u == NULL || vt == NULL)
         st = nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory", who);
-    if (st == NNACT_OK)
-        st = svd(who, 'S', rows, cols, A, s, u, vt);
+    if (st == NNACT_OK) st = svd(who, 'S', rows, cols, A, s, u, vt);
     if (st == NNACT_OK) {
         for (size_t i = 0; i < rows; i++)
             for (size_t j = 0; j < r; j++)
@@ -152,8 +150,7 @@ nnact_status nnact_svd_truncate(size_t rows, size_t cols, const double *A, size_
         for (size_t j = 0; j < r; j++)
             for (size_t i = 0; i < cols; i++)
                 V[j * cols + i] = u[i + j * cols];
-        if (err)
-            *err = r < k ? s[r] : 0.0;
+        if (err) *err = r < k ? s[r] : 0.0;
     }
     nnact__free(s);
     nnact__free(u);
@@ -167,17 +164,19 @@ nnact_status nnact_lstsq_affine(size_t n, size_t n_in, size_t n_out, const doubl
     static const char who[] = "nnact_lstsq_affine";
     NNACT_RETURN_IF(X == NULL || T == NULL || K == NULL || c == NULL, NNACT_ERR_ARG,
                     "%s: %s is NULL", who,
-                    X == NULL ? "X" : T == NULL ? "T" : K == NULL ? "K" : "c");
+                    X == NULL   ? "X"
+                    : T == NULL ? "T"
+                    : K == NULL ? "K"
+                                : "c");
     NNACT_RETURN_IF(n == 0 || n_in == 0 || n_out == 0, NNACT_ERR_ARG,
-                    "%s: sizes must be positive (n %zu, n_in %zu, n_out %zu)", who, n, n_in,
-                    n_out);
+                    "%s: sizes must be positive (n %zu, n_in %zu, n_out %zu)", who, n, n_in, n_out);
     const size_t ldb = n > n_in ? n : n_in;
     size_t a_bytes, b_bytes;
     NNACT_RETURN_IF(!nnact__matrix_bytes(n, n_in, &a_bytes) ||
                         !nnact__matrix_bytes(ldb, n_out, &b_bytes) || ldb > INT_MAX / 64 ||
                         n_out > INT_MAX / 64 || n * n_in > INT_MAX || ldb * n_out > INT_MAX,
-                    NNACT_ERR_OVERFLOW, "%s: %zu x %zu -> %zu exceeds LAPACK's int sizes", who,
-                    n, n_in, n_out);
+                    NNACT_ERR_OVERFLOW, "%s: %zu x %zu -> %zu exceeds LAPACK's int sizes", who, n,
+                    n_in, n_out);
     NNACT_FORWARD_IF_ERROR(nnact__require_finite(who, "X", n, n_in, X));
     NNACT_FORWARD_IF_ERROR(nnact__require_finite(who, "T", n, n_out, T));
 

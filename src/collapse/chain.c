@@ -31,8 +31,7 @@ void nnact__chain_free(nnact__chain *ch)
 static nnact_status check_tree(const nnact__chain *ch, size_t i, size_t j, int root, size_t *work,
                                const char *who)
 {
-    if (i == j)
-        return NNACT_OK;
+    if (i == j) return NNACT_OK;
     size_t k = ch->split[i * ch->n + j];
     size_t rows = ch->dims[i], cols = ch->dims[j + 1], bytes;
     NNACT_RETURN_IF(!nnact__matrix_bytes(rows, cols, &bytes) ||
@@ -52,7 +51,8 @@ nnact_status nnact__chain_plan(size_t n, const size_t *dims, nnact__chain *ch, c
     ch->n = n;
     ch->dims = dims;
     size_t nn, bytes;
-    NNACT_RETURN_IF(!nnact__mul_size(n, n, &nn) || !nnact__mul_size(nn, sizeof(size_t) + sizeof(double), &bytes),
+    NNACT_RETURN_IF(!nnact__mul_size(n, n, &nn) ||
+                        !nnact__mul_size(nn, sizeof(size_t) + sizeof(double), &bytes),
                     NNACT_ERR_OVERFLOW, "%s: %zu layers overflow the planner's table", who, n);
     /* The operands themselves must fit the BLAS, and the result (K) memory. */
     for (size_t i = 0; i < n; i++)
@@ -98,8 +98,7 @@ nnact_status nnact__chain_plan(size_t n, const size_t *dims, nnact__chain *ch, c
         ch->naive_mults += (double)dims[0] * (double)dims[k] * (double)dims[k + 1];
 
     nnact_status s = check_tree(ch, 0, n - 1, 1, &ch->work, who);
-    if (s != NNACT_OK)
-        nnact__chain_free(ch);
+    if (s != NNACT_OK) nnact__chain_free(ch);
     return s;
 }
 
@@ -126,12 +125,10 @@ static void eval(const nnact__chain *ch, const double *const *mats, size_t i, si
         eval(ch, mats, k + 1, j, work, t);
         b = t;
     }
-    nnact__dgemm(0, 0, d[i], d[j + 1], d[k + 1], 1.0, a, d[k + 1], b, d[j + 1], 0.0, out,
-                 d[j + 1]);
+    nnact__dgemm(0, 0, d[i], d[j + 1], d[k + 1], 1.0, a, d[k + 1], b, d[j + 1], 0.0, out, d[j + 1]);
 }
 
-void nnact__chain_eval(const nnact__chain *ch, const double *const *mats, double *work,
-                       double *out)
+void nnact__chain_eval(const nnact__chain *ch, const double *const *mats, double *work, double *out)
 {
     eval(ch, mats, 0, ch->n - 1, &work, out);
 }
@@ -140,8 +137,7 @@ void nnact__chain_eval(const nnact__chain *ch, const double *const *mats, double
 static void put(char *buf, size_t size, size_t *pos, const char *s)
 {
     size_t len = strlen(s);
-    if (buf != NULL && *pos + len < size)
-        memcpy(buf + *pos, s, len);
+    if (buf != NULL && *pos + len < size) memcpy(buf + *pos, s, len);
     *pos += len;
 }
 
@@ -155,13 +151,11 @@ static void order(const nnact__chain *ch, size_t first, size_t i, size_t j, int 
         return;
     }
     size_t k = ch->split[i * ch->n + j];
-    if (paren)
-        put(buf, size, pos, "(");
+    if (paren) put(buf, size, pos, "(");
     order(ch, first, i, k, 1, buf, size, pos);
     put(buf, size, pos, " ");
     order(ch, first, k + 1, j, 1, buf, size, pos);
-    if (paren)
-        put(buf, size, pos, ")");
+    if (paren) put(buf, size, pos, ")");
 }
 
 size_t nnact__chain_order(const nnact__chain *ch, size_t first, char *buf, size_t size)

@@ -26,8 +26,8 @@ nnact_status nnact__collapse_plan(const nnact__layers *ls, size_t first, size_t 
 }
 
 void nnact__collapse_eval(const nnact__layers *ls, const nnact__chain *ch, size_t first,
-                          size_t last, double *const *W, double *const *b, double *work,
-                          double *K, double *c)
+                          size_t last, double *const *W, double *const *b, double *work, double *K,
+                          double *c)
 {
     const size_t *d = ls->dims;
     nnact__chain_eval(ch, (const double *const *)(W + first), work, K);
@@ -60,8 +60,10 @@ nnact_status nnact_net_collapse_ex(const nnact_net *net, double *K, double *c, d
                                    double *naive_flops)
 {
     static const char who[] = "nnact_net_collapse";
-    NNACT_RETURN_IF(net == NULL || K == NULL || c == NULL, NNACT_ERR_ARG,
-                    "%s: %s is NULL", who, net == NULL ? "net" : K == NULL ? "K" : "c");
+    NNACT_RETURN_IF(net == NULL || K == NULL || c == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
+                    net == NULL ? "net"
+                    : K == NULL ? "K"
+                                : "c");
     nnact__layers ls;
     NNACT_FORWARD_IF_ERROR(nnact__layers_load(net, 0, &ls, who));
     nnact_status s = nnact__layers_require_linear(&ls, 0, ls.count, who);
@@ -73,10 +75,8 @@ nnact_status nnact_net_collapse_ex(const nnact_net *net, double *K, double *c, d
                             ls.dims[0]);
         } else {
             identity_map(ls.dims[0], K, c);
-            if (flops)
-                *flops = 0.0;
-            if (naive_flops)
-                *naive_flops = 0.0;
+            if (flops) *flops = 0.0;
+            if (naive_flops) *naive_flops = 0.0;
         }
         nnact__layers_free(&ls);
         return s;
@@ -86,12 +86,9 @@ nnact_status nnact_net_collapse_ex(const nnact_net *net, double *K, double *c, d
     memset(&ch, 0, sizeof ch);
     size_t work_n = 0;
     double *work = NULL;
-    if (s == NNACT_OK)
-        s = nnact__collapse_plan(&ls, 0, ls.count, &ch, &work_n, who);
-    if (s == NNACT_OK)
-        s = nnact__layers_load_weights(net, &ls, who);
-    if (s == NNACT_OK)
-        s = nnact__layers_require_finite(&ls, 0, ls.count, who);
+    if (s == NNACT_OK) s = nnact__collapse_plan(&ls, 0, ls.count, &ch, &work_n, who);
+    if (s == NNACT_OK) s = nnact__layers_load_weights(net, &ls, who);
+    if (s == NNACT_OK) s = nnact__layers_require_finite(&ls, 0, ls.count, who);
     if (s == NNACT_OK) {
         work = nnact__malloc(work_n * sizeof(double) + 1);
         if (work == NULL)
@@ -100,10 +97,8 @@ nnact_status nnact_net_collapse_ex(const nnact_net *net, double *K, double *c, d
     }
     if (s == NNACT_OK) {
         nnact__collapse_eval(&ls, &ch, 0, ls.count, ls.W, ls.b, work, K, c);
-        if (flops)
-            *flops = 2.0 * ch.mults;
-        if (naive_flops)
-            *naive_flops = 2.0 * ch.naive_mults;
+        if (flops) *flops = 2.0 * ch.mults;
+        if (naive_flops) *naive_flops = 2.0 * ch.naive_mults;
     }
     nnact__free(work);
     nnact__chain_free(&ch);
@@ -127,20 +122,16 @@ nnact_status nnact_net_collapse_order(const nnact_net *net, char *order, size_t 
         if (order != NULL && order_size < 1)
             s = nnact__fail(NNACT_ERR_ARG, "%s: order needs 1 byte, got 0", who);
         else {
-            if (order != NULL)
-                order[0] = '\0';
-            if (flops)
-                *flops = 0.0;
-            if (naive_flops)
-                *naive_flops = 0.0;
+            if (order != NULL) order[0] = '\0';
+            if (flops) *flops = 0.0;
+            if (naive_flops) *naive_flops = 0.0;
         }
         nnact__layers_free(&ls);
         return s;
     }
     nnact__chain ch;
     memset(&ch, 0, sizeof ch);
-    if (s == NNACT_OK)
-        s = nnact__chain_plan(ls.count, ls.dims, &ch, who);
+    if (s == NNACT_OK) s = nnact__chain_plan(ls.count, ls.dims, &ch, who);
     if (s == NNACT_OK && order != NULL) {
         size_t need = nnact__chain_order(&ch, 0, NULL, 0);
         if (need > order_size)
@@ -150,10 +141,8 @@ nnact_status nnact_net_collapse_order(const nnact_net *net, char *order, size_t 
             nnact__chain_order(&ch, 0, order, order_size);
     }
     if (s == NNACT_OK) {
-        if (flops)
-            *flops = 2.0 * ch.mults;
-        if (naive_flops)
-            *naive_flops = 2.0 * ch.naive_mults;
+        if (flops) *flops = 2.0 * ch.mults;
+        if (naive_flops) *naive_flops = 2.0 * ch.naive_mults;
     }
     nnact__chain_free(&ch);
     nnact__layers_free(&ls);
@@ -168,8 +157,7 @@ struct carve {
 static size_t reserve(struct carve *cv, size_t a, size_t b)
 {
     size_t n, at = cv->total;
-    if (!nnact__mul_size(a, b, &n) || !nnact__add_size(cv->total, n, &cv->total))
-        cv->overflow = 1;
+    if (!nnact__mul_size(a, b, &n) || !nnact__add_size(cv->total, n, &cv->total)) cv->overflow = 1;
     return at;
 }
 
@@ -199,17 +187,14 @@ nnact_status nnact_net_collapse_check_ex(const nnact_net *net, size_t batch, con
         /* Sizes first: x is only read once batch x n_in is known to be addressable. */
         size_t xb, yb;
         if (!nnact__matrix_bytes(batch, n_in, &xb) || !nnact__matrix_bytes(batch, n_out, &yb))
-            s = nnact__fail(NNACT_ERR_OVERFLOW, "%s: batch %zu of %zu -> %zu overflows", who,
-                            batch, n_in, n_out);
+            s = nnact__fail(NNACT_ERR_OVERFLOW, "%s: batch %zu of %zu -> %zu overflows", who, batch,
+                            n_in, n_out);
         else
             s = nnact__require_finite(who, "x", batch, n_in, x);
     }
-    if (s == NNACT_OK)
-        s = nnact__collapse_plan(&ls, 0, L, &ch, &chain_work, who);
-    if (s == NNACT_OK)
-        s = nnact__layers_load_weights(net, &ls, who);
-    if (s == NNACT_OK)
-        s = nnact__layers_require_finite(&ls, 0, L, who);
+    if (s == NNACT_OK) s = nnact__collapse_plan(&ls, 0, L, &ch, &chain_work, who);
+    if (s == NNACT_OK) s = nnact__layers_load_weights(net, &ls, who);
+    if (s == NNACT_OK) s = nnact__layers_require_finite(&ls, 0, L, who);
 
     /* One block: K, c, |W|-chain P and its bias row p, outputs of both
      * evaluations, the magnitudes M, |x|, |W| and |b| copies, chain workspace. */
@@ -233,14 +218,12 @@ nnact_status nnact_net_collapse_check_ex(const nnact_net *net, size_t batch, con
         else if ((ws = nnact__malloc(bytes + 1)) == NULL)
             s = nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory (%zu bytes)", who, bytes);
     }
-    if (s == NNACT_OK)
-        s = nnact_net_predict(net, batch, x, ws + oyn);
+    if (s == NNACT_OK) s = nnact_net_predict(net, batch, x, ws + oyn);
     /* Arrays of 2 pointers per layer for the |W|, |b| copies. */
     double **absW = NULL;
     if (s == NNACT_OK && L > 0) {
         absW = nnact__malloc(2 * L * sizeof *absW);
-        if (absW == NULL)
-            s = nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory", who);
+        if (absW == NULL) s = nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory", who);
     }
     if (s == NNACT_OK) {
         double *K = ws + oK, *c = ws + oc, *P = ws + oP, *p = ws + op;
@@ -284,21 +267,16 @@ nnact_status nnact_net_collapse_check_ex(const nnact_net *net, size_t batch, con
             double d = fabs(yn[i] - yc[i]);
             double den = fmax(fabs(yn[i]), fabs(yc[i]));
             double B = factor * M[i];
-            if (isnan(d))
-                d = INFINITY;
+            if (isnan(d)) d = INFINITY;
             mabs = fmax(mabs, d);
-            if (d > 0.0)
-                mrel = fmax(mrel, den > 0.0 ? d / den : INFINITY);
+            if (d > 0.0) mrel = fmax(mrel, den > 0.0 ? d / den : INFINITY);
             mb = fmax(mb, B);
-            if (d > 0.0)
-                mr = fmax(mr, B > 0.0 ? d / B : INFINITY);
+            if (d > 0.0) mr = fmax(mr, B > 0.0 ? d / B : INFINITY);
         }
         *max_abs_err = mabs;
         *max_rel_err = mrel;
-        if (bound)
-            *bound = mb;
-        if (ratio)
-            *ratio = mr;
+        if (bound) *bound = mb;
+        if (ratio) *ratio = mr;
     }
     nnact__free(absW);
     nnact__free(ws);

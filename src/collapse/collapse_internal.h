@@ -13,13 +13,13 @@
 /* Layer l maps dims[l] -> dims[l + 1]: y = act(x W[l] + b[l]). */
 typedef struct nnact__layers {
     size_t count;
-    size_t *dims;          /* count + 1 */
-    nnact_act_kind *act;   /* count */
-    double *alpha;         /* count, resolved parameters */
-    unsigned *flags;       /* count */
-    double **W;            /* count pointers into data, or NULL without weights */
-    double **b;            /* count pointers into data */
-    double *data;          /* every W and b */
+    size_t *dims;        /* count + 1 */
+    nnact_act_kind *act; /* count */
+    double *alpha;       /* count, resolved parameters */
+    unsigned *flags;     /* count */
+    double **W;          /* count pointers into data, or NULL without weights */
+    double **b;          /* count pointers into data */
+    double *data;        /* every W and b */
 } nnact__layers;
 
 /* Reads the layer descriptions, and the weights too when with_weights (all of
@@ -67,8 +67,8 @@ NNACT_HIDDEN void nnact__chain_free(nnact__chain *ch);
 
 /* out (dims[0] x dims[n]) = the product, every step one dgemm; mats[i] is
  * dims[i] x dims[i+1] row-major. work holds ch->work doubles. Cannot fail. */
-NNACT_HIDDEN void nnact__chain_eval(const nnact__chain *ch, const double *const *mats,
-                                    double *work, double *out);
+NNACT_HIDDEN void nnact__chain_eval(const nnact__chain *ch, const double *const *mats, double *work,
+                                    double *out);
 
 /* Writes the order as "W<first+i>" factors in parentheses; returns the bytes
  * needed including the terminating NUL (writes only when size suffices). */

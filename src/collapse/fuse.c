@@ -93,8 +93,7 @@ static nnact_status build(const nnact__layers *ls, nnact_net *out, size_t *map, 
                 any_bias |= !(ls->flags[l] & NNACT_DENSE_NO_BIAS);
             if (q - p > 1) {
                 flags &= ~NNACT_DENSE_NO_BIAS;
-                if (!any_bias)
-                    flags |= NNACT_DENSE_NO_BIAS;
+                if (!any_bias) flags |= NNACT_DENSE_NO_BIAS;
                 s = nnact__layers_require_finite(ls, p, q, who);
             }
             size_t kb = 0;
@@ -107,13 +106,11 @@ static nnact_status build(const nnact__layers *ls, nnact_net *out, size_t *map, 
                 if (K == NULL || c == NULL)
                     s = nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory", who);
             }
-            if (s == NNACT_OK)
-                s = range_map(ls, p, q, K, c, who);
+            if (s == NNACT_OK) s = range_map(ls, p, q, K, c, who);
             if (s == NNACT_OK)
                 s = nnact_net_add_dense_ex(out, ls->dims[q], ls->act[q - 1], ls->alpha[q - 1],
                                            flags);
-            if (s == NNACT_OK)
-                s = nnact_net_set_layer(out, new_layer, K, any_bias ? c : NULL);
+            if (s == NNACT_OK) s = nnact_net_set_layer(out, new_layer, K, any_bias ? c : NULL);
             nnact__free(K);
             nnact__free(c);
             K = c = NULL;
@@ -144,18 +141,15 @@ nnact_status nnact_net_fuse_linear(const nnact_net *net, nnact_net **out, size_t
     for (size_t l = 0; l < ls.count; l++)
         before += layer_flops(ls.dims[l], ls.dims[l + 1]);
     nnact_status s = nnact_net_create(ls.dims[0], &fused);
-    if (s == NNACT_OK)
-        s = build(&ls, fused, layer_map, &after, who);
+    if (s == NNACT_OK) s = build(&ls, fused, layer_map, &after, who);
     nnact__layers_free(&ls);
     if (s != NNACT_OK) {
         nnact_net_free(fused);
         return s;
     }
     *out = fused;
-    if (flops_before)
-        *flops_before = before;
-    if (flops_after)
-        *flops_after = after;
+    if (flops_before) *flops_before = before;
+    if (flops_after) *flops_after = after;
     return NNACT_OK;
 }
 
@@ -166,18 +160,22 @@ static int piece(nnact_act_kind k, double a, double z, double *d, double *e)
 {
     *e = 0.0;
     switch (k) {
-    case NNACT_ACT_IDENTITY: *d = 1.0; return 1;
-    case NNACT_ACT_RELU: *d = z > 0 ? 1.0 : 0.0; return 1;
-    case NNACT_ACT_LEAKY_RELU: *d = z > 0 ? 1.0 : a; return 1;
+    case NNACT_ACT_IDENTITY:
+        *d = 1.0;
+        return 1;
+    case NNACT_ACT_RELU:
+        *d = z > 0 ? 1.0 : 0.0;
+        return 1;
+    case NNACT_ACT_LEAKY_RELU:
+        *d = z > 0 ? 1.0 : a;
+        return 1;
     case NNACT_ACT_HARD_TANH:
         *d = (z > -1.0 && z < 1.0) ? 1.0 : 0.0;
-        if (*d == 0.0)
-            *e = z <= -1.0 ? -1.0 : 1.0;
+        if (*d == 0.0) *e = z <= -1.0 ? -1.0 : 1.0;
         return 1;
     case NNACT_ACT_RELU6:
         *d = (z > 0.0 && z < 6.0) ? 1.0 : 0.0;
-        if (*d == 0.0)
-            *e = z <= 0.0 ? 0.0 : 6.0;
+        if (*d == 0.0) *e = z <= 0.0 ? 0.0 : 6.0;
         return 1;
     case NNACT_ACT_HARD_SIGMOID:
         /* relu6(z + 3) / 6 = z / 6 + 1/2 between the kinks at -3 and 3. */
@@ -191,10 +189,11 @@ static int piece(nnact_act_kind k, double a, double z, double *d, double *e)
         return 1;
     case NNACT_ACT_SOFTSHRINK:
         *d = (z > a || z < -a) ? 1.0 : 0.0;
-        if (*d != 0.0)
-            *e = z > a ? -a : a;
+        if (*d != 0.0) *e = z > a ? -a : a;
         return 1;
-    default: *d = NAN; return 0;
+    default:
+        *d = NAN;
+        return 0;
     }
 }
 
@@ -209,17 +208,20 @@ nnact_status nnact_net_local_affine(const nnact_net *net, const double *x, doubl
     static const char who[] = "nnact_net_local_affine";
     NNACT_RETURN_IF(net == NULL || x == NULL || K == NULL || c == NULL, NNACT_ERR_ARG,
                     "%s: %s is NULL", who,
-                    net == NULL ? "net" : x == NULL ? "x" : K == NULL ? "K" : "c");
+                    net == NULL ? "net"
+                    : x == NULL ? "x"
+                    : K == NULL ? "K"
+                                : "c");
     nnact__layers ls;
     NNACT_FORWARD_IF_ERROR(nnact__layers_load(net, 0, &ls, who));
     nnact_status s = NNACT_OK;
     for (size_t l = 0; s == NNACT_OK && l < ls.count; l++)
         if (!piecewise_linear(ls.act[l], ls.alpha[l]))
-            s = nnact__fail(NNACT_ERR_NONLINEAR, "%s: layer %zu has the activation %s, not piecewise linear",
-                            who, l, nnact_act_name(ls.act[l]));
+            s = nnact__fail(NNACT_ERR_NONLINEAR,
+                            "%s: layer %zu has the activation %s, not piecewise linear", who, l,
+                            nnact_act_name(ls.act[l]));
     const size_t n_in = ls.dims[0], L = ls.count;
-    if (s == NNACT_OK)
-        s = nnact__require_finite(who, "x", 1, n_in, x);
+    if (s == NNACT_OK) s = nnact__require_finite(who, "x", 1, n_in, x);
     if (s == NNACT_OK && L == 0) {
         size_t bytes;
         if (!nnact__matrix_bytes(n_in, n_in, &bytes))
@@ -243,15 +245,13 @@ nnact_status nnact_net_local_affine(const nnact_net *net, const double *x, doubl
     for (size_t l = 0; l <= L; l++)
         maxw = ls.dims[l] > maxw ? ls.dims[l] : maxw;
     s = nnact__collapse_plan(&ls, 0, L, &ch, &work_n, who);
-    if (s == NNACT_OK)
-        s = nnact__layers_load_weights(net, &ls, who);
-    if (s == NNACT_OK)
-        s = nnact__layers_require_finite(&ls, 0, L, who);
+    if (s == NNACT_OK) s = nnact__layers_load_weights(net, &ls, who);
+    if (s == NNACT_OK) s = nnact__layers_require_finite(&ls, 0, L, who);
     double *work = NULL;
     size_t data_n = s == NNACT_OK ? (size_t)(ls.b[L - 1] + ls.dims[L] - ls.data) : 0, total = 0;
-    if (s == NNACT_OK && (!nnact__add_size(work_n, data_n, &total) ||
-                          !nnact__add_size(total, 2 * maxw, &total) ||
-                          !nnact__mul_size(total, sizeof(double), &total)))
+    if (s == NNACT_OK &&
+        (!nnact__add_size(work_n, data_n, &total) || !nnact__add_size(total, 2 * maxw, &total) ||
+         !nnact__mul_size(total, sizeof(double), &total)))
         s = nnact__fail(NNACT_ERR_OVERFLOW, "%s: workspace overflows", who);
     if (s == NNACT_OK && (work = nnact__malloc(total + 1)) == NULL)
         s = nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory (%zu bytes)", who, total);
@@ -276,13 +276,11 @@ nnact_status nnact_net_local_affine(const nnact_net *net, const double *x, doubl
                     W[i * no + j] *= d;
                 b[j] = b[j] * d + e;
             }
-            if (s == NNACT_OK)
-                s = nnact_act_forward(ls.act[l], ls.alpha[l], no, z, y);
+            if (s == NNACT_OK) s = nnact_act_forward(ls.act[l], ls.alpha[l], no, z, y);
             ls.W[l] = W;
             ls.b[l] = b;
         }
-        if (s == NNACT_OK)
-            nnact__collapse_eval(&ls, &ch, 0, L, ls.W, ls.b, work, K, c);
+        if (s == NNACT_OK) nnact__collapse_eval(&ls, &ch, 0, L, ls.W, ls.b, work, K, c);
     }
     nnact__free(work);
     nnact__chain_free(&ch);

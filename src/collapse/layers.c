@@ -43,8 +43,8 @@ static nnact_status load_info(const nnact_net *net, nnact__layers *ls, const cha
     ls->dims[0] = nnact_net_input_size(net);
     for (size_t l = 0; l < L; l++) {
         size_t n_in, n_out;
-        NNACT_FORWARD_IF_ERROR(nnact_net_layer_info(net, l, &n_in, &n_out, &ls->act[l],
-                                                    &ls->alpha[l], &ls->flags[l]));
+        NNACT_FORWARD_IF_ERROR(
+            nnact_net_layer_info(net, l, &n_in, &n_out, &ls->act[l], &ls->alpha[l], &ls->flags[l]));
         ls->dims[l + 1] = n_out;
     }
     return NNACT_OK;
@@ -83,10 +83,8 @@ nnact_status nnact__layers_load(const nnact_net *net, int with_weights, nnact__l
     memset(ls, 0, sizeof *ls);
     NNACT_RETURN_IF(net == NULL, NNACT_ERR_ARG, "%s: net is NULL", who);
     nnact_status s = load_info(net, ls, who);
-    if (s == NNACT_OK && with_weights)
-        s = load_weights(net, ls, who);
-    if (s != NNACT_OK)
-        nnact__layers_free(ls);
+    if (s == NNACT_OK && with_weights) s = load_weights(net, ls, who);
+    if (s != NNACT_OK) nnact__layers_free(ls);
     return s;
 }
 
@@ -107,8 +105,7 @@ nnact_status nnact__layers_require_linear(const nnact__layers *ls, size_t first,
                                           const char *who)
 {
     for (size_t l = first; l < last; l++) {
-        if (nnact_act_is_linear(ls->act[l], ls->alpha[l]))
-            continue;
+        if (nnact_act_is_linear(ls->act[l], ls->alpha[l])) continue;
         if (ls->act[l] == NNACT_ACT_LEAKY_RELU)
             return nnact__fail(NNACT_ERR_NONLINEAR,
                                "%s: layer %zu has the nonlinear activation leaky_relu (alpha %g)",
@@ -124,8 +121,8 @@ nnact_status nnact__require_finite(const char *who, const char *what, size_t row
 {
     for (size_t i = 0; i < rows; i++)
         for (size_t j = 0; j < cols; j++)
-            NNACT_RETURN_IF(!isfinite(a[i * cols + j]), NNACT_ERR_NUMERIC,
-                            "%s: %s[%zu][%zu] is %g", who, what, i, j, a[i * cols + j]);
+            NNACT_RETURN_IF(!isfinite(a[i * cols + j]), NNACT_ERR_NUMERIC, "%s: %s[%zu][%zu] is %g",
+                            who, what, i, j, a[i * cols + j]);
     return NNACT_OK;
 }
 

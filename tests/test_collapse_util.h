@@ -1,7 +1,7 @@
 /* Helpers shared by the collapse tests: a seeded generator and random
  * orthogonal transforms built in long double (an independent reference). */
-#ifndef COLLAPSE_TEST_UTIL_H
-#define COLLAPSE_TEST_UTIL_H
+#ifndef TEST_COLLAPSE_UTIL_H
+#define TEST_COLLAPSE_UTIL_H
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -71,4 +71,4 @@ static inline double *ct_matrix_with_singular_values(size_t rows, size_t cols, c
     return out;
 }
 
-#endif /* COLLAPSE_TEST_UTIL_H */
+#endif /* TEST_COLLAPSE_UTIL_H */
