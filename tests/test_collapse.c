@@ -317,6 +317,39 @@ static void matrix_chain_order_and_flops(void **state)
     assert_int_equal(nnact__alloc_count(), before);
 }
 
+/* The cheapest parenthesisation by exhaustive search (exponential; n <= 8). */
+static double brute_force_mults(const size_t *d, size_t i, size_t j)
+{
+    if (i == j)
+        return 0.0;
+    double best = INFINITY;
+    for (size_t k = i; k < j; k++) {
+        double c = brute_force_mults(d, i, k) + brute_force_mults(d, k + 1, j) +
+                   (double)d[i] * (double)d[k + 1] * (double)d[j + 1];
+        best = c < best ? c : best;
+    }
+    return best;
+}
+
+static void chain_plan_matches_exhaustive_search(void **state)
+{
+    (void)state;
+    for (int trial = 0; trial < 200; trial++) {
+        size_t n = ct_int(1, 8), d[9];
+        for (size_t i = 0; i <= n; i++)
+            d[i] = ct_int(1, 1000);
+        nnact__chain ch;
+        assert_int_equal(nnact__chain_plan(n, d, &ch, "test"), NNACT_OK);
+        assert_close(ch.mults, brute_force_mults(d, 0, n - 1), 0.0);
+        double naive = 0;
+        for (size_t k = 1; k < n; k++)
+            naive += (double)d[0] * (double)d[k] * (double)d[k + 1];
+        assert_close(ch.naive_mults, naive, 0.0);
+        assert_true(ch.mults <= ch.naive_mults);
+        nnact__chain_free(&ch);
+    }
+}
+
 static void nonlinear_layer_is_named(void **state)
 {
     (void)state;
@@ -864,6 +897,7 @@ int main(void)
         cmocka_unit_test(zero_and_one_layer_networks),
         cmocka_unit_test(random_linear_nets_within_the_bound),
         cmocka_unit_test(matrix_chain_order_and_flops),
+        cmocka_unit_test(chain_plan_matches_exhaustive_search),
         cmocka_unit_test(nonlinear_layer_is_named),
         cmocka_unit_test(nan_weights_are_reported),
         cmocka_unit_test(bad_arguments),
