@@ -58,7 +58,8 @@ NNACT_API nnact_status nnact_net_collapse_ex(const nnact_net *net, double *K, do
  *        and of the left-to-right one.
  * @param order NULL (not wanted) or a buffer of order_size bytes.
  * @return NNACT_OK; NNACT_ERR_ARG (NULL net, order_size too small: the detail
- *         states the size needed); NNACT_ERR_NONLINEAR; NNACT_ERR_NOMEM.
+ *         states the size needed); NNACT_ERR_NONLINEAR; NNACT_ERR_OVERFLOW (a
+ *         product beyond size_t or the BLAS's int); NNACT_ERR_NOMEM.
  * @since 1.0
  */
 NNACT_API nnact_status nnact_net_collapse_order(const nnact_net *net, char *order,
