@@ -6,6 +6,7 @@
 
 #include "nnact_test.h"
 
+#include "core/alloc.h"
 #include "net_ref.h"
 #include "nnact/nnact.h"
 
@@ -294,6 +295,7 @@ static void overflow_is_reported_before_allocating(void **state)
     nnact_net *net = NULL;
     double x[2] = {0}, y[2];
     assert_int_equal(nnact_net_create(3, &net), NNACT_OK);
+    const size_t allocs = nnact__alloc_count();
     /* n_in * n_out * 8 overflows size_t */
     assert_int_equal(nnact_net_add_dense(net, SIZE_MAX / 4, NNACT_ACT_RELU, NAN), NNACT_ERR_OVERFLOW);
     /* fits size_t but not the BLAS's int */
@@ -307,6 +309,8 @@ static void overflow_is_reported_before_allocating(void **state)
     assert_int_equal(nnact_net_reserve(net, SIZE_MAX / 5), NNACT_ERR_OVERFLOW);
     size_t bytes = 0;
     assert_int_equal(nnact_net_memory_bytes(net, SIZE_MAX / 7, &bytes), NNACT_ERR_OVERFLOW);
+    /* only the one successful add_dense allocated (its two tables) */
+    assert_int_equal(nnact__alloc_count(), allocs + 2);
     nnact_net_free(net);
 }
 

@@ -25,7 +25,8 @@ typedef struct nnact_net nnact_net;
 /**
  * @brief New network with no layers taking n_inputs inputs.
  * @param out receives the handle; NULL on failure.
- * @return NNACT_OK; NNACT_ERR_ARG (out NULL or n_inputs 0); NNACT_ERR_NOMEM.
+ * @return NNACT_OK; NNACT_ERR_ARG (out NULL or n_inputs 0); NNACT_ERR_OVERFLOW
+ *         (n_inputs exceeds the BLAS's int); NNACT_ERR_NOMEM.
  * @since 1.0
  */
 NNACT_API nnact_status nnact_net_create(size_t n_inputs, nnact_net **out);
@@ -39,8 +40,14 @@ NNACT_API void nnact_net_free(nnact_net *net);
 /**
  * @brief Appends a dense layer Z = X W + b, Y = f(Z) with n_outputs outputs;
  *        weights start at zero (see nnact_net_init()).
- * @return NNACT_OK; NNACT_ERR_ARG (NULL net, n_outputs 0, bad kind or parameter);
- *         NNACT_ERR_OVERFLOW; NNACT_ERR_NOMEM (network unchanged).
+ * The layer's n_in is the current output size. Its derivative is taken from the
+ * output when the kind allows (nnact_act_supports_from_output()), otherwise from
+ * the pre-activation, which forward then keeps. Any kept forward state and the
+ * batch buffers are dropped (the shapes changed).
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net, n_outputs 0, bad kind or parameter,
+ *         unknown flags); NNACT_ERR_OVERFLOW (n_in * n_outputs * 8 or the total
+ *         parameter count overflows size_t, or n_outputs exceeds the BLAS's int; checked
+ *         before any allocation); NNACT_ERR_NOMEM (network unchanged).
  * @since 1.0
  */
 NNACT_API nnact_status nnact_net_add_dense(nnact_net *net, size_t n_outputs, nnact_act_kind act,

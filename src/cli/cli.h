@@ -28,6 +28,8 @@ int cli_info(int argc, char **argv);
 void cli_info_help(FILE *out);
 int cli_demo(int argc, char **argv);
 void cli_demo_help(FILE *out);
+int cli_gradcheck(int argc, char **argv);
+void cli_gradcheck_help(FILE *out);
 int cli_collapse(int argc, char **argv);
 void cli_collapse_help(FILE *out);
 

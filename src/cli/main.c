@@ -11,6 +11,8 @@ static const struct cli_command commands[] = {
      cli_collapse, cli_collapse_help},
     {"demo", "the main job: what libnnact is, shown with its own numbers", cli_demo, cli_demo_help},
     {"info", "version, BLAS in use and CPU features", cli_info, cli_info_help},
+    {"gradcheck", "backprop against centered differences on a network spec", cli_gradcheck,
+     cli_gradcheck_help},
 };
 static const size_t command_count = sizeof commands / sizeof commands[0];
 
