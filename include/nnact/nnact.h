@@ -23,5 +23,6 @@
 #include "nnact/optim.h"
 #include "nnact/init.h"
 #include "nnact/train.h"
+#include "nnact/collapse.h"
 
 #endif /* NNACT_NNACT_H */

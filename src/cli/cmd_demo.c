@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "cli/collapse_demos.h"
 #include "nnact/nnact.h"
 
 void cli_demo_help(FILE *out)
@@ -38,5 +39,8 @@ int cli_demo(int argc, char **argv)
             printf(" %10.6f", y[i]);
         printf("\n");
     }
-    return cli_demo_xor(stdout);
+    int rc = cli_demo_xor(stdout);
+    if (rc == CLI_OK)
+        rc = cli_demo_collapse(stdout);
+    return rc;
 }

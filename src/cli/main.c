@@ -7,6 +7,8 @@
 #include "nnact/nnact.h"
 
 static const struct cli_command commands[] = {
+    {"collapse", "linear layers compose into one map: K, its bound, rank, least-squares floor",
+     cli_collapse, cli_collapse_help},
     {"demo", "the main job: what libnnact is, shown with its own numbers", cli_demo, cli_demo_help},
     {"info", "version, BLAS in use and CPU features", cli_info, cli_info_help},
     {"gradcheck", "backprop against centered differences on a network spec", cli_gradcheck,
