@@ -20,5 +20,6 @@
 #include "nnact/act.h"
 #include "nnact/loss.h"
 #include "nnact/net.h"
+#include "nnact/io.h"
 
 #endif /* NNACT_NNACT_H */

@@ -1,0 +1,2 @@
+# io: model files (format, strict loader, atomic save, adversarial inputs).
+nnact_add_test(test_io test_io.c)
