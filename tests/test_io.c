@@ -129,10 +129,12 @@ static void roundtrip_bit_identical(void **state)
             for (size_t j = 0; j < batch * 3; j++)
                 x[j] = (double)((int)(j * 13 % 17) - 8) / 4.0;
             size_t n_out = nnact_net_output_size(net);
-            assert_int_equal(nnact_net_predict(net, batch, x, y1), NNACT_OK);
-            assert_int_equal(nnact_net_predict(back, batch, x, y2), NNACT_OK);
-            for (size_t j = 0; j < batch * n_out; j++)
-                assert_same_bits(y2[j], y1[j]);
+            if (layers > 0) { /* predict needs a layer */
+                assert_int_equal(nnact_net_predict(net, batch, x, y1), NNACT_OK);
+                assert_int_equal(nnact_net_predict(back, batch, x, y2), NNACT_OK);
+                for (size_t j = 0; j < batch * n_out; j++)
+                    assert_same_bits(y2[j], y1[j]);
+            }
             size_t m;
             unsigned char *again = io_save(back, &m);
             assert_int_equal(m, n);
