@@ -3,7 +3,7 @@
 # undefined) and runs each for a bounded number of executions from the seed
 # corpus, after replaying every regression file. Exits nonzero on any finding.
 #
-#   tests/fuzz/run.sh [RUNS]        RUNS per harness, default 200000 (minimum 100000
+#   tests/fuzz/run.sh [RUNS]        RUNS per harness, default 1000000 (minimum 100000
 #                                   unless NNACT_FUZZ_ALLOW_SHORT=1, for quick local tries)
 # Environment: CC (default clang), NNACT_FUZZ_DIR (build and work directory,
 # default build-fuzz in the source tree), NNACT_FUZZ_SEED (default 1).
@@ -11,7 +11,7 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-runs=${1:-200000}
+runs=${1:-1000000}
 if [ "$runs" -lt 100000 ] && [ "${NNACT_FUZZ_ALLOW_SHORT:-0}" != 1 ]; then
     echo "run.sh: at least 100000 runs per harness (got $runs)" >&2
     exit 2
