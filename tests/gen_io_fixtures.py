@@ -42,8 +42,9 @@ def io_value(layer, index):
     return ((k * 37) % 101 - 50) / 16.0
 
 
-def model(n_inputs, layers, values=io_value):
-    """layers: list of (n_out, act_id, alpha, flags). Returns the file bytes."""
+def model(n_inputs, layers, values=io_value, kind=KIND_MODEL, extra=b""):
+    """layers: list of (n_out, act_id, alpha, flags). Returns the file bytes;
+    `extra` is appended to the payload (the checkpoint sections, kind 2)."""
     body = struct.pack("<QII", n_inputs, len(layers), 0)
     n_in = n_inputs
     params = b""
@@ -52,8 +53,8 @@ def model(n_inputs, layers, values=io_value):
         count = n_in * n_out + (0 if flags & NO_BIAS else n_out)
         params += b"".join(struct.pack("<d", values(li, j)) for j in range(count))
         n_in = n_out
-    payload = body + params
-    head = MAGIC + struct.pack("<IIQ", VERSION, KIND_MODEL, len(payload))
+    payload = body + params + extra
+    head = MAGIC + struct.pack("<IIQ", VERSION, kind, len(payload))
     data = head + payload
     return data + struct.pack("<I", crc32c(data))
 
@@ -89,6 +90,21 @@ def main():
     def xor_values(layer, index):
         return [[5.0, 5.0, 5.0, 5.0, -2.5, -7.5], [4.0, -4.0, -2.0]][layer][index]
     files["io_xor.nnm"] = model(2, [(2, 2, 0.0, 0), (1, 1, 0.0, 0)], xor_values)
+
+    # A checkpoint (kind 2): io_five's network, an Adam optimizer bound to its
+    # 69 parameters with 3 state vectors, and a training position.
+    hp = [(0, 1e-3), (2, 0.9), (3, 0.999), (4, 1e-8), (6, 0.0), (11, 1.0), (12, 0.0),
+          (13, 0.0), (14, 1.0)]
+    n_params = 5 * 4 + 4 + 4 * 3 + 3 + 3 * 5 + 5 * 2 + 2 + 2 * 1 + 1
+    assert n_params == 69
+    opt = struct.pack("<II", 5, len(hp))
+    opt += b"".join(struct.pack("<IId", k, 0, v) for k, v in hp)
+    opt += struct.pack("<QQII", 1234, n_params, 3, 1)
+    opt += b"".join(struct.pack("<d", io_value(7, j)) for j in range(3 * n_params))
+    train = struct.pack("<QQdQQ", 12, 3, 0.05, 0x0123456789ABCDEF, 987654321)
+    files["io_ckpt_adam.nnm"] = model(5, [(4, 2, 0.0, 0), (3, 4, 0.25, 0), (5, 1, 0.0, NO_BIAS),
+                                          (2, 7, 2.0, 0), (1, 0, 0.0, 0)],
+                                      kind=2, extra=opt + train)
 
     for name, data in files.items():
         with open(os.path.join(out, name), "wb") as f:

@@ -7,6 +7,8 @@
 
 #include "nnact/nnact.h"
 
+#include "io/checkpoint.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -22,6 +24,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         nnact_net_free(net);
     } else if (net != NULL || nnact_last_error()[0] == '\0') {
         abort(); /* failure must clear the output and say why */
+    }
+    /* The same bytes through the checkpoint reader (kind 2 sections). */
+    struct nnact__model_view m;
+    struct nnact__ckpt_opt o;
+    struct nnact__ckpt_train t;
+    if (nnact__ckpt_parse("fuzz", data, size, flags, &m, &o, &t) == NNACT_OK) {
+        /* Views must lie inside the input. */
+        const unsigned char *end = data + size;
+        if (m.params > end || o.state_bytes > end ||
+            (uint64_t)(end - o.state_bytes) < o.bound_n * o.n_bufs * 8)
+            abort();
     }
     return 0;
 }
