@@ -20,6 +20,9 @@
 #include "nnact/act.h"
 #include "nnact/loss.h"
 #include "nnact/net.h"
+#include "nnact/optim.h"
+#include "nnact/init.h"
+#include "nnact/train.h"
 #include "nnact/io.h"
 
 #endif /* NNACT_NNACT_H */

@@ -28,5 +28,9 @@ int cli_info(int argc, char **argv);
 void cli_info_help(FILE *out);
 int cli_demo(int argc, char **argv);
 void cli_demo_help(FILE *out);
+int cli_train(int argc, char **argv);
+void cli_train_help(FILE *out);
+/* nnact demo's XOR comparison (identity vs tanh vs ReLU hidden layer), demo_xor.c */
+int cli_demo_xor(FILE *out);
 
 #endif /* NNACT_CLI_H */
