@@ -4,8 +4,8 @@
 
 #include "test_io_util.h"
 
-static const char *fixtures[] = {"io_empty.nnm", "io_one.nnm",  "io_nobias.nnm",
-                                 "io_five.nnm",  "io_xor.nnm",  "io_all_acts.nnm"};
+static const char *fixtures[] = {"io_empty.nnm", "io_one.nnm", "io_nobias.nnm",
+                                 "io_five.nnm",  "io_xor.nnm", "io_all_acts.nnm"};
 enum { N_FIXTURES = sizeof fixtures / sizeof fixtures[0] };
 
 static void crc32c_check_values(void **state)
@@ -41,21 +41,27 @@ static void fixtures_load_as_written(void **state)
         nnact_act_kind k;
         double alpha;
         unsigned flags;
-        assert_int_equal(nnact_net_layer_info(net, a, &n_in, &n_out, &k, &alpha, &flags),
-                         NNACT_OK);
+        assert_int_equal(nnact_net_layer_info(net, a, &n_in, &n_out, &k, &alpha, &flags), NNACT_OK);
         assert_int_equal(n_in, prev);
         assert_int_equal(n_out, a % 5 + 1);
         assert_int_equal(k, (nnact_act_kind)a);
         assert_int_equal(flags, a % 3 == 2 ? NNACT_DENSE_NO_BIAS : 0u);
         double expect_alpha = 0.0;
         switch (a) {
-        case NNACT_ACT_LEAKY_RELU: expect_alpha = 0.0075; break;
+        case NNACT_ACT_LEAKY_RELU:
+            expect_alpha = 0.0075;
+            break;
         case NNACT_ACT_ELU:
         case NNACT_ACT_CELU:
-        case NNACT_ACT_SOFTPLUS: expect_alpha = 0.75; break;
+        case NNACT_ACT_SOFTPLUS:
+            expect_alpha = 0.75;
+            break;
         case NNACT_ACT_SOFTSHRINK:
-        case NNACT_ACT_HARDSHRINK: expect_alpha = 0.375; break;
-        default: break;
+        case NNACT_ACT_HARDSHRINK:
+            expect_alpha = 0.375;
+            break;
+        default:
+            break;
         }
         assert_same_bits(alpha, expect_alpha);
         double W[25], b[5];

@@ -17,8 +17,7 @@ static int tally_hook(size_t size, void *ctx)
     struct tally *t = ctx;
     t->count++;
     t->bytes += size;
-    if (size > t->largest)
-        t->largest = size;
+    if (size > t->largest) t->largest = size;
     return 1;
 }
 
@@ -71,7 +70,7 @@ static void expect_accept(const unsigned char *data, size_t size)
 static void for_each_valid_file(void (*fn)(const unsigned char *, size_t, int thorough))
 {
     static const char *names[] = {"io_empty.nnm", "io_one.nnm", "io_nobias.nnm",
-                                  "io_five.nnm", "io_xor.nnm", "io_all_acts.nnm"};
+                                  "io_five.nnm",  "io_xor.nnm", "io_all_acts.nnm"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         size_t size;
         unsigned char *data = io_fixture(names[i], &size);
@@ -117,8 +116,7 @@ static void flips(const unsigned char *data, size_t size, int thorough)
     memcpy(p, data, size);
     for (size_t i = 0; i < size; i++) {
         for (int bit = 0; bit < 8; bit++) {
-            if (!thorough && bit != (int)(i % 8))
-                continue;
+            if (!thorough && bit != (int)(i % 8)) continue;
             p[i] ^= (unsigned char)(1u << bit);
             expect_reject(p, size, NULL);
             p[i] ^= (unsigned char)(1u << bit);
@@ -157,8 +155,8 @@ static void trailing_and_concatenated_rejected(void **state)
 
 /* Writes a value into a u32 or u64 field of a copy of base, fixes the CRC,
  * and expects rejection naming `offset`. */
-static void field(const unsigned char *base, size_t size, size_t offset, int width,
-                  uint64_t value, const char *words)
+static void field(const unsigned char *base, size_t size, size_t offset, int width, uint64_t value,
+                  const char *words)
 {
     unsigned char *p = malloc(size);
     assert_non_null(p);
@@ -170,8 +168,7 @@ static void field(const unsigned char *base, size_t size, size_t offset, int wid
     io_fix_crc(p, size);
     char at[32];
     snprintf(at, sizeof at, "offset %zu", offset);
-    if (words == NULL)
-        words = at;
+    if (words == NULL) words = at;
     expect_reject(p, size, words);
     free(p);
 }
@@ -216,8 +213,7 @@ static void header_and_layer_fields(void **state)
     field(f, size, 16, 8, size, "only");
     field(f, size, 16, 8, payload - 1, "trailing bytes");
     for (int i = 0; i < N_HOSTILE; i++)
-        if (hostile[i] != 0)
-            field(f, size, 16, 8, hostile[i], "declared payload");
+        if (hostile[i] != 0) field(f, size, 16, 8, hostile[i], "declared payload");
     field(f, size, 16, 8, 0, "trailing bytes");
 
     /* Model header. */
@@ -226,7 +222,7 @@ static void header_and_layer_fields(void **state)
     field(f, size, 32, 4, NNACT_IO_MAX_LAYERS + 1, "layer count");
     field(f, size, 32, 4, (uint64_t)1 << 31, "layer count");
     field(f, size, 32, 4, UINT32_MAX, "layer count");
-    field(f, size, 32, 4, 6, "layer 5 expects"); /* a sixth record read from the parameters */
+    field(f, size, 32, 4, 6, "layer 5 expects");       /* a sixth record read from the parameters */
     field(f, size, 32, 4, 4, "bytes after the model"); /* four layers leave bytes over */
     field(f, size, 32, 4, 0, "bytes after the model");
     field(f, size, 36, 4, 1, "reserved");

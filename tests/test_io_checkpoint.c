@@ -13,8 +13,7 @@ static size_t param_count(const nnact_net *net)
     for (size_t i = 0; i < nnact_net_layer_count(net); i++) {
         size_t n_in, n_out;
         unsigned flags;
-        assert_int_equal(nnact_net_layer_info(net, i, &n_in, &n_out, NULL, NULL, &flags),
-                         NNACT_OK);
+        assert_int_equal(nnact_net_layer_info(net, i, &n_in, &n_out, NULL, NULL, &flags), NNACT_OK);
         total += n_in * n_out + ((flags & NNACT_DENSE_NO_BIAS) ? 0 : n_out);
     }
     return total;
@@ -184,14 +183,13 @@ static void hostile_checkpoints(void **state_)
         f[i] ^= (unsigned char)(1u << (i % 8));
     }
     /* Optimizer section at 24 + 16 + 5*32 + 69*8 = 752. */
-    const size_t o = 752, hp = o + 8, tail = hp + 9 * 16, st = tail + 24,
-                 tr = st + 3 * 69 * 8;
+    const size_t o = 752, hp = o + 8, tail = hp + 9 * 16, st = tail + 24, tr = st + 3 * 69 * 8;
     assert_int_equal(tr + 40 + 4, size);
     field(f, size, o, 4, 7, "optimizer kind 7 is unknown");
     field(f, size, o, 4, UINT32_MAX, "optimizer kind");
     field(f, size, o + 4, 4, 16, "hyper-parameters, at most 15");
     field(f, size, o + 4, 4, UINT32_MAX, "at most 15");
-    field(f, size, o + 4, 4, 10, "");  /* one record too many: misparses, rejected */
+    field(f, size, o + 4, 4, 10, ""); /* one record too many: misparses, rejected */
     field(f, size, o + 4, 4, 8, "");
     field(f, size, hp, 4, 15, "key 15 unknown or out of order");
     field(f, size, hp + 16, 4, 0, "key 0 unknown or out of order"); /* repeat of key 0 */

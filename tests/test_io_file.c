@@ -25,8 +25,7 @@ static int setup(void **state)
 {
     (void)state;
     snprintf(dir, sizeof dir, "/tmp/nnact_iof_XXXXXX");
-    if (mkdtemp(dir) == NULL)
-        return -1;
+    if (mkdtemp(dir) == NULL) return -1;
     /* Traversable by the unprivileged child of the permission tests. */
     chmod(dir, 0755);
     snprintf(target, sizeof target, "%s/model.nnm", dir);
@@ -41,12 +40,10 @@ static int teardown(void **state)
         struct dirent *e;
         char p[512];
         while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
             snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
             chmod(p, 0755);
-            if (unlink(p) != 0)
-                rmdir(p);
+            if (unlink(p) != 0) rmdir(p);
         }
         closedir(d);
     }
@@ -63,8 +60,7 @@ static int dir_entries(void)
     int n = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            n++;
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) n++;
     closedir(d);
     return n;
 }
@@ -98,10 +94,8 @@ struct fault {
 static int fault_hook(nnact__io_op op, size_t *len, void *ctx)
 {
     struct fault *f = ctx;
-    if (op == NNACT__IO_OP_WRITE && f->chunk && *len > f->chunk)
-        *len = f->chunk;
-    if (op == f->op && ++f->seen == f->nth)
-        return f->err;
+    if (op == NNACT__IO_OP_WRITE && f->chunk && *len > f->chunk) *len = f->chunk;
+    if (op == f->op && ++f->seen == f->nth) return f->err;
     return 0;
 }
 
@@ -216,8 +210,7 @@ static int as_unprivileged(int (*fn)(void))
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
-            _exit(99);
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) _exit(99);
         _exit(fn());
     }
     int st = 0;
@@ -229,8 +222,7 @@ static int as_unprivileged(int (*fn)(void))
 static int child_save(void)
 {
     nnact_net *net = NULL;
-    if (nnact_net_create(2, &net) != NNACT_OK)
-        return 98;
+    if (nnact_net_create(2, &net) != NNACT_OK) return 98;
     nnact_status s = nnact_net_save(net, target);
     nnact_net_free(net);
     return s == NNACT_ERR_IO && strstr(nnact_last_error(), "create a temporary") ? 0 : 1;
@@ -239,8 +231,7 @@ static int child_save(void)
 static int child_save_ok(void)
 {
     nnact_net *net = NULL;
-    if (nnact_net_create(2, &net) != NNACT_OK)
-        return 98;
+    if (nnact_net_create(2, &net) != NNACT_OK) return 98;
     nnact_status s = nnact_net_save(net, target);
     nnact_net_free(net);
     return s == NNACT_OK ? 0 : 1;
@@ -250,8 +241,7 @@ static int child_save_ok(void)
  * the permission bits (not ownership) decide what the child may do. */
 static void give_to_child(const char *path)
 {
-    if (geteuid() == 0)
-        assert_int_equal(chown(path, 65534, 65534), 0);
+    if (geteuid() == 0) assert_int_equal(chown(path, 65534, 65534), 0);
 }
 
 /* Read-only directory: the temporary cannot be created; old file intact.

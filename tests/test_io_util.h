@@ -15,12 +15,9 @@
 static inline double io_value(int layer, int index)
 {
     int k = layer * 1000 + index;
-    if (k % 97 == 13)
-        return -0.0;
-    if (k % 89 == 7)
-        return 5e-324;
-    if (k % 83 == 5)
-        return 1.7976931348623157e308;
+    if (k % 97 == 13) return -0.0;
+    if (k % 89 == 7) return 5e-324;
+    if (k % 83 == 5) return 1.7976931348623157e308;
     return ((k * 37) % 101 - 50) / 16.0;
 }
 
@@ -39,8 +36,7 @@ static inline unsigned char *io_read_all(const char *path, size_t *size)
         }
         size_t r = fread(buf + n, 1, cap - n, f);
         n += r;
-        if (r == 0)
-            break;
+        if (r == 0) break;
     }
     fclose(f);
     *size = n;

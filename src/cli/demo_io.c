@@ -45,16 +45,17 @@ int cli_demo_io(FILE *out, const nnact_net *given)
         if (n_out == 1 && nnact_net_input_size(net) == 2 &&
             nnact_net_predict(net, 4, x, y1) == NNACT_OK &&
             nnact_net_predict(back, 4, x, y2) == NNACT_OK) {
-            fprintf(out, "\nSaving and reloading the XOR network (%zu-byte model file, atomic "
-                         "save, CRC-32C checked on load):\n",
+            fprintf(out,
+                    "\nSaving and reloading the XOR network (%zu-byte model file, atomic "
+                    "save, CRC-32C checked on load):\n",
                     bytes);
             fprintf(out, "  x1 x2   before save          after reload         same bits\n");
             int same = 1;
             for (int i = 0; i < 4; i++) {
                 int eq = memcmp(&y1[i], &y2[i], sizeof y1[i]) == 0;
                 same &= eq;
-                fprintf(out, "  %g  %g    %.17f  %.17f  %s\n", x[2 * i], x[2 * i + 1], y1[i],
-                        y2[i], eq ? "yes" : "NO");
+                fprintf(out, "  %g  %g    %.17f  %.17f  %s\n", x[2 * i], x[2 * i + 1], y1[i], y2[i],
+                        eq ? "yes" : "NO");
             }
             rc = same ? CLI_OK : CLI_FAILED;
         }

@@ -14,8 +14,7 @@
 static int stored_crc(const char *path, unsigned long *crc, long *size)
 {
     FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return 0;
+    if (f == NULL) return 0;
     unsigned char b[4];
     int ok = fseek(f, 0, SEEK_END) == 0 && (*size = ftell(f)) >= 4 && fseek(f, -4, SEEK_END) == 0 &&
              fread(b, 1, 4, f) == 4;
@@ -52,16 +51,14 @@ int cli_info_file(const char *path)
         size_t n = n_in * n_out + ((flags & NNACT_DENSE_NO_BIAS) ? 0 : n_out);
         double *p = ok ? malloc(n * sizeof *p) : NULL;
         ok = ok && p != NULL &&
-             nnact_net_get_layer(net, i, p, (flags & NNACT_DENSE_NO_BIAS) ? NULL : p + n_in * n_out) ==
-                 NNACT_OK;
+             nnact_net_get_layer(
+                 net, i, p, (flags & NNACT_DENSE_NO_BIAS) ? NULL : p + n_in * n_out) == NNACT_OK;
         for (size_t j = 0; ok && j < n; j++)
             nonfinite += !isfinite(p[j]);
         free(p);
-        if (!ok)
-            break;
+        if (!ok) break;
         printf("  %-4zu dense %zu -> %zu  %-13s", i, n_in, n_out, nnact_act_name(act));
-        if (alpha != 0.0)
-            printf(" alpha %.17g", alpha);
+        if (alpha != 0.0) printf(" alpha %.17g", alpha);
         printf("%s  %zu parameters\n", (flags & NNACT_DENSE_NO_BIAS) ? "  no bias" : "", n);
         total += n;
     }
@@ -72,8 +69,7 @@ int cli_info_file(const char *path)
     }
     printf("outputs       %zu\n", nnact_net_output_size(net));
     printf("parameters    %zu", total);
-    if (nonfinite)
-        printf(" (%zu non-finite: plain nnact_net_load refuses this file)", nonfinite);
+    if (nonfinite) printf(" (%zu non-finite: plain nnact_net_load refuses this file)", nonfinite);
     printf("\n");
     if (have_crc)
         printf("checksum      CRC-32C 0x%08lx, verified\n", crc);

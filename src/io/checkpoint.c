@@ -6,15 +6,14 @@
 
 typedef unsigned long long ull;
 
-#define OPT_HEAD_LEN 8u   /* u32 kind, u32 n_hp */
-#define OPT_HP_LEN 16u    /* u32 key, u32 reserved, f64 value */
-#define OPT_TAIL_LEN 24u  /* u64 steps, u64 bound_n, u32 n_bufs, u32 flags */
-#define TRAIN_LEN 40u     /* u64 epochs, u64 batch, f64 base_lr, u64 key, u64 counter */
+#define OPT_HEAD_LEN 8u  /* u32 kind, u32 n_hp */
+#define OPT_HP_LEN   16u /* u32 key, u32 reserved, f64 value */
+#define OPT_TAIL_LEN 24u /* u64 steps, u64 bound_n, u32 n_bufs, u32 flags */
+#define TRAIN_LEN    40u /* u64 epochs, u64 batch, f64 base_lr, u64 key, u64 counter */
 
 /* Bytes of the optimizer and training sections; n_hp <= 15 and the state
  * size are checked by the caller. */
-static nnact_status sections_size(const char *who, const struct nnact__ckpt_opt *o,
-                                  uint64_t *bytes)
+static nnact_status sections_size(const char *who, const struct nnact__ckpt_opt *o, uint64_t *bytes)
 {
     uint64_t state = 0;
     NNACT_RETURN_IF(o->n_hp > NNACT__CKPT_OPT_KEYS || o->n_bufs > NNACT__CKPT_MAX_BUFS ||

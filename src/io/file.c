@@ -35,23 +35,17 @@ static int hooked(nnact__io_op op, size_t *len)
  * _POSIX_C_SOURCE=200809L without _GNU_SOURCE). */
 static const char *errtext(int err, char *buf, size_t n)
 {
-    if (strerror_r(err, buf, n) != 0)
-        snprintf(buf, n, "errno %d", err);
+    if (strerror_r(err, buf, n) != 0) snprintf(buf, n, "errno %d", err);
     return buf;
 }
 
 static const char *file_type(mode_t m)
 {
-    if (S_ISDIR(m))
-        return "a directory";
-    if (S_ISFIFO(m))
-        return "a FIFO";
-    if (S_ISSOCK(m))
-        return "a socket";
-    if (S_ISCHR(m))
-        return "a character device";
-    if (S_ISBLK(m))
-        return "a block device";
+    if (S_ISDIR(m)) return "a directory";
+    if (S_ISFIFO(m)) return "a FIFO";
+    if (S_ISSOCK(m)) return "a socket";
+    if (S_ISCHR(m)) return "a character device";
+    if (S_ISBLK(m)) return "a block device";
     return "not a regular file";
 }
 
@@ -95,8 +89,7 @@ nnact_status nnact__io_read_file(const char *who, const char *path, unsigned cha
     size_t got = 0;
     while (got < n + 1) {
         ssize_t r = read(fd, buf + got, n + 1 - got);
-        if (r < 0 && errno == EINTR)
-            continue;
+        if (r < 0 && errno == EINTR) continue;
         if (r < 0) {
             int e = errno;
             close(fd);
@@ -104,15 +97,15 @@ nnact_status nnact__io_read_file(const char *who, const char *path, unsigned cha
             return nnact__fail(NNACT_ERR_IO, "%s: read error on '%s' at offset %zu: %s", who, path,
                                got, errtext(e, eb, sizeof eb));
         }
-        if (r == 0)
-            break;
+        if (r == 0) break;
         got += (size_t)r;
     }
     close(fd);
     if (got != n) {
         nnact__free(buf);
-        return nnact__fail(NNACT_ERR_IO, "%s: '%s' changed size while being read (%zu bytes, then %s)",
-                           who, path, n, got < n ? "fewer" : "more");
+        return nnact__fail(NNACT_ERR_IO,
+                           "%s: '%s' changed size while being read (%zu bytes, then %s)", who, path,
+                           n, got < n ? "fewer" : "more");
     }
     *data = buf;
     *size = n;
@@ -127,17 +120,12 @@ static int write_all(int fd, const unsigned char *p, size_t n, size_t *done)
          * can place it at any chunk. */
         size_t len = n - *done < ((size_t)1 << 20) ? n - *done : ((size_t)1 << 20);
         int e = hooked(NNACT__IO_OP_WRITE, &len);
-        if (e != 0)
-            return e;
-        if (len == 0)
-            return EIO;
+        if (e != 0) return e;
+        if (len == 0) return EIO;
         ssize_t w = write(fd, p + *done, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return errno;
-        if (w == 0)
-            return EIO;
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0) return errno;
+        if (w == 0) return EIO;
         *done += (size_t)w;
     }
     return 0;
@@ -159,8 +147,7 @@ static int open_temp(const char *path, char *tmp, size_t cap)
             return -1;
         }
         int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
-        if (fd >= 0 || errno != EEXIST)
-            return fd;
+        if (fd >= 0 || errno != EEXIST) return fd;
     }
     errno = EEXIST;
     return -1;
@@ -170,8 +157,7 @@ static int open_temp(const char *path, char *tmp, size_t cap)
 static int sync_dir(const char *path, char *scratch)
 {
     int e = hooked(NNACT__IO_OP_DIRSYNC, NULL);
-    if (e != 0)
-        return e;
+    if (e != 0) return e;
     const char *slash = strrchr(path, '/');
     const char *dir = ".";
     if (slash == path) {
@@ -183,8 +169,7 @@ static int sync_dir(const char *path, char *scratch)
         dir = scratch;
     }
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return errno;
+    if (fd < 0) return errno;
     int r = fsync(fd) == 0 ? 0 : errno;
     close(fd);
     /* Some file systems cannot fsync a directory; that is no failure of ours. */
@@ -212,8 +197,7 @@ nnact_status nnact__io_write_file_atomic(const char *who, const char *path,
     if (e == 0) {
         step = "fsync";
         e = hooked(NNACT__IO_OP_FSYNC, NULL);
-        if (e == 0 && fsync(fd) != 0)
-            e = errno;
+        if (e == 0 && fsync(fd) != 0) e = errno;
     }
     if (e == 0) {
         step = "close";
@@ -221,19 +205,16 @@ nnact_status nnact__io_write_file_atomic(const char *who, const char *path,
         if (e == 0) {
             int r = close(fd);
             fd = -1;
-            if (r != 0)
-                e = errno;
+            if (r != 0) e = errno;
         }
     }
     if (e == 0) {
         step = "rename the temporary over";
         e = hooked(NNACT__IO_OP_RENAME, NULL);
-        if (e == 0 && rename(tmp, path) != 0)
-            e = errno;
+        if (e == 0 && rename(tmp, path) != 0) e = errno;
     }
     if (e != 0) {
-        if (fd >= 0)
-            close(fd);
+        if (fd >= 0) close(fd);
         unlink(tmp);
         goto fail_no_temp;
     }

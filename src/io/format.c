@@ -111,24 +111,23 @@ nnact_status nnact__io_parse_model(const char *who, const unsigned char *data, u
          * would not survive save(load(f)) byte for byte. */
         double resolved = 0.0;
         nnact_status s = nnact__act_resolve(who, (nnact_act_kind)act, alpha, &resolved);
-        NNACT_RETURN_IF(s != NNACT_OK || isnan(alpha) || !same_bits(resolved, alpha),
-                        NNACT_ERR_FORMAT,
-                        "%s: offset %llu: layer %lu parameter %.17g is not valid for activation "
-                        "%s",
-                        who, (ull)at + 24, (unsigned long)i, alpha,
-                        nnact_act_name((nnact_act_kind)act));
+        NNACT_RETURN_IF(
+            s != NNACT_OK || isnan(alpha) || !same_bits(resolved, alpha), NNACT_ERR_FORMAT,
+            "%s: offset %llu: layer %lu parameter %.17g is not valid for activation "
+            "%s",
+            who, (ull)at + 24, (unsigned long)i, alpha, nnact_act_name((nnact_act_kind)act));
         /* n_in, n_out <= 2^24 here, so these cannot wrap; checked anyway so
          * the invariant does not rest on the limits alone. */
         uint64_t w, lp;
-        NNACT_RETURN_IF(!nnact__mul_u64(n_in, n_out, &w) ||
-                            !nnact__add_u64(w, (flags & NNACT__IO_LAYER_NO_BIAS) ? 0 : n_out, &lp) ||
-                            !nnact__add_u64(total, lp, &total) || total > NNACT_IO_MAX_PARAMS,
-                        NNACT_ERR_FORMAT,
-                        "%s: offset %llu: parameter count through layer %lu exceeds the limit of "
-                        "%u",
-                        who, (ull)at, (unsigned long)i, NNACT_IO_MAX_PARAMS);
-        if (lp > max_layer)
-            max_layer = lp;
+        NNACT_RETURN_IF(
+            !nnact__mul_u64(n_in, n_out, &w) ||
+                !nnact__add_u64(w, (flags & NNACT__IO_LAYER_NO_BIAS) ? 0 : n_out, &lp) ||
+                !nnact__add_u64(total, lp, &total) || total > NNACT_IO_MAX_PARAMS,
+            NNACT_ERR_FORMAT,
+            "%s: offset %llu: parameter count through layer %lu exceeds the limit of "
+            "%u",
+            who, (ull)at, (unsigned long)i, NNACT_IO_MAX_PARAMS);
+        if (lp > max_layer) max_layer = lp;
         prev_out = n_out;
     }
     offset += table_bytes;

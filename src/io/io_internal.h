@@ -12,18 +12,18 @@
 
 /* Header: magic[8] | u32 version | u32 kind | u64 payload size; then the
  * payload; then a u32 CRC-32C of header and payload. */
-#define NNACT__IO_MAGIC "\x89NNACT\r\n"
-#define NNACT__IO_MAGIC_LEN 8u
-#define NNACT__IO_VERSION 1u
-#define NNACT__IO_KIND_MODEL 1u
+#define NNACT__IO_MAGIC           "\x89NNACT\r\n"
+#define NNACT__IO_MAGIC_LEN       8u
+#define NNACT__IO_VERSION         1u
+#define NNACT__IO_KIND_MODEL      1u
 #define NNACT__IO_KIND_CHECKPOINT 2u
-#define NNACT__IO_HEADER_LEN 24u
-#define NNACT__IO_CRC_LEN 4u
+#define NNACT__IO_HEADER_LEN      24u
+#define NNACT__IO_CRC_LEN         4u
 /* Model body: u64 n_inputs | u32 n_layers | u32 reserved (0); then n_layers
  * records of 32 bytes: u64 n_in | u64 n_out | u32 activation | u32 flags | f64 alpha. */
 #define NNACT__IO_MODEL_HEAD_LEN 16u
-#define NNACT__IO_LAYER_LEN 32u
-#define NNACT__IO_LAYER_NO_BIAS 1u
+#define NNACT__IO_LAYER_LEN      32u
+#define NNACT__IO_LAYER_NO_BIAS  1u
 /* Largest file the loader accepts: a bound on what it will read, not the real
  * constraint (which is the limits in nnact/io.h applied field by field). */
 #define NNACT__IO_MAX_FILE ((uint64_t)1 << 34)
@@ -67,15 +67,13 @@ static inline void nnact__put_f64(unsigned char *p, double d)
 /* 64-bit checked arithmetic, independent of the width of size_t. */
 static inline int nnact__mul_u64(uint64_t a, uint64_t b, uint64_t *out)
 {
-    if (b != 0 && a > UINT64_MAX / b)
-        return 0;
+    if (b != 0 && a > UINT64_MAX / b) return 0;
     *out = a * b;
     return 1;
 }
 static inline int nnact__add_u64(uint64_t a, uint64_t b, uint64_t *out)
 {
-    if (a > UINT64_MAX - b)
-        return 0;
+    if (a > UINT64_MAX - b) return 0;
     *out = a + b;
     return 1;
 }

@@ -12,7 +12,8 @@ nnact_status nnact__io_build_net(const char *who, const struct nnact__model_view
     nnact_status s = nnact_net_create((size_t)v->n_inputs, &net);
     for (uint32_t i = 0; s == NNACT_OK && i < v->n_layers; i++) {
         const unsigned char *r = v->table + (size_t)i * NNACT__IO_LAYER_LEN;
-        unsigned flags = (nnact__get_u32(r + 20) & NNACT__IO_LAYER_NO_BIAS) ? NNACT_DENSE_NO_BIAS : 0u;
+        unsigned flags =
+            (nnact__get_u32(r + 20) & NNACT__IO_LAYER_NO_BIAS) ? NNACT_DENSE_NO_BIAS : 0u;
         s = nnact_net_add_dense_ex(net, (size_t)nnact__get_u64(r + 8),
                                    (nnact_act_kind)nnact__get_u32(r + 16), nnact__get_f64(r + 24),
                                    flags);
@@ -21,8 +22,7 @@ nnact_status nnact__io_build_net(const char *who, const struct nnact__model_view
         /* One decode buffer for the largest layer: W plus b, bounded by the
          * file's own size since every parameter is present in it. */
         size_t bytes;
-        if (!nnact__mul_size((size_t)v->max_layer_params, sizeof(double),
-                             &bytes))
+        if (!nnact__mul_size((size_t)v->max_layer_params, sizeof(double), &bytes))
             s = nnact__fail(NNACT_ERR_OVERFLOW, "%s: layer too large", who);
         else if ((tmp = nnact__malloc(bytes)) == NULL)
             s = nnact__fail(NNACT_ERR_NOMEM, "%s: cannot allocate %zu bytes", who, bytes);
@@ -73,8 +73,8 @@ nnact_status nnact_net_load_buffer_ex(const void *data, size_t size, unsigned fl
     static const char who[] = "nnact_net_load_buffer";
     NNACT_RETURN_IF(out == NULL, NNACT_ERR_ARG, "%s: out is NULL", who);
     *out = NULL;
-    NNACT_RETURN_IF(data == NULL && size > 0, NNACT_ERR_ARG, "%s: data is NULL with size %zu",
-                    who, size);
+    NNACT_RETURN_IF(data == NULL && size > 0, NNACT_ERR_ARG, "%s: data is NULL with size %zu", who,
+                    size);
     NNACT_RETURN_IF((flags & ~NNACT_LOAD_ALLOW_NONFINITE) != 0, NNACT_ERR_ARG,
                     "%s: unknown flags 0x%x", who, flags);
     return load_buffer(who, data ? data : "", size, flags, out);

@@ -62,8 +62,7 @@ nnact_status nnact__io_write_model(const char *who, const nnact_net *net, unsign
         nnact__put_u32(r + 20, (flags & NNACT_DENSE_NO_BIAS) ? NNACT__IO_LAYER_NO_BIAS : 0u);
         nnact__put_f64(r + 24, resolved);
         w = n_in * n_out; /* checked by nnact__io_model_size */
-        if (w + n_out > max_w)
-            max_w = w + n_out;
+        if (w + n_out > max_w) max_w = w + n_out;
     }
     size_t bytes;
     NNACT_RETURN_IF(!nnact__mul_size(max_w, sizeof(double), &bytes), NNACT_ERR_OVERFLOW,
@@ -76,8 +75,7 @@ nnact_status nnact__io_write_model(const char *who, const nnact_net *net, unsign
         nnact_status s = nnact_net_layer_info(net, i, &n_in, &n_out, NULL, NULL, &flags);
         int bias = !(flags & NNACT_DENSE_NO_BIAS);
         size_t w = n_in * n_out;
-        if (s == NNACT_OK)
-            s = nnact_net_get_layer(net, i, tmp, bias ? tmp + w : NULL);
+        if (s == NNACT_OK) s = nnact_net_get_layer(net, i, tmp, bias ? tmp + w : NULL);
         if (s != NNACT_OK) {
             nnact__free(tmp);
             return s;
@@ -119,8 +117,8 @@ nnact_status nnact_net_save_buffer(const nnact_net *net, void *buf, size_t capac
     static const char who[] = "nnact_net_save_buffer";
     NNACT_RETURN_IF(net == NULL, NNACT_ERR_ARG, "%s: net is NULL", who);
     NNACT_RETURN_IF(size == NULL, NNACT_ERR_ARG, "%s: size is NULL", who);
-    NNACT_RETURN_IF(buf == NULL && capacity > 0, NNACT_ERR_ARG,
-                    "%s: buf is NULL with capacity %zu", who, capacity);
+    NNACT_RETURN_IF(buf == NULL && capacity > 0, NNACT_ERR_ARG, "%s: buf is NULL with capacity %zu",
+                    who, capacity);
     uint64_t body;
     NNACT_FORWARD_IF_ERROR(nnact__io_model_size(who, net, &body));
     uint64_t total = body + NNACT__IO_HEADER_LEN + NNACT__IO_CRC_LEN;

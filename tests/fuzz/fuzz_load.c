@@ -19,8 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     nnact_net *net = (nnact_net *)&flags;
     nnact_status s = nnact_net_load_buffer_ex(data, size, flags, &net);
     if (s == NNACT_OK) {
-        if (net == NULL || nnact_net_input_size(net) == 0)
-            abort();
+        if (net == NULL || nnact_net_input_size(net) == 0) abort();
         nnact_net_free(net);
     } else if (net != NULL || nnact_last_error()[0] == '\0') {
         abort(); /* failure must clear the output and say why */

@@ -15,11 +15,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < NNACT__IO_HEADER_LEN + NNACT__IO_CRC_LEN || size > (1u << 20))
-        return 0;
+    if (size < NNACT__IO_HEADER_LEN + NNACT__IO_CRC_LEN || size > (1u << 20)) return 0;
     unsigned char *file = malloc(size);
-    if (file == NULL)
-        return 0;
+    if (file == NULL) return 0;
     memcpy(file, data, size);
     nnact__put_u32(file + size - 4, nnact__crc32c(0, file, size - 4));
 
@@ -29,8 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     size_t n = 0;
-    if (nnact_net_save_buffer(net, NULL, 0, &n) != NNACT_OK || n != size)
-        abort();
+    if (nnact_net_save_buffer(net, NULL, 0, &n) != NNACT_OK || n != size) abort();
     unsigned char *again = malloc(n);
     if (again == NULL || nnact_net_save_buffer(net, again, n, &n) != NNACT_OK ||
         memcmp(again, file, size) != 0)
