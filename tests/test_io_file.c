@@ -117,6 +117,16 @@ static void save_succeeds_and_replaces(void **state)
     assert_int_equal(m, n);
     assert_memory_equal(disk, expect, n);
     assert_int_equal(dir_entries(), 1);
+    /* The replaced file's permission bits are kept. */
+    assert_int_equal(chmod(target, 0600), 0);
+    assert_int_equal(nnact_net_save(net, target), NNACT_OK);
+    struct stat st;
+    assert_int_equal(stat(target, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0600);
+    assert_int_equal(chmod(target, 0640), 0);
+    assert_int_equal(nnact_net_save(net, target), NNACT_OK);
+    assert_int_equal(stat(target, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0640);
     free(disk);
     free(expect);
     free(old);

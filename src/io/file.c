@@ -192,6 +192,10 @@ nnact_status nnact__io_write_file_atomic(const char *who, const char *path,
         e = errno;
         goto fail_no_temp;
     }
+    /* Replacing a file keeps its permission bits (a private 0600 model stays
+     * private); a new file gets 0666 minus the umask, as open() made it. */
+    struct stat old;
+    if (stat(path, &old) == 0 && S_ISREG(old.st_mode)) (void)fchmod(fd, old.st_mode & 07777);
     step = "write";
     e = write_all(fd, data, size, &done);
     if (e == 0) {
