@@ -46,7 +46,7 @@ int cli_demo_io(FILE *out, const nnact_net *given)
             nnact_net_predict(net, 4, x, y1) == NNACT_OK &&
             nnact_net_predict(back, 4, x, y2) == NNACT_OK) {
             fprintf(out,
-                    "\nSaving and reloading the XOR network (%zu-byte model file, atomic "
+                    "Saving and reloading the XOR network (%zu-byte model file, atomic "
                     "save, CRC-32C checked on load):\n",
                     bytes);
             fprintf(out, "  x1 x2   before save          after reload         same bits\n");
@@ -57,6 +57,7 @@ int cli_demo_io(FILE *out, const nnact_net *given)
                 fprintf(out, "  %g  %g    %.17f  %.17f  %s\n", x[2 * i], x[2 * i + 1], y1[i], y2[i],
                         eq ? "yes" : "NO");
             }
+            fprintf(out, "\n");
             rc = same ? CLI_OK : CLI_FAILED;
         }
     }
