@@ -9,6 +9,7 @@
 #include "nnact_test.h"
 
 #include "core/alloc.h"
+#include "net/net_internal.h"
 #include "net_ref.h"
 #include "nnact/nnact.h"
 
@@ -24,8 +25,7 @@ static int hook(size_t size, void *ctx)
 {
     struct hook_state *h = ctx;
     h->seen++;
-    if (h->seen <= 64)
-        h->sizes[h->seen - 1] = size;
+    if (h->seen <= 64) h->sizes[h->seen - 1] = size;
     if (h->seen == h->fail_at) {
         h->fired = 1;
         return 0;
@@ -201,9 +201,9 @@ static int scenario(size_t fail_at, double *final_y, double *final_grads)
     s = nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, BATCH, x, t, NNACT_GRADCHECK_AUTO, &err);
     if (s != NNACT_OK) {
         assert_int_equal(s, NNACT_ERR_NOMEM);
-        assert_int_equal(nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, BATCH, x, t,
-                                             NNACT_GRADCHECK_AUTO, &err),
-                         NNACT_OK);
+        assert_int_equal(
+            nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, BATCH, x, t, NNACT_GRADCHECK_AUTO, &err),
+            NNACT_OK);
     }
     assert_true(err <= 1e-6);
     nnact__alloc_set_hook(NULL, NULL);
@@ -233,12 +233,92 @@ static void every_allocation_failure_is_clean(void **state)
     printf("allocation failures tested: k = 1 .. %zu\n", k - 1);
 }
 
+/* The internal views for optimizers: one flat array, blocks in flat order, and
+ * an in-place training step that allocates nothing and matches the public path. */
+static void internal_views_and_step(void **state)
+{
+    (void)state;
+    nnact_net *net = NULL, *twin = NULL;
+    double x[BATCH * N_IN], t[BATCH * 2], y[BATCH * 2], dy[BATCH * 2], L1, L2;
+    unsigned long long seed = 8;
+    for (size_t i = 0; i < BATCH * N_IN; i++)
+        x[i] = ref_rand_uniform(&seed, -1, 1);
+    for (size_t i = 0; i < BATCH * 2; i++)
+        t[i] = ref_rand_uniform(&seed, -1, 1);
+    assert_int_equal(nnact_net_create(N_IN, &net), NNACT_OK);
+    assert_int_equal(nnact_net_create(N_IN, &twin), NNACT_OK);
+    for (int l = 0; l < 3; l++) {
+        const unsigned fl = l == 1 ? NNACT_DENSE_NO_BIAS : 0u;
+        assert_int_equal(nnact_net_add_dense_ex(net, widths[l], acts[l], NAN, fl), NNACT_OK);
+        assert_int_equal(nnact_net_add_dense_ex(twin, widths[l], acts[l], NAN, fl), NNACT_OK);
+    }
+    fill_params(net);
+    fill_params(twin);
+    size_t n = 0;
+    double *p = nnact__net_params(net, &n);
+    assert_int_equal(n, nnact_net_param_count(net));
+    assert_int_equal(nnact__net_param_count(net), n);
+    /* blocks: layer 0 W, layer 0 b, layer 1 W (no bias), layer 2 W, layer 2 b */
+    assert_int_equal(nnact__net_block_count(net), 5);
+    struct nnact__net_block blk;
+    size_t covered = 0;
+    for (size_t i = 0; i < 5; i++) {
+        assert_true(nnact__net_block(net, i, &blk));
+        assert_int_equal(blk.offset, covered);
+        assert_ptr_equal(blk.param, p + covered);
+        covered += blk.len;
+    }
+    assert_int_equal(covered, n);
+    assert_false(nnact__net_block(net, 5, &blk));
+    assert_true(nnact__net_block(net, 2, &blk));
+    assert_int_equal(blk.layer, 1);
+    assert_int_equal(blk.is_bias, 0);
+    assert_int_equal(blk.len, 7 * 9);
+    const double *W = NULL, *b = (const double *)&blk;
+    assert_true(nnact__net_layer_view(net, 1, &W, &b));
+    assert_ptr_equal(W, p + 5 * 7 + 7);
+    assert_null(b);
+    assert_false(nnact__net_layer_view(net, 3, &W, &b));
+    assert_null(nnact__net_output(net));
+    assert_null(nnact__net_dy_buffer(net));
+    assert_false(nnact__net_has_grad(net));
+
+    /* public path on the twin */
+    assert_int_equal(nnact_net_forward(twin, BATCH, x, y), NNACT_OK);
+    assert_int_equal(nnact_loss(NNACT_LOSS_HUBER, BATCH, 2, y, t, &L1, dy), NNACT_OK);
+    assert_int_equal(nnact_net_backward(twin, dy, NULL), NNACT_OK);
+    /* internal path, twice: the second time without any allocation */
+    for (int round = 0; round < 2; round++) {
+        const size_t before = nnact__alloc_count();
+        assert_int_equal(nnact__net_forward_keep(net, BATCH, x), NNACT_OK);
+        const double *out = nnact__net_output(net);
+        double *d = nnact__net_dy_buffer(net);
+        assert_non_null(out);
+        assert_memory_equal(out, y, sizeof y);
+        assert_int_equal(nnact_loss(NNACT_LOSS_HUBER, BATCH, 2, out, t, &L2, d), NNACT_OK);
+        assert_int_equal(nnact_net_backward(net, d, NULL), NNACT_OK);
+        if (round == 1) assert_int_equal(nnact__alloc_count(), before);
+    }
+    assert_memory_equal(&L1, &L2, sizeof L1);
+    assert_true(nnact__net_has_grad(net));
+    size_t ng = 0;
+    const double *g = nnact__net_grads(net, &ng);
+    double *g2 = malloc(n * sizeof *g2);
+    assert_int_equal(nnact_net_get_grads(twin, n, g2), NNACT_OK);
+    assert_memory_equal(g, g2, n * sizeof *g2);
+    free(g2);
+    assert_int_equal(nnact__net_forward_keep(net, 0, x), NNACT_ERR_ARG);
+    nnact_net_free(net);
+    nnact_net_free(twin);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(steady_state_does_not_allocate),
         cmocka_unit_test(memory_formula_matches_allocations),
         cmocka_unit_test(every_allocation_failure_is_clean),
+        cmocka_unit_test(internal_views_and_step),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

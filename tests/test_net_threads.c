@@ -21,8 +21,8 @@ static nnact_net *make_net(size_t width)
     assert_int_equal(nnact_net_create(N_IN, &net), NNACT_OK);
     assert_int_equal(nnact_net_add_dense(net, width, NNACT_ACT_TANH, NAN), NNACT_OK);
     assert_int_equal(nnact_net_add_dense(net, width, NNACT_ACT_GELU, NAN), NNACT_OK); /* keeps Z */
-    assert_int_equal(nnact_net_add_dense_ex(net, N_OUT, NNACT_ACT_SIGMOID, NAN, NNACT_DENSE_NO_BIAS),
-                     NNACT_OK);
+    assert_int_equal(
+        nnact_net_add_dense_ex(net, N_OUT, NNACT_ACT_SIGMOID, NAN, NNACT_DENSE_NO_BIAS), NNACT_OK);
     const size_t P = nnact_net_param_count(net);
     double *p = malloc(P * sizeof *p);
     for (size_t i = 0; i < P; i++)

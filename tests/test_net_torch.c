@@ -11,7 +11,7 @@
 #include "nnact/nnact.h"
 
 #define MAX_LAYERS 8
-#define TOL 1e-12
+#define TOL        1e-12
 
 struct arr {
     size_t n;
@@ -91,8 +91,7 @@ static void compare(const char *case_name, const char *what, size_t n, const dou
     for (size_t i = 0; i < n; i++) {
         const double ref = fmax(fabs(expect[i]), 1e-3 * scale);
         const double rel = ref > 0 ? fabs(got[i] - expect[i]) / ref : fabs(got[i]);
-        if (tol == TOL && rel > worst_seen)
-            worst_seen = rel;
+        if (tol == TOL && rel > worst_seen) worst_seen = rel;
         if (!(rel <= tol)) {
             print_error("%s: %s[%zu] = %.17g, PyTorch %.17g (relative %.3g)\n", case_name, what, i,
                         got[i], expect[i], rel);
@@ -104,13 +103,13 @@ static void compare(const char *case_name, const char *what, size_t n, const dou
 static int run_case(FILE *f)
 {
     char w[64], name[64], act_name[64], loss_name[64];
-    if (!next_word(f, w, sizeof w))
-        return 0;
+    if (!next_word(f, w, sizeof w)) return 0;
     assert_string_equal(w, "case");
     assert_non_null(next_word(f, name, sizeof name));
     assert_string_equal(next_word(f, w, sizeof w), "net");
     tol = TOL;
-    const size_t n_in = (size_t)read_num(f), n_layers = (size_t)read_num(f), B = (size_t)read_num(f);
+    const size_t n_in = (size_t)read_num(f), n_layers = (size_t)read_num(f),
+                 B = (size_t)read_num(f);
     assert_true(n_layers <= MAX_LAYERS);
     nnact_net *net = NULL;
     assert_int_equal(nnact_net_create(n_in, &net), NNACT_OK);
@@ -124,11 +123,13 @@ static int run_case(FILE *f)
         has_bias[l] = (int)read_num(f);
         assert_int_equal(nnact_act_from_name(act_name, &k), NNACT_OK);
         if (k == NNACT_ACT_TANHSHRINK && !tanhshrink_kernel_accurate()) {
-            printf("%s: tanhshrink kernel inaccurate near |x| = 0.5 (issue 3): tolerance 1e-10\n", name);
+            printf("%s: tanhshrink kernel inaccurate near |x| = 0.5 (issue 3): tolerance 1e-10\n",
+                   name);
             tol = 1e-10;
         }
-        assert_int_equal(nnact_net_add_dense_ex(net, n_out, k, alpha, has_bias[l] ? 0u : NNACT_DENSE_NO_BIAS),
-                         NNACT_OK);
+        assert_int_equal(
+            nnact_net_add_dense_ex(net, n_out, k, alpha, has_bias[l] ? 0u : NNACT_DENSE_NO_BIAS),
+            NNACT_OK);
     }
     nnact_loss_kind lk;
     assert_string_equal(next_word(f, w, sizeof w), "loss");
@@ -144,7 +145,8 @@ static int run_case(FILE *f)
     memset(db, 0, sizeof db);
     x = t = y = dx = (struct arr){0, NULL};
     while (next_word(f, w, sizeof w) && strcmp(w, "end") != 0) {
-        if (strcmp(w, "W") == 0 || strcmp(w, "b") == 0 || strcmp(w, "dW") == 0 || strcmp(w, "db") == 0) {
+        if (strcmp(w, "W") == 0 || strcmp(w, "b") == 0 || strcmp(w, "dW") == 0 ||
+            strcmp(w, "db") == 0) {
             const size_t l = (size_t)read_num(f);
             assert_true(l < n_layers);
             struct arr a = read_arr(f);
@@ -172,7 +174,8 @@ static int run_case(FILE *f)
         }
     }
     for (size_t l = 0; l < n_layers; l++)
-        assert_int_equal(nnact_net_set_layer(net, l, W[l].v, has_bias[l] ? b[l].v : NULL), NNACT_OK);
+        assert_int_equal(nnact_net_set_layer(net, l, W[l].v, has_bias[l] ? b[l].v : NULL),
+                         NNACT_OK);
     const size_t n_out = nnact_net_output_size(net);
     assert_int_equal(y.n, B * n_out);
     assert_int_equal(x.n, B * n_in);
@@ -195,8 +198,7 @@ static int run_case(FILE *f)
         ref_fill_nan(db[l].n, gb);
         assert_int_equal(nnact_net_get_grad(net, l, g, has_bias[l] ? gb : NULL), NNACT_OK);
         compare(name, "dW", dW[l].n, g, dW[l].v);
-        if (has_bias[l])
-            compare(name, "db", db[l].n, gb, db[l].v);
+        if (has_bias[l]) compare(name, "db", db[l].n, gb, db[l].v);
         free(g), free(gb);
         free(W[l].v), free(dW[l].v), free(b[l].v), free(db[l].v);
     }
@@ -220,8 +222,8 @@ static void against_pytorch_autograd(void **state)
     assert_int_equal(done, n);
     assert_true(n >= 20);
     printf("PyTorch fixtures: %d networks, worst relative difference %.3g (limit %g; networks on\n"
-           "a 1e-10 limit excluded)\n", done,
-           worst_seen, TOL);
+           "a 1e-10 limit excluded)\n",
+           done, worst_seen, TOL);
     assert_true(worst_seen > 0.0); /* the comparison saw real differences, not copies */
 }
 

@@ -32,5 +32,7 @@ int cli_train(int argc, char **argv);
 void cli_train_help(FILE *out);
 /* nnact demo's XOR comparison (identity vs tanh vs ReLU hidden layer), demo_xor.c */
 int cli_demo_xor(FILE *out);
+int cli_gradcheck(int argc, char **argv);
+void cli_gradcheck_help(FILE *out);
 
 #endif /* NNACT_CLI_H */

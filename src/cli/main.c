@@ -10,6 +10,8 @@ static const struct cli_command commands[] = {
     {"demo", "the main job: what libnnact is, shown with its own numbers", cli_demo, cli_demo_help},
     {"info", "version, BLAS in use and CPU features", cli_info, cli_info_help},
     {"train", "train a dense network on a built-in set or a CSV file", cli_train, cli_train_help},
+    {"gradcheck", "backprop against centered differences on a network spec", cli_gradcheck,
+     cli_gradcheck_help},
 };
 static const size_t command_count = sizeof commands / sizeof commands[0];
 
