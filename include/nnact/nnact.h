@@ -24,5 +24,6 @@
 #include "nnact/init.h"
 #include "nnact/train.h"
 #include "nnact/collapse.h"
+#include "nnact/io.h"
 
 #endif /* NNACT_NNACT_H */

@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/collapse_demos.h"
+#include "cli/io_cmds.h"
 #include "nnact/nnact.h"
 
 void cli_demo_help(FILE *out)
@@ -21,6 +22,8 @@ int cli_demo(int argc, char **argv)
            "dense networks on cblas_dgemm, and linearity collapse.\n\n",
            nnact_version_string());
     printf("BLAS: %s\n\n", nnact_blas_info());
+    if (cli_demo_io(stdout, NULL) != CLI_OK)
+        return CLI_FAILED;
 
     static const double xs[] = {-2.0, -0.5, 0.0, 0.5, 2.0};
     enum { NX = sizeof xs / sizeof xs[0] };

@@ -1,0 +1,116 @@
+/**
+ * @file nnact/io.h
+ * @brief Model files: save a network atomically, load it back strictly.
+ *
+ * The format is documented byte by byte in docs/FORMAT.md: a fixed header
+ * (magic, format version, kind, payload size), a layer table, the parameters
+ * as IEEE-754 binary64 little-endian values, and a CRC-32C over everything
+ * before it. Files are data only: nothing in them is executed, used as a path
+ * or used as a format string.
+ *
+ * Loading checks every field before it allocates anything (limits below,
+ * checked 64-bit size arithmetic, declared sizes against the bytes present,
+ * adjacent layer sizes, activation ids and parameters, the checksum, trailing
+ * bytes, non-finite parameters). Every failure returns a status, sets the
+ * out-handle to NULL, frees everything it allocated and leaves the byte offset
+ * and the reason in nnact_last_error(), e.g.
+ * "nnact_net_load_buffer: offset 56: layer 1 expects 3 inputs, layer 0 gives 4".
+ */
+#ifndef NNACT_IO_H
+#define NNACT_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nnact/export.h"
+#include "nnact/net.h"
+#include "nnact/status.h"
+
+NNACT_BEGIN_DECLS
+
+/** @brief Most layers a model file may declare. @since 1.0 */
+#define NNACT_IO_MAX_LAYERS 4096u
+/** @brief Largest input or output size of a layer in a model file (2^24). @since 1.0 */
+#define NNACT_IO_MAX_DIM 16777216u
+/** @brief Most parameters (weights plus biases, all layers) in a model file (2^28). @since 1.0 */
+#define NNACT_IO_MAX_PARAMS 268435456u
+
+/** @brief Load flag: accept NaN and +-Inf parameters (rejected by default). @since 1.0 */
+#define NNACT_LOAD_ALLOW_NONFINITE 1u
+
+/**
+ * @brief Saves the network to `path`, atomically.
+ *
+ * Writes a temporary file beside `path` (same directory, name `path` plus
+ * ".tmp-" and a unique suffix, created with O_EXCL), checks every write,
+ * fsyncs it, closes it, renames it over `path` and fsyncs the directory. On
+ * any failure before the rename the temporary is removed and a previous file
+ * at `path` is intact. Parameters are written bit for bit, NaN included.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net or path, empty path);
+ *         NNACT_ERR_OVERFLOW (the network exceeds the format's limits);
+ *         NNACT_ERR_NOMEM; NNACT_ERR_IO (with the failing step and errno text).
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_save(const nnact_net *net, const char *path);
+
+/**
+ * @brief Serializes the network into a caller-owned buffer: the same bytes
+ *        nnact_net_save() writes.
+ * @param buf destination, `capacity` bytes; may be NULL when capacity is 0
+ *        (a size query).
+ * @param size out: the number of bytes the file takes, set on NNACT_OK and on
+ *        a too-small capacity.
+ * @return NNACT_OK (buf filled, or size query); NNACT_ERR_ARG (NULL net or
+ *         size, buf NULL with capacity > 0, capacity smaller than *size: buf
+ *         untouched); NNACT_ERR_OVERFLOW; NNACT_ERR_NOMEM.
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_save_buffer(const nnact_net *net, void *buf, size_t capacity,
+                                             size_t *size);
+
+/**
+ * @brief Loads a model file. Same as nnact_net_load_ex(path, 0, out).
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_load(const char *path, nnact_net **out);
+
+/**
+ * @brief Loads a model file with flags (NNACT_LOAD_ALLOW_NONFINITE).
+ *
+ * Opens only `path` (O_NONBLOCK, then fstat): anything but a regular file
+ * (directory, FIFO, socket, device such as /dev/zero) is refused before a
+ * byte is read, so nothing blocks; a file larger than the format allows is
+ * refused before allocation.
+ * @param out receives the network; NULL on failure.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL path or out, empty path, unknown
+ *         flag); NNACT_ERR_IO (cannot open or read, not a regular file, file
+ *         changed while read); NNACT_ERR_FORMAT (see nnact_net_load_buffer_ex());
+ *         NNACT_ERR_NOMEM.
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_load_ex(const char *path, unsigned flags, nnact_net **out);
+
+/**
+ * @brief Loads a model from memory. Same as nnact_net_load_buffer_ex(data, size, 0, out).
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_load_buffer(const void *data, size_t size, nnact_net **out);
+
+/**
+ * @brief Loads a model from `size` bytes at `data` with flags.
+ * @param out receives the network; NULL on failure.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL out, NULL data with size > 0, unknown
+ *         flag); NNACT_ERR_FORMAT (bad magic, unsupported version or kind,
+ *         a count or size outside its limit, a size product that overflows,
+ *         declared sizes that disagree with the bytes present, layers that do
+ *         not chain, unknown activation or bad parameter, unknown layer flag,
+ *         checksum mismatch, trailing bytes, non-finite parameter without
+ *         NNACT_LOAD_ALLOW_NONFINITE); NNACT_ERR_NOMEM.
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_load_buffer_ex(const void *data, size_t size, unsigned flags,
+                                                nnact_net **out);
+
+NNACT_END_DECLS
+
+#endif /* NNACT_IO_H */

@@ -1,0 +1,243 @@
+/* The file layer: a bounded reader that never blocks and never opens another
+ * path, and an atomic writer (temporary beside the target, every write
+ * checked, fsync, rename, directory fsync). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "core/checked.h"
+#include "io/io_internal.h"
+
+typedef unsigned long long ull;
+
+/* Test hook (see io_internal.h). Set only by tests, never by the library. */
+static nnact__io_hook io_hook;
+static void *io_hook_ctx;
+
+void nnact__io_set_hook(nnact__io_hook hook, void *ctx)
+{
+    io_hook = hook;
+    io_hook_ctx = ctx;
+}
+
+static int hooked(nnact__io_op op, size_t *len)
+{
+    size_t dummy = 0;
+    return io_hook ? io_hook(op, len ? len : &dummy, io_hook_ctx) : 0;
+}
+
+/* strerror is not thread-safe; the XSI strerror_r is (selected by
+ * _POSIX_C_SOURCE=200809L without _GNU_SOURCE). */
+static const char *errtext(int err, char *buf, size_t n)
+{
+    if (strerror_r(err, buf, n) != 0) snprintf(buf, n, "errno %d", err);
+    return buf;
+}
+
+static const char *file_type(mode_t m)
+{
+    if (S_ISDIR(m)) return "a directory";
+    if (S_ISFIFO(m)) return "a FIFO";
+    if (S_ISSOCK(m)) return "a socket";
+    if (S_ISCHR(m)) return "a character device";
+    if (S_ISBLK(m)) return "a block device";
+    return "not a regular file";
+}
+
+nnact_status nnact__io_read_file(const char *who, const char *path, unsigned char **data,
+                                 size_t *size)
+{
+    char eb[128];
+    /* O_NONBLOCK: opening a FIFO without a writer (or a device) must not
+     * hang; the type is checked before any read. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    NNACT_RETURN_IF(fd < 0, NNACT_ERR_IO, "%s: cannot open '%s': %s", who, path,
+                    errtext(errno, eb, sizeof eb));
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return nnact__fail(NNACT_ERR_IO, "%s: cannot stat '%s': %s", who, path,
+                           errtext(e, eb, sizeof eb));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return nnact__fail(NNACT_ERR_IO, "%s: '%s' is %s, not a regular file", who, path,
+                           file_type(st.st_mode));
+    }
+    const uint64_t max = NNACT__IO_MAX_FILE + NNACT__IO_HEADER_LEN + NNACT__IO_CRC_LEN;
+    if (st.st_size < 0 || (uint64_t)st.st_size > max || (uint64_t)st.st_size > SIZE_MAX - 1) {
+        close(fd);
+        return nnact__fail(NNACT_ERR_FORMAT,
+                           "%s: '%s' has %lld bytes, more than a model file may have (%llu)", who,
+                           path, (long long)st.st_size, (ull)max);
+    }
+    size_t n = (size_t)st.st_size;
+    unsigned char *buf = nnact__malloc(n + 1);
+    if (buf == NULL) {
+        close(fd);
+        return nnact__fail(NNACT_ERR_NOMEM, "%s: cannot allocate %zu bytes", who, n + 1);
+    }
+    /* Read exactly st_size bytes, then one more to prove the file ended
+     * there: a file that grows or shrinks meanwhile is an error, not a
+     * silently different model. */
+    size_t got = 0;
+    while (got < n + 1) {
+        ssize_t r = read(fd, buf + got, n + 1 - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) {
+            int e = errno;
+            close(fd);
+            nnact__free(buf);
+            return nnact__fail(NNACT_ERR_IO, "%s: read error on '%s' at offset %zu: %s", who, path,
+                               got, errtext(e, eb, sizeof eb));
+        }
+        if (r == 0) break;
+        got += (size_t)r;
+    }
+    close(fd);
+    if (got != n) {
+        nnact__free(buf);
+        return nnact__fail(NNACT_ERR_IO,
+                           "%s: '%s' changed size while being read (%zu bytes, then %s)", who, path,
+                           n, got < n ? "fewer" : "more");
+    }
+    *data = buf;
+    *size = n;
+    return NNACT_OK;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n, size_t *done)
+{
+    *done = 0;
+    while (*done < n) {
+        /* Bounded chunks: a failure mid-payload is a real case, and the hook
+         * can place it at any chunk. */
+        size_t len = n - *done < ((size_t)1 << 20) ? n - *done : ((size_t)1 << 20);
+        int e = hooked(NNACT__IO_OP_WRITE, &len);
+        if (e != 0) return e;
+        if (len == 0) return EIO;
+        ssize_t w = write(fd, p + *done, len);
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0) return errno;
+        if (w == 0) return EIO;
+        *done += (size_t)w;
+    }
+    return 0;
+}
+
+/* Unique temporary name beside the target: path + ".tmp-" + 16 hex digits
+ * from the pid, the clock and the attempt number; O_EXCL makes it safe. */
+static int open_temp(const char *path, char *tmp, size_t cap)
+{
+    for (unsigned attempt = 0; attempt < 64; attempt++) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        uint64_t x = (uint64_t)getpid() * 0x9E3779B97F4A7C15u ^ (uint64_t)ts.tv_nsec ^
+                     (uint64_t)ts.tv_sec << 30 ^ (uint64_t)attempt * 0xD1B54A32D192ED03u;
+        snprintf(tmp, cap, "%s.tmp-%016llx", path, (ull)x);
+        int e = hooked(NNACT__IO_OP_OPEN, NULL);
+        if (e != 0) {
+            errno = e;
+            return -1;
+        }
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
+        if (fd >= 0 || errno != EEXIST) return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+/* fsync the directory holding path so the rename itself is durable. */
+static int sync_dir(const char *path, char *scratch)
+{
+    int e = hooked(NNACT__IO_OP_DIRSYNC, NULL);
+    if (e != 0) return e;
+    const char *slash = strrchr(path, '/');
+    const char *dir = ".";
+    if (slash == path) {
+        dir = "/";
+    } else if (slash != NULL) {
+        size_t n = (size_t)(slash - path);
+        memcpy(scratch, path, n);
+        scratch[n] = '\0';
+        dir = scratch;
+    }
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return errno;
+    int r = fsync(fd) == 0 ? 0 : errno;
+    close(fd);
+    /* Some file systems cannot fsync a directory; that is no failure of ours. */
+    return r == EINVAL || r == EROFS ? 0 : r;
+}
+
+nnact_status nnact__io_write_file_atomic(const char *who, const char *path,
+                                         const unsigned char *data, size_t size)
+{
+    char eb[128];
+    size_t len = strlen(path), cap;
+    NNACT_RETURN_IF(!nnact__add_size(len, 32, &cap), NNACT_ERR_OVERFLOW, "%s: path too long", who);
+    char *tmp = nnact__malloc(cap);
+    NNACT_RETURN_IF(tmp == NULL, NNACT_ERR_NOMEM, "%s: cannot allocate %zu bytes", who, cap);
+    const char *step = "create a temporary file beside";
+    int e = 0;
+    size_t done = 0;
+    int fd = open_temp(path, tmp, cap);
+    if (fd < 0) {
+        e = errno;
+        goto fail_no_temp;
+    }
+    /* Replacing a file keeps its permission bits (a private 0600 model stays
+     * private); a new file gets 0666 minus the umask, as open() made it. */
+    struct stat old;
+    if (stat(path, &old) == 0 && S_ISREG(old.st_mode)) (void)fchmod(fd, old.st_mode & 07777);
+    step = "write";
+    e = write_all(fd, data, size, &done);
+    if (e == 0) {
+        step = "fsync";
+        e = hooked(NNACT__IO_OP_FSYNC, NULL);
+        if (e == 0 && fsync(fd) != 0) e = errno;
+    }
+    if (e == 0) {
+        step = "close";
+        e = hooked(NNACT__IO_OP_CLOSE, NULL);
+        if (e == 0) {
+            int r = close(fd);
+            fd = -1;
+            if (r != 0) e = errno;
+        }
+    }
+    if (e == 0) {
+        step = "rename the temporary over";
+        e = hooked(NNACT__IO_OP_RENAME, NULL);
+        if (e == 0 && rename(tmp, path) != 0) e = errno;
+    }
+    if (e != 0) {
+        if (fd >= 0) close(fd);
+        unlink(tmp);
+        goto fail_no_temp;
+    }
+    /* The new file is in place; a failed directory sync means the rename may
+     * not survive a crash, which the caller has to know. */
+    e = sync_dir(path, tmp);
+    nnact__free(tmp);
+    NNACT_RETURN_IF(e != 0, NNACT_ERR_IO,
+                    "%s: '%s' was replaced but syncing its directory failed: %s", who, path,
+                    errtext(e, eb, sizeof eb));
+    return NNACT_OK;
+
+fail_no_temp:
+    nnact__free(tmp);
+    if (strcmp(step, "write") == 0)
+        return nnact__fail(NNACT_ERR_IO,
+                           "%s: cannot write '%s' after %zu of %zu bytes: %s (previous file "
+                           "intact)",
+                           who, path, done, size, errtext(e, eb, sizeof eb));
+    return nnact__fail(NNACT_ERR_IO, "%s: cannot %s '%s': %s (previous file intact)", who, step,
+                       path, errtext(e, eb, sizeof eb));
+}

@@ -1,0 +1,108 @@
+/* Loading: validate everything (format.c), then build the network through
+ * its public API (create, add_dense_ex, set_layer). */
+#include "core/alloc.h"
+#include "core/checked.h"
+#include "io/io_internal.h"
+
+nnact_status nnact__io_build_net(const char *who, const struct nnact__model_view *v,
+                                 nnact_net **out)
+{
+    nnact_net *net = NULL;
+    double *tmp = NULL;
+    nnact_status s = nnact_net_create((size_t)v->n_inputs, &net);
+    for (uint32_t i = 0; s == NNACT_OK && i < v->n_layers; i++) {
+        const unsigned char *r = v->table + (size_t)i * NNACT__IO_LAYER_LEN;
+        unsigned flags =
+            (nnact__get_u32(r + 20) & NNACT__IO_LAYER_NO_BIAS) ? NNACT_DENSE_NO_BIAS : 0u;
+        s = nnact_net_add_dense_ex(net, (size_t)nnact__get_u64(r + 8),
+                                   (nnact_act_kind)nnact__get_u32(r + 16), nnact__get_f64(r + 24),
+                                   flags);
+    }
+    if (s == NNACT_OK && v->n_layers > 0) {
+        /* One decode buffer for the largest layer: W plus b, bounded by the
+         * file's own size since every parameter is present in it. */
+        size_t bytes;
+        if (!nnact__mul_size((size_t)v->max_layer_params, sizeof(double), &bytes))
+            s = nnact__fail(NNACT_ERR_OVERFLOW, "%s: layer too large", who);
+        else if ((tmp = nnact__malloc(bytes)) == NULL)
+            s = nnact__fail(NNACT_ERR_NOMEM, "%s: cannot allocate %zu bytes", who, bytes);
+    }
+    const unsigned char *p = v->params;
+    for (uint32_t i = 0; s == NNACT_OK && i < v->n_layers; i++) {
+        const unsigned char *r = v->table + (size_t)i * NNACT__IO_LAYER_LEN;
+        size_t n_in = (size_t)nnact__get_u64(r), n_out = (size_t)nnact__get_u64(r + 8);
+        int bias = !(nnact__get_u32(r + 20) & NNACT__IO_LAYER_NO_BIAS);
+        size_t n = n_in * n_out + (bias ? n_out : 0);
+        for (size_t j = 0; j < n; j++, p += 8)
+            tmp[j] = nnact__get_f64(p);
+        s = nnact_net_set_layer(net, i, tmp, bias ? tmp + n_in * n_out : NULL);
+    }
+    nnact__free(tmp);
+    if (s != NNACT_OK) {
+        nnact_net_free(net);
+        return s;
+    }
+    *out = net;
+    return NNACT_OK;
+}
+
+static nnact_status load_buffer(const char *who, const unsigned char *data, size_t size,
+                                unsigned flags, nnact_net **out)
+{
+    uint32_t kind;
+    struct nnact__model_view v;
+    NNACT_FORWARD_IF_ERROR(nnact__io_check_header(who, data, size, &kind));
+    NNACT_RETURN_IF(kind != NNACT__IO_KIND_MODEL, NNACT_ERR_FORMAT,
+                    "%s: offset 12: file is a training checkpoint (kind %lu), not a model; load it "
+                    "with nnact_checkpoint_load",
+                    who, (unsigned long)kind);
+    uint64_t limit = (uint64_t)size - NNACT__IO_CRC_LEN;
+    NNACT_FORWARD_IF_ERROR(nnact__io_parse_model(who, data, NNACT__IO_HEADER_LEN, limit, &v));
+    NNACT_RETURN_IF(v.end != limit, NNACT_ERR_FORMAT,
+                    "%s: offset %llu: %llu bytes after the model in the payload", who,
+                    (unsigned long long)v.end, (unsigned long long)(limit - v.end));
+    NNACT_FORWARD_IF_ERROR(nnact__io_check_crc(who, data, size));
+    if (!(flags & NNACT_LOAD_ALLOW_NONFINITE))
+        NNACT_FORWARD_IF_ERROR(nnact__io_check_finite(who, data, &v));
+    return nnact__io_build_net(who, &v, out);
+}
+
+nnact_status nnact_net_load_buffer_ex(const void *data, size_t size, unsigned flags,
+                                      nnact_net **out)
+{
+    static const char who[] = "nnact_net_load_buffer";
+    NNACT_RETURN_IF(out == NULL, NNACT_ERR_ARG, "%s: out is NULL", who);
+    *out = NULL;
+    NNACT_RETURN_IF(data == NULL && size > 0, NNACT_ERR_ARG, "%s: data is NULL with size %zu", who,
+                    size);
+    NNACT_RETURN_IF((flags & ~NNACT_LOAD_ALLOW_NONFINITE) != 0, NNACT_ERR_ARG,
+                    "%s: unknown flags 0x%x", who, flags);
+    return load_buffer(who, data ? data : "", size, flags, out);
+}
+
+nnact_status nnact_net_load_buffer(const void *data, size_t size, nnact_net **out)
+{
+    return nnact_net_load_buffer_ex(data, size, 0, out);
+}
+
+nnact_status nnact_net_load_ex(const char *path, unsigned flags, nnact_net **out)
+{
+    static const char who[] = "nnact_net_load";
+    NNACT_RETURN_IF(out == NULL, NNACT_ERR_ARG, "%s: out is NULL", who);
+    *out = NULL;
+    NNACT_RETURN_IF(path == NULL, NNACT_ERR_ARG, "%s: path is NULL", who);
+    NNACT_RETURN_IF(path[0] == '\0', NNACT_ERR_ARG, "%s: path is empty", who);
+    NNACT_RETURN_IF((flags & ~NNACT_LOAD_ALLOW_NONFINITE) != 0, NNACT_ERR_ARG,
+                    "%s: unknown flags 0x%x", who, flags);
+    unsigned char *data;
+    size_t size;
+    NNACT_FORWARD_IF_ERROR(nnact__io_read_file(who, path, &data, &size));
+    nnact_status s = load_buffer(who, data, size, flags, out);
+    nnact__free(data);
+    return s;
+}
+
+nnact_status nnact_net_load(const char *path, nnact_net **out)
+{
+    return nnact_net_load_ex(path, 0, out);
+}

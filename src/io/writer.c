@@ -1,0 +1,158 @@
+/* Serialization of a network through its public accessors (layer_info and
+ * get_layer): io sits above net and needs nothing private from it. */
+#include "act/act_internal.h"
+#include "core/alloc.h"
+#include "core/checked.h"
+#include "io/io_internal.h"
+
+typedef unsigned long long ull;
+
+nnact_status nnact__io_model_size(const char *who, const nnact_net *net, uint64_t *bytes)
+{
+    size_t n_layers = nnact_net_layer_count(net);
+    size_t n_inputs = nnact_net_input_size(net);
+    NNACT_RETURN_IF(n_inputs < 1 || n_inputs > NNACT_IO_MAX_DIM, NNACT_ERR_OVERFLOW,
+                    "%s: input size %zu is outside the format's [1, %u]", who, n_inputs,
+                    NNACT_IO_MAX_DIM);
+    NNACT_RETURN_IF(n_layers > NNACT_IO_MAX_LAYERS, NNACT_ERR_OVERFLOW,
+                    "%s: %zu layers exceed the format's limit of %u", who, n_layers,
+                    NNACT_IO_MAX_LAYERS);
+    uint64_t total = 0;
+    for (size_t i = 0; i < n_layers; i++) {
+        size_t n_in = 0, n_out = 0;
+        unsigned flags = 0;
+        NNACT_FORWARD_IF_ERROR(nnact_net_layer_info(net, i, &n_in, &n_out, NULL, NULL, &flags));
+        NNACT_RETURN_IF(n_out < 1 || n_out > NNACT_IO_MAX_DIM, NNACT_ERR_OVERFLOW,
+                        "%s: layer %zu output size %zu is outside the format's [1, %u]", who, i,
+                        n_out, NNACT_IO_MAX_DIM);
+        uint64_t w, lp;
+        NNACT_RETURN_IF(!nnact__mul_u64(n_in, n_out, &w) ||
+                            !nnact__add_u64(w, (flags & NNACT_DENSE_NO_BIAS) ? 0 : n_out, &lp) ||
+                            !nnact__add_u64(total, lp, &total) || total > NNACT_IO_MAX_PARAMS,
+                        NNACT_ERR_OVERFLOW, "%s: more than %u parameters", who,
+                        NNACT_IO_MAX_PARAMS);
+    }
+    /* Bounded by the limits above (2^28 doubles, 4096 records): no wrap. */
+    *bytes = NNACT__IO_MODEL_HEAD_LEN + (uint64_t)n_layers * NNACT__IO_LAYER_LEN + total * 8u;
+    return NNACT_OK;
+}
+
+nnact_status nnact__io_write_model(const char *who, const nnact_net *net, unsigned char *p)
+{
+    size_t n_layers = nnact_net_layer_count(net);
+    nnact__put_u64(p, nnact_net_input_size(net));
+    nnact__put_u32(p + 8, (uint32_t)n_layers);
+    nnact__put_u32(p + 12, 0);
+    unsigned char *table = p + NNACT__IO_MODEL_HEAD_LEN;
+    unsigned char *q = table + n_layers * NNACT__IO_LAYER_LEN;
+    size_t max_w = 1;
+    for (size_t i = 0; i < n_layers; i++) {
+        size_t n_in = 0, n_out = 0, w;
+        nnact_act_kind act = NNACT_ACT_IDENTITY;
+        double alpha = 0.0, resolved = 0.0;
+        unsigned flags = 0;
+        NNACT_FORWARD_IF_ERROR(nnact_net_layer_info(net, i, &n_in, &n_out, &act, &alpha, &flags));
+        /* Store the canonical parameter (+0.0 for kinds without one), the
+         * only value the loader accepts. */
+        NNACT_FORWARD_IF_ERROR(nnact__act_resolve(who, act, alpha, &resolved));
+        unsigned char *r = table + i * NNACT__IO_LAYER_LEN;
+        nnact__put_u64(r, n_in);
+        nnact__put_u64(r + 8, n_out);
+        nnact__put_u32(r + 16, (uint32_t)act);
+        nnact__put_u32(r + 20, (flags & NNACT_DENSE_NO_BIAS) ? NNACT__IO_LAYER_NO_BIAS : 0u);
+        nnact__put_f64(r + 24, resolved);
+        w = n_in * n_out; /* checked by nnact__io_model_size */
+        if (w + n_out > max_w) max_w = w + n_out;
+    }
+    size_t bytes;
+    NNACT_RETURN_IF(!nnact__mul_size(max_w, sizeof(double), &bytes), NNACT_ERR_OVERFLOW,
+                    "%s: layer too large", who);
+    double *tmp = nnact__malloc(bytes);
+    NNACT_RETURN_IF(tmp == NULL, NNACT_ERR_NOMEM, "%s: cannot allocate %zu bytes", who, bytes);
+    for (size_t i = 0; i < n_layers; i++) {
+        size_t n_in = 0, n_out = 0;
+        unsigned flags = 0;
+        nnact_status s = nnact_net_layer_info(net, i, &n_in, &n_out, NULL, NULL, &flags);
+        int bias = !(flags & NNACT_DENSE_NO_BIAS);
+        size_t w = n_in * n_out;
+        if (s == NNACT_OK) s = nnact_net_get_layer(net, i, tmp, bias ? tmp + w : NULL);
+        if (s != NNACT_OK) {
+            nnact__free(tmp);
+            return s;
+        }
+        size_t n = w + (bias ? n_out : 0);
+        for (size_t j = 0; j < n; j++, q += 8)
+            nnact__put_f64(q, tmp[j]);
+    }
+    nnact__free(tmp);
+    return NNACT_OK;
+}
+
+/* Whole model file in a fresh buffer of *size bytes. */
+static nnact_status serialize(const char *who, const nnact_net *net, unsigned char **data,
+                              size_t *size)
+{
+    uint64_t body, total;
+    NNACT_FORWARD_IF_ERROR(nnact__io_model_size(who, net, &body));
+    total = body + NNACT__IO_HEADER_LEN + NNACT__IO_CRC_LEN;
+    NNACT_RETURN_IF(total > SIZE_MAX, NNACT_ERR_OVERFLOW, "%s: %llu bytes exceed size_t", who,
+                    (ull)total);
+    unsigned char *buf = nnact__malloc((size_t)total);
+    NNACT_RETURN_IF(buf == NULL, NNACT_ERR_NOMEM, "%s: cannot allocate %llu bytes", who,
+                    (ull)total);
+    nnact__io_put_header(buf, NNACT__IO_KIND_MODEL, total);
+    nnact_status s = nnact__io_write_model(who, net, buf + NNACT__IO_HEADER_LEN);
+    if (s != NNACT_OK) {
+        nnact__free(buf);
+        return s;
+    }
+    nnact__io_put_crc(buf, (size_t)total);
+    *data = buf;
+    *size = (size_t)total;
+    return NNACT_OK;
+}
+
+nnact_status nnact_net_save_buffer(const nnact_net *net, void *buf, size_t capacity, size_t *size)
+{
+    static const char who[] = "nnact_net_save_buffer";
+    NNACT_RETURN_IF(net == NULL, NNACT_ERR_ARG, "%s: net is NULL", who);
+    NNACT_RETURN_IF(size == NULL, NNACT_ERR_ARG, "%s: size is NULL", who);
+    NNACT_RETURN_IF(buf == NULL && capacity > 0, NNACT_ERR_ARG, "%s: buf is NULL with capacity %zu",
+                    who, capacity);
+    uint64_t body;
+    NNACT_FORWARD_IF_ERROR(nnact__io_model_size(who, net, &body));
+    uint64_t total = body + NNACT__IO_HEADER_LEN + NNACT__IO_CRC_LEN;
+    NNACT_RETURN_IF(total > SIZE_MAX, NNACT_ERR_OVERFLOW, "%s: %llu bytes exceed size_t", who,
+                    (ull)total);
+    if (buf == NULL) {
+        *size = (size_t)total;
+        return NNACT_OK;
+    }
+    if (capacity < total) {
+        *size = (size_t)total;
+        return nnact__fail(NNACT_ERR_ARG, "%s: capacity %zu is less than the %llu bytes needed",
+                           who, capacity, (ull)total);
+    }
+    /* Serialize into a scratch copy first so a failure leaves buf untouched. */
+    unsigned char *data;
+    size_t n;
+    NNACT_FORWARD_IF_ERROR(serialize(who, net, &data, &n));
+    memcpy(buf, data, n);
+    nnact__free(data);
+    *size = n;
+    return NNACT_OK;
+}
+
+nnact_status nnact_net_save(const nnact_net *net, const char *path)
+{
+    static const char who[] = "nnact_net_save";
+    NNACT_RETURN_IF(net == NULL, NNACT_ERR_ARG, "%s: net is NULL", who);
+    NNACT_RETURN_IF(path == NULL, NNACT_ERR_ARG, "%s: path is NULL", who);
+    NNACT_RETURN_IF(path[0] == '\0', NNACT_ERR_ARG, "%s: path is empty", who);
+    unsigned char *data;
+    size_t n;
+    NNACT_FORWARD_IF_ERROR(serialize(who, net, &data, &n));
+    nnact_status s = nnact__io_write_file_atomic(who, path, data, n);
+    nnact__free(data);
+    return s;
+}

@@ -1,0 +1,72 @@
+#!/bin/sh
+# Builds the libFuzzer harnesses with Debian's clang (-fsanitize=fuzzer,address,
+# undefined) and runs each for a bounded number of executions from the seed
+# corpus, after replaying every regression file. Exits nonzero on any finding.
+#
+#   tests/fuzz/run.sh [RUNS]        RUNS per harness, default 1000000 (minimum 100000
+#                                   unless NNACT_FUZZ_ALLOW_SHORT=1, for quick local tries)
+# Environment: CC (default clang), NNACT_FUZZ_DIR (build and work directory,
+# default build-fuzz in the source tree), NNACT_FUZZ_SEED (default 1).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+runs=${1:-1000000}
+if [ "$runs" -lt 100000 ] && [ "${NNACT_FUZZ_ALLOW_SHORT:-0}" != 1 ]; then
+    echo "run.sh: at least 100000 runs per harness (got $runs)" >&2
+    exit 2
+fi
+cc=${CC:-clang}
+out=${NNACT_FUZZ_DIR:-$root/build-fuzz}
+seed=${NNACT_FUZZ_SEED:-1}
+mkdir -p "$out/obj"
+
+if ! command -v "$cc" >/dev/null 2>&1; then
+    echo "run.sh: $cc not found (Debian package clang)" >&2
+    exit 2
+fi
+
+san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+cflags="-std=c11 -O1 -g -D_POSIX_C_SOURCE=200809L -I$root/include -I$root/src"
+libs="$(pkg-config --libs openblas lapacke) -lm -lpthread"
+
+# The library, instrumented for coverage but without libFuzzer's main.
+objs=""
+for src in $(cd "$root" && find src -name '*.c' ! -path 'src/cli/*' | sort); do
+    obj="$out/obj/$(echo "$src" | tr '/' '_').o"
+    if [ ! -f "$obj" ] || [ "$root/$src" -nt "$obj" ] || [ -n "$(find "$root/include" "$root/src" -name '*.h' -newer "$obj" | head -1)" ]; then
+        "$cc" $cflags $san -fsanitize=fuzzer-no-link -c "$root/$src" -o "$obj"
+    fi
+    objs="$objs $obj"
+done
+
+status=0
+for h in fuzz_load fuzz_roundtrip; do
+    "$cc" $cflags $san -fsanitize=fuzzer "$here/$h.c" $objs $libs -o "$out/$h"
+    # Regression files first: each must run clean.
+    regress=$(find "$root/tests/data" -name 'io_regress_*' 2>/dev/null | sort)
+    if [ -n "$regress" ]; then
+        # shellcheck disable=SC2086
+        "$out/$h" $regress >"$out/$h.regress.log" 2>&1 || {
+            echo "run.sh: $h fails a regression file (see $out/$h.regress.log)" >&2
+            status=1
+        }
+    fi
+    # A fresh working corpus from the committed seeds, so runs are repeatable.
+    rm -rf "$out/corpus_$h" && mkdir -p "$out/corpus_$h" "$out/artifacts"
+    cp "$here"/corpus/* "$out/corpus_$h/"
+    start=$(date +%s)
+    if "$out/$h" -runs="$runs" -seed="$seed" -dict="$here/nnact.dict" -max_len=4096 \
+        -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=64 -print_final_stats=1 \
+        -artifact_prefix="$out/artifacts/$h-" "$out/corpus_$h" >"$out/$h.log" 2>&1; then
+        execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$h.log")
+        cov=$(grep -o 'cov: [0-9]*' "$out/$h.log" | tail -1)
+        echo "$h: $execs executions in $(( $(date +%s) - start )) s, $cov, no finding"
+    else
+        echo "run.sh: $h FOUND A PROBLEM (log $out/$h.log, input in $out/artifacts/);" >&2
+        echo "        copy the input to tests/data/io_regress_<name> once fixed" >&2
+        tail -40 "$out/$h.log" >&2
+        status=1
+    fi
+done
+exit $status

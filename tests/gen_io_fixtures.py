@@ -1,0 +1,128 @@
+#!/usr/bin/python3
+"""Writes the model-file fixtures under tests/data/io_*.nnm from docs/FORMAT.md
+alone: an implementation of the format independent of src/io, so the tests
+can check that libnnact reads what the spec describes and writes it back byte
+for byte. Run once with Debian's Python (/usr/bin/python3 tests/gen_io_fixtures.py);
+the outputs are committed, the tests do not need Python.
+
+Parameter values follow io_value(layer, index) below, which tests/test_io.c
+reproduces: small dyadic rationals (exact in binary64) plus a few edge values
+(-0.0, the smallest subnormal, the largest finite double)."""
+import os
+import struct
+
+MAGIC = b"\x89NNACT\r\n"
+VERSION = 1
+KIND_MODEL = 1
+NO_BIAS = 1
+
+
+def crc32c(data):
+    """CRC-32C, bit by bit from the Castagnoli polynomial (reflected 0x82F63B78)."""
+    crc = 0xFFFFFFFF
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
+    return crc ^ 0xFFFFFFFF
+
+
+assert crc32c(b"123456789") == 0xE3069283  # the published check value
+
+
+def io_value(layer, index):
+    """Parameter `index` (W row-major, then b) of layer `layer`."""
+    k = layer * 1000 + index
+    if k % 97 == 13:
+        return -0.0
+    if k % 89 == 7:
+        return 5e-324
+    if k % 83 == 5:
+        return 1.7976931348623157e308
+    return ((k * 37) % 101 - 50) / 16.0
+
+
+def model(n_inputs, layers, values=io_value, kind=KIND_MODEL, extra=b""):
+    """layers: list of (n_out, act_id, alpha, flags). Returns the file bytes;
+    `extra` is appended to the payload (the checkpoint sections, kind 2)."""
+    body = struct.pack("<QII", n_inputs, len(layers), 0)
+    n_in = n_inputs
+    params = b""
+    for li, (n_out, act, alpha, flags) in enumerate(layers):
+        body += struct.pack("<QQIId", n_in, n_out, act, flags, alpha)
+        count = n_in * n_out + (0 if flags & NO_BIAS else n_out)
+        params += b"".join(struct.pack("<d", values(li, j)) for j in range(count))
+        n_in = n_out
+    payload = body + params + extra
+    head = MAGIC + struct.pack("<IIQ", VERSION, kind, len(payload))
+    data = head + payload
+    return data + struct.pack("<I", crc32c(data))
+
+
+# Activation ids and the resolved parameter the writer stores (docs/FORMAT.md):
+# kinds with a parameter store it, others store +0.0.
+PARAM_KINDS = {4: 0.01, 7: 1.0, 9: 1.0, 14: 1.0, 24: 0.5, 25: 0.5}
+N_KINDS = 26
+
+
+def main():
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+    files = {}
+    files["io_empty.nnm"] = model(3, [])
+    files["io_one.nnm"] = model(2, [(3, 3, 0.0, 0)])
+    files["io_nobias.nnm"] = model(4, [(2, 0, 0.0, NO_BIAS), (1, 0, 0.0, NO_BIAS)])
+    # Every activation once, sizes cycling 1..5, alternate layers without bias,
+    # parameter kinds with a non-default parameter (exactly representable).
+    layers = []
+    for act in range(N_KINDS):
+        alpha = PARAM_KINDS[act] * 0.75 if act in PARAM_KINDS else 0.0
+        layers.append((act % 5 + 1, act, alpha, NO_BIAS if act % 3 == 2 else 0))
+    files["io_all_acts.nnm"] = model(2, layers)
+    files["io_five.nnm"] = model(5, [(4, 2, 0.0, 0), (3, 4, 0.25, 0), (5, 1, 0.0, NO_BIAS),
+                                     (2, 7, 2.0, 0), (1, 0, 0.0, 0)])
+
+    # A NaN weight with a correct checksum: rejected unless allowed.
+    def nan_at_3(layer, index):
+        return float("nan") if (layer, index) == (0, 3) else io_value(layer, index)
+    files["io_nonfinite.nnm"] = model(2, [(2, 3, 0.0, 0)], nan_at_3)
+
+    # The XOR network used by the forward-pass check: 2-2-1, tanh then sigmoid.
+    def xor_values(layer, index):
+        return [[5.0, 5.0, 5.0, 5.0, -2.5, -7.5], [4.0, -4.0, -2.0]][layer][index]
+    files["io_xor.nnm"] = model(2, [(2, 2, 0.0, 0), (1, 1, 0.0, 0)], xor_values)
+
+    # A checkpoint (kind 2): io_five's network, an Adam optimizer bound to its
+    # 69 parameters with 3 state vectors, and a training position.
+    hp = [(0, 1e-3), (2, 0.9), (3, 0.999), (4, 1e-8), (6, 0.0), (11, 1.0), (12, 0.0),
+          (13, 0.0), (14, 1.0)]
+    n_params = 5 * 4 + 4 + 4 * 3 + 3 + 3 * 5 + 5 * 2 + 2 + 2 * 1 + 1
+    assert n_params == 69
+    opt = struct.pack("<II", 5, len(hp))
+    opt += b"".join(struct.pack("<IId", k, 0, v) for k, v in hp)
+    opt += struct.pack("<QQII", 1234, n_params, 3, 1)
+    opt += b"".join(struct.pack("<d", io_value(7, j)) for j in range(3 * n_params))
+    train = struct.pack("<QQdQQ", 12, 3, 0.05, 0x0123456789ABCDEF, 987654321)
+    files["io_ckpt_adam.nnm"] = model(5, [(4, 2, 0.0, 0), (3, 4, 0.25, 0), (5, 1, 0.0, NO_BIAS),
+                                          (2, 7, 2.0, 0), (1, 0, 0.0, 0)],
+                                      kind=2, extra=opt + train)
+
+    for name, data in files.items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
+
+    # Expected XOR outputs, numpy float64, written with 17 significant digits.
+    import numpy as np
+    x = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    w1 = np.array([[5.0, 5.0], [5.0, 5.0]])
+    b1 = np.array([-2.5, -7.5])
+    w2 = np.array([[4.0], [-4.0]])
+    b2 = np.array([-2.0])
+    h = np.tanh(x @ w1 + b1)
+    y = 1.0 / (1.0 + np.exp(-(h @ w2 + b2)))
+    with open(os.path.join(out, "io_xor_expected.txt"), "w") as f:
+        for v in y[:, 0]:
+            f.write("%.17g\n" % v)
+
+
+if __name__ == "__main__":
+    main()

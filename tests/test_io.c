@@ -1,0 +1,357 @@
+/* io: the format against fixtures written by an independent implementation
+ * (tests/gen_io_fixtures.py), strict loading, and round trips. */
+#include <unistd.h>
+
+#include "test_io_util.h"
+
+static const char *fixtures[] = {"io_empty.nnm", "io_one.nnm", "io_nobias.nnm",
+                                 "io_five.nnm",  "io_xor.nnm", "io_all_acts.nnm"};
+enum { N_FIXTURES = sizeof fixtures / sizeof fixtures[0] };
+
+static void crc32c_check_values(void **state)
+{
+    (void)state;
+    /* Published check values of CRC-32C (RFC 3720 appendix B.4 vectors). */
+    assert_int_equal(nnact__crc32c(0, "123456789", 9), 0xE3069283u);
+    assert_int_equal(nnact__crc32c(0, "", 0), 0u);
+    unsigned char zeros[32] = {0}, ones[32];
+    memset(ones, 0xff, sizeof ones);
+    assert_int_equal(nnact__crc32c(0, zeros, 32), 0x8A9136AAu);
+    assert_int_equal(nnact__crc32c(0, ones, 32), 0x62A8AB43u);
+    /* Continuation: two halves give the whole. */
+    assert_int_equal(nnact__crc32c(nnact__crc32c(0, "1234", 4), "56789", 5), 0xE3069283u);
+}
+
+/* Each fixture loads with the layers and parameters the generator wrote. */
+static void fixtures_load_as_written(void **state)
+{
+    (void)state;
+    /* io_all_acts: layer a has activation a, (a % 5) + 1 outputs, parameter
+     * 0.75 x default for the kinds that take one, no bias when a % 3 == 2. */
+    size_t size;
+    unsigned char *data = io_fixture("io_all_acts.nnm", &size);
+    nnact_net *net = (nnact_net *)data; /* garbage: must be overwritten */
+    assert_int_equal(nnact_net_load_buffer(data, size, &net), NNACT_OK);
+    assert_non_null(net);
+    assert_int_equal(nnact_net_input_size(net), 2);
+    assert_int_equal(nnact_net_layer_count(net), nnact_act_count());
+    size_t prev = 2;
+    for (size_t a = 0; a < nnact_act_count(); a++) {
+        size_t n_in, n_out;
+        nnact_act_kind k;
+        double alpha;
+        unsigned flags;
+        assert_int_equal(nnact_net_layer_info(net, a, &n_in, &n_out, &k, &alpha, &flags), NNACT_OK);
+        assert_int_equal(n_in, prev);
+        assert_int_equal(n_out, a % 5 + 1);
+        assert_int_equal(k, (nnact_act_kind)a);
+        assert_int_equal(flags, a % 3 == 2 ? NNACT_DENSE_NO_BIAS : 0u);
+        double expect_alpha = 0.0;
+        switch (a) {
+        case NNACT_ACT_LEAKY_RELU:
+            expect_alpha = 0.0075;
+            break;
+        case NNACT_ACT_ELU:
+        case NNACT_ACT_CELU:
+        case NNACT_ACT_SOFTPLUS:
+            expect_alpha = 0.75;
+            break;
+        case NNACT_ACT_SOFTSHRINK:
+        case NNACT_ACT_HARDSHRINK:
+            expect_alpha = 0.375;
+            break;
+        default:
+            break;
+        }
+        assert_same_bits(alpha, expect_alpha);
+        double W[25], b[5];
+        assert_int_equal(nnact_net_get_layer(net, a, W, b), NNACT_OK);
+        for (size_t j = 0; j < n_in * n_out; j++)
+            assert_same_bits(W[j], io_value((int)a, (int)j));
+        for (size_t j = 0; j < n_out; j++)
+            assert_same_bits(b[j], flags ? 0.0 : io_value((int)a, (int)(n_in * n_out + j)));
+        prev = n_out;
+    }
+    nnact_net_free(net);
+    free(data);
+
+    data = io_fixture("io_empty.nnm", &size);
+    assert_int_equal(size, 44);
+    assert_int_equal(nnact_net_load_buffer(data, size, &net), NNACT_OK);
+    assert_int_equal(nnact_net_input_size(net), 3);
+    assert_int_equal(nnact_net_layer_count(net), 0);
+    nnact_net_free(net);
+    free(data);
+}
+
+/* save(load(f)) is byte-identical to f, through the buffer and through a file. */
+static void fixtures_resave_byte_identical(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/nnact_io_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/m.nnm", dir);
+    for (int i = 0; i < N_FIXTURES; i++) {
+        size_t size, n, m;
+        unsigned char *data = io_fixture(fixtures[i], &size);
+        nnact_net *net = NULL;
+        assert_int_equal(nnact_net_load_buffer(data, size, &net), NNACT_OK);
+        unsigned char *again = io_save(net, &n);
+        assert_int_equal(n, size);
+        assert_memory_equal(again, data, size);
+        assert_int_equal(nnact_net_save(net, path), NNACT_OK);
+        unsigned char *disk = io_read_all(path, &m);
+        assert_int_equal(m, size);
+        assert_memory_equal(disk, data, size);
+        nnact_net *from_disk = NULL;
+        assert_int_equal(nnact_net_load(path, &from_disk), NNACT_OK);
+        io_assert_same_net(net, from_disk);
+        nnact_net_free(from_disk);
+        nnact_net_free(net);
+        free(data);
+        free(again);
+        free(disk);
+    }
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+/* load(save(net)) is the same network and predicts the same bits, for 0..5
+ * layers and every activation kind. */
+static void roundtrip_bit_identical(void **state)
+{
+    (void)state;
+    const size_t batch = 7;
+    for (int layers = 0; layers <= 5; layers++) {
+        for (int act0 = 0; act0 < (int)nnact_act_count(); act0++) {
+            nnact_net *net = io_make_net(3, layers, act0);
+            size_t n;
+            unsigned char *data = io_save(net, &n);
+            nnact_net *back = NULL;
+            assert_int_equal(nnact_net_load_buffer(data, n, &back), NNACT_OK);
+            io_assert_same_net(net, back);
+            double x[7 * 3], y1[7 * 5], y2[7 * 5];
+            for (size_t j = 0; j < batch * 3; j++)
+                x[j] = (double)((int)(j * 13 % 17) - 8) / 4.0;
+            size_t n_out = nnact_net_output_size(net);
+            if (layers > 0) { /* predict needs a layer */
+                assert_int_equal(nnact_net_predict(net, batch, x, y1), NNACT_OK);
+                assert_int_equal(nnact_net_predict(back, batch, x, y2), NNACT_OK);
+                for (size_t j = 0; j < batch * n_out; j++)
+                    assert_same_bits(y2[j], y1[j]);
+            }
+            size_t m;
+            unsigned char *again = io_save(back, &m);
+            assert_int_equal(m, n);
+            assert_memory_equal(again, data, n);
+            nnact_net_free(net);
+            nnact_net_free(back);
+            free(data);
+            free(again);
+        }
+    }
+}
+
+/* The XOR fixture predicts what numpy computed from the spec's bytes. */
+static void xor_fixture_predicts_reference(void **state)
+{
+    (void)state;
+    size_t size;
+    unsigned char *data = io_fixture("io_xor.nnm", &size);
+    nnact_net *net = NULL;
+    assert_int_equal(nnact_net_load_buffer(data, size, &net), NNACT_OK);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/io_xor_expected.txt", NNACT_TEST_DATA_DIR);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    double expect[4];
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(fscanf(f, "%lf", &expect[i]), 1);
+    fclose(f);
+    const double x[8] = {0, 0, 0, 1, 1, 0, 1, 1};
+    double y[4];
+    assert_int_equal(nnact_net_predict(net, 4, x, y), NNACT_OK);
+    for (int i = 0; i < 4; i++)
+        assert_close(y[i], expect[i], 4e-16);
+    nnact_net_free(net);
+    free(data);
+}
+
+/* NaN/Inf parameters: rejected by default with the offset, kept bit for bit
+ * when allowed. */
+static void nonfinite_rejected_unless_allowed(void **state)
+{
+    (void)state;
+    size_t size;
+    unsigned char *data = io_fixture("io_nonfinite.nnm", &size);
+    nnact_net *net = (nnact_net *)data;
+    assert_int_equal(nnact_net_load_buffer(data, size, &net), NNACT_ERR_FORMAT);
+    assert_null(net);
+    /* params start at 24 + 16 + 32 = 72; W[3] at 72 + 24 = 96. */
+    assert_non_null(strstr(nnact_last_error(), "offset 96"));
+    assert_non_null(strstr(nnact_last_error(), "W[3]"));
+    assert_int_equal(nnact_net_load_buffer_ex(data, size, NNACT_LOAD_ALLOW_NONFINITE, &net),
+                     NNACT_OK);
+    double W[4], b[2];
+    assert_int_equal(nnact_net_get_layer(net, 0, W, b), NNACT_OK);
+    assert_true(isnan(W[3]));
+    assert_same_bits(W[2], io_value(0, 2));
+    size_t n;
+    unsigned char *again = io_save(net, &n);
+    assert_int_equal(n, size);
+    assert_memory_equal(again, data, size);
+    nnact_net_free(net);
+    free(again);
+
+    /* +Inf and -Inf in a bias, checksum recomputed. */
+    for (int sign = -1; sign <= 1; sign += 2) {
+        nnact__put_f64(data + 72 + 4 * 8 + 8, sign * INFINITY);
+        nnact__put_f64(data + 96, 1.0);
+        io_fix_crc(data, size);
+        assert_int_equal(nnact_net_load_buffer(data, size, &net), NNACT_ERR_FORMAT);
+        assert_null(net);
+        assert_non_null(strstr(nnact_last_error(), "b[1]"));
+        assert_non_null(strstr(nnact_last_error(), "offset 112"));
+    }
+    free(data);
+}
+
+static void bad_arguments(void **state)
+{
+    (void)state;
+    nnact_net *net = io_make_net(2, 2, 3);
+    size_t n = 12345;
+    unsigned char buf[16];
+    memset(buf, 0xAB, sizeof buf);
+    assert_int_equal(nnact_net_save_buffer(NULL, NULL, 0, &n), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "net is NULL"));
+    assert_int_equal(nnact_net_save_buffer(net, NULL, 0, NULL), NNACT_ERR_ARG);
+    assert_int_equal(nnact_net_save_buffer(net, NULL, 8, &n), NNACT_ERR_ARG);
+    assert_int_equal(nnact_net_save_buffer(net, buf, sizeof buf, &n), NNACT_ERR_ARG);
+    /* header + model head + 2 records + parameters (both layers have bias) + CRC */
+    size_t n_out1 = 0, n_out2 = 0;
+    nnact_net_layer_info(net, 0, NULL, &n_out1, NULL, NULL, NULL);
+    nnact_net_layer_info(net, 1, NULL, &n_out2, NULL, NULL, NULL);
+    size_t expect = 24 + 16 + 2 * 32 + (2 * n_out1 + n_out1 + n_out1 * n_out2 + n_out2) * 8 + 4;
+    assert_int_equal(n, expect); /* the size needed, reported with the error */
+    for (size_t i = 0; i < sizeof buf; i++)
+        assert_int_equal(buf[i], 0xAB); /* untouched */
+    assert_int_equal(nnact_net_save(NULL, "/tmp/x"), NNACT_ERR_ARG);
+    assert_int_equal(nnact_net_save(net, NULL), NNACT_ERR_ARG);
+    assert_int_equal(nnact_net_save(net, ""), NNACT_ERR_ARG);
+
+    unsigned char *data = io_save(net, &n);
+    nnact_net *out = (nnact_net *)buf;
+    assert_int_equal(nnact_net_load_buffer(data, n, NULL), NNACT_ERR_ARG);
+    assert_int_equal(nnact_net_load_buffer(NULL, 5, &out), NNACT_ERR_ARG);
+    assert_null(out);
+    out = (nnact_net *)buf;
+    assert_int_equal(nnact_net_load_buffer(NULL, 0, &out), NNACT_ERR_FORMAT);
+    assert_null(out);
+    out = (nnact_net *)buf;
+    assert_int_equal(nnact_net_load_buffer_ex(data, n, 2u, &out), NNACT_ERR_ARG);
+    assert_null(out);
+    assert_non_null(strstr(nnact_last_error(), "unknown flags"));
+    assert_int_equal(nnact_net_load(NULL, &out), NNACT_ERR_ARG);
+    assert_int_equal(nnact_net_load("/tmp/x", NULL), NNACT_ERR_ARG);
+    out = (nnact_net *)buf;
+    assert_int_equal(nnact_net_load_ex("/tmp/x", 4u, &out), NNACT_ERR_ARG);
+    assert_null(out);
+    free(data);
+    nnact_net_free(net);
+}
+
+/* A checkpoint-kind file is not a model: nnact_net_load says so. */
+static void checkpoint_kind_refused_by_net_load(void **state)
+{
+    (void)state;
+    size_t size;
+    unsigned char *data = io_fixture("io_one.nnm", &size);
+    nnact__put_u32(data + 12, NNACT__IO_KIND_CHECKPOINT);
+    io_fix_crc(data, size);
+    nnact_net *net = (nnact_net *)data;
+    assert_int_equal(nnact_net_load_buffer(data, size, &net), NNACT_ERR_FORMAT);
+    assert_null(net);
+    assert_non_null(strstr(nnact_last_error(), "checkpoint"));
+    free(data);
+}
+
+/* Fail the k-th allocation of a load and of a save, for every k: a clean
+ * NNACT_ERR_NOMEM (or the net's own status), out NULL, nothing leaked
+ * (LeakSanitizer checks the last part under the sanitized build). */
+struct fail_at {
+    size_t k, seen;
+};
+static int fail_kth(size_t size, void *ctx)
+{
+    (void)size;
+    struct fail_at *f = ctx;
+    return ++f->seen != f->k;
+}
+
+static void allocation_failures(void **state)
+{
+    (void)state;
+    size_t size;
+    unsigned char *data = io_fixture("io_five.nnm", &size);
+    int succeeded = 0;
+    for (size_t k = 1; k < 200 && !succeeded; k++) {
+        struct fail_at f = {k, 0};
+        nnact_net *net = (nnact_net *)data;
+        nnact__alloc_set_hook(fail_kth, &f);
+        nnact_status s = nnact_net_load_buffer(data, size, &net);
+        nnact__alloc_set_hook(NULL, NULL);
+        if (f.seen < k) {
+            assert_int_equal(s, NNACT_OK); /* fewer than k allocations: done */
+            succeeded = 1;
+        } else {
+            assert_int_equal(s, NNACT_ERR_NOMEM);
+            assert_null(net);
+        }
+        nnact_net_free(net);
+    }
+    assert_true(succeeded);
+
+    nnact_net *net = NULL;
+    assert_int_equal(nnact_net_load_buffer(data, size, &net), NNACT_OK);
+    unsigned char copy[1024];
+    assert_true(size <= sizeof copy);
+    succeeded = 0;
+    for (size_t k = 1; k < 50 && !succeeded; k++) {
+        struct fail_at f = {k, 0};
+        size_t n = 0;
+        memset(copy, 0x5A, sizeof copy);
+        nnact__alloc_set_hook(fail_kth, &f);
+        nnact_status s = nnact_net_save_buffer(net, copy, sizeof copy, &n);
+        nnact__alloc_set_hook(NULL, NULL);
+        if (f.seen < k) {
+            assert_int_equal(s, NNACT_OK);
+            assert_memory_equal(copy, data, size);
+            succeeded = 1;
+        } else {
+            assert_int_equal(s, NNACT_ERR_NOMEM);
+            for (size_t i = 0; i < sizeof copy; i++)
+                assert_int_equal(copy[i], 0x5A);
+        }
+    }
+    assert_true(succeeded);
+    nnact_net_free(net);
+    free(data);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(crc32c_check_values),
+        cmocka_unit_test(fixtures_load_as_written),
+        cmocka_unit_test(fixtures_resave_byte_identical),
+        cmocka_unit_test(roundtrip_bit_identical),
+        cmocka_unit_test(xor_fixture_predicts_reference),
+        cmocka_unit_test(nonfinite_rejected_unless_allowed),
+        cmocka_unit_test(bad_arguments),
+        cmocka_unit_test(checkpoint_kind_refused_by_net_load),
+        cmocka_unit_test(allocation_failures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

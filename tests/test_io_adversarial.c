@@ -1,0 +1,322 @@
+/* io: hostile model files. Every prefix, a bit flip at every byte, trailing
+ * bytes, concatenations, and each header and layer field set to 0, limit+1,
+ * 2^31, 2^32 and UINT64_MAX (checksum recomputed, so the field check itself
+ * is what must reject it). Every rejection is NNACT_ERR_FORMAT with the
+ * field's offset, leaves the output NULL and allocates nothing at all; a
+ * successful load allocates at most a small multiple of the file's size. */
+#include "test_io_util.h"
+
+#include "act/act_internal.h"
+
+/* Allocation accounting through the library allocator's hook. */
+struct tally {
+    size_t count, bytes, largest;
+};
+static int tally_hook(size_t size, void *ctx)
+{
+    struct tally *t = ctx;
+    t->count++;
+    t->bytes += size;
+    if (size > t->largest) t->largest = size;
+    return 1;
+}
+
+/* Loads and expects a clean rejection with no allocation; the detail must
+ * contain `words` when given. */
+static void expect_reject(const unsigned char *data, size_t size, const char *words)
+{
+    struct tally t = {0, 0, 0};
+    nnact_net *net = (nnact_net *)&t;
+    nnact__alloc_set_hook(tally_hook, &t);
+    nnact_status s = nnact_net_load_buffer(data, size, &net);
+    nnact__alloc_set_hook(NULL, NULL);
+    if (s != NNACT_ERR_FORMAT || net != NULL || t.count != 0) {
+        print_error("status %d (%s), net %p, %zu allocations\n", (int)s, nnact_last_error(),
+                    (void *)net, t.count);
+        nnact_net_free(s == NNACT_OK ? net : NULL);
+        fail();
+    }
+    if (words != NULL && strstr(nnact_last_error(), words) == NULL) {
+        print_error("last error '%s' lacks '%s'\n", nnact_last_error(), words);
+        fail();
+    }
+}
+
+/* A valid file: loads, with allocations bounded by its size. */
+static void expect_accept(const unsigned char *data, size_t size)
+{
+    struct tally t = {0, 0, 0};
+    nnact_net *net = NULL;
+    nnact__alloc_set_hook(tally_hook, &t);
+    nnact_status s = nnact_net_load_buffer(data, size, &net);
+    nnact__alloc_set_hook(NULL, NULL);
+    assert_int_equal(s, NNACT_OK);
+    /* Every parameter is present in the file, so no single allocation (the
+     * network's parameter+gradient store, the decode buffer) may exceed a
+     * few times its size. The sum over the load also counts the network
+     * growing its store layer by layer, freeing the old one each time, so it
+     * gets the looser bound of the layer count times that. */
+    size_t layers = nnact_net_layer_count(net) + 1;
+    if (t.largest > 4 * size + 4096 || t.bytes > layers * (4 * size + 4096)) {
+        print_error("allocations for a %zu-byte file: largest %zu, total %zu\n", size, t.largest,
+                    t.bytes);
+        fail();
+    }
+    nnact_net_free(net);
+}
+
+/* The valid files every mutation starts from: the fixtures, and nets of 0..5
+ * layers starting at every activation kind. */
+static void for_each_valid_file(void (*fn)(const unsigned char *, size_t, int thorough))
+{
+    static const char *names[] = {"io_empty.nnm", "io_one.nnm", "io_nobias.nnm",
+                                  "io_five.nnm",  "io_xor.nnm", "io_all_acts.nnm"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        size_t size;
+        unsigned char *data = io_fixture(names[i], &size);
+        fn(data, size, 1);
+        free(data);
+    }
+    for (int layers = 0; layers <= 5; layers++) {
+        for (int act0 = 0; act0 < (int)nnact_act_count(); act0++) {
+            nnact_net *net = io_make_net(1 + (size_t)act0 % 4, layers, act0);
+            size_t size;
+            unsigned char *data = io_save(net, &size);
+            nnact_net_free(net);
+            fn(data, size, 0);
+            free(data);
+        }
+    }
+}
+
+static void prefixes(const unsigned char *data, size_t size, int thorough)
+{
+    (void)thorough;
+    expect_accept(data, size);
+    for (size_t n = 0; n < size; n++) {
+        /* A fresh allocation of exactly n bytes, so ASan sees any read past it. */
+        unsigned char *p = malloc(n ? n : 1);
+        assert_non_null(p);
+        memcpy(p, data, n);
+        expect_reject(p, n, NULL);
+        free(p);
+    }
+}
+
+static void every_prefix_rejected(void **state)
+{
+    (void)state;
+    for_each_valid_file(prefixes);
+}
+
+static void flips(const unsigned char *data, size_t size, int thorough)
+{
+    unsigned char *p = malloc(size);
+    assert_non_null(p);
+    memcpy(p, data, size);
+    for (size_t i = 0; i < size; i++) {
+        for (int bit = 0; bit < 8; bit++) {
+            if (!thorough && bit != (int)(i % 8)) continue;
+            p[i] ^= (unsigned char)(1u << bit);
+            expect_reject(p, size, NULL);
+            p[i] ^= (unsigned char)(1u << bit);
+        }
+    }
+    free(p);
+}
+
+/* CRC-32C detects every single-bit error, so no flip may load. */
+static void every_bit_flip_rejected(void **state)
+{
+    (void)state;
+    for_each_valid_file(flips);
+}
+
+static void appended(const unsigned char *data, size_t size, int thorough)
+{
+    (void)thorough;
+    unsigned char *p = malloc(2 * size);
+    assert_non_null(p);
+    memcpy(p, data, size);
+    for (int byte = 0; byte < 256; byte += 255) {
+        p[size] = (unsigned char)byte;
+        expect_reject(p, size + 1, "1 trailing bytes after the checksum");
+    }
+    memcpy(p + size, data, size);
+    expect_reject(p, 2 * size, "trailing bytes after the checksum");
+    free(p);
+}
+
+static void trailing_and_concatenated_rejected(void **state)
+{
+    (void)state;
+    for_each_valid_file(appended);
+}
+
+/* Writes a value into a u32 or u64 field of a copy of base, fixes the CRC,
+ * and expects rejection naming `offset`. */
+static void field(const unsigned char *base, size_t size, size_t offset, int width, uint64_t value,
+                  const char *words)
+{
+    unsigned char *p = malloc(size);
+    assert_non_null(p);
+    memcpy(p, base, size);
+    if (width == 4)
+        nnact__put_u32(p + offset, (uint32_t)value);
+    else
+        nnact__put_u64(p + offset, value);
+    io_fix_crc(p, size);
+    char at[32];
+    snprintf(at, sizeof at, "offset %zu", offset);
+    if (words == NULL) words = at;
+    expect_reject(p, size, words);
+    free(p);
+}
+
+static const uint64_t hostile[] = {0,
+                                   (uint64_t)NNACT_IO_MAX_DIM + 1,
+                                   (uint64_t)1 << 31,
+                                   (uint64_t)1 << 32,
+                                   ((uint64_t)1 << 32) + 1,
+                                   (uint64_t)1 << 63,
+                                   UINT64_MAX};
+enum { N_HOSTILE = sizeof hostile / sizeof hostile[0] };
+
+/* io_five: 5 inputs; layers 5->4 tanh, 4->3 leaky(0.25), 3->5 sigmoid no
+ * bias, 5->2 elu(2), 2->1 identity. Records start at 40, 32 bytes each. */
+static void header_and_layer_fields(void **state)
+{
+    (void)state;
+    size_t size;
+    unsigned char *f = io_fixture("io_five.nnm", &size);
+    expect_accept(f, size);
+
+    /* Magic: every byte. */
+    for (size_t i = 0; i < 8; i++) {
+        unsigned char *p = malloc(size);
+        assert_non_null(p);
+        memcpy(p, f, size);
+        p[i] ^= 0x20;
+        io_fix_crc(p, size);
+        expect_reject(p, size, "bad magic");
+        free(p);
+    }
+    field(f, size, 8, 4, 0, "format version 0 is not supported");
+    field(f, size, 8, 4, 2, "format version 2");
+    field(f, size, 8, 4, UINT32_MAX, NULL);
+    field(f, size, 12, 4, 0, "unknown file kind");
+    field(f, size, 12, 4, 3, "unknown file kind");
+    /* Declared payload: one more or one less than present, the file size,
+     * and the hostile values (all larger than the file). */
+    uint64_t payload = size - 28;
+    field(f, size, 16, 8, payload + 1, "only");
+    field(f, size, 16, 8, size, "only");
+    field(f, size, 16, 8, payload - 1, "trailing bytes");
+    for (int i = 0; i < N_HOSTILE; i++)
+        if (hostile[i] != 0) field(f, size, 16, 8, hostile[i], "declared payload");
+    field(f, size, 16, 8, 0, "trailing bytes");
+
+    /* Model header. */
+    for (int i = 0; i < N_HOSTILE; i++)
+        field(f, size, 24, 8, hostile[i], "input size");
+    field(f, size, 32, 4, NNACT_IO_MAX_LAYERS + 1, "layer count");
+    field(f, size, 32, 4, (uint64_t)1 << 31, "layer count");
+    field(f, size, 32, 4, UINT32_MAX, "layer count");
+    field(f, size, 32, 4, 6, "layer 5 expects");       /* a sixth record read from the parameters */
+    field(f, size, 32, 4, 4, "bytes after the model"); /* four layers leave bytes over */
+    field(f, size, 32, 4, 0, "bytes after the model");
+    field(f, size, 36, 4, 1, "reserved");
+
+    /* Every layer record: sizes, activation, flags, parameter. */
+    for (size_t l = 0; l < 5; l++) {
+        size_t r = 40 + 32 * l;
+        for (int i = 0; i < N_HOSTILE; i++) {
+            field(f, size, r, 8, hostile[i], "inputs");
+            field(f, size, r + 8, 8, hostile[i], hostile[i] == 0 ? "output size 0" : "output size");
+        }
+        field(f, size, r + 16, 4, NNACT_ACT_KIND_COUNT, "activation id 26 is unknown");
+        field(f, size, r + 16, 4, UINT32_MAX, "activation id");
+        field(f, size, r + 20, 4, 2, "unknown flags");
+        field(f, size, r + 20, 4, 0x80000000u, "unknown flags");
+        /* Parameter: NaN, Inf, and a non-canonical +-value. */
+        const double bad[] = {NAN, INFINITY, -INFINITY, 1e301, -0.0};
+        for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+            if (signbit(bad[b]) && bad[b] == 0 && (l == 1 || l == 3))
+                continue; /* -0.0 is a valid leaky slope or ELU alpha */
+            uint64_t bits;
+            memcpy(&bits, &bad[b], sizeof bits);
+            field(f, size, r + 24, 8, bits, "parameter");
+        }
+    }
+    /* A valid but different output size breaks the chain (or the parameter
+     * count, for the last layer). */
+    field(f, size, 40 + 8, 8, 3, "layer 1 expects 4 inputs, the previous layer gives 3");
+    field(f, size, 40 + 4 * 32 + 8, 8, 2, "the parameters needs");
+    /* Flipping the bias flag changes the parameter count. */
+    field(f, size, 40 + 20, 4, 1, "bytes after the model");
+    field(f, size, 40 + 2 * 32 + 20, 4, 0, "the parameters needs");
+    /* An identity layer with a parameter: not the canonical +0.0. */
+    field(f, size, 40 + 4 * 32 + 24, 8, 0x3ff0000000000000u, "parameter 1 is not valid");
+    /* Checksum field itself. */
+    unsigned char *p = malloc(size);
+    assert_non_null(p);
+    memcpy(p, f, size);
+    p[size - 1] ^= 1;
+    expect_reject(p, size, "checksum mismatch");
+    free(p);
+    free(f);
+}
+
+/* Sizes whose products wrap 64 bits, and a declared geometry far larger than
+ * the bytes present: rejected from the header alone, nothing allocated. */
+static void wrapping_products_and_oversized_declarations(void **state)
+{
+    (void)state;
+    /* Hand-built: header + model head + one record + no parameters. */
+    unsigned char p[24 + 16 + 32 + 4];
+    const uint64_t pairs[][2] = {{(uint64_t)1 << 32, (uint64_t)1 << 32},
+                                 {UINT64_MAX, 2},
+                                 {((uint64_t)1 << 63) + 1, 2},
+                                 {NNACT_IO_MAX_DIM, NNACT_IO_MAX_DIM},
+                                 {NNACT_IO_MAX_DIM, 17}};
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        memset(p, 0, sizeof p);
+        nnact__io_put_header(p, NNACT__IO_KIND_MODEL, sizeof p);
+        nnact__put_u64(p + 24, pairs[i][0]);
+        nnact__put_u32(p + 32, 1);
+        nnact__put_u64(p + 40, pairs[i][0]);
+        nnact__put_u64(p + 48, pairs[i][1]);
+        nnact__put_u32(p + 56, NNACT_ACT_RELU);
+        io_fix_crc(p, sizeof p);
+        expect_reject(p, sizeof p, NULL);
+    }
+    /* In range per dimension, but 2^24 x 2^24 parameters exceed the total
+     * limit; 2^24 x 17 fits the limit yet needs 2 GiB the file lacks. */
+    nnact__put_u64(p + 24, NNACT_IO_MAX_DIM);
+    nnact__put_u64(p + 40, NNACT_IO_MAX_DIM);
+    nnact__put_u64(p + 48, NNACT_IO_MAX_DIM);
+    io_fix_crc(p, sizeof p);
+    expect_reject(p, sizeof p, "exceeds the limit");
+    nnact__put_u64(p + 48, 15);
+    io_fix_crc(p, sizeof p);
+    char words[64];
+    snprintf(words, sizeof words, "the parameters needs %llu bytes",
+             (unsigned long long)(NNACT_IO_MAX_DIM * 15ull + 15) * 8);
+    expect_reject(p, sizeof p, words);
+    /* 4096 layers declared, table absent. */
+    nnact__put_u32(p + 32, NNACT_IO_MAX_LAYERS);
+    io_fix_crc(p, sizeof p);
+    expect_reject(p, sizeof p, "the layer table needs 131072 bytes");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_prefix_rejected),
+        cmocka_unit_test(every_bit_flip_rejected),
+        cmocka_unit_test(trailing_and_concatenated_rejected),
+        cmocka_unit_test(header_and_layer_fields),
+        cmocka_unit_test(wrapping_products_and_oversized_declarations),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

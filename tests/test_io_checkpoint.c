@@ -1,0 +1,240 @@
+/* io: checkpoint sections (kind 2) on plain data: the writer reproduces the
+ * fixture tests/gen_io_fixtures.py wrote from docs/FORMAT.md byte for byte,
+ * the reader returns every field bit for bit, and hostile files are rejected
+ * before any allocation. (The public checkpoint calls need the optimizer's
+ * state export; see docs/FORMAT.md.) */
+#include "test_io_util.h"
+
+#include "io/checkpoint.h"
+
+static size_t param_count(const nnact_net *net)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < nnact_net_layer_count(net); i++) {
+        size_t n_in, n_out;
+        unsigned flags;
+        assert_int_equal(nnact_net_layer_info(net, i, &n_in, &n_out, NULL, NULL, &flags), NNACT_OK);
+        total += n_in * n_out + ((flags & NNACT_DENSE_NO_BIAS) ? 0 : n_out);
+    }
+    return total;
+}
+
+/* The data the fixture holds (see tests/gen_io_fixtures.py). */
+static void fixture_data(struct nnact__ckpt_opt *o, struct nnact__ckpt_train *t, double *state)
+{
+    static const uint32_t keys[] = {0, 2, 3, 4, 6, 11, 12, 13, 14};
+    static const double values[] = {1e-3, 0.9, 0.999, 1e-8, 0.0, 1.0, 0.0, 0.0, 1.0};
+    memset(o, 0, sizeof *o);
+    o->kind = 5;
+    o->n_hp = 9;
+    for (int i = 0; i < 9; i++) {
+        o->hp_key[i] = keys[i];
+        o->hp_value[i] = values[i];
+    }
+    o->steps = 1234;
+    o->bound_n = 69;
+    o->n_bufs = 3;
+    o->flags = NNACT__CKPT_FLAG_MOMENTUM_INIT;
+    for (int j = 0; j < 3 * 69; j++)
+        state[j] = io_value(7, j);
+    o->state = state;
+    t->epochs_done = 12;
+    t->batch_in_epoch = 3;
+    t->base_lr = 0.05;
+    t->rng_key = 0x0123456789ABCDEFu;
+    t->rng_counter = 987654321u;
+}
+
+static void writer_matches_fixture_and_reader_returns_fields(void **state_)
+{
+    (void)state_;
+    size_t size, fsize;
+    unsigned char *fixture = io_fixture("io_ckpt_adam.nnm", &fsize);
+    unsigned char *model = io_fixture("io_five.nnm", &size);
+    nnact_net *net = NULL;
+    assert_int_equal(nnact_net_load_buffer(model, size, &net), NNACT_OK);
+    assert_int_equal(param_count(net), 69);
+    struct nnact__ckpt_opt o, o2;
+    struct nnact__ckpt_train t, t2;
+    double state[3 * 69];
+    fixture_data(&o, &t, state);
+
+    unsigned char *data = NULL;
+    size_t n = 0;
+    assert_int_equal(nnact__ckpt_serialize("test", net, &o, &t, &data, &n), NNACT_OK);
+    assert_int_equal(n, fsize);
+    assert_memory_equal(data, fixture, n);
+
+    struct nnact__model_view m;
+    assert_int_equal(nnact__ckpt_parse("test", fixture, fsize, 0, &m, &o2, &t2), NNACT_OK);
+    assert_int_equal(m.n_params, 69);
+    assert_int_equal(m.n_layers, 5);
+    assert_int_equal(o2.kind, 5);
+    assert_int_equal(o2.n_hp, 9);
+    for (uint32_t i = 0; i < o2.n_hp; i++) {
+        assert_int_equal(o2.hp_key[i], o.hp_key[i]);
+        assert_same_bits(o2.hp_value[i], o.hp_value[i]);
+    }
+    assert_int_equal(o2.steps, 1234);
+    assert_int_equal(o2.bound_n, 69);
+    assert_int_equal(o2.n_bufs, 3);
+    assert_int_equal(o2.flags, 1);
+    for (int j = 0; j < 3 * 69; j++)
+        assert_same_bits(nnact__get_f64(o2.state_bytes + 8 * j), io_value(7, j));
+    assert_int_equal(t2.epochs_done, 12);
+    assert_int_equal(t2.batch_in_epoch, 3);
+    assert_same_bits(t2.base_lr, 0.05);
+    assert_int_equal(t2.rng_key, 0x0123456789ABCDEFu);
+    assert_int_equal(t2.rng_counter, 987654321u);
+    /* The model inside builds the same network as the model file. */
+    nnact_net *inner = NULL;
+    assert_int_equal(nnact__io_build_net("test", &m, &inner), NNACT_OK);
+    io_assert_same_net(net, inner);
+    nnact_net_free(inner);
+    /* A checkpoint is not a model, and a model is not a checkpoint. */
+    nnact_net *no = (nnact_net *)&o;
+    assert_int_equal(nnact_net_load_buffer(fixture, fsize, &no), NNACT_ERR_FORMAT);
+    assert_null(no);
+    assert_int_equal(nnact__ckpt_parse("test", model, size, 0, &m, &o2, &t2), NNACT_ERR_FORMAT);
+    assert_non_null(strstr(nnact_last_error(), "not a training checkpoint"));
+
+    nnact__alloc_set_hook(NULL, NULL);
+    free(data);
+    free(model);
+    free(fixture);
+    nnact_net_free(net);
+}
+
+/* An unbound optimizer (no state yet) and SGD (no state ever). */
+static void unbound_optimizer(void **state_)
+{
+    (void)state_;
+    nnact_net *net = io_make_net(3, 2, 4);
+    struct nnact__ckpt_opt o = {0}, o2;
+    struct nnact__ckpt_train t = {0, 0, 0.1, 7, 0}, t2;
+    o.kind = 0;
+    o.n_hp = 1;
+    o.hp_key[0] = 0;
+    o.hp_value[0] = 0.1;
+    unsigned char *data;
+    size_t n;
+    assert_int_equal(nnact__ckpt_serialize("test", net, &o, &t, &data, &n), NNACT_OK);
+    struct nnact__model_view m;
+    assert_int_equal(nnact__ckpt_parse("test", data, n, 0, &m, &o2, &t2), NNACT_OK);
+    assert_int_equal(o2.bound_n, 0);
+    assert_int_equal(o2.n_bufs, 0);
+    assert_same_bits(t2.base_lr, 0.1);
+    nnact__free(data);
+    nnact_net_free(net);
+}
+
+static void expect_reject(const unsigned char *p, size_t n, const char *words)
+{
+    struct nnact__model_view m;
+    struct nnact__ckpt_opt o;
+    struct nnact__ckpt_train t;
+    size_t before = nnact__alloc_count();
+    assert_int_equal(nnact__ckpt_parse("test", p, n, 0, &m, &o, &t), NNACT_ERR_FORMAT);
+    assert_int_equal(nnact__alloc_count(), before);
+    if (words != NULL && strstr(nnact_last_error(), words) == NULL) {
+        print_error("last error '%s' lacks '%s'\n", nnact_last_error(), words);
+        fail();
+    }
+}
+
+static void field(const unsigned char *base, size_t size, size_t off, int width, uint64_t v,
+                  const char *words)
+{
+    unsigned char *p = malloc(size);
+    assert_non_null(p);
+    memcpy(p, base, size);
+    if (width == 4)
+        nnact__put_u32(p + off, (uint32_t)v);
+    else
+        nnact__put_u64(p + off, v);
+    io_fix_crc(p, size);
+    expect_reject(p, size, words);
+    free(p);
+}
+
+static uint64_t bits(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+static void hostile_checkpoints(void **state_)
+{
+    (void)state_;
+    size_t size;
+    unsigned char *f = io_fixture("io_ckpt_adam.nnm", &size);
+    /* Every prefix and a bit flip at every byte. */
+    for (size_t n = 0; n < size; n++) {
+        unsigned char *p = malloc(n ? n : 1);
+        assert_non_null(p);
+        memcpy(p, f, n);
+        expect_reject(p, n, NULL);
+        free(p);
+    }
+    for (size_t i = 0; i < size; i++) {
+        f[i] ^= (unsigned char)(1u << (i % 8));
+        expect_reject(f, size, NULL);
+        f[i] ^= (unsigned char)(1u << (i % 8));
+    }
+    /* Optimizer section at 24 + 16 + 5*32 + 69*8 = 752. */
+    const size_t o = 752, hp = o + 8, tail = hp + 9 * 16, st = tail + 24, tr = st + 3 * 69 * 8;
+    assert_int_equal(tr + 40 + 4, size);
+    field(f, size, o, 4, 7, "optimizer kind 7 is unknown");
+    field(f, size, o, 4, UINT32_MAX, "optimizer kind");
+    field(f, size, o + 4, 4, 16, "hyper-parameters, at most 15");
+    field(f, size, o + 4, 4, UINT32_MAX, "at most 15");
+    field(f, size, o + 4, 4, 10, ""); /* one record too many: misparses, rejected */
+    field(f, size, o + 4, 4, 8, "");
+    field(f, size, hp, 4, 15, "key 15 unknown or out of order");
+    field(f, size, hp + 16, 4, 0, "key 0 unknown or out of order"); /* repeat of key 0 */
+    field(f, size, hp + 4, 4, 1, "reserved");
+    field(f, size, hp + 8, 8, bits(NAN), "hyper-parameter 0 is nan");
+    field(f, size, hp + 8, 8, bits(INFINITY), "hyper-parameter 0 is inf");
+    field(f, size, tail + 8, 8, 68, "bound to 68 parameters, the model has 69");
+    field(f, size, tail + 8, 8, UINT64_MAX, "bound to");
+    field(f, size, tail + 8, 8, (uint64_t)1 << 32, "bound to");
+    field(f, size, tail + 16, 4, 4, "4 state vectors");
+    field(f, size, tail + 16, 4, UINT32_MAX, "state vectors");
+    field(f, size, tail + 16, 4, 2, "bytes after the training position");
+    field(f, size, tail + 20, 4, 2, "unknown optimizer flags");
+    field(f, size, st + 8 * 5, 8, bits(NAN), "state vector 0 element 5");
+    field(f, size, st + 8 * (69 + 2), 8, bits(-INFINITY), "state vector 1 element 2");
+    field(f, size, tr + 16, 8, bits(NAN), "base learning rate");
+    field(f, size, tr + 16, 8, bits(-1.0), "base learning rate");
+    field(f, size, 16, 8, size - 28 + 1, "only");
+    /* Unbound optimizer with state vectors declared. */
+    unsigned char *p = malloc(size);
+    assert_non_null(p);
+    memcpy(p, f, size);
+    nnact__put_u64(p + tail + 8, 0);
+    io_fix_crc(p, size);
+    expect_reject(p, size, "0 unbound");
+    /* Non-finite state is accepted when allowed. */
+    memcpy(p, f, size);
+    nnact__put_f64(p + st, NAN);
+    io_fix_crc(p, size);
+    struct nnact__model_view m;
+    struct nnact__ckpt_opt oo;
+    struct nnact__ckpt_train t;
+    assert_int_equal(nnact__ckpt_parse("test", p, size, NNACT_LOAD_ALLOW_NONFINITE, &m, &oo, &t),
+                     NNACT_OK);
+    assert_true(isnan(nnact__get_f64(oo.state_bytes)));
+    free(p);
+    free(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(writer_matches_fixture_and_reader_returns_fields),
+        cmocka_unit_test(unbound_optimizer),
+        cmocka_unit_test(hostile_checkpoints),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

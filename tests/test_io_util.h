@@ -1,0 +1,125 @@
+/* Helpers shared by the io tests: fixtures, nets with known parameters,
+ * comparisons, and crafting files with a recomputed checksum. */
+#ifndef NNACT_TEST_IO_UTIL_H
+#define NNACT_TEST_IO_UTIL_H
+
+#include <stdlib.h>
+
+#include "nnact/nnact.h"
+#include "nnact_test.h"
+
+#include "core/alloc.h"
+#include "io/io_internal.h"
+
+/* The value tests/gen_io_fixtures.py puts at parameter `index` of `layer`. */
+static inline double io_value(int layer, int index)
+{
+    int k = layer * 1000 + index;
+    if (k % 97 == 13) return -0.0;
+    if (k % 89 == 7) return 5e-324;
+    if (k % 83 == 5) return 1.7976931348623157e308;
+    return ((k * 37) % 101 - 50) / 16.0;
+}
+
+/* Whole file into a malloc'd buffer (test side: plain stdio). */
+static inline unsigned char *io_read_all(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    unsigned char *buf = NULL;
+    size_t cap = 0, n = 0;
+    for (;;) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 4096;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+        size_t r = fread(buf + n, 1, cap - n, f);
+        n += r;
+        if (r == 0) break;
+    }
+    fclose(f);
+    *size = n;
+    return buf;
+}
+
+static inline unsigned char *io_fixture(const char *name, size_t *size)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", NNACT_TEST_DATA_DIR, name);
+    return io_read_all(path, size);
+}
+
+/* Serialize with the public API into a malloc'd buffer. */
+static inline unsigned char *io_save(const nnact_net *net, size_t *size)
+{
+    size_t n = 0;
+    assert_int_equal(nnact_net_save_buffer(net, NULL, 0, &n), NNACT_OK);
+    unsigned char *buf = malloc(n);
+    assert_non_null(buf);
+    size_t m = 0;
+    assert_int_equal(nnact_net_save_buffer(net, buf, n, &m), NNACT_OK);
+    assert_int_equal(m, n);
+    *size = n;
+    return buf;
+}
+
+/* Recompute the trailing CRC after crafting a file. */
+static inline void io_fix_crc(unsigned char *data, size_t size)
+{
+    nnact__put_u32(data + size - 4, nnact__crc32c(0, data, size - 4));
+}
+
+/* A network of `n_layers` layers with activation kinds starting at act0 and
+ * parameters from io_value; layer i without bias when (i % 3 == 2). */
+static inline nnact_net *io_make_net(size_t n_inputs, int n_layers, int act0)
+{
+    nnact_net *net = NULL;
+    assert_int_equal(nnact_net_create(n_inputs, &net), NNACT_OK);
+    size_t n_in = n_inputs;
+    for (int i = 0; i < n_layers; i++) {
+        size_t n_out = (size_t)((i * 7 + act0) % 5 + 1);
+        nnact_act_kind k = (nnact_act_kind)((act0 + i) % (int)nnact_act_count());
+        unsigned flags = i % 3 == 2 ? NNACT_DENSE_NO_BIAS : 0u;
+        assert_int_equal(nnact_net_add_dense_ex(net, n_out, k, NAN, flags), NNACT_OK);
+        double W[25], b[5];
+        for (size_t j = 0; j < n_in * n_out; j++)
+            W[j] = io_value(i, (int)j) * 1e-3; /* keep forward values finite */
+        for (size_t j = 0; j < n_out; j++)
+            b[j] = io_value(i, (int)(n_in * n_out + j)) * 1e-3;
+        assert_int_equal(nnact_net_set_layer(net, (size_t)i, W, flags ? NULL : b), NNACT_OK);
+        n_in = n_out;
+    }
+    return net;
+}
+
+/* Layers, activations, parameters and all weights bit-identical. */
+static inline void io_assert_same_net(const nnact_net *a, const nnact_net *b)
+{
+    assert_int_equal(nnact_net_input_size(a), nnact_net_input_size(b));
+    assert_int_equal(nnact_net_layer_count(a), nnact_net_layer_count(b));
+    for (size_t i = 0; i < nnact_net_layer_count(a); i++) {
+        size_t ia, oa, ib, ob;
+        nnact_act_kind ka, kb;
+        double pa, pb;
+        unsigned fa, fb;
+        assert_int_equal(nnact_net_layer_info(a, i, &ia, &oa, &ka, &pa, &fa), NNACT_OK);
+        assert_int_equal(nnact_net_layer_info(b, i, &ib, &ob, &kb, &pb, &fb), NNACT_OK);
+        assert_int_equal(ia, ib);
+        assert_int_equal(oa, ob);
+        assert_int_equal(ka, kb);
+        assert_same_bits(pa, pb);
+        assert_int_equal(fa, fb);
+        double *wa = calloc(ia * oa + oa, sizeof *wa), *wb = calloc(ib * ob + ob, sizeof *wb);
+        assert_non_null(wa);
+        assert_non_null(wb);
+        assert_int_equal(nnact_net_get_layer(a, i, wa, wa + ia * oa), NNACT_OK);
+        assert_int_equal(nnact_net_get_layer(b, i, wb, wb + ib * ob), NNACT_OK);
+        for (size_t j = 0; j < ia * oa + oa; j++)
+            assert_same_bits(wa[j], wb[j]);
+        free(wa);
+        free(wb);
+    }
+}
+
+#endif /* NNACT_TEST_IO_UTIL_H */
