@@ -14,3 +14,4 @@ add_test(NAME cli_demo_save_reload COMMAND nnact_cli demo)
 set_tests_properties(cli_demo_save_reload PROPERTIES
   PASS_REGULAR_EXPRESSION "1  1    0\\.124939911830447[0-9]+  0\\.124939911830447[0-9]+  yes")
 nnact_add_test(test_io_checkpoint test_io_checkpoint.c)
+nnact_add_test(test_io_resume test_io_resume.c)

@@ -24,6 +24,7 @@
 
 #include "nnact/export.h"
 #include "nnact/net.h"
+#include "nnact/optim.h"
 #include "nnact/status.h"
 
 NNACT_BEGIN_DECLS
@@ -110,6 +111,45 @@ NNACT_API nnact_status nnact_net_load_buffer(const void *data, size_t size, nnac
  */
 NNACT_API nnact_status nnact_net_load_buffer_ex(const void *data, size_t size, unsigned flags,
                                                 nnact_net **out);
+
+/* ---------------------------------------------------------------------------
+ * Training checkpoints: a kind-2 file (docs/FORMAT.md) holding the network,
+ * the optimizer's kind, hyper-parameters, step counter and every state
+ * vector, and the training position, so an interrupted run resumes and ends
+ * bit-identical to an uninterrupted one.
+ * ------------------------------------------------------------------------- */
+
+/**
+ * @brief Saves a checkpoint atomically (as nnact_net_save()).
+ * @param opt the optimizer training net (bound to its parameter count, or not yet bound).
+ * @param epochs_done completed epochs: the schedule's next step index.
+ * @param batch_in_epoch minibatches done in the current epoch (0 at a boundary).
+ * @param base_lr the learning rate a schedule scales (finite, >= 0).
+ * @param rng_key, rng_counter the caller's shuffling PRNG state, stored as is.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL or empty path, NULL net or opt, bad base_lr);
+ *         NNACT_ERR_SHAPE (opt bound to another parameter count); NNACT_ERR_OVERFLOW;
+ *         NNACT_ERR_NOMEM; NNACT_ERR_IO (previous file intact).
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_checkpoint_save(const char *path, const nnact_net *net,
+                                             const nnact_opt *opt, uint64_t epochs_done,
+                                             uint64_t batch_in_epoch, double base_lr,
+                                             uint64_t rng_key, uint64_t rng_counter);
+
+/**
+ * @brief Loads a checkpoint: a new network and a new optimizer in the saved
+ *        state, and the training position (each position pointer may be NULL).
+ * @param flags NNACT_LOAD_ALLOW_NONFINITE (parameters and optimizer state).
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net or opt, NULL or empty path, unknown
+ *         flag); NNACT_ERR_IO; NNACT_ERR_FORMAT (as nnact_net_load_buffer_ex(),
+ *         plus the checkpoint sections' rules); NNACT_ERR_NOMEM. On failure
+ *         *net and *opt are NULL and the position outputs are untouched.
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_checkpoint_load(const char *path, unsigned flags, nnact_net **net,
+                                             nnact_opt **opt, uint64_t *epochs_done,
+                                             uint64_t *batch_in_epoch, double *base_lr,
+                                             uint64_t *rng_key, uint64_t *rng_counter);
 
 NNACT_END_DECLS
 

@@ -478,3 +478,48 @@ nnact_status nnact_opt_step(nnact_opt *o, size_t n, double *params, const double
     struct nnact__opt_seg seg = {params, grads, n};
     return nnact__opt_step_segments(o, 1, &seg, "nnact_opt_step");
 }
+
+void nnact__opt_state_view(const nnact_opt *o, struct nnact__opt_state *s)
+{
+    s->kind = o->kind;
+    s->hp = o->hp;
+    s->steps = o->steps;
+    s->bound_n = o->bound_n;
+    s->n_bufs = o->bound_n ? state_bufs(o->kind) : 0;
+    s->momentum_init = o->momentum_init;
+    s->state = o->state;
+}
+
+nnact_status nnact__opt_state_import(nnact_opt *o, const struct nnact__opt_state *s,
+                                     const char *who)
+{
+    NNACT_RETURN_IF(s->kind != o->kind, NNACT_ERR_ARG, "%s: state of a '%s' optimizer given to a '%s'",
+                    who, (unsigned)s->kind < OPT_KIND_COUNT ? kind_names[s->kind] : "unknown",
+                    kind_names[o->kind]);
+    const size_t nb = state_bufs(o->kind);
+    NNACT_RETURN_IF(s->n_bufs != (s->bound_n ? nb : 0) || (s->bound_n && nb && s->state == NULL),
+                    NNACT_ERR_ARG, "%s: %zu state vectors for a '%s' optimizer (expects %zu)", who,
+                    s->n_bufs, kind_names[o->kind], s->bound_n ? nb : (size_t)0);
+    /* validate every applicable value through the setter, on a copy */
+    nnact_opt tmp = *o;
+    for (int p = 0; p < OPT_PARAM_COUNT; p++)
+        if (applies[p] & (1u << o->kind))
+            NNACT_FORWARD_IF_ERROR(nnact_opt_set(&tmp, (nnact_opt_param)p, s->hp[p]));
+    double *st = NULL;
+    if (s->bound_n && nb) {
+        size_t count;
+        NNACT_RETURN_IF(!nnact__mul_size(s->bound_n, nb, &count) ||
+                            !nnact__mul_size(count, sizeof(double), &count),
+                        NNACT_ERR_OVERFLOW, "%s: optimizer state overflows", who);
+        st = nnact__malloc(count);
+        NNACT_RETURN_IF(st == NULL, NNACT_ERR_NOMEM, "%s: out of memory for optimizer state", who);
+        memcpy(st, s->state, count);
+    }
+    memcpy(o->hp, tmp.hp, sizeof o->hp);
+    nnact__free(o->state);
+    o->state = st;
+    o->bound_n = nb ? s->bound_n : 0;
+    o->steps = s->steps;
+    o->momentum_init = s->momentum_init;
+    return NNACT_OK;
+}

@@ -42,4 +42,22 @@ NNACT_HIDDEN void *nnact__opt_scratch(nnact_opt *o, size_t bytes);
 /* Test hook: set the step counter (to reach its saturation without 2^64 steps). */
 NNACT_HIDDEN void nnact__opt_set_step_count(nnact_opt *o, uint64_t steps);
 
+/* Checkpoints (src/io/checkpoint_api.c): a read-only view of the whole state
+ * of an optimizer, and its all-or-nothing import. */
+struct nnact__opt_state {
+    nnact_opt_kind kind;
+    const double *hp;     /* every key, NNACT_OPT_PARAM_CHECK_FINITE + 1 values */
+    uint64_t steps;
+    size_t bound_n;       /* 0: not bound yet */
+    size_t n_bufs;        /* state vectors when bound (0 otherwise) */
+    int momentum_init;
+    const double *state;  /* n_bufs * bound_n doubles, vector after vector */
+};
+NNACT_HIDDEN void nnact__opt_state_view(const nnact_opt *o, struct nnact__opt_state *s);
+/* Replaces o's hyper-parameters (the keys that apply to its kind), step count,
+ * binding and state with s's. s->kind must be o's kind, every value in its
+ * range, n_bufs the kind's count (0 when unbound). On failure o is unchanged. */
+NNACT_HIDDEN nnact_status nnact__opt_state_import(nnact_opt *o, const struct nnact__opt_state *s,
+                                                  const char *who);
+
 #endif /* NNACT_OPTIM_INTERNAL_H */

@@ -1,0 +1,115 @@
+/* Public checkpoint calls: the network, the optimizer's whole state (through
+ * the optimizer module's state view/import) and the training position, in
+ * one atomically saved kind-2 file. */
+#include <math.h>
+
+#include "core/alloc.h"
+#include "io/checkpoint.h"
+#include "optim/optim_internal.h"
+
+nnact_status nnact_checkpoint_save(const char *path, const nnact_net *net, const nnact_opt *opt,
+                                   uint64_t epochs_done, uint64_t batch_in_epoch, double base_lr,
+                                   uint64_t rng_key, uint64_t rng_counter)
+{
+    static const char who[] = "nnact_checkpoint_save";
+    NNACT_RETURN_IF(path == NULL || net == NULL || opt == NULL, NNACT_ERR_ARG, "%s: %s is NULL",
+                    who,
+                    path == NULL  ? "path"
+                    : net == NULL ? "net"
+                                  : "opt");
+    NNACT_RETURN_IF(path[0] == '\0', NNACT_ERR_ARG, "%s: path is empty", who);
+    NNACT_RETURN_IF(!(isfinite(base_lr) && base_lr >= 0), NNACT_ERR_ARG,
+                    "%s: base_lr %g is not finite and >= 0", who, base_lr);
+    struct nnact__opt_state s;
+    nnact__opt_state_view(opt, &s);
+    NNACT_RETURN_IF(s.bound_n != 0 && s.bound_n != nnact_net_param_count(net), NNACT_ERR_SHAPE,
+                    "%s: the optimizer is bound to %zu parameters, the network has %zu", who,
+                    s.bound_n, nnact_net_param_count(net));
+    struct nnact__ckpt_opt o = {0};
+    o.kind = (uint32_t)s.kind;
+    for (uint32_t k = 0; k < NNACT__CKPT_OPT_KEYS; k++) {
+        double v;
+        if (nnact_opt_get(opt, (nnact_opt_param)k, &v) == NNACT_OK) {
+            o.hp_key[o.n_hp] = k;
+            o.hp_value[o.n_hp++] = v;
+        }
+    }
+    o.steps = s.steps;
+    o.bound_n = s.bound_n;
+    o.n_bufs = (uint32_t)s.n_bufs;
+    o.flags = s.momentum_init ? NNACT__CKPT_FLAG_MOMENTUM_INIT : 0u;
+    o.state = s.state;
+    struct nnact__ckpt_train t = {epochs_done, batch_in_epoch, base_lr, rng_key, rng_counter};
+    unsigned char *data;
+    size_t size;
+    NNACT_FORWARD_IF_ERROR(nnact__ckpt_serialize(who, net, &o, &t, &data, &size));
+    nnact_status st = nnact__io_write_file_atomic(who, path, data, size);
+    nnact__free(data);
+    return st;
+}
+
+nnact_status nnact_checkpoint_load(const char *path, unsigned flags, nnact_net **net,
+                                   nnact_opt **opt, uint64_t *epochs_done, uint64_t *batch_in_epoch,
+                                   double *base_lr, uint64_t *rng_key, uint64_t *rng_counter)
+{
+    static const char who[] = "nnact_checkpoint_load";
+    NNACT_RETURN_IF(net == NULL || opt == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
+                    net == NULL ? "net" : "opt");
+    *net = NULL;
+    *opt = NULL;
+    NNACT_RETURN_IF(path == NULL, NNACT_ERR_ARG, "%s: path is NULL", who);
+    NNACT_RETURN_IF(path[0] == '\0', NNACT_ERR_ARG, "%s: path is empty", who);
+    NNACT_RETURN_IF((flags & ~NNACT_LOAD_ALLOW_NONFINITE) != 0, NNACT_ERR_ARG,
+                    "%s: unknown flags 0x%x", who, flags);
+    unsigned char *data;
+    size_t size;
+    NNACT_FORWARD_IF_ERROR(nnact__io_read_file(who, path, &data, &size));
+    struct nnact__model_view m;
+    struct nnact__ckpt_opt o;
+    struct nnact__ckpt_train t;
+    nnact_net *n = NULL;
+    nnact_opt *p = NULL;
+    double *state = NULL;
+    nnact_status st = nnact__ckpt_parse(who, data, size, flags, &m, &o, &t);
+    if (st == NNACT_OK) st = nnact_opt_create((nnact_opt_kind)o.kind, &p);
+    if (st == NNACT_OK && o.bound_n * o.n_bufs > 0) {
+        /* bound_n equals the model's count (<= 2^28) and n_bufs <= 3: no wrap */
+        state = nnact__malloc((size_t)(o.bound_n * o.n_bufs) * sizeof(double));
+        if (state == NULL) st = nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory", who);
+        for (size_t i = 0; state != NULL && i < o.bound_n * o.n_bufs; i++)
+            state[i] = nnact__get_f64(o.state_bytes + 8 * i);
+    }
+    if (st == NNACT_OK) {
+        struct nnact__opt_state s;
+        nnact__opt_state_view(p, &s); /* defaults for the keys the file omits */
+        double hp[NNACT__CKPT_OPT_KEYS];
+        memcpy(hp, s.hp, sizeof hp);
+        for (uint32_t i = 0; i < o.n_hp; i++)
+            hp[o.hp_key[i]] = o.hp_value[i];
+        s.hp = hp;
+        s.steps = o.steps;
+        s.bound_n = (size_t)o.bound_n;
+        s.n_bufs = o.n_bufs;
+        s.momentum_init = (o.flags & NNACT__CKPT_FLAG_MOMENTUM_INIT) != 0;
+        s.state = state;
+        st = nnact__opt_state_import(p, &s, who);
+        if (st != NNACT_OK)
+            st = nnact__fail(NNACT_ERR_FORMAT, "%s: optimizer section rejected: %s", who,
+                             nnact_last_error());
+    }
+    if (st == NNACT_OK) st = nnact__io_build_net(who, &m, &n);
+    nnact__free(state);
+    nnact__free(data);
+    if (st != NNACT_OK) {
+        nnact_opt_free(p);
+        return st;
+    }
+    *net = n;
+    *opt = p;
+    if (epochs_done) *epochs_done = t.epochs_done;
+    if (batch_in_epoch) *batch_in_epoch = t.batch_in_epoch;
+    if (base_lr) *base_lr = t.base_lr;
+    if (rng_key) *rng_key = t.rng_key;
+    if (rng_counter) *rng_counter = t.rng_counter;
+    return NNACT_OK;
+}
