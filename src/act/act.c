@@ -1,4 +1,5 @@
 /* Public activation entry points: argument checks, then the kernels. */
+#include <fenv.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -77,6 +78,12 @@ nnact_status nnact__act_resolve(const char *who, nnact_act_kind k, double alpha,
     return NNACT_OK;
 }
 
+/* The kernels may raise invalid or divide-by-zero inside (an ordered compare
+ * of a NaN, a limit reached through inf/inf), although every result is the
+ * documented one; the caller's flags are restored so that a call leaves the
+ * floating-point environment as it found it (issue 3, item 5). */
+#define ACT_FLAGS (FE_INVALID | FE_DIVBYZERO)
+
 /* In place (same pointer) is fine; any other overlap would read values the
  * loop already overwrote. */
 static int overlaps_badly(const double *in, const double *out, size_t n)
@@ -107,8 +114,11 @@ nnact_status nnact_act_forward(nnact_act_kind k, double alpha, size_t n, const d
     if (n == 0)
         return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_forward", n, x, x, y));
+    fexcept_t flags;
+    fegetexceptflag(&flags, ACT_FLAGS);
     for (size_t i = 0; i < n; i++)
         y[i] = nnact__act_ref_f(k, a, x[i]);
+    fesetexceptflag(&flags, ACT_FLAGS);
     return NNACT_OK;
 }
 
@@ -120,8 +130,11 @@ nnact_status nnact_act_derivative(nnact_act_kind k, double alpha, size_t n, cons
     if (n == 0)
         return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_derivative", n, x, x, d));
+    fexcept_t flags;
+    fegetexceptflag(&flags, ACT_FLAGS);
     for (size_t i = 0; i < n; i++)
         d[i] = nnact__act_ref_df(k, a, x[i]);
+    fesetexceptflag(&flags, ACT_FLAGS);
     return NNACT_OK;
 }
 
@@ -133,8 +146,11 @@ nnact_status nnact_act_backward(nnact_act_kind k, double alpha, size_t n, const 
     if (n == 0)
         return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_backward", n, x, dy, dx));
+    fexcept_t flags;
+    fegetexceptflag(&flags, ACT_FLAGS);
     for (size_t i = 0; i < n; i++)
         dx[i] = dy[i] * nnact__act_ref_df(k, a, x[i]);
+    fesetexceptflag(&flags, ACT_FLAGS);
     return NNACT_OK;
 }
 
@@ -149,8 +165,11 @@ nnact_status nnact_act_backward_from_output(nnact_act_kind k, double alpha, size
     if (n == 0)
         return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays(who, n, y, dy, dx));
+    fexcept_t flags;
+    fegetexceptflag(&flags, ACT_FLAGS);
     for (size_t i = 0; i < n; i++)
         dx[i] = dy[i] * nnact__act_ref_df_from_y(k, a, y[i]);
+    fesetexceptflag(&flags, ACT_FLAGS);
     return NNACT_OK;
 }
 
