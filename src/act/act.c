@@ -51,6 +51,11 @@ static const struct {
     {"sin", NNACT_ACT_SINUSOID},    {"lrelu", NNACT_ACT_LEAKY_RELU}, {"hardtanh", NNACT_ACT_HARD_TANH},
     {"hardsigmoid", NNACT_ACT_HARD_SIGMOID}, {"hardswish", NNACT_ACT_HARD_SWISH},
     {"logsigmoid", NNACT_ACT_LOG_SIGMOID},   {"gelu_erf", NNACT_ACT_GELU},
+    {"leakyrelu", NNACT_ACT_LEAKY_RELU},     {"gelu_approx", NNACT_ACT_GELU_TANH},
+    {"relu_6", NNACT_ACT_RELU6},             {"sine", NNACT_ACT_SINUSOID},
+    {"bent", NNACT_ACT_BENT_IDENTITY},       {"hard_shrink", NNACT_ACT_HARDSHRINK},
+    {"soft_shrink", NNACT_ACT_SOFTSHRINK},   {"tanh_shrink", NNACT_ACT_TANHSHRINK},
+    {"gauss", NNACT_ACT_GAUSSIAN},
 };
 
 size_t nnact_act_count(void)
@@ -188,6 +193,97 @@ const char *nnact_act_name(nnact_act_kind k)
     return kind_valid(k) ? descs[k].name : NULL;
 }
 
+const char *nnact_act_param_name(nnact_act_kind k)
+{
+    return kind_valid(k) ? descs[k].param : NULL;
+}
+
+size_t nnact_act_alias_count(void)
+{
+    return sizeof aliases / sizeof aliases[0];
+}
+
+const char *nnact_act_alias(size_t i, nnact_act_kind *k)
+{
+    if (i >= sizeof aliases / sizeof aliases[0])
+        return NULL;
+    if (k != NULL)
+        *k = aliases[i].kind;
+    return aliases[i].alias;
+}
+
+#define SELU_SA (1.0507009873554804934193349852946 * 1.6732632423543772848170429916717)
+
+/* Shape of f at parameter a: the answers of nnact_act_property(). The extreme
+ * values of GELU, SiLU, Mish and the Lipschitz constants of the smooth
+ * non-monotone kinds were found with mpmath (findroot on f' and f''). */
+struct act_shape {
+    int linear, monotone, smooth;
+    double out_min, out_max, lipschitz;
+};
+
+static struct act_shape shape_of(nnact_act_kind k, double a)
+{
+    const double inf = INFINITY;
+    switch (k) {
+    case NNACT_ACT_IDENTITY: return (struct act_shape){1, 1, 1, -inf, inf, 1};
+    case NNACT_ACT_SIGMOID: return (struct act_shape){0, 1, 1, 0, 1, 0.25};
+    case NNACT_ACT_TANH: return (struct act_shape){0, 1, 1, -1, 1, 1};
+    case NNACT_ACT_RELU: return (struct act_shape){0, 1, 0, 0, inf, 1};
+    case NNACT_ACT_LEAKY_RELU:
+        return (struct act_shape){a == 1, a >= 0, a == 1, a > 0 ? -inf : 0, inf, fmax(1, fabs(a))};
+    case NNACT_ACT_BENT_IDENTITY: return (struct act_shape){0, 1, 1, -inf, inf, 1.5};
+    case NNACT_ACT_SINUSOID:
+    case NNACT_ACT_COS: return (struct act_shape){0, 0, 1, -1, 1, 1};
+    case NNACT_ACT_ELU:
+        return (struct act_shape){0, a >= 0, a == 1, a > 0 ? -a : 0, inf, fmax(1, fabs(a))};
+    case NNACT_ACT_SELU: return (struct act_shape){0, 1, 0, -SELU_SA, inf, SELU_SA};
+    case NNACT_ACT_CELU: return (struct act_shape){0, 1, 1, -a, inf, 1};
+    case NNACT_ACT_GELU: return (struct act_shape){0, 0, 1, -0.16997120747990366, inf, 1.1289041451851547};
+    case NNACT_ACT_GELU_TANH:
+        return (struct act_shape){0, 0, 1, -0.17004075057125406, inf, 1.1289930686587717};
+    case NNACT_ACT_SILU: return (struct act_shape){0, 0, 1, -0.2784645427610738, inf, 1.099839320128867};
+    case NNACT_ACT_MISH: return (struct act_shape){0, 0, 1, -0.30884341301725043, inf, 1.088498161251728};
+    case NNACT_ACT_SOFTPLUS: return (struct act_shape){0, 1, 1, 0, inf, 1};
+    case NNACT_ACT_SOFTSIGN: return (struct act_shape){0, 1, 1, -1, 1, 1};
+    case NNACT_ACT_HARD_SIGMOID: return (struct act_shape){0, 1, 0, 0, 1, 1.0 / 6};
+    case NNACT_ACT_HARD_TANH: return (struct act_shape){0, 1, 0, -1, 1, 1};
+    case NNACT_ACT_HARD_SWISH: return (struct act_shape){0, 0, 0, -0.375, inf, 1.5};
+    case NNACT_ACT_RELU6: return (struct act_shape){0, 1, 0, 0, 6, 1};
+    case NNACT_ACT_LOG_SIGMOID: return (struct act_shape){0, 1, 1, -inf, 0, 1};
+    case NNACT_ACT_GAUSSIAN: return (struct act_shape){0, 0, 1, 0, 1, 0.8577638849607068};
+    case NNACT_ACT_TANHSHRINK: return (struct act_shape){0, 1, 1, -inf, inf, 1};
+    /* lambda = 0 makes both the identity */
+    case NNACT_ACT_SOFTSHRINK: return (struct act_shape){a == 0, 1, a == 0, -inf, inf, 1};
+    case NNACT_ACT_HARDSHRINK: return (struct act_shape){a == 0, 1, a == 0, -inf, inf, a == 0 ? 1 : inf};
+    }
+    return (struct act_shape){0, 0, 0, NAN, NAN, NAN};
+}
+
+nnact_status nnact_act_property(nnact_act_kind k, double alpha, nnact_act_prop p, double *value)
+{
+    static const char who[] = "nnact_act_property";
+    double a;
+    NNACT_FORWARD_IF_ERROR(nnact__act_resolve(who, k, alpha, &a));
+    NNACT_RETURN_IF(value == NULL, NNACT_ERR_ARG, "%s: value is NULL", who);
+    const struct act_desc *d = &descs[k];
+    struct act_shape sh = shape_of(k, a);
+    switch (p) {
+    case NNACT_ACT_PROP_HAS_PARAM: *value = d->param != NULL; return NNACT_OK;
+    case NNACT_ACT_PROP_PARAM_DEFAULT: *value = d->param ? d->param_default : NAN; return NNACT_OK;
+    case NNACT_ACT_PROP_PARAM_MIN: *value = d->param ? d->param_min : NAN; return NNACT_OK;
+    case NNACT_ACT_PROP_PARAM_MAX: *value = d->param ? d->param_max : NAN; return NNACT_OK;
+    case NNACT_ACT_PROP_LINEAR: *value = sh.linear; return NNACT_OK;
+    case NNACT_ACT_PROP_MONOTONE: *value = sh.monotone; return NNACT_OK;
+    case NNACT_ACT_PROP_SMOOTH: *value = sh.smooth; return NNACT_OK;
+    case NNACT_ACT_PROP_OUTPUT_MIN: *value = sh.out_min; return NNACT_OK;
+    case NNACT_ACT_PROP_OUTPUT_MAX: *value = sh.out_max; return NNACT_OK;
+    case NNACT_ACT_PROP_LIPSCHITZ: *value = sh.lipschitz; return NNACT_OK;
+    case NNACT_ACT_PROP_FROM_OUTPUT: *value = nnact__act_from_output_ok(k, a); return NNACT_OK;
+    }
+    return nnact__fail(NNACT_ERR_ARG, "%s: unknown property %d", who, (int)p);
+}
+
 nnact_status nnact_act_from_name(const char *name, nnact_act_kind *k)
 {
     NNACT_RETURN_IF(name == NULL || k == NULL, NNACT_ERR_ARG, "nnact_act_from_name: NULL argument");
@@ -211,5 +307,5 @@ int nnact_act_is_linear(nnact_act_kind k, double alpha)
     double a;
     if (!kind_valid(k) || nnact__act_resolve("nnact_act_is_linear", k, alpha, &a) != NNACT_OK)
         return 0;
-    return k == NNACT_ACT_IDENTITY || (k == NNACT_ACT_LEAKY_RELU && a == 1.0);
+    return shape_of(k, a).linear;
 }
