@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "act/act_internal.h"
+#include "core/cpu.h"
 
 struct act_desc {
     const char *name;
@@ -89,6 +90,21 @@ nnact_status nnact__act_resolve(const char *who, nnact_act_kind k, double alpha,
  * floating-point environment as it found it (issue 3, item 5). */
 #define ACT_FLAGS (FE_INVALID | FE_DIVBYZERO)
 
+/* 1 when the vector path took the call. The choice depends on the CPU and
+ * the kind only, never on n, so an element's result never depends on the
+ * array it sits in. */
+static int vector_path(nnact_act_kind k, double a, int mode, size_t n, const double *x,
+                       const double *dy, double *out)
+{
+#ifdef NNACT_HAVE_AVX2
+    if (nnact__cpu_flags() & NNACT_CPU_AVX2_FMA)
+        return nnact__act_avx2(k, a, mode, n, x, dy, out);
+#else
+    (void)k, (void)a, (void)mode, (void)n, (void)x, (void)dy, (void)out;
+#endif
+    return 0;
+}
+
 /* In place (same pointer) is fine; any other overlap would read values the
  * loop already overwrote. */
 static int overlaps_badly(const double *in, const double *out, size_t n)
@@ -121,8 +137,9 @@ nnact_status nnact_act_forward(nnact_act_kind k, double alpha, size_t n, const d
     NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_forward", n, x, x, y));
     fexcept_t flags;
     fegetexceptflag(&flags, ACT_FLAGS);
-    for (size_t i = 0; i < n; i++)
-        y[i] = nnact__act_ref_f(k, a, x[i]);
+    if (!vector_path(k, a, 0, n, x, NULL, y))
+        for (size_t i = 0; i < n; i++)
+            y[i] = nnact__act_ref_f(k, a, x[i]);
     fesetexceptflag(&flags, ACT_FLAGS);
     return NNACT_OK;
 }
@@ -137,8 +154,9 @@ nnact_status nnact_act_derivative(nnact_act_kind k, double alpha, size_t n, cons
     NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_derivative", n, x, x, d));
     fexcept_t flags;
     fegetexceptflag(&flags, ACT_FLAGS);
-    for (size_t i = 0; i < n; i++)
-        d[i] = nnact__act_ref_df(k, a, x[i]);
+    if (!vector_path(k, a, 1, n, x, NULL, d))
+        for (size_t i = 0; i < n; i++)
+            d[i] = nnact__act_ref_df(k, a, x[i]);
     fesetexceptflag(&flags, ACT_FLAGS);
     return NNACT_OK;
 }
@@ -153,8 +171,9 @@ nnact_status nnact_act_backward(nnact_act_kind k, double alpha, size_t n, const 
     NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_backward", n, x, dy, dx));
     fexcept_t flags;
     fegetexceptflag(&flags, ACT_FLAGS);
-    for (size_t i = 0; i < n; i++)
-        dx[i] = dy[i] * nnact__act_ref_df(k, a, x[i]);
+    if (!vector_path(k, a, 2, n, x, dy, dx))
+        for (size_t i = 0; i < n; i++)
+            dx[i] = dy[i] * nnact__act_ref_df(k, a, x[i]);
     fesetexceptflag(&flags, ACT_FLAGS);
     return NNACT_OK;
 }
