@@ -138,8 +138,7 @@ nnact_status nnact_act_forward(nnact_act_kind k, double alpha, size_t n, const d
     fexcept_t flags;
     fegetexceptflag(&flags, ACT_FLAGS);
     if (!vector_path(k, a, 0, n, x, NULL, y))
-        for (size_t i = 0; i < n; i++)
-            y[i] = nnact__act_ref_f(k, a, x[i]);
+        nnact__act_ref_array(k, a, 0, n, x, NULL, y);
     fesetexceptflag(&flags, ACT_FLAGS);
     return NNACT_OK;
 }
@@ -155,8 +154,7 @@ nnact_status nnact_act_derivative(nnact_act_kind k, double alpha, size_t n, cons
     fexcept_t flags;
     fegetexceptflag(&flags, ACT_FLAGS);
     if (!vector_path(k, a, 1, n, x, NULL, d))
-        for (size_t i = 0; i < n; i++)
-            d[i] = nnact__act_ref_df(k, a, x[i]);
+        nnact__act_ref_array(k, a, 1, n, x, NULL, d);
     fesetexceptflag(&flags, ACT_FLAGS);
     return NNACT_OK;
 }
@@ -172,8 +170,7 @@ nnact_status nnact_act_backward(nnact_act_kind k, double alpha, size_t n, const 
     fexcept_t flags;
     fegetexceptflag(&flags, ACT_FLAGS);
     if (!vector_path(k, a, 2, n, x, dy, dx))
-        for (size_t i = 0; i < n; i++)
-            dx[i] = dy[i] * nnact__act_ref_df(k, a, x[i]);
+        nnact__act_ref_array(k, a, 2, n, x, dy, dx);
     fesetexceptflag(&flags, ACT_FLAGS);
     return NNACT_OK;
 }
