@@ -104,7 +104,7 @@ fastest path this CPU has, once with `NNACT_CPU_MASK=0`, the portable path):
   hard points ±0, subnormals, DBL_MIN, DBL_MAX, ±Inf, NaN, ±709.78, −745.13,
   ±19.06, ±37.43, ±1.34e154 (x² overflow), ±5.64e102 (x³ overflow), the kinks and
   the kernels' own branch points, each with both neighbours);
-- *oracle*: a `long double` evaluation (`tests/act_oracle.h`) on 10⁶ points per
+- *oracle*: a `long double` evaluation (`tests/test_act_oracle.h`) on 10⁶ points per
   kind and per function (80 % uniform in [−40, 40], 20 % wide), 10⁵ under
   AddressSanitizer (the sanitizer slows each call ~20×; the golden tables run in
   full there). The oracle skips the few inputs where its own formula would cancel

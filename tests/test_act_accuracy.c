@@ -1,9 +1,9 @@
 /* Accuracy of every activation and its derivative, in ULP as SLEEF defines it
- * (tests/act_ulp.h), against
+ * (tests/test_act_ulp.h), against
  *   1. golden tables made once with mpmath at 320 bits (tests/gen_act_golden.py,
  *      tests/data/act_<name>.txt: dense [-40, 40], wide samples to +-1e300 and
  *      the hard points), and
- *   2. a long double oracle (tests/act_oracle.h) on 10^6 points per function
+ *   2. a long double oracle (tests/test_act_oracle.h) on 10^6 points per function
  *      (10^5 under the sanitizers, which slow each call about 20 times).
  * The bounds are the ones docs/ACCURACY.md publishes; a measurement above its
  * bound fails. The test runs twice under CTest: with the fastest path this CPU
@@ -15,8 +15,8 @@
 
 #include "nnact_test.h"
 
-#include "act_oracle.h"
-#include "act_ulp.h"
+#include "test_act_oracle.h"
+#include "test_act_ulp.h"
 #include "nnact/nnact.h"
 
 #if defined(__SANITIZE_ADDRESS__)

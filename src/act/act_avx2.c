@@ -75,12 +75,21 @@ static __m256d scalar_lanes(__m256d r, __m256d x, __m256d mask, const struct vp 
 
 /* e / (1 + e)^2 and 1 / (1 + e)^2 for 0 <= e <= 1 with the rounding of
  * 1 + e corrected (see act_ref.c). */
+/* The correction -2 dl/d is below 2^-52 relative, so 1/d in it needs only a
+ * few correct bits: 1.5 - d/2 (within 12% on [1, 2]) moves the result by at
+ * most 0.12 ulp and saves a division per vector. */
+static inline __m256d v_corr(__m256d d, __m256d dl)
+{
+    __m256d rcp = _mm256_fnmadd_pd(vset(0.5), d, vset(1.5));
+    return _mm256_mul_pd(_mm256_mul_pd(vset(-2.0), dl), rcp);
+}
+
 static inline __m256d v_inv_1pe_sq(__m256d e)
 {
     __m256d one = vset(1.0), d = _mm256_add_pd(one, e);
     __m256d dl = _mm256_sub_pd(e, _mm256_sub_pd(d, one));
     __m256d q = _mm256_div_pd(one, _mm256_mul_pd(d, d));
-    return _mm256_fmadd_pd(q, _mm256_div_pd(_mm256_mul_pd(vset(-2.0), dl), d), q);
+    return _mm256_fmadd_pd(q, v_corr(d, dl), q);
 }
 
 static inline __m256d v_e_over_1pe_sq(__m256d e)
@@ -88,7 +97,7 @@ static inline __m256d v_e_over_1pe_sq(__m256d e)
     __m256d one = vset(1.0), d = _mm256_add_pd(one, e);
     __m256d dl = _mm256_sub_pd(e, _mm256_sub_pd(d, one));
     __m256d q = _mm256_div_pd(e, _mm256_mul_pd(d, d));
-    return _mm256_fmadd_pd(q, _mm256_div_pd(_mm256_mul_pd(vset(-2.0), dl), d), q);
+    return _mm256_fmadd_pd(q, v_corr(d, dl), q);
 }
 
 static inline __m256d v_sigmoid(__m256d x)
@@ -211,10 +220,13 @@ static __m256d k_silu_df(__m256d x, const struct vp *p)
 {
     __m256d one = vset(1.0), e = Sleef_expd4_u10avx2(vnabs(x));
     __m256d onepx = _mm256_add_pd(one, x);
-    /* x < 0: e (1 + x + e) / (1 + e)^2; x >= 0: (1 + e (1 + x)) / (1 + e)^2 */
-    __m256d neg = _mm256_mul_pd(v_e_over_1pe_sq(e), _mm256_add_pd(onepx, e));
-    __m256d pos = _mm256_mul_pd(_mm256_fmadd_pd(e, onepx, one), v_inv_1pe_sq(e));
-    __m256d r = vsel(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_LT_OQ), neg, pos);
+    /* x < 0: e (1 + x + e) / (1 + e)^2; x >= 0: (1 + e (1 + x)) / (1 + e)^2;
+     * the numerators are chosen first so one division serves both */
+    __m256d num = vsel(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_LT_OQ),
+                       _mm256_mul_pd(e, _mm256_add_pd(onepx, e)), _mm256_fmadd_pd(e, onepx, one));
+    __m256d d = _mm256_add_pd(one, e), dl = _mm256_sub_pd(e, _mm256_sub_pd(d, one));
+    __m256d q = _mm256_div_pd(num, _mm256_mul_pd(d, d));
+    __m256d r = _mm256_fmadd_pd(q, v_corr(d, dl), q);
     __m256d odd = _mm256_or_pd(_mm256_cmp_pd(x, vset(-700.0), _CMP_LT_OQ),
                                _mm256_cmp_pd(vabs(x), vset(INFINITY), _CMP_EQ_OQ));
     return scalar_lanes(r, x, odd, p, 1);
