@@ -215,7 +215,7 @@ only −Inf gives NaN.
 
 ## Vector path and why SLEEF
 
-Large arrays of identity, ReLU, leaky ReLU, ReLU6, hard tanh, sigmoid, tanh,
+Arrays (of any length) of identity, ReLU, leaky ReLU, ReLU6, hard tanh, sigmoid, tanh,
 SiLU, GELU, softplus, log-sigmoid, ELU and SELU go through AVX2 + FMA kernels
 (`src/act/act_avx2.c`, compiled alone with `-mavx2 -mfma`, chosen at run time
 from `nnact__cpu_flags()`; `NNACT_CPU_MASK=0` forces the portable path). Their
