@@ -84,7 +84,8 @@ static void base_once(void *p)
         for (size_t i = 0; i < n; i++)
             o[i] = c->backward ? dy[i] / (1.0 + exp(-x[i])) : log1p(exp(x[i]));
         break;
-    default: break;
+    default:
+        break;
     }
 }
 
@@ -111,12 +112,10 @@ static int check_once(nnact_act_kind k, int backward, size_t n, const double *x,
             nnact_act_backward(k, NAN, 1, &x[i], &dy[i], &r);
         else
             nnact_act_forward(k, NAN, 1, &x[i], &r);
-        if (memcmp(&r, &out[i], sizeof r) != 0)
-            return 0;
+        if (memcmp(&r, &out[i], sizeof r) != 0) return 0;
         /* absolute as well as relative: the naive loops cancel (1 - t^2,
          * 1 + erf(x) for x < 0), so they are only good to ~1e-16 absolute */
-        if (base != NULL && !(fabs(base[i] - out[i]) <= 1e-12 * (fabs(out[i]) + 1.0)))
-            return 0;
+        if (base != NULL && !(fabs(base[i] - out[i]) <= 1e-12 * (fabs(out[i]) + 1.0))) return 0;
     }
     return 1;
 }
@@ -130,16 +129,14 @@ static double uniform(double lo, double hi)
 }
 
 static int run_case(struct bench_opts *opts, nnact_act_kind k, size_t n, int backward, int in_place,
-                    const double *x, const double *dy, double *out, double *base_out,
-                    double copy_s)
+                    const double *x, const double *dy, double *out, double *base_out, double copy_s)
 {
     /* large arrays: at most 5 repetitions, so the suite stays near a minute */
     struct bench_opts local = *opts, *o = &local;
-    if (n >= 1000000 && o->repeat > 5)
-        o->repeat = 5;
+    if (n >= 1000000 && o->repeat > 5) o->repeat = 5;
     const char *name = nnact_act_name(k);
-    struct bench_record r = {.suite = "act", .batch = 1, .work_unit = "GB/s",
-                             .limit = "copy bandwidth"};
+    struct bench_record r = {
+        .suite = "act", .batch = 1, .work_unit = "GB/s", .limit = "copy bandwidth"};
     snprintf(r.name, sizeof r.name, "%s/%s%s", name, backward ? "backward" : "forward",
              in_place ? " (in place)" : "");
     snprintf(r.shape, sizeof r.shape, "n=%zu", n);
@@ -148,14 +145,12 @@ static int run_case(struct bench_opts *opts, nnact_act_kind k, size_t n, int bac
     struct base_ctx b = {k, n, backward, x, dy, base_out};
     /* correctness first, on the untouched inputs */
     act_once(&(struct act_ctx){k, n, backward, 0, x, dy, out});
-    if (base)
-        base_once(&b);
+    if (base) base_once(&b);
     if (!check_once(k, backward, n, x, dy, out, base ? base_out : NULL)) {
         fprintf(stderr, "nnact-bench: act %s gives wrong results\n", r.name);
         return 1;
     }
-    if (in_place)
-        memcpy(out, x, n * sizeof(double));
+    if (in_place) memcpy(out, x, n * sizeof(double));
     bench_time(act_once, &c, o->repeat, &r.median, &r.min, &r.max);
     r.work = (backward ? 24.0 : 16.0) * (double)n;
     r.limit_median = copy_s;
@@ -163,7 +158,8 @@ static int run_case(struct bench_opts *opts, nnact_act_kind k, size_t n, int bac
     opts->json_records = o->json_records;
     if (base) {
         struct bench_record rb = r;
-        snprintf(rb.name, sizeof rb.name, "%s/%s vs glibc", name, backward ? "backward" : "forward");
+        snprintf(rb.name, sizeof rb.name, "%s/%s vs glibc", name,
+                 backward ? "backward" : "forward");
         rb.limit = "glibc scalar loop";
         double bmed, bmin, bmax;
         bench_time(base_once, &b, o->repeat, &bmed, &bmin, &bmax);
@@ -199,8 +195,7 @@ int bench_suite_act(struct bench_opts *o)
         double copy_fwd = bench_copy_seconds(o, n * 8), copy_bwd = bench_copy_seconds(o, n * 12);
         for (size_t k = 0; k < nnact_act_count(); k++) {
             nnact_act_kind kind = (nnact_act_kind)k;
-            if (n == big && !is_headline(kind))
-                continue;
+            if (n == big && !is_headline(kind)) continue;
             for (int bwd = 0; bwd < 2; bwd++)
                 for (int ip = 0; ip < 2; ip++)
                     rc |= run_case(o, kind, n, bwd, ip, x, dy, out, base_out,

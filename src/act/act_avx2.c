@@ -18,12 +18,12 @@
 
 #include "act/act_internal.h"
 
-#define SQRT1_2 0.70710678118654752440084436210485
-#define SQRT1_2_LO (-4.8336466567264567e-17)
+#define SQRT1_2         0.70710678118654752440084436210485
+#define SQRT1_2_LO      (-4.8336466567264567e-17)
 #define TWO_OVER_SQRTPI 1.1283791670955125739
-#define INV_SQRT_2PI 0.39894228040143267793994605993438
-#define SELU_ALPHA 1.6732632423543772848170429916717
-#define SELU_SCALE 1.0507009873554804934193349852946
+#define INV_SQRT_2PI    0.39894228040143267793994605993438
+#define SELU_ALPHA      1.6732632423543772848170429916717
+#define SELU_SCALE      1.0507009873554804934193349852946
 
 struct vp {
     nnact_act_kind k;
@@ -62,14 +62,14 @@ static inline __m256d is_nan(__m256d x)
 static __m256d scalar_lanes(__m256d r, __m256d x, __m256d mask, const struct vp *p, int deriv)
 {
     int m = _mm256_movemask_pd(mask);
-    if (m == 0)
-        return r;
+    if (m == 0) return r;
     double xs[4], rs[4];
     _mm256_storeu_pd(xs, x);
     _mm256_storeu_pd(rs, r);
     for (int l = 0; l < 4; l++)
         if (m & (1 << l))
-            rs[l] = deriv ? nnact__act_ref_df(p->k, p->a, xs[l]) : nnact__act_ref_f(p->k, p->a, xs[l]);
+            rs[l] =
+                deriv ? nnact__act_ref_df(p->k, p->a, xs[l]) : nnact__act_ref_f(p->k, p->a, xs[l]);
     return _mm256_loadu_pd(rs);
 }
 
@@ -203,7 +203,8 @@ static __m256d k_tanh_f(__m256d x, const struct vp *p)
 static __m256d k_tanh_df(__m256d x, const struct vp *p)
 {
     (void)p;
-    __m256d d = _mm256_mul_pd(vset(4.0), v_e_over_1pe_sq(Sleef_expd4_u10avx2(_mm256_mul_pd(vset(-2.0), vabs(x)))));
+    __m256d d = _mm256_mul_pd(
+        vset(4.0), v_e_over_1pe_sq(Sleef_expd4_u10avx2(_mm256_mul_pd(vset(-2.0), vabs(x)))));
     return vsel(is_nan(x), x, d);
 }
 
@@ -247,7 +248,8 @@ static inline __m256d v_erfc_arg(__m256d x)
 {
     __m256d xx = _mm256_xor_pd(x, vset(-0.0));
     __m256d z = _mm256_mul_pd(xx, vset(SQRT1_2));
-    __m256d dz = _mm256_add_pd(_mm256_fmsub_pd(xx, vset(SQRT1_2), z), _mm256_mul_pd(xx, vset(SQRT1_2_LO)));
+    __m256d dz =
+        _mm256_add_pd(_mm256_fmsub_pd(xx, vset(SQRT1_2), z), _mm256_mul_pd(xx, vset(SQRT1_2_LO)));
     __m256d e = Sleef_erfcd4_u15avx2(z);
     return _mm256_fnmadd_pd(_mm256_mul_pd(dz, vset(TWO_OVER_SQRTPI)), v_gauss_half(x), e);
 }
@@ -271,7 +273,8 @@ static __m256d k_gelu_df(__m256d x, const struct vp *p)
                                _mm256_cmp_pd(x, vset(INFINITY), _CMP_LT_OQ));
     __m256d root = _mm256_and_pd(_mm256_cmp_pd(x, vset(-1.6), _CMP_GT_OQ),
                                  _mm256_cmp_pd(x, vset(-0.45), _CMP_LT_OQ));
-    __m256d odd = _mm256_or_pd(_mm256_xor_pd(ok, _mm256_castsi256_pd(_mm256_set1_epi64x(-1))), root);
+    __m256d odd =
+        _mm256_or_pd(_mm256_xor_pd(ok, _mm256_castsi256_pd(_mm256_set1_epi64x(-1))), root);
     return scalar_lanes(r, x, odd, p, 1);
 }
 
@@ -328,7 +331,8 @@ static __m256d k_selu_f(__m256d x, const struct vp *p)
 {
     (void)p;
     __m256d neg = v_selu_sa(Sleef_expm1d4_u10avx2(x));
-    return vsel(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GT_OQ), _mm256_mul_pd(vset(SELU_SCALE), x), neg);
+    return vsel(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GT_OQ),
+                _mm256_mul_pd(vset(SELU_SCALE), x), neg);
 }
 
 static __m256d k_selu_df(__m256d x, const struct vp *p)
@@ -355,9 +359,8 @@ static inline __attribute__((always_inline)) void run_unary(vkernel k, const str
 }
 
 /* dx = dy * f'(x): the same product the scalar path forms */
-static inline __attribute__((always_inline)) void run_backward(vkernel k, const struct vp *p, size_t n,
-                                                               const double *x, const double *dy,
-                                                               double *dx)
+static inline __attribute__((always_inline)) void
+run_backward(vkernel k, const struct vp *p, size_t n, const double *x, const double *dy, double *dx)
 {
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
@@ -394,19 +397,33 @@ int nnact__act_avx2(nnact_act_kind k, double a, int mode, size_t n, const double
 {
     const struct vp p = {k, a};
     switch (k) {
-    case NNACT_ACT_IDENTITY: return run(k_identity_f, k_identity_df, &p, mode, n, x, dy, out);
-    case NNACT_ACT_RELU: return run(k_relu_f, k_relu_df, &p, mode, n, x, dy, out);
-    case NNACT_ACT_LEAKY_RELU: return run(k_leaky_f, k_leaky_df, &p, mode, n, x, dy, out);
-    case NNACT_ACT_RELU6: return run(k_relu6_f, k_relu6_df, &p, mode, n, x, dy, out);
-    case NNACT_ACT_HARD_TANH: return run(k_hardtanh_f, k_hardtanh_df, &p, mode, n, x, dy, out);
-    case NNACT_ACT_SIGMOID: return run(k_sigmoid_f, k_sigmoid_df, &p, mode, n, x, dy, out);
-    case NNACT_ACT_TANH: return run(k_tanh_f, k_tanh_df, &p, mode, n, x, dy, out);
-    case NNACT_ACT_SILU: return run(k_silu_f, k_silu_df, &p, mode, n, x, dy, out);
-    case NNACT_ACT_GELU: return run(k_gelu_f, k_gelu_df, &p, mode, n, x, dy, out);
-    case NNACT_ACT_SOFTPLUS: return run(k_softplus_f, k_softplus_df, &p, mode, n, x, dy, out);
-    case NNACT_ACT_LOG_SIGMOID: return run(k_log_sigmoid_f, k_log_sigmoid_df, &p, mode, n, x, dy, out);
-    case NNACT_ACT_ELU: return run(k_elu_f, k_elu_df, &p, mode, n, x, dy, out);
-    case NNACT_ACT_SELU: return run(k_selu_f, k_selu_df, &p, mode, n, x, dy, out);
-    default: return 0;
+    case NNACT_ACT_IDENTITY:
+        return run(k_identity_f, k_identity_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_RELU:
+        return run(k_relu_f, k_relu_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_LEAKY_RELU:
+        return run(k_leaky_f, k_leaky_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_RELU6:
+        return run(k_relu6_f, k_relu6_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_HARD_TANH:
+        return run(k_hardtanh_f, k_hardtanh_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_SIGMOID:
+        return run(k_sigmoid_f, k_sigmoid_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_TANH:
+        return run(k_tanh_f, k_tanh_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_SILU:
+        return run(k_silu_f, k_silu_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_GELU:
+        return run(k_gelu_f, k_gelu_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_SOFTPLUS:
+        return run(k_softplus_f, k_softplus_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_LOG_SIGMOID:
+        return run(k_log_sigmoid_f, k_log_sigmoid_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_ELU:
+        return run(k_elu_f, k_elu_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_SELU:
+        return run(k_selu_f, k_selu_df, &p, mode, n, x, dy, out);
+    default:
+        return 0;
     }
 }
