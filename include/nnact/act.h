@@ -8,8 +8,8 @@
  * derivative is PyTorch's one-sided value (relu'(0) = 0, relu6'(6) = 0,
  * hardtanh'(+-1) = 0, ...).
  *
- * Arrays are caller-owned. In place is allowed (`y == x`, `dx == dy`,
- * `dx == x`); any other overlap of an output with an input is NNACT_ERR_ARG
+ * Arrays are caller-owned. In place is allowed: an output may be the very
+ * array of an input (`y == x`, `dx == dy`, `dx == x`); any other overlap of an output with an input is NNACT_ERR_ARG
  * (rejected, nothing written). n = 0 is NNACT_OK and touches nothing, NULL
  * pointers included. An element's result depends only on its value, the kind
  * and the parameter -- not on n, its position or the alignment -- for a given
@@ -72,7 +72,9 @@ NNACT_API size_t nnact_act_count(void);
 /**
  * @brief y[i] = f(x[i]).
  * @return NNACT_OK; NNACT_ERR_ARG for an unknown kind, a parameter outside the
- *         kind's valid range, NULL with n > 0, or partially overlapping arrays.
+ *         kind's valid range (the detail names kind and parameter), NULL with
+ *         n > 0, or partially overlapping arrays; NNACT_ERR_OVERFLOW when
+ *         n * sizeof(double) overflows size_t. Nothing is written on failure.
  * @since 1.0
  */
 NNACT_API nnact_status nnact_act_forward(nnact_act_kind k, double alpha, size_t n, const double *x,
