@@ -227,6 +227,10 @@ static void bad_input(void **state)
         assert_false(nnact_act_supports_from_output(bad[i].k, bad[i].a));
         assert_false(nnact_act_is_linear(bad[i].k, bad[i].a));
     }
+    /* n * sizeof(double) overflowing size_t */
+    assert_int_equal(nnact_act_forward(NNACT_ACT_TANH, NAN, SIZE_MAX / 4, x, y), NNACT_ERR_OVERFLOW);
+    assert_int_equal(nnact_act_backward(NNACT_ACT_TANH, NAN, SIZE_MAX / 2, x, dy, y),
+                     NNACT_ERR_OVERFLOW);
     /* partial overlap is rejected (documented in act.h), output untouched */
     double buf[16];
     for (int i = 0; i < 16; i++)
