@@ -342,6 +342,127 @@ static __m256d k_selu_df(__m256d x, const struct vp *p)
     return vsel(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GT_OQ), vset(SELU_SCALE), neg);
 }
 
+/* ---- more piecewise and rational kinds: the scalar reference's operations,
+ * in the same order, so these give the reference's bits ---- */
+
+static inline __m256d v_signed_zero(__m256d x)
+{
+    return _mm256_and_pd(x, vset(-0.0));
+}
+
+static __m256d k_softsign_f(__m256d x, const struct vp *p)
+{
+    (void)p;
+    __m256d r = _mm256_div_pd(x, _mm256_add_pd(vset(1.0), vabs(x)));
+    __m256d inf = _mm256_cmp_pd(vabs(x), vset(INFINITY), _CMP_EQ_OQ);
+    return vsel(inf, _mm256_or_pd(vset(1.0), v_signed_zero(x)), r);
+}
+
+static __m256d k_softsign_df(__m256d x, const struct vp *p)
+{
+    (void)p;
+    __m256d one = vset(1.0), ax = vabs(x), d = _mm256_add_pd(one, ax);
+    __m256d t = _mm256_sub_pd(d, ax);
+    __m256d dl = _mm256_add_pd(_mm256_sub_pd(one, t), _mm256_sub_pd(ax, _mm256_sub_pd(d, t)));
+    __m256d r = _mm256_div_pd(one, d), e = _mm256_fnmadd_pd(r, d, one);
+    __m256d r2 = _mm256_mul_pd(r, r);
+    __m256d corr = _mm256_mul_pd(vset(2.0), _mm256_sub_pd(e, _mm256_mul_pd(dl, r)));
+    __m256d out = _mm256_fmadd_pd(r2, corr, r2);
+    return _mm256_andnot_pd(_mm256_cmp_pd(ax, vset(INFINITY), _CMP_EQ_OQ), out);
+}
+
+static __m256d k_hard_sigmoid_f(__m256d x, const struct vp *p)
+{
+    (void)p;
+    __m256d mid = _mm256_div_pd(_mm256_add_pd(x, vset(3.0)), vset(6.0));
+    __m256d r = vsel(_mm256_cmp_pd(x, vset(3.0), _CMP_GE_OQ), vset(1.0), mid);
+    r = vsel(_mm256_cmp_pd(x, vset(-3.0), _CMP_LE_OQ), _mm256_setzero_pd(), r);
+    return vsel(is_nan(x), x, r);
+}
+
+static __m256d k_hard_sigmoid_df(__m256d x, const struct vp *p)
+{
+    (void)p;
+    __m256d in = _mm256_and_pd(_mm256_cmp_pd(x, vset(-3.0), _CMP_GT_OQ),
+                               _mm256_cmp_pd(x, vset(3.0), _CMP_LT_OQ));
+    return vsel(is_nan(x), x, _mm256_and_pd(in, vset(1.0 / 6.0)));
+}
+
+static __m256d k_hard_swish_f(__m256d x, const struct vp *p)
+{
+    (void)p;
+    __m256d mid = _mm256_div_pd(_mm256_mul_pd(x, _mm256_add_pd(x, vset(3.0))), vset(6.0));
+    __m256d r = vsel(_mm256_cmp_pd(x, vset(3.0), _CMP_GE_OQ), x, mid);
+    r = vsel(_mm256_cmp_pd(x, vset(-3.0), _CMP_LE_OQ), _mm256_setzero_pd(), r);
+    return vsel(is_nan(x), x, r);
+}
+
+static __m256d k_hard_swish_df(__m256d x, const struct vp *p)
+{
+    (void)p;
+    __m256d mid = _mm256_div_pd(_mm256_fmadd_pd(vset(2.0), x, vset(3.0)), vset(6.0));
+    __m256d r = vsel(_mm256_cmp_pd(x, vset(3.0), _CMP_LE_OQ), mid, vset(1.0));
+    r = vsel(_mm256_cmp_pd(x, vset(-3.0), _CMP_LT_OQ), _mm256_setzero_pd(), r);
+    return vsel(is_nan(x), x, r);
+}
+
+static __m256d k_softshrink_f(__m256d x, const struct vp *p)
+{
+    __m256d a = vset(p->a), na = vset(-p->a);
+    __m256d r = vsel(_mm256_cmp_pd(x, na, _CMP_LT_OQ), _mm256_add_pd(x, a), v_signed_zero(x));
+    r = vsel(_mm256_cmp_pd(x, a, _CMP_GT_OQ), _mm256_sub_pd(x, a), r);
+    return vsel(is_nan(x), x, r);
+}
+
+static __m256d k_hardshrink_f(__m256d x, const struct vp *p)
+{
+    __m256d out = _mm256_or_pd(_mm256_cmp_pd(x, vset(p->a), _CMP_GT_OQ),
+                               _mm256_cmp_pd(x, vset(-p->a), _CMP_LT_OQ));
+    return vsel(_mm256_or_pd(out, is_nan(x)), x, v_signed_zero(x));
+}
+
+static __m256d k_shrink_df(__m256d x, const struct vp *p)
+{
+    __m256d out = _mm256_or_pd(_mm256_cmp_pd(x, vset(p->a), _CMP_GT_OQ),
+                               _mm256_cmp_pd(x, vset(-p->a), _CMP_LT_OQ));
+    return vsel(is_nan(x), x, _mm256_and_pd(out, vset(1.0)));
+}
+
+static __m256d k_celu_f(__m256d x, const struct vp *p)
+{
+    __m256d neg = _mm256_mul_pd(vset(p->a), Sleef_expm1d4_u10avx2(_mm256_div_pd(x, vset(p->a))));
+    return vsel(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GT_OQ), x, neg);
+}
+
+static __m256d k_celu_df(__m256d x, const struct vp *p)
+{
+    __m256d neg = Sleef_expd4_u10avx2(_mm256_div_pd(x, vset(p->a)));
+    return vsel(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GT_OQ), vset(1.0), neg);
+}
+
+/* e^(-x^2) with x^2 = h + l exactly: e^-h (1 - l); 0 once it underflows */
+static inline __m256d v_gauss(__m256d x)
+{
+    __m256d ax = vabs(x), h = _mm256_mul_pd(ax, ax);
+    __m256d l = _mm256_fmsub_pd(ax, ax, h);
+    __m256d e = Sleef_expd4_u10avx2(_mm256_xor_pd(h, vset(-0.0)));
+    __m256d g = _mm256_fnmadd_pd(e, l, e);
+    return _mm256_andnot_pd(_mm256_cmp_pd(h, vset(760.0), _CMP_GT_OQ), g);
+}
+
+static __m256d k_gaussian_f(__m256d x, const struct vp *p)
+{
+    (void)p;
+    return vsel(is_nan(x), x, v_gauss(x));
+}
+
+static __m256d k_gaussian_df(__m256d x, const struct vp *p)
+{
+    __m256d r = _mm256_mul_pd(_mm256_mul_pd(vset(-2.0), x), v_gauss(x));
+    /* |x| > 26: subnormal results and the signed-zero limits: the reference */
+    return scalar_lanes(r, x, _mm256_cmp_pd(vabs(x), vset(26.0), _CMP_GT_OQ), p, 1);
+}
+
 /* ---- drivers ---- */
 
 static inline __attribute__((always_inline)) void run_unary(vkernel k, const struct vp *p, size_t n,
@@ -423,6 +544,20 @@ int nnact__act_avx2(nnact_act_kind k, double a, int mode, size_t n, const double
         return run(k_elu_f, k_elu_df, &p, mode, n, x, dy, out);
     case NNACT_ACT_SELU:
         return run(k_selu_f, k_selu_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_CELU:
+        return run(k_celu_f, k_celu_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_SOFTSIGN:
+        return run(k_softsign_f, k_softsign_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_HARD_SIGMOID:
+        return run(k_hard_sigmoid_f, k_hard_sigmoid_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_HARD_SWISH:
+        return run(k_hard_swish_f, k_hard_swish_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_SOFTSHRINK:
+        return run(k_softshrink_f, k_shrink_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_HARDSHRINK:
+        return run(k_hardshrink_f, k_shrink_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_GAUSSIAN:
+        return run(k_gaussian_f, k_gaussian_df, &p, mode, n, x, dy, out);
     default:
         return 0;
     }
