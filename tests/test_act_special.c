@@ -10,6 +10,7 @@
 
 #include "nnact_test.h"
 
+#include "core/alloc.h"
 #include "nnact/nnact.h"
 
 #define NK ((nnact_act_kind)nnact_act_count())
@@ -373,6 +374,24 @@ static void fp_environment_kept(void **state)
 #endif
 }
 
+/* The hot paths never allocate. */
+static void no_allocation(void **state)
+{
+    (void)state;
+    enum { N = 1000 };
+    static double x[N], y[N], dy[N];
+    for (int i = 0; i < N; i++)
+        x[i] = -5.0 + 0.01 * i, dy[i] = 1.0;
+    size_t before = nnact__alloc_count();
+    for (nnact_act_kind k = 0; k < NK; k++) {
+        assert_int_equal(nnact_act_forward(k, NAN, N, x, y), NNACT_OK);
+        assert_int_equal(nnact_act_backward(k, NAN, N, x, dy, y), NNACT_OK);
+    }
+    assert_int_equal(nnact_softmax(10, 100, x, y), NNACT_OK);
+    assert_int_equal(nnact_softmax_backward(10, 100, y, dy, y), NNACT_OK);
+    assert_int_equal(nnact__alloc_count(), before);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -384,6 +403,7 @@ int main(void)
         cmocka_unit_test(in_place_matches_out_of_place),
         cmocka_unit_test(position_independent),
         cmocka_unit_test(fp_environment_kept),
+        cmocka_unit_test(no_allocation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
