@@ -41,7 +41,7 @@ KINDS = [
     ("softshrink", "x > λ ? x - λ : x < -λ ? x + λ : 0", "|x| > λ ? 1 : 0", "λ = 0.5, [0, 1e300]", "yes: y ≠ 0", ""),
     ("hardshrink", "|x| > λ ? x : 0", "|x| > λ ? 1 : 0", "λ = 0.5, [0, 1e300]", "yes: y ≠ 0", ""),
 ]
-VECTOR = {"identity", "sigmoid", "tanh", "relu", "leaky_relu", "relu6", "hard_tanh", "silu", "gelu",
+VECTOR = {"identity", "sigmoid", "tanh", "relu", "leaky_relu", "relu6", "hard_tanh", "silu", "gelu", "gelu_tanh",
           "softplus", "log_sigmoid", "elu", "selu", "celu", "softsign", "hard_sigmoid", "hard_swish",
           "softshrink", "hardshrink", "gaussian"}
 
@@ -220,8 +220,8 @@ only −Inf gives NaN.
 ## Vector path and why SLEEF
 
 Arrays (of any length) of identity, ReLU, leaky ReLU, ReLU6, hard tanh, sigmoid, tanh,
-SiLU, GELU, softplus, log-sigmoid, ELU, SELU, CELU, softsign, hard sigmoid, hard
-swish, softshrink, hardshrink and Gaussian go through AVX2 + FMA kernels
+SiLU, GELU, GELU-tanh, softplus, log-sigmoid, ELU, SELU, CELU, softsign, hard
+sigmoid, hard swish, softshrink, hardshrink and Gaussian go through AVX2 + FMA kernels
 (`src/act/act_avx2.c`, compiled alone with `-mavx2 -mfma`, chosen at run time
 from `nnact__cpu_flags()`; `NNACT_CPU_MASK=0` forces the portable path). Their
 exp, expm1, log1p, tanh and erfc come from **SLEEF** (Debian `libsleef-dev`,
@@ -236,7 +236,7 @@ length, position or alignment (tested for every kind, prime lengths, five
 alignments). There is **no AVX-512 path**: this machine (Zen 3) cannot run one,
 and an untested path would not meet this catalogue's standard; the dispatch flag
 exists (`NNACT_CPU_AVX512`) for a later release. The other kinds (bent identity,
-sinusoid, cos, GELU-tanh, Mish, tanhshrink) use the scalar reference on every
+sinusoid, cos, Mish, tanhshrink) use the scalar reference on every
 CPU. The piecewise and rational kernels repeat the reference's operations in
 the same order and give its bits.
 

@@ -463,6 +463,64 @@ static __m256d k_gaussian_df(__m256d x, const struct vp *p)
     return scalar_lanes(r, x, _mm256_cmp_pd(vabs(x), vset(26.0), _CMP_GT_OQ), p, 1);
 }
 
+/* GELU-tanh: 2u = 2 sqrt(2/pi) (x + 0.044715 x^3) as v + vl, as the
+ * reference does (sigmoid(2u) amplifies u's error by |2u|) */
+#define GT_C    0.044715
+#define GT_S    0.79788456080286535587989211986876
+#define GT_S_LO (-4.98465440455546e-17)
+
+static inline void v_gelu_tanh_arg(__m256d x, __m256d *v, __m256d *vl)
+{
+    __m256d c = vset(GT_C);
+    __m256d x2 = _mm256_mul_pd(x, x), x2l = _mm256_fmsub_pd(x, x, x2);
+    __m256d x3 = _mm256_mul_pd(x2, x), x3l = _mm256_fmadd_pd(x2l, x, _mm256_fmsub_pd(x2, x, x3));
+    __m256d t = _mm256_mul_pd(c, x3), tl = _mm256_fmadd_pd(c, x3l, _mm256_fmsub_pd(c, x3, t));
+    __m256d p = _mm256_add_pd(x, t), bp = _mm256_sub_pd(p, x);
+    __m256d pl = _mm256_add_pd(
+        _mm256_add_pd(_mm256_sub_pd(x, _mm256_sub_pd(p, bp)), _mm256_sub_pd(t, bp)), tl);
+    __m256d k = vset(2.0 * GT_S), kl = vset(2.0 * GT_S_LO);
+    *v = _mm256_mul_pd(k, p);
+    *vl = _mm256_add_pd(_mm256_add_pd(_mm256_fmsub_pd(k, p, *v), _mm256_mul_pd(k, pl)),
+                        _mm256_mul_pd(kl, p));
+}
+
+/* lanes the reference takes: |x| > 1e4 (and +-Inf) and v < -700 (subnormal) */
+static inline __m256d v_gelu_tanh_odd(__m256d x, __m256d v)
+{
+    return _mm256_or_pd(_mm256_cmp_pd(vabs(x), vset(1e4), _CMP_GT_OQ),
+                        _mm256_cmp_pd(v, vset(-700.0), _CMP_LT_OQ));
+}
+
+static __m256d k_gelu_tanh_f(__m256d x, const struct vp *p)
+{
+    __m256d v, vl;
+    v_gelu_tanh_arg(x, &v, &vl);
+    __m256d e = Sleef_expd4_u10avx2(vnabs(v));
+    __m256d num = vsel(_mm256_cmp_pd(v, _mm256_setzero_pd(), _CMP_GE_OQ), vset(1.0), e);
+    __m256d sg = _mm256_div_pd(num, _mm256_add_pd(vset(1.0), e));
+    __m256d r = _mm256_mul_pd(x, _mm256_fmadd_pd(v_e_over_1pe_sq(e), vl, sg));
+    return scalar_lanes(r, x, v_gelu_tanh_odd(x, v), p, 0);
+}
+
+static __m256d k_gelu_tanh_df(__m256d x, const struct vp *p)
+{
+    __m256d v, vl, one = vset(1.0);
+    v_gelu_tanh_arg(x, &v, &vl);
+    __m256d dv = _mm256_mul_pd(vset(2.0 * GT_S),
+                               _mm256_fmadd_pd(vset(3.0 * GT_C), _mm256_mul_pd(x, x), one));
+    __m256d e = Sleef_expd4_u10avx2(vnabs(v));
+    __m256d num = vsel(_mm256_cmp_pd(v, _mm256_setzero_pd(), _CMP_GE_OQ), one, e);
+    __m256d sg = _mm256_div_pd(num, _mm256_add_pd(one, e));
+    __m256d sd = v_e_over_1pe_sq(e);
+    __m256d S = _mm256_fmadd_pd(sd, vl, sg);
+    __m256d SD = _mm256_mul_pd(sd, _mm256_fmadd_pd(vl, _mm256_fnmadd_pd(vset(2.0), sg, one), one));
+    __m256d r = _mm256_fmadd_pd(_mm256_mul_pd(x, dv), SD, S);
+    /* and the window around the root at -0.75 where the terms cancel */
+    __m256d root = _mm256_and_pd(_mm256_cmp_pd(x, vset(-2.5), _CMP_GT_OQ),
+                                 _mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_LT_OQ));
+    return scalar_lanes(r, x, _mm256_or_pd(v_gelu_tanh_odd(x, v), root), p, 1);
+}
+
 /* ---- drivers ---- */
 
 static inline __attribute__((always_inline)) void run_unary(vkernel k, const struct vp *p, size_t n,
@@ -558,6 +616,8 @@ int nnact__act_avx2(nnact_act_kind k, double a, int mode, size_t n, const double
         return run(k_hardshrink_f, k_shrink_df, &p, mode, n, x, dy, out);
     case NNACT_ACT_GAUSSIAN:
         return run(k_gaussian_f, k_gaussian_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_GELU_TANH:
+        return run(k_gelu_tanh_f, k_gelu_tanh_df, &p, mode, n, x, dy, out);
     default:
         return 0;
     }
