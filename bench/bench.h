@@ -41,5 +41,6 @@ void bench_report(struct bench_opts *o, const struct bench_record *r);
 void bench_header(const char *suite);
 
 int bench_suite_limits(struct bench_opts *o);
+int bench_suite_act(struct bench_opts *o);
 
 #endif /* NNACT_BENCH_H */

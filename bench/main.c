@@ -14,6 +14,7 @@ struct suite {
 
 static const struct suite suites[] = {
     {"limits", bench_suite_limits},
+    {"act", bench_suite_act},
 };
 static const size_t suite_count = sizeof suites / sizeof suites[0];
 

@@ -1,1 +1,15 @@
 nnact_add_test(test_act_basic test_act_basic.c)
+nnact_add_test(test_act_accuracy test_act_accuracy.c)
+# the same measurements on the portable (non-vector) path
+add_test(NAME test_act_accuracy_portable COMMAND test_act_accuracy)
+set_tests_properties(test_act_accuracy_portable PROPERTIES ENVIRONMENT "NNACT_CPU_MASK=0")
+nnact_add_test(test_act_special test_act_special.c)
+nnact_add_test(test_act_registry test_act_registry.c)
+add_test(NAME test_act_special_portable COMMAND test_act_special)
+set_tests_properties(test_act_special_portable PROPERTIES ENVIRONMENT "NNACT_CPU_MASK=0")
+# nnact plot: writes an SVG, and rejects what it cannot draw
+add_test(NAME cli_plot_svg COMMAND nnact_cli plot gelu --from -4 --to 4 -o ${CMAKE_CURRENT_BINARY_DIR}/plot_gelu.svg)
+add_test(NAME cli_plot_unknown_kind COMMAND nnact_cli plot no_such_kind)
+add_test(NAME cli_plot_bad_range COMMAND nnact_cli plot tanh --from 1 --to -1)
+add_test(NAME cli_plot_bad_alpha COMMAND nnact_cli plot softplus --alpha -2)
+set_tests_properties(cli_plot_unknown_kind cli_plot_bad_range cli_plot_bad_alpha PROPERTIES WILL_FAIL TRUE)

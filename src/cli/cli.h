@@ -36,5 +36,7 @@ void cli_train_help(FILE *out);
 int cli_demo_xor(FILE *out);
 int cli_collapse(int argc, char **argv);
 void cli_collapse_help(FILE *out);
+int cli_plot(int argc, char **argv);
+void cli_plot_help(FILE *out);
 
 #endif /* NNACT_CLI_H */
