@@ -28,14 +28,17 @@ fi
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 cflags="-std=c11 -O1 -g -D_POSIX_C_SOURCE=200809L -I$root/include -I$root/src"
-libs="$(pkg-config --libs openblas lapacke) -lm -lpthread"
+libs="$(pkg-config --libs openblas lapacke sleef) -lm -lpthread"
 
 # The library, instrumented for coverage but without libFuzzer's main.
 objs=""
 for src in $(cd "$root" && find src -name '*.c' ! -path 'src/cli/*' | sort); do
     obj="$out/obj/$(echo "$src" | tr '/' '_').o"
     if [ ! -f "$obj" ] || [ "$root/$src" -nt "$obj" ] || [ -n "$(find "$root/include" "$root/src" -name '*.h' -newer "$obj" | head -1)" ]; then
-        "$cc" $cflags $san -fsanitize=fuzzer-no-link -c "$root/$src" -o "$obj"
+        # the AVX2 kernels are the one file built for AVX2+FMA (chosen at run time), as in CMake
+        extra=""
+        case "$src" in *_avx2.c) extra="-mavx2 -mfma" ;; esac
+        "$cc" $cflags $extra $san -fsanitize=fuzzer-no-link -c "$root/$src" -o "$obj"
     fi
     objs="$objs $obj"
 done
