@@ -1,0 +1,172 @@
+/* Peak resident memory: each network is built and trained in a child
+ * process, so one network's peak cannot hide another's. The child reads its
+ * resident set after the bench's own buffers and OpenBLAS's work buffers are
+ * in place, resets the kernel's high-water mark (clear_refs 5), builds and
+ * trains the network, and reads the high-water mark again: the difference is
+ * what libnnact made resident. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cblas.h>
+
+#include "memory.h"
+#include "nnact/nnact.h"
+#include "ref.h"
+
+/* kB of a /proc/self/status field, or -1 */
+static long status_kb(const char *field)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    if (f == NULL)
+        return -1;
+    char line[256];
+    long v = -1;
+    size_t n = strlen(field);
+    while (fgets(line, sizeof line, f) != NULL)
+        if (strncmp(line, field, n) == 0 && line[n] == ':') {
+            v = strtol(line + n + 1, NULL, 10);
+            break;
+        }
+    fclose(f);
+    return v;
+}
+
+static int reset_peak(void)
+{
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    if (f == NULL)
+        return -1;
+    int ok = fputs("5", f) >= 0;
+    return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+struct mem_result {
+    double peak;    /* bytes made resident by libnnact */
+    double formula; /* nnact_net_memory_bytes */
+    int ok;
+};
+
+static void child(const struct netspec *s, int opt, int fd)
+{
+    struct mem_result m = {0, 0, 0};
+    size_t batch = s->batch, n_out = s->out[s->n_layers - 1];
+    double *x = bench_alloc(batch * s->n_in), *t = bench_alloc(batch * n_out);
+    double *W[SPEC_MAX_LAYERS] = {0}, *b[SPEC_MAX_LAYERS] = {0};
+    size_t in = s->n_in, maxw = 0;
+    for (size_t l = 0; l < s->n_layers; l++) {
+        W[l] = bench_alloc(in * s->out[l]);
+        b[l] = bench_alloc(s->out[l]);
+        if (W[l] == NULL || b[l] == NULL)
+            _exit(1);
+        double lim = sqrt(6.0 / (double)(in + s->out[l]));
+        bench_fill(W[l], in * s->out[l], -lim, lim, 100 + l);
+        maxw = in > maxw ? in : maxw;
+        in = s->out[l];
+    }
+    if (x == NULL || t == NULL)
+        _exit(1);
+    bench_fill(x, batch * s->n_in, -1.0, 1.0, 11);
+    bench_fill(t, batch * n_out, 0.0, 1.0, 12);
+    /* OpenBLAS sizes its per-thread work buffers on first use: a product as
+     * large as the network's first one brings them in before the baseline */
+    {
+        double *c = bench_alloc(batch * s->out[0]);
+        if (c == NULL)
+            _exit(1);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)batch, (int)s->out[0],
+                    (int)s->n_in, 1.0, x, (int)s->n_in, W[0], (int)s->out[0], 0.0, c,
+                    (int)s->out[0]);
+        free(c);
+    }
+    long base = status_kb("VmRSS");
+    if (base < 0 || reset_peak() != 0)
+        _exit(1);
+    nnact_net *net = NULL;
+    nnact_opt *o = NULL;
+    nnact_status st = nnact_net_create(s->n_in, &net);
+    for (size_t l = 0; st == NNACT_OK && l < s->n_layers; l++)
+        st = nnact_net_add_dense(net, s->out[l], (nnact_act_kind)s->act[l], NAN);
+    for (size_t l = 0; st == NNACT_OK && l < s->n_layers; l++)
+        st = nnact_net_set_layer(net, l, W[l], b[l]);
+    if (st == NNACT_OK)
+        st = nnact_opt_create(opt == REF_ADAM ? NNACT_OPT_ADAM : NNACT_OPT_SGD, &o);
+    if (st == NNACT_OK)
+        st = nnact_opt_set(o, NNACT_OPT_PARAM_LR, opt == REF_ADAM ? 1e-4 : 1e-5);
+    double loss;
+    for (int k = 0; st == NNACT_OK && k < 3; k++)
+        st = nnact_net_train_step(net, o, NNACT_LOSS_HALF_SSE, batch, x, t, &loss);
+    size_t formula = 0;
+    if (st == NNACT_OK)
+        st = nnact_net_memory_bytes(net, o, batch, &formula);
+    long peak = status_kb("VmHWM");
+    if (st == NNACT_OK && peak >= base) {
+        m.peak = 1024.0 * (double)(peak - base);
+        m.formula = (double)formula;
+        m.ok = 1;
+    }
+    if (write(fd, &m, sizeof m) != (ssize_t)sizeof m)
+        _exit(1);
+    _exit(0);
+}
+
+static int measure(const struct netspec *s, int opt, struct mem_result *m)
+{
+    int fds[2];
+    memset(m, 0, sizeof *m);
+    if (pipe(fds) != 0)
+        return -1;
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]), close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        child(s, opt, fds[1]);
+    }
+    close(fds[1]);
+    ssize_t got = read(fds[0], m, sizeof *m);
+    close(fds[0]);
+    int wst = 0;
+    waitpid(pid, &wst, 0);
+    return got == (ssize_t)sizeof *m && WIFEXITED(wst) && WEXITSTATUS(wst) == 0 && m->ok ? 0 : -1;
+}
+
+void bench_memory(struct bench_opts *o, const struct netspec *nets, size_t n)
+{
+    /* fixed overhead allowed on top of 1.15 x the formula: the handle, layer
+     * descriptors, malloc's own rounding and page granularity */
+    const double fixed = 256.0 * 1024.0;
+    for (size_t i = 0; i < n; i++) {
+        for (int opt = REF_SGD; opt <= REF_ADAM; opt++) {
+            char name[64];
+            snprintf(name, sizeof name, "%s/%s/memory", nets[i].name, opt ? "adam" : "sgd");
+            if (!bench_want(o, "train", name))
+                continue;
+            struct mem_result m;
+            if (measure(&nets[i], opt, &m) != 0) {
+                bench_fail(o, "train", name, "could not measure peak memory");
+                continue;
+            }
+            struct bench_record r = {.suite = "train", .batch = nets[i].batch,
+                                     .limit = "library memory formula"};
+            snprintf(r.name, sizeof r.name, "%s", name);
+            netspec_shape(&nets[i], r.shape, sizeof r.shape);
+            char note[160];
+            double ratio = m.formula > 0 ? m.peak / m.formula : 0;
+            int within = m.peak <= 1.15 * m.formula + fixed;
+            snprintf(note, sizeof note, "peak RSS %.3f MiB, formula %.3f MiB, ratio %.3f (%s 1.15x + 256 KiB)",
+                     m.peak / 1048576.0, m.formula / 1048576.0, ratio, within ? "within" : "OVER");
+            r.note = note;
+            r.mem_peak = m.peak;
+            r.mem_formula = m.formula;
+            bench_report(o, &r);
+        }
+    }
+}
