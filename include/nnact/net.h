@@ -69,6 +69,7 @@ NNACT_API nnact_status nnact_net_layer_info(const nnact_net *net, size_t layer, 
 
 /**
  * @brief Copies W (n_in x n_out, row-major) and b (n_out; NULL = zeros) into the layer.
+ *        Non-finite values are accepted (they propagate through forward).
  * @return NNACT_OK; NNACT_ERR_ARG (NULL net or W, layer out of range, b given to a
  *         NNACT_DENSE_NO_BIAS layer).
  * @since 1.0
@@ -79,47 +80,173 @@ NNACT_API nnact_status nnact_net_set_layer(nnact_net *net, size_t layer, const d
 /**
  * @brief Copies the layer's W and b out (either may be NULL = not wanted;
  *        b of a no-bias layer is filled with zeros).
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net, layer out of range).
  * @since 1.0
  */
 NNACT_API nnact_status nnact_net_get_layer(const nnact_net *net, size_t layer, double *W,
                                            double *b);
 
 /**
+ * @brief Total number of parameters: sum over layers of n_in * n_out (+ n_out with bias).
+ *        The flat order, used by the calls below, is layer by layer, W row-major then b.
+ *        0 for NULL.
+ * @since 1.0
+ */
+NNACT_API size_t nnact_net_param_count(const nnact_net *net);
+
+/**
+ * @brief Copies all parameters out in the flat order of nnact_net_param_count().
+ * @param n must equal nnact_net_param_count(net).
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net or out); NNACT_ERR_SHAPE (n differs).
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_get_params(const nnact_net *net, size_t n, double *out);
+
+/** @brief Copies all parameters in, flat order; as nnact_net_get_params(). @since 1.0 */
+NNACT_API nnact_status nnact_net_set_params(nnact_net *net, size_t n, const double *in);
+
+/**
+ * @brief Copies all gradients of the last backward out, flat order.
+ * @return as nnact_net_get_params(), and NNACT_ERR_STATE when no backward has run
+ *         since the network last changed shape.
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_get_grads(const nnact_net *net, size_t n, double *out);
+
+/**
+ * @brief Allocates the buffers forward and backward need for batches up to max_batch,
+ *        so the first forward does not allocate. Forward allocates them itself
+ *        when it meets a larger batch than reserved; never for a smaller one.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net, max_batch 0); NNACT_ERR_OVERFLOW (the sizes
+ *         overflow size_t or the BLAS's int); NNACT_ERR_NOMEM (network unchanged).
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_reserve(nnact_net *net, size_t max_batch);
+
+/**
+ * @brief Bytes the network holds once forward/backward ran at batch `batch`
+ *        (batch 0: without batch buffers). The formula is in docs/NETWORK.md:
+ *        the handle, the layer table, parameters and gradients (16 P bytes), and
+ *        8 batch (n_in + sum_l n_out_l (1 + keepZ_l) + 2 w_max + 1) bytes of buffers.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net or bytes); NNACT_ERR_OVERFLOW.
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_memory_bytes(const nnact_net *net, size_t batch, size_t *bytes);
+
+/**
  * @brief Runs the batch forward (x: batch x n_in, y: batch x n_out) and keeps
- *        what backward needs.
+ *        what backward needs (a copy of x, each layer's output, and the
+ *        pre-activation only for kinds whose derivative is not a function of the
+ *        output). x and y may overlap. Allocates only at a batch larger than
+ *        any before (or reserved). NaN inputs propagate.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net, x or y; batch 0: nothing changes);
+ *         NNACT_ERR_STATE (no layers); NNACT_ERR_OVERFLOW (batch sizes overflow size_t or
+ *         the BLAS's int, before any allocation); NNACT_ERR_NOMEM (network unchanged,
+ *         including the state of the previous forward).
  * @since 1.0
  */
 NNACT_API nnact_status nnact_net_forward(nnact_net *net, size_t batch, const double *x, double *y);
 
 /**
- * @brief Backpropagates dy (batch x n_out of the last forward) into every
- *        layer's parameter gradients, and into dx (batch x n_in) when dx is not NULL.
- * @return NNACT_OK; NNACT_ERR_STATE before any forward; NNACT_ERR_ARG (NULL net or dy).
+ * @brief Backpropagates dy (batch x n_out, the batch of the last forward) into every
+ *        layer's parameter gradients (overwritten, not accumulated), and into dx
+ *        (batch x n_in) when dx is not NULL. Never allocates; may be repeated
+ *        after one forward (it uses the current weights for dx and the kept
+ *        activations for dW).
+ * @return NNACT_OK; NNACT_ERR_STATE before any forward (or after the network changed
+ *         shape); NNACT_ERR_ARG (NULL net or dy, dx overlapping dy).
  * @since 1.0
  */
 NNACT_API nnact_status nnact_net_backward(nnact_net *net, const double *dy, double *dx);
 
-/** @brief Copies the layer's gradients from the last backward (dW n_in x n_out, db n_out; either may be NULL). @since 1.0 */
+/**
+ * @brief Copies the layer's gradients from the last backward (dW n_in x n_out, db n_out;
+ *        either may be NULL; db of a no-bias layer is filled with zeros).
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net, layer out of range); NNACT_ERR_STATE (no
+ *         backward yet).
+ * @since 1.0
+ */
 NNACT_API nnact_status nnact_net_get_grad(const nnact_net *net, size_t layer, double *dW,
                                           double *db);
 
 /**
  * @brief Forward without keeping anything: safe from many threads at once on
  *        one network; same bits as nnact_net_forward() at the same BLAS thread count.
+ *        Allocates one scratch block per call (nnact_net_predict_workspace() doubles,
+ *        freed before it returns); nnact_net_predict_ws() takes the caller's instead.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net, x or y, batch 0); NNACT_ERR_STATE (no layers);
+ *         NNACT_ERR_OVERFLOW; NNACT_ERR_NOMEM.
  * @since 1.0
  */
 NNACT_API nnact_status nnact_net_predict(const nnact_net *net, size_t batch, const double *x,
                                          double *y);
 
 /**
+ * @brief Doubles of scratch nnact_net_predict_ws() needs at this batch: 2 batch w_max,
+ *        w_max the widest layer output.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net or n_doubles, batch 0); NNACT_ERR_STATE (no
+ *         layers); NNACT_ERR_OVERFLOW.
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_predict_workspace(const nnact_net *net, size_t batch,
+                                                   size_t *n_doubles);
+
+/**
+ * @brief nnact_net_predict() with caller scratch `work` of n_work doubles (at least
+ *        nnact_net_predict_workspace()); never allocates. work must not overlap x or y.
+ * @return as nnact_net_predict(), NNACT_ERR_ARG for NULL work, and NNACT_ERR_SHAPE when
+ *         n_work is too small.
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_predict_ws(const nnact_net *net, size_t batch, const double *x,
+                                            double *y, double *work, size_t n_work);
+
+/** @brief nnact_net_gradcheck() and nnact_net_gradcheck_ex(): h = this value (0) picks
+ *         the step per parameter, h = cbrt(DBL_EPSILON) * max(1, |theta|). @since 1.0 */
+#define NNACT_GRADCHECK_AUTO 0.0
+
+/** @brief The floor of the relative error of nnact_net_gradcheck(), see there. @since 1.0 */
+#define NNACT_GRADCHECK_FLOOR 1e-6
+
+/**
  * @brief Gradient check: centered differences on every parameter against backprop.
- * @param h step; a documented value (see docs) means "choose per parameter".
- * @param max_rel_err out: max |analytic - numeric| / max(|analytic|, |numeric|, floor).
+ *
+ * Runs forward, the loss (default parameter) and backward at the current
+ * parameters, then for every parameter theta evaluates the loss at theta +- h
+ * and compares (L(theta+h) - L(theta-h)) / ((theta+h) - (theta-h)) with the
+ * analytic gradient. Error = |analytic - numeric| / max(|analytic|, |numeric|,
+ * NNACT_GRADCHECK_FLOOR). Afterwards the parameters are bit-for-bit the same,
+ * and the forward state and gradients are those at the unperturbed parameters.
+ * @param t targets, batch x nnact_loss_target_width(k, n_out).
+ * @param h step: NNACT_GRADCHECK_AUTO (0) = cbrt(DBL_EPSILON) * max(1, |theta|) per
+ *        parameter; otherwise a finite h > 0 used for every parameter.
+ * @param max_rel_err out: the worst error.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL arguments, batch 0, h < 0, NaN or Inf, a bad
+ *         target; or theta + h == theta or theta - h == theta for some parameter, the
+ *         detail naming it); NNACT_ERR_STATE (no layers); NNACT_ERR_OVERFLOW;
+ *         NNACT_ERR_NOMEM; NNACT_ERR_NUMERIC (the loss is not finite at the
+ *         parameters). On failure the network is as before.
  * @since 1.0
  */
 NNACT_API nnact_status nnact_net_gradcheck(nnact_net *net, nnact_loss_kind k, size_t batch,
                                            const double *x, const double *t, double h,
                                            double *max_rel_err);
+
+/**
+ * @brief nnact_net_gradcheck() with the loss parameter and a report.
+ * @param loss_param the loss's parameter (NAN = default), as nnact_loss_ex().
+ * @param layer_err NULL, or 2 * nnact_net_layer_count() doubles: the worst error of
+ *        each layer's W (index 2 l) and b (2 l + 1; 0 for a no-bias layer).
+ * @param worst_layer, worst_index NULL, or receive where the worst error is: the
+ *        layer and the index in that layer's flat W-then-b parameters.
+ * @return as nnact_net_gradcheck().
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_gradcheck_ex(nnact_net *net, nnact_loss_kind k,
+                                              double loss_param, size_t batch, const double *x,
+                                              const double *t, double h, double *max_rel_err,
+                                              double *layer_err, size_t *worst_layer,
+                                              size_t *worst_index);
 
 NNACT_END_DECLS
 

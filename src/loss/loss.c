@@ -1,0 +1,279 @@
+/* Losses: value and gradient with respect to the outputs, in forms that cannot
+ * produce NaN or overflow in an intermediate for finite inputs. Formulas and
+ * reductions are in include/nnact/loss.h and docs/NETWORK.md. */
+#include <math.h>
+#include <string.h>
+
+#include "core/checked.h"
+#include "core/error.h"
+#include "nnact/loss.h"
+
+#define LOSS_KIND_COUNT 7
+
+static const char *const names[LOSS_KIND_COUNT] = {
+    [NNACT_LOSS_HALF_SSE] = "half_sse",   [NNACT_LOSS_MSE] = "mse",
+    [NNACT_LOSS_BCE_LOGITS] = "bce_logits", [NNACT_LOSS_SOFTMAX_CE] = "softmax_ce",
+    [NNACT_LOSS_MAE] = "mae",             [NNACT_LOSS_HUBER] = "huber",
+    [NNACT_LOSS_SOFTMAX_CE_INDEX] = "softmax_ce_index",
+};
+
+static int kind_valid(nnact_loss_kind k)
+{
+    return (unsigned)k < LOSS_KIND_COUNT;
+}
+
+size_t nnact_loss_count(void)
+{
+    return LOSS_KIND_COUNT;
+}
+
+const char *nnact_loss_name(nnact_loss_kind k)
+{
+    return kind_valid(k) ? names[k] : NULL;
+}
+
+nnact_status nnact_loss_from_name(const char *name, nnact_loss_kind *k)
+{
+    NNACT_RETURN_IF(name == NULL || k == NULL, NNACT_ERR_ARG, "nnact_loss_from_name: NULL argument");
+    for (int i = 0; i < LOSS_KIND_COUNT; i++) {
+        if (strcmp(name, names[i]) == 0) {
+            *k = (nnact_loss_kind)i;
+            return NNACT_OK;
+        }
+    }
+    return nnact__fail(NNACT_ERR_ARG, "nnact_loss_from_name: unknown loss \"%.64s\"", name);
+}
+
+size_t nnact_loss_target_width(nnact_loss_kind k, size_t n)
+{
+    if (!kind_valid(k))
+        return 0;
+    return k == NNACT_LOSS_SOFTMAX_CE_INDEX ? 1 : n;
+}
+
+static int all_finite(size_t n, const double *a)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(a[i]))
+            return 0;
+    return 1;
+}
+
+/* ---- element-wise kinds ------------------------------------------------- */
+
+/* Term i of the sum before the reduction's division. */
+static double elem_term(nnact_loss_kind k, double delta, double y, double t)
+{
+    double r = y - t, a;
+    switch (k) {
+    case NNACT_LOSS_HALF_SSE: return 0.5 * r * r;
+    case NNACT_LOSS_MSE: return r * r;
+    case NNACT_LOSS_MAE: return fabs(r);
+    case NNACT_LOSS_HUBER:
+        a = fabs(r);
+        return a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
+    default: /* BCE on logits: max(z,0) - z t + log1p(e^-|z|), never exp of a positive number */
+        return (y > 0 ? y : 0.0) - y * t + log1p(exp(-fabs(y)));
+    }
+}
+
+/* The same term already divided by n_div, for the rare case where the plain sum
+ * overflowed although the mean may not: built from the half difference
+ * rh = y/2 - t/2, which cannot overflow for finite y and t, so each step
+ * overflows only when its exact value does. */
+static double elem_term_scaled(nnact_loss_kind k, double delta, double y, double t, double n_div)
+{
+    const double rh = 0.5 * y - 0.5 * t, ah = fabs(rh);
+    switch (k) {
+    case NNACT_LOSS_MSE: return rh * (rh * (4.0 / n_div));
+    case NNACT_LOSS_MAE: return ah * (2.0 / n_div);
+    case NNACT_LOSS_HUBER:
+        if (ah <= 0.5 * delta) /* |r| <= delta: r itself is finite */
+            return 0.5 * (2.0 * rh) * ((2.0 * rh) / n_div);
+        /* 2 delta (|rh| - delta/4) / n_div, the factor below 1 applied first */
+        if (n_div >= 2.0)
+            return delta * ((ah - 0.25 * delta) * (2.0 / n_div));
+        return (delta * (ah - 0.25 * delta)) * (2.0 / n_div);
+    default: return elem_term(k, delta, y, t) / n_div;
+    }
+}
+
+static double elem_grad(nnact_loss_kind k, double delta, double y, double t, double norm)
+{
+    double r = y - t;
+    switch (k) {
+    case NNACT_LOSS_HALF_SSE: return r; /* +-Inf only when y - t exceeds DBL_MAX */
+    case NNACT_LOSS_MSE:
+        /* 2 r / N as norm * r with norm = 2/N; r may overflow where 2r/N does not */
+        return isinf(r) && isfinite(y) && isfinite(t) ? (0.5 * y - 0.5 * t) * (2.0 * norm) : norm * r;
+    case NNACT_LOSS_MAE: return isnan(r) ? r : norm * (double)((r > 0) - (r < 0));
+    case NNACT_LOSS_HUBER: return norm * (r > delta ? delta : r < -delta ? -delta : r);
+    default: {
+        /* sigmoid(z) - t with the exponential of -|z| only */
+        double e = exp(-fabs(y)), s = y >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+        return norm * (s - t);
+    }
+    }
+}
+
+static void loss_elementwise(nnact_loss_kind k, double delta, size_t N, const double *y,
+                             const double *t, double *loss, double *dy)
+{
+    /* half-SSE is a plain sum; the others are means over all N elements */
+    const double n_div = k == NNACT_LOSS_HALF_SSE ? 1.0 : (double)N;
+    const double norm = k == NNACT_LOSS_MSE ? 2.0 / n_div : 1.0 / n_div;
+    double sum = 0.0;
+    for (size_t i = 0; i < N; i++)
+        sum += elem_term(k, delta, y[i], t[i]);
+    double value = sum / n_div;
+    /* A sum of non-negative terms that overflowed for finite inputs: the mean
+     * may still be representable, so add the pre-divided terms instead. */
+    if (isinf(value) && all_finite(N, y) && all_finite(N, t)) {
+        value = 0.0;
+        for (size_t i = 0; i < N; i++)
+            value += elem_term_scaled(k, delta, y[i], t[i], n_div);
+    }
+    if (dy) {
+        for (size_t i = 0; i < N; i++)
+            dy[i] = elem_grad(k, delta, y[i], t[i], norm);
+    }
+    *loss = value;
+}
+
+/* ---- softmax cross-entropy ---------------------------------------------- */
+
+/* Row max that lets NaN through (a NaN anywhere makes the result NaN). */
+static double row_max(size_t n, const double *z)
+{
+    double m = z[0];
+    for (size_t j = 1; j < n; j++) {
+        if (isnan(z[j]))
+            return z[j];
+        if (z[j] > m)
+            m = z[j];
+    }
+    return m;
+}
+
+/* log sum_j e^{z_j} = m + log sum_j e^{z_j - m}: every exponent <= 0 and the
+ * sum >= 1, so neither overflows nor is log(0). */
+/* log sum_j e^{z_j - m} with m the row max: every exponent <= 0 and the sum
+ * >= 1, so it neither overflows nor takes log(0). The cost of class j is then
+ * (m - z_j) + this, which keeps its relative accuracy where lse - z_j would
+ * cancel. */
+static double row_log_sum(size_t n, const double *z, double m)
+{
+    double s = 0.0;
+    if (!isfinite(m)) /* NaN, or an infinite logit: nothing finite to subtract */
+        return m;
+    for (size_t j = 0; j < n; j++)
+        s += exp(z[j] - m);
+    return log(s);
+}
+
+static void loss_softmax(nnact_loss_kind k, size_t B, size_t n, const double *y, const double *t,
+                         double *loss, double *dy)
+{
+    const double norm = 1.0 / (double)B;
+    double sum = 0.0, sum_scaled = 0.0;
+    int overflowed = 0;
+    for (size_t r = 0; r < B; r++) {
+        const double *z = y + r * n;
+        const double m = row_max(n, z), ls = row_log_sum(n, z, m), lse = m + ls;
+        double row = 0.0, row_scaled = 0.0, st = 0.0;
+        if (k == NNACT_LOSS_SOFTMAX_CE_INDEX) {
+            const double c = t[r];
+            if (isnan(c)) {
+                row = row_scaled = c;
+            } else {
+                const size_t ci = (size_t)c;
+                row = (m - z[ci]) + ls; /* >= 0 */
+                row_scaled = ((0.5 * m - 0.5 * z[ci]) + 0.5 * ls) * (2.0 * norm);
+            }
+            st = 1.0;
+        } else {
+            const double *tr = t + r * n;
+            for (size_t j = 0; j < n; j++) {
+                const double d = (m - z[j]) + ls;
+                /* 0 * log p is 0 even where log p is -Inf; NaN still propagates */
+                if (tr[j] == 0.0 && !isnan(d))
+                    continue;
+                row += tr[j] * d;
+                row_scaled += tr[j] * (((0.5 * m - 0.5 * z[j]) + 0.5 * ls) * (2.0 * norm));
+            }
+            for (size_t j = 0; j < n; j++)
+                st += tr[j];
+        }
+        sum += row;
+        sum_scaled += row_scaled;
+        if (isinf(row))
+            overflowed = 1;
+        if (dy) {
+            double *g = dy + r * n;
+            const double *tr = t + r * n;
+            for (size_t j = 0; j < n; j++) {
+                /* softmax_j = e^{z_j - lse} <= 1 */
+                const double p = exp(z[j] - lse);
+                double tj;
+                if (k == NNACT_LOSS_SOFTMAX_CE_INDEX)
+                    tj = isnan(t[r]) ? t[r] : ((size_t)t[r] == j ? 1.0 : 0.0);
+                else
+                    tj = tr[j];
+                g[j] = norm * (p * st - tj);
+            }
+        }
+    }
+    double value = sum * norm;
+    if ((overflowed || isinf(value)) && !isnan(value) && all_finite(B * n, y))
+        value = sum_scaled;
+    *loss = value;
+}
+
+/* ---- entry points ------------------------------------------------------- */
+
+static nnact_status check_targets(const char *who, nnact_loss_kind k, size_t B, size_t n,
+                                  const double *t)
+{
+    if (k == NNACT_LOSS_BCE_LOGITS || k == NNACT_LOSS_SOFTMAX_CE) {
+        for (size_t i = 0; i < B * n; i++)
+            NNACT_RETURN_IF(t[i] < 0.0 || t[i] > 1.0, NNACT_ERR_ARG,
+                            "%s: %s: target %zu is %g, outside [0, 1]", who, names[k], i, t[i]);
+    } else if (k == NNACT_LOSS_SOFTMAX_CE_INDEX) {
+        for (size_t r = 0; r < B; r++)
+            NNACT_RETURN_IF(!isnan(t[r]) && !(t[r] >= 0.0 && t[r] < (double)n && t[r] == floor(t[r])),
+                            NNACT_ERR_ARG, "%s: %s: target of row %zu is %g, not a class in [0, %zu)",
+                            who, names[k], r, t[r], n);
+    }
+    return NNACT_OK;
+}
+
+nnact_status nnact_loss_ex(nnact_loss_kind k, double param, size_t batch, size_t n, const double *y,
+                           const double *t, double *loss, double *dy)
+{
+    static const char who[] = "nnact_loss";
+    size_t N, bytes;
+    double delta = 1.0;
+    NNACT_RETURN_IF(!kind_valid(k), NNACT_ERR_ARG, "%s: unknown loss kind %d", who, (int)k);
+    NNACT_RETURN_IF(y == NULL || t == NULL || loss == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
+                    y == NULL ? "y" : t == NULL ? "t" : "loss");
+    NNACT_RETURN_IF(batch == 0 || n == 0, NNACT_ERR_ARG, "%s: %s is 0", who, batch == 0 ? "batch" : "n");
+    NNACT_RETURN_IF(!nnact__mul_size(batch, n, &N) || !nnact__mul_size(N, sizeof(double), &bytes),
+                    NNACT_ERR_OVERFLOW, "%s: batch %zu x n %zu overflows", who, batch, n);
+    if (k == NNACT_LOSS_HUBER && !isnan(param)) {
+        NNACT_RETURN_IF(!(param > 0.0) || isinf(param), NNACT_ERR_ARG,
+                        "%s: huber: delta must be finite and > 0, got %g", who, param);
+        delta = param;
+    }
+    NNACT_FORWARD_IF_ERROR(check_targets(who, k, batch, n, t));
+    if (k == NNACT_LOSS_SOFTMAX_CE || k == NNACT_LOSS_SOFTMAX_CE_INDEX)
+        loss_softmax(k, batch, n, y, t, loss, dy);
+    else
+        loss_elementwise(k, delta, N, y, t, loss, dy);
+    return NNACT_OK;
+}
+
+nnact_status nnact_loss(nnact_loss_kind k, size_t batch, size_t n, const double *y, const double *t,
+                        double *loss, double *dy)
+{
+    return nnact_loss_ex(k, NAN, batch, n, y, t, loss, dy);
+}

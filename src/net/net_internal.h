@@ -1,0 +1,56 @@
+/* Internal: the network's layout, for the modules above it (optimizers and
+ * training, collapse, io, gradcheck) that must work on its parameters in place.
+ *
+ * Parameters live in ONE contiguous array of nnact__net_param_count() doubles,
+ * layer by layer, each layer's W (n_in x n_out, row-major) followed by its b
+ * (n_out doubles, absent for NNACT_DENSE_NO_BIAS). The gradients of the last
+ * backward live in a second array with exactly the same layout. So a whole
+ * optimizer step is one call on (params, grads, count), no copies:
+ *
+ *     size_t n;
+ *     double *p = nnact__net_params(net, &n);
+ *     const double *g = nnact__net_grads(net, &n);
+ *     nnact_opt_step(opt, n, p, g);
+ *
+ * Per-layer views (nnact__net_block) give the same memory split into W and b
+ * blocks, e.g. for weight decay that skips biases.
+ *
+ * The pointers stay valid until the network changes shape (add_dense) or is
+ * freed. Writing parameters through them is allowed at any time; the kept
+ * forward state is not invalidated (a later backward uses the kept activations
+ * for dW and the current W for dx), exactly as after nnact_net_set_layer(). */
+#ifndef NNACT_NET_INTERNAL_H
+#define NNACT_NET_INTERNAL_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+#include "nnact/net.h"
+
+/* All parameters (*n receives the count; n may be NULL). NULL when there are none. */
+NNACT_HIDDEN double *nnact__net_params(nnact_net *net, size_t *n);
+/* All gradients, same layout; meaningful only when nnact__net_has_grad(). */
+NNACT_HIDDEN double *nnact__net_grads(nnact_net *net, size_t *n);
+NNACT_HIDDEN size_t nnact__net_param_count(const nnact_net *net);
+/* 1 when a backward has run since the network last changed shape. */
+NNACT_HIDDEN int nnact__net_has_grad(const nnact_net *net);
+
+/* One parameter block: a layer's W or b, with its gradient. */
+struct nnact__net_block {
+    double *param;
+    double *grad;
+    size_t len;    /* doubles */
+    size_t offset; /* of param in the flat array */
+    size_t layer;
+    int is_bias;
+};
+/* Number of blocks: one per layer plus one per layer with bias. */
+NNACT_HIDDEN size_t nnact__net_block_count(const nnact_net *net);
+/* Block i in flat order (layer 0 W, layer 0 b, layer 1 W, ...). 0 when i is out of range. */
+NNACT_HIDDEN int nnact__net_block(nnact_net *net, size_t i, struct nnact__net_block *out);
+
+/* Read-only view of layer l's parameters (b NULL for a no-bias layer). 0 when out of range. */
+NNACT_HIDDEN int nnact__net_layer_view(const nnact_net *net, size_t l, const double **W,
+                                       const double **b);
+
+#endif /* NNACT_NET_INTERNAL_H */

@@ -1,0 +1,1 @@
+nnact_add_test(test_loss_basic test_loss_basic.c)

@@ -1,0 +1,1 @@
+nnact_add_test(test_net_basic test_net_basic.c)
