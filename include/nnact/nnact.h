@@ -20,5 +20,7 @@
 #include "nnact/act.h"
 #include "nnact/loss.h"
 #include "nnact/net.h"
+#include "nnact/optim.h"
+#include "nnact/init.h"
 
 #endif /* NNACT_NNACT_H */

@@ -1,0 +1,473 @@
+/* Optimizers on flat vectors: PyTorch's single-tensor update rules, operation
+ * for operation (torch 1.13 torch/optim/<kind>.py), so trajectories agree to a few
+ * ulp per step. Each rule is written out in docs/OPTIMIZERS.md. */
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/checked.h"
+#include "core/error.h"
+#include "optim/optim_internal.h"
+
+#define OPT_KIND_COUNT 7
+#define OPT_PARAM_COUNT 15
+
+struct nnact_opt {
+    nnact_opt_kind kind;
+    double hp[OPT_PARAM_COUNT];
+    uint64_t steps;     /* saturating; the t of the last step */
+    size_t bound_n;     /* 0 = not bound yet */
+    double *state;      /* nstate_bufs(kind) * bound_n doubles */
+    int momentum_init;  /* torch's "momentum_buffer is None" on the first step */
+    void *scratch;      /* for the training loop, see nnact__opt_scratch */
+    size_t scratch_bytes;
+};
+
+/* Which keys apply to which kind: bit k set = applies to kind k. */
+#define K(x) (1u << (x))
+#define ALL_KINDS (K(OPT_KIND_COUNT) - 1u)
+static const unsigned applies[OPT_PARAM_COUNT] = {
+    [NNACT_OPT_PARAM_LR] = ALL_KINDS,
+    [NNACT_OPT_PARAM_MOMENTUM] = K(NNACT_OPT_MOMENTUM) | K(NNACT_OPT_NESTEROV) | K(NNACT_OPT_RMSPROP),
+    [NNACT_OPT_PARAM_BETA1] = K(NNACT_OPT_ADAM) | K(NNACT_OPT_ADAMW),
+    [NNACT_OPT_PARAM_BETA2] = K(NNACT_OPT_ADAM) | K(NNACT_OPT_ADAMW),
+    [NNACT_OPT_PARAM_EPS] =
+        K(NNACT_OPT_ADAGRAD) | K(NNACT_OPT_RMSPROP) | K(NNACT_OPT_ADAM) | K(NNACT_OPT_ADAMW),
+    [NNACT_OPT_PARAM_ALPHA] = K(NNACT_OPT_RMSPROP),
+    [NNACT_OPT_PARAM_WEIGHT_DECAY] = ALL_KINDS,
+    [NNACT_OPT_PARAM_DAMPENING] = K(NNACT_OPT_MOMENTUM),
+    [NNACT_OPT_PARAM_LR_DECAY] = K(NNACT_OPT_ADAGRAD),
+    [NNACT_OPT_PARAM_INITIAL_ACCUMULATOR] = K(NNACT_OPT_ADAGRAD),
+    [NNACT_OPT_PARAM_CENTERED] = K(NNACT_OPT_RMSPROP),
+    [NNACT_OPT_PARAM_AMSGRAD] = K(NNACT_OPT_ADAM) | K(NNACT_OPT_ADAMW),
+    [NNACT_OPT_PARAM_CLIP_NORM] = ALL_KINDS,
+    [NNACT_OPT_PARAM_CLIP_VALUE] = ALL_KINDS,
+    [NNACT_OPT_PARAM_CHECK_FINITE] = ALL_KINDS,
+};
+#undef K
+
+static const char *const param_names[OPT_PARAM_COUNT] = {
+    "lr",       "momentum", "beta1",   "beta2",
+    "eps",      "alpha",    "weight_decay", "dampening",
+    "lr_decay", "initial_accumulator", "centered", "amsgrad",
+    "clip_norm", "clip_value", "check_finite",
+};
+
+static const char *const kind_names[OPT_KIND_COUNT] = {
+    "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw",
+};
+
+/* Per-parameter state buffers kept by each kind (allocated for every setting
+ * the kind can be switched to, so changing e.g. AMSGRAD later never allocates). */
+static size_t state_bufs(nnact_opt_kind k)
+{
+    switch (k) {
+    case NNACT_OPT_SGD:
+        return 0;
+    case NNACT_OPT_MOMENTUM:
+    case NNACT_OPT_NESTEROV:
+    case NNACT_OPT_ADAGRAD:
+        return 1; /* momentum buffer / sum of squares */
+    case NNACT_OPT_RMSPROP: /* square_avg, grad_avg, momentum buffer */
+    case NNACT_OPT_ADAM:    /* exp_avg, exp_avg_sq, max_exp_avg_sq */
+    case NNACT_OPT_ADAMW:
+        return 3;
+    }
+    return 0;
+}
+
+nnact_status nnact_opt_create(nnact_opt_kind k, nnact_opt **out)
+{
+    NNACT_RETURN_IF(out == NULL, NNACT_ERR_ARG, "nnact_opt_create: out is NULL");
+    *out = NULL;
+    NNACT_RETURN_IF((unsigned)k >= OPT_KIND_COUNT, NNACT_ERR_ARG,
+                    "nnact_opt_create: unknown optimizer kind %d", (int)k);
+    nnact_opt *o = nnact__calloc(1, sizeof *o);
+    NNACT_RETURN_IF(o == NULL, NNACT_ERR_NOMEM, "nnact_opt_create: out of memory");
+    o->kind = k;
+    /* torch.optim defaults (SGD's lr is required in torch 1.13; 1e-3 is its
+       default since torch 2.2) */
+    double *hp = o->hp;
+    hp[NNACT_OPT_PARAM_LR] = 1e-3;
+    hp[NNACT_OPT_PARAM_MOMENTUM] = 0.9;
+    hp[NNACT_OPT_PARAM_BETA1] = 0.9;
+    hp[NNACT_OPT_PARAM_BETA2] = 0.999;
+    hp[NNACT_OPT_PARAM_EPS] = 1e-8;
+    hp[NNACT_OPT_PARAM_ALPHA] = 0.99;
+    hp[NNACT_OPT_PARAM_CHECK_FINITE] = 1.0;
+    switch (k) {
+    case NNACT_OPT_ADAGRAD:
+        hp[NNACT_OPT_PARAM_LR] = 1e-2;
+        hp[NNACT_OPT_PARAM_EPS] = 1e-10;
+        break;
+    case NNACT_OPT_RMSPROP:
+        hp[NNACT_OPT_PARAM_LR] = 1e-2;
+        hp[NNACT_OPT_PARAM_MOMENTUM] = 0.0;
+        break;
+    case NNACT_OPT_ADAMW:
+        hp[NNACT_OPT_PARAM_WEIGHT_DECAY] = 1e-2;
+        break;
+    default:
+        break;
+    }
+    *out = o;
+    return NNACT_OK;
+}
+
+void nnact_opt_free(nnact_opt *o)
+{
+    if (o == NULL)
+        return;
+    nnact__free(o->state);
+    nnact__free(o->scratch);
+    nnact__free(o);
+}
+
+static int in_unit_open(double v) /* [0, 1) */
+{
+    return v >= 0.0 && v < 1.0;
+}
+
+nnact_status nnact_opt_set(nnact_opt *o, nnact_opt_param p, double v)
+{
+    NNACT_RETURN_IF(o == NULL, NNACT_ERR_ARG, "nnact_opt_set: optimizer is NULL");
+    NNACT_RETURN_IF((unsigned)p >= OPT_PARAM_COUNT, NNACT_ERR_ARG,
+                    "nnact_opt_set: unknown parameter id %d", (int)p);
+    const char *name = param_names[p];
+    NNACT_RETURN_IF(!(applies[p] & (1u << o->kind)), NNACT_ERR_ARG,
+                    "nnact_opt_set: parameter '%s' does not apply to optimizer '%s'", name,
+                    kind_names[o->kind]);
+    int ok;
+    switch (p) {
+    case NNACT_OPT_PARAM_MOMENTUM:
+    case NNACT_OPT_PARAM_BETA1:
+    case NNACT_OPT_PARAM_BETA2:
+    case NNACT_OPT_PARAM_ALPHA:
+        ok = in_unit_open(v);
+        NNACT_RETURN_IF(!ok, NNACT_ERR_ARG, "nnact_opt_set: %s = %g is outside [0, 1)", name, v);
+        break;
+    case NNACT_OPT_PARAM_DAMPENING:
+        ok = v >= 0.0 && v <= 1.0;
+        NNACT_RETURN_IF(!ok, NNACT_ERR_ARG, "nnact_opt_set: dampening = %g is outside [0, 1]", v);
+        break;
+    case NNACT_OPT_PARAM_CENTERED:
+    case NNACT_OPT_PARAM_AMSGRAD:
+    case NNACT_OPT_PARAM_CHECK_FINITE:
+        ok = v == 0.0 || v == 1.0;
+        NNACT_RETURN_IF(!ok, NNACT_ERR_ARG, "nnact_opt_set: %s = %g must be 0 or 1", name, v);
+        break;
+    default: /* lr, eps, weight_decay, lr_decay, initial_accumulator, clip_* */
+        ok = isfinite(v) && v >= 0.0;
+        NNACT_RETURN_IF(!ok, NNACT_ERR_ARG,
+                        "nnact_opt_set: %s = %g must be finite and >= 0", name, v);
+        break;
+    }
+    o->hp[p] = v;
+    return NNACT_OK;
+}
+
+nnact_status nnact_opt_get(const nnact_opt *o, nnact_opt_param p, double *value)
+{
+    NNACT_RETURN_IF(o == NULL, NNACT_ERR_ARG, "nnact_opt_get: optimizer is NULL");
+    NNACT_RETURN_IF(value == NULL, NNACT_ERR_ARG, "nnact_opt_get: value is NULL");
+    NNACT_RETURN_IF((unsigned)p >= OPT_PARAM_COUNT, NNACT_ERR_ARG,
+                    "nnact_opt_get: unknown parameter id %d", (int)p);
+    NNACT_RETURN_IF(!(applies[p] & (1u << o->kind)), NNACT_ERR_ARG,
+                    "nnact_opt_get: parameter '%s' does not apply to optimizer '%s'",
+                    param_names[p], kind_names[o->kind]);
+    *value = o->hp[p];
+    return NNACT_OK;
+}
+
+nnact_opt_kind nnact_opt_get_kind(const nnact_opt *o)
+{
+    return o ? o->kind : NNACT_OPT_SGD;
+}
+
+uint64_t nnact_opt_step_count(const nnact_opt *o)
+{
+    return o ? o->steps : 0;
+}
+
+void nnact_opt_reset(nnact_opt *o)
+{
+    if (o == NULL)
+        return;
+    nnact__free(o->state);
+    o->state = NULL;
+    o->bound_n = 0;
+    o->steps = 0;
+    o->momentum_init = 0;
+}
+
+void nnact__opt_set_step_count(nnact_opt *o, uint64_t steps)
+{
+    o->steps = steps;
+}
+
+void *nnact__opt_scratch(nnact_opt *o, size_t bytes)
+{
+    if (bytes <= o->scratch_bytes && o->scratch != NULL)
+        return o->scratch;
+    void *p = nnact__malloc(bytes);
+    if (p == NULL)
+        return NULL;
+    nnact__free(o->scratch);
+    o->scratch = p;
+    o->scratch_bytes = bytes;
+    return p;
+}
+
+int nnact__all_finite(size_t n, const double *x)
+{
+    /* The exponent field is all ones exactly for NaN and +-Inf; adding one
+       exponent unit to (bits & exponent mask) then carries into bit 63. An
+       OR-reduction over integers has no early exit and vectorizes. */
+    const uint64_t exp_mask = UINT64_C(0x7ff0000000000000), one = UINT64_C(1) << 52;
+    uint64_t acc = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t b;
+        memcpy(&b, &x[i], sizeof b);
+        acc |= (b & exp_mask) + one;
+    }
+    return (acc >> 63) == 0;
+}
+
+/* The clipped gradient element: clamp first (CLIP_VALUE), then the global-norm
+   factor (CLIP_NORM; 1.0 when off, as torch multiplies by min(coef, 1)). */
+static inline double clipped(double g, double cv, double scale)
+{
+    if (cv > 0.0)
+        g = g > cv ? cv : (g < -cv ? -cv : g);
+    return g * scale;
+}
+
+/* a / b with 0/0 (possible only with eps = 0 and an all-zero history) taken as
+   0, so a zero gradient never turns a parameter into NaN. */
+static inline double safe_div(double a, double b)
+{
+    return b > 0.0 ? a / b : (a == 0.0 ? 0.0 : a / b);
+}
+
+struct step_ctx {
+    const double *hp;
+    uint64_t t;       /* step number of this update, >= 1 */
+    double cv, scale; /* clipping */
+    int first_momentum;
+};
+
+static void update_segment(nnact_opt *o, const struct step_ctx *c, size_t off, size_t n,
+                           double *p, const double *g0)
+{
+    const double *hp = c->hp;
+    const double lr = hp[NNACT_OPT_PARAM_LR], wd = hp[NNACT_OPT_PARAM_WEIGHT_DECAY];
+    const double cv = c->cv, scale = c->scale;
+    const size_t N = o->bound_n;
+    double *s0 = o->state ? o->state + off : NULL;
+    double *s1 = o->state ? o->state + N + off : NULL;
+    double *s2 = o->state ? o->state + 2 * N + off : NULL;
+
+    switch (o->kind) {
+    case NNACT_OPT_SGD:
+        for (size_t i = 0; i < n; i++) {
+            double d = clipped(g0[i], cv, scale);
+            if (wd != 0.0)
+                d = d + wd * p[i];
+            p[i] = p[i] + -lr * d;
+        }
+        break;
+    case NNACT_OPT_MOMENTUM:
+    case NNACT_OPT_NESTEROV: {
+        const double mu = hp[NNACT_OPT_PARAM_MOMENTUM];
+        const double damp = o->kind == NNACT_OPT_MOMENTUM ? hp[NNACT_OPT_PARAM_DAMPENING] : 0.0;
+        const int nesterov = o->kind == NNACT_OPT_NESTEROV;
+        for (size_t i = 0; i < n; i++) {
+            double d = clipped(g0[i], cv, scale);
+            if (wd != 0.0)
+                d = d + wd * p[i];
+            if (mu != 0.0) {
+                /* torch: the buffer starts as a copy of the first gradient (no dampening) */
+                double b = c->first_momentum ? d : s0[i] * mu + (1.0 - damp) * d;
+                s0[i] = b;
+                d = nesterov ? d + mu * b : b;
+            }
+            p[i] = p[i] + -lr * d;
+        }
+        break;
+    }
+    case NNACT_OPT_ADAGRAD: {
+        const double eps = hp[NNACT_OPT_PARAM_EPS], lr_decay = hp[NNACT_OPT_PARAM_LR_DECAY];
+        /* t >= 1 and lr_decay >= 0: the denominator is >= 1 */
+        const double clr = lr / (1.0 + (double)(c->t - 1) * lr_decay);
+        for (size_t i = 0; i < n; i++) {
+            double d = clipped(g0[i], cv, scale);
+            if (wd != 0.0)
+                d = d + wd * p[i];
+            s0[i] = s0[i] + d * d;
+            double std = sqrt(s0[i]) + eps;
+            p[i] = p[i] + safe_div(-clr * d, std);
+        }
+        break;
+    }
+    case NNACT_OPT_RMSPROP: {
+        const double alpha = hp[NNACT_OPT_PARAM_ALPHA], eps = hp[NNACT_OPT_PARAM_EPS];
+        const double mu = hp[NNACT_OPT_PARAM_MOMENTUM];
+        const int centered = hp[NNACT_OPT_PARAM_CENTERED] != 0.0;
+        for (size_t i = 0; i < n; i++) {
+            double d = clipped(g0[i], cv, scale);
+            if (wd != 0.0)
+                d = d + wd * p[i];
+            s0[i] = s0[i] * alpha + (1.0 - alpha) * d * d;
+            double avg;
+            if (centered) {
+                s1[i] = s1[i] * alpha + (1.0 - alpha) * d;
+                /* E[g^2] - E[g]^2 >= 0 in exact arithmetic; rounding can make
+                   it a hair negative, where torch would take sqrt of it (NaN) */
+                double var = s0[i] + -1.0 * s1[i] * s1[i];
+                avg = sqrt(var > 0.0 ? var : 0.0);
+            } else {
+                avg = sqrt(s0[i]);
+            }
+            avg = avg + eps;
+            if (mu > 0.0) {
+                s2[i] = s2[i] * mu + safe_div(d, avg);
+                p[i] = p[i] + -lr * s2[i];
+            } else {
+                p[i] = p[i] + safe_div(-lr * d, avg);
+            }
+        }
+        break;
+    }
+    case NNACT_OPT_ADAM:
+    case NNACT_OPT_ADAMW: {
+        const double b1 = hp[NNACT_OPT_PARAM_BETA1], b2 = hp[NNACT_OPT_PARAM_BETA2];
+        const double eps = hp[NNACT_OPT_PARAM_EPS];
+        const int amsgrad = hp[NNACT_OPT_PARAM_AMSGRAD] != 0.0;
+        const int decoupled = o->kind == NNACT_OPT_ADAMW;
+        /* beta in [0, 1) and t >= 1: beta^t <= beta < 1, so neither correction is 0 */
+        const double bc1 = 1.0 - pow(b1, (double)c->t);
+        const double bc2 = 1.0 - pow(b2, (double)c->t);
+        const double step_size = lr / bc1, bc2_sqrt = sqrt(bc2);
+        const double decay = 1.0 - lr * wd;
+        for (size_t i = 0; i < n; i++) {
+            double d = clipped(g0[i], cv, scale);
+            if (decoupled)
+                p[i] = p[i] * decay;
+            else if (wd != 0.0)
+                d = d + wd * p[i];
+            s0[i] = s0[i] * b1 + (1.0 - b1) * d;
+            s1[i] = s1[i] * b2 + (1.0 - b2) * d * d;
+            double v = s1[i];
+            if (amsgrad) {
+                s2[i] = s2[i] > v ? s2[i] : v;
+                v = s2[i];
+            }
+            double denom = sqrt(v) / bc2_sqrt + eps;
+            p[i] = p[i] + safe_div(-step_size * s0[i], denom);
+        }
+        break;
+    }
+    }
+}
+
+static double seg_norm(size_t nseg, const struct nnact__opt_seg *segs, double cv)
+{
+    /* scaled two-pass 2-norm: no overflow for huge gradients, no underflow to 0 for tiny ones */
+    double amax = 0.0;
+    for (size_t s = 0; s < nseg; s++)
+        for (size_t i = 0; i < segs[s].n; i++) {
+            double a = fabs(clipped(segs[s].grads[i], cv, 1.0));
+            amax = a > amax ? a : amax;
+        }
+    if (amax == 0.0)
+        return 0.0;
+    double sum = 0.0;
+    for (size_t s = 0; s < nseg; s++)
+        for (size_t i = 0; i < segs[s].n; i++) {
+            double a = clipped(segs[s].grads[i], cv, 1.0) / amax;
+            sum += a * a;
+        }
+    return amax * sqrt(sum);
+}
+
+nnact_status nnact__opt_step_segments(nnact_opt *o, size_t nseg, const struct nnact__opt_seg *segs,
+                                      const char *who)
+{
+    size_t n = 0;
+    for (size_t s = 0; s < nseg; s++) {
+        NNACT_RETURN_IF(segs[s].n > 0 && (segs[s].params == NULL || segs[s].grads == NULL),
+                        NNACT_ERR_ARG, "%s: params or grads is NULL", who);
+        NNACT_RETURN_IF(!nnact__add_size(n, segs[s].n, &n), NNACT_ERR_OVERFLOW,
+                        "%s: total length overflows", who);
+    }
+    NNACT_RETURN_IF(n == 0, NNACT_ERR_ARG, "%s: n is 0", who);
+    const size_t nbufs = state_bufs(o->kind);
+    NNACT_RETURN_IF(nbufs > 0 && o->bound_n != 0 && n != o->bound_n, NNACT_ERR_SHAPE,
+                    "%s: optimizer state holds %zu parameters, step given %zu", who, o->bound_n,
+                    n);
+    if (o->hp[NNACT_OPT_PARAM_CHECK_FINITE] != 0.0) {
+        for (size_t s = 0; s < nseg; s++) {
+            if (nnact__all_finite(segs[s].n, segs[s].grads))
+                continue;
+            size_t i = 0, base = 0;
+            for (size_t r = 0; r < s; r++)
+                base += segs[r].n;
+            while (isfinite(segs[s].grads[i]))
+                i++;
+            return nnact__fail(NNACT_ERR_NUMERIC,
+                               "%s: gradient %zu is %g; parameters and state left unchanged", who,
+                               base + i, segs[s].grads[i]);
+        }
+    }
+    if (nbufs > 0 && o->bound_n == 0) {
+        size_t count;
+        NNACT_RETURN_IF(!nnact__mul_size(n, nbufs, &count) ||
+                            !nnact__mul_size(count, sizeof(double), &count),
+                        NNACT_ERR_OVERFLOW, "%s: optimizer state for %zu parameters overflows", who,
+                        n);
+        double *st = nnact__calloc(n * nbufs, sizeof(double));
+        NNACT_RETURN_IF(st == NULL, NNACT_ERR_NOMEM, "%s: out of memory for optimizer state",
+                        who);
+        if (o->kind == NNACT_OPT_ADAGRAD) /* torch fills state_sum at construction */
+            for (size_t i = 0; i < n; i++)
+                st[i] = o->hp[NNACT_OPT_PARAM_INITIAL_ACCUMULATOR];
+        o->state = st;
+        o->bound_n = n;
+        o->momentum_init = 0;
+    }
+
+    struct step_ctx c;
+    c.hp = o->hp;
+    c.t = o->steps == UINT64_MAX ? UINT64_MAX : o->steps + 1;
+    c.cv = o->hp[NNACT_OPT_PARAM_CLIP_VALUE];
+    c.scale = 1.0;
+    if (o->hp[NNACT_OPT_PARAM_CLIP_NORM] > 0.0) {
+        double coef = o->hp[NNACT_OPT_PARAM_CLIP_NORM] / (seg_norm(nseg, segs, c.cv) + 1e-6);
+        c.scale = coef < 1.0 ? coef : 1.0;
+    }
+    const int uses_momentum = (o->kind == NNACT_OPT_MOMENTUM || o->kind == NNACT_OPT_NESTEROV) &&
+                              o->hp[NNACT_OPT_PARAM_MOMENTUM] != 0.0;
+    c.first_momentum = uses_momentum && !o->momentum_init;
+
+    size_t off = 0;
+    for (size_t s = 0; s < nseg; s++) {
+        update_segment(o, &c, off, segs[s].n, segs[s].params, segs[s].grads);
+        off += segs[s].n;
+    }
+    o->steps = c.t;
+    if (uses_momentum)
+        o->momentum_init = 1;
+    return NNACT_OK;
+}
+
+nnact_status nnact_opt_step(nnact_opt *o, size_t n, double *params, const double *grads)
+{
+    NNACT_RETURN_IF(o == NULL, NNACT_ERR_ARG, "nnact_opt_step: optimizer is NULL");
+    NNACT_RETURN_IF(n == 0, NNACT_ERR_ARG, "nnact_opt_step: n is 0");
+    NNACT_RETURN_IF(params == NULL, NNACT_ERR_ARG, "nnact_opt_step: params is NULL");
+    NNACT_RETURN_IF(grads == NULL, NNACT_ERR_ARG, "nnact_opt_step: grads is NULL");
+    struct nnact__opt_seg seg = {params, grads, n};
+    return nnact__opt_step_segments(o, 1, &seg, "nnact_opt_step");
+}
