@@ -22,5 +22,6 @@
 #include "nnact/net.h"
 #include "nnact/optim.h"
 #include "nnact/init.h"
+#include "nnact/collapse.h"
 
 #endif /* NNACT_NNACT_H */

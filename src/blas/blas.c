@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <cblas.h>
+#include <lapacke.h>
 
 #include "blas/blas.h"
 #include "nnact/runtime.h"
@@ -21,6 +22,44 @@ void nnact__dgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, double
 int nnact__blas_dims_ok(size_t m, size_t n, size_t k)
 {
     return m <= INT_MAX && n <= INT_MAX && k <= INT_MAX;
+}
+
+/* The wrappers pass int where LAPACKE takes lapack_int: the Debian build is LP64. */
+_Static_assert(sizeof(lapack_int) == sizeof(int), "LAPACKE built with 64-bit integers");
+
+static const char *fault_routine;
+static int fault_info;
+
+static int take_fault(const char *routine, int lwork)
+{
+    if (lwork == -1 || fault_routine == NULL || strcmp(fault_routine, routine) != 0)
+        return 0;
+    fault_routine = NULL;
+    return 1;
+}
+
+void nnact__lapack_set_fault(const char *routine, int info)
+{
+    fault_routine = routine;
+    fault_info = info;
+}
+
+int nnact__dgesdd(char jobz, int m, int n, double *a, int lda, double *s, double *u, int ldu,
+                  double *vt, int ldvt, double *work, int lwork, int *iwork)
+{
+    if (take_fault("dgesdd", lwork))
+        return fault_info;
+    return LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, jobz, m, n, a, lda, s, u, ldu, vt, ldvt, work,
+                               lwork, iwork);
+}
+
+int nnact__dgelsd(int m, int n, int nrhs, double *a, int lda, double *b, int ldb, double *s,
+                  double rcond, int *rank, double *work, int lwork, int *iwork)
+{
+    if (take_fault("dgelsd", lwork))
+        return fault_info;
+    return LAPACKE_dgelsd_work(LAPACK_COL_MAJOR, m, n, nrhs, a, lda, b, ldb, s, rcond, rank, work,
+                               lwork, iwork);
 }
 
 static char blas_info[256];

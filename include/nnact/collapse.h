@@ -1,0 +1,205 @@
+/**
+ * @file nnact/collapse.h
+ * @brief Linearity collapse: a network whose every activation is linear is one
+ *        affine map y = x K + c. Compute it (matrix-chain order), check it against
+ *        the network with an a-priori rounding bound, fuse linear runs inside any
+ *        network, take the local affine map of a piecewise-linear network, and
+ *        analyse any matrix with LAPACKE (singular values, rank, condition number,
+ *        truncated SVD, least-squares affine fit).
+ *
+ * Shapes are row-major: K is n_in x n_out, c is n_out, a batch x is
+ * batch x n_in. Arrays are caller-owned; out-arrays are written only on
+ * success. docs/collapse.md gives the argument, the algorithm and the bound.
+ */
+#ifndef NNACT_COLLAPSE_H
+#define NNACT_COLLAPSE_H
+
+#include <stddef.h>
+
+#include "nnact/export.h"
+#include "nnact/net.h"
+#include "nnact/status.h"
+
+NNACT_BEGIN_DECLS
+
+/**
+ * @brief For a network whose every activation is linear (nnact_act_is_linear()),
+ *        K (n_in x n_out) and c (n_out) with net(x) = x K + c up to rounding.
+ *
+ * The weight chain W0 W1 ... W(L-1) is multiplied in the order of fewest
+ * flops (matrix-chain dynamic program over the widths), every product one
+ * cblas_dgemm; the biases are folded layer by layer (c = net(0)). A network
+ * with no layers is the identity map (K = I, c = 0); with one layer K = W0, c = b0.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net, K or c); NNACT_ERR_NONLINEAR
+ *         (nnact_last_error() names the first nonlinear layer and its kind);
+ *         NNACT_ERR_NUMERIC (a NaN or infinite weight or bias, named in
+ *         nnact_last_error()); NNACT_ERR_OVERFLOW (a product's size overflows,
+ *         before any allocation); NNACT_ERR_NOMEM. K and c are untouched on failure.
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_collapse(const nnact_net *net, double *K, double *c);
+
+/**
+ * @brief As nnact_net_collapse(), also reporting the cost of the weight chain:
+ *        *flops of the order used and *naive_flops of the left-to-right order
+ *        ((W0 W1) W2) ..., each product m x k by k x n counted as 2 m k n.
+ *        Folding the biases adds the same sum of 2 n(l) n(l+1) + n(l+1) to both.
+ * @param flops, naive_flops may be NULL (not wanted).
+ * @return as nnact_net_collapse().
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_collapse_ex(const nnact_net *net, double *K, double *c,
+                                             double *flops, double *naive_flops);
+
+/**
+ * @brief The order nnact_net_collapse() multiplies in, without multiplying:
+ *        a parenthesised product such as "W0 ((W1 W2) W3)" (layers numbered
+ *        from 0; "" for a network without layers), and the flops of that order
+ *        and of the left-to-right one.
+ * @param order NULL (not wanted) or a buffer of order_size bytes.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net, order_size too small: the detail
+ *         states the size needed); NNACT_ERR_NONLINEAR; NNACT_ERR_NOMEM.
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_collapse_order(const nnact_net *net, char *order,
+                                                size_t order_size, double *flops,
+                                                double *naive_flops);
+
+/**
+ * @brief Runs the network (nnact_net_predict()) and x K + c on the caller's
+ *        batch and returns the largest absolute difference and the largest
+ *        relative one, |d| / max(|net(x)|, |x K + c|) (0 where both are 0).
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net, x or outputs, batch 0);
+ *         NNACT_ERR_NUMERIC (a NaN or infinite input); the statuses of
+ *         nnact_net_collapse() and nnact_net_predict().
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_collapse_check(const nnact_net *net, size_t batch,
+                                                const double *x, double *max_abs_err,
+                                                double *max_rel_err);
+
+/**
+ * @brief As nnact_net_collapse_check(), also returning the a-priori rounding
+ *        bound. Element by element, |net(x) - (x K + c)| <= B with
+ *        B = 2 g(S) / (1 - g(S)) * (|x~| |W~0| ... |W~(L-1)|), where W~ = [W 0; b 1]
+ *        and x~ = [x 1] are the augmented affine maps, S = sum over layers of
+ *        (n_in(l) + 1), g(k) = k u / (1 - k u), u = 2^-53 (underflow ignored).
+ *        *bound is the largest B over the batch and *ratio the largest |d| / B
+ *        (<= 1 whenever the analysis holds; 0 where B and d are both 0).
+ * @param bound, ratio may be NULL (not wanted).
+ * @return as nnact_net_collapse_check().
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_collapse_check_ex(const nnact_net *net, size_t batch,
+                                                   const double *x, double *max_abs_err,
+                                                   double *max_rel_err, double *bound,
+                                                   double *ratio);
+
+/**
+ * @brief A NEW network computing the same function with fewer flops per
+ *        sample: every maximal run of consecutive linear layers, together with
+ *        the layer that follows it (whose affine part it feeds: f(y K + c) with
+ *        y = affine), is split into the segments of fewest flops per sample
+ *        (2 n_in n_out + n_out per layer; a dynamic program over the run's
+ *        widths) and each segment becomes one layer with the activation of its
+ *        last layer. Nonlinear layers stay; `net` is not modified. A network
+ *        with nothing worth merging comes back as an equal copy.
+ *
+ * Outputs agree with `net` within the bound of nnact_net_collapse_check_ex()
+ * for linear layers and the exact 1-Lipschitz kinds with |f(z)| <= |z| (ReLU,
+ * leaky ReLU with |alpha| <= 1, hard tanh, ReLU6); see docs/collapse.md.
+ * A merged layer has a bias unless every layer it replaces has none.
+ * @param out receives the new network; NULL on failure.
+ * @param layer_map NULL or nnact_net_layer_count(net) entries: layer_map[l] is
+ *        the layer of *out that layer l of `net` went into.
+ * @param flops_before, flops_after NULL or flops per sample of `net` and *out.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net or out); NNACT_ERR_NUMERIC (NaN or
+ *         infinite weight in a run being merged); NNACT_ERR_OVERFLOW; NNACT_ERR_NOMEM.
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_fuse_linear(const nnact_net *net, nnact_net **out,
+                                             size_t *layer_map, double *flops_before,
+                                             double *flops_after);
+
+/**
+ * @brief For a network of piecewise-linear layers (identity, ReLU, leaky ReLU,
+ *        hard tanh, ReLU6, hard sigmoid, softshrink), the affine map the network
+ *        applies at x: net(x') = x' K(x) + c(x) for every x' in the region of x.
+ *
+ * Each layer's piece is the one whose slope is the library's derivative at the
+ * pre-activation z = y W + b (computed with one cblas_dgemm per layer, as
+ * nnact_net_predict() does for one sample). At a kink that is PyTorch's
+ * one-sided choice: ReLU at 0 takes the flat piece, hard tanh at +-1 the
+ * saturated one, leaky ReLU at 0 the slope-alpha piece. The functions are
+ * continuous, so both pieces give the same value at x itself.
+ * @param x one input (n_in); K: n_in x n_out; c: n_out.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL argument); NNACT_ERR_NONLINEAR (a layer
+ *         whose kind is not piecewise linear, named in nnact_last_error());
+ *         NNACT_ERR_NUMERIC (NaN or infinite input, weight or pre-activation);
+ *         NNACT_ERR_OVERFLOW; NNACT_ERR_NOMEM.
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_local_affine(const nnact_net *net, const double *x, double *K,
+                                              double *c);
+
+/**
+ * @brief Singular values of the rows x cols matrix A, descending
+ *        (LAPACKE_dgesdd, values only).
+ * @param s min(rows, cols) entries.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL pointer, rows or cols 0);
+ *         NNACT_ERR_OVERFLOW (a size beyond size_t or LAPACK's int, before
+ *         allocation); NNACT_ERR_NUMERIC (NaN/Inf in A, or LAPACK info > 0: the
+ *         routine and info are in nnact_last_error()); NNACT_ERR_NOMEM.
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_singular_values(size_t rows, size_t cols, const double *A, double *s);
+
+/**
+ * @brief Numerical rank: the number of singular values above tol.
+ * @param tol < 0 (or NaN) selects the default max(rows, cols) * DBL_EPSILON * s_max
+ *        (DBL_EPSILON = 2^-52), the rounding level of an SVD of A.
+ * @return as nnact_singular_values().
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_rank(size_t rows, size_t cols, const double *A, double tol,
+                                  size_t *rank);
+
+/**
+ * @brief 2-norm condition number s_max / s_min over the min(rows, cols)
+ *        singular values; +Inf when s_min is 0 (and for the zero matrix).
+ * @return as nnact_singular_values().
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_condition_number(size_t rows, size_t cols, const double *A,
+                                              double *cond);
+
+/**
+ * @brief Best rank-r approximation of A (Eckart-Young) as two factors,
+ *        A ~ U V with U rows x r (columns scaled by the singular values) and
+ *        V r x cols: r (rows + cols) numbers in place of rows * cols, e.g. one
+ *        layer replaced by two narrower ones.
+ * @param r 1 .. min(rows, cols).
+ * @param err NULL or the 2-norm error ||A - U V||_2 = s_(r+1) (0 when r = min(rows, cols)).
+ * @return as nnact_singular_values(); NNACT_ERR_ARG also for r out of range.
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_svd_truncate(size_t rows, size_t cols, const double *A, size_t r,
+                                          double *U, double *V, double *err);
+
+/**
+ * @brief Least-squares affine map X (n x n_in) -> T (n x n_out): K (n_in x n_out)
+ *        and c (n_out) minimising sum ||x K + c - t||^2 (LAPACKE_dgelsd on the
+ *        centred data, c = mean(T) - mean(X) K; minimum-norm K when the problem is
+ *        rank deficient, singular values below max(n, n_in) * DBL_EPSILON * s_max
+ *        treated as zero). Its mean squared error, over n * n_out entries, is the
+ *        floor that no network of linear layers, of any depth, can beat on this data.
+ * @param mse NULL or the mean squared error of the fit.
+ * @return as nnact_singular_values() (NaN/Inf in X or T is NNACT_ERR_NUMERIC).
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_lstsq_affine(size_t n, size_t n_in, size_t n_out, const double *X,
+                                          const double *T, double *K, double *c, double *mse);
+
+NNACT_END_DECLS
+
+#endif /* NNACT_COLLAPSE_H */

@@ -1,0 +1,313 @@
+/* Collapse of an all-linear network into x K + c, and its check against the
+ * network with the a-priori bound of the standard product error analysis. */
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "blas/blas.h"
+#include "collapse/collapse_internal.h"
+#include "core/alloc.h"
+#include "core/checked.h"
+#include "nnact/collapse.h"
+
+nnact_status nnact__collapse_plan(const nnact__layers *ls, size_t first, size_t last,
+                                  nnact__chain *ch, size_t *work, const char *who)
+{
+    NNACT_FORWARD_IF_ERROR(nnact__chain_plan(last - first, ls->dims + first, ch, who));
+    size_t maxw = 0;
+    for (size_t l = first; l <= last; l++)
+        maxw = ls->dims[l] > maxw ? ls->dims[l] : maxw;
+    /* Two vectors of the widest width fold the biases. */
+    if (!nnact__add_size(ch->work, maxw, work) || !nnact__add_size(*work, maxw, work)) {
+        nnact__chain_free(ch);
+        return nnact__fail(NNACT_ERR_OVERFLOW, "%s: workspace overflows size_t", who);
+    }
+    return NNACT_OK;
+}
+
+void nnact__collapse_eval(const nnact__layers *ls, const nnact__chain *ch, size_t first,
+                          size_t last, double *const *W, double *const *b, double *work,
+                          double *K, double *c)
+{
+    const size_t *d = ls->dims;
+    nnact__chain_eval(ch, (const double *const *)(W + first), work, K);
+    /* c = net(0) of the range: c(l) = c(l-1) W(l) + b(l), one row at a time. */
+    double *v = work + ch->work, *t = v;
+    size_t maxw = 0;
+    for (size_t l = first; l <= last; l++)
+        maxw = d[l] > maxw ? d[l] : maxw;
+    t = v + maxw;
+    memcpy(v, b[first], d[first + 1] * sizeof(double));
+    for (size_t l = first + 1; l < last; l++) {
+        memcpy(t, b[l], d[l + 1] * sizeof(double));
+        nnact__dgemm(0, 0, 1, d[l + 1], d[l], 1.0, v, d[l], W[l], d[l + 1], 1.0, t, d[l + 1]);
+        double *swap = v;
+        v = t;
+        t = swap;
+    }
+    memcpy(c, v, d[last] * sizeof(double));
+}
+
+static void identity_map(size_t n, double *K, double *c)
+{
+    memset(K, 0, n * n * sizeof(double));
+    for (size_t i = 0; i < n; i++)
+        K[i * n + i] = 1.0;
+    memset(c, 0, n * sizeof(double));
+}
+
+nnact_status nnact_net_collapse_ex(const nnact_net *net, double *K, double *c, double *flops,
+                                   double *naive_flops)
+{
+    static const char who[] = "nnact_net_collapse";
+    NNACT_RETURN_IF(net == NULL || K == NULL || c == NULL, NNACT_ERR_ARG,
+                    "%s: %s is NULL", who, net == NULL ? "net" : K == NULL ? "K" : "c");
+    nnact__layers ls;
+    NNACT_FORWARD_IF_ERROR(nnact__layers_load(net, 0, &ls, who));
+    nnact_status s = nnact__layers_require_linear(&ls, 0, ls.count, who);
+    if (s == NNACT_OK && ls.count == 0) {
+        /* The empty composition is the identity map. */
+        size_t bytes;
+        if (!nnact__matrix_bytes(ls.dims[0], ls.dims[0], &bytes)) {
+            s = nnact__fail(NNACT_ERR_OVERFLOW, "%s: K of %zu x %zu overflows", who, ls.dims[0],
+                            ls.dims[0]);
+        } else {
+            identity_map(ls.dims[0], K, c);
+            if (flops)
+                *flops = 0.0;
+            if (naive_flops)
+                *naive_flops = 0.0;
+        }
+        nnact__layers_free(&ls);
+        return s;
+    }
+    if (s != NNACT_OK) {
+        nnact__layers_free(&ls);
+        return s;
+    }
+    nnact__layers_free(&ls);
+
+    /* Plan (and check every size) before loading the weights. */
+    NNACT_FORWARD_IF_ERROR(nnact__layers_load(net, 1, &ls, who));
+    nnact__chain ch;
+    size_t work_n = 0;
+    double *work = NULL;
+    s = nnact__layers_require_finite(&ls, 0, ls.count, who);
+    if (s == NNACT_OK)
+        s = nnact__collapse_plan(&ls, 0, ls.count, &ch, &work_n, who);
+    else
+        memset(&ch, 0, sizeof ch);
+    if (s == NNACT_OK) {
+        work = nnact__malloc(work_n * sizeof(double) + 1);
+        if (work == NULL)
+            s = nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory (%zu doubles of workspace)", who,
+                            work_n);
+    }
+    if (s == NNACT_OK) {
+        nnact__collapse_eval(&ls, &ch, 0, ls.count, ls.W, ls.b, work, K, c);
+        if (flops)
+            *flops = 2.0 * ch.mults;
+        if (naive_flops)
+            *naive_flops = 2.0 * ch.naive_mults;
+    }
+    nnact__free(work);
+    nnact__chain_free(&ch);
+    nnact__layers_free(&ls);
+    return s;
+}
+
+nnact_status nnact_net_collapse(const nnact_net *net, double *K, double *c)
+{
+    return nnact_net_collapse_ex(net, K, c, NULL, NULL);
+}
+
+nnact_status nnact_net_collapse_order(const nnact_net *net, char *order, size_t order_size,
+                                      double *flops, double *naive_flops)
+{
+    static const char who[] = "nnact_net_collapse_order";
+    nnact__layers ls;
+    NNACT_FORWARD_IF_ERROR(nnact__layers_load(net, 0, &ls, who));
+    nnact_status s = nnact__layers_require_linear(&ls, 0, ls.count, who);
+    if (s == NNACT_OK && ls.count == 0) {
+        if (order != NULL && order_size < 1)
+            s = nnact__fail(NNACT_ERR_ARG, "%s: order needs 1 byte, got 0", who);
+        else {
+            if (order != NULL)
+                order[0] = '\0';
+            if (flops)
+                *flops = 0.0;
+            if (naive_flops)
+                *naive_flops = 0.0;
+        }
+        nnact__layers_free(&ls);
+        return s;
+    }
+    nnact__chain ch;
+    memset(&ch, 0, sizeof ch);
+    if (s == NNACT_OK)
+        s = nnact__chain_plan(ls.count, ls.dims, &ch, who);
+    if (s == NNACT_OK && order != NULL) {
+        size_t need = nnact__chain_order(&ch, 0, NULL, 0);
+        if (need > order_size)
+            s = nnact__fail(NNACT_ERR_ARG, "%s: order needs %zu bytes, got %zu", who, need,
+                            order_size);
+        else
+            nnact__chain_order(&ch, 0, order, order_size);
+    }
+    if (s == NNACT_OK) {
+        if (flops)
+            *flops = 2.0 * ch.mults;
+        if (naive_flops)
+            *naive_flops = 2.0 * ch.naive_mults;
+    }
+    nnact__chain_free(&ch);
+    nnact__layers_free(&ls);
+    return s;
+}
+
+/* Workspace carving with checked sizes: each call reserves n doubles. */
+struct carve {
+    size_t total;
+    int overflow;
+};
+static size_t reserve(struct carve *cv, size_t a, size_t b)
+{
+    size_t n, at = cv->total;
+    if (!nnact__mul_size(a, b, &n) || !nnact__add_size(cv->total, n, &cv->total))
+        cv->overflow = 1;
+    return at;
+}
+
+nnact_status nnact_net_collapse_check_ex(const nnact_net *net, size_t batch, const double *x,
+                                         double *max_abs_err, double *max_rel_err, double *bound,
+                                         double *ratio)
+{
+    static const char who[] = "nnact_net_collapse_check";
+    NNACT_RETURN_IF(net == NULL || x == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
+                    net == NULL ? "net" : "x");
+    NNACT_RETURN_IF(max_abs_err == NULL || max_rel_err == NULL, NNACT_ERR_ARG,
+                    "%s: max_abs_err and max_rel_err must not be NULL", who);
+    NNACT_RETURN_IF(batch == 0, NNACT_ERR_ARG, "%s: batch is 0", who);
+
+    nnact__layers ls;
+    NNACT_FORWARD_IF_ERROR(nnact__layers_load(net, 1, &ls, who));
+    const size_t L = ls.count, n_in = ls.dims[0], n_out = ls.dims[L];
+    nnact__chain ch;
+    memset(&ch, 0, sizeof ch);
+    double *ws = NULL;
+    size_t chain_work = 0;
+    nnact_status s = nnact__layers_require_linear(&ls, 0, L, who);
+    if (s == NNACT_OK)
+        s = nnact__layers_require_finite(&ls, 0, L, who);
+    if (s == NNACT_OK) {
+        size_t xs;
+        if (!nnact__mul_size(batch, n_in, &xs))
+            s = nnact__fail(NNACT_ERR_OVERFLOW, "%s: batch %zu x %zu overflows", who, batch,
+                            n_in);
+        else
+            s = nnact__require_finite(who, "x", batch, n_in, x);
+    }
+    if (s == NNACT_OK && L > 0)
+        s = nnact__collapse_plan(&ls, 0, L, &ch, &chain_work, who);
+
+    /* One block: K, c, |W|-chain P and its bias row p, outputs of both
+     * evaluations, the magnitudes M, |x|, |W| and |b| copies, chain workspace. */
+    struct carve cv = {0, 0};
+    size_t oK = reserve(&cv, n_in, n_out), oc = reserve(&cv, 1, n_out);
+    size_t oP = reserve(&cv, n_in, n_out), op = reserve(&cv, 1, n_out);
+    size_t oyn = reserve(&cv, batch, n_out), oyc = reserve(&cv, batch, n_out);
+    size_t oM = reserve(&cv, batch, n_out), oax = reserve(&cv, batch, n_in);
+    size_t oaw = 0, owk = 0;
+    if (L > 0) {
+        size_t data_n = (size_t)(ls.b[L - 1] + n_out - ls.data);
+        oaw = reserve(&cv, 1, data_n);
+        owk = reserve(&cv, 1, chain_work);
+    }
+    if (s == NNACT_OK && (cv.overflow || !nnact__blas_dims_ok(batch, n_out, n_in)))
+        s = nnact__fail(NNACT_ERR_OVERFLOW, "%s: workspace for batch %zu overflows", who, batch);
+    if (s == NNACT_OK) {
+        size_t bytes;
+        if (!nnact__mul_size(cv.total, sizeof(double), &bytes))
+            s = nnact__fail(NNACT_ERR_OVERFLOW, "%s: workspace overflows", who);
+        else if ((ws = nnact__malloc(bytes + 1)) == NULL)
+            s = nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory (%zu bytes)", who, bytes);
+    }
+    if (s == NNACT_OK)
+        s = nnact_net_predict(net, batch, x, ws + oyn);
+    /* Arrays of 2 pointers per layer for the |W|, |b| copies. */
+    double **absW = NULL;
+    if (s == NNACT_OK && L > 0) {
+        absW = nnact__malloc(2 * L * sizeof *absW);
+        if (absW == NULL)
+            s = nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory", who);
+    }
+    if (s == NNACT_OK) {
+        double *K = ws + oK, *c = ws + oc, *P = ws + oP, *p = ws + op;
+        double *yn = ws + oyn, *yc = ws + oyc, *M = ws + oM, *ax = ws + oax;
+        if (L == 0) {
+            identity_map(n_in, K, c);
+            identity_map(n_in, P, p);
+        } else {
+            nnact__collapse_eval(&ls, &ch, 0, L, ls.W, ls.b, ws + owk, K, c);
+            double *aw = ws + oaw;
+            size_t data_n = (size_t)(ls.b[L - 1] + n_out - ls.data);
+            for (size_t i = 0; i < data_n; i++)
+                aw[i] = fabs(ls.data[i]);
+            for (size_t l = 0; l < L; l++) {
+                absW[l] = aw + (ls.W[l] - ls.data);
+                absW[L + l] = aw + (ls.b[l] - ls.data);
+            }
+            nnact__collapse_eval(&ls, &ch, 0, L, absW, absW + L, ws + owk, P, p);
+        }
+        for (size_t i = 0; i < batch * n_in; i++)
+            ax[i] = fabs(x[i]);
+        for (size_t r = 0; r < batch; r++) {
+            memcpy(yc + r * n_out, c, n_out * sizeof(double));
+            memcpy(M + r * n_out, p, n_out * sizeof(double));
+        }
+        nnact__dgemm(0, 0, batch, n_out, n_in, 1.0, x, n_in, K, n_out, 1.0, yc, n_out);
+        nnact__dgemm(0, 0, batch, n_out, n_in, 1.0, ax, n_in, P, n_out, 1.0, M, n_out);
+
+        /* Both evaluations are the augmented product x~ W~0 ... W~(L-1) in
+         * some order, each within g(S) |x~||W~0|...|W~(L-1)| of the exact
+         * value, S the sum of the contracted widths (n_in(l) + 1): hence the
+         * factor 2. M itself is a product of non-negative numbers, computed
+         * within a factor (1 + g(S)) of the exact one, hence 1 / (1 - g(S)). */
+        double S = 0.0;
+        for (size_t l = 0; l < L; l++)
+            S += (double)ls.dims[l] + 1.0;
+        double g = nnact__gamma(S);
+        double factor = 2.0 * g / (1.0 - g) * (1.0 + 8.0 * DBL_EPSILON);
+        double mabs = 0.0, mrel = 0.0, mb = 0.0, mr = 0.0;
+        for (size_t i = 0; i < batch * n_out; i++) {
+            double d = fabs(yn[i] - yc[i]);
+            double den = fmax(fabs(yn[i]), fabs(yc[i]));
+            double B = factor * M[i];
+            if (isnan(d))
+                d = INFINITY;
+            mabs = fmax(mabs, d);
+            if (d > 0.0)
+                mrel = fmax(mrel, den > 0.0 ? d / den : INFINITY);
+            mb = fmax(mb, B);
+            if (d > 0.0)
+                mr = fmax(mr, B > 0.0 ? d / B : INFINITY);
+        }
+        *max_abs_err = mabs;
+        *max_rel_err = mrel;
+        if (bound)
+            *bound = mb;
+        if (ratio)
+            *ratio = mr;
+    }
+    nnact__free(absW);
+    nnact__free(ws);
+    nnact__chain_free(&ch);
+    nnact__layers_free(&ls);
+    return s;
+}
+
+nnact_status nnact_net_collapse_check(const nnact_net *net, size_t batch, const double *x,
+                                      double *max_abs_err, double *max_rel_err)
+{
+    return nnact_net_collapse_check_ex(net, batch, x, max_abs_err, max_rel_err, NULL, NULL);
+}

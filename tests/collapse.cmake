@@ -1,0 +1,2 @@
+nnact_add_test(test_collapse test_collapse.c)
+nnact_add_test(test_collapse_lapack test_collapse_lapack.c)
