@@ -101,7 +101,15 @@ static void child(const struct netspec *s, int opt, int fd)
         st = nnact_net_train_step(net, o, NNACT_LOSS_HALF_SSE, batch, x, t, &loss);
     size_t formula = 0;
     if (st == NNACT_OK)
-        st = nnact_net_memory_bytes(net, o, batch, &formula);
+        st = nnact_net_memory_bytes(net, batch, &formula);
+    /* the network's formula covers the network; the optimizer's state is 2 P
+     * doubles for Adam (first and second moments) and none for plain SGD */
+    size_t params = 0;
+    in = s->n_in;
+    for (size_t l = 0; l < s->n_layers; l++)
+        params += (in + 1) * s->out[l], in = s->out[l];
+    if (opt == REF_ADAM)
+        formula += 2 * params * sizeof(double);
     long peak = status_kb("VmHWM");
     if (st == NNACT_OK && peak >= base) {
         m.peak = 1024.0 * (double)(peak - base);
