@@ -205,8 +205,16 @@ NNACT_API nnact_status nnact_net_predict_ws(const nnact_net *net, size_t batch, 
  *         the step per parameter, h = cbrt(DBL_EPSILON) * max(1, |theta|). @since 1.0 */
 #define NNACT_GRADCHECK_AUTO 0.0
 
-/** @brief The floor of the relative error of nnact_net_gradcheck(), see there. @since 1.0 */
-#define NNACT_GRADCHECK_FLOOR 1e-6
+/**
+ * @brief Scale of the floor of the relative error of nnact_net_gradcheck(): the floor is
+ *        NNACT_GRADCHECK_FLOOR * max(1, |L|), L the loss at the unperturbed parameters.
+ *        A centered difference with h ~ cbrt(eps) resolves gradients only to about
+ *        eps |L| / h ~ 4e-11 |L| (times the rounding growth of the loss), so
+ *        differences below 1e-10 max(1, |L|) cannot count as an error of 1e-6 or more;
+ *        any larger one does.
+ * @since 1.0
+ */
+#define NNACT_GRADCHECK_FLOOR 1e-4
 
 /**
  * @brief Gradient check: centered differences on every parameter against backprop.
@@ -215,7 +223,7 @@ NNACT_API nnact_status nnact_net_predict_ws(const nnact_net *net, size_t batch, 
  * parameters, then for every parameter theta evaluates the loss at theta +- h
  * and compares (L(theta+h) - L(theta-h)) / ((theta+h) - (theta-h)) with the
  * analytic gradient. Error = |analytic - numeric| / max(|analytic|, |numeric|,
- * NNACT_GRADCHECK_FLOOR). Afterwards the parameters are bit-for-bit the same,
+ * NNACT_GRADCHECK_FLOOR * max(1, |L|)). Afterwards the parameters are bit-for-bit the same,
  * and the forward state and gradients are those at the unperturbed parameters.
  * @param t targets, batch x nnact_loss_target_width(k, n_out).
  * @param h step: NNACT_GRADCHECK_AUTO (0) = cbrt(DBL_EPSILON) * max(1, |theta|) per

@@ -76,6 +76,8 @@ nnact_status nnact_net_gradcheck_ex(nnact_net *net, nnact_loss_kind k, double lo
         return s;
     }
 
+    /* below this the centered difference cannot resolve a gradient (see net.h) */
+    const double floor_abs = NNACT_GRADCHECK_FLOOR * fmax(1.0, fabs(L));
     double worst = 0.0;
     size_t wl = 0, wi = 0, layer_off = 0;
     if (layer_err)
@@ -97,7 +99,7 @@ nnact_status nnact_net_gradcheck_ex(nnact_net *net, nnact_loss_kind k, double lo
             p[at] = th; /* bit-for-bit the value it had */
             /* divide by the step actually taken: tp - tm is exact, unlike 2h */
             const double num = (Lp - Lm) / (tp - tm), an = g[at];
-            const double den = fmax(fmax(fabs(an), fabs(num)), NNACT_GRADCHECK_FLOOR);
+            const double den = fmax(fmax(fabs(an), fabs(num)), floor_abs);
             double err = fabs(an - num) / den;
             if (isnan(err))
                 err = INFINITY; /* a NaN must not pass as a small error */

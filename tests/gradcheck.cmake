@@ -1,0 +1,1 @@
+nnact_add_test(test_gradcheck test_gradcheck.c)

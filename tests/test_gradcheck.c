@@ -1,0 +1,232 @@
+/* Gradient check: every activation x every loss on small random networks,
+ * sampled away from kinks, must agree with centered differences to 1e-6;
+ * a network whose backprop is wrong at a point must be caught; bad steps are refused. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nnact_test.h"
+
+#include "net_ref.h"
+#include "nnact/nnact.h"
+
+enum { N_IN = 3, H0 = 4, H1 = 3, N_OUT = 3, BATCH = 4 };
+
+/* Points where f or f' is not smooth (C2 fails) for each kind, at default parameters. */
+static int near_kink(nnact_act_kind k, double z)
+{
+    static const double tol = 1e-3;
+    double pts[4];
+    int n = 0;
+    switch (k) {
+    case NNACT_ACT_RELU:
+    case NNACT_ACT_LEAKY_RELU:
+    case NNACT_ACT_ELU:
+    case NNACT_ACT_SELU:
+    case NNACT_ACT_CELU: pts[n++] = 0.0; break;
+    case NNACT_ACT_RELU6: pts[n++] = 0.0, pts[n++] = 6.0; break;
+    case NNACT_ACT_HARD_SIGMOID:
+    case NNACT_ACT_HARD_SWISH: pts[n++] = -3.0, pts[n++] = 3.0; break;
+    case NNACT_ACT_HARD_TANH: pts[n++] = -1.0, pts[n++] = 1.0; break;
+    case NNACT_ACT_SOFTSHRINK:
+    case NNACT_ACT_HARDSHRINK: pts[n++] = -0.5, pts[n++] = 0.5; break;
+    default: break;
+    }
+    for (int i = 0; i < n; i++)
+        if (fabs(z - pts[i]) < tol)
+            return 1;
+    return 0;
+}
+
+struct sample {
+    double W0[N_IN * H0], b0[H0], W1[H0 * H1], b1[H1], W2[H1 * N_OUT];
+    double x[BATCH * N_IN], t[BATCH * N_OUT];
+};
+
+/* Fills a sample whose pre-activations all sit away from the kind's kinks and
+ * whose residuals sit away from the loss's kinks; 0 if the seed gave none. */
+static int make_sample(nnact_act_kind act, nnact_loss_kind lk, unsigned long long *seed,
+                       struct sample *s)
+{
+    for (size_t i = 0; i < sizeof s->W0 / 8; i++)
+        s->W0[i] = ref_rand_uniform(seed, -1.5, 1.5);
+    for (size_t i = 0; i < H0; i++)
+        s->b0[i] = ref_rand_uniform(seed, -0.5, 0.5);
+    for (size_t i = 0; i < sizeof s->W1 / 8; i++)
+        s->W1[i] = ref_rand_uniform(seed, -1.5, 1.5);
+    for (size_t i = 0; i < H1; i++)
+        s->b1[i] = ref_rand_uniform(seed, -0.5, 0.5);
+    for (size_t i = 0; i < sizeof s->W2 / 8; i++)
+        s->W2[i] = ref_rand_uniform(seed, -1.5, 1.5);
+    for (size_t i = 0; i < sizeof s->x / 8; i++)
+        s->x[i] = ref_rand_uniform(seed, -2.0, 2.0);
+    for (size_t i = 0; i < sizeof s->t / 8; i++)
+        s->t[i] = lk == NNACT_LOSS_BCE_LOGITS || lk == NNACT_LOSS_SOFTMAX_CE
+                      ? ref_rand_uniform(seed, 0.0, 1.0)
+                      : ref_rand_uniform(seed, -1.0, 1.0);
+    if (lk == NNACT_LOSS_SOFTMAX_CE_INDEX)
+        for (size_t r = 0; r < BATCH; r++)
+            s->t[r] = (double)(ref_rng_next(seed) % N_OUT);
+    /* reference pre-activations with the naive loops */
+    double z0[BATCH * H0], a0[BATCH * H0], z1[BATCH * H1], a1[BATCH * H1], y[BATCH * N_OUT];
+    ref_affine(BATCH, N_IN, H0, s->x, s->W0, s->b0, z0);
+    assert_int_equal(nnact_act_forward(act, NAN, BATCH * H0, z0, a0), NNACT_OK);
+    ref_affine(BATCH, H0, H1, a0, s->W1, s->b1, z1);
+    assert_int_equal(nnact_act_forward(act, NAN, BATCH * H1, z1, a1), NNACT_OK);
+    ref_affine(BATCH, H1, N_OUT, a1, s->W2, NULL, y);
+    for (size_t i = 0; i < BATCH * H0; i++)
+        if (near_kink(act, z0[i]))
+            return 0;
+    for (size_t i = 0; i < BATCH * H1; i++)
+        if (near_kink(act, z1[i]))
+            return 0;
+    for (size_t i = 0; i < BATCH * N_OUT; i++) {
+        const double r = fabs(y[i] - s->t[i]);
+        if ((lk == NNACT_LOSS_MAE && r < 1e-3) || (lk == NNACT_LOSS_HUBER && fabs(r - 1.0) < 1e-3))
+            return 0;
+    }
+    return 1;
+}
+
+static nnact_net *build(nnact_act_kind act, const struct sample *s)
+{
+    nnact_net *net = NULL;
+    assert_int_equal(nnact_net_create(N_IN, &net), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense(net, H0, act, NAN), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense(net, H1, act, NAN), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense_ex(net, N_OUT, NNACT_ACT_IDENTITY, NAN, NNACT_DENSE_NO_BIAS),
+                     NNACT_OK);
+    assert_int_equal(nnact_net_set_layer(net, 0, s->W0, s->b0), NNACT_OK);
+    assert_int_equal(nnact_net_set_layer(net, 1, s->W1, s->b1), NNACT_OK);
+    assert_int_equal(nnact_net_set_layer(net, 2, s->W2, NULL), NNACT_OK);
+    return net;
+}
+
+static void every_activation_and_loss(void **state)
+{
+    (void)state;
+    unsigned long long seed = 2024;
+    double overall = 0.0;
+    for (size_t a = 0; a < nnact_act_count(); a++) {
+        for (size_t l = 0; l < nnact_loss_count(); l++) {
+            struct sample s;
+            int tries = 0;
+            while (!make_sample((nnact_act_kind)a, (nnact_loss_kind)l, &seed, &s))
+                assert_true(++tries < 100);
+            nnact_net *net = build((nnact_act_kind)a, &s);
+            double err = NAN, layer_err[6];
+            size_t wl = 99, wi = 99;
+            const size_t P = nnact_net_param_count(net);
+            double *before = malloc(P * sizeof *before), *after = malloc(P * sizeof *after);
+            assert_int_equal(nnact_net_get_params(net, P, before), NNACT_OK);
+            assert_int_equal(nnact_net_gradcheck_ex(net, (nnact_loss_kind)l, NAN, BATCH, s.x, s.t,
+                                                    NNACT_GRADCHECK_AUTO, &err, layer_err, &wl, &wi),
+                             NNACT_OK);
+            if (getenv("NNACT_TEST_VERBOSE"))
+                printf("%-14s %-17s worst %.3g at layer %zu index %zu\n",
+                       nnact_act_name((nnact_act_kind)a), nnact_loss_name((nnact_loss_kind)l), err,
+                       wl, wi);
+            if (!(err <= 1e-6))
+                print_error("%s x %s: worst relative error %g (layer %zu, index %zu)\n",
+                            nnact_act_name((nnact_act_kind)a), nnact_loss_name((nnact_loss_kind)l),
+                            err, wl, wi);
+            assert_true(err <= 1e-6);
+            assert_true(wl < 3);
+            for (int i = 0; i < 6; i++)
+                assert_true(layer_err[i] <= err);
+            assert_close(layer_err[5], 0.0, 0.0); /* layer 2 has no bias */
+            /* parameters bit-for-bit as before */
+            assert_int_equal(nnact_net_get_params(net, P, after), NNACT_OK);
+            assert_memory_equal(before, after, P * sizeof *before);
+            if (err > overall)
+                overall = err;
+            free(before);
+            free(after);
+            nnact_net_free(net);
+        }
+    }
+    printf("gradcheck: %zu activations x %zu losses, worst relative error %.3g\n", nnact_act_count(),
+           nnact_loss_count(), overall);
+}
+
+/* relu at exactly its kink: backprop says relu'(0) = 0, the centered
+ * difference sees half the slope, so the check must report a large error at W. */
+static void catches_a_disagreement(void **state)
+{
+    (void)state;
+    nnact_net *net = NULL;
+    const double W[2] = {0.5, 0.0}, b = 0.0, x[2] = {0.0, 2.0}, t = 1.0;
+    double err = 0.0;
+    size_t wl = 9, wi = 9;
+    assert_int_equal(nnact_net_create(2, &net), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense(net, 1, NNACT_ACT_RELU, NAN), NNACT_OK);
+    assert_int_equal(nnact_net_set_layer(net, 0, W, &b), NNACT_OK);
+    /* z = 0.5 * 0 + 0 * 2 + 0 = 0 */
+    assert_int_equal(nnact_net_gradcheck_ex(net, NNACT_LOSS_HALF_SSE, NAN, 1, x, &t,
+                                            NNACT_GRADCHECK_AUTO, &err, NULL, &wl, &wi),
+                     NNACT_OK);
+    assert_true(err >= 0.99); /* analytic 0, numeric -1 (W[1]) or -1/2 (b) */
+    assert_int_equal(wl, 0);
+    assert_int_equal(wi, 1); /* W[1] (x = 2) has the largest disagreement */
+    nnact_net_free(net);
+}
+
+static void bad_steps_are_refused(void **state)
+{
+    (void)state;
+    nnact_net *net = NULL;
+    double W[2] = {1e30, -1.0}, b = 0.25, x[2] = {1e-30, 0.5}, t = 0.0, err = 42.0;
+    assert_int_equal(nnact_net_create(2, &net), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense(net, 1, NNACT_ACT_TANH, NAN), NNACT_OK);
+    assert_int_equal(nnact_net_set_layer(net, 0, W, &b), NNACT_OK);
+    const double bad_h[] = {-1e-6, NAN, INFINITY, -INFINITY};
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, 1, x, &t, bad_h[i], &err),
+                         NNACT_ERR_ARG);
+        assert_non_null(strstr(nnact_last_error(), "h "));
+    }
+    /* 1e30 + 1e-6 == 1e30: said, naming the parameter */
+    assert_int_equal(nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, 1, x, &t, 1e-6, &err),
+                     NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "theta + h == theta"));
+    assert_non_null(strstr(nnact_last_error(), "W[0]"));
+    /* auto steps scale with |theta|, so they never vanish */
+    assert_int_equal(nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, 1, x, &t, NNACT_GRADCHECK_AUTO, &err),
+                     NNACT_OK);
+    assert_true(err <= 1e-6);
+    /* other bad arguments */
+    assert_int_equal(nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, 0, x, &t, 0.0, &err), NNACT_ERR_ARG);
+    assert_int_equal(nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, 1, NULL, &t, 0.0, &err),
+                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, 1, x, &t, 0.0, NULL), NNACT_ERR_ARG);
+    assert_int_equal(nnact_net_gradcheck(net, (nnact_loss_kind)77, 1, x, &t, 0.0, &err), NNACT_ERR_ARG);
+    const double tbad = 3.0;
+    assert_int_equal(nnact_net_gradcheck(net, NNACT_LOSS_BCE_LOGITS, 1, x, &tbad, 0.0, &err),
+                     NNACT_ERR_ARG);
+    double W2[2], b2;
+    assert_int_equal(nnact_net_get_layer(net, 0, W2, &b2), NNACT_OK);
+    assert_memory_equal(W, W2, sizeof W);
+    assert_memory_equal(&b, &b2, sizeof b);
+    /* a non-finite loss is a numeric failure, parameters kept */
+    const double xn[2] = {NAN, 0.0};
+    assert_int_equal(nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, 1, xn, &t, 0.0, &err),
+                     NNACT_ERR_NUMERIC);
+    assert_int_equal(nnact_net_get_layer(net, 0, W2, &b2), NNACT_OK);
+    assert_memory_equal(W, W2, sizeof W);
+    nnact_net *empty = NULL;
+    assert_int_equal(nnact_net_create(2, &empty), NNACT_OK);
+    assert_int_equal(nnact_net_gradcheck(empty, NNACT_LOSS_HALF_SSE, 1, x, &t, 0.0, &err),
+                     NNACT_ERR_STATE);
+    nnact_net_free(empty);
+    nnact_net_free(net);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_activation_and_loss),
+        cmocka_unit_test(catches_a_disagreement),
+        cmocka_unit_test(bad_steps_are_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
