@@ -23,5 +23,6 @@
 #include "nnact/optim.h"
 #include "nnact/init.h"
 #include "nnact/collapse.h"
+#include "nnact/train.h"
 
 #endif /* NNACT_NNACT_H */

@@ -220,6 +220,19 @@ void *nnact__opt_scratch(nnact_opt *o, size_t bytes)
     return p;
 }
 
+nnact_status nnact__opt_check_length(const nnact_opt *o, size_t n, const char *who)
+{
+    NNACT_RETURN_IF(state_bufs(o->kind) > 0 && o->bound_n != 0 && n != o->bound_n,
+                    NNACT_ERR_SHAPE, "%s: optimizer state holds %zu parameters, step given %zu",
+                    who, o->bound_n, n);
+    return NNACT_OK;
+}
+
+int nnact__opt_checks_finite(const nnact_opt *o)
+{
+    return o->hp[NNACT_OPT_PARAM_CHECK_FINITE] != 0.0;
+}
+
 int nnact__all_finite(size_t n, const double *x)
 {
     /* The exponent field is all ones exactly for NaN and +-Inf; adding one
@@ -404,9 +417,7 @@ nnact_status nnact__opt_step_segments(nnact_opt *o, size_t nseg, const struct nn
     }
     NNACT_RETURN_IF(n == 0, NNACT_ERR_ARG, "%s: n is 0", who);
     const size_t nbufs = state_bufs(o->kind);
-    NNACT_RETURN_IF(nbufs > 0 && o->bound_n != 0 && n != o->bound_n, NNACT_ERR_SHAPE,
-                    "%s: optimizer state holds %zu parameters, step given %zu", who, o->bound_n,
-                    n);
+    NNACT_FORWARD_IF_ERROR(nnact__opt_check_length(o, n, who));
     if (o->hp[NNACT_OPT_PARAM_CHECK_FINITE] != 0.0) {
         for (size_t s = 0; s < nseg; s++) {
             if (nnact__all_finite(segs[s].n, segs[s].grads))

@@ -23,6 +23,13 @@ NNACT_HIDDEN nnact_status nnact__opt_step_segments(nnact_opt *o, size_t nseg,
                                                    const struct nnact__opt_seg *segs,
                                                    const char *who);
 
+/* NNACT_ERR_SHAPE (with a detail) when a bound optimizer would refuse a step of
+ * length n; lets a caller check before it changes anything else. */
+NNACT_HIDDEN nnact_status nnact__opt_check_length(const nnact_opt *o, size_t n, const char *who);
+
+/* 1 when the optimizer refuses non-finite gradients (CHECK_FINITE). */
+NNACT_HIDDEN int nnact__opt_checks_finite(const nnact_opt *o);
+
 /* 1 when every x[i] is finite (no NaN, no +-Inf). One branch-free read pass. */
 NNACT_HIDDEN int nnact__all_finite(size_t n, const double *x);
 

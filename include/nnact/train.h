@@ -1,0 +1,110 @@
+/**
+ * @file nnact/train.h
+ * @brief Training: one step (forward, loss, backward, update) and a loop over
+ *        epochs of shuffled minibatches with validation and a per-epoch callback.
+ */
+#ifndef NNACT_TRAIN_H
+#define NNACT_TRAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nnact/export.h"
+#include "nnact/loss.h"
+#include "nnact/net.h"
+#include "nnact/optim.h"
+#include "nnact/status.h"
+
+NNACT_BEGIN_DECLS
+
+/**
+ * @brief One training step on a batch: forward, loss k, backward, and one
+ *        optimizer update of all the network's parameters (flat order of
+ *        nnact_net_param_count()).
+ *
+ * The optimizer is bound to the parameter count of the first network it trains
+ * (see nnact_opt_step()); the forward output and loss gradient are kept in the
+ * optimizer, so after the first call at a batch size no call at that size or
+ * smaller allocates.
+ *
+ * Nothing lost on bad numbers (when the optimizer's CHECK_FINITE is on, the
+ * default): a NaN or infinite loss returns NNACT_ERR_NUMERIC before backward
+ * runs, so the gradients readable with nnact_net_get_grads() are still those of
+ * the previous step; a finite loss whose gradient holds NaN/Inf returns
+ * NNACT_ERR_NUMERIC after backward, and the gradients then readable are this
+ * batch's (to find the layer that overflowed). In both cases the parameters,
+ * the optimizer's state and its step count are unchanged, and *loss holds the
+ * loss computed.
+ * @param t targets: batch x nnact_loss_target_width(k, n_out).
+ * @param loss out: the batch loss before the update.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net, o, x, t or loss; batch 0; unknown
+ *         loss kind; a target outside the loss's domain); NNACT_ERR_STATE (a network
+ *         without layers); NNACT_ERR_SHAPE (the optimizer is bound to another
+ *         parameter count; nothing changed); NNACT_ERR_NUMERIC (above);
+ *         NNACT_ERR_OVERFLOW; NNACT_ERR_NOMEM (network and optimizer unchanged).
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_train_step(nnact_net *net, nnact_opt *o, nnact_loss_kind k,
+                                            size_t batch, const double *x, const double *t,
+                                            double *loss);
+
+/**
+ * @brief Called by nnact_net_fit() after each epoch.
+ * @param epoch 1 .. epochs.
+ * @param loss mean over the epoch's minibatches of the batch loss, weighted by
+ *        batch rows (for NNACT_LOSS_HALF_SSE, whose batch loss is a sum, this is
+ *        the mean of the per-batch sums).
+ * @param val_loss loss k of the whole validation split after the epoch; NAN without one.
+ * @param elapsed seconds since nnact_net_fit() started (monotonic clock).
+ * @return 0 to go on, nonzero to stop training after this epoch.
+ * @since 1.0
+ */
+typedef int (*nnact_fit_callback)(size_t epoch, size_t epochs, double loss, double val_loss,
+                                  double elapsed, void *user);
+
+/** @brief nnact_net_fit() flag: keep the row order (no shuffling). @since 1.0 */
+#define NNACT_FIT_NO_SHUFFLE 1u
+/** @brief nnact_net_fit() flag: at the end, put back the parameters of the best
+ *         epoch (lowest validation loss, or training loss without validation). @since 1.0 */
+#define NNACT_FIT_RESTORE_BEST 2u
+
+/**
+ * @brief Trains for `epochs` passes over minibatches of `batch_size` rows.
+ *
+ * The last floor(n * val_fraction) rows (x and t, taken before any shuffling)
+ * are the validation split; the first n_train = n - n_val rows are visited each
+ * epoch in an order drawn from `seed` (Fisher-Yates over the library's PRNG,
+ * the same on every machine), in batches of batch_size and one final smaller
+ * batch when batch_size does not divide n_train. When `sched` is not NULL the
+ * optimizer's LR at step index epoch-1 is nnact_sched_lr(sched, base, epoch-1)
+ * with base the LR at the call; the LR is set back to base before returning.
+ * The best epoch (lowest validation loss, or training loss without validation)
+ * is remembered and returned.
+ *
+ * Allocates at the start only (row order, batch copies, validation output,
+ * a parameter copy for NNACT_FIT_RESTORE_BEST) and frees before returning.
+ * @param n rows of x (n x n_in) and t (n x target width).
+ * @param batch_size 1 .. n_train. 0 and sizes above n_train are NNACT_ERR_ARG
+ *        (for full-batch training pass n_train).
+ * @param val_fraction in [0, 1); when > 0 it must leave at least one row on each side.
+ * @param flags NNACT_FIT_NO_SHUFFLE, NNACT_FIT_RESTORE_BEST.
+ * @param cb may be NULL; user is passed through.
+ * @param best_epoch out (may be NULL): 1-based best epoch.
+ * @param best_loss out (may be NULL): its validation (or training) loss.
+ * @return NNACT_OK (also when the callback stopped training); NNACT_ERR_ARG (NULL
+ *         net, o, x or t; n, epochs or batch_size 0; batch_size > n_train; bad
+ *         val_fraction; unknown flags); any status of nnact_net_train_step(): then
+ *         training stops at that step, the updates of the steps before it stay,
+ *         and the LR is set back.
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_net_fit(nnact_net *net, nnact_opt *o, nnact_loss_kind k, size_t n,
+                                     const double *x, const double *t, size_t epochs,
+                                     size_t batch_size, double val_fraction, uint64_t seed,
+                                     const nnact_sched *sched, unsigned flags,
+                                     nnact_fit_callback cb, void *user, size_t *best_epoch,
+                                     double *best_loss);
+
+NNACT_END_DECLS
+
+#endif /* NNACT_TRAIN_H */
