@@ -200,10 +200,11 @@ nnact_status nnact_net_collapse_check_ex(const nnact_net *net, size_t batch, con
     if (s == NNACT_OK)
         s = nnact__layers_require_finite(&ls, 0, L, who);
     if (s == NNACT_OK) {
-        size_t xs;
-        if (!nnact__mul_size(batch, n_in, &xs))
-            s = nnact__fail(NNACT_ERR_OVERFLOW, "%s: batch %zu x %zu overflows", who, batch,
-                            n_in);
+        /* Sizes first: x is only read once batch x n_in is known to be addressable. */
+        size_t xb, yb;
+        if (!nnact__matrix_bytes(batch, n_in, &xb) || !nnact__matrix_bytes(batch, n_out, &yb))
+            s = nnact__fail(NNACT_ERR_OVERFLOW, "%s: batch %zu of %zu -> %zu overflows", who,
+                            batch, n_in, n_out);
         else
             s = nnact__require_finite(who, "x", batch, n_in, x);
     }
