@@ -129,7 +129,7 @@ static int plot_dense(const struct bench_opts *o)
 /* Bars: a list of (label, value) with a linear or log scale. */
 static int plot_bars(const struct bench_opts *o, const char *file, const char *title,
                      const char *yl, char labels[][64], const double *v, const int *group,
-                     size_t n, const char *const *group_names, size_t n_groups)
+                     size_t n, const char *const *group_names, size_t n_groups, int logscale)
 {
     if (n == 0)
         return 0;
@@ -140,16 +140,21 @@ static int plot_bars(const struct bench_opts *o, const char *file, const char *t
     for (size_t i = 0; i < n; i++)
         vmax = fmax(vmax, v[i]);
     double bw = (double)(W - ML - MR) / (double)n;
+    /* log scale: bars from 1 (no speedup) up, ticks at powers of ten */
+    double lmax = logscale ? fmax(1.0, ceil(log10(fmax(vmax, 1.0)))) : 0;
     fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#444\"/>\n",
             ML, MT, W - ML - MR, H - MT - MB);
-    for (int t = 0; t <= 4; t++) {
-        double val = vmax * t / 4, y = H - MB - (H - MT - MB) * (double)t / 4;
+    int ticks = logscale ? (int)lmax : 4;
+    for (int t = 0; t <= ticks; t++) {
+        double val = logscale ? pow(10, t) : vmax * t / 4;
+        double y = H - MB - (H - MT - MB) * (double)t / ticks;
         fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.3g</text>"
                    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>\n",
                 ML - 4, y + 4, val, ML, y, W - MR, y);
     }
     for (size_t i = 0; i < n; i++) {
-        double h = vmax > 0 ? (H - MT - MB) * v[i] / vmax : 0;
+        double h = logscale ? (H - MT - MB) * fmax(log10(fmax(v[i], 1.0)), 0.0) / lmax
+                            : (vmax > 0 ? (H - MT - MB) * v[i] / vmax : 0);
         double x = ML + bw * (double)i;
         fprintf(f,
                 "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>"
@@ -204,7 +209,7 @@ static int plot_threads(const struct bench_opts *o)
     char title[128];
     snprintf(title, sizeof title, "speedup from 1 to %d threads (time at 1 / time at %d)",
              o->threads, o->threads);
-    return plot_bars(o, "threads.svg", title, "speedup", labels, v, g, n, names, 1);
+    return plot_bars(o, "threads.svg", title, "speedup", labels, v, g, n, names, 1, 0);
 }
 
 /* Peer comparison: libnnact's speedup over numpy and PyTorch, per case. */
@@ -227,7 +232,7 @@ static int plot_peers(const struct bench_opts *o)
         n++;
     }
     return plot_bars(o, "peers.svg", "libnnact speedup over the peers (peer time / libnnact time)",
-                     "speedup (x)", labels, v, g, n, names, 2);
+                     "speedup (x, log scale)", labels, v, g, n, names, 2, 1);
 }
 
 /* Train steps: time relative to the bare products, libnnact and the floor. */
@@ -251,7 +256,7 @@ static int plot_train(const struct bench_opts *o)
     }
     return plot_bars(o, "train_ratio.svg",
                      "train step time / bare dgemm time of its products (1 = at the limit)",
-                     "ratio", labels, v, g, n, names, 2);
+                     "ratio", labels, v, g, n, names, 2, 0);
 }
 
 int bench_plot(const struct bench_opts *o)
