@@ -64,6 +64,57 @@ void bench_time(bench_fn fn, void *ctx, int reps, double *median, double *min, d
     free(s);
 }
 
+static double median_of(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+void bench_time_interleaved(size_t k, const bench_fn *fns, void *const *ctxs, int reps,
+                            double *med, double *min, double *max, double *ratio)
+{
+    enum { KMAX = 8 };
+    for (size_t i = 0; i < k; i++)
+        med[i] = min[i] = max[i] = ratio[i] = 0.0;
+    if ((g_opts != NULL && g_opts->dry) || k == 0 || k > KMAX)
+        return;
+    if (reps < 1)
+        reps = 1;
+    size_t inner[KMAX];
+    for (size_t i = 0; i < k; i++) { /* warm up and calibrate, as bench_time */
+        double t0 = bench_now();
+        fns[i](ctxs[i]);
+        double once = bench_now() - t0;
+        t0 = bench_now();
+        fns[i](ctxs[i]);
+        double twice = bench_now() - t0;
+        once = twice < once ? twice : once;
+        inner[i] = once >= 1e-3 ? 1 : (size_t)(1e-3 / (once > 1e-9 ? once : 1e-9)) + 1;
+    }
+    double *s = malloc((size_t)reps * k * sizeof *s), *q = malloc((size_t)reps * sizeof *q);
+    if (s == NULL || q == NULL) {
+        free(s), free(q);
+        return;
+    }
+    for (int r = 0; r < reps; r++)
+        for (size_t i = 0; i < k; i++) {
+            double start = bench_now();
+            for (size_t j = 0; j < inner[i]; j++)
+                fns[i](ctxs[i]);
+            s[i * (size_t)reps + (size_t)r] = (bench_now() - start) / (double)inner[i];
+        }
+    for (size_t i = 0; i < k; i++) {
+        double *si = s + i * (size_t)reps;
+        for (int r = 0; r < reps; r++)
+            q[r] = si[r] / s[r]; /* s[r]: fn 0's sample of the same repetition */
+        ratio[i] = median_of(q, reps);
+        med[i] = median_of(si, reps);
+        min[i] = si[0];
+        max[i] = si[reps - 1];
+    }
+    free(s), free(q);
+}
+
 struct copy_ctx {
     double *src, *dst;
     size_t n;
@@ -140,6 +191,8 @@ void bench_report(struct bench_opts *o, const struct bench_record *r)
     double ratio = r->limit_median > 0 && r->median > 0 ? r->median / r->limit_median : 0.0;
     if (r->mem_formula > 0)
         ratio = r->mem_peak / r->mem_formula;
+    else if (r->paired_ratio > 0)
+        ratio = r->paired_ratio;
     char rate_s[32] = "-", ratio_s[32] = "-", med_s[32] = "-";
     if (rate > 0)
         snprintf(rate_s, sizeof rate_s, "%.2f %s", rate, r->work_unit ? r->work_unit : "");

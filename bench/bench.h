@@ -48,6 +48,9 @@ struct bench_record {
     const char *note;        /* extra text for the table/JSON ("peak RSS ...", "MISSING"); may be NULL */
     double extra;            /* suite-specific number kept in JSON as "extra" */
     double mem_peak, mem_formula; /* memory cases: bytes; ratio = peak / formula */
+    double paired_ratio;     /* > 0: the ratio, as the median of paired samples
+                                (bench_time_interleaved), printed instead of
+                                median / limit_median */
 };
 
 typedef void (*bench_fn)(void *ctx);
@@ -56,6 +59,12 @@ double bench_now(void);
 /* Runs fn once to warm up, then `reps` timed calls in blocks long enough to
  * measure; fills median/min/max (seconds per call). Does nothing in a dry pass. */
 void bench_time(bench_fn fn, void *ctx, int reps, double *median, double *min, double *max);
+/* Times k functions interleaved: each repetition takes one sample of every
+ * function in turn, so a change of machine load falls on all of them alike.
+ * Fills med/min/max per function, and ratio[i] = the median over repetitions
+ * of (sample of fn i / sample of fn 0 in the same repetition). k <= 8. */
+void bench_time_interleaved(size_t k, const bench_fn *fns, void *const *ctxs, int reps,
+                            double *med, double *min, double *max, double *ratio);
 /* Seconds to copy `bytes` bytes (memcpy of a buffer that does not fit in cache
  * when bytes is large): the bandwidth limit for element-wise passes. */
 double bench_copy_seconds(const struct bench_opts *o, size_t bytes);

@@ -11,11 +11,11 @@
 #include "bench.h"
 
 #define W 760
-#define H 440
+#define H 540
 #define ML 70
 #define MR 170
 #define MT 40
-#define MB 50
+#define MB 130
 
 static const char *const colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
                                      "#8c564b", "#e377c2", "#17becf"};
@@ -79,7 +79,7 @@ static void log_axes(FILE *f, double xlo, double xhi, double ylo, double yhi, co
 static int plot_dense(const struct bench_opts *o)
 {
     size_t widths[16], nw = 0;
-    double rmax = 0;
+    double rmax = 0, rmin = HUGE_VAL;
     for (size_t i = 0; i < o->n_kept; i++) {
         const struct bench_record *r = &o->kept[i];
         if (strcmp(r->suite, "dense") != 0 || r->threads != o->threads || r->median <= 0)
@@ -92,6 +92,7 @@ static int plot_dense(const struct bench_opts *o)
         if (k == nw && nw < 16)
             widths[nw++] = w;
         rmax = fmax(rmax, r->work / fmin(r->median, r->limit_median) * 1e-9);
+        rmin = fmin(rmin, r->work / fmax(r->median, r->limit_median) * 1e-9);
     }
     if (nw == 0)
         return 0;
@@ -99,7 +100,7 @@ static int plot_dense(const struct bench_opts *o)
                        "dense layer forward+backward: GFLOP/s vs batch (dashed: bare dgemm)");
     if (f == NULL)
         return -1;
-    double xlo = 1, xhi = 4096, ylo = 0.01, yhi = pow(10, ceil(log10(fmax(rmax, 1))));
+    double xlo = 1, xhi = 4096, ylo = pow(10, floor(log10(fmax(rmin, 1e-3)))), yhi = pow(10, ceil(log10(fmax(rmax, 1))));
     log_axes(f, xlo, xhi, ylo, yhi, "batch", "GFLOP/s");
     for (size_t k = 0; k < nw; k++) {
         const char *col = colors[k % 8];

@@ -132,12 +132,16 @@ static void one(struct bench_opts *o, size_t batch, size_t w, int threads)
     snprintf(r.name, sizeof r.name, "%s", name);
     snprintf(r.shape, sizeof r.shape, "%zux%zu relu", w, w);
     r.work = 6.0 * (double)batch * (double)w * (double)w;
-    double mn, mx;
-    bench_time(run_products, &c, o->repeat, &r.limit_median, &mn, &mx);
+    const bench_fn fns[2] = {run_products, run_lib};
+    void *const ctxs[2] = {&c, &c};
+    double med[2], mn[2], mx[2], ratio[2];
     run_lib(&c);
     size_t before = nnact__alloc_count();
-    bench_time(run_lib, &c, o->repeat, &r.median, &r.min, &r.max);
+    bench_time_interleaved(2, fns, ctxs, o->repeat, med, mn, mx, ratio);
     size_t allocs = nnact__alloc_count() - before;
+    r.limit_median = med[0];
+    r.median = med[1], r.min = mn[1], r.max = mx[1];
+    r.paired_ratio = ratio[1];
     char note[64] = "";
     if (allocs) {
         snprintf(note, sizeof note, "%zu allocs in loop", allocs);

@@ -51,43 +51,40 @@ static void one_case(struct bench_opts *o, const struct netspec *s, int opt, int
                              .work_unit = "GFLOP/s"};
     netspec_shape(s, r.shape, sizeof r.shape);
     r.work = netspec_step_flops(s, s->batch);
-    double prod = train_time_products(&c, o->repeat);
-    snprintf(r.name, sizeof r.name, "%s/products", s->name);
-    r.median = r.min = r.max = prod;
-    r.limit = "(the dgemm limit itself)";
-    if (opt == REF_SGD) /* the same products for both optimizers: report once */
-        bench_report(o, &r);
-
-    double lib_med, lib_min, lib_max;
+    double med[3], mn[3], mx[3], ratio[3];
     size_t allocs = 0;
-    train_time_lib(&c, o->repeat, &lib_med, &lib_min, &lib_max, &allocs);
+    train_time_all(&c, o->repeat, med, mn, mx, ratio, &allocs);
     if (c.status != NNACT_OK) {
         bench_fail(o, "train", name, "a timed step failed");
         train_case_free(&c);
         bench_set_threads(o->threads);
         return;
     }
-    double floor_med = 0;
+    snprintf(r.name, sizeof r.name, "%s/%s/products", s->name, train_opt_name(opt));
+    r.median = med[0], r.min = mn[0], r.max = mx[0];
+    r.limit = "(the dgemm limit itself)";
+    bench_report(o, &r);
     if (c.have_floor) {
-        floor_med = train_time_floor(&c, o->repeat);
         snprintf(r.name, sizeof r.name, "%s/%s/floor", s->name, train_opt_name(opt));
-        r.median = r.min = r.max = floor_med;
+        r.median = med[2], r.min = mn[2], r.max = mx[2];
         r.limit = "dgemm products";
-        r.limit_median = prod;
+        r.limit_median = med[0];
+        r.paired_ratio = ratio[2];
         r.note = "plain C on cblas_dgemm";
         bench_report(o, &r);
     }
     char note[128];
     snprintf(note, sizeof note, "%zu allocs in loop%s", allocs, allocs ? " (SHOULD BE 0)" : "");
-    if (floor_med > 0)
+    if (c.have_floor)
         snprintf(note + strlen(note), sizeof note - strlen(note), "; %.3fx floor",
-                 lib_med / floor_med);
+                 ratio[1] / ratio[2]);
     snprintf(r.name, sizeof r.name, "%s", name);
-    r.median = lib_med, r.min = lib_min, r.max = lib_max;
+    r.median = med[1], r.min = mn[1], r.max = mx[1];
     r.limit = "dgemm products";
-    r.limit_median = prod;
+    r.limit_median = med[0];
+    r.paired_ratio = ratio[1];
     r.note = note;
-    r.extra = floor_med;
+    r.extra = med[2];
     bench_report(o, &r);
     if (allocs != 0)
         bench_fail(o, "train", name, "allocated inside the timed loop");

@@ -236,3 +236,17 @@ void train_time_lib(struct train_case *c, int reps, double *median, double *min,
     bench_time(run_lib, c, reps, median, min, max);
     *allocs = nnact__alloc_count() - before;
 }
+
+void train_time_all(struct train_case *c, int reps, double med[3], double min[3], double max[3],
+                    double ratio[3], size_t *allocs)
+{
+    const bench_fn fns[3] = {run_products, run_lib, run_floor};
+    void *const ctxs[3] = {c, c, c};
+    size_t k = c->have_floor ? 3 : 2;
+    med[2] = min[2] = max[2] = ratio[2] = 0.0;
+    run_lib(c);
+    run_lib(c);
+    size_t before = nnact__alloc_count();
+    bench_time_interleaved(k, fns, ctxs, reps, med, min, max, ratio);
+    *allocs = nnact__alloc_count() - before;
+}

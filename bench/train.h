@@ -39,6 +39,11 @@ double train_time_products(struct train_case *c, int reps);
 double train_time_floor(struct train_case *c, int reps);
 void train_time_lib(struct train_case *c, int reps, double *median, double *min, double *max,
                     size_t *allocs);
+/* The three interleaved (bench_time_interleaved): index 0 the bare
+ * products, 1 libnnact, 2 the floor (when c->have_floor). ratio[i] is
+ * against the products. allocs: library allocations during the timing. */
+void train_time_all(struct train_case *c, int reps, double med[3], double min[3], double max[3],
+                    double ratio[3], size_t *allocs);
 const char *train_opt_name(int opt);
 
 #endif
