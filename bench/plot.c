@@ -120,6 +120,18 @@ static int plot_dense(const struct bench_opts *o)
                 fprintf(f, "%.1f,%.1f ", lx((double)r->batch, xlo, xhi), ly(rate, ylo, yhi));
             }
             fprintf(f, "\"/>\n");
+            for (size_t i = 0; i < o->n_kept && !dashed; i++) { /* markers: lone points show */
+                const struct bench_record *r = &o->kept[i];
+                size_t w = 0;
+                if (strcmp(r->suite, "dense") != 0 || r->threads != o->threads || r->median <= 0)
+                    continue;
+                sscanf(r->shape, "%zu", &w);
+                if (w != widths[k] || strstr(r->name, "/t1") != NULL)
+                    continue;
+                fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n",
+                        lx((double)r->batch, xlo, xhi),
+                        ly(fmax(r->work / r->median * 1e-9, ylo), ylo, yhi), col);
+            }
         }
         fprintf(f, "<text x=\"%d\" y=\"%zu\" fill=\"%s\">width %zu</text>\n", W - MR + 10,
                 (size_t)MT + 16 * k + 12, col, widths[k]);
