@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "memory.h"
 #include "netspec.h"
 #include "nnact/nnact.h"
 
@@ -74,6 +75,8 @@ static int arg_error(const char *arg, const char *what)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--memory-child") == 0)
+        return bench_memory_child(argc - 2, argv + 2);
     struct bench_opts o;
     memset(&o, 0, sizeof o);
     o.threads = nnact_blas_get_threads();

@@ -148,10 +148,22 @@ static void child(const struct netspec *s, int opt, int fd)
     _exit(0);
 }
 
-static int measure(const struct netspec *s, int opt, struct mem_result *m)
+/* The child is a fresh nnact-bench (exec of /proc/self/exe with the hidden
+ * --memory-child option), not a fork: a forked child would start with the
+ * parent's heap, whose free but resident chunks hide new allocations, and
+ * with OpenBLAS's pool rebuilt after fork. */
+static int measure(const struct netspec *s, int opt, int threads, struct mem_result *m)
 {
     int fds[2];
     memset(m, 0, sizeof *m);
+    char spec[256], batch[32], opt_s[8], thr[16];
+    size_t used = (size_t)snprintf(spec, sizeof spec, "%zu", s->n_in);
+    for (size_t l = 0; l < s->n_layers && used < sizeof spec; l++)
+        used += (size_t)snprintf(spec + used, sizeof spec - used, "-%zu:%s", s->out[l],
+                                 nnact_act_name((nnact_act_kind)s->act[l]));
+    snprintf(batch, sizeof batch, "%zu", s->batch);
+    snprintf(opt_s, sizeof opt_s, "%d", opt);
+    snprintf(thr, sizeof thr, "%d", threads);
     if (pipe(fds) != 0)
         return -1;
     fflush(stdout);
@@ -163,7 +175,11 @@ static int measure(const struct netspec *s, int opt, struct mem_result *m)
     }
     if (pid == 0) {
         close(fds[0]);
-        child(s, opt, fds[1]);
+        char fd_s[16];
+        snprintf(fd_s, sizeof fd_s, "%d", fds[1]);
+        execl("/proc/self/exe", "nnact-bench", "--memory-child", spec, batch, opt_s, thr, fd_s,
+              (char *)NULL);
+        _exit(127);
     }
     close(fds[1]);
     ssize_t got = read(fds[0], m, sizeof *m);
@@ -171,6 +187,23 @@ static int measure(const struct netspec *s, int opt, struct mem_result *m)
     int wst = 0;
     waitpid(pid, &wst, 0);
     return got == (ssize_t)sizeof *m && WIFEXITED(wst) && WEXITSTATUS(wst) == 0 && m->ok ? 0 : -1;
+}
+
+int bench_memory_child(int argc, char **argv)
+{
+    /* argv: SPEC BATCH OPT THREADS FD */
+    if (argc != 5)
+        return 2;
+    struct netspec s;
+    char err[160];
+    if (netspec_parse(argv[0], &s, err, sizeof err) != 0)
+        return 2;
+    s.batch = (size_t)strtoul(argv[1], NULL, 10);
+    int opt = atoi(argv[2]);
+    if (s.batch == 0 || nnact_blas_set_threads(atoi(argv[3])) != NNACT_OK)
+        return 2;
+    child(&s, opt, atoi(argv[4]));
+    return 1; /* child() exits */
 }
 
 void bench_memory(struct bench_opts *o, const struct netspec *nets, size_t n)
@@ -185,7 +218,7 @@ void bench_memory(struct bench_opts *o, const struct netspec *nets, size_t n)
             if (!bench_want(o, "train", name))
                 continue;
             struct mem_result m;
-            if (measure(&nets[i], opt, &m) != 0) {
+            if (measure(&nets[i], opt, o->threads, &m) != 0) {
                 bench_fail(o, "train", name, "could not measure peak memory");
                 continue;
             }

@@ -6,5 +6,8 @@
 #include "netspec.h"
 
 void bench_memory(struct bench_opts *o, const struct netspec *nets, size_t n);
+/* The hidden `nnact-bench --memory-child SPEC BATCH OPT THREADS FD` that
+ * bench_memory runs in a fresh process; writes its result to FD. */
+int bench_memory_child(int argc, char **argv);
 
 #endif

@@ -168,8 +168,8 @@ int bench_suite_dense(struct bench_opts *o)
     const size_t *bs = o->quick ? batches_quick : batches_full;
     const size_t *ws = o->quick ? widths_quick : widths_full;
     size_t nb = o->quick ? 3 : 6, nw = o->quick ? 2 : 7;
-    /* keep one call under ~7 GFLOP (about 0.1 s here) so the grid fits a minute */
-    double max_flops = o->quick ? 1e9 : 7e9;
+    /* keep one call under ~2 GFLOP (tens of ms here) so the grid fits a minute */
+    double max_flops = o->quick ? 1e9 : 2e9;
     bench_header("dense");
     for (size_t i = 0; i < nb; i++)
         for (size_t j = 0; j < nw; j++)
