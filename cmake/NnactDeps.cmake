@@ -6,6 +6,9 @@ find_package(Threads REQUIRED)
 
 pkg_check_modules(NNACT_OPENBLAS REQUIRED IMPORTED_TARGET openblas)   # libopenblas-dev
 pkg_check_modules(NNACT_LAPACKE REQUIRED IMPORTED_TARGET lapacke)     # liblapacke-dev
+# SLEEF's 1-ulp AVX2 exp/expm1/log1p/tanh/erfc behind the activation vector
+# path (docs/activations.md says why SLEEF rather than own polynomials).
+pkg_check_modules(NNACT_SLEEF REQUIRED IMPORTED_TARGET sleef)         # libsleef-dev
 if(NNACT_BUILD_TESTS)
   pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)     # libcmocka-dev
 endif()

@@ -8,9 +8,17 @@
  * derivative is PyTorch's one-sided value (relu'(0) = 0, relu6'(6) = 0,
  * hardtanh'(+-1) = 0, ...).
  *
- * Arrays are caller-owned. In place is allowed (`y == x`, `dx == dy`); other
- * partial overlaps of inputs and outputs are NNACT_ERR_ARG. n = 0 is NNACT_OK
- * and touches nothing, NULL pointers included.
+ * Arrays are caller-owned. In place is allowed (`y == x`, `dx == dy`,
+ * `dx == x`); any other overlap of an output with an input is NNACT_ERR_ARG
+ * (rejected, nothing written). n = 0 is NNACT_OK and touches nothing, NULL
+ * pointers included. An element's result depends only on its value, the kind
+ * and the parameter -- not on n, its position or the alignment -- for a given
+ * CPU path (vector paths are chosen at run time; docs/ACCURACY.md bounds every
+ * path). Every call leaves the floating-point environment as it found it:
+ * rounding mode, MXCSR, and the invalid and divide-by-zero flags.
+ *
+ * Accuracy: docs/ACCURACY.md lists, per kind, the bound in ULP on f and f'
+ * and the measured maximum.
  */
 #ifndef NNACT_ACT_H
 #define NNACT_ACT_H
@@ -126,6 +134,107 @@ NNACT_API nnact_status nnact_act_from_name(const char *name, nnact_act_kind *k);
  * @since 1.0
  */
 NNACT_API int nnact_act_is_linear(nnact_act_kind k, double alpha);
+
+/**
+ * @brief Name of the kind's parameter ("alpha", "beta", "lambda").
+ * @return a static string; NULL for a kind without parameter or an unknown kind.
+ * @since 1.0
+ */
+NNACT_API const char *nnact_act_param_name(nnact_act_kind k);
+
+/**
+ * @brief Number of aliases nnact_act_from_name() accepts besides the canonical
+ *        names. @since 1.0
+ */
+NNACT_API size_t nnact_act_alias_count(void);
+
+/**
+ * @brief The i-th alias and the kind it stands for.
+ * @param i     0 .. nnact_act_alias_count() - 1
+ * @param k     receives the kind (may be NULL)
+ * @return a static string; NULL when i is out of range (*k untouched).
+ * @since 1.0
+ */
+NNACT_API const char *nnact_act_alias(size_t i, nnact_act_kind *k);
+
+/**
+ * @brief Properties of a kind at a parameter value, read with
+ *        nnact_act_property(). Values are explicit and only ever appended.
+ *        "Smooth" means continuously differentiable on the whole real line;
+ *        the output range is [inf f, sup f] over the reals (an end may be
+ *        +-INFINITY; whether it is attained is stated in docs/activations.md);
+ *        the Lipschitz constant is sup |f'| (INFINITY for a discontinuous f).
+ * @since 1.0
+ */
+typedef enum nnact_act_prop {
+    NNACT_ACT_PROP_HAS_PARAM = 0,     /**< 1 if the kind takes a parameter */
+    NNACT_ACT_PROP_PARAM_DEFAULT = 1, /**< default parameter (NAN without one) */
+    NNACT_ACT_PROP_PARAM_MIN = 2,     /**< smallest valid parameter, inclusive */
+    NNACT_ACT_PROP_PARAM_MAX = 3,     /**< largest valid parameter, inclusive */
+    NNACT_ACT_PROP_LINEAR = 4,        /**< 1 if f is affine (as nnact_act_is_linear()) */
+    NNACT_ACT_PROP_MONOTONE = 5,      /**< 1 if f is non-decreasing */
+    NNACT_ACT_PROP_SMOOTH = 6,        /**< 1 if f is C^1 */
+    NNACT_ACT_PROP_OUTPUT_MIN = 7,    /**< inf of f */
+    NNACT_ACT_PROP_OUTPUT_MAX = 8,    /**< sup of f */
+    NNACT_ACT_PROP_LIPSCHITZ = 9,     /**< sup |f'| */
+    NNACT_ACT_PROP_FROM_OUTPUT = 10   /**< 1 if nnact_act_backward_from_output() accepts it */
+} nnact_act_prop;
+
+/**
+ * @brief Reads one property of kind k with parameter alpha (NAN = default).
+ * @param value receives the property (1.0 / 0.0 for the yes/no ones).
+ * @return NNACT_OK; NNACT_ERR_ARG for an unknown kind or property, a bad
+ *         parameter or value == NULL (*value untouched).
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_act_property(nnact_act_kind k, double alpha, nnact_act_prop p,
+                                          double *value);
+
+/**
+ * @brief Row-wise softmax: y[r][j] = e^(x[r][j] - m) / sum_i e^(x[r][i] - m),
+ *        m = max_i x[r][i], so any finite logits are safe.
+ *
+ * Rows holding non-finite values: a row with a NaN is all NaN; a row with
+ * k > 0 entries +Inf gives 1/k at those and +0 elsewhere (the limit as those
+ * entries grow together); a row of only -Inf is all NaN (no limit singles an
+ * entry out); other -Inf entries give +0.
+ * @param x, y  rows x cols, row-major; y == x allowed, other overlap is not.
+ * @return NNACT_OK (also for rows or cols 0, NULL allowed then);
+ *         NNACT_ERR_ARG for NULL or a partial overlap; NNACT_ERR_OVERFLOW
+ *         when rows * cols * sizeof(double) overflows.
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_softmax(size_t rows, size_t cols, const double *x, double *y);
+
+/**
+ * @brief Row-wise log-softmax: y = x - m - log(sum_i e^(x_i - m)), computed
+ *        as (x - m) - log1p(sum over the others) so it is exact where one
+ *        entry dominates. Non-finite rows as nnact_softmax(): NaN rows stay
+ *        NaN, k entries +Inf give -log k there and -Inf elsewhere, a row of
+ *        only -Inf is NaN.
+ * @return as nnact_softmax().
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_log_softmax(size_t rows, size_t cols, const double *x, double *y);
+
+/**
+ * @brief Backward of nnact_softmax() from its output y:
+ *        dx = y * (dy - sum_j dy_j y_j), row by row.
+ * @param y, dy, dx  rows x cols; dx may be dy or y, no other overlap.
+ * @return as nnact_softmax().
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_softmax_backward(size_t rows, size_t cols, const double *y,
+                                              const double *dy, double *dx);
+
+/**
+ * @brief Backward of nnact_log_softmax() from its output y (log-probabilities):
+ *        dx = dy - e^y sum_j dy_j, row by row.
+ * @return as nnact_softmax_backward().
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_log_softmax_backward(size_t rows, size_t cols, const double *y,
+                                                  const double *dy, double *dx);
 
 NNACT_END_DECLS
 

@@ -1,9 +1,11 @@
 /* Public activation entry points: argument checks, then the kernels. */
+#include <fenv.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "act/act_internal.h"
+#include "core/cpu.h"
 
 struct act_desc {
     const char *name;
@@ -50,6 +52,11 @@ static const struct {
     {"sin", NNACT_ACT_SINUSOID},    {"lrelu", NNACT_ACT_LEAKY_RELU}, {"hardtanh", NNACT_ACT_HARD_TANH},
     {"hardsigmoid", NNACT_ACT_HARD_SIGMOID}, {"hardswish", NNACT_ACT_HARD_SWISH},
     {"logsigmoid", NNACT_ACT_LOG_SIGMOID},   {"gelu_erf", NNACT_ACT_GELU},
+    {"leakyrelu", NNACT_ACT_LEAKY_RELU},     {"gelu_approx", NNACT_ACT_GELU_TANH},
+    {"relu_6", NNACT_ACT_RELU6},             {"sine", NNACT_ACT_SINUSOID},
+    {"bent", NNACT_ACT_BENT_IDENTITY},       {"hard_shrink", NNACT_ACT_HARDSHRINK},
+    {"soft_shrink", NNACT_ACT_SOFTSHRINK},   {"tanh_shrink", NNACT_ACT_TANHSHRINK},
+    {"gauss", NNACT_ACT_GAUSSIAN},
 };
 
 size_t nnact_act_count(void)
@@ -75,6 +82,27 @@ nnact_status nnact__act_resolve(const char *who, nnact_act_kind k, double alpha,
                     d->param_min, d->param_max);
     *alpha_out = alpha;
     return NNACT_OK;
+}
+
+/* The kernels may raise invalid or divide-by-zero inside (an ordered compare
+ * of a NaN, a limit reached through inf/inf), although every result is the
+ * documented one; the caller's flags are restored so that a call leaves the
+ * floating-point environment as it found it (issue 3, item 5). */
+#define ACT_FLAGS (FE_INVALID | FE_DIVBYZERO)
+
+/* 1 when the vector path took the call. The choice depends on the CPU and
+ * the kind only, never on n, so an element's result never depends on the
+ * array it sits in. */
+static int vector_path(nnact_act_kind k, double a, int mode, size_t n, const double *x,
+                       const double *dy, double *out)
+{
+#ifdef NNACT_HAVE_AVX2
+    if (nnact__cpu_flags() & NNACT_CPU_AVX2_FMA)
+        return nnact__act_avx2(k, a, mode, n, x, dy, out);
+#else
+    (void)k, (void)a, (void)mode, (void)n, (void)x, (void)dy, (void)out;
+#endif
+    return 0;
 }
 
 /* In place (same pointer) is fine; any other overlap would read values the
@@ -107,8 +135,12 @@ nnact_status nnact_act_forward(nnact_act_kind k, double alpha, size_t n, const d
     if (n == 0)
         return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_forward", n, x, x, y));
-    for (size_t i = 0; i < n; i++)
-        y[i] = nnact__act_ref_f(k, a, x[i]);
+    fexcept_t flags;
+    fegetexceptflag(&flags, ACT_FLAGS);
+    if (!vector_path(k, a, 0, n, x, NULL, y))
+        for (size_t i = 0; i < n; i++)
+            y[i] = nnact__act_ref_f(k, a, x[i]);
+    fesetexceptflag(&flags, ACT_FLAGS);
     return NNACT_OK;
 }
 
@@ -120,8 +152,12 @@ nnact_status nnact_act_derivative(nnact_act_kind k, double alpha, size_t n, cons
     if (n == 0)
         return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_derivative", n, x, x, d));
-    for (size_t i = 0; i < n; i++)
-        d[i] = nnact__act_ref_df(k, a, x[i]);
+    fexcept_t flags;
+    fegetexceptflag(&flags, ACT_FLAGS);
+    if (!vector_path(k, a, 1, n, x, NULL, d))
+        for (size_t i = 0; i < n; i++)
+            d[i] = nnact__act_ref_df(k, a, x[i]);
+    fesetexceptflag(&flags, ACT_FLAGS);
     return NNACT_OK;
 }
 
@@ -133,8 +169,12 @@ nnact_status nnact_act_backward(nnact_act_kind k, double alpha, size_t n, const 
     if (n == 0)
         return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_backward", n, x, dy, dx));
-    for (size_t i = 0; i < n; i++)
-        dx[i] = dy[i] * nnact__act_ref_df(k, a, x[i]);
+    fexcept_t flags;
+    fegetexceptflag(&flags, ACT_FLAGS);
+    if (!vector_path(k, a, 2, n, x, dy, dx))
+        for (size_t i = 0; i < n; i++)
+            dx[i] = dy[i] * nnact__act_ref_df(k, a, x[i]);
+    fesetexceptflag(&flags, ACT_FLAGS);
     return NNACT_OK;
 }
 
@@ -149,8 +189,11 @@ nnact_status nnact_act_backward_from_output(nnact_act_kind k, double alpha, size
     if (n == 0)
         return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays(who, n, y, dy, dx));
+    fexcept_t flags;
+    fegetexceptflag(&flags, ACT_FLAGS);
     for (size_t i = 0; i < n; i++)
         dx[i] = dy[i] * nnact__act_ref_df_from_y(k, a, y[i]);
+    fesetexceptflag(&flags, ACT_FLAGS);
     return NNACT_OK;
 }
 
@@ -167,6 +210,97 @@ int nnact_act_supports_from_output(nnact_act_kind k, double alpha)
 const char *nnact_act_name(nnact_act_kind k)
 {
     return kind_valid(k) ? descs[k].name : NULL;
+}
+
+const char *nnact_act_param_name(nnact_act_kind k)
+{
+    return kind_valid(k) ? descs[k].param : NULL;
+}
+
+size_t nnact_act_alias_count(void)
+{
+    return sizeof aliases / sizeof aliases[0];
+}
+
+const char *nnact_act_alias(size_t i, nnact_act_kind *k)
+{
+    if (i >= sizeof aliases / sizeof aliases[0])
+        return NULL;
+    if (k != NULL)
+        *k = aliases[i].kind;
+    return aliases[i].alias;
+}
+
+#define SELU_SA (1.0507009873554804934193349852946 * 1.6732632423543772848170429916717)
+
+/* Shape of f at parameter a: the answers of nnact_act_property(). The extreme
+ * values of GELU, SiLU, Mish and the Lipschitz constants of the smooth
+ * non-monotone kinds were found with mpmath (findroot on f' and f''). */
+struct act_shape {
+    int linear, monotone, smooth;
+    double out_min, out_max, lipschitz;
+};
+
+static struct act_shape shape_of(nnact_act_kind k, double a)
+{
+    const double inf = INFINITY;
+    switch (k) {
+    case NNACT_ACT_IDENTITY: return (struct act_shape){1, 1, 1, -inf, inf, 1};
+    case NNACT_ACT_SIGMOID: return (struct act_shape){0, 1, 1, 0, 1, 0.25};
+    case NNACT_ACT_TANH: return (struct act_shape){0, 1, 1, -1, 1, 1};
+    case NNACT_ACT_RELU: return (struct act_shape){0, 1, 0, 0, inf, 1};
+    case NNACT_ACT_LEAKY_RELU:
+        return (struct act_shape){a == 1, a >= 0, a == 1, a > 0 ? -inf : 0, inf, fmax(1, fabs(a))};
+    case NNACT_ACT_BENT_IDENTITY: return (struct act_shape){0, 1, 1, -inf, inf, 1.5};
+    case NNACT_ACT_SINUSOID:
+    case NNACT_ACT_COS: return (struct act_shape){0, 0, 1, -1, 1, 1};
+    case NNACT_ACT_ELU:
+        return (struct act_shape){0, a >= 0, a == 1, a > 0 ? -a : 0, inf, fmax(1, fabs(a))};
+    case NNACT_ACT_SELU: return (struct act_shape){0, 1, 0, -SELU_SA, inf, SELU_SA};
+    case NNACT_ACT_CELU: return (struct act_shape){0, 1, 1, -a, inf, 1};
+    case NNACT_ACT_GELU: return (struct act_shape){0, 0, 1, -0.16997120747990366, inf, 1.1289041451851547};
+    case NNACT_ACT_GELU_TANH:
+        return (struct act_shape){0, 0, 1, -0.17004075057125406, inf, 1.1289930686587717};
+    case NNACT_ACT_SILU: return (struct act_shape){0, 0, 1, -0.2784645427610738, inf, 1.099839320128867};
+    case NNACT_ACT_MISH: return (struct act_shape){0, 0, 1, -0.30884341301725043, inf, 1.088498161251728};
+    case NNACT_ACT_SOFTPLUS: return (struct act_shape){0, 1, 1, 0, inf, 1};
+    case NNACT_ACT_SOFTSIGN: return (struct act_shape){0, 1, 1, -1, 1, 1};
+    case NNACT_ACT_HARD_SIGMOID: return (struct act_shape){0, 1, 0, 0, 1, 1.0 / 6};
+    case NNACT_ACT_HARD_TANH: return (struct act_shape){0, 1, 0, -1, 1, 1};
+    case NNACT_ACT_HARD_SWISH: return (struct act_shape){0, 0, 0, -0.375, inf, 1.5};
+    case NNACT_ACT_RELU6: return (struct act_shape){0, 1, 0, 0, 6, 1};
+    case NNACT_ACT_LOG_SIGMOID: return (struct act_shape){0, 1, 1, -inf, 0, 1};
+    case NNACT_ACT_GAUSSIAN: return (struct act_shape){0, 0, 1, 0, 1, 0.8577638849607068};
+    case NNACT_ACT_TANHSHRINK: return (struct act_shape){0, 1, 1, -inf, inf, 1};
+    /* lambda = 0 makes both the identity */
+    case NNACT_ACT_SOFTSHRINK: return (struct act_shape){a == 0, 1, a == 0, -inf, inf, 1};
+    case NNACT_ACT_HARDSHRINK: return (struct act_shape){a == 0, 1, a == 0, -inf, inf, a == 0 ? 1 : inf};
+    }
+    return (struct act_shape){0, 0, 0, NAN, NAN, NAN};
+}
+
+nnact_status nnact_act_property(nnact_act_kind k, double alpha, nnact_act_prop p, double *value)
+{
+    static const char who[] = "nnact_act_property";
+    double a;
+    NNACT_FORWARD_IF_ERROR(nnact__act_resolve(who, k, alpha, &a));
+    NNACT_RETURN_IF(value == NULL, NNACT_ERR_ARG, "%s: value is NULL", who);
+    const struct act_desc *d = &descs[k];
+    struct act_shape sh = shape_of(k, a);
+    switch (p) {
+    case NNACT_ACT_PROP_HAS_PARAM: *value = d->param != NULL; return NNACT_OK;
+    case NNACT_ACT_PROP_PARAM_DEFAULT: *value = d->param ? d->param_default : NAN; return NNACT_OK;
+    case NNACT_ACT_PROP_PARAM_MIN: *value = d->param ? d->param_min : NAN; return NNACT_OK;
+    case NNACT_ACT_PROP_PARAM_MAX: *value = d->param ? d->param_max : NAN; return NNACT_OK;
+    case NNACT_ACT_PROP_LINEAR: *value = sh.linear; return NNACT_OK;
+    case NNACT_ACT_PROP_MONOTONE: *value = sh.monotone; return NNACT_OK;
+    case NNACT_ACT_PROP_SMOOTH: *value = sh.smooth; return NNACT_OK;
+    case NNACT_ACT_PROP_OUTPUT_MIN: *value = sh.out_min; return NNACT_OK;
+    case NNACT_ACT_PROP_OUTPUT_MAX: *value = sh.out_max; return NNACT_OK;
+    case NNACT_ACT_PROP_LIPSCHITZ: *value = sh.lipschitz; return NNACT_OK;
+    case NNACT_ACT_PROP_FROM_OUTPUT: *value = nnact__act_from_output_ok(k, a); return NNACT_OK;
+    }
+    return nnact__fail(NNACT_ERR_ARG, "%s: unknown property %d", who, (int)p);
 }
 
 nnact_status nnact_act_from_name(const char *name, nnact_act_kind *k)
@@ -192,5 +326,5 @@ int nnact_act_is_linear(nnact_act_kind k, double alpha)
     double a;
     if (!kind_valid(k) || nnact__act_resolve("nnact_act_is_linear", k, alpha, &a) != NNACT_OK)
         return 0;
-    return k == NNACT_ACT_IDENTITY || (k == NNACT_ACT_LEAKY_RELU && a == 1.0);
+    return shape_of(k, a).linear;
 }

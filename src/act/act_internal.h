@@ -23,4 +23,11 @@ NNACT_HIDDEN double nnact__act_ref_df(nnact_act_kind k, double alpha, double x);
 NNACT_HIDDEN double nnact__act_ref_df_from_y(nnact_act_kind k, double alpha, double y);
 NNACT_HIDDEN int nnact__act_from_output_ok(nnact_act_kind k, double alpha);
 
+/* The AVX2 + FMA path (act_avx2.c, built only where NNACT_HAVE_AVX2 is
+ * defined). mode 0: out = f(x); 1: out = f'(x); 2: out = dy f'(x). Returns 0,
+ * touching nothing, for kinds it has no kernel for. Call only when
+ * nnact__cpu_flags() has NNACT_CPU_AVX2_FMA. */
+NNACT_HIDDEN int nnact__act_avx2(nnact_act_kind k, double alpha, int mode, size_t n,
+                                 const double *x, const double *dy, double *out);
+
 #endif /* NNACT_ACT_INTERNAL_H */

@@ -11,6 +11,52 @@
 #define INV_SQRT_2PI 0.39894228040143267793994605993438
 #define SQRT_2_OVER_PI 0.79788456080286535587989211986876
 #define GELU_TANH_C 0.044715
+#define SQRT_2_OVER_PI_LO (-4.98465440455546e-17) /* sqrt(2/pi) - SQRT_2_OVER_PI */
+
+#define SQRT1_2_LO (-4.8336466567264567e-17) /* 1/sqrt2 - SQRT1_2 rounded */
+#define TWO_OVER_SQRTPI 1.1283791670955125739
+
+/* e^(-x^2) with x^2 carried as h + l (l from an fma): exp(-h) rounds once and
+ * e^-l = 1 - l to first order, so the error no longer grows with x^2. */
+static double gaussian_s(double x, double s)
+{
+    double ax = fabs(x);
+    if (isnan(x))
+        return x;
+    if (s * ax * ax > 760.0) /* e^-760 is below half the smallest subnormal */
+        return 0.0;
+    double h = ax * ax;
+    double l = fma(ax, ax, -h);
+    double e = exp(-s * h); /* s is 1 or 1/2: the scaling is exact */
+    return fma(-e, s * l, e);
+}
+
+static double gaussian(double x)
+{
+    return gaussian_s(x, 1.0);
+}
+
+/* erfc(x / sqrt2). x/sqrt2 rounded loses about an ulp of the argument, which
+ * erfc amplifies by 2 z^2 in its tail; the first-order correction with the
+ * rounding error dz restores it: erfc(z + dz) = erfc(z) - dz 2/sqrtpi e^-z^2. */
+static double erfc_scaled_arg(double x)
+{
+    double z = x * SQRT1_2;
+    double dz = fma(x, SQRT1_2, -z) + x * SQRT1_2_LO;
+    double e = erfc(z);
+    if (!isfinite(z))
+        return e;
+    return fma(-dz * TWO_OVER_SQRTPI, gaussian_s(x, 0.5), e);
+}
+
+/* scale * alpha * e with the product of the two constants carried exactly as
+ * hi + lo, so only e's error and one rounding remain. */
+static double selu_sa(double e)
+{
+    double hi = SELU_SCALE * SELU_ALPHA;
+    double lo = fma(SELU_SCALE, SELU_ALPHA, -hi);
+    return fma(e, hi, e * lo);
+}
 
 /* sigmoid without overflow: e^-|x| never exceeds 1. */
 static double sigmoid(double x)
@@ -19,11 +65,82 @@ static double sigmoid(double x)
     return x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
 }
 
+/* e / (1 + e)^2 for 0 <= e <= 1. The rounding error dl of d = 1 + e is
+ * exact (Fast2Sum, 1 >= e), and 1/(d + dl)^2 = 1/d^2 (1 - 2 dl/d): the
+ * correction removes the error that squaring would double. */
+static double e_over_1pe_sq(double e)
+{
+    double d = 1.0 + e;
+    double dl = e - (d - 1.0);
+    double q = e / (d * d);
+    return fma(q, -2.0 * dl / d, q);
+}
+
+/* 1 / (1 + e)^2 for 0 <= e <= 1, with the rounding of 1 + e corrected as above. */
+static double inv_1pe_sq(double e)
+{
+    double d = 1.0 + e;
+    double dl = e - (d - 1.0);
+    double q = 1.0 / (d * d);
+    return fma(q, -2.0 * dl / d, q);
+}
+
+/* 2u = 2 sqrt(2/pi) (x + 0.044715 x^3) of GELU-tanh as v + vl (double-double):
+ * sigmoid(2u) has relative condition |2u|, so the plain double u would lose
+ * log2|2u| bits in the tail. Needs |x| <= 1e4 (no overflow). */
+static void gelu_tanh_arg(double x, double *v, double *vl)
+{
+    double x2 = x * x, x2l = fma(x, x, -x2);
+    double x3 = x2 * x, x3l = fma(x2, x, -x3) + x2l * x;
+    double t = GELU_TANH_C * x3, tl = fma(GELU_TANH_C, x3, -t) + GELU_TANH_C * x3l;
+    double p = x + t, bp = p - x, pl = (x - (p - bp)) + (t - bp) + tl;
+    double c = 2.0 * SQRT_2_OVER_PI, cl = 2.0 * SQRT_2_OVER_PI_LO;
+    *v = c * p;
+    *vl = fma(c, p, -*v) + c * pl + cl * p;
+}
+
+/* GELU's far left tail, x < -37.5, where erfc(-x/sqrt2) is subnormal and
+ * would lose bits before the product with x: Phi(x) = phi(x) S / |x| with the
+ * asymptotic series S = sum_k (-1)^k (2k-1)!! / x^2k (9 terms: the next is
+ * below 1e-19 relative for x^2 >= 1406). Returns S. */
+static double gelu_tail_series(double x)
+{
+    double r = 1.0 / (x * x), term = 1.0, sum = 1.0;
+    for (int k = 1; k <= 9; k++) {
+        term *= -(2.0 * k - 1.0) * r;
+        sum += term;
+    }
+    return sum;
+}
+
+/* phi(x) m for x^2/2 beyond the normal range of exp: with g = e^(-x^2/4) and the
+ * low part l of x^2, ((m/sqrt(2pi) (1 - l/2)) g) g rounds into the subnormals once. */
+static double phi_times(double x, double m)
+{
+    double ax = fabs(x), h = ax * ax, l = fma(ax, ax, -h);
+    double g = exp(-0.25 * h);
+    double r = m * INV_SQRT_2PI;
+    return fma(-r, 0.5 * l, r) * g * g;
+}
+
 /* sigmoid'(x) = e^-|x| / (1 + e^-|x|)^2, symmetric, no 1 - s cancellation. */
 static double sigmoid_deriv(double x)
 {
-    double e = exp(-fabs(x));
-    double d = 1.0 + e;
+    return e_over_1pe_sq(exp(-fabs(x)));
+}
+
+/* long double twins for the neighbourhoods of a derivative's root, where the
+ * two terms cancel and the 11 extra bits keep the result within an ulp of
+ * f'(x') for an x' within an ulp of x (docs/ACCURACY.md). */
+static long double sigmoid_l(long double x)
+{
+    long double e = expl(-fabsl(x));
+    return x >= 0 ? 1.0L / (1.0L + e) : e / (1.0L + e);
+}
+
+static long double sigmoid_deriv_l(long double x)
+{
+    long double e = expl(-fabsl(x)), d = 1.0L + e;
     return e / (d * d);
 }
 
@@ -36,8 +153,14 @@ static double softplus1(double z)
 static double tanhshrink(double x)
 {
     double ax = fabs(x);
-    if (ax >= 0.5)
+    if (ax >= 4.0 || isnan(x))
         return x - tanh(x);
+    if (ax >= 0.25) {
+        /* x - tanh x loses at most log2(x/(x - tanh x)) < 6 bits here, fewer
+         * than the 11 extra bits long double carries */
+        long double lx = x;
+        return (double)(lx - tanhl(lx));
+    }
     /* x - tanh x cancels near 0; its Taylor series converges fast there:
      * sum of 2^(2n)(2^(2n)-1)|B_2n|/(2n)! x^(2n-1) for n >= 2, alternating. */
     double x2 = x * x;
@@ -73,10 +196,14 @@ double nnact__act_ref_f(nnact_act_kind k, double a, double x)
     case NNACT_ACT_SIGMOID: return sigmoid(x);
     case NNACT_ACT_TANH: return tanh(x);
     case NNACT_ACT_RELU: return x > 0 ? x : (isnan(x) ? x : 0.0);
-    case NNACT_ACT_LEAKY_RELU: return x > 0 ? x : a * x;
-    case NNACT_ACT_BENT_IDENTITY: {
-        if (isinf(x))
+    case NNACT_ACT_LEAKY_RELU:
+        /* a slope of 0 times -Inf is the limit 0, not NaN */
+        if (x > 0 || isnan(x))
             return x;
+        return (a == 0 && isinf(x)) ? -0.0 : a * x;
+    case NNACT_ACT_BENT_IDENTITY: {
+        if (isinf(x) || x == 0)
+            return x; /* f(-0) = -0 as for the other functions through 0 */
         double h = hypot(x, 1.0);
         /* sqrt(x^2+1) - 1 = x^2 / (sqrt(x^2+1) + 1) avoids cancellation for small x */
         double t = fabs(x) < 1.0 ? x * x / (h + 1.0) : h - 1.0;
@@ -84,27 +211,59 @@ double nnact__act_ref_f(nnact_act_kind k, double a, double x)
     }
     case NNACT_ACT_SINUSOID: return sin(x);
     case NNACT_ACT_ELU: return x > 0 ? x : a * expm1(x);
-    case NNACT_ACT_SELU: return SELU_SCALE * (x > 0 ? x : SELU_ALPHA * expm1(x));
+    case NNACT_ACT_SELU:
+        if (x > 0)
+            return SELU_SCALE * x;
+        return selu_sa(expm1(x));
     case NNACT_ACT_CELU: return x > 0 ? x : a * expm1(x / a);
     case NNACT_ACT_GELU:
         /* x/2 (1 + erf(x/sqrt2)) = x/2 erfc(-x/sqrt2): no cancellation for x << 0 */
         if (isinf(x))
             return x > 0 ? x : -0.0;
-        return 0.5 * x * erfc(-x * SQRT1_2);
+        if (x < -39.0) /* below half the smallest subnormal; x^2 may overflow */
+            return -0.0;
+        if (x < -37.5) /* GELU = x Phi(x) = -phi(x) S */
+            return phi_times(x, -gelu_tail_series(x));
+        return x * (0.5 * erfc_scaled_arg(-x));
     case NNACT_ACT_GELU_TANH: {
         /* x/2 (1 + tanh u) = x sigmoid(2u) */
         if (isinf(x))
             return x > 0 ? x : -0.0;
-        double u = SQRT_2_OVER_PI * (x + GELU_TANH_C * x * x * x);
-        return x * sigmoid(2.0 * u);
+        if (fabs(x) > 1e4) /* sigmoid(2u) is 0 or 1 long before */
+            return x > 0 ? x : -0.0;
+        double v, vl;
+        gelu_tanh_arg(x, &v, &vl);
+        if (v < -700.0) {
+            /* sigmoid(v) = e^v (1 + vl) to double precision, subnormal: keep
+             * x e^(v/2) normal and round once */
+            double h = exp(0.5 * v);
+            return ((x * h) * (1.0 + vl)) * h;
+        }
+        /* sigmoid(v + vl) = sigmoid(v) + sigmoid'(v) vl */
+        double e = exp(-fabs(v));
+        double sg = v >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+        return x * fma(e_over_1pe_sq(e), vl, sg);
     }
     case NNACT_ACT_SILU:
         if (isinf(x))
             return x > 0 ? x : -0.0;
+        if (x < -700.0) {
+            /* x e^x is subnormal here: round once at the end, (x h) h with
+             * h = e^(x/2) normal (1 + e^x rounds to 1) */
+            double h = exp(0.5 * x);
+            return (x * h) * h;
+        }
         return x * sigmoid(x);
     case NNACT_ACT_MISH:
         if (isinf(x))
             return x > 0 ? x : -0.0;
+        if (x < -700.0) {
+            /* x tanh(sp) = x e (e + 2) / (n + 2) is subnormal: as for SiLU,
+             * keep the products normal until the last one */
+            double h = exp(0.5 * x), e = h * h;
+            double r = (e + 2.0) / (e * (e + 2.0) + 2.0);
+            return ((x * h) * r) * h;
+        }
         return x * tanh_softplus(x);
     case NNACT_ACT_SOFTPLUS: {
         /* for x > 0: x + log1p(e^-bx)/b keeps x exact instead of (bx)/b */
@@ -134,11 +293,12 @@ double nnact__act_ref_f(nnact_act_kind k, double a, double x)
             return x;
         return x < 0.0 ? 0.0 : x > 6.0 ? 6.0 : (x == 0 ? 0.0 : x);
     case NNACT_ACT_LOG_SIGMOID: return -softplus1(-x);
-    case NNACT_ACT_GAUSSIAN: return exp(-x * x);
+    case NNACT_ACT_GAUSSIAN: return gaussian(x);
     case NNACT_ACT_COS: return cos(x);
     case NNACT_ACT_TANHSHRINK: return tanhshrink(x);
-    case NNACT_ACT_SOFTSHRINK: return x > a ? x - a : x < -a ? x + a : (isnan(x) ? x : 0.0);
-    case NNACT_ACT_HARDSHRINK: return (x > a || x < -a) ? x : (isnan(x) ? x : 0.0);
+    /* the zero band keeps x's sign: both are odd functions */
+    case NNACT_ACT_SOFTSHRINK: return x > a ? x - a : x < -a ? x + a : (isnan(x) ? x : copysign(0.0, x));
+    case NNACT_ACT_HARDSHRINK: return (x > a || x < -a) ? x : (isnan(x) ? x : copysign(0.0, x));
     }
     return NAN;
 }
@@ -152,42 +312,92 @@ double nnact__act_ref_df(nnact_act_kind k, double a, double x)
     case NNACT_ACT_SIGMOID: return sigmoid_deriv(x);
     case NNACT_ACT_TANH: {
         /* 1 - tanh^2 = 4 e / (1 + e)^2 with e = e^-2|x|: no cancellation near saturation */
-        double e = exp(-2.0 * fabs(x));
-        double d = 1.0 + e;
-        return 4.0 * e / (d * d);
+        return 4.0 * e_over_1pe_sq(exp(-2.0 * fabs(x)));
     }
     case NNACT_ACT_RELU: return x > 0 ? 1.0 : 0.0;
     case NNACT_ACT_LEAKY_RELU: return x > 0 ? 1.0 : a;
     case NNACT_ACT_BENT_IDENTITY:
         if (isinf(x))
             return x > 0 ? 1.5 : 0.5;
-        return x / (2.0 * hypot(x, 1.0)) + 1.0;
+        return 0.5 * (x / hypot(x, 1.0)) + 1.0; /* 2 hypot overflows at DBL_MAX */
     case NNACT_ACT_SINUSOID: return cos(x);
     case NNACT_ACT_ELU: return x > 0 ? 1.0 : a * exp(x);
-    case NNACT_ACT_SELU: return SELU_SCALE * (x > 0 ? 1.0 : SELU_ALPHA * exp(x));
+    case NNACT_ACT_SELU: return x > 0 ? SELU_SCALE : selu_sa(exp(x));
     case NNACT_ACT_CELU: return x > 0 ? 1.0 : exp(x / a);
     case NNACT_ACT_GELU:
         if (isinf(x))
             return x > 0 ? 1.0 : 0.0;
-        /* Phi(x) + x phi(x) */
-        return 0.5 * erfc(-x * SQRT1_2) + x * INV_SQRT_2PI * exp(-0.5 * x * x);
+        /* Phi(x) + x phi(x); the terms cancel around the root at -0.7518 */
+        if (x < -39.0)
+            return -0.0;
+        if (x < -37.5) /* Phi + x phi = x phi (1 - S/x^2) */
+            return phi_times(x, x * (1.0 - gelu_tail_series(x) / (x * x)));
+        if (x > -5.0 && x < -0.4) {
+            long double lx = x;
+            return (double)(0.5L * erfcl(-lx * 0.70710678118654752440084436210484904L) +
+                            lx * 0.39894228040143267793994605993438187L * expl(-0.5L * lx * lx));
+        }
+        return 0.5 * erfc_scaled_arg(-x) + x * INV_SQRT_2PI * gaussian_s(x, 0.5);
     case NNACT_ACT_GELU_TANH: {
         if (fabs(x) > 1e4) /* u' overflows long after sigmoid saturates */
             return x > 0 ? 1.0 : 0.0;
-        double x2 = x * x;
-        double u = SQRT_2_OVER_PI * (x + GELU_TANH_C * x2 * x);
-        double du = SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_TANH_C * x2);
-        return sigmoid(2.0 * u) + 2.0 * x * du * sigmoid_deriv(2.0 * u);
+        if (x > -2.5 && x < 0.0) { /* root at -0.7522: the terms cancel */
+            long double lx = x, c = GELU_TANH_C;
+            long double u = 0.79788456080286535587989211986876373L * (lx + c * lx * lx * lx);
+            long double du = 0.79788456080286535587989211986876373L * (1.0L + 3.0L * c * lx * lx);
+            return (double)(sigmoid_l(2.0L * u) + 2.0L * lx * du * sigmoid_deriv_l(2.0L * u));
+        }
+        /* sigmoid(v) + x v' sigmoid'(v), v = 2u, with v carried as v + vl */
+        double v, vl;
+        gelu_tanh_arg(x, &v, &vl);
+        double dv = 2.0 * SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_TANH_C * (x * x));
+        if (v < -700.0) { /* both terms are e^v (1 + vl) times (1, x v') */
+            double h = exp(0.5 * v);
+            return ((fma(x, dv, 1.0) * h) * (1.0 + vl)) * h;
+        }
+        double e = exp(-fabs(v));
+        double sg = v >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+        double sd = e_over_1pe_sq(e);
+        double S = fma(sd, vl, sg);
+        double SD = sd * fma(vl, 1.0 - 2.0 * sg, 1.0);
+        return fma(x * dv, SD, S);
     }
     case NNACT_ACT_SILU:
         if (isinf(x))
             return x > 0 ? 1.0 : 0.0;
-        /* s + x s (1 - s), with s(1 - s) in its stable form */
-        return sigmoid(x) + x * sigmoid_deriv(x);
+        /* s + x s (1 - s) = e (1 + x + e) / (1 + e)^2 with e = e^x for x < 0:
+         * 1 + x is exact around the root at -1.2785 (Sterbenz), so the only
+         * cancellation is one correctly rounded addition */
+        if (x < 0) {
+            if (x < -700.0) { /* subnormal result: round once at the end */
+                double h = exp(0.5 * x);
+                return ((1.0 + x) * h) * h;
+            }
+            double e = exp(x);
+            return e_over_1pe_sq(e) * ((1.0 + x) + e);
+        } else {
+            /* = (1 + e (1 + x)) / (1 + e)^2 with e = e^-x */
+            double e = exp(-x);
+            return fma(e, 1.0 + x, 1.0) * inv_1pe_sq(e);
+        }
     case NNACT_ACT_MISH: {
         if (isinf(x))
             return x > 0 ? 1.0 : 0.0;
-        /* tanh(sp) + x sech^2(sp) sigmoid(x) */
+        /* tanh(sp) + x sech^2(sp) sigmoid(x); the terms cancel around the
+         * root at -1.1924 */
+        if (x < -750.0) /* (1 + x) e^x is below the subnormals */
+            return -0.0;
+        if (x < -700.0) {
+            /* f' = E ((E + 2)(n + 2) + 4x (1 + E)) / (n + 2)^2, E = e^x,
+             * n = E (E + 2); subnormal here, so round once at the end */
+            double h = exp(0.5 * x), E = h * h, n = E * (E + 2.0), dn = n + 2.0;
+            double b = fma(E + 2.0, dn, 4.0 * x * (1.0 + E)) / (dn * dn);
+            return (b * h) * h;
+        }
+        if (x > -6.0 && x < -0.5) {
+            long double lx = x, e = expl(lx), n = e * (e + 2.0L), dn = n + 2.0L;
+            return (double)(n / dn + lx * 4.0L * (n + 1.0L) / (dn * dn) * sigmoid_l(lx));
+        }
         double t = tanh_softplus(x), sech2;
         if (x <= 0) {
             double e = exp(x), n = e * (e + 2.0), d = n + 2.0;
@@ -200,22 +410,40 @@ double nnact__act_ref_df(nnact_act_kind k, double a, double x)
     }
     case NNACT_ACT_SOFTPLUS: return sigmoid(a * x);
     case NNACT_ACT_SOFTSIGN: {
-        double d = 1.0 + fabs(x);
-        return 1.0 / (d * d);
+        /* square the reciprocal: (1 + |x|)^2 overflows beyond 1.34e154 where
+         * the true value is still a subnormal */
+        if (isinf(x))
+            return 0.0;
+        double ax = fabs(x), d = 1.0 + ax;
+        /* d + dl = 1 + |x| exactly (TwoSum); r (1 + e) = 1/d with e exact
+         * from an fma; 1/(d + dl)^2 = r^2 (1 + 2e - 2 dl/d) to first order */
+        double t = d - ax, dl = (1.0 - t) + (ax - (d - t));
+        double r = 1.0 / d, e = fma(-r, d, 1.0);
+        double r2 = r * r;
+        return fma(r2, 2.0 * (e - dl * r), r2);
     }
     case NNACT_ACT_HARD_SIGMOID: return (x > -3.0 && x < 3.0) ? 1.0 / 6.0 : 0.0;
     case NNACT_ACT_HARD_TANH: return (x > -1.0 && x < 1.0) ? 1.0 : 0.0;
-    case NNACT_ACT_HARD_SWISH: return x < -3.0 ? 0.0 : x <= 3.0 ? x / 3.0 + 0.5 : 1.0;
+    /* (2x + 3)/6: 2x + 3 is exact around the root at -1.5 (Sterbenz) */
+    case NNACT_ACT_HARD_SWISH: return x < -3.0 ? 0.0 : x <= 3.0 ? (2.0 * x + 3.0) / 6.0 : 1.0;
     case NNACT_ACT_RELU6: return (x > 0.0 && x < 6.0) ? 1.0 : 0.0;
     case NNACT_ACT_LOG_SIGMOID: return sigmoid(-x);
     case NNACT_ACT_GAUSSIAN:
-        if (isinf(x))
+        if (fabs(x) >= 40.0) /* e^-1600: zero, with the sign of -x */
             return x > 0 ? -0.0 : 0.0;
-        return -2.0 * x * exp(-x * x);
+        if (fabs(x) > 26.0) {
+            /* the result is subnormal: keep -2x e^-h/2 normal, correct it for
+             * the low part l of x^2, and round once in the last product */
+            double ax = fabs(x), h = ax * ax, l = fma(ax, ax, -h), g = exp(-0.5 * h);
+            double r = -2.0 * x * g;
+            return fma(-r, l, r) * g;
+        }
+        return -2.0 * x * gaussian(x);
     case NNACT_ACT_COS: return -sin(x);
     case NNACT_ACT_TANHSHRINK: {
-        double t = tanh(x);
-        return t * t;
+        /* squaring doubles tanh's error; long double keeps it below one rounding */
+        long double t = tanhl((long double)x);
+        return (double)(t * t);
     }
     case NNACT_ACT_SOFTSHRINK:
     case NNACT_ACT_HARDSHRINK: return (x > a || x < -a) ? 1.0 : 0.0;
@@ -236,10 +464,14 @@ int nnact__act_from_output_ok(nnact_act_kind k, double a)
     case NNACT_ACT_HARD_SIGMOID:
     case NNACT_ACT_HARD_TANH:
     case NNACT_ACT_RELU6:
-    case NNACT_ACT_LOG_SIGMOID: return 1;
-    /* y determines the branch only when the negative side keeps its sign */
+    case NNACT_ACT_LOG_SIGMOID:
+    case NNACT_ACT_SOFTSIGN:
+    case NNACT_ACT_SOFTSHRINK:
+    case NNACT_ACT_HARDSHRINK: return 1;
+    /* y determines the branch only when the negative side does not turn
+     * positive (alpha = 0 is ReLU: y <= 0 there and f' = 0 = alpha) */
     case NNACT_ACT_LEAKY_RELU:
-    case NNACT_ACT_ELU: return a > 0;
+    case NNACT_ACT_ELU: return a >= 0;
     default: return 0;
     }
 }
@@ -262,6 +494,14 @@ double nnact__act_ref_df_from_y(nnact_act_kind k, double a, double y)
     case NNACT_ACT_HARD_TANH: return (y > -1.0 && y < 1.0) ? 1.0 : 0.0;
     case NNACT_ACT_RELU6: return (y > 0.0 && y < 6.0) ? 1.0 : 0.0;
     case NNACT_ACT_LOG_SIGMOID: return -expm1(y); /* sigmoid(-x) = 1 - e^y */
+    case NNACT_ACT_SOFTSIGN: {
+        /* |y| = |x| / (1 + |x|), so 1 / (1 + |x|) = 1 - |y| */
+        double r = 1.0 - fabs(y);
+        return r * r;
+    }
+    /* y = 0 exactly where f' = 0 (|x| <= lambda; x = 0 for hardshrink) */
+    case NNACT_ACT_SOFTSHRINK:
+    case NNACT_ACT_HARDSHRINK: return y != 0 ? 1.0 : 0.0;
     default: return NAN;
     }
 }

@@ -1,0 +1,165 @@
+/* Row-wise softmax and log-softmax with their backward passes. */
+#include <fenv.h>
+#include <math.h>
+#include <stdint.h>
+
+#include "act/act_internal.h"
+#include "core/checked.h"
+
+/* Overlap of two byte ranges that are not the same array. */
+static int overlap(const double *a, const double *b, size_t bytes)
+{
+    if (a == b)
+        return 0;
+    uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+    return x < y + bytes && y < x + bytes;
+}
+
+static nnact_status check(const char *who, size_t rows, size_t cols, const double *in1,
+                          const double *in2, const double *out, size_t *n)
+{
+    size_t bytes;
+    NNACT_RETURN_IF(!nnact__matrix_bytes(rows, cols, &bytes), NNACT_ERR_OVERFLOW,
+                    "%s: %zu x %zu doubles overflow size_t", who, rows, cols);
+    *n = bytes / sizeof(double);
+    if (*n == 0)
+        return NNACT_OK;
+    NNACT_RETURN_IF(in1 == NULL || in2 == NULL || out == NULL, NNACT_ERR_ARG,
+                    "%s: NULL array with %zu x %zu", who, rows, cols);
+    NNACT_RETURN_IF(overlap(in1, out, bytes) || overlap(in2, out, bytes), NNACT_ERR_ARG,
+                    "%s: output partially overlaps an input", who);
+    return NNACT_OK;
+}
+
+/* Classifies a row: returns 0 for finite-max rows (*m = max), 1 when the row
+ * has a NaN or only -Inf (result NaN), 2 when some entries are +Inf (*k of them). */
+static int row_class(const double *x, size_t cols, double *m, size_t *k)
+{
+    double mx = -INFINITY;
+    size_t pinf = 0;
+    for (size_t j = 0; j < cols; j++) {
+        if (isnan(x[j]))
+            return 1;
+        if (x[j] == INFINITY)
+            pinf++;
+        if (x[j] > mx)
+            mx = x[j];
+    }
+    if (pinf) {
+        *k = pinf;
+        return 2;
+    }
+    if (mx == -INFINITY)
+        return 1;
+    *m = mx;
+    return 0;
+}
+
+static void softmax_row(const double *x, double *y, size_t cols, int log_form)
+{
+    double m = 0;
+    size_t k = 0;
+    switch (row_class(x, cols, &m, &k)) {
+    case 1:
+        for (size_t j = 0; j < cols; j++)
+            y[j] = NAN;
+        return;
+    case 2:
+        for (size_t j = 0; j < cols; j++) {
+            int top = x[j] == INFINITY;
+            y[j] = log_form ? (top ? -log((double)k) : -INFINITY) : (top ? 1.0 / (double)k : 0.0);
+        }
+        return;
+    default: break;
+    }
+    /* The first maximal entry contributes e^0 = 1 exactly; the others sum to
+     * t, so log(sum) = log1p(t) keeps log-softmax exact when one entry dominates. */
+    size_t top = cols;
+    double t = 0.0;
+    for (size_t j = 0; j < cols; j++) {
+        if (top == cols && x[j] == m) {
+            top = j;
+            continue;
+        }
+        t += exp(x[j] - m);
+    }
+    if (log_form) {
+        double ls = log1p(t);
+        for (size_t j = 0; j < cols; j++)
+            y[j] = (x[j] - m) - ls;
+    } else {
+        double inv = 1.0 / (1.0 + t);
+        for (size_t j = 0; j < cols; j++)
+            y[j] = j == top ? inv : exp(x[j] - m) * inv;
+    }
+}
+
+static nnact_status softmax_common(const char *who, size_t rows, size_t cols, const double *x,
+                                   double *y, int log_form)
+{
+    size_t n;
+    NNACT_FORWARD_IF_ERROR(check(who, rows, cols, x, x, y, &n));
+    if (n == 0)
+        return NNACT_OK;
+    fexcept_t flags;
+    fegetexceptflag(&flags, FE_INVALID | FE_DIVBYZERO);
+    for (size_t r = 0; r < rows; r++)
+        softmax_row(x + r * cols, y + r * cols, cols, log_form);
+    fesetexceptflag(&flags, FE_INVALID | FE_DIVBYZERO);
+    return NNACT_OK;
+}
+
+nnact_status nnact_softmax(size_t rows, size_t cols, const double *x, double *y)
+{
+    return softmax_common("nnact_softmax", rows, cols, x, y, 0);
+}
+
+nnact_status nnact_log_softmax(size_t rows, size_t cols, const double *x, double *y)
+{
+    return softmax_common("nnact_log_softmax", rows, cols, x, y, 1);
+}
+
+nnact_status nnact_softmax_backward(size_t rows, size_t cols, const double *y, const double *dy,
+                                    double *dx)
+{
+    size_t n;
+    NNACT_FORWARD_IF_ERROR(check("nnact_softmax_backward", rows, cols, y, dy, dx, &n));
+    if (n == 0)
+        return NNACT_OK;
+    fexcept_t flags;
+    fegetexceptflag(&flags, FE_INVALID | FE_DIVBYZERO);
+    for (size_t r = 0; r < rows; r++) {
+        const double *yr = y + r * cols, *g = dy + r * cols;
+        double *o = dx + r * cols;
+        double s = 0.0;
+        for (size_t j = 0; j < cols; j++)
+            s += g[j] * yr[j];
+        /* each element reads only its own y and dy: dx may be either */
+        for (size_t j = 0; j < cols; j++)
+            o[j] = yr[j] * (g[j] - s);
+    }
+    fesetexceptflag(&flags, FE_INVALID | FE_DIVBYZERO);
+    return NNACT_OK;
+}
+
+nnact_status nnact_log_softmax_backward(size_t rows, size_t cols, const double *y,
+                                        const double *dy, double *dx)
+{
+    size_t n;
+    NNACT_FORWARD_IF_ERROR(check("nnact_log_softmax_backward", rows, cols, y, dy, dx, &n));
+    if (n == 0)
+        return NNACT_OK;
+    fexcept_t flags;
+    fegetexceptflag(&flags, FE_INVALID | FE_DIVBYZERO);
+    for (size_t r = 0; r < rows; r++) {
+        const double *yr = y + r * cols, *g = dy + r * cols;
+        double *o = dx + r * cols;
+        double s = 0.0;
+        for (size_t j = 0; j < cols; j++)
+            s += g[j];
+        for (size_t j = 0; j < cols; j++)
+            o[j] = g[j] - exp(yr[j]) * s;
+    }
+    fesetexceptflag(&flags, FE_INVALID | FE_DIVBYZERO);
+    return NNACT_OK;
+}
