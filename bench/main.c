@@ -67,6 +67,19 @@ static long positive_arg(const char *s, long max)
     return (end != s && *end == '\0' && v > 0 && v <= max) ? v : -1;
 }
 
+/* The 1-minute load average: figures taken on a busy machine say so. */
+static double load_average(void)
+{
+    double l = -1.0;
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f != NULL) {
+        if (fscanf(f, "%lf", &l) != 1)
+            l = -1.0;
+        fclose(f);
+    }
+    return l;
+}
+
 static int arg_error(const char *arg, const char *what)
 {
     fprintf(stderr, "nnact-bench: %s: %s\n", arg, what);
@@ -185,9 +198,11 @@ int main(int argc, char **argv)
         }
         fprintf(o.json, "[");
     }
-    printf("libnnact %s\nBLAS: %s\nCPU features: %s\nBLAS threads: %d; repetitions: %d%s\n",
+    printf("libnnact %s\nBLAS: %s\nCPU features: %s; CPUs online: %ld\n"
+           "BLAS threads: %d; repetitions: %d%s; load average at start: %.2f\n",
            nnact_version_string(), nnact_blas_info(), nnact_cpu_features(),
-           nnact_blas_get_threads(), o.repeat, o.quick ? "; quick" : "");
+           sysconf(_SC_NPROCESSORS_ONLN), nnact_blas_get_threads(), o.repeat,
+           o.quick ? "; quick" : "", load_average());
     int rc = 0;
     for (size_t s = 0; s < SUITE_COUNT; s++)
         if (any_chosen ? chosen[s] : suites[s].in_default)
@@ -197,6 +212,8 @@ int main(int argc, char **argv)
         if (fclose(o.json) != 0)
             rc = 1;
     }
+    printf("\nload average at end: %.2f (above the BLAS thread count, other work shared the cores)\n",
+           load_average());
     if (o.plot_dir != NULL && bench_plot(&o) != 0) {
         fprintf(stderr, "nnact-bench: --plot: cannot write charts into '%s'\n", o.plot_dir);
         rc = 1;
