@@ -98,6 +98,8 @@ int bench_suite_small(struct bench_opts *o);
 int bench_suite_collapse(struct bench_opts *o);
 int bench_suite_peers(struct bench_opts *o);
 
+/* The targets of issue 7 against the kept records (summary.c). */
+void bench_summary(const struct bench_opts *o);
 /* Charts of the kept records (plot.c): 0 on success. */
 int bench_plot(const struct bench_opts *o);
 

@@ -212,6 +212,7 @@ int main(int argc, char **argv)
         if (fclose(o.json) != 0)
             rc = 1;
     }
+    bench_summary(&o);
     printf("\nload average at end: %.2f (above the BLAS thread count, other work shared the cores)\n",
            load_average());
     if (o.plot_dir != NULL && bench_plot(&o) != 0) {

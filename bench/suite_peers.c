@@ -139,31 +139,15 @@ static int run_peer(const struct bench_opts *o, const char *peer, char names[][6
     return 0;
 }
 
-int bench_suite_peers(struct bench_opts *o)
+/* One network's cases: libnnact timed, then the two peers, then libnnact
+ * again, and the mean of libnnact's two medians kept, so a change of machine
+ * load during the peers' run falls on both sides. (bench/compare goes
+ * further: rounds of all three, medians over rounds.) */
+static void peers_group(struct bench_opts *o, char names[][64], const struct netspec *const *spec_of,
+                        const int *opt_of, size_t n, int first)
 {
     static const char *const peers[2] = {"numpy", "torch"};
-    struct netspec nets[4 + BENCH_MAX_SPECS];
-    size_t n_nets = bench_train_nets(o, nets, sizeof nets / sizeof nets[0]);
-    char names[MAX_CASES][64];
-    const struct netspec *spec_of[MAX_CASES];
-    int opt_of[MAX_CASES];
-    size_t n = 0;
-    for (size_t i = 0; i < n_nets; i++)
-        for (int opt = REF_SGD; opt <= REF_ADAM; opt++) {
-            snprintf(names[n], sizeof names[n], "%s/%s", nets[i].name, train_opt_name(opt));
-            if (bench_want(o, "peers", names[n])) {
-                spec_of[n] = &nets[i];
-                opt_of[n] = opt;
-                n++;
-            }
-        }
-    bench_header("peers");
-    if (n == 0)
-        return 0;
-    /* libnnact is timed before and after the peers and the mean of the two
-     * medians kept, so a change of machine load during the peers' run falls
-     * on both sides (bench/compare interleaves case by case, for the record) */
-    static double before[MAX_CASES];
+    double before[2];
     for (size_t i = 0; i < n; i++) {
         struct train_case c;
         before[i] = 0.0;
@@ -183,14 +167,16 @@ int bench_suite_peers(struct bench_opts *o)
         }
         train_case_free(&c);
     }
-    static struct peer_result res[2][MAX_CASES];
+    struct peer_result res[2][2];
     char about[2][256];
     for (int p = 0; p < 2; p++) {
         run_peer(o, peers[p], names, n, res[p], about[p], sizeof about[p]);
-        printf("peer %-6s %s\n", peers[p], about[p]);
+        if (first)
+            printf("peer %-6s %s\n", peers[p], about[p]);
     }
-    printf("(ratio = peer time / libnnact time = libnnact's speedup over the peer; libnnact's\n"
-           " median is the mean of its medians before and after the peers ran)\n");
+    if (first)
+        printf("(ratio = peer time / libnnact time = libnnact's speedup over the peer; libnnact's\n"
+               " median is the mean of its medians just before and just after the peers ran)\n");
     for (size_t i = 0; i < n; i++) {
         struct train_case c;
         if (before[i] < 0.0 || train_case_setup(&c, spec_of[i], spec_of[i]->batch, opt_of[i]) != 0)
@@ -222,6 +208,36 @@ int bench_suite_peers(struct bench_opts *o)
             bench_report(o, &q);
         }
         train_case_free(&c);
+    }
+}
+
+int bench_suite_peers(struct bench_opts *o)
+{
+    struct netspec nets[4 + BENCH_MAX_SPECS];
+    size_t n_nets = bench_train_nets(o, nets, sizeof nets / sizeof nets[0]);
+    char names[MAX_CASES][64];
+    const struct netspec *spec_of[MAX_CASES];
+    int opt_of[MAX_CASES];
+    size_t n = 0;
+    for (size_t i = 0; i < n_nets; i++)
+        for (int opt = REF_SGD; opt <= REF_ADAM; opt++) {
+            snprintf(names[n], sizeof names[n], "%s/%s", nets[i].name, train_opt_name(opt));
+            if (bench_want(o, "peers", names[n])) {
+                spec_of[n] = &nets[i];
+                opt_of[n] = opt;
+                n++;
+            }
+        }
+    bench_header("peers");
+    if (n == 0)
+        return 0;
+    /* per network: at most two cases (SGD, Adam) share one peer run */
+    for (size_t g0 = 0; g0 < n;) {
+        size_t g1 = g0 + 1;
+        while (g1 < n && spec_of[g1] == spec_of[g0] && g1 - g0 < 2)
+            g1++;
+        peers_group(o, names + g0, spec_of + g0, opt_of + g0, g1 - g0, g0 == 0);
+        g0 = g1;
     }
     return 0;
 }
