@@ -13,7 +13,7 @@ static void line(const struct bench_record *r, const char *what, double bound, i
                  int *shown)
 {
     if (!*shown) {
-        printf("\n== summary: issue 7 targets in this run ==\n%-44s %3s %9s %10s  %s\n", "target",
+        printf("\n== summary: issue 7 targets in this run ==\n%-46s %3s %9s %10s  %s\n", "target",
                "thr", "measured", "target", "verdict");
         *shown = 1;
     }
@@ -29,7 +29,7 @@ static void line(const struct bench_record *r, const char *what, double bound, i
         snprintf(verdict, sizeof verdict, "MISSED by %.1f%%", 100.0 * (v / bound - 1.0));
     else
         snprintf(verdict, sizeof verdict, "MISSED (%.2fx short)", bound / v);
-    printf("%-44s %3d %9.3f %10s  %s\n", what, r->threads, v, target, verdict);
+    printf("%-46s %3d %9.3f %10s  %s\n", what, r->threads, v, target, verdict);
 }
 
 void bench_summary(const struct bench_opts *o)
