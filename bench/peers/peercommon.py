@@ -64,17 +64,20 @@ def set_thread_env(n):
 
 
 def cases(a):
-    nets = list(NETS)
+    nets = [(name, n_in, layers, batch, None) for name, n_in, layers, batch in NETS]
     for i, s in enumerate(a.net):
-        n_in, layers = parse_spec(s, a.batch)
-        nets.append(("net%d" % (i + 1), n_in, layers, a.batch))
-    for name, n_in, layers, batch in nets:
+        try:
+            n_in, layers = parse_spec(s, a.batch)
+            nets.append(("net%d" % (i + 1), n_in, layers, a.batch, None))
+        except ValueError as e:  # reported per case, as a failure of this peer
+            nets.append(("net%d" % (i + 1), 0, [], a.batch, str(e)))
+    for name, n_in, layers, batch, err in nets:
         for opt in ("sgd", "adam"):
             case = "%s/%s" % (name, opt)
             if a.case and not any(fnmatch.fnmatch(case, g) for g in a.case):
                 continue
             shape = "-".join(str(v) for v in [n_in] + [n for n, _ in layers])
-            yield case, shape, n_in, layers, batch, opt
+            yield case, shape, n_in, layers, batch, opt, err
 
 
 def time_step(step, repeat):
@@ -123,8 +126,12 @@ def run(peer, version, threads, make, repeat, a):
     """make(n_in, layers, batch, opt) -> (step, check); check() returns None
     when the peer's own gradient agrees with a finite difference, else why."""
     emit({"peer": peer, "version": version, "threads": threads, "blas": loaded_blas()})
-    for case, shape, n_in, layers, batch, opt in cases(a):
+    for case, shape, n_in, layers, batch, opt, err in cases(a):
         rec = {"case": case, "shape": shape, "batch": batch}
+        if err is not None:
+            rec["error"] = err
+            emit(rec)
+            continue
         try:
             step, check = make(n_in, layers, batch, opt)
             why = check()
