@@ -30,10 +30,8 @@ static int cmp_double(const void *a, const void *b)
 void bench_time(bench_fn fn, void *ctx, int reps, double *median, double *min, double *max)
 {
     *median = *min = *max = 0.0;
-    if (g_opts != NULL && g_opts->dry)
-        return;
-    if (reps < 1)
-        reps = 1;
+    if (g_opts != NULL && g_opts->dry) return;
+    if (reps < 1) reps = 1;
     /* Calibrate: each sample repeats the call enough times to last >= 1 ms,
      * so clock resolution never dominates tiny cases. The first call also
      * warms caches and lets lazily sized scratch reach its steady state. */
@@ -43,8 +41,7 @@ void bench_time(bench_fn fn, void *ctx, int reps, double *median, double *min, d
     t0 = bench_now();
     fn(ctx);
     double twice = bench_now() - t0;
-    if (twice < once)
-        once = twice;
+    if (twice < once) once = twice;
     size_t inner = once >= 1e-3 ? 1 : (size_t)(1e-3 / (once > 1e-9 ? once : 1e-9)) + 1;
     double *s = malloc((size_t)reps * sizeof *s);
     if (s == NULL) {
@@ -70,16 +67,14 @@ static double median_of(double *v, int n)
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-void bench_time_interleaved(size_t k, const bench_fn *fns, void *const *ctxs, int reps,
-                            double *med, double *min, double *max, double *ratio)
+void bench_time_interleaved(size_t k, const bench_fn *fns, void *const *ctxs, int reps, double *med,
+                            double *min, double *max, double *ratio)
 {
     enum { KMAX = 8 };
     for (size_t i = 0; i < k; i++)
         med[i] = min[i] = max[i] = ratio[i] = 0.0;
-    if ((g_opts != NULL && g_opts->dry) || k == 0 || k > KMAX)
-        return;
-    if (reps < 1)
-        reps = 1;
+    if ((g_opts != NULL && g_opts->dry) || k == 0 || k > KMAX) return;
+    if (reps < 1) reps = 1;
     size_t inner[KMAX];
     for (size_t i = 0; i < k; i++) { /* warm up and calibrate, as bench_time */
         double t0 = bench_now();
@@ -128,8 +123,7 @@ static void copy_once(void *p)
 
 double bench_copy_seconds(const struct bench_opts *o, size_t bytes)
 {
-    if (o->dry)
-        return 1.0;
+    if (o->dry) return 1.0;
     struct copy_ctx c = {NULL, NULL, bytes / sizeof(double)};
     c.src = malloc(c.n * sizeof(double));
     c.dst = malloc(c.n * sizeof(double));
@@ -149,8 +143,7 @@ double bench_copy_seconds(const struct bench_opts *o, size_t bytes)
 
 void bench_header(const char *suite)
 {
-    if (g_opts != NULL && g_opts->dry)
-        return;
+    if (g_opts != NULL && g_opts->dry) return;
     printf("\n== %s ==  (ratio = case median / limit median: 1.00 = at the limit, >1 slower)\n"
            "%-30s %-20s %6s %3s %11s %15s %8s  %s\n",
            suite, "case", "shape", "batch", "thr", "median", "rate", "ratio", "limit");
@@ -161,10 +154,8 @@ static void json_string(FILE *f, const char *s)
 {
     fputc('"', f);
     for (; s != NULL && *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fputc('\\', f);
-        if ((unsigned char)*s >= 0x20)
-            fputc(*s, f);
+        if (*s == '"' || *s == '\\') fputc('\\', f);
+        if ((unsigned char)*s >= 0x20) fputc(*s, f);
     }
     fputc('"', f);
 }
@@ -174,8 +165,7 @@ static void keep(struct bench_opts *o, const struct bench_record *r)
     if (o->n_kept == o->cap_kept) {
         size_t cap = o->cap_kept ? 2 * o->cap_kept : 64;
         struct bench_record *k = realloc(o->kept, cap * sizeof *k);
-        if (k == NULL)
-            return; /* charts lose a point; the table and JSON still have it */
+        if (k == NULL) return; /* charts lose a point; the table and JSON still have it */
         o->kept = k;
         o->cap_kept = cap;
     }
@@ -184,8 +174,7 @@ static void keep(struct bench_opts *o, const struct bench_record *r)
 
 void bench_report(struct bench_opts *o, const struct bench_record *r)
 {
-    if (o->dry)
-        return;
+    if (o->dry) return;
     int threads = r->threads > 0 ? r->threads : o->threads;
     double rate = r->work > 0 && r->median > 0 ? r->work / r->median * 1e-9 : 0.0;
     double ratio = r->limit_median > 0 && r->median > 0 ? r->median / r->limit_median : 0.0;
@@ -196,8 +185,7 @@ void bench_report(struct bench_opts *o, const struct bench_record *r)
     char rate_s[32] = "-", ratio_s[32] = "-", med_s[32] = "-";
     if (rate > 0)
         snprintf(rate_s, sizeof rate_s, "%.2f %s", rate, r->work_unit ? r->work_unit : "");
-    if (ratio > 0)
-        snprintf(ratio_s, sizeof ratio_s, "%.3f", ratio);
+    if (ratio > 0) snprintf(ratio_s, sizeof ratio_s, "%.3f", ratio);
     if (r->median > 0) {
         if (r->median < 1e-3)
             snprintf(med_s, sizeof med_s, "%.3g us", r->median * 1e6);
@@ -224,7 +212,8 @@ void bench_report(struct bench_opts *o, const struct bench_record *r)
         json_string(o->json, rate > 0 && r->work_unit ? r->work_unit : "");
         fprintf(o->json, ", \"limit\": ");
         json_string(o->json, r->limit ? r->limit : "");
-        fprintf(o->json, ", \"limit_s\": %.9g, \"ratio\": %.6g, \"note\": ", r->limit_median, ratio);
+        fprintf(o->json, ", \"limit_s\": %.9g, \"ratio\": %.6g, \"note\": ", r->limit_median,
+                ratio);
         json_string(o->json, r->note ? r->note : "");
         fprintf(o->json, ", \"extra\": %.9g", r->extra);
         if (r->mem_formula > 0)
@@ -241,8 +230,7 @@ void bench_report(struct bench_opts *o, const struct bench_record *r)
 
 int bench_match(const struct bench_opts *o, const char *suite, const char *name)
 {
-    if (o->case_glob == NULL)
-        return 1;
+    if (o->case_glob == NULL) return 1;
     char full[160];
     snprintf(full, sizeof full, "%s/%s", suite, name);
     return fnmatch(o->case_glob, full, 0) == 0 || fnmatch(o->case_glob, name, 0) == 0;
@@ -251,8 +239,7 @@ int bench_match(const struct bench_opts *o, const char *suite, const char *name)
 int bench_want(struct bench_opts *o, const char *suite, const char *name)
 {
     int ok = bench_match(o, suite, name);
-    if (ok)
-        o->matched++;
+    if (ok) o->matched++;
     return ok && !o->dry;
 }
 
@@ -283,13 +270,10 @@ void bench_fill(double *v, size_t n, double lo, double hi, unsigned long long se
 
 double *bench_alloc(size_t n)
 {
-    if (n == 0)
-        n = 1;
-    if (n > ((size_t)-1) / sizeof(double) - 64)
-        return NULL;
+    if (n == 0) n = 1;
+    if (n > ((size_t)-1) / sizeof(double) - 64) return NULL;
     size_t bytes = ((n * sizeof(double) + 63) / 64) * 64;
     double *p = aligned_alloc(64, bytes);
-    if (p != NULL)
-        memset(p, 0, bytes);
+    if (p != NULL) memset(p, 0, bytes);
     return p;
 }

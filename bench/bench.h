@@ -12,22 +12,22 @@
 struct bench_record;
 
 struct bench_opts {
-    int quick;   /* smaller sizes, fewer repetitions */
-    int threads; /* BLAS threads for the run */
-    int repeat;  /* timed repetitions per case (median reported) */
-    FILE *json;  /* NULL: no JSON records */
+    int quick;        /* smaller sizes, fewer repetitions */
+    int threads;      /* BLAS threads for the run */
+    int repeat;       /* timed repetitions per case (median reported) */
+    FILE *json;       /* NULL: no JSON records */
     int json_records; /* records written so far (for the separators) */
     /* Added with the full suites (issue 7); older suites may ignore them. */
-    const char *case_glob;  /* --case: fnmatch pattern on "suite/case" or "case"; NULL = all */
-    int dry;                /* 1: validation pass, nothing is timed or printed */
-    int matched;            /* cases bench_want() accepted so far */
+    const char *case_glob; /* --case: fnmatch pattern on "suite/case" or "case"; NULL = all */
+    int dry;               /* 1: validation pass, nothing is timed or printed */
+    int matched;           /* cases bench_want() accepted so far */
     const char *specs[BENCH_MAX_SPECS]; /* --net SPEC given on the command line */
     int n_specs;
-    size_t spec_batch;      /* --batch for those specs */
-    const char *plot_dir;   /* --plot DIR, NULL = no charts */
-    const char *peers_dir;  /* where peer_*.py live */
-    const char *python;     /* interpreter for the peers */
-    int failures;           /* cases whose check failed (exit status 1) */
+    size_t spec_batch;         /* --batch for those specs */
+    const char *plot_dir;      /* --plot DIR, NULL = no charts */
+    const char *peers_dir;     /* where peer_*.py live */
+    const char *python;        /* interpreter for the peers */
+    int failures;              /* cases whose check failed (exit status 1) */
     struct bench_record *kept; /* every reported record, for the charts */
     size_t n_kept, cap_kept;
 };
@@ -35,8 +35,8 @@ struct bench_opts {
 /* One timed case, as printed and as written to JSON. */
 struct bench_record {
     const char *suite;
-    char name[64];   /* case, e.g. "sigmoid/forward" */
-    char shape[64];  /* e.g. "n=10000000" or "784-1024-1024-10" */
+    char name[64];  /* case, e.g. "sigmoid/forward" */
+    char shape[64]; /* e.g. "n=10000000" or "784-1024-1024-10" */
     size_t batch;
     double median, min, max; /* seconds per call */
     double work;             /* flops or bytes per call (0: not a throughput case) */
@@ -44,13 +44,13 @@ struct bench_record {
     const char *limit;       /* what the case is compared with, e.g. "copy bandwidth" */
     double limit_median;     /* the limit's seconds for the same work */
     /* ratio printed = median / limit_median (>1: slower than the limit) */
-    int threads;             /* BLAS threads of this case; 0 = the run's (opts.threads) */
-    const char *note;        /* extra text for the table/JSON ("peak RSS ...", "MISSING"); may be NULL */
-    double extra;            /* suite-specific number kept in JSON as "extra" */
+    int threads;      /* BLAS threads of this case; 0 = the run's (opts.threads) */
+    const char *note; /* extra text for the table/JSON ("peak RSS ...", "MISSING"); may be NULL */
+    double extra;     /* suite-specific number kept in JSON as "extra" */
     double mem_peak, mem_formula; /* memory cases: bytes; ratio = peak / formula */
-    double paired_ratio;     /* > 0: the ratio, as the median of paired samples
-                                (bench_time_interleaved), printed instead of
-                                median / limit_median */
+    double paired_ratio;          /* > 0: the ratio, as the median of paired samples
+                                     (bench_time_interleaved), printed instead of
+                                     median / limit_median */
 };
 
 typedef void (*bench_fn)(void *ctx);
@@ -63,8 +63,8 @@ void bench_time(bench_fn fn, void *ctx, int reps, double *median, double *min, d
  * function in turn, so a change of machine load falls on all of them alike.
  * Fills med/min/max per function, and ratio[i] = the median over repetitions
  * of (sample of fn i / sample of fn 0 in the same repetition). k <= 8. */
-void bench_time_interleaved(size_t k, const bench_fn *fns, void *const *ctxs, int reps,
-                            double *med, double *min, double *max, double *ratio);
+void bench_time_interleaved(size_t k, const bench_fn *fns, void *const *ctxs, int reps, double *med,
+                            double *min, double *max, double *ratio);
 /* Seconds to copy `bytes` bytes (memcpy of a buffer that does not fit in cache
  * when bytes is large): the bandwidth limit for element-wise passes. */
 double bench_copy_seconds(const struct bench_opts *o, size_t bytes);

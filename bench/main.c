@@ -28,35 +28,31 @@ static const struct suite suites[] = {
 #ifdef NNACT_BENCH_HAVE_ACT
     {"act", bench_suite_act, 1}, /* suite_act.c, from the activations module */
 #endif
-    {"dense", bench_suite_dense, 1},
-    {"train", bench_suite_train, 1},
-    {"small", bench_suite_small, 1},
-    {"collapse", bench_suite_collapse, 1},
+    {"dense", bench_suite_dense, 1},   {"train", bench_suite_train, 1},
+    {"small", bench_suite_small, 1},   {"collapse", bench_suite_collapse, 1},
     {"peers", bench_suite_peers, 1},
 };
 #define SUITE_COUNT (sizeof suites / sizeof suites[0])
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: nnact-bench [OPTIONS] [SUITE...]\n"
-            "suites:");
+    fprintf(out, "usage: nnact-bench [OPTIONS] [SUITE...]\n"
+                 "suites:");
     for (size_t i = 0; i < SUITE_COUNT; i++)
         fprintf(out, " %s", suites[i].name);
-    fprintf(out,
-            " (default: all)\n"
-            "  --quick          smaller grids and fewer repetitions (all suites < 60 s)\n"
-            "  --threads N      BLAS threads (default: the BLAS's own setting)\n"
-            "  --repeat N       timed samples per case; the median is reported\n"
-            "  --json FILE      one JSON record per case\n"
-            "  --case GLOB      only cases matching GLOB, on \"suite/case\" or \"case\"\n"
-            "  --net SPEC       extra train/peers network, e.g. 784-1024:relu-1024:relu-10\n"
-            "                   (sizes > 0; no ':act' = relu hidden, identity output)\n"
-            "  --batch N        batch for the --net networks (default 64)\n"
-            "  --plot DIR       SVG charts of scaling, threads and peers into DIR\n"
-            "  --peers-dir DIR  where peer_numpy.py / peer_torch.py live\n"
-            "  --python PATH    interpreter for the peers (default /usr/bin/python3)\n"
-            "Exit status: 0 ok, 1 a check failed, 2 bad arguments.\n");
+    fprintf(out, " (default: all)\n"
+                 "  --quick          smaller grids and fewer repetitions (all suites < 60 s)\n"
+                 "  --threads N      BLAS threads (default: the BLAS's own setting)\n"
+                 "  --repeat N       timed samples per case; the median is reported\n"
+                 "  --json FILE      one JSON record per case\n"
+                 "  --case GLOB      only cases matching GLOB, on \"suite/case\" or \"case\"\n"
+                 "  --net SPEC       extra train/peers network, e.g. 784-1024:relu-1024:relu-10\n"
+                 "                   (sizes > 0; no ':act' = relu hidden, identity output)\n"
+                 "  --batch N        batch for the --net networks (default 64)\n"
+                 "  --plot DIR       SVG charts of scaling, threads and peers into DIR\n"
+                 "  --peers-dir DIR  where peer_numpy.py / peer_torch.py live\n"
+                 "  --python PATH    interpreter for the peers (default /usr/bin/python3)\n"
+                 "Exit status: 0 ok, 1 a check failed, 2 bad arguments.\n");
 }
 
 /* A positive integer argument, or -1. */
@@ -73,8 +69,7 @@ static double load_average(void)
     double l = -1.0;
     FILE *f = fopen("/proc/loadavg", "r");
     if (f != NULL) {
-        if (fscanf(f, "%lf", &l) != 1)
-            l = -1.0;
+        if (fscanf(f, "%lf", &l) != 1) l = -1.0;
         fclose(f);
     }
     return l;
@@ -130,8 +125,7 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--json") == 0 || strcmp(a, "--case") == 0 ||
                    strcmp(a, "--net") == 0 || strcmp(a, "--plot") == 0 ||
                    strcmp(a, "--peers-dir") == 0 || strcmp(a, "--python") == 0) {
-            if (v == NULL || *v == '\0')
-                return arg_error(a, "needs a value");
+            if (v == NULL || *v == '\0') return arg_error(a, "needs a value");
             i++;
             if (a[2] == 'j') {
                 json_path = v;
@@ -145,8 +139,7 @@ int main(int argc, char **argv)
                     snprintf(msg, sizeof msg, "malformed network spec '%s': %s", v, err);
                     return arg_error(a, msg);
                 }
-                if (o.n_specs == BENCH_MAX_SPECS)
-                    return arg_error(a, "too many networks");
+                if (o.n_specs == BENCH_MAX_SPECS) return arg_error(a, "too many networks");
                 o.specs[o.n_specs++] = v;
             } else if (strcmp(a, "--plot") == 0) {
                 o.plot_dir = v;
@@ -173,16 +166,14 @@ int main(int argc, char **argv)
             any_chosen = 1;
         }
     }
-    if (o.repeat == 0)
-        o.repeat = o.quick ? 5 : 11;
+    if (o.repeat == 0) o.repeat = o.quick ? 5 : 11;
     bench_init(&o);
     /* Validation pass: every selected suite walks its cases without timing
      * anything, so an unknown --case is an argument error, not an empty run. */
     if (o.case_glob != NULL) {
         o.dry = 1;
         for (size_t s = 0; s < SUITE_COUNT; s++)
-            if (any_chosen ? chosen[s] : suites[s].in_default)
-                (void)suites[s].run(&o);
+            if (any_chosen ? chosen[s] : suites[s].in_default) (void)suites[s].run(&o);
         o.dry = 0;
         if (o.matched == 0)
             return arg_error("--case", "no case matches this pattern in the chosen suites");
@@ -205,16 +196,15 @@ int main(int argc, char **argv)
            o.quick ? "; quick" : "", load_average());
     int rc = 0;
     for (size_t s = 0; s < SUITE_COUNT; s++)
-        if (any_chosen ? chosen[s] : suites[s].in_default)
-            rc |= suites[s].run(&o);
+        if (any_chosen ? chosen[s] : suites[s].in_default) rc |= suites[s].run(&o);
     if (o.json != NULL) {
         fprintf(o.json, "\n]\n");
-        if (fclose(o.json) != 0)
-            rc = 1;
+        if (fclose(o.json) != 0) rc = 1;
     }
     bench_summary(&o);
-    printf("\nload average at end: %.2f (above the BLAS thread count, other work shared the cores)\n",
-           load_average());
+    printf(
+        "\nload average at end: %.2f (above the BLAS thread count, other work shared the cores)\n",
+        load_average());
     if (o.plot_dir != NULL && bench_plot(&o) != 0) {
         fprintf(stderr, "nnact-bench: --plot: cannot write charts into '%s'\n", o.plot_dir);
         rc = 1;

@@ -21,8 +21,7 @@
 static long status_kb(const char *field)
 {
     FILE *f = fopen("/proc/self/status", "r");
-    if (f == NULL)
-        return -1;
+    if (f == NULL) return -1;
     char line[256];
     long v = -1;
     size_t n = strlen(field);
@@ -38,8 +37,7 @@ static long status_kb(const char *field)
 static int reset_peak(void)
 {
     FILE *f = fopen("/proc/self/clear_refs", "w");
-    if (f == NULL)
-        return -1;
+    if (f == NULL) return -1;
     int ok = fputs("5", f) >= 0;
     return fclose(f) == 0 && ok ? 0 : -1;
 }
@@ -62,14 +60,12 @@ static void child(const struct netspec *s, int opt, int fd)
     for (size_t l = 0; l < s->n_layers; l++) {
         W[l] = bench_alloc(in * s->out[l]);
         b[l] = bench_alloc(s->out[l]);
-        if (W[l] == NULL || b[l] == NULL)
-            _exit(1);
+        if (W[l] == NULL || b[l] == NULL) _exit(1);
         double lim = sqrt(6.0 / (double)(in + s->out[l]));
         bench_fill(W[l], in * s->out[l], -lim, lim, 100 + l);
         in = s->out[l];
     }
-    if (x == NULL || t == NULL)
-        _exit(1);
+    if (x == NULL || t == NULL) _exit(1);
     bench_fill(x, batch * s->n_in, -1.0, 1.0, 11);
     bench_fill(t, batch * n_out, 0.0, 1.0, 12);
     /* What is not the network's memory comes in before the baseline:
@@ -79,8 +75,7 @@ static void child(const struct netspec *s, int opt, int fd)
      * tiny network, freed again). */
     {
         struct ref_net warm;
-        if (ref_create(&warm, s, batch) != 0)
-            _exit(1);
+        if (ref_create(&warm, s, batch) != 0) _exit(1);
         for (size_t l = 0; l < s->n_layers; l++)
             ref_set_layer(&warm, l, W[l], b[l]);
         ref_products(&warm, x);
@@ -101,8 +96,7 @@ static void child(const struct netspec *s, int opt, int fd)
         }
     }
     long base = status_kb("VmRSS");
-    if (base < 0 || reset_peak() != 0)
-        _exit(1);
+    if (base < 0 || reset_peak() != 0) _exit(1);
     nnact_net *net = NULL;
     nnact_opt *o = NULL;
     nnact_status st = nnact_net_create(s->n_in, &net);
@@ -113,27 +107,22 @@ static void child(const struct netspec *s, int opt, int fd)
     /* building may peak above what the network keeps (arrays grown as layers
      * are added): reported apart, then the high-water mark starts again */
     long build_peak = status_kb("VmHWM");
-    if (build_peak < 0 || reset_peak() != 0)
-        _exit(1);
+    if (build_peak < 0 || reset_peak() != 0) _exit(1);
     m.build = 1024.0 * (double)(build_peak - base);
-    if (st == NNACT_OK)
-        st = nnact_opt_create(opt == REF_ADAM ? NNACT_OPT_ADAM : NNACT_OPT_SGD, &o);
-    if (st == NNACT_OK)
-        st = nnact_opt_set(o, NNACT_OPT_PARAM_LR, opt == REF_ADAM ? 1e-4 : 1e-5);
+    if (st == NNACT_OK) st = nnact_opt_create(opt == REF_ADAM ? NNACT_OPT_ADAM : NNACT_OPT_SGD, &o);
+    if (st == NNACT_OK) st = nnact_opt_set(o, NNACT_OPT_PARAM_LR, opt == REF_ADAM ? 1e-4 : 1e-5);
     double loss;
     for (int k = 0; st == NNACT_OK && k < 3; k++)
         st = nnact_net_train_step(net, o, NNACT_LOSS_HALF_SSE, batch, x, t, &loss);
     size_t formula = 0;
-    if (st == NNACT_OK)
-        st = nnact_net_memory_bytes(net, batch, &formula);
+    if (st == NNACT_OK) st = nnact_net_memory_bytes(net, batch, &formula);
     /* the network's formula covers the network; the optimizer's state is 2 P
      * doubles for Adam (first and second moments) and none for plain SGD */
     size_t params = 0;
     in = s->n_in;
     for (size_t l = 0; l < s->n_layers; l++)
         params += (in + 1) * s->out[l], in = s->out[l];
-    if (opt == REF_ADAM)
-        formula += 2 * params * sizeof(double);
+    if (opt == REF_ADAM) formula += 2 * params * sizeof(double);
     /* nnact_net_train_step keeps the output and the loss gradient (include/nnact/train.h) */
     formula += 2 * batch * n_out * sizeof(double);
     long peak = status_kb("VmHWM"), now = status_kb("VmRSS");
@@ -143,8 +132,7 @@ static void child(const struct netspec *s, int opt, int fd)
         m.formula = (double)formula;
         m.ok = 1;
     }
-    if (write(fd, &m, sizeof m) != (ssize_t)sizeof m)
-        _exit(1);
+    if (write(fd, &m, sizeof m) != (ssize_t)sizeof m) _exit(1);
     _exit(0);
 }
 
@@ -164,8 +152,7 @@ static int measure(const struct netspec *s, int opt, int threads, struct mem_res
     snprintf(batch, sizeof batch, "%zu", s->batch);
     snprintf(opt_s, sizeof opt_s, "%d", opt);
     snprintf(thr, sizeof thr, "%d", threads);
-    if (pipe(fds) != 0)
-        return -1;
+    if (pipe(fds) != 0) return -1;
     fflush(stdout);
     fflush(stderr);
     pid_t pid = fork();
@@ -192,16 +179,13 @@ static int measure(const struct netspec *s, int opt, int threads, struct mem_res
 int bench_memory_child(int argc, char **argv)
 {
     /* argv: SPEC BATCH OPT THREADS FD */
-    if (argc != 5)
-        return 2;
+    if (argc != 5) return 2;
     struct netspec s;
     char err[160];
-    if (netspec_parse(argv[0], &s, err, sizeof err) != 0)
-        return 2;
+    if (netspec_parse(argv[0], &s, err, sizeof err) != 0) return 2;
     s.batch = (size_t)strtoul(argv[1], NULL, 10);
     int opt = atoi(argv[2]);
-    if (s.batch == 0 || nnact_blas_set_threads(atoi(argv[3])) != NNACT_OK)
-        return 2;
+    if (s.batch == 0 || nnact_blas_set_threads(atoi(argv[3])) != NNACT_OK) return 2;
     child(&s, opt, atoi(argv[4]));
     return 1; /* child() exits */
 }
@@ -215,13 +199,13 @@ void bench_memory(struct bench_opts *o, const struct netspec *nets, size_t n)
         for (int opt = REF_SGD; opt <= REF_ADAM; opt++) {
             char name[64];
             snprintf(name, sizeof name, "%s/%s/memory", nets[i].name, opt ? "adam" : "sgd");
-            if (!bench_want(o, "train", name))
-                continue;
+            if (!bench_want(o, "train", name)) continue;
             struct mem_result m;
             if (measure(&nets[i], opt, o->threads, &m) != 0) {
                 /* a system without /proc/self/clear_refs (or a child that
                  * failed) leaves the figure out; it is not a failed check */
-                struct bench_record u = {.suite = "train", .batch = nets[i].batch,
+                struct bench_record u = {.suite = "train",
+                                         .batch = nets[i].batch,
                                          .limit = "library memory formula",
                                          .note = "NOT MEASURED: the memory child failed "
                                                  "(needs /proc/self/status and clear_refs)"};
@@ -230,8 +214,8 @@ void bench_memory(struct bench_opts *o, const struct netspec *nets, size_t n)
                 bench_report(o, &u);
                 continue;
             }
-            struct bench_record r = {.suite = "train", .batch = nets[i].batch,
-                                     .limit = "library memory formula"};
+            struct bench_record r = {
+                .suite = "train", .batch = nets[i].batch, .limit = "library memory formula"};
             snprintf(r.name, sizeof r.name, "%s", name);
             netspec_shape(&nets[i], r.shape, sizeof r.shape);
             char note[240];
@@ -241,8 +225,7 @@ void bench_memory(struct bench_opts *o, const struct netspec *nets, size_t n)
                      "training peak RSS %.3f MiB (after %.3f, build peak %.3f), formula %.3f MiB, "
                      "ratio %.3f (%s 1.15x + 256 KiB)",
                      m.peak / 1048576.0, m.steady / 1048576.0, m.build / 1048576.0,
-                     m.formula / 1048576.0, ratio,
-                     within ? "within" : "OVER");
+                     m.formula / 1048576.0, ratio, within ? "within" : "OVER");
             r.note = note;
             r.mem_peak = m.peak;
             r.mem_formula = m.formula;

@@ -11,18 +11,21 @@ const struct netspec bench_nets[4] = {
     {"xor", 2, 2, {2, 1}, {NNACT_ACT_TANH, NNACT_ACT_SIGMOID}, 4},
     {"id3", 3, 3, {4, 10, 1}, {NNACT_ACT_IDENTITY, NNACT_ACT_IDENTITY, NNACT_ACT_IDENTITY}, 4},
     {"relu64", 64, 3, {64, 64, 10}, {NNACT_ACT_RELU, NNACT_ACT_RELU, NNACT_ACT_IDENTITY}, 64},
-    {"relu784", 784, 3, {1024, 1024, 10}, {NNACT_ACT_RELU, NNACT_ACT_RELU, NNACT_ACT_IDENTITY}, 256},
+    {"relu784",
+     784,
+     3,
+     {1024, 1024, 10},
+     {NNACT_ACT_RELU, NNACT_ACT_RELU, NNACT_ACT_IDENTITY},
+     256},
 };
 
 static int parse_size(const char *p, const char **end, size_t *v)
 {
-    if (*p < '0' || *p > '9')
-        return -1;
+    if (*p < '0' || *p > '9') return -1;
     errno = 0;
     char *e = NULL;
     unsigned long long x = strtoull(p, &e, 10);
-    if (errno != 0 || x == 0 || x > 1000000)
-        return -1;
+    if (errno != 0 || x == 0 || x > 1000000) return -1;
     *v = (size_t)x;
     *end = e;
     return 0;

@@ -7,7 +7,7 @@
 #define SPEC_MAX_LAYERS 16
 
 struct netspec {
-    char name[32];   /* case name, e.g. "relu784" */
+    char name[32]; /* case name, e.g. "relu784" */
     size_t n_in;
     size_t n_layers;
     size_t out[SPEC_MAX_LAYERS];

@@ -32,7 +32,8 @@ int ref_create(struct ref_net *r, const struct netspec *s, size_t batch)
         L->out = s->out[l];
         L->act = s->act[l]; /* ref_train_step needs ref_act_supported(); products do not */
         size_t w = in * L->out, a = batch * L->out;
-        L->W = bench_alloc(w), L->dW = bench_alloc(w), L->mW = bench_alloc(w), L->vW = bench_alloc(w);
+        L->W = bench_alloc(w), L->dW = bench_alloc(w), L->mW = bench_alloc(w),
+        L->vW = bench_alloc(w);
         L->b = bench_alloc(L->out), L->db = bench_alloc(L->out), L->mb = bench_alloc(L->out),
         L->vb = bench_alloc(L->out);
         L->A = bench_alloc(a), L->dZ = bench_alloc(a);
@@ -156,8 +157,7 @@ double ref_train_step(struct ref_net *r, int opt, const double *x, const double 
         Lo->dZ[i] = d;
     }
     act_backward(Lo, batch, Lo->dZ);
-    if (opt == REF_ADAM)
-        r->t++;
+    if (opt == REF_ADAM) r->t++;
     for (size_t l = r->n_layers; l-- > 0;) {
         struct ref_layer *L = &r->L[l];
         const double *in = l == 0 ? x : r->L[l - 1].A;
@@ -201,8 +201,8 @@ void ref_products(struct ref_net *r, const double *x)
     const double *in = x;
     for (size_t l = 0; l < r->n_layers; l++) {
         struct ref_layer *L = &r->L[l];
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)batch, (int)L->out,
-                    (int)L->in, 1.0, in, (int)L->in, L->W, (int)L->out, 0.0, L->A, (int)L->out);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)batch, (int)L->out, (int)L->in,
+                    1.0, in, (int)L->in, L->W, (int)L->out, 0.0, L->A, (int)L->out);
         in = L->A;
     }
     for (size_t l = r->n_layers; l-- > 0;) {

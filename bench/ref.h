@@ -16,8 +16,8 @@ struct ref_layer {
     int act; /* identity, relu, tanh or sigmoid */
     double *W, *b, *dW, *db;
     double *mW, *vW, *mb, *vb; /* Adam moments */
-    double *A;  /* batch x out: the layer's output f(X W + b) */
-    double *dZ; /* batch x out: d loss / d (X W + b) */
+    double *A;                 /* batch x out: the layer's output f(X W + b) */
+    double *dZ;                /* batch x out: d loss / d (X W + b) */
 };
 
 struct ref_net {
@@ -28,7 +28,8 @@ struct ref_net {
 };
 
 /* 0 on success, -2 out of memory. ref_train_step/ref_forward need every
- * activation to pass ref_act_supported(); ref_products does not. Weights zero (set them with ref_set_layer). */
+ * activation to pass ref_act_supported(); ref_products does not. Weights zero (set them with
+ * ref_set_layer). */
 int ref_create(struct ref_net *r, const struct netspec *s, size_t batch);
 void ref_free(struct ref_net *r);
 void ref_set_layer(struct ref_net *r, size_t l, const double *W, const double *b);

@@ -23,8 +23,7 @@ static void lib_collapse(void *p)
 {
     struct collapse_ctx *c = p;
     nnact_status st = nnact_net_collapse(c->tc->net, c->K, c->c);
-    if (st != NNACT_OK)
-        c->status = st;
+    if (st != NNACT_OK) c->status = st;
 }
 
 /* The weight chain W0 W1 ... W(n-1) in the cheapest order (the classic
@@ -61,12 +60,10 @@ static int chain_plan(struct chain *ch, const struct netspec *s, const double *c
             for (size_t k = i; k < j; k++) {
                 double c = cost[i][k] + cost[k + 1][j] +
                            2.0 * (double)ch->d[i] * (double)ch->d[k + 1] * (double)ch->d[j + 1];
-                if (c < cost[i][j])
-                    cost[i][j] = c, ch->split[i][j] = k;
+                if (c < cost[i][j]) cost[i][j] = c, ch->split[i][j] = k;
             }
             ch->buf[i][j] = bench_alloc(ch->d[i] * ch->d[j + 1]);
-            if (ch->buf[i][j] == NULL)
-                return -1;
+            if (ch->buf[i][j] == NULL) return -1;
         }
     ch->c = bench_alloc(maxd);
     ch->ctmp = bench_alloc(maxd);
@@ -84,8 +81,7 @@ static void chain_free(struct chain *ch)
 
 static const double *chain_mul(struct chain *ch, size_t i, size_t j)
 {
-    if (i == j)
-        return ch->W[i];
+    if (i == j) return ch->W[i];
     size_t k = ch->split[i][j];
     const double *A = chain_mul(ch, i, k), *B = chain_mul(ch, k + 1, j);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)ch->d[i], (int)ch->d[j + 1],
@@ -129,8 +125,7 @@ static void run_net(void *p)
 {
     struct collapse_ctx *c = p;
     nnact_status st = nnact_net_predict(c->tc->net, c->batch, c->tc->x, c->y);
-    if (st != NNACT_OK)
-        c->status = st;
+    if (st != NNACT_OK) c->status = st;
 }
 
 static void one(struct bench_opts *o, const char *text, const char *label, size_t batch)
@@ -139,8 +134,7 @@ static void one(struct bench_opts *o, const char *text, const char *label, size_
     snprintf(n1, sizeof n1, "%s/collapse", label);
     snprintf(n2, sizeof n2, "%s/map-b%zu", label, batch);
     int w1 = bench_want(o, "collapse", n1), w2 = bench_want(o, "collapse", n2);
-    if (!w1 && !w2)
-        return;
+    if (!w1 && !w2) return;
     struct netspec s;
     char err[160];
     if (netspec_parse(text, &s, err, sizeof err) != 0) {
@@ -153,8 +147,7 @@ static void one(struct bench_opts *o, const char *text, const char *label, size_
         bench_fail(o, "collapse", label, "setup failed");
         return;
     }
-    struct collapse_ctx c = {&tc, s.n_in, s.out[s.n_layers - 1], batch, NULL, NULL, NULL,
-                             NNACT_OK};
+    struct collapse_ctx c = {&tc, s.n_in, s.out[s.n_layers - 1], batch, NULL, NULL, NULL, NNACT_OK};
     c.K = bench_alloc(c.n_in * c.n_out);
     c.c = bench_alloc(c.n_out);
     c.y = bench_alloc(batch * c.n_out);
@@ -190,8 +183,8 @@ static void one(struct bench_opts *o, const char *text, const char *label, size_
     free(yn);
     if (yn == NULL || e / sc > 1e-10 || em / sm > 1e-10 || c.status != NNACT_OK) {
         char why[128];
-        snprintf(why, sizeof why, "K, c off the chain by %.3g, map off the network by %.3g",
-                 e / sc, em / sm);
+        snprintf(why, sizeof why, "K, c off the chain by %.3g, map off the network by %.3g", e / sc,
+                 em / sm);
         bench_fail(o, "collapse", label, why);
         goto out;
     }

@@ -22,10 +22,8 @@ static void run_lib(void *p)
 {
     struct dense_ctx *c = p;
     nnact_status st = nnact_net_forward(c->net, c->batch, c->x, c->y);
-    if (st == NNACT_OK)
-        st = nnact_net_backward(c->net, c->dy, c->dx);
-    if (st != NNACT_OK && c->status == NNACT_OK)
-        c->status = st;
+    if (st == NNACT_OK) st = nnact_net_backward(c->net, c->dy, c->dx);
+    if (st != NNACT_OK && c->status == NNACT_OK) c->status = st;
 }
 
 /* The three products of a layer's forward+backward, nothing else. */
@@ -53,8 +51,7 @@ static int check(struct dense_ctx *c, char *why, size_t len)
     double *y = bench_alloc(b * w), *dW = bench_alloc(w * w), *db = bench_alloc(w),
            *dx = bench_alloc(b * w), *dz = bench_alloc(b * w);
     int rc = -1;
-    if (!y || !dW || !db || !dx || !dz ||
-        nnact_net_get_grad(c->net, 0, dW, db) != NNACT_OK) {
+    if (!y || !dW || !db || !dx || !dz || nnact_net_get_grad(c->net, 0, dW, db) != NNACT_OK) {
         snprintf(why, len, "cannot read the gradients back");
         goto out;
     }
@@ -102,12 +99,20 @@ static void one(struct bench_opts *o, size_t batch, size_t w, int threads)
 {
     char name[64];
     snprintf(name, sizeof name, "b%zu/w%zu%s", batch, w, threads != o->threads ? "/t1" : "");
-    if (!bench_want(o, "dense", name))
-        return;
+    if (!bench_want(o, "dense", name)) return;
     bench_set_threads(threads);
-    struct dense_ctx c = {batch, w, bench_alloc(batch * w), bench_alloc(w * w), bench_alloc(w),
-                          bench_alloc(batch * w), bench_alloc(batch * w), bench_alloc(batch * w),
-                          bench_alloc(w * w), bench_alloc(w), NULL, NNACT_OK};
+    struct dense_ctx c = {batch,
+                          w,
+                          bench_alloc(batch * w),
+                          bench_alloc(w * w),
+                          bench_alloc(w),
+                          bench_alloc(batch * w),
+                          bench_alloc(batch * w),
+                          bench_alloc(batch * w),
+                          bench_alloc(w * w),
+                          bench_alloc(w),
+                          NULL,
+                          NNACT_OK};
     if (!c.x || !c.W || !c.b || !c.y || !c.dy || !c.dx || !c.dW || !c.db) {
         bench_fail(o, "dense", name, "out of memory");
         goto out;
@@ -127,8 +132,11 @@ static void one(struct bench_opts *o, size_t batch, size_t w, int threads)
         bench_fail(o, "dense", name, why);
         goto out;
     }
-    struct bench_record r = {.suite = "dense", .batch = batch, .threads = threads,
-                             .work_unit = "GFLOP/s", .limit = "dgemm products"};
+    struct bench_record r = {.suite = "dense",
+                             .batch = batch,
+                             .threads = threads,
+                             .work_unit = "GFLOP/s",
+                             .limit = "dgemm products"};
     snprintf(r.name, sizeof r.name, "%s", name);
     snprintf(r.shape, sizeof r.shape, "%zux%zu relu", w, w);
     r.work = 6.0 * (double)batch * (double)w * (double)w;

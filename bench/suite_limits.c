@@ -25,8 +25,7 @@ static void square_gemm(struct bench_opts *o, int threads)
     int n = o->quick ? 512 : 1024;
     char name[64];
     snprintf(name, sizeof name, "dgemm/square/t%d", threads);
-    if (!bench_want(o, "limits", name))
-        return;
+    if (!bench_want(o, "limits", name)) return;
     bench_set_threads(threads);
     size_t nn = (size_t)n * (size_t)n;
     struct gemm_ctx g = {n, bench_alloc(nn), bench_alloc(nn), bench_alloc(nn)};
@@ -44,8 +43,11 @@ static void square_gemm(struct bench_opts *o, int threads)
         if (!(got - dot < 1e-9 && dot - got < 1e-9)) {
             bench_fail(o, "limits", name, "dgemm entry differs from a dot product");
         } else {
-            struct bench_record d = {.suite = "limits", .batch = (size_t)n, .threads = threads,
-                                     .work_unit = "GFLOP/s", .limit = "-"};
+            struct bench_record d = {.suite = "limits",
+                                     .batch = (size_t)n,
+                                     .threads = threads,
+                                     .work_unit = "GFLOP/s",
+                                     .limit = "-"};
             snprintf(d.name, sizeof d.name, "%s", name);
             snprintf(d.shape, sizeof d.shape, "%dx%dx%d", n, n, n);
             bench_time(gemm_once, &g, o->repeat, &d.median, &d.min, &d.max);
@@ -71,7 +73,6 @@ int bench_suite_limits(struct bench_opts *o)
         bench_report(o, &r);
     }
     square_gemm(o, o->threads);
-    if (o->threads > 1)
-        square_gemm(o, 1);
+    if (o->threads > 1) square_gemm(o, 1);
     return 0;
 }

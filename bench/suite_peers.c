@@ -27,22 +27,18 @@ static int json_get(const char *line, const char *key, char *out, size_t len, do
     char pat[64];
     snprintf(pat, sizeof pat, "\"%s\": ", key);
     const char *p = strstr(line, pat);
-    if (p == NULL)
-        return -1;
+    if (p == NULL) return -1;
     p += strlen(pat);
     if (*p == '"') {
         size_t n = 0;
         for (p++; *p && *p != '"' && n + 1 < len; p++) {
-            if (*p == '\\' && p[1])
-                p++;
+            if (*p == '\\' && p[1]) p++;
             out[n++] = *p;
         }
-        if (len)
-            out[n] = '\0';
+        if (len) out[n] = '\0';
         return 0;
     }
-    if (num == NULL)
-        return -1;
+    if (num == NULL) return -1;
     char *end;
     *num = strtod(p, &end);
     return end == p ? -1 : 0;
@@ -51,8 +47,7 @@ static int json_get(const char *line, const char *key, char *out, size_t len, do
 static void shell_quote(char *dst, size_t len, const char *s)
 {
     size_t n = 0;
-    if (n + 1 < len)
-        dst[n++] = '\'';
+    if (n + 1 < len) dst[n++] = '\'';
     for (; *s && n + 5 < len; s++) {
         if (*s == '\'') {
             memcpy(dst + n, "'\\''", 4);
@@ -61,8 +56,7 @@ static void shell_quote(char *dst, size_t len, const char *s)
             dst[n++] = *s;
         }
     }
-    if (n + 1 < len)
-        dst[n++] = '\'';
+    if (n + 1 < len) dst[n++] = '\'';
     dst[n] = '\0';
 }
 
@@ -76,8 +70,7 @@ static int run_peer(const struct bench_opts *o, const char *peer, char names[][6
     char script[1024], q_py[1100], q_script[1100], cmd[8192];
     snprintf(script, sizeof script, "%s/peer_%s.py", o->peers_dir, peer);
     if (access(script, R_OK) != 0 || access(o->python, X_OK) != 0) {
-        snprintf(about, about_len, "MISSING (%s or %s not found)", script,
-                 o->python);
+        snprintf(about, about_len, "MISSING (%s or %s not found)", script, o->python);
         return -1;
     }
     shell_quote(q_py, sizeof q_py, o->python);
@@ -93,8 +86,7 @@ static int run_peer(const struct bench_opts *o, const char *peer, char names[][6
         used += (size_t)snprintf(cmd + used, sizeof cmd - used, " --batch %zu", o->spec_batch);
     for (size_t i = 0; i < n && used < sizeof cmd; i++)
         used += (size_t)snprintf(cmd + used, sizeof cmd - used, " --case %s", names[i]);
-    if (used < sizeof cmd)
-        snprintf(cmd + used, sizeof cmd - used, " 2>/dev/null");
+    if (used < sizeof cmd) snprintf(cmd + used, sizeof cmd - used, " 2>/dev/null");
     fflush(stdout);
     FILE *p = popen(cmd, "r");
     if (p == NULL) {
@@ -106,8 +98,7 @@ static int run_peer(const struct bench_opts *o, const char *peer, char names[][6
     while (fgets(line, sizeof line, p) != NULL) {
         char s[256];
         if (!have_header) {
-            if (json_get(line, "peer", s, sizeof s, NULL) != 0)
-                continue;
+            if (json_get(line, "peer", s, sizeof s, NULL) != 0) continue;
             char ver[64] = "?", blas[128] = "?";
             (void)json_get(line, "version", ver, sizeof ver, NULL);
             (void)json_get(line, "blas", blas, sizeof blas, NULL);
@@ -115,11 +106,9 @@ static int run_peer(const struct bench_opts *o, const char *peer, char names[][6
             have_header = 1;
             continue;
         }
-        if (json_get(line, "case", s, sizeof s, NULL) != 0)
-            continue;
+        if (json_get(line, "case", s, sizeof s, NULL) != 0) continue;
         for (size_t i = 0; i < n; i++) {
-            if (strcmp(s, names[i]) != 0)
-                continue;
+            if (strcmp(s, names[i]) != 0) continue;
             char err[140];
             if (json_get(line, "error", err, sizeof err, NULL) == 0) {
                 snprintf(res[i].status, sizeof res[i].status, "MISSING: %s failed: %s", peer, err);
@@ -143,8 +132,9 @@ static int run_peer(const struct bench_opts *o, const char *peer, char names[][6
  * again, and the mean of libnnact's two medians kept, so a change of machine
  * load during the peers' run falls on both sides. (bench/compare goes
  * further: rounds of all three, medians over rounds.) */
-static void peers_group(struct bench_opts *o, char names[][64], const struct netspec *const *spec_of,
-                        const int *opt_of, size_t n, int first)
+static void peers_group(struct bench_opts *o, char names[][64],
+                        const struct netspec *const *spec_of, const int *opt_of, size_t n,
+                        int first)
 {
     static const char *const peers[2] = {"numpy", "torch"};
     double before[2];
@@ -171,8 +161,7 @@ static void peers_group(struct bench_opts *o, char names[][64], const struct net
     char about[2][256];
     for (int p = 0; p < 2; p++) {
         run_peer(o, peers[p], names, n, res[p], about[p], sizeof about[p]);
-        if (first)
-            printf("peer %-6s %s\n", peers[p], about[p]);
+        if (first) printf("peer %-6s %s\n", peers[p], about[p]);
     }
     if (first)
         printf("(ratio = peer time / libnnact time = libnnact's speedup over the peer; libnnact's\n"
@@ -185,8 +174,7 @@ static void peers_group(struct bench_opts *o, char names[][64], const struct net
         netspec_shape(&c.spec, r.shape, sizeof r.shape);
         size_t allocs;
         train_time_lib(&c, o->repeat, &r.median, &r.min, &r.max, &allocs);
-        if (before[i] > 0)
-            r.median = 0.5 * (r.median + before[i]);
+        if (before[i] > 0) r.median = 0.5 * (r.median + before[i]);
         double lib = r.median;
         snprintf(r.name, sizeof r.name, "%s/libnnact", names[i]);
         r.limit = "-";
@@ -229,8 +217,7 @@ int bench_suite_peers(struct bench_opts *o)
             }
         }
     bench_header("peers");
-    if (n == 0)
-        return 0;
+    if (n == 0) return 0;
     /* per network: at most two cases (SGD, Adam) share one peer run */
     for (size_t g0 = 0; g0 < n;) {
         size_t g1 = g0 + 1;

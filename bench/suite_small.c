@@ -21,8 +21,7 @@ static void lib_predict(void *p)
 {
     struct predict_ctx *c = p;
     nnact_status st = nnact_net_predict(c->net, c->batch, c->x, c->y);
-    if (st != NNACT_OK)
-        c->status = st;
+    if (st != NNACT_OK) c->status = st;
 }
 
 static void ref_predict(void *p)
@@ -35,8 +34,7 @@ static void predict_case(struct bench_opts *o, struct train_case *tc, size_t bat
 {
     char name[64];
     snprintf(name, sizeof name, "%s/predict-b%zu", tc->spec.name, batch);
-    if (!bench_want(o, "small", name))
-        return;
+    if (!bench_want(o, "small", name)) return;
     struct ref_net ref;
     size_t n_out = tc->spec.out[tc->spec.n_layers - 1];
     double *y = bench_alloc(batch * n_out);
@@ -55,8 +53,8 @@ static void predict_case(struct bench_opts *o, struct train_case *tc, size_t bat
     for (size_t i = 0; i < batch * n_out; i++)
         e = fmax(e, fabs(y[i] - ry[i])), s = fmax(s, fabs(ry[i]));
     if (c.status != NNACT_OK || e / s > 1e-12) {
-        bench_fail(o, "small", name, c.status != NNACT_OK ? nnact_last_error()
-                                                          : "differs from the plain-C forward");
+        bench_fail(o, "small", name,
+                   c.status != NNACT_OK ? nnact_last_error() : "differs from the plain-C forward");
     } else {
         struct bench_record r = {.suite = "small", .batch = batch, .limit = "plain-C forward"};
         snprintf(r.name, sizeof r.name, "%s", name);
@@ -74,8 +72,7 @@ static void step_case(struct bench_opts *o, struct train_case *tc)
 {
     char name[64];
     snprintf(name, sizeof name, "%s/step-%s", tc->spec.name, train_opt_name(tc->opt));
-    if (!bench_want(o, "small", name))
-        return;
+    if (!bench_want(o, "small", name)) return;
     char why[200];
     if (train_case_check(tc, why, sizeof why) != 0) {
         bench_fail(o, "small", name, why);
@@ -110,16 +107,16 @@ int bench_suite_small(struct bench_opts *o)
             snprintf(p2, sizeof p2, "%s/predict-b%zu", s->name, s->batch);
             snprintf(p3, sizeof p3, "%s/step-%s", s->name, train_opt_name(opt));
             /* ask before building anything, so the validation pass is free */
-            int any = (opt == REF_SGD && (bench_match(o, "small", p1) || bench_match(o, "small", p2))) ||
-                      bench_match(o, "small", p3);
+            int any =
+                (opt == REF_SGD && (bench_match(o, "small", p1) || bench_match(o, "small", p2))) ||
+                bench_match(o, "small", p3);
             if (o->dry) {
                 if (opt == REF_SGD)
                     (void)bench_want(o, "small", p1), (void)bench_want(o, "small", p2);
                 (void)bench_want(o, "small", p3);
                 continue;
             }
-            if (!any)
-                continue;
+            if (!any) continue;
             struct train_case tc;
             if (train_case_setup(&tc, s, s->batch, opt) != 0) {
                 bench_fail(o, "small", s->name, "setup failed");

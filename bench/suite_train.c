@@ -31,8 +31,7 @@ static void one_case(struct bench_opts *o, const struct netspec *s, int opt, int
 {
     char name[64];
     snprintf(name, sizeof name, "%s/%s", s->name, train_opt_name(opt));
-    if (!bench_want(o, "train", name))
-        return;
+    if (!bench_want(o, "train", name)) return;
     bench_set_threads(threads);
     struct train_case c;
     if (train_case_setup(&c, s, s->batch, opt) != 0) {
@@ -47,8 +46,8 @@ static void one_case(struct bench_opts *o, const struct netspec *s, int opt, int
         bench_set_threads(o->threads);
         return;
     }
-    struct bench_record r = {.suite = "train", .batch = s->batch, .threads = threads,
-                             .work_unit = "GFLOP/s"};
+    struct bench_record r = {
+        .suite = "train", .batch = s->batch, .threads = threads, .work_unit = "GFLOP/s"};
     netspec_shape(s, r.shape, sizeof r.shape);
     r.work = netspec_step_flops(s, s->batch);
     double med[3], mn[3], mx[3], ratio[3];
@@ -86,8 +85,7 @@ static void one_case(struct bench_opts *o, const struct netspec *s, int opt, int
     r.note = note;
     r.extra = med[2];
     bench_report(o, &r);
-    if (allocs != 0)
-        bench_fail(o, "train", name, "allocated inside the timed loop");
+    if (allocs != 0) bench_fail(o, "train", name, "allocated inside the timed loop");
     train_case_free(&c);
     bench_set_threads(o->threads);
 }

@@ -18,8 +18,9 @@ static void line(const struct bench_record *r, const char *what, double bound, i
         *shown = 1;
     }
     double v = r->mem_formula > 0 ? r->mem_peak / r->mem_formula
-               : r->paired_ratio > 0 ? r->paired_ratio
-               : (r->limit_median > 0 && r->median > 0 ? r->median / r->limit_median : 0);
+               : r->paired_ratio > 0
+                   ? r->paired_ratio
+                   : (r->limit_median > 0 && r->median > 0 ? r->median / r->limit_median : 0);
     char target[32], verdict[48];
     snprintf(target, sizeof target, "%s %.3g", sense == AT_MOST ? "<=" : ">=", bound);
     int met = sense == AT_MOST ? v <= bound : v >= bound;
@@ -55,17 +56,16 @@ void bench_summary(const struct bench_opts *o)
                 line(r, what, 1.05, AT_MOST, &shown);
             }
         } else if (strcmp(r->suite, "peers") == 0 && r->limit_median > 0 && r->median > 0) {
-            int torch = strstr(r->name, "/torch") != NULL, numpy = strstr(r->name, "/numpy") != NULL;
+            int torch = strstr(r->name, "/torch") != NULL,
+                numpy = strstr(r->name, "/numpy") != NULL;
             int big = strncmp(r->name, "relu784/", 8) == 0;
             int tiny = strncmp(r->name, "xor/", 4) == 0 || strncmp(r->name, "id3/", 4) == 0;
-            if (!(torch || numpy) || !(big || tiny))
-                continue;
+            if (!(torch || numpy) || !(big || tiny)) continue;
             double bound = torch ? (big ? 2.0 : 100.0) : (big ? 1.0 : 20.0);
             snprintf(what, sizeof what, "speedup over %s, %.*s", torch ? "PyTorch" : "numpy",
                      (int)(strrchr(r->name, '/') - r->name), r->name);
             line(r, what, bound, AT_LEAST, &shown);
         }
     }
-    if (shown)
-        printf("(ratios as in the tables above; peers: peer time / libnnact time)\n");
+    if (shown) printf("(ratios as in the tables above; peers: peer time / libnnact time)\n");
 }

@@ -30,8 +30,7 @@ int train_case_setup(struct train_case *c, const struct netspec *s, size_t batch
     size_t n_out = s->out[s->n_layers - 1];
     c->x = bench_alloc(batch * s->n_in);
     c->t = bench_alloc(batch * n_out);
-    if (c->x == NULL || c->t == NULL)
-        goto nomem;
+    if (c->x == NULL || c->t == NULL) goto nomem;
     bench_fill(c->x, batch * s->n_in, -1.0, 1.0, 11);
     bench_fill(c->t, batch * n_out, 0.0, 1.0, 12);
     size_t in = s->n_in;
@@ -39,8 +38,7 @@ int train_case_setup(struct train_case *c, const struct netspec *s, size_t batch
         size_t out = s->out[l];
         c->W0[l] = bench_alloc(in * out);
         c->b0[l] = bench_alloc(out);
-        if (c->W0[l] == NULL || c->b0[l] == NULL)
-            goto nomem;
+        if (c->W0[l] == NULL || c->b0[l] == NULL) goto nomem;
         double lim = sqrt(6.0 / (double)(in + out)); /* Glorot uniform */
         bench_fill(c->W0[l], in * out, -lim, lim, 100 + l);
         bench_fill(c->b0[l], out, -0.1, 0.1, 200 + l);
@@ -49,13 +47,11 @@ int train_case_setup(struct train_case *c, const struct netspec *s, size_t batch
     c->have_floor = 1;
     for (size_t l = 0; l < s->n_layers; l++)
         c->have_floor &= ref_act_supported(s->act[l]);
-    if (ref_create(&c->prod, s, batch) != 0)
-        goto nomem;
+    if (ref_create(&c->prod, s, batch) != 0) goto nomem;
     for (size_t l = 0; l < s->n_layers; l++)
         ref_set_layer(&c->prod, l, c->W0[l], c->b0[l]);
     if (c->have_floor) {
-        if (ref_create(&c->floor, s, batch) != 0)
-            goto nomem;
+        if (ref_create(&c->floor, s, batch) != 0) goto nomem;
         c->floor.lr = c->lr;
     }
     nnact_status st = nnact_net_create(s->n_in, &c->net);
@@ -112,8 +108,7 @@ int train_case_reset(struct train_case *c)
     c->o = NULL;
     if (st == NNACT_OK)
         st = nnact_opt_create(c->opt == REF_ADAM ? NNACT_OPT_ADAM : NNACT_OPT_SGD, &c->o);
-    if (st == NNACT_OK)
-        st = nnact_opt_set(c->o, NNACT_OPT_PARAM_LR, c->lr);
+    if (st == NNACT_OK) st = nnact_opt_set(c->o, NNACT_OPT_PARAM_LR, c->lr);
     if (st != NNACT_OK) {
         fprintf(stderr, "nnact-bench: cannot set up libnnact case: %s\n", nnact_last_error());
         return -1;
@@ -139,8 +134,8 @@ int train_case_check(struct train_case *c, char *why, size_t len)
         return -1;
     }
     double loss = 0.0;
-    nnact_status st = nnact_net_train_step(c->net, c->o, NNACT_LOSS_HALF_SSE, c->batch, c->x,
-                                           c->t, &loss);
+    nnact_status st =
+        nnact_net_train_step(c->net, c->o, NNACT_LOSS_HALF_SSE, c->batch, c->x, c->t, &loss);
     if (st != NNACT_OK) {
         snprintf(why, len, "nnact_net_train_step: %s", nnact_last_error());
         return -1;
@@ -173,8 +168,9 @@ int train_case_check(struct train_case *c, char *why, size_t len)
                 double ew = max_rel_diff(W, L->dW, L->in * L->out);
                 double eb = max_rel_diff(b, L->db, L->out);
                 if (ew > 1e-6 || eb > 1e-6) {
-                    snprintf(why, len, "layer %zu update differs from the floor's by %.3g (W), %.3g (b)",
-                             l, ew, eb);
+                    snprintf(why, len,
+                             "layer %zu update differs from the floor's by %.3g (W), %.3g (b)", l,
+                             ew, eb);
                     rc = -1;
                 }
             }
@@ -204,10 +200,9 @@ static void run_floor(void *p)
 static void run_lib(void *p)
 {
     struct train_case *c = p;
-    nnact_status st = nnact_net_train_step(c->net, c->o, NNACT_LOSS_HALF_SSE, c->batch, c->x, c->t,
-                                           &c->loss);
-    if (st != NNACT_OK && c->status == NNACT_OK)
-        c->status = st;
+    nnact_status st =
+        nnact_net_train_step(c->net, c->o, NNACT_LOSS_HALF_SSE, c->batch, c->x, c->t, &c->loss);
+    if (st != NNACT_OK && c->status == NNACT_OK) c->status = st;
 }
 
 double train_time_products(struct train_case *c, int reps)
@@ -220,8 +215,7 @@ double train_time_products(struct train_case *c, int reps)
 double train_time_floor(struct train_case *c, int reps)
 {
     double med = 0, mn, mx;
-    if (c->have_floor)
-        bench_time(run_floor, c, reps, &med, &mn, &mx);
+    if (c->have_floor) bench_time(run_floor, c, reps, &med, &mn, &mx);
     return med;
 }
 

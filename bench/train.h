@@ -14,15 +14,15 @@ struct nnact_opt;
 struct train_case {
     struct netspec spec;
     size_t batch;
-    int opt;       /* REF_SGD or REF_ADAM */
+    int opt; /* REF_SGD or REF_ADAM */
     double lr;
-    double *x, *t; /* batch x n_in, batch x n_out */
+    double *x, *t;                                     /* batch x n_in, batch x n_out */
     double *W0[SPEC_MAX_LAYERS], *b0[SPEC_MAX_LAYERS]; /* the starting parameters */
     int have_floor; /* the floor implements every activation of the spec */
     struct ref_net floor, prod;
     struct nnact_net *net;
     struct nnact_opt *o;
-    int status;    /* first non-OK status seen in a timed call */
+    int status; /* first non-OK status seen in a timed call */
     double loss;
 };
 
