@@ -8,6 +8,53 @@
 #include "nnact/runtime.h"
 
 static struct bench_opts *g_opts;
+static size_t g_matched;
+static int g_failures;
+static struct bench_record *g_kept;
+static size_t g_n_kept, g_cap_kept;
+/* Suites that select their own cases with bench_want(); the records of any
+ * other suite are filtered by --case in bench_report(). */
+static const char *g_self_filtering[16];
+static size_t g_n_self_filtering;
+
+size_t bench_matched(void)
+{
+    return g_matched;
+}
+
+void bench_matched_reset(void)
+{
+    g_matched = 0;
+}
+
+int bench_failures(void)
+{
+    return g_failures;
+}
+
+size_t bench_n_kept(void)
+{
+    return g_n_kept;
+}
+
+const struct bench_record *bench_kept(void)
+{
+    return g_kept;
+}
+
+void bench_kept_free(void)
+{
+    free(g_kept);
+    g_kept = NULL;
+    g_n_kept = g_cap_kept = 0;
+}
+
+static int self_filtering(const char *suite)
+{
+    for (size_t i = 0; i < g_n_self_filtering; i++)
+        if (strcmp(g_self_filtering[i], suite) == 0) return 1;
+    return 0;
+}
 
 void bench_init(struct bench_opts *o)
 {
@@ -160,21 +207,26 @@ static void json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static void keep(struct bench_opts *o, const struct bench_record *r)
+static void keep(const struct bench_record *r)
 {
-    if (o->n_kept == o->cap_kept) {
-        size_t cap = o->cap_kept ? 2 * o->cap_kept : 64;
-        struct bench_record *k = realloc(o->kept, cap * sizeof *k);
+    if (g_n_kept == g_cap_kept) {
+        size_t cap = g_cap_kept ? 2 * g_cap_kept : 64;
+        struct bench_record *k = realloc(g_kept, cap * sizeof *k);
         if (k == NULL) return; /* charts lose a point; the table and JSON still have it */
-        o->kept = k;
-        o->cap_kept = cap;
+        g_kept = k;
+        g_cap_kept = cap;
     }
-    o->kept[o->n_kept++] = *r;
+    g_kept[g_n_kept++] = *r;
 }
 
 void bench_report(struct bench_opts *o, const struct bench_record *r)
 {
-    if (o->dry) return;
+    int filtered = !self_filtering(r->suite);
+    if (o->dry) {
+        if (filtered && bench_match(o, r->suite, r->name)) g_matched++;
+        return;
+    }
+    if (filtered && !bench_match(o, r->suite, r->name)) return;
     int threads = r->threads > 0 ? r->threads : o->threads;
     double rate = r->work > 0 && r->median > 0 ? r->work / r->median * 1e-9 : 0.0;
     double ratio = r->limit_median > 0 && r->median > 0 ? r->median / r->limit_median : 0.0;
@@ -225,7 +277,7 @@ void bench_report(struct bench_opts *o, const struct bench_record *r)
     struct bench_record k = *r;
     k.threads = threads;
     k.note = NULL; /* may point at the caller's stack */
-    keep(o, &k);
+    keep(&k);
 }
 
 int bench_match(const struct bench_opts *o, const char *suite, const char *name)
@@ -238,8 +290,10 @@ int bench_match(const struct bench_opts *o, const char *suite, const char *name)
 
 int bench_want(struct bench_opts *o, const char *suite, const char *name)
 {
+    if (!self_filtering(suite) && g_n_self_filtering < 16)
+        g_self_filtering[g_n_self_filtering++] = suite;
     int ok = bench_match(o, suite, name);
-    if (ok) o->matched++;
+    if (ok) g_matched++;
     return ok && !o->dry;
 }
 
@@ -247,7 +301,8 @@ void bench_fail(struct bench_opts *o, const char *suite, const char *name, const
 {
     printf("%-30s CHECK FAILED: %s/%s: %s\n", name, suite, name, what);
     fprintf(stderr, "nnact-bench: check failed: %s/%s: %s\n", suite, name, what);
-    o->failures++;
+    (void)o;
+    g_failures++;
 }
 
 void bench_set_threads(int n)

@@ -20,16 +20,12 @@ struct bench_opts {
     /* Added with the full suites (issue 7); older suites may ignore them. */
     const char *case_glob; /* --case: fnmatch pattern on "suite/case" or "case"; NULL = all */
     int dry;               /* 1: validation pass, nothing is timed or printed */
-    int matched;           /* cases bench_want() accepted so far */
     const char *specs[BENCH_MAX_SPECS]; /* --net SPEC given on the command line */
     int n_specs;
-    size_t spec_batch;         /* --batch for those specs */
-    const char *plot_dir;      /* --plot DIR, NULL = no charts */
-    const char *peers_dir;     /* where peer_*.py live */
-    const char *python;        /* interpreter for the peers */
-    int failures;              /* cases whose check failed (exit status 1) */
-    struct bench_record *kept; /* every reported record, for the charts */
-    size_t n_kept, cap_kept;
+    size_t spec_batch;     /* --batch for those specs */
+    const char *plot_dir;  /* --plot DIR, NULL = no charts */
+    const char *peers_dir; /* where peer_*.py live */
+    const char *python;    /* interpreter for the peers */
 };
 
 /* One timed case, as printed and as written to JSON. */
@@ -88,6 +84,16 @@ void bench_set_threads(int n);
 void bench_fill(double *v, size_t n, double lo, double hi, unsigned long long seed);
 /* Aligned allocation (64 bytes), zeroed; free with free(). NULL on failure. */
 double *bench_alloc(size_t n);
+
+/* What the run collected. Kept in bench.c, not in bench_opts, so a suite may
+ * work on a copy of its options. */
+size_t bench_matched(void); /* cases selected so far (bench_want, or records
+                               matching --case in the validation pass) */
+void bench_matched_reset(void);
+int bench_failures(void);  /* failed checks so far */
+size_t bench_n_kept(void); /* every reported record, for charts and summary */
+const struct bench_record *bench_kept(void);
+void bench_kept_free(void);
 
 /* The suites. */
 int bench_suite_limits(struct bench_opts *o);

@@ -170,14 +170,22 @@ int main(int argc, char **argv)
     bench_init(&o);
     /* Validation pass: every selected suite walks its cases without timing
      * anything, so an unknown --case is an argument error, not an empty run. */
+    int run[SUITE_COUNT];
+    for (size_t s = 0; s < SUITE_COUNT; s++)
+        run[s] = any_chosen ? chosen[s] : suites[s].in_default;
     if (o.case_glob != NULL) {
         o.dry = 1;
-        for (size_t s = 0; s < SUITE_COUNT; s++)
-            if (any_chosen ? chosen[s] : suites[s].in_default) (void)suites[s].run(&o);
+        size_t total = 0;
+        for (size_t s = 0; s < SUITE_COUNT; s++) {
+            if (!run[s]) continue;
+            bench_matched_reset();
+            (void)suites[s].run(&o);
+            run[s] = bench_matched() > 0; /* a suite with no matching case is skipped */
+            total += bench_matched();
+        }
         o.dry = 0;
-        if (o.matched == 0)
+        if (total == 0)
             return arg_error("--case", "no case matches this pattern in the chosen suites");
-        o.matched = 0;
     }
     if (nnact_blas_set_threads(o.threads) != NNACT_OK)
         return arg_error("--threads", nnact_last_error());
@@ -196,7 +204,7 @@ int main(int argc, char **argv)
            o.quick ? "; quick" : "", load_average());
     int rc = 0;
     for (size_t s = 0; s < SUITE_COUNT; s++)
-        if (any_chosen ? chosen[s] : suites[s].in_default) rc |= suites[s].run(&o);
+        if (run[s]) rc |= suites[s].run(&o);
     if (o.json != NULL) {
         fprintf(o.json, "\n]\n");
         if (fclose(o.json) != 0) rc = 1;
@@ -209,9 +217,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "nnact-bench: --plot: cannot write charts into '%s'\n", o.plot_dir);
         rc = 1;
     }
-    free(o.kept);
-    if (o.failures > 0) {
-        fprintf(stderr, "nnact-bench: %d check(s) failed\n", o.failures);
+    bench_kept_free();
+    if (bench_failures() > 0) {
+        fprintf(stderr, "nnact-bench: %d check(s) failed\n", bench_failures());
         rc = 1;
     }
     return rc ? 1 : 0;

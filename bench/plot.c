@@ -82,8 +82,8 @@ static int plot_dense(const struct bench_opts *o)
 {
     size_t widths[16], nw = 0;
     double rmax = 0, rmin = HUGE_VAL;
-    for (size_t i = 0; i < o->n_kept; i++) {
-        const struct bench_record *r = &o->kept[i];
+    for (size_t i = 0; i < bench_n_kept(); i++) {
+        const struct bench_record *r = &bench_kept()[i];
         if (strcmp(r->suite, "dense") != 0 || r->threads != o->threads || r->median <= 0) continue;
         size_t w = 0;
         sscanf(r->shape, "%zu", &w);
@@ -106,8 +106,8 @@ static int plot_dense(const struct bench_opts *o)
         for (int dashed = 0; dashed < 2; dashed++) {
             fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"", col,
                     dashed ? " stroke-dasharray=\"5,4\"" : "");
-            for (size_t i = 0; i < o->n_kept; i++) {
-                const struct bench_record *r = &o->kept[i];
+            for (size_t i = 0; i < bench_n_kept(); i++) {
+                const struct bench_record *r = &bench_kept()[i];
                 size_t w = 0;
                 if (strcmp(r->suite, "dense") != 0 || r->threads != o->threads || r->median <= 0)
                     continue;
@@ -118,8 +118,8 @@ static int plot_dense(const struct bench_opts *o)
                 fprintf(f, "%.1f,%.1f ", lx((double)r->batch, xlo, xhi), ly(rate, ylo, yhi));
             }
             fprintf(f, "\"/>\n");
-            for (size_t i = 0; i < o->n_kept && !dashed; i++) { /* markers: lone points show */
-                const struct bench_record *r = &o->kept[i];
+            for (size_t i = 0; i < bench_n_kept() && !dashed; i++) { /* markers: lone points show */
+                const struct bench_record *r = &bench_kept()[i];
                 size_t w = 0;
                 if (strcmp(r->suite, "dense") != 0 || r->threads != o->threads || r->median <= 0)
                     continue;
@@ -197,11 +197,11 @@ static int plot_threads(const struct bench_opts *o)
     double v[MAXB];
     int g[MAXB];
     size_t n = 0;
-    for (size_t i = 0; i < o->n_kept && n < MAXB; i++) {
-        const struct bench_record *a = &o->kept[i];
+    for (size_t i = 0; i < bench_n_kept() && n < MAXB; i++) {
+        const struct bench_record *a = &bench_kept()[i];
         if (a->threads != 1 || o->threads == 1 || a->median <= 0) continue;
-        for (size_t j = 0; j < o->n_kept; j++) {
-            const struct bench_record *b = &o->kept[j];
+        for (size_t j = 0; j < bench_n_kept(); j++) {
+            const struct bench_record *b = &bench_kept()[j];
             char base[64];
             snprintf(base, sizeof base, "%s", a->name);
             char *t1 = strstr(base, "/t1");
@@ -232,8 +232,8 @@ static int plot_peers(const struct bench_opts *o)
     int g[MAXB];
     size_t n = 0;
     static const char *const names[] = {"over numpy", "over PyTorch"};
-    for (size_t i = 0; i < o->n_kept && n < MAXB; i++) {
-        const struct bench_record *r = &o->kept[i];
+    for (size_t i = 0; i < bench_n_kept() && n < MAXB; i++) {
+        const struct bench_record *r = &bench_kept()[i];
         if (strcmp(r->suite, "peers") != 0 || r->limit_median <= 0 || r->median <= 0) continue;
         int torch = strstr(r->name, "/torch") != NULL;
         snprintf(labels[n], sizeof labels[n], "%s", r->name);
@@ -254,8 +254,8 @@ static int plot_train(const struct bench_opts *o)
     int g[MAXB];
     size_t n = 0;
     static const char *const names[] = {"libnnact", "plain-C floor"};
-    for (size_t i = 0; i < o->n_kept && n < MAXB; i++) {
-        const struct bench_record *r = &o->kept[i];
+    for (size_t i = 0; i < bench_n_kept() && n < MAXB; i++) {
+        const struct bench_record *r = &bench_kept()[i];
         if (strcmp(r->suite, "train") != 0 || r->limit_median <= 0 || r->median <= 0 ||
             r->threads != o->threads)
             continue;

@@ -35,9 +35,10 @@ static void line(const struct bench_record *r, const char *what, double bound, i
 
 void bench_summary(const struct bench_opts *o)
 {
+    (void)o;
     int shown = 0;
-    for (size_t i = 0; i < o->n_kept; i++) {
-        const struct bench_record *r = &o->kept[i];
+    for (size_t i = 0; i < bench_n_kept(); i++) {
+        const struct bench_record *r = &bench_kept()[i];
         char what[96];
         if (strcmp(r->suite, "train") == 0) {
             if (strcmp(r->name, "relu784/sgd") == 0)
