@@ -1,9 +1,9 @@
 /* Accuracy of every activation and its derivative, in ULP as SLEEF defines it
- * (tests/act_ulp.h), against
+ * (tests/test_act_ulp.h), against
  *   1. golden tables made once with mpmath at 320 bits (tests/gen_act_golden.py,
  *      tests/data/act_<name>.txt: dense [-40, 40], wide samples to +-1e300 and
  *      the hard points), and
- *   2. a long double oracle (tests/act_oracle.h) on 10^6 points per function
+ *   2. a long double oracle (tests/test_act_oracle.h) on 10^6 points per function
  *      (10^5 under the sanitizers, which slow each call about 20 times).
  * The bounds are the ones docs/ACCURACY.md publishes; a measurement above its
  * bound fails. The test runs twice under CTest: with the fastest path this CPU
@@ -15,8 +15,8 @@
 
 #include "nnact_test.h"
 
-#include "act_oracle.h"
-#include "act_ulp.h"
+#include "test_act_oracle.h"
+#include "test_act_ulp.h"
 #include "nnact/nnact.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -109,8 +109,7 @@ static void check_point(struct stat *s, double bound, int tail, double x, double
                 s->tail_excess = excess;
                 s->tail_x = x;
             }
-            if (excess <= 0)
-                return;
+            if (excess <= 0) return;
         }
     }
     if (err > s->max_err) {
@@ -118,8 +117,8 @@ static void check_point(struct stat *s, double bound, int tail, double x, double
         s->max_x = x;
     }
     if (s->failures++ < 5)
-        print_error("%s %s(%a = %.17g) = %.17g, reference %.21Lg: %.3g ulp > bound %g\n", kind, what,
-                    x, x, r, c, err, bound);
+        print_error("%s %s(%a = %.17g) = %.17g, reference %.21Lg: %.3g ulp > bound %g\n", kind,
+                    what, x, x, r, c, err, bound);
 }
 
 /* ---- golden tables ---- */
@@ -135,8 +134,7 @@ static int read_golden(const char *name, struct golden *g)
     char path[512];
     snprintf(path, sizeof path, "%s/act_%s.txt", NNACT_TEST_DATA_DIR, name);
     FILE *fp = fopen(path, "r");
-    if (fp == NULL)
-        return -1;
+    if (fp == NULL) return -1;
     size_t cap = 4096;
     g->n = 0;
     g->x = malloc(cap * sizeof *g->x);
@@ -145,11 +143,9 @@ static int read_golden(const char *name, struct golden *g)
     g->d2 = malloc(cap * sizeof *g->d2);
     char line[512];
     while (fgets(line, sizeof line, fp) != NULL) {
-        if (line[0] == '#')
-            continue;
+        if (line[0] == '#') continue;
         char *p = line, *end;
-        if (g->n == cap)
-            break;
+        if (g->n == cap) break;
         g->x[g->n] = strtod(p, &end);
         p = end;
         g->f[g->n] = strtold(p, &end);
@@ -157,8 +153,7 @@ static int read_golden(const char *name, struct golden *g)
         g->df[g->n] = strtold(p, &end);
         p = end;
         g->d2[g->n] = strtold(p, &end);
-        if (end == p)
-            break;
+        if (end == p) break;
         g->n++;
     }
     fclose(fp);
@@ -173,11 +168,11 @@ static void free_golden(struct golden *g)
 static void print_stat(const char *src, const char *kind, const char *what, const struct stat *s,
                        double bound)
 {
-    fprintf(stderr, "%-7s %-14s %-3s max %7.3f ulp at x = %-24.17g bound %4.1f", src, kind, what, s->max_err,
-           s->max_x, bound);
+    fprintf(stderr, "%-7s %-14s %-3s max %7.3f ulp at x = %-24.17g bound %4.1f", src, kind, what,
+            s->max_err, s->max_x, bound);
     if (s->tail_points)
-        fprintf(stderr, "  tail: %zu pts, worst err-(c+1) = %.2f at %.17g", s->tail_points, s->tail_excess,
-               s->tail_x);
+        fprintf(stderr, "  tail: %zu pts, worst err-(c+1) = %.2f at %.17g", s->tail_points,
+                s->tail_excess, s->tail_x);
     fprintf(stderr, "\n");
 }
 
@@ -267,8 +262,7 @@ static void long_double_oracle(void **state)
         const struct bound *b = &bounds[k];
         size_t used = 0;
         for (size_t i = 0; i < n; i++) {
-            if (!act_oracle_ok(kind, x[i]))
-                continue;
+            if (!act_oracle_ok(kind, x[i])) continue;
             used++;
             long double cf = act_oracle_f(kind, x[i]), cd = act_oracle_df(kind, x[i]);
             /* the conditioning terms are needed only when the plain bound fails */

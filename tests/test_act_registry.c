@@ -30,7 +30,8 @@ static void names_round_trip(void **state)
     static const struct {
         const char *alias;
         nnact_act_kind k;
-    } want[] = {{"logistic", NNACT_ACT_SIGMOID}, {"swish", NNACT_ACT_SILU}, {"linear", NNACT_ACT_IDENTITY}};
+    } want[] = {
+        {"logistic", NNACT_ACT_SIGMOID}, {"swish", NNACT_ACT_SILU}, {"linear", NNACT_ACT_IDENTITY}};
     for (size_t i = 0; i < 3; i++) {
         nnact_act_kind k;
         assert_int_equal(nnact_act_from_name(want[i].alias, &k), NNACT_OK);
@@ -62,9 +63,9 @@ static void parameters(void **state)
     assert_true(isnan(prop(NNACT_ACT_TANH, NAN, NNACT_ACT_PROP_PARAM_DEFAULT)));
     assert_true(prop(NNACT_ACT_TANH, NAN, NNACT_ACT_PROP_HAS_PARAM) == 0);
     for (nnact_act_kind k = 0; k < NK; k++) {
-        if (prop(k, NAN, NNACT_ACT_PROP_HAS_PARAM) == 0)
-            continue;
-        double lo = prop(k, NAN, NNACT_ACT_PROP_PARAM_MIN), hi = prop(k, NAN, NNACT_ACT_PROP_PARAM_MAX);
+        if (prop(k, NAN, NNACT_ACT_PROP_HAS_PARAM) == 0) continue;
+        double lo = prop(k, NAN, NNACT_ACT_PROP_PARAM_MIN),
+               hi = prop(k, NAN, NNACT_ACT_PROP_PARAM_MAX);
         double x = 1.0, y;
         /* the ends are valid, just outside them is not */
         assert_int_equal(nnact_act_forward(k, lo, 1, &x, &y), NNACT_OK);
@@ -73,10 +74,13 @@ static void parameters(void **state)
         assert_int_equal(nnact_act_forward(k, nextafter(hi, INFINITY), 1, &x, &y), NNACT_ERR_ARG);
     }
     double v = 0;
-    assert_int_equal(nnact_act_property(NNACT_ACT_TANH, NAN, (nnact_act_prop)99, &v), NNACT_ERR_ARG);
-    assert_int_equal(nnact_act_property(NNACT_ACT_TANH, NAN, NNACT_ACT_PROP_LIPSCHITZ, NULL), NNACT_ERR_ARG);
+    assert_int_equal(nnact_act_property(NNACT_ACT_TANH, NAN, (nnact_act_prop)99, &v),
+                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_act_property(NNACT_ACT_TANH, NAN, NNACT_ACT_PROP_LIPSCHITZ, NULL),
+                     NNACT_ERR_ARG);
     assert_int_equal(nnact_act_property(NK, NAN, NNACT_ACT_PROP_LIPSCHITZ, &v), NNACT_ERR_ARG);
-    assert_int_equal(nnact_act_property(NNACT_ACT_CELU, -1.0, NNACT_ACT_PROP_LIPSCHITZ, &v), NNACT_ERR_ARG);
+    assert_int_equal(nnact_act_property(NNACT_ACT_CELU, -1.0, NNACT_ACT_PROP_LIPSCHITZ, &v),
+                     NNACT_ERR_ARG);
 }
 
 static void linearity(void **state)
@@ -92,8 +96,7 @@ static void linearity(void **state)
     /* every kind claimed linear really is x -> x on a grid (f(x) = x) */
     for (nnact_act_kind k = 0; k < NK; k++) {
         double a = k == NNACT_ACT_LEAKY_RELU ? 1.0 : 0.0;
-        if (!nnact_act_is_linear(k, a))
-            continue;
+        if (!nnact_act_is_linear(k, a)) continue;
         for (double x = -10; x <= 10; x += 0.37) {
             double y;
             assert_int_equal(nnact_act_forward(k, a, 1, &x, &y), NNACT_OK);
@@ -118,19 +121,17 @@ static void shape_claims_hold(void **state)
     for (nnact_act_kind k = 0; k < NK; k++) {
         assert_int_equal(nnact_act_forward(k, NAN, N, x, y), NNACT_OK);
         assert_int_equal(nnact_act_derivative(k, NAN, N, x, d), NNACT_OK);
-        double lo = prop(k, NAN, NNACT_ACT_PROP_OUTPUT_MIN), hi = prop(k, NAN, NNACT_ACT_PROP_OUTPUT_MAX);
+        double lo = prop(k, NAN, NNACT_ACT_PROP_OUTPUT_MIN),
+               hi = prop(k, NAN, NNACT_ACT_PROP_OUTPUT_MAX);
         double lip = prop(k, NAN, NNACT_ACT_PROP_LIPSCHITZ);
         int mono = prop(k, NAN, NNACT_ACT_PROP_MONOTONE) != 0;
         int decreasing_seen = 0;
         double ymin = INFINITY, dmax = 0;
         for (int i = 0; i < N; i++) {
             assert_true(y[i] >= lo - 1e-15 && y[i] <= hi + 1e-15);
-            if (fabs(d[i]) > dmax)
-                dmax = fabs(d[i]);
-            if (y[i] < ymin)
-                ymin = y[i];
-            if (i > 0 && y[i] < y[i - 1])
-                decreasing_seen = 1;
+            if (fabs(d[i]) > dmax) dmax = fabs(d[i]);
+            if (y[i] < ymin) ymin = y[i];
+            if (i > 0 && y[i] < y[i - 1]) decreasing_seen = 1;
         }
         if (mono)
             assert_false(decreasing_seen);
@@ -141,7 +142,7 @@ static void shape_claims_hold(void **state)
             assert_true(dmax >= lip * 0.99); /* the sup is reached on [-12, 12] or approached */
         }
         if (!mono && isfinite(lo) && lo < 0) /* a minimum, attained */
-            assert_close(ymin, lo, 2e-7); /* grid step 1e-3: f - min <= f'' (5e-4)^2 / 2 */
+            assert_close(ymin, lo, 2e-7);    /* grid step 1e-3: f - min <= f'' (5e-4)^2 / 2 */
     }
     free(x), free(y), free(d);
     /* parameter-dependent answers */
@@ -185,7 +186,8 @@ static void from_output_matches_backward(void **state)
         for (int i = 0; i < N; i++) {
             /* from y the derivative inherits y's rounding: condition |f''/f'| * |y| ulps */
             if (!(fabs(a[i] - b[i]) <= 1e-12 * fabs(a[i]) + 1e-15 * dy[i]))
-                print_error("%s at x = %.17g: %.17g vs %.17g\n", nnact_act_name(k), x[i], a[i], b[i]);
+                print_error("%s at x = %.17g: %.17g vs %.17g\n", nnact_act_name(k), x[i], a[i],
+                            b[i]);
             assert_true(fabs(a[i] - b[i]) <= 1e-12 * fabs(a[i]) + 1e-15 * dy[i]);
         }
     }
@@ -198,8 +200,7 @@ static void softmax_reference(size_t cols, const double *x, long double *p)
 {
     long double m = -INFINITY, s = 0;
     for (size_t j = 0; j < cols; j++)
-        if (x[j] > m)
-            m = x[j];
+        if (x[j] > m) m = x[j];
     for (size_t j = 0; j < cols; j++)
         s += expl((long double)x[j] - m);
     for (size_t j = 0; j < cols; j++)
@@ -213,7 +214,8 @@ static void softmax_values(void **state)
     double x[R * C], y[R * C], ly[R * C];
     long double p[C];
     for (int i = 0; i < R * C; i++)
-        x[i] = (i % 3 == 0 ? 700.0 : -3.0) + 0.731 * i - (i / C) * 1000.0; /* overflow-scale logits */
+        x[i] =
+            (i % 3 == 0 ? 700.0 : -3.0) + 0.731 * i - (i / C) * 1000.0; /* overflow-scale logits */
     assert_int_equal(nnact_softmax(R, C, x, y), NNACT_OK);
     assert_int_equal(nnact_log_softmax(R, C, x, ly), NNACT_OK);
     for (int r = 0; r < R; r++) {
@@ -222,7 +224,8 @@ static void softmax_values(void **state)
         for (int j = 0; j < C; j++) {
             double e = (double)p[j];
             assert_close(y[r * C + j], e, 4 * DBL_EPSILON * e + 1e-300);
-            assert_close(ly[r * C + j], (double)logl(p[j]), 4 * DBL_EPSILON * fabs((double)logl(p[j])) + 1e-15);
+            assert_close(ly[r * C + j], (double)logl(p[j]),
+                         4 * DBL_EPSILON * fabs((double)logl(p[j])) + 1e-15);
             sum += y[r * C + j];
         }
         assert_close(sum, 1.0, 8 * DBL_EPSILON);
@@ -243,11 +246,11 @@ static void softmax_values(void **state)
 static void softmax_nonfinite_rows(void **state)
 {
     (void)state;
-    double x[5 * 3] = {1, NAN, 2, /* NaN row */
-                       INFINITY, 1, INFINITY, /* two +Inf */
+    double x[5 * 3] = {1,         NAN,       2,         /* NaN row */
+                       INFINITY,  1,         INFINITY,  /* two +Inf */
                        -INFINITY, -INFINITY, -INFINITY, /* only -Inf */
-                       -INFINITY, 0, 0, /* some -Inf */
-                       INFINITY, -INFINITY, NAN}; /* NaN wins */
+                       -INFINITY, 0,         0,         /* some -Inf */
+                       INFINITY,  -INFINITY, NAN};      /* NaN wins */
     double y[15], ly[15];
     assert_int_equal(nnact_softmax(5, 3, x, y), NNACT_OK);
     assert_int_equal(nnact_log_softmax(5, 3, x, ly), NNACT_OK);

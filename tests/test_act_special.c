@@ -25,7 +25,8 @@ static const double limits[][4] = {
     [NNACT_ACT_BENT_IDENTITY] = {INFINITY, -INFINITY, 1.5, 0.5},
     [NNACT_ACT_SINUSOID] = {NAN, NAN, NAN, NAN},
     [NNACT_ACT_ELU] = {INFINITY, -1, 1, 0},
-    [NNACT_ACT_SELU] = {INFINITY, -1.0507009873554804934193349852946 * 1.6732632423543772848170429916717,
+    [NNACT_ACT_SELU] = {INFINITY,
+                        -1.0507009873554804934193349852946 * 1.6732632423543772848170429916717,
                         1.0507009873554804934193349852946, 0},
     [NNACT_ACT_CELU] = {INFINITY, -1, 1, 0},
     [NNACT_ACT_GELU] = {INFINITY, -0.0, 1, 0},
@@ -57,8 +58,10 @@ static int is_odd(nnact_act_kind k)
     case NNACT_ACT_HARD_TANH:
     case NNACT_ACT_TANHSHRINK:
     case NNACT_ACT_SOFTSHRINK:
-    case NNACT_ACT_HARDSHRINK: return 1;
-    default: return 0;
+    case NNACT_ACT_HARDSHRINK:
+        return 1;
+    default:
+        return 0;
     }
 }
 
@@ -124,9 +127,9 @@ static void signed_zeros_and_subnormals(void **state)
     }
     /* subnormals are not flushed: near 0 these are x (identity, tanh, sin,
      * softsign, hard tanh) or x/2 rounded (GELU, SiLU: f(x) = x/2 + O(x^2)) */
-    static const nnact_act_kind like_x[] = {NNACT_ACT_IDENTITY, NNACT_ACT_TANH, NNACT_ACT_SINUSOID,
-                                            NNACT_ACT_SOFTSIGN, NNACT_ACT_HARD_TANH, NNACT_ACT_RELU,
-                                            NNACT_ACT_ELU, NNACT_ACT_CELU};
+    static const nnact_act_kind like_x[] = {
+        NNACT_ACT_IDENTITY,  NNACT_ACT_TANH, NNACT_ACT_SINUSOID, NNACT_ACT_SOFTSIGN,
+        NNACT_ACT_HARD_TANH, NNACT_ACT_RELU, NNACT_ACT_ELU,      NNACT_ACT_CELU};
     for (size_t j = 0; j < sizeof like_x / sizeof like_x[0]; j++) {
         double s[2] = {0x1p-1060, 0x1.8p-1070}, t[2];
         assert_int_equal(nnact_act_forward(like_x[j], NAN, 2, s, t), NNACT_OK);
@@ -182,14 +185,18 @@ static void bad_input(void **state)
     assert_int_equal(nnact_act_backward(NNACT_ACT_TANH, NAN, 1, NULL, dy, y), NNACT_ERR_ARG);
     assert_int_equal(nnact_act_backward(NNACT_ACT_TANH, NAN, 1, x, NULL, y), NNACT_ERR_ARG);
     assert_int_equal(nnact_act_backward(NNACT_ACT_TANH, NAN, 1, x, dy, NULL), NNACT_ERR_ARG);
-    assert_int_equal(nnact_act_backward_from_output(NNACT_ACT_TANH, NAN, 1, NULL, dy, y), NNACT_ERR_ARG);
-    assert_int_equal(nnact_act_backward_from_output(NNACT_ACT_TANH, NAN, 1, x, NULL, y), NNACT_ERR_ARG);
-    assert_int_equal(nnact_act_backward_from_output(NNACT_ACT_TANH, NAN, 1, x, dy, NULL), NNACT_ERR_ARG);
+    assert_int_equal(nnact_act_backward_from_output(NNACT_ACT_TANH, NAN, 1, NULL, dy, y),
+                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_act_backward_from_output(NNACT_ACT_TANH, NAN, 1, x, NULL, y),
+                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_act_backward_from_output(NNACT_ACT_TANH, NAN, 1, x, dy, NULL),
+                     NNACT_ERR_ARG);
     /* n = 0 with NULL pointers: OK, nothing touched */
     assert_int_equal(nnact_act_forward(NNACT_ACT_TANH, NAN, 0, NULL, NULL), NNACT_OK);
     assert_int_equal(nnact_act_derivative(NNACT_ACT_TANH, NAN, 0, NULL, NULL), NNACT_OK);
     assert_int_equal(nnact_act_backward(NNACT_ACT_TANH, NAN, 0, NULL, NULL, NULL), NNACT_OK);
-    assert_int_equal(nnact_act_backward_from_output(NNACT_ACT_TANH, NAN, 0, NULL, NULL, NULL), NNACT_OK);
+    assert_int_equal(nnact_act_backward_from_output(NNACT_ACT_TANH, NAN, 0, NULL, NULL, NULL),
+                     NNACT_OK);
     /* unknown kind, both sides of the range */
     assert_int_equal(nnact_act_forward(NK, NAN, 1, x, y), NNACT_ERR_ARG);
     assert_non_null(strstr(nnact_last_error(), "unknown"));
@@ -227,13 +234,15 @@ static void bad_input(void **state)
     assert_int_equal(nnact_act_forward(NNACT_ACT_TANH, NAN, 8, buf, buf + 1), NNACT_ERR_ARG);
     assert_non_null(strstr(nnact_last_error(), "overlap"));
     assert_int_equal(nnact_act_forward(NNACT_ACT_TANH, NAN, 8, buf + 3, buf), NNACT_ERR_ARG);
-    assert_int_equal(nnact_act_backward(NNACT_ACT_TANH, NAN, 8, buf, buf + 8, buf + 4), NNACT_ERR_ARG);
+    assert_int_equal(nnact_act_backward(NNACT_ACT_TANH, NAN, 8, buf, buf + 8, buf + 4),
+                     NNACT_ERR_ARG);
     assert_int_equal(nnact_act_backward_from_output(NNACT_ACT_TANH, NAN, 4, buf, buf + 4, buf + 6),
                      NNACT_ERR_ARG);
     for (int i = 0; i < 16; i++)
         assert_true(buf[i] == i);
     /* from output on a kind whose derivative is not a function of y */
-    assert_int_equal(nnact_act_backward_from_output(NNACT_ACT_GELU, NAN, 1, x, dy, y), NNACT_ERR_ARG);
+    assert_int_equal(nnact_act_backward_from_output(NNACT_ACT_GELU, NAN, 1, x, dy, y),
+                     NNACT_ERR_ARG);
     assert_non_null(strstr(nnact_last_error(), "gelu"));
     assert_int_equal(nnact_act_backward_from_output(NNACT_ACT_LEAKY_RELU, -0.5, 1, x, dy, y),
                      NNACT_ERR_ARG);
@@ -311,7 +320,8 @@ static void position_independent(void **state)
                     assert_int_equal(nnact_act_forward(k, NAN, n, buf + off, out + off), NNACT_OK);
                     for (size_t i = 0; i < n; i++)
                         assert_same_bits(out[off + i], ref[start + i]);
-                    assert_int_equal(nnact_act_derivative(k, NAN, n, buf + off, out + off), NNACT_OK);
+                    assert_int_equal(nnact_act_derivative(k, NAN, n, buf + off, out + off),
+                                     NNACT_OK);
                     for (size_t i = 0; i < n; i++)
                         assert_same_bits(out[off + i], refd[start + i]);
                     assert_int_equal(nnact_act_backward(k, NAN, n, buf + off, dyb + off, out + off),
@@ -330,7 +340,8 @@ static void position_independent(void **state)
 static void fp_environment_kept(void **state)
 {
     (void)state;
-    double x[10] = {NAN, INFINITY, -INFINITY, 0.0, -0.0, DBL_MAX, -DBL_MAX, 0x1p-1074, 1e154, -745.2};
+    double x[10] = {NAN,     INFINITY, -INFINITY, 0.0,   -0.0,
+                    DBL_MAX, -DBL_MAX, 0x1p-1074, 1e154, -745.2};
     double y[10], dy[10] = {1, 1, 1, 1, 1, 1, 1, 1, INFINITY, 0};
     int round = fegetround();
 #if defined(__x86_64__) || defined(__i386__)

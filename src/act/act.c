@@ -48,14 +48,24 @@ static const struct {
     const char *alias;
     nnact_act_kind kind;
 } aliases[] = {
-    {"linear", NNACT_ACT_IDENTITY}, {"logistic", NNACT_ACT_SIGMOID}, {"swish", NNACT_ACT_SILU},
-    {"sin", NNACT_ACT_SINUSOID},    {"lrelu", NNACT_ACT_LEAKY_RELU}, {"hardtanh", NNACT_ACT_HARD_TANH},
-    {"hardsigmoid", NNACT_ACT_HARD_SIGMOID}, {"hardswish", NNACT_ACT_HARD_SWISH},
-    {"logsigmoid", NNACT_ACT_LOG_SIGMOID},   {"gelu_erf", NNACT_ACT_GELU},
-    {"leakyrelu", NNACT_ACT_LEAKY_RELU},     {"gelu_approx", NNACT_ACT_GELU_TANH},
-    {"relu_6", NNACT_ACT_RELU6},             {"sine", NNACT_ACT_SINUSOID},
-    {"bent", NNACT_ACT_BENT_IDENTITY},       {"hard_shrink", NNACT_ACT_HARDSHRINK},
-    {"soft_shrink", NNACT_ACT_SOFTSHRINK},   {"tanh_shrink", NNACT_ACT_TANHSHRINK},
+    {"linear", NNACT_ACT_IDENTITY},
+    {"logistic", NNACT_ACT_SIGMOID},
+    {"swish", NNACT_ACT_SILU},
+    {"sin", NNACT_ACT_SINUSOID},
+    {"lrelu", NNACT_ACT_LEAKY_RELU},
+    {"hardtanh", NNACT_ACT_HARD_TANH},
+    {"hardsigmoid", NNACT_ACT_HARD_SIGMOID},
+    {"hardswish", NNACT_ACT_HARD_SWISH},
+    {"logsigmoid", NNACT_ACT_LOG_SIGMOID},
+    {"gelu_erf", NNACT_ACT_GELU},
+    {"leakyrelu", NNACT_ACT_LEAKY_RELU},
+    {"gelu_approx", NNACT_ACT_GELU_TANH},
+    {"relu_6", NNACT_ACT_RELU6},
+    {"sine", NNACT_ACT_SINUSOID},
+    {"bent", NNACT_ACT_BENT_IDENTITY},
+    {"hard_shrink", NNACT_ACT_HARDSHRINK},
+    {"soft_shrink", NNACT_ACT_SOFTSHRINK},
+    {"tanh_shrink", NNACT_ACT_TANHSHRINK},
     {"gauss", NNACT_ACT_GAUSSIAN},
 };
 
@@ -97,8 +107,7 @@ static int vector_path(nnact_act_kind k, double a, int mode, size_t n, const dou
                        const double *dy, double *out)
 {
 #ifdef NNACT_HAVE_AVX2
-    if (nnact__cpu_flags() & NNACT_CPU_AVX2_FMA)
-        return nnact__act_avx2(k, a, mode, n, x, dy, out);
+    if (nnact__cpu_flags() & NNACT_CPU_AVX2_FMA) return nnact__act_avx2(k, a, mode, n, x, dy, out);
 #else
     (void)k, (void)a, (void)mode, (void)n, (void)x, (void)dy, (void)out;
 #endif
@@ -109,8 +118,7 @@ static int vector_path(nnact_act_kind k, double a, int mode, size_t n, const dou
  * loop already overwrote. */
 static int overlaps_badly(const double *in, const double *out, size_t n)
 {
-    if (in == out)
-        return 0;
+    if (in == out) return 0;
     uintptr_t a = (uintptr_t)in, b = (uintptr_t)out, bytes = (uintptr_t)(n * sizeof(double));
     return a < b + bytes && b < a + bytes;
 }
@@ -123,8 +131,8 @@ static nnact_status check_arrays(const char *who, size_t n, const double *in1, c
                     "%s: NULL array with n = %zu", who, n);
     NNACT_RETURN_IF(n > SIZE_MAX / sizeof(double), NNACT_ERR_OVERFLOW, "%s: n = %zu is too large",
                     who, n);
-    NNACT_RETURN_IF(overlaps_badly(in1, out, n) || overlaps_badly(in2, out, n),
-                    NNACT_ERR_ARG, "%s: output partially overlaps an input", who);
+    NNACT_RETURN_IF(overlaps_badly(in1, out, n) || overlaps_badly(in2, out, n), NNACT_ERR_ARG,
+                    "%s: output partially overlaps an input", who);
     return NNACT_OK;
 }
 
@@ -132,14 +140,11 @@ nnact_status nnact_act_forward(nnact_act_kind k, double alpha, size_t n, const d
 {
     double a;
     NNACT_FORWARD_IF_ERROR(nnact__act_resolve("nnact_act_forward", k, alpha, &a));
-    if (n == 0)
-        return NNACT_OK;
+    if (n == 0) return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_forward", n, x, x, y));
     fexcept_t flags;
     fegetexceptflag(&flags, ACT_FLAGS);
-    if (!vector_path(k, a, 0, n, x, NULL, y))
-        for (size_t i = 0; i < n; i++)
-            y[i] = nnact__act_ref_f(k, a, x[i]);
+    if (!vector_path(k, a, 0, n, x, NULL, y)) nnact__act_ref_array(k, a, 0, n, x, NULL, y);
     fesetexceptflag(&flags, ACT_FLAGS);
     return NNACT_OK;
 }
@@ -149,14 +154,11 @@ nnact_status nnact_act_derivative(nnact_act_kind k, double alpha, size_t n, cons
 {
     double a;
     NNACT_FORWARD_IF_ERROR(nnact__act_resolve("nnact_act_derivative", k, alpha, &a));
-    if (n == 0)
-        return NNACT_OK;
+    if (n == 0) return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_derivative", n, x, x, d));
     fexcept_t flags;
     fegetexceptflag(&flags, ACT_FLAGS);
-    if (!vector_path(k, a, 1, n, x, NULL, d))
-        for (size_t i = 0; i < n; i++)
-            d[i] = nnact__act_ref_df(k, a, x[i]);
+    if (!vector_path(k, a, 1, n, x, NULL, d)) nnact__act_ref_array(k, a, 1, n, x, NULL, d);
     fesetexceptflag(&flags, ACT_FLAGS);
     return NNACT_OK;
 }
@@ -166,14 +168,11 @@ nnact_status nnact_act_backward(nnact_act_kind k, double alpha, size_t n, const 
 {
     double a;
     NNACT_FORWARD_IF_ERROR(nnact__act_resolve("nnact_act_backward", k, alpha, &a));
-    if (n == 0)
-        return NNACT_OK;
+    if (n == 0) return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_backward", n, x, dy, dx));
     fexcept_t flags;
     fegetexceptflag(&flags, ACT_FLAGS);
-    if (!vector_path(k, a, 2, n, x, dy, dx))
-        for (size_t i = 0; i < n; i++)
-            dx[i] = dy[i] * nnact__act_ref_df(k, a, x[i]);
+    if (!vector_path(k, a, 2, n, x, dy, dx)) nnact__act_ref_array(k, a, 2, n, x, dy, dx);
     fesetexceptflag(&flags, ACT_FLAGS);
     return NNACT_OK;
 }
@@ -186,8 +185,7 @@ nnact_status nnact_act_backward_from_output(nnact_act_kind k, double alpha, size
     NNACT_FORWARD_IF_ERROR(nnact__act_resolve(who, k, alpha, &a));
     NNACT_RETURN_IF(!nnact__act_from_output_ok(k, a), NNACT_ERR_ARG,
                     "%s: the derivative of %s is not a function of its output", who, descs[k].name);
-    if (n == 0)
-        return NNACT_OK;
+    if (n == 0) return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays(who, n, y, dy, dx));
     fexcept_t flags;
     fegetexceptflag(&flags, ACT_FLAGS);
@@ -200,10 +198,8 @@ nnact_status nnact_act_backward_from_output(nnact_act_kind k, double alpha, size
 int nnact_act_supports_from_output(nnact_act_kind k, double alpha)
 {
     double a;
-    if (!kind_valid(k))
-        return 0;
-    if (nnact__act_resolve("nnact_act_supports_from_output", k, alpha, &a) != NNACT_OK)
-        return 0;
+    if (!kind_valid(k)) return 0;
+    if (nnact__act_resolve("nnact_act_supports_from_output", k, alpha, &a) != NNACT_OK) return 0;
     return nnact__act_from_output_ok(k, a);
 }
 
@@ -224,10 +220,8 @@ size_t nnact_act_alias_count(void)
 
 const char *nnact_act_alias(size_t i, nnact_act_kind *k)
 {
-    if (i >= sizeof aliases / sizeof aliases[0])
-        return NULL;
-    if (k != NULL)
-        *k = aliases[i].kind;
+    if (i >= sizeof aliases / sizeof aliases[0]) return NULL;
+    if (k != NULL) *k = aliases[i].kind;
     return aliases[i].alias;
 }
 
@@ -245,36 +239,58 @@ static struct act_shape shape_of(nnact_act_kind k, double a)
 {
     const double inf = INFINITY;
     switch (k) {
-    case NNACT_ACT_IDENTITY: return (struct act_shape){1, 1, 1, -inf, inf, 1};
-    case NNACT_ACT_SIGMOID: return (struct act_shape){0, 1, 1, 0, 1, 0.25};
-    case NNACT_ACT_TANH: return (struct act_shape){0, 1, 1, -1, 1, 1};
-    case NNACT_ACT_RELU: return (struct act_shape){0, 1, 0, 0, inf, 1};
+    case NNACT_ACT_IDENTITY:
+        return (struct act_shape){1, 1, 1, -inf, inf, 1};
+    case NNACT_ACT_SIGMOID:
+        return (struct act_shape){0, 1, 1, 0, 1, 0.25};
+    case NNACT_ACT_TANH:
+        return (struct act_shape){0, 1, 1, -1, 1, 1};
+    case NNACT_ACT_RELU:
+        return (struct act_shape){0, 1, 0, 0, inf, 1};
     case NNACT_ACT_LEAKY_RELU:
         return (struct act_shape){a == 1, a >= 0, a == 1, a > 0 ? -inf : 0, inf, fmax(1, fabs(a))};
-    case NNACT_ACT_BENT_IDENTITY: return (struct act_shape){0, 1, 1, -inf, inf, 1.5};
+    case NNACT_ACT_BENT_IDENTITY:
+        return (struct act_shape){0, 1, 1, -inf, inf, 1.5};
     case NNACT_ACT_SINUSOID:
-    case NNACT_ACT_COS: return (struct act_shape){0, 0, 1, -1, 1, 1};
+    case NNACT_ACT_COS:
+        return (struct act_shape){0, 0, 1, -1, 1, 1};
     case NNACT_ACT_ELU:
         return (struct act_shape){0, a >= 0, a == 1, a > 0 ? -a : 0, inf, fmax(1, fabs(a))};
-    case NNACT_ACT_SELU: return (struct act_shape){0, 1, 0, -SELU_SA, inf, SELU_SA};
-    case NNACT_ACT_CELU: return (struct act_shape){0, 1, 1, -a, inf, 1};
-    case NNACT_ACT_GELU: return (struct act_shape){0, 0, 1, -0.16997120747990366, inf, 1.1289041451851547};
+    case NNACT_ACT_SELU:
+        return (struct act_shape){0, 1, 0, -SELU_SA, inf, SELU_SA};
+    case NNACT_ACT_CELU:
+        return (struct act_shape){0, 1, 1, -a, inf, 1};
+    case NNACT_ACT_GELU:
+        return (struct act_shape){0, 0, 1, -0.16997120747990366, inf, 1.1289041451851547};
     case NNACT_ACT_GELU_TANH:
         return (struct act_shape){0, 0, 1, -0.17004075057125406, inf, 1.1289930686587717};
-    case NNACT_ACT_SILU: return (struct act_shape){0, 0, 1, -0.2784645427610738, inf, 1.099839320128867};
-    case NNACT_ACT_MISH: return (struct act_shape){0, 0, 1, -0.30884341301725043, inf, 1.088498161251728};
-    case NNACT_ACT_SOFTPLUS: return (struct act_shape){0, 1, 1, 0, inf, 1};
-    case NNACT_ACT_SOFTSIGN: return (struct act_shape){0, 1, 1, -1, 1, 1};
-    case NNACT_ACT_HARD_SIGMOID: return (struct act_shape){0, 1, 0, 0, 1, 1.0 / 6};
-    case NNACT_ACT_HARD_TANH: return (struct act_shape){0, 1, 0, -1, 1, 1};
-    case NNACT_ACT_HARD_SWISH: return (struct act_shape){0, 0, 0, -0.375, inf, 1.5};
-    case NNACT_ACT_RELU6: return (struct act_shape){0, 1, 0, 0, 6, 1};
-    case NNACT_ACT_LOG_SIGMOID: return (struct act_shape){0, 1, 1, -inf, 0, 1};
-    case NNACT_ACT_GAUSSIAN: return (struct act_shape){0, 0, 1, 0, 1, 0.8577638849607068};
-    case NNACT_ACT_TANHSHRINK: return (struct act_shape){0, 1, 1, -inf, inf, 1};
+    case NNACT_ACT_SILU:
+        return (struct act_shape){0, 0, 1, -0.2784645427610738, inf, 1.099839320128867};
+    case NNACT_ACT_MISH:
+        return (struct act_shape){0, 0, 1, -0.30884341301725043, inf, 1.088498161251728};
+    case NNACT_ACT_SOFTPLUS:
+        return (struct act_shape){0, 1, 1, 0, inf, 1};
+    case NNACT_ACT_SOFTSIGN:
+        return (struct act_shape){0, 1, 1, -1, 1, 1};
+    case NNACT_ACT_HARD_SIGMOID:
+        return (struct act_shape){0, 1, 0, 0, 1, 1.0 / 6};
+    case NNACT_ACT_HARD_TANH:
+        return (struct act_shape){0, 1, 0, -1, 1, 1};
+    case NNACT_ACT_HARD_SWISH:
+        return (struct act_shape){0, 0, 0, -0.375, inf, 1.5};
+    case NNACT_ACT_RELU6:
+        return (struct act_shape){0, 1, 0, 0, 6, 1};
+    case NNACT_ACT_LOG_SIGMOID:
+        return (struct act_shape){0, 1, 1, -inf, 0, 1};
+    case NNACT_ACT_GAUSSIAN:
+        return (struct act_shape){0, 0, 1, 0, 1, 0.8577638849607068};
+    case NNACT_ACT_TANHSHRINK:
+        return (struct act_shape){0, 1, 1, -inf, inf, 1};
     /* lambda = 0 makes both the identity */
-    case NNACT_ACT_SOFTSHRINK: return (struct act_shape){a == 0, 1, a == 0, -inf, inf, 1};
-    case NNACT_ACT_HARDSHRINK: return (struct act_shape){a == 0, 1, a == 0, -inf, inf, a == 0 ? 1 : inf};
+    case NNACT_ACT_SOFTSHRINK:
+        return (struct act_shape){a == 0, 1, a == 0, -inf, inf, 1};
+    case NNACT_ACT_HARDSHRINK:
+        return (struct act_shape){a == 0, 1, a == 0, -inf, inf, a == 0 ? 1 : inf};
     }
     return (struct act_shape){0, 0, 0, NAN, NAN, NAN};
 }
@@ -288,17 +304,39 @@ nnact_status nnact_act_property(nnact_act_kind k, double alpha, nnact_act_prop p
     const struct act_desc *d = &descs[k];
     struct act_shape sh = shape_of(k, a);
     switch (p) {
-    case NNACT_ACT_PROP_HAS_PARAM: *value = d->param != NULL; return NNACT_OK;
-    case NNACT_ACT_PROP_PARAM_DEFAULT: *value = d->param ? d->param_default : NAN; return NNACT_OK;
-    case NNACT_ACT_PROP_PARAM_MIN: *value = d->param ? d->param_min : NAN; return NNACT_OK;
-    case NNACT_ACT_PROP_PARAM_MAX: *value = d->param ? d->param_max : NAN; return NNACT_OK;
-    case NNACT_ACT_PROP_LINEAR: *value = sh.linear; return NNACT_OK;
-    case NNACT_ACT_PROP_MONOTONE: *value = sh.monotone; return NNACT_OK;
-    case NNACT_ACT_PROP_SMOOTH: *value = sh.smooth; return NNACT_OK;
-    case NNACT_ACT_PROP_OUTPUT_MIN: *value = sh.out_min; return NNACT_OK;
-    case NNACT_ACT_PROP_OUTPUT_MAX: *value = sh.out_max; return NNACT_OK;
-    case NNACT_ACT_PROP_LIPSCHITZ: *value = sh.lipschitz; return NNACT_OK;
-    case NNACT_ACT_PROP_FROM_OUTPUT: *value = nnact__act_from_output_ok(k, a); return NNACT_OK;
+    case NNACT_ACT_PROP_HAS_PARAM:
+        *value = d->param != NULL;
+        return NNACT_OK;
+    case NNACT_ACT_PROP_PARAM_DEFAULT:
+        *value = d->param ? d->param_default : NAN;
+        return NNACT_OK;
+    case NNACT_ACT_PROP_PARAM_MIN:
+        *value = d->param ? d->param_min : NAN;
+        return NNACT_OK;
+    case NNACT_ACT_PROP_PARAM_MAX:
+        *value = d->param ? d->param_max : NAN;
+        return NNACT_OK;
+    case NNACT_ACT_PROP_LINEAR:
+        *value = sh.linear;
+        return NNACT_OK;
+    case NNACT_ACT_PROP_MONOTONE:
+        *value = sh.monotone;
+        return NNACT_OK;
+    case NNACT_ACT_PROP_SMOOTH:
+        *value = sh.smooth;
+        return NNACT_OK;
+    case NNACT_ACT_PROP_OUTPUT_MIN:
+        *value = sh.out_min;
+        return NNACT_OK;
+    case NNACT_ACT_PROP_OUTPUT_MAX:
+        *value = sh.out_max;
+        return NNACT_OK;
+    case NNACT_ACT_PROP_LIPSCHITZ:
+        *value = sh.lipschitz;
+        return NNACT_OK;
+    case NNACT_ACT_PROP_FROM_OUTPUT:
+        *value = nnact__act_from_output_ok(k, a);
+        return NNACT_OK;
     }
     return nnact__fail(NNACT_ERR_ARG, "%s: unknown property %d", who, (int)p);
 }

@@ -19,6 +19,9 @@ NNACT_HIDDEN nnact_status nnact__act_resolve(const char *who, nnact_act_kind k, 
  * against. alpha is already resolved. */
 NNACT_HIDDEN double nnact__act_ref_f(nnact_act_kind k, double alpha, double x);
 NNACT_HIDDEN double nnact__act_ref_df(nnact_act_kind k, double alpha, double x);
+/* The same over an array: mode 0: out = f(x); 1: out = f'(x); 2: out = dy f'(x). */
+NNACT_HIDDEN void nnact__act_ref_array(nnact_act_kind k, double alpha, int mode, size_t n,
+                                       const double *x, const double *dy, double *out);
 /* f' as a function of y = f(x); only for kinds where nnact__act_from_output_ok. */
 NNACT_HIDDEN double nnact__act_ref_df_from_y(nnact_act_kind k, double alpha, double y);
 NNACT_HIDDEN int nnact__act_from_output_ok(nnact_act_kind k, double alpha);

@@ -5,15 +5,15 @@
 
 #include "act/act_internal.h"
 
-#define SELU_ALPHA 1.6732632423543772848170429916717
-#define SELU_SCALE 1.0507009873554804934193349852946
-#define SQRT1_2 0.70710678118654752440084436210485
-#define INV_SQRT_2PI 0.39894228040143267793994605993438
-#define SQRT_2_OVER_PI 0.79788456080286535587989211986876
-#define GELU_TANH_C 0.044715
+#define SELU_ALPHA        1.6732632423543772848170429916717
+#define SELU_SCALE        1.0507009873554804934193349852946
+#define SQRT1_2           0.70710678118654752440084436210485
+#define INV_SQRT_2PI      0.39894228040143267793994605993438
+#define SQRT_2_OVER_PI    0.79788456080286535587989211986876
+#define GELU_TANH_C       0.044715
 #define SQRT_2_OVER_PI_LO (-4.98465440455546e-17) /* sqrt(2/pi) - SQRT_2_OVER_PI */
 
-#define SQRT1_2_LO (-4.8336466567264567e-17) /* 1/sqrt2 - SQRT1_2 rounded */
+#define SQRT1_2_LO      (-4.8336466567264567e-17) /* 1/sqrt2 - SQRT1_2 rounded */
 #define TWO_OVER_SQRTPI 1.1283791670955125739
 
 /* e^(-x^2) with x^2 carried as h + l (l from an fma): exp(-h) rounds once and
@@ -21,8 +21,7 @@
 static double gaussian_s(double x, double s)
 {
     double ax = fabs(x);
-    if (isnan(x))
-        return x;
+    if (isnan(x)) return x;
     if (s * ax * ax > 760.0) /* e^-760 is below half the smallest subnormal */
         return 0.0;
     double h = ax * ax;
@@ -44,8 +43,7 @@ static double erfc_scaled_arg(double x)
     double z = x * SQRT1_2;
     double dz = fma(x, SQRT1_2, -z) + x * SQRT1_2_LO;
     double e = erfc(z);
-    if (!isfinite(z))
-        return e;
+    if (!isfinite(z)) return e;
     return fma(-dz * TWO_OVER_SQRTPI, gaussian_s(x, 0.5), e);
 }
 
@@ -153,8 +151,7 @@ static double softplus1(double z)
 static double tanhshrink(double x)
 {
     double ax = fabs(x);
-    if (ax >= 4.0 || isnan(x))
-        return x - tanh(x);
+    if (ax >= 4.0 || isnan(x)) return x - tanh(x);
     if (ax >= 0.25) {
         /* x - tanh x loses at most log2(x/(x - tanh x)) < 6 bits here, fewer
          * than the 11 extra bits long double carries */
@@ -165,10 +162,18 @@ static double tanhshrink(double x)
      * sum of 2^(2n)(2^(2n)-1)|B_2n|/(2n)! x^(2n-1) for n >= 2, alternating. */
     double x2 = x * x;
     static const double c[] = {
-        1.0 / 3,          -2.0 / 15,         17.0 / 315,         -62.0 / 2835,
-        1382.0 / 155925,  -21844.0 / 6081075, 929569.0 / 638512875, -6404582.0 / 10854718875.0,
-        443861162.0 / 1856156927625.0, -18888466084.0 / 194896477400625.0,
-        113927491862.0 / 2900518163668125.0, -58870668456604.0 / 3698160658676859375.0,
+        1.0 / 3,
+        -2.0 / 15,
+        17.0 / 315,
+        -62.0 / 2835,
+        1382.0 / 155925,
+        -21844.0 / 6081075,
+        929569.0 / 638512875,
+        -6404582.0 / 10854718875.0,
+        443861162.0 / 1856156927625.0,
+        -18888466084.0 / 194896477400625.0,
+        113927491862.0 / 2900518163668125.0,
+        -58870668456604.0 / 3698160658676859375.0,
     };
     double p = 0.0;
     for (int i = (int)(sizeof c / sizeof c[0]) - 1; i >= 0; i--)
@@ -189,37 +194,40 @@ static double tanh_softplus(double x)
     return (1.0 + 2.0 * e) / (1.0 + 2.0 * e + 2.0 * e * e);
 }
 
-double nnact__act_ref_f(nnact_act_kind k, double a, double x)
+static inline __attribute__((always_inline)) double ref_f(nnact_act_kind k, double a, double x)
 {
     switch (k) {
-    case NNACT_ACT_IDENTITY: return x;
-    case NNACT_ACT_SIGMOID: return sigmoid(x);
-    case NNACT_ACT_TANH: return tanh(x);
-    case NNACT_ACT_RELU: return x > 0 ? x : (isnan(x) ? x : 0.0);
+    case NNACT_ACT_IDENTITY:
+        return x;
+    case NNACT_ACT_SIGMOID:
+        return sigmoid(x);
+    case NNACT_ACT_TANH:
+        return tanh(x);
+    case NNACT_ACT_RELU:
+        return x > 0 ? x : (isnan(x) ? x : 0.0);
     case NNACT_ACT_LEAKY_RELU:
         /* a slope of 0 times -Inf is the limit 0, not NaN */
-        if (x > 0 || isnan(x))
-            return x;
+        if (x > 0 || isnan(x)) return x;
         return (a == 0 && isinf(x)) ? -0.0 : a * x;
     case NNACT_ACT_BENT_IDENTITY: {
-        if (isinf(x) || x == 0)
-            return x; /* f(-0) = -0 as for the other functions through 0 */
+        if (isinf(x) || x == 0) return x; /* f(-0) = -0 as for the other functions through 0 */
         double h = hypot(x, 1.0);
         /* sqrt(x^2+1) - 1 = x^2 / (sqrt(x^2+1) + 1) avoids cancellation for small x */
         double t = fabs(x) < 1.0 ? x * x / (h + 1.0) : h - 1.0;
         return 0.5 * t + x;
     }
-    case NNACT_ACT_SINUSOID: return sin(x);
-    case NNACT_ACT_ELU: return x > 0 ? x : a * expm1(x);
+    case NNACT_ACT_SINUSOID:
+        return sin(x);
+    case NNACT_ACT_ELU:
+        return x > 0 ? x : a * expm1(x);
     case NNACT_ACT_SELU:
-        if (x > 0)
-            return SELU_SCALE * x;
+        if (x > 0) return SELU_SCALE * x;
         return selu_sa(expm1(x));
-    case NNACT_ACT_CELU: return x > 0 ? x : a * expm1(x / a);
+    case NNACT_ACT_CELU:
+        return x > 0 ? x : a * expm1(x / a);
     case NNACT_ACT_GELU:
         /* x/2 (1 + erf(x/sqrt2)) = x/2 erfc(-x/sqrt2): no cancellation for x << 0 */
-        if (isinf(x))
-            return x > 0 ? x : -0.0;
+        if (isinf(x)) return x > 0 ? x : -0.0;
         if (x < -39.0) /* below half the smallest subnormal; x^2 may overflow */
             return -0.0;
         if (x < -37.5) /* GELU = x Phi(x) = -phi(x) S */
@@ -227,8 +235,7 @@ double nnact__act_ref_f(nnact_act_kind k, double a, double x)
         return x * (0.5 * erfc_scaled_arg(-x));
     case NNACT_ACT_GELU_TANH: {
         /* x/2 (1 + tanh u) = x sigmoid(2u) */
-        if (isinf(x))
-            return x > 0 ? x : -0.0;
+        if (isinf(x)) return x > 0 ? x : -0.0;
         if (fabs(x) > 1e4) /* sigmoid(2u) is 0 or 1 long before */
             return x > 0 ? x : -0.0;
         double v, vl;
@@ -245,8 +252,7 @@ double nnact__act_ref_f(nnact_act_kind k, double a, double x)
         return x * fma(e_over_1pe_sq(e), vl, sg);
     }
     case NNACT_ACT_SILU:
-        if (isinf(x))
-            return x > 0 ? x : -0.0;
+        if (isinf(x)) return x > 0 ? x : -0.0;
         if (x < -700.0) {
             /* x e^x is subnormal here: round once at the end, (x h) h with
              * h = e^(x/2) normal (1 + e^x rounds to 1) */
@@ -255,8 +261,7 @@ double nnact__act_ref_f(nnact_act_kind k, double a, double x)
         }
         return x * sigmoid(x);
     case NNACT_ACT_MISH:
-        if (isinf(x))
-            return x > 0 ? x : -0.0;
+        if (isinf(x)) return x > 0 ? x : -0.0;
         if (x < -700.0) {
             /* x tanh(sp) = x e (e + 2) / (n + 2) is subnormal: as for SiLU,
              * keep the products normal until the last one */
@@ -268,68 +273,72 @@ double nnact__act_ref_f(nnact_act_kind k, double a, double x)
     case NNACT_ACT_SOFTPLUS: {
         /* for x > 0: x + log1p(e^-bx)/b keeps x exact instead of (bx)/b */
         double z = a * x;
-        if (x > 0)
-            return x + log1p(exp(-z)) / a;
+        if (x > 0) return x + log1p(exp(-z)) / a;
         return log1p(exp(z)) / a;
     }
     case NNACT_ACT_SOFTSIGN:
-        if (isinf(x))
-            return x > 0 ? 1.0 : -1.0;
+        if (isinf(x)) return x > 0 ? 1.0 : -1.0;
         return x / (1.0 + fabs(x));
     case NNACT_ACT_HARD_SIGMOID:
-        if (isnan(x))
-            return x;
+        if (isnan(x)) return x;
         return x <= -3.0 ? 0.0 : x >= 3.0 ? 1.0 : (x + 3.0) / 6.0;
     case NNACT_ACT_HARD_TANH:
-        if (isnan(x))
-            return x;
+        if (isnan(x)) return x;
         return x < -1.0 ? -1.0 : x > 1.0 ? 1.0 : x;
     case NNACT_ACT_HARD_SWISH:
-        if (isnan(x))
-            return x;
+        if (isnan(x)) return x;
         return x <= -3.0 ? 0.0 : x >= 3.0 ? x : x * (x + 3.0) / 6.0;
     case NNACT_ACT_RELU6:
-        if (isnan(x))
-            return x;
+        if (isnan(x)) return x;
         return x < 0.0 ? 0.0 : x > 6.0 ? 6.0 : (x == 0 ? 0.0 : x);
-    case NNACT_ACT_LOG_SIGMOID: return -softplus1(-x);
-    case NNACT_ACT_GAUSSIAN: return gaussian(x);
-    case NNACT_ACT_COS: return cos(x);
-    case NNACT_ACT_TANHSHRINK: return tanhshrink(x);
+    case NNACT_ACT_LOG_SIGMOID:
+        return -softplus1(-x);
+    case NNACT_ACT_GAUSSIAN:
+        return gaussian(x);
+    case NNACT_ACT_COS:
+        return cos(x);
+    case NNACT_ACT_TANHSHRINK:
+        return tanhshrink(x);
     /* the zero band keeps x's sign: both are odd functions */
-    case NNACT_ACT_SOFTSHRINK: return x > a ? x - a : x < -a ? x + a : (isnan(x) ? x : copysign(0.0, x));
-    case NNACT_ACT_HARDSHRINK: return (x > a || x < -a) ? x : (isnan(x) ? x : copysign(0.0, x));
+    case NNACT_ACT_SOFTSHRINK:
+        return x > a ? x - a : x < -a ? x + a : (isnan(x) ? x : copysign(0.0, x));
+    case NNACT_ACT_HARDSHRINK:
+        return (x > a || x < -a) ? x : (isnan(x) ? x : copysign(0.0, x));
     }
     return NAN;
 }
 
-double nnact__act_ref_df(nnact_act_kind k, double a, double x)
+static inline __attribute__((always_inline)) double ref_df(nnact_act_kind k, double a, double x)
 {
-    if (isnan(x))
-        return x;
+    if (isnan(x)) return x;
     switch (k) {
-    case NNACT_ACT_IDENTITY: return 1.0;
-    case NNACT_ACT_SIGMOID: return sigmoid_deriv(x);
+    case NNACT_ACT_IDENTITY:
+        return 1.0;
+    case NNACT_ACT_SIGMOID:
+        return sigmoid_deriv(x);
     case NNACT_ACT_TANH: {
         /* 1 - tanh^2 = 4 e / (1 + e)^2 with e = e^-2|x|: no cancellation near saturation */
         return 4.0 * e_over_1pe_sq(exp(-2.0 * fabs(x)));
     }
-    case NNACT_ACT_RELU: return x > 0 ? 1.0 : 0.0;
-    case NNACT_ACT_LEAKY_RELU: return x > 0 ? 1.0 : a;
+    case NNACT_ACT_RELU:
+        return x > 0 ? 1.0 : 0.0;
+    case NNACT_ACT_LEAKY_RELU:
+        return x > 0 ? 1.0 : a;
     case NNACT_ACT_BENT_IDENTITY:
-        if (isinf(x))
-            return x > 0 ? 1.5 : 0.5;
+        if (isinf(x)) return x > 0 ? 1.5 : 0.5;
         return 0.5 * (x / hypot(x, 1.0)) + 1.0; /* 2 hypot overflows at DBL_MAX */
-    case NNACT_ACT_SINUSOID: return cos(x);
-    case NNACT_ACT_ELU: return x > 0 ? 1.0 : a * exp(x);
-    case NNACT_ACT_SELU: return x > 0 ? SELU_SCALE : selu_sa(exp(x));
-    case NNACT_ACT_CELU: return x > 0 ? 1.0 : exp(x / a);
+    case NNACT_ACT_SINUSOID:
+        return cos(x);
+    case NNACT_ACT_ELU:
+        return x > 0 ? 1.0 : a * exp(x);
+    case NNACT_ACT_SELU:
+        return x > 0 ? SELU_SCALE : selu_sa(exp(x));
+    case NNACT_ACT_CELU:
+        return x > 0 ? 1.0 : exp(x / a);
     case NNACT_ACT_GELU:
-        if (isinf(x))
-            return x > 0 ? 1.0 : 0.0;
+        if (isinf(x)) return x > 0 ? 1.0 : 0.0;
         /* Phi(x) + x phi(x); the terms cancel around the root at -0.7518 */
-        if (x < -39.0)
-            return -0.0;
+        if (x < -39.0) return -0.0;
         if (x < -37.5) /* Phi + x phi = x phi (1 - S/x^2) */
             return phi_times(x, x * (1.0 - gelu_tail_series(x) / (x * x)));
         if (x > -5.0 && x < -0.4) {
@@ -363,8 +372,7 @@ double nnact__act_ref_df(nnact_act_kind k, double a, double x)
         return fma(x * dv, SD, S);
     }
     case NNACT_ACT_SILU:
-        if (isinf(x))
-            return x > 0 ? 1.0 : 0.0;
+        if (isinf(x)) return x > 0 ? 1.0 : 0.0;
         /* s + x s (1 - s) = e (1 + x + e) / (1 + e)^2 with e = e^x for x < 0:
          * 1 + x is exact around the root at -1.2785 (Sterbenz), so the only
          * cancellation is one correctly rounded addition */
@@ -381,8 +389,7 @@ double nnact__act_ref_df(nnact_act_kind k, double a, double x)
             return fma(e, 1.0 + x, 1.0) * inv_1pe_sq(e);
         }
     case NNACT_ACT_MISH: {
-        if (isinf(x))
-            return x > 0 ? 1.0 : 0.0;
+        if (isinf(x)) return x > 0 ? 1.0 : 0.0;
         /* tanh(sp) + x sech^2(sp) sigmoid(x); the terms cancel around the
          * root at -1.1924 */
         if (x < -750.0) /* (1 + x) e^x is below the subnormals */
@@ -408,12 +415,12 @@ double nnact__act_ref_df(nnact_act_kind k, double a, double x)
         }
         return t + x * sech2 * sigmoid(x);
     }
-    case NNACT_ACT_SOFTPLUS: return sigmoid(a * x);
+    case NNACT_ACT_SOFTPLUS:
+        return sigmoid(a * x);
     case NNACT_ACT_SOFTSIGN: {
         /* square the reciprocal: (1 + |x|)^2 overflows beyond 1.34e154 where
          * the true value is still a subnormal */
-        if (isinf(x))
-            return 0.0;
+        if (isinf(x)) return 0.0;
         double ax = fabs(x), d = 1.0 + ax;
         /* d + dl = 1 + |x| exactly (TwoSum); r (1 + e) = 1/d with e exact
          * from an fma; 1/(d + dl)^2 = r^2 (1 + 2e - 2 dl/d) to first order */
@@ -422,12 +429,17 @@ double nnact__act_ref_df(nnact_act_kind k, double a, double x)
         double r2 = r * r;
         return fma(r2, 2.0 * (e - dl * r), r2);
     }
-    case NNACT_ACT_HARD_SIGMOID: return (x > -3.0 && x < 3.0) ? 1.0 / 6.0 : 0.0;
-    case NNACT_ACT_HARD_TANH: return (x > -1.0 && x < 1.0) ? 1.0 : 0.0;
+    case NNACT_ACT_HARD_SIGMOID:
+        return (x > -3.0 && x < 3.0) ? 1.0 / 6.0 : 0.0;
+    case NNACT_ACT_HARD_TANH:
+        return (x > -1.0 && x < 1.0) ? 1.0 : 0.0;
     /* (2x + 3)/6: 2x + 3 is exact around the root at -1.5 (Sterbenz) */
-    case NNACT_ACT_HARD_SWISH: return x < -3.0 ? 0.0 : x <= 3.0 ? (2.0 * x + 3.0) / 6.0 : 1.0;
-    case NNACT_ACT_RELU6: return (x > 0.0 && x < 6.0) ? 1.0 : 0.0;
-    case NNACT_ACT_LOG_SIGMOID: return sigmoid(-x);
+    case NNACT_ACT_HARD_SWISH:
+        return x < -3.0 ? 0.0 : x <= 3.0 ? (2.0 * x + 3.0) / 6.0 : 1.0;
+    case NNACT_ACT_RELU6:
+        return (x > 0.0 && x < 6.0) ? 1.0 : 0.0;
+    case NNACT_ACT_LOG_SIGMOID:
+        return sigmoid(-x);
     case NNACT_ACT_GAUSSIAN:
         if (fabs(x) >= 40.0) /* e^-1600: zero, with the sign of -x */
             return x > 0 ? -0.0 : 0.0;
@@ -439,14 +451,16 @@ double nnact__act_ref_df(nnact_act_kind k, double a, double x)
             return fma(-r, l, r) * g;
         }
         return -2.0 * x * gaussian(x);
-    case NNACT_ACT_COS: return -sin(x);
+    case NNACT_ACT_COS:
+        return -sin(x);
     case NNACT_ACT_TANHSHRINK: {
         /* squaring doubles tanh's error; long double keeps it below one rounding */
         long double t = tanhl((long double)x);
         return (double)(t * t);
     }
     case NNACT_ACT_SOFTSHRINK:
-    case NNACT_ACT_HARDSHRINK: return (x > a || x < -a) ? 1.0 : 0.0;
+    case NNACT_ACT_HARDSHRINK:
+        return (x > a || x < -a) ? 1.0 : 0.0;
     }
     return NAN;
 }
@@ -467,33 +481,48 @@ int nnact__act_from_output_ok(nnact_act_kind k, double a)
     case NNACT_ACT_LOG_SIGMOID:
     case NNACT_ACT_SOFTSIGN:
     case NNACT_ACT_SOFTSHRINK:
-    case NNACT_ACT_HARDSHRINK: return 1;
+    case NNACT_ACT_HARDSHRINK:
+        return 1;
     /* y determines the branch only when the negative side does not turn
      * positive (alpha = 0 is ReLU: y <= 0 there and f' = 0 = alpha) */
     case NNACT_ACT_LEAKY_RELU:
-    case NNACT_ACT_ELU: return a >= 0;
-    default: return 0;
+    case NNACT_ACT_ELU:
+        return a >= 0;
+    default:
+        return 0;
     }
 }
 
 double nnact__act_ref_df_from_y(nnact_act_kind k, double a, double y)
 {
-    if (isnan(y))
-        return y;
+    if (isnan(y)) return y;
     switch (k) {
-    case NNACT_ACT_IDENTITY: return 1.0;
-    case NNACT_ACT_SIGMOID: return y * (1.0 - y);
-    case NNACT_ACT_TANH: return (1.0 - y) * (1.0 + y); /* exact near |y| = 1, unlike 1 - y^2 */
-    case NNACT_ACT_RELU: return y > 0 ? 1.0 : 0.0;
-    case NNACT_ACT_LEAKY_RELU: return y > 0 ? 1.0 : a;
-    case NNACT_ACT_ELU: return y > 0 ? 1.0 : y + a;
-    case NNACT_ACT_SELU: return y > 0 ? SELU_SCALE : y + SELU_SCALE * SELU_ALPHA;
-    case NNACT_ACT_CELU: return y > 0 ? 1.0 : y / a + 1.0;
-    case NNACT_ACT_SOFTPLUS: return -expm1(-a * y); /* sigmoid(bx) = 1 - e^(-b y) */
-    case NNACT_ACT_HARD_SIGMOID: return (y > 0.0 && y < 1.0) ? 1.0 / 6.0 : 0.0;
-    case NNACT_ACT_HARD_TANH: return (y > -1.0 && y < 1.0) ? 1.0 : 0.0;
-    case NNACT_ACT_RELU6: return (y > 0.0 && y < 6.0) ? 1.0 : 0.0;
-    case NNACT_ACT_LOG_SIGMOID: return -expm1(y); /* sigmoid(-x) = 1 - e^y */
+    case NNACT_ACT_IDENTITY:
+        return 1.0;
+    case NNACT_ACT_SIGMOID:
+        return y * (1.0 - y);
+    case NNACT_ACT_TANH:
+        return (1.0 - y) * (1.0 + y); /* exact near |y| = 1, unlike 1 - y^2 */
+    case NNACT_ACT_RELU:
+        return y > 0 ? 1.0 : 0.0;
+    case NNACT_ACT_LEAKY_RELU:
+        return y > 0 ? 1.0 : a;
+    case NNACT_ACT_ELU:
+        return y > 0 ? 1.0 : y + a;
+    case NNACT_ACT_SELU:
+        return y > 0 ? SELU_SCALE : y + SELU_SCALE * SELU_ALPHA;
+    case NNACT_ACT_CELU:
+        return y > 0 ? 1.0 : y / a + 1.0;
+    case NNACT_ACT_SOFTPLUS:
+        return -expm1(-a * y); /* sigmoid(bx) = 1 - e^(-b y) */
+    case NNACT_ACT_HARD_SIGMOID:
+        return (y > 0.0 && y < 1.0) ? 1.0 / 6.0 : 0.0;
+    case NNACT_ACT_HARD_TANH:
+        return (y > -1.0 && y < 1.0) ? 1.0 : 0.0;
+    case NNACT_ACT_RELU6:
+        return (y > 0.0 && y < 6.0) ? 1.0 : 0.0;
+    case NNACT_ACT_LOG_SIGMOID:
+        return -expm1(y); /* sigmoid(-x) = 1 - e^y */
     case NNACT_ACT_SOFTSIGN: {
         /* |y| = |x| / (1 + |x|), so 1 / (1 + |x|) = 1 - |y| */
         double r = 1.0 - fabs(y);
@@ -501,7 +530,121 @@ double nnact__act_ref_df_from_y(nnact_act_kind k, double a, double y)
     }
     /* y = 0 exactly where f' = 0 (|x| <= lambda; x = 0 for hardshrink) */
     case NNACT_ACT_SOFTSHRINK:
-    case NNACT_ACT_HARDSHRINK: return y != 0 ? 1.0 : 0.0;
-    default: return NAN;
+    case NNACT_ACT_HARDSHRINK:
+        return y != 0 ? 1.0 : 0.0;
+    default:
+        return NAN;
+    }
+}
+
+double nnact__act_ref_f(nnact_act_kind k, double a, double x)
+{
+    return ref_f(k, a, x);
+}
+
+double nnact__act_ref_df(nnact_act_kind k, double a, double x)
+{
+    return ref_df(k, a, x);
+}
+
+/* One loop per kind: with k a constant the switch inside ref_f/ref_df folds
+ * away, so the portable path pays no per-element dispatch. The arithmetic is
+ * exactly the per-element functions' (same bits). */
+static inline __attribute__((always_inline)) void
+loop(nnact_act_kind k, double a, int mode, size_t n, const double *x, const double *dy, double *out)
+{
+    if (mode == 0)
+        for (size_t i = 0; i < n; i++)
+            out[i] = ref_f(k, a, x[i]);
+    else if (mode == 1)
+        for (size_t i = 0; i < n; i++)
+            out[i] = ref_df(k, a, x[i]);
+    else
+        for (size_t i = 0; i < n; i++)
+            out[i] = dy[i] * ref_df(k, a, x[i]);
+}
+
+void nnact__act_ref_array(nnact_act_kind k, double a, int mode, size_t n, const double *x,
+                          const double *dy, double *out)
+{
+    switch (k) {
+    case NNACT_ACT_IDENTITY:
+        loop(NNACT_ACT_IDENTITY, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_SIGMOID:
+        loop(NNACT_ACT_SIGMOID, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_TANH:
+        loop(NNACT_ACT_TANH, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_RELU:
+        loop(NNACT_ACT_RELU, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_LEAKY_RELU:
+        loop(NNACT_ACT_LEAKY_RELU, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_BENT_IDENTITY:
+        loop(NNACT_ACT_BENT_IDENTITY, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_SINUSOID:
+        loop(NNACT_ACT_SINUSOID, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_ELU:
+        loop(NNACT_ACT_ELU, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_SELU:
+        loop(NNACT_ACT_SELU, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_CELU:
+        loop(NNACT_ACT_CELU, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_GELU:
+        loop(NNACT_ACT_GELU, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_GELU_TANH:
+        loop(NNACT_ACT_GELU_TANH, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_SILU:
+        loop(NNACT_ACT_SILU, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_MISH:
+        loop(NNACT_ACT_MISH, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_SOFTPLUS:
+        loop(NNACT_ACT_SOFTPLUS, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_SOFTSIGN:
+        loop(NNACT_ACT_SOFTSIGN, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_HARD_SIGMOID:
+        loop(NNACT_ACT_HARD_SIGMOID, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_HARD_TANH:
+        loop(NNACT_ACT_HARD_TANH, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_HARD_SWISH:
+        loop(NNACT_ACT_HARD_SWISH, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_RELU6:
+        loop(NNACT_ACT_RELU6, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_LOG_SIGMOID:
+        loop(NNACT_ACT_LOG_SIGMOID, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_GAUSSIAN:
+        loop(NNACT_ACT_GAUSSIAN, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_COS:
+        loop(NNACT_ACT_COS, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_TANHSHRINK:
+        loop(NNACT_ACT_TANHSHRINK, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_SOFTSHRINK:
+        loop(NNACT_ACT_SOFTSHRINK, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_HARDSHRINK:
+        loop(NNACT_ACT_HARDSHRINK, a, mode, n, x, dy, out);
+        return;
     }
 }

@@ -9,8 +9,7 @@
 /* Overlap of two byte ranges that are not the same array. */
 static int overlap(const double *a, const double *b, size_t bytes)
 {
-    if (a == b)
-        return 0;
+    if (a == b) return 0;
     uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
     return x < y + bytes && y < x + bytes;
 }
@@ -22,8 +21,7 @@ static nnact_status check(const char *who, size_t rows, size_t cols, const doubl
     NNACT_RETURN_IF(!nnact__matrix_bytes(rows, cols, &bytes), NNACT_ERR_OVERFLOW,
                     "%s: %zu x %zu doubles overflow size_t", who, rows, cols);
     *n = bytes / sizeof(double);
-    if (*n == 0)
-        return NNACT_OK;
+    if (*n == 0) return NNACT_OK;
     NNACT_RETURN_IF(in1 == NULL || in2 == NULL || out == NULL, NNACT_ERR_ARG,
                     "%s: NULL array with %zu x %zu", who, rows, cols);
     NNACT_RETURN_IF(overlap(in1, out, bytes) || overlap(in2, out, bytes), NNACT_ERR_ARG,
@@ -38,19 +36,15 @@ static int row_class(const double *x, size_t cols, double *m, size_t *k)
     double mx = -INFINITY;
     size_t pinf = 0;
     for (size_t j = 0; j < cols; j++) {
-        if (isnan(x[j]))
-            return 1;
-        if (x[j] == INFINITY)
-            pinf++;
-        if (x[j] > mx)
-            mx = x[j];
+        if (isnan(x[j])) return 1;
+        if (x[j] == INFINITY) pinf++;
+        if (x[j] > mx) mx = x[j];
     }
     if (pinf) {
         *k = pinf;
         return 2;
     }
-    if (mx == -INFINITY)
-        return 1;
+    if (mx == -INFINITY) return 1;
     *m = mx;
     return 0;
 }
@@ -70,7 +64,8 @@ static void softmax_row(const double *x, double *y, size_t cols, int log_form)
             y[j] = log_form ? (top ? -log((double)k) : -INFINITY) : (top ? 1.0 / (double)k : 0.0);
         }
         return;
-    default: break;
+    default:
+        break;
     }
     /* The first maximal entry contributes e^0 = 1 exactly; the others sum to
      * t, so log(sum) = log1p(t) keeps log-softmax exact when one entry dominates. */
@@ -99,8 +94,7 @@ static nnact_status softmax_common(const char *who, size_t rows, size_t cols, co
 {
     size_t n;
     NNACT_FORWARD_IF_ERROR(check(who, rows, cols, x, x, y, &n));
-    if (n == 0)
-        return NNACT_OK;
+    if (n == 0) return NNACT_OK;
     fexcept_t flags;
     fegetexceptflag(&flags, FE_INVALID | FE_DIVBYZERO);
     for (size_t r = 0; r < rows; r++)
@@ -124,8 +118,7 @@ nnact_status nnact_softmax_backward(size_t rows, size_t cols, const double *y, c
 {
     size_t n;
     NNACT_FORWARD_IF_ERROR(check("nnact_softmax_backward", rows, cols, y, dy, dx, &n));
-    if (n == 0)
-        return NNACT_OK;
+    if (n == 0) return NNACT_OK;
     fexcept_t flags;
     fegetexceptflag(&flags, FE_INVALID | FE_DIVBYZERO);
     for (size_t r = 0; r < rows; r++) {
@@ -142,13 +135,12 @@ nnact_status nnact_softmax_backward(size_t rows, size_t cols, const double *y, c
     return NNACT_OK;
 }
 
-nnact_status nnact_log_softmax_backward(size_t rows, size_t cols, const double *y,
-                                        const double *dy, double *dx)
+nnact_status nnact_log_softmax_backward(size_t rows, size_t cols, const double *y, const double *dy,
+                                        double *dx)
 {
     size_t n;
     NNACT_FORWARD_IF_ERROR(check("nnact_log_softmax_backward", rows, cols, y, dy, dx, &n));
-    if (n == 0)
-        return NNACT_OK;
+    if (n == 0) return NNACT_OK;
     fexcept_t flags;
     fegetexceptflag(&flags, FE_INVALID | FE_DIVBYZERO);
     for (size_t r = 0; r < rows; r++) {

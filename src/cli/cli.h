@@ -28,5 +28,7 @@ int cli_info(int argc, char **argv);
 void cli_info_help(FILE *out);
 int cli_demo(int argc, char **argv);
 void cli_demo_help(FILE *out);
+int cli_plot(int argc, char **argv);
+void cli_plot_help(FILE *out);
 
 #endif /* NNACT_CLI_H */

@@ -13,21 +13,16 @@
 static inline double act_ulp_error(double d, long double c)
 {
     double c2 = (double)c;
-    if (isnan(c2) && isnan(d))
-        return 0;
-    if (isnan(c2) || isnan(d))
-        return 10001;
-    if (c2 == 0 && d != 0)
-        return 10000;
-    if (isinf(c2) && c2 == d)
-        return 0;
+    if (isnan(c2) && isnan(d)) return 0;
+    if (isnan(c2) || isnan(d)) return 10001;
+    if (c2 == 0 && d != 0) return 10000;
+    if (isinf(c2) && c2 == d) return 0;
     double extra = 0;
     if (isinf(d) && !isinf(c)) {
         d = copysign(DBL_MAX, c2);
         extra = 1;
     }
-    if (c == 0)
-        return d == 0 ? 0 : 10000;
+    if (c == 0) return d == 0 ? 0 : 10000;
     int e;
     frexpl(c, &e);
     long double unit = ldexpl(1.0L, (e < -1021 ? -1021 : e) - 53);
@@ -38,8 +33,7 @@ static inline double act_ulp_error(double d, long double c)
 static inline long double act_ulp_of(double x)
 {
     int e;
-    if (x == 0 || !isfinite(x))
-        return ldexpl(1.0L, -1074);
+    if (x == 0 || !isfinite(x)) return ldexpl(1.0L, -1074);
     frexp(x, &e);
     return ldexpl(1.0L, (e < -1021 ? -1021 : e) - 53);
 }
