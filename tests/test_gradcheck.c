@@ -23,18 +23,28 @@ static int near_kink(nnact_act_kind k, double z)
     case NNACT_ACT_LEAKY_RELU:
     case NNACT_ACT_ELU:
     case NNACT_ACT_SELU:
-    case NNACT_ACT_CELU: pts[n++] = 0.0; break;
-    case NNACT_ACT_RELU6: pts[n++] = 0.0, pts[n++] = 6.0; break;
+    case NNACT_ACT_CELU:
+        pts[n++] = 0.0;
+        break;
+    case NNACT_ACT_RELU6:
+        pts[n++] = 0.0, pts[n++] = 6.0;
+        break;
     case NNACT_ACT_HARD_SIGMOID:
-    case NNACT_ACT_HARD_SWISH: pts[n++] = -3.0, pts[n++] = 3.0; break;
-    case NNACT_ACT_HARD_TANH: pts[n++] = -1.0, pts[n++] = 1.0; break;
+    case NNACT_ACT_HARD_SWISH:
+        pts[n++] = -3.0, pts[n++] = 3.0;
+        break;
+    case NNACT_ACT_HARD_TANH:
+        pts[n++] = -1.0, pts[n++] = 1.0;
+        break;
     case NNACT_ACT_SOFTSHRINK:
-    case NNACT_ACT_HARDSHRINK: pts[n++] = -0.5, pts[n++] = 0.5; break;
-    default: break;
+    case NNACT_ACT_HARDSHRINK:
+        pts[n++] = -0.5, pts[n++] = 0.5;
+        break;
+    default:
+        break;
     }
     for (int i = 0; i < n; i++)
-        if (fabs(z - pts[i]) < tol)
-            return 1;
+        if (fabs(z - pts[i]) < tol) return 1;
     return 0;
 }
 
@@ -75,11 +85,9 @@ static int make_sample(nnact_act_kind act, nnact_loss_kind lk, unsigned long lon
     assert_int_equal(nnact_act_forward(act, NAN, BATCH * H1, z1, a1), NNACT_OK);
     ref_affine(BATCH, H1, N_OUT, a1, s->W2, NULL, y);
     for (size_t i = 0; i < BATCH * H0; i++)
-        if (near_kink(act, z0[i]))
-            return 0;
+        if (near_kink(act, z0[i])) return 0;
     for (size_t i = 0; i < BATCH * H1; i++)
-        if (near_kink(act, z1[i]))
-            return 0;
+        if (near_kink(act, z1[i])) return 0;
     for (size_t i = 0; i < BATCH * N_OUT; i++) {
         const double r = fabs(y[i] - s->t[i]);
         if ((lk == NNACT_LOSS_MAE && r < 1e-3) || (lk == NNACT_LOSS_HUBER && fabs(r - 1.0) < 1e-3))
@@ -94,8 +102,8 @@ static nnact_net *build(nnact_act_kind act, const struct sample *s)
     assert_int_equal(nnact_net_create(N_IN, &net), NNACT_OK);
     assert_int_equal(nnact_net_add_dense(net, H0, act, NAN), NNACT_OK);
     assert_int_equal(nnact_net_add_dense(net, H1, act, NAN), NNACT_OK);
-    assert_int_equal(nnact_net_add_dense_ex(net, N_OUT, NNACT_ACT_IDENTITY, NAN, NNACT_DENSE_NO_BIAS),
-                     NNACT_OK);
+    assert_int_equal(
+        nnact_net_add_dense_ex(net, N_OUT, NNACT_ACT_IDENTITY, NAN, NNACT_DENSE_NO_BIAS), NNACT_OK);
     assert_int_equal(nnact_net_set_layer(net, 0, s->W0, s->b0), NNACT_OK);
     assert_int_equal(nnact_net_set_layer(net, 1, s->W1, s->b1), NNACT_OK);
     assert_int_equal(nnact_net_set_layer(net, 2, s->W2, NULL), NNACT_OK);
@@ -120,7 +128,8 @@ static void every_activation_and_loss(void **state)
             double *before = malloc(P * sizeof *before), *after = malloc(P * sizeof *after);
             assert_int_equal(nnact_net_get_params(net, P, before), NNACT_OK);
             assert_int_equal(nnact_net_gradcheck_ex(net, (nnact_loss_kind)l, NAN, BATCH, s.x, s.t,
-                                                    NNACT_GRADCHECK_AUTO, &err, layer_err, &wl, &wi),
+                                                    NNACT_GRADCHECK_AUTO, &err, layer_err, &wl,
+                                                    &wi),
                              NNACT_OK);
             if (getenv("NNACT_TEST_VERBOSE"))
                 printf("%-14s %-17s worst %.3g at layer %zu index %zu\n",
@@ -138,15 +147,14 @@ static void every_activation_and_loss(void **state)
             /* parameters bit-for-bit as before */
             assert_int_equal(nnact_net_get_params(net, P, after), NNACT_OK);
             assert_memory_equal(before, after, P * sizeof *before);
-            if (err > overall)
-                overall = err;
+            if (err > overall) overall = err;
             free(before);
             free(after);
             nnact_net_free(net);
         }
     }
-    printf("gradcheck: %zu activations x %zu losses, worst relative error %.3g\n", nnact_act_count(),
-           nnact_loss_count(), overall);
+    printf("gradcheck: %zu activations x %zu losses, worst relative error %.3g\n",
+           nnact_act_count(), nnact_loss_count(), overall);
 }
 
 /* relu at exactly its kink: backprop says relu'(0) = 0, the centered
@@ -191,15 +199,19 @@ static void bad_steps_are_refused(void **state)
     assert_non_null(strstr(nnact_last_error(), "theta + h == theta"));
     assert_non_null(strstr(nnact_last_error(), "W[0]"));
     /* auto steps scale with |theta|, so they never vanish */
-    assert_int_equal(nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, 1, x, &t, NNACT_GRADCHECK_AUTO, &err),
-                     NNACT_OK);
+    assert_int_equal(
+        nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, 1, x, &t, NNACT_GRADCHECK_AUTO, &err),
+        NNACT_OK);
     assert_true(err <= 1e-6);
     /* other bad arguments */
-    assert_int_equal(nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, 0, x, &t, 0.0, &err), NNACT_ERR_ARG);
+    assert_int_equal(nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, 0, x, &t, 0.0, &err),
+                     NNACT_ERR_ARG);
     assert_int_equal(nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, 1, NULL, &t, 0.0, &err),
                      NNACT_ERR_ARG);
-    assert_int_equal(nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, 1, x, &t, 0.0, NULL), NNACT_ERR_ARG);
-    assert_int_equal(nnact_net_gradcheck(net, (nnact_loss_kind)77, 1, x, &t, 0.0, &err), NNACT_ERR_ARG);
+    assert_int_equal(nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, 1, x, &t, 0.0, NULL),
+                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_net_gradcheck(net, (nnact_loss_kind)77, 1, x, &t, 0.0, &err),
+                     NNACT_ERR_ARG);
     const double tbad = 3.0;
     assert_int_equal(nnact_net_gradcheck(net, NNACT_LOSS_BCE_LOGITS, 1, x, &tbad, 0.0, &err),
                      NNACT_ERR_ARG);

@@ -61,7 +61,8 @@ static void closed_forms(void **state)
     assert_int_equal(nnact_loss(NNACT_LOSS_SOFTMAX_CE_INDEX, 1, 2, z0, &cls, &L, dy), NNACT_OK);
     assert_close(L, 0.69314718055994531, 1.2e-16);
     assert_close(dy[0], -0.5, 0.0);
-    /* 3 classes, logits [1, 2, 3], class 2: log(e + e^2 + e^3) - 3 = 0.40760596444438030 (mpmath) */
+    /* 3 classes, logits [1, 2, 3], class 2: log(e + e^2 + e^3) - 3 = 0.40760596444438030 (mpmath)
+     */
     const double z3[3] = {1, 2, 3}, c2 = 2.0;
     double g3[3];
     assert_int_equal(nnact_loss(NNACT_LOSS_SOFTMAX_CE_INDEX, 1, 3, z3, &c2, &L, g3), NNACT_OK);
@@ -132,8 +133,7 @@ static void nan_propagates(void **state)
         double L = 0.0, dy[2] = {0.0, 0.0};
         const double *tt = t;
         const double cls[2] = {0.0, 1.0};
-        if (k == NNACT_LOSS_SOFTMAX_CE_INDEX)
-            tt = cls;
+        if (k == NNACT_LOSS_SOFTMAX_CE_INDEX) tt = cls;
         assert_int_equal(nnact_loss((nnact_loss_kind)k, 1, 2, y, tt, &L, dy), NNACT_OK);
         assert_true(isnan(L));
         assert_true(isnan(dy[0]));
@@ -179,10 +179,13 @@ static void names_and_bad_input(void **state)
     assert_int_equal(nnact_loss(NNACT_LOSS_BCE_LOGITS, 1, 2, y, tbad, &L, dy), NNACT_ERR_ARG);
     assert_int_equal(nnact_loss(NNACT_LOSS_SOFTMAX_CE, 1, 2, y, tbad, &L, dy), NNACT_ERR_ARG);
     const double c_frac = 0.5, c_big = 2.0, c_neg = -1.0;
-    assert_int_equal(nnact_loss(NNACT_LOSS_SOFTMAX_CE_INDEX, 1, 2, y, &c_frac, &L, dy), NNACT_ERR_ARG);
-    assert_int_equal(nnact_loss(NNACT_LOSS_SOFTMAX_CE_INDEX, 1, 2, y, &c_big, &L, dy), NNACT_ERR_ARG);
+    assert_int_equal(nnact_loss(NNACT_LOSS_SOFTMAX_CE_INDEX, 1, 2, y, &c_frac, &L, dy),
+                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_loss(NNACT_LOSS_SOFTMAX_CE_INDEX, 1, 2, y, &c_big, &L, dy),
+                     NNACT_ERR_ARG);
     assert_non_null(strstr(nnact_last_error(), "class"));
-    assert_int_equal(nnact_loss(NNACT_LOSS_SOFTMAX_CE_INDEX, 1, 2, y, &c_neg, &L, dy), NNACT_ERR_ARG);
+    assert_int_equal(nnact_loss(NNACT_LOSS_SOFTMAX_CE_INDEX, 1, 2, y, &c_neg, &L, dy),
+                     NNACT_ERR_ARG);
     /* nothing written on failure */
     assert_close(L, 42.0, 0.0);
     assert_close(dy[0], 7.0, 0.0);

@@ -6,6 +6,7 @@
 
 #include "nnact_test.h"
 
+#include "core/alloc.h"
 #include "net_ref.h"
 #include "nnact/nnact.h"
 
@@ -34,7 +35,8 @@ static void sigmoid_neuron_closed_form(void **state)
     nnact_net_free(net);
 }
 
-static int run_exact_case(size_t n_in, size_t n_out, size_t B, int with_bias, unsigned long long *seed)
+static int run_exact_case(size_t n_in, size_t n_out, size_t B, int with_bias,
+                          unsigned long long *seed)
 {
     nnact_net *net = NULL;
     const size_t nw = n_in * n_out;
@@ -71,8 +73,7 @@ static int run_exact_case(size_t n_in, size_t n_out, size_t B, int with_bias, un
      * order of summation cannot matter and equality must be bitwise */
     ref_affine(B, n_in, n_out, x, W, with_bias ? b : NULL, ry);
     ref_affine_backward(B, n_in, n_out, x, W, dy, rdW, rdb, rdx);
-    if (!with_bias)
-        memset(rdb, 0, n_out * sizeof *rdb);
+    if (!with_bias) memset(rdb, 0, n_out * sizeof *rdb);
     bad |= memcmp(y, ry, B * n_out * sizeof *y) != 0;
     bad |= memcmp(dx, rdx, B * n_in * sizeof *dx) != 0;
     bad |= memcmp(dW, rdW, nw * sizeof *dW) != 0;
@@ -95,7 +96,8 @@ static void exact_integer_single_layer(void **state)
     for (size_t i = 0; i < ns; i++)
         for (size_t j = 0; j < ns; j++)
             for (size_t k = 0; k < 3; k++) {
-                int bad = run_exact_case(sizes[i], sizes[j], batches[k], (int)((i + j + k) & 1), &seed);
+                int bad =
+                    run_exact_case(sizes[i], sizes[j], batches[k], (int)((i + j + k) & 1), &seed);
                 if (bad) {
                     print_error("mismatch at n_in %zu n_out %zu batch %zu\n", sizes[i], sizes[j],
                                 batches[k]);
@@ -137,8 +139,9 @@ static void exact_integer_two_layers_relu(void **state)
             nnact_net *net = NULL;
             assert_int_equal(nnact_net_create(n0, &net), NNACT_OK);
             assert_int_equal(nnact_net_add_dense(net, n1, NNACT_ACT_RELU, NAN), NNACT_OK);
-            assert_int_equal(nnact_net_add_dense_ex(net, n2, NNACT_ACT_IDENTITY, NAN, NNACT_DENSE_NO_BIAS),
-                             NNACT_OK);
+            assert_int_equal(
+                nnact_net_add_dense_ex(net, n2, NNACT_ACT_IDENTITY, NAN, NNACT_DENSE_NO_BIAS),
+                NNACT_OK);
             assert_int_equal(nnact_net_set_layer(net, 0, W0, b0), NNACT_OK);
             assert_int_equal(nnact_net_set_layer(net, 1, W1, NULL), NNACT_OK);
             assert_int_equal(nnact_net_forward(net, B, x, y), NNACT_OK);
@@ -169,6 +172,69 @@ static void exact_integer_two_layers_relu(void **state)
             free(db0), free(dW1), free(z0), free(a0), free(ry), free(dz0), free(rdx);
             free(rdW0), free(rdb0), free(rdW1), free(da0);
         }
+}
+
+/* The classic two-layer example without biases (numpy / PyTorch tutorials):
+ * h = x.dot(w1); h_relu = max(h, 0); y_pred = h_relu.dot(w2); loss = sum (y_pred - y)^2,
+ * grad_y = 2 (y_pred - y), grad_w2 = h_relu^T grad_y, grad_h = grad_y w2^T (0 where h <= 0),
+ * grad_w1 = x^T grad_h. Integer data keep every sum exact (< 2^53), so bitwise. */
+static void classic_two_layer_no_bias(void **state)
+{
+    (void)state;
+    enum { N = 64, D_IN = 1000, H = 100, D_OUT = 10 };
+    unsigned long long seed = 11;
+    double *x = malloc(N * D_IN * 8), *w1 = malloc(D_IN * H * 8), *w2 = malloc(H * D_OUT * 8);
+    double *t = malloc(N * D_OUT * 8), *h = malloc(N * H * 8), *hr = malloc(N * H * 8);
+    double *yp = malloc(N * D_OUT * 8), *gy = malloc(N * D_OUT * 8), *gh = malloc(N * H * 8);
+    double *gw1 = malloc(D_IN * H * 8), *gw2 = malloc(H * D_OUT * 8);
+    double *y = malloc(N * D_OUT * 8), *dw1 = malloc(D_IN * H * 8), *dw2 = malloc(H * D_OUT * 8);
+    for (size_t i = 0; i < N * D_IN; i++)
+        x[i] = ref_rand_int5(&seed);
+    for (size_t i = 0; i < D_IN * H; i++)
+        w1[i] = ref_rand_int5(&seed);
+    for (size_t i = 0; i < H * D_OUT; i++)
+        w2[i] = ref_rand_int5(&seed);
+    for (size_t i = 0; i < N * D_OUT; i++)
+        t[i] = ref_rand_int5(&seed);
+    ref_affine(N, D_IN, H, x, w1, NULL, h);
+    for (size_t i = 0; i < N * H; i++)
+        hr[i] = h[i] > 0 ? h[i] : 0.0;
+    ref_affine(N, H, D_OUT, hr, w2, NULL, yp);
+    for (size_t i = 0; i < N * D_OUT; i++)
+        gy[i] = 2.0 * (yp[i] - t[i]);
+    ref_affine_backward(N, H, D_OUT, hr, w2, gy, gw2, NULL, gh);
+    /* the tutorials mask h < 0; libnnact follows PyTorch's relu, relu'(0) = 0, and
+     * with integer data h == 0 does occur, so mask h <= 0 */
+    for (size_t i = 0; i < N * H; i++)
+        if (h[i] <= 0) gh[i] = 0.0;
+    ref_affine_backward(N, D_IN, H, x, w1, gh, gw1, NULL, NULL);
+
+    nnact_net *net = NULL;
+    assert_int_equal(nnact_net_create(D_IN, &net), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense_ex(net, H, NNACT_ACT_RELU, NAN, NNACT_DENSE_NO_BIAS),
+                     NNACT_OK);
+    assert_int_equal(
+        nnact_net_add_dense_ex(net, D_OUT, NNACT_ACT_IDENTITY, NAN, NNACT_DENSE_NO_BIAS), NNACT_OK);
+    assert_int_equal(nnact_net_set_layer(net, 0, w1, NULL), NNACT_OK);
+    assert_int_equal(nnact_net_set_layer(net, 1, w2, NULL), NNACT_OK);
+    ref_fill_nan(N * D_OUT, y);
+    ref_fill_nan(D_IN * H, dw1);
+    ref_fill_nan(H * D_OUT, dw2);
+    assert_int_equal(nnact_net_forward(net, N, x, y), NNACT_OK);
+    assert_memory_equal(y, yp, N * D_OUT * 8);
+    /* loss = sum r^2 = 2 * half-SSE: the half-SSE gradient r, doubled, is grad_y */
+    double L, *dy = malloc(N * D_OUT * 8);
+    assert_int_equal(nnact_loss(NNACT_LOSS_HALF_SSE, N, D_OUT, y, t, &L, dy), NNACT_OK);
+    for (size_t i = 0; i < N * D_OUT; i++)
+        dy[i] *= 2.0;
+    assert_int_equal(nnact_net_backward(net, dy, NULL), NNACT_OK);
+    assert_int_equal(nnact_net_get_grad(net, 0, dw1, NULL), NNACT_OK);
+    assert_int_equal(nnact_net_get_grad(net, 1, dw2, NULL), NNACT_OK);
+    assert_memory_equal(dw1, gw1, D_IN * H * 8);
+    assert_memory_equal(dw2, gw2, H * D_OUT * 8);
+    nnact_net_free(net);
+    free(x), free(w1), free(w2), free(t), free(h), free(hr), free(yp), free(gy), free(gh);
+    free(gw1), free(gw2), free(y), free(dw1), free(dw2), free(dy);
 }
 
 static void sizes_and_layer_info(void **state)
@@ -254,7 +320,8 @@ static void bad_inputs(void **state)
     assert_int_equal(nnact_net_add_dense_ex(net, 2, NNACT_ACT_RELU, NAN, 0x10u), NNACT_ERR_ARG);
     assert_int_equal(nnact_net_add_dense(NULL, 2, NNACT_ACT_RELU, NAN), NNACT_ERR_ARG);
     assert_int_equal(nnact_net_layer_count(net), 0);
-    assert_int_equal(nnact_net_add_dense_ex(net, 2, NNACT_ACT_TANH, NAN, NNACT_DENSE_NO_BIAS), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense_ex(net, 2, NNACT_ACT_TANH, NAN, NNACT_DENSE_NO_BIAS),
+                     NNACT_OK);
 
     /* backward before forward */
     assert_int_equal(nnact_net_backward(net, dy, NULL), NNACT_ERR_STATE);
@@ -294,10 +361,13 @@ static void overflow_is_reported_before_allocating(void **state)
     nnact_net *net = NULL;
     double x[2] = {0}, y[2];
     assert_int_equal(nnact_net_create(3, &net), NNACT_OK);
+    const size_t allocs = nnact__alloc_count();
     /* n_in * n_out * 8 overflows size_t */
-    assert_int_equal(nnact_net_add_dense(net, SIZE_MAX / 4, NNACT_ACT_RELU, NAN), NNACT_ERR_OVERFLOW);
+    assert_int_equal(nnact_net_add_dense(net, SIZE_MAX / 4, NNACT_ACT_RELU, NAN),
+                     NNACT_ERR_OVERFLOW);
     /* fits size_t but not the BLAS's int */
-    assert_int_equal(nnact_net_add_dense(net, (size_t)1 << 31, NNACT_ACT_RELU, NAN), NNACT_ERR_OVERFLOW);
+    assert_int_equal(nnact_net_add_dense(net, (size_t)1 << 31, NNACT_ACT_RELU, NAN),
+                     NNACT_ERR_OVERFLOW);
     assert_int_equal(nnact_net_layer_count(net), 0);
     assert_int_equal(nnact_net_add_dense(net, 2, NNACT_ACT_RELU, NAN), NNACT_OK);
     /* batch * width * 8 overflows: refused before reading x or allocating */
@@ -307,6 +377,8 @@ static void overflow_is_reported_before_allocating(void **state)
     assert_int_equal(nnact_net_reserve(net, SIZE_MAX / 5), NNACT_ERR_OVERFLOW);
     size_t bytes = 0;
     assert_int_equal(nnact_net_memory_bytes(net, SIZE_MAX / 7, &bytes), NNACT_ERR_OVERFLOW);
+    /* only the one successful add_dense allocated (its two tables) */
+    assert_int_equal(nnact__alloc_count(), allocs + 2);
     nnact_net_free(net);
 }
 
@@ -330,6 +402,17 @@ static void nan_propagates(void **state)
     double dW0[4];
     assert_int_equal(nnact_net_get_grad(net, 0, dW0, NULL), NNACT_OK);
     assert_true(isnan(dW0[0])); /* row 0 of x reaches dW of layer 0 */
+    /* the NaN gradients and activations left in the buffers must not leak into
+     * the next pass: products overwrite (beta = 0), they never read stale memory */
+    x[0] = 0.5;
+    assert_int_equal(nnact_net_forward(net, 2, x, y), NNACT_OK);
+    assert_int_equal(nnact_net_backward(net, dy, dx), NNACT_OK);
+    assert_int_equal(nnact_net_get_grad(net, 0, dW0, NULL), NNACT_OK);
+    for (int i = 0; i < 4; i++) {
+        assert_true(isfinite(dx[i]));
+        assert_true(isfinite(dW0[i]));
+    }
+    assert_close(y[0], 1.0 / (1.0 + exp(-1.5)), 2.3e-16);
     nnact_net_free(net);
 }
 
@@ -339,6 +422,7 @@ int main(void)
         cmocka_unit_test(sigmoid_neuron_closed_form),
         cmocka_unit_test(exact_integer_single_layer),
         cmocka_unit_test(exact_integer_two_layers_relu),
+        cmocka_unit_test(classic_two_layer_no_bias),
         cmocka_unit_test(sizes_and_layer_info),
         cmocka_unit_test(set_get_round_trip),
         cmocka_unit_test(bad_inputs),

@@ -25,7 +25,8 @@ typedef struct nnact_net nnact_net;
 /**
  * @brief New network with no layers taking n_inputs inputs.
  * @param out receives the handle; NULL on failure.
- * @return NNACT_OK; NNACT_ERR_ARG (out NULL or n_inputs 0); NNACT_ERR_NOMEM.
+ * @return NNACT_OK; NNACT_ERR_ARG (out NULL or n_inputs 0); NNACT_ERR_OVERFLOW
+ *         (n_inputs exceeds the BLAS's int); NNACT_ERR_NOMEM.
  * @since 1.0
  */
 NNACT_API nnact_status nnact_net_create(size_t n_inputs, nnact_net **out);
@@ -39,8 +40,14 @@ NNACT_API void nnact_net_free(nnact_net *net);
 /**
  * @brief Appends a dense layer Z = X W + b, Y = f(Z) with n_outputs outputs;
  *        weights start at zero (see nnact_net_init()).
- * @return NNACT_OK; NNACT_ERR_ARG (NULL net, n_outputs 0, bad kind or parameter);
- *         NNACT_ERR_OVERFLOW; NNACT_ERR_NOMEM (network unchanged).
+ * The layer's n_in is the current output size. Its derivative is taken from the
+ * output when the kind allows (nnact_act_supports_from_output()), otherwise from
+ * the pre-activation, which forward then keeps. Any kept forward state and the
+ * batch buffers are dropped (the shapes changed).
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net, n_outputs 0, bad kind or parameter,
+ *         unknown flags); NNACT_ERR_OVERFLOW (n_in * n_outputs * 8 or the total
+ *         parameter count overflows size_t, or n_outputs exceeds the BLAS's int; checked
+ *         before any allocation); NNACT_ERR_NOMEM (network unchanged).
  * @since 1.0
  */
 NNACT_API nnact_status nnact_net_add_dense(nnact_net *net, size_t n_outputs, nnact_act_kind act,
@@ -54,7 +61,8 @@ NNACT_API nnact_status nnact_net_add_dense_ex(nnact_net *net, size_t n_outputs, 
 NNACT_API size_t nnact_net_layer_count(const nnact_net *net);
 /** @brief Inputs of the network (0 for NULL). @since 1.0 */
 NNACT_API size_t nnact_net_input_size(const nnact_net *net);
-/** @brief Outputs of the last layer, or the input size when there are no layers (0 for NULL). @since 1.0 */
+/** @brief Outputs of the last layer, or the input size when there are no layers (0 for NULL).
+ * @since 1.0 */
 NNACT_API size_t nnact_net_output_size(const nnact_net *net);
 
 /**
@@ -69,7 +77,8 @@ NNACT_API nnact_status nnact_net_layer_info(const nnact_net *net, size_t layer, 
 
 /**
  * @brief Copies W (n_in x n_out, row-major) and b (n_out; NULL = zeros) into the layer.
- *        Non-finite values are accepted (they propagate through forward).
+ *        Non-finite values are accepted (they propagate through forward). A kept
+ *        forward stays: a later backward uses its activations and the new W.
  * @return NNACT_OK; NNACT_ERR_ARG (NULL net or W, layer out of range, b given to a
  *         NNACT_DENSE_NO_BIAS layer).
  * @since 1.0
@@ -117,8 +126,10 @@ NNACT_API nnact_status nnact_net_get_grads(const nnact_net *net, size_t n, doubl
  * @brief Allocates the buffers forward and backward need for batches up to max_batch,
  *        so the first forward does not allocate. Forward allocates them itself
  *        when it meets a larger batch than reserved; never for a smaller one.
- * @return NNACT_OK; NNACT_ERR_ARG (NULL net, max_batch 0); NNACT_ERR_OVERFLOW (the sizes
- *         overflow size_t or the BLAS's int); NNACT_ERR_NOMEM (network unchanged).
+ *        Reserving a larger batch drops a kept forward (its buffers are replaced).
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net, max_batch 0); NNACT_ERR_STATE (no layers);
+ *         NNACT_ERR_OVERFLOW (the sizes overflow size_t or the BLAS's int, before any
+ *         allocation); NNACT_ERR_NOMEM (network unchanged).
  * @since 1.0
  */
 NNACT_API nnact_status nnact_net_reserve(nnact_net *net, size_t max_batch);
@@ -250,11 +261,10 @@ NNACT_API nnact_status nnact_net_gradcheck(nnact_net *net, nnact_loss_kind k, si
  * @return as nnact_net_gradcheck().
  * @since 1.0
  */
-NNACT_API nnact_status nnact_net_gradcheck_ex(nnact_net *net, nnact_loss_kind k,
-                                              double loss_param, size_t batch, const double *x,
-                                              const double *t, double h, double *max_rel_err,
-                                              double *layer_err, size_t *worst_layer,
-                                              size_t *worst_index);
+NNACT_API nnact_status nnact_net_gradcheck_ex(nnact_net *net, nnact_loss_kind k, double loss_param,
+                                              size_t batch, const double *x, const double *t,
+                                              double h, double *max_rel_err, double *layer_err,
+                                              size_t *worst_layer, size_t *worst_index);
 
 NNACT_END_DECLS
 

@@ -30,5 +30,7 @@ int cli_demo(int argc, char **argv);
 void cli_demo_help(FILE *out);
 int cli_plot(int argc, char **argv);
 void cli_plot_help(FILE *out);
+int cli_gradcheck(int argc, char **argv);
+void cli_gradcheck_help(FILE *out);
 
 #endif /* NNACT_CLI_H */

@@ -10,6 +10,8 @@ static const struct cli_command commands[] = {
     {"demo", "the main job: what libnnact is, shown with its own numbers", cli_demo, cli_demo_help},
     {"info", "version, BLAS in use and CPU features", cli_info, cli_info_help},
     {"plot", "SVG of an activation and its derivative", cli_plot, cli_plot_help},
+    {"gradcheck", "backprop against centered differences on a network spec", cli_gradcheck,
+     cli_gradcheck_help},
 };
 static const size_t command_count = sizeof commands / sizeof commands[0];
 

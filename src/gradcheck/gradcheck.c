@@ -32,7 +32,10 @@ nnact_status nnact_net_gradcheck_ex(nnact_net *net, nnact_loss_kind k, double lo
     static const char who[] = "nnact_net_gradcheck";
     NNACT_RETURN_IF(net == NULL || x == NULL || t == NULL || max_rel_err == NULL, NNACT_ERR_ARG,
                     "%s: %s is NULL", who,
-                    net == NULL ? "net" : x == NULL ? "x" : t == NULL ? "t" : "max_rel_err");
+                    net == NULL ? "net"
+                    : x == NULL ? "x"
+                    : t == NULL ? "t"
+                                : "max_rel_err");
     NNACT_RETURN_IF(batch == 0, NNACT_ERR_ARG, "%s: batch is 0", who);
     NNACT_RETURN_IF(!(h >= 0.0) || isinf(h), NNACT_ERR_ARG,
                     "%s: h must be finite and > 0, or NNACT_GRADCHECK_AUTO (0); got %g", who, h);
@@ -49,8 +52,8 @@ nnact_status nnact_net_gradcheck_ex(nnact_net *net, nnact_loss_kind k, double lo
         for (size_t i = 0; i < blk.len; i++) {
             const double th = blk.param[i], s = step_for(h, th);
             NNACT_RETURN_IF(!(th + s > th && th - s < th), NNACT_ERR_ARG,
-                            "%s: layer %zu %s[%zu] = %g: theta + h == theta (h = %g)", who, blk.layer,
-                            blk.is_bias ? "b" : "W", i, th, s);
+                            "%s: layer %zu %s[%zu] = %g: theta + h == theta (h = %g)", who,
+                            blk.layer, blk.is_bias ? "b" : "W", i, th, s);
         }
     }
 
@@ -63,14 +66,11 @@ nnact_status nnact_net_gradcheck_ex(nnact_net *net, nnact_loss_kind k, double lo
     double *dy = y + ny, L;
     /* kind, parameter and targets are checked before the network changes */
     nnact_status s = nnact_loss_ex(k, loss_param, batch, n_out, y, t, &L, NULL);
-    if (s == NNACT_OK)
-        s = nnact_net_reserve(net, batch);
-    if (s == NNACT_OK)
-        s = eval_loss(net, k, loss_param, batch, x, t, y, dy, &L);
+    if (s == NNACT_OK) s = nnact_net_reserve(net, batch);
+    if (s == NNACT_OK) s = eval_loss(net, k, loss_param, batch, x, t, y, dy, &L);
     if (s == NNACT_OK && !isfinite(L))
         s = nnact__fail(NNACT_ERR_NUMERIC, "%s: the loss is %g at the given parameters", who, L);
-    if (s == NNACT_OK)
-        s = nnact_net_backward(net, dy, NULL);
+    if (s == NNACT_OK) s = nnact_net_backward(net, dy, NULL);
     if (s != NNACT_OK) {
         nnact__free(y);
         return s;
@@ -80,8 +80,7 @@ nnact_status nnact_net_gradcheck_ex(nnact_net *net, nnact_loss_kind k, double lo
     const double floor_abs = NNACT_GRADCHECK_FLOOR * fmax(1.0, fabs(L));
     double worst = 0.0;
     size_t wl = 0, wi = 0, layer_off = 0;
-    if (layer_err)
-        memset(layer_err, 0, 2 * n_layers * sizeof(double));
+    if (layer_err) memset(layer_err, 0, 2 * n_layers * sizeof(double));
     for (size_t b = 0, nb = nnact__net_block_count(net); b < nb && s == NNACT_OK; b++) {
         struct nnact__net_block blk;
         (void)nnact__net_block(net, b, &blk);
@@ -94,18 +93,15 @@ nnact_status nnact_net_gradcheck_ex(nnact_net *net, nnact_loss_kind k, double lo
             p[at] = tp;
             s = eval_loss(net, k, loss_param, batch, x, t, y, NULL, &Lp);
             p[at] = tm;
-            if (s == NNACT_OK)
-                s = eval_loss(net, k, loss_param, batch, x, t, y, NULL, &Lm);
+            if (s == NNACT_OK) s = eval_loss(net, k, loss_param, batch, x, t, y, NULL, &Lm);
             p[at] = th; /* bit-for-bit the value it had */
             /* divide by the step actually taken: tp - tm is exact, unlike 2h */
             const double num = (Lp - Lm) / (tp - tm), an = g[at];
             const double den = fmax(fmax(fabs(an), fabs(num)), floor_abs);
             double err = fabs(an - num) / den;
-            if (isnan(err))
-                err = INFINITY; /* a NaN must not pass as a small error */
+            if (isnan(err)) err = INFINITY; /* a NaN must not pass as a small error */
             double *le = layer_err ? &layer_err[2 * blk.layer + (blk.is_bias ? 1 : 0)] : NULL;
-            if (le && err > *le)
-                *le = err;
+            if (le && err > *le) *le = err;
             if (err > worst || (b == 0 && i == 0)) {
                 worst = err;
                 wl = blk.layer;
@@ -114,15 +110,12 @@ nnact_status nnact_net_gradcheck_ex(nnact_net *net, nnact_loss_kind k, double lo
         }
     }
     /* leave the kept forward at the unperturbed parameters */
-    if (s == NNACT_OK)
-        s = eval_loss(net, k, loss_param, batch, x, t, y, NULL, &L);
+    if (s == NNACT_OK) s = eval_loss(net, k, loss_param, batch, x, t, y, NULL, &L);
     nnact__free(y);
     NNACT_FORWARD_IF_ERROR(s);
     *max_rel_err = worst;
-    if (worst_layer)
-        *worst_layer = wl;
-    if (worst_index)
-        *worst_index = wi;
+    if (worst_layer) *worst_layer = wl;
+    if (worst_index) *worst_index = wi;
     return NNACT_OK;
 }
 

@@ -11,9 +11,12 @@
 #define LOSS_KIND_COUNT 7
 
 static const char *const names[LOSS_KIND_COUNT] = {
-    [NNACT_LOSS_HALF_SSE] = "half_sse",   [NNACT_LOSS_MSE] = "mse",
-    [NNACT_LOSS_BCE_LOGITS] = "bce_logits", [NNACT_LOSS_SOFTMAX_CE] = "softmax_ce",
-    [NNACT_LOSS_MAE] = "mae",             [NNACT_LOSS_HUBER] = "huber",
+    [NNACT_LOSS_HALF_SSE] = "half_sse",
+    [NNACT_LOSS_MSE] = "mse",
+    [NNACT_LOSS_BCE_LOGITS] = "bce_logits",
+    [NNACT_LOSS_SOFTMAX_CE] = "softmax_ce",
+    [NNACT_LOSS_MAE] = "mae",
+    [NNACT_LOSS_HUBER] = "huber",
     [NNACT_LOSS_SOFTMAX_CE_INDEX] = "softmax_ce_index",
 };
 
@@ -34,7 +37,8 @@ const char *nnact_loss_name(nnact_loss_kind k)
 
 nnact_status nnact_loss_from_name(const char *name, nnact_loss_kind *k)
 {
-    NNACT_RETURN_IF(name == NULL || k == NULL, NNACT_ERR_ARG, "nnact_loss_from_name: NULL argument");
+    NNACT_RETURN_IF(name == NULL || k == NULL, NNACT_ERR_ARG,
+                    "nnact_loss_from_name: NULL argument");
     for (int i = 0; i < LOSS_KIND_COUNT; i++) {
         if (strcmp(name, names[i]) == 0) {
             *k = (nnact_loss_kind)i;
@@ -46,16 +50,14 @@ nnact_status nnact_loss_from_name(const char *name, nnact_loss_kind *k)
 
 size_t nnact_loss_target_width(nnact_loss_kind k, size_t n)
 {
-    if (!kind_valid(k))
-        return 0;
+    if (!kind_valid(k)) return 0;
     return k == NNACT_LOSS_SOFTMAX_CE_INDEX ? 1 : n;
 }
 
 static int all_finite(size_t n, const double *a)
 {
     for (size_t i = 0; i < n; i++)
-        if (!isfinite(a[i]))
-            return 0;
+        if (!isfinite(a[i])) return 0;
     return 1;
 }
 
@@ -66,9 +68,12 @@ static double elem_term(nnact_loss_kind k, double delta, double y, double t)
 {
     double r = y - t, a;
     switch (k) {
-    case NNACT_LOSS_HALF_SSE: return 0.5 * r * r;
-    case NNACT_LOSS_MSE: return r * r;
-    case NNACT_LOSS_MAE: return fabs(r);
+    case NNACT_LOSS_HALF_SSE:
+        return 0.5 * r * r;
+    case NNACT_LOSS_MSE:
+        return r * r;
+    case NNACT_LOSS_MAE:
+        return fabs(r);
     case NNACT_LOSS_HUBER:
         a = fabs(r);
         return a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
@@ -85,16 +90,18 @@ static double elem_term_scaled(nnact_loss_kind k, double delta, double y, double
 {
     const double rh = 0.5 * y - 0.5 * t, ah = fabs(rh);
     switch (k) {
-    case NNACT_LOSS_MSE: return rh * (rh * (4.0 / n_div));
-    case NNACT_LOSS_MAE: return ah * (2.0 / n_div);
+    case NNACT_LOSS_MSE:
+        return rh * (rh * (4.0 / n_div));
+    case NNACT_LOSS_MAE:
+        return ah * (2.0 / n_div);
     case NNACT_LOSS_HUBER:
         if (ah <= 0.5 * delta) /* |r| <= delta: r itself is finite */
             return 0.5 * (2.0 * rh) * ((2.0 * rh) / n_div);
         /* 2 delta (|rh| - delta/4) / n_div, the factor below 1 applied first */
-        if (n_div >= 2.0)
-            return delta * ((ah - 0.25 * delta) * (2.0 / n_div));
+        if (n_div >= 2.0) return delta * ((ah - 0.25 * delta) * (2.0 / n_div));
         return (delta * (ah - 0.25 * delta)) * (2.0 / n_div);
-    default: return elem_term(k, delta, y, t) / n_div;
+    default:
+        return elem_term(k, delta, y, t) / n_div;
     }
 }
 
@@ -102,12 +109,16 @@ static double elem_grad(nnact_loss_kind k, double delta, double y, double t, dou
 {
     double r = y - t;
     switch (k) {
-    case NNACT_LOSS_HALF_SSE: return r; /* +-Inf only when y - t exceeds DBL_MAX */
+    case NNACT_LOSS_HALF_SSE:
+        return r; /* +-Inf only when y - t exceeds DBL_MAX */
     case NNACT_LOSS_MSE:
         /* 2 r / N as norm * r with norm = 2/N; r may overflow where 2r/N does not */
-        return isinf(r) && isfinite(y) && isfinite(t) ? (0.5 * y - 0.5 * t) * (2.0 * norm) : norm * r;
-    case NNACT_LOSS_MAE: return isnan(r) ? r : norm * (double)((r > 0) - (r < 0));
-    case NNACT_LOSS_HUBER: return norm * (r > delta ? delta : r < -delta ? -delta : r);
+        return isinf(r) && isfinite(y) && isfinite(t) ? (0.5 * y - 0.5 * t) * (2.0 * norm)
+                                                      : norm * r;
+    case NNACT_LOSS_MAE:
+        return isnan(r) ? r : norm * (double)((r > 0) - (r < 0));
+    case NNACT_LOSS_HUBER:
+        return norm * (r > delta ? delta : r < -delta ? -delta : r);
     default: {
         /* sigmoid(z) - t with the exponential of -|z| only */
         double e = exp(-fabs(y)), s = y >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
@@ -147,10 +158,8 @@ static double row_max(size_t n, const double *z)
 {
     double m = z[0];
     for (size_t j = 1; j < n; j++) {
-        if (isnan(z[j]))
-            return z[j];
-        if (z[j] > m)
-            m = z[j];
+        if (isnan(z[j])) return z[j];
+        if (z[j] > m) m = z[j];
     }
     return m;
 }
@@ -196,8 +205,7 @@ static void loss_softmax(nnact_loss_kind k, size_t B, size_t n, const double *y,
             for (size_t j = 0; j < n; j++) {
                 const double d = (m - z[j]) + ls;
                 /* 0 * log p is 0 even where log p is -Inf; NaN still propagates */
-                if (tr[j] == 0.0 && !isnan(d))
-                    continue;
+                if (tr[j] == 0.0 && !isnan(d)) continue;
                 row += tr[j] * d;
                 row_scaled += tr[j] * (((0.5 * m - 0.5 * z[j]) + 0.5 * ls) * (2.0 * norm));
             }
@@ -206,8 +214,7 @@ static void loss_softmax(nnact_loss_kind k, size_t B, size_t n, const double *y,
         }
         sum += row;
         sum_scaled += row_scaled;
-        if (isinf(row))
-            overflowed = 1;
+        if (isinf(row)) overflowed = 1;
         if (dy) {
             double *g = dy + r * n;
             const double *tr = t + r * n;
@@ -224,8 +231,7 @@ static void loss_softmax(nnact_loss_kind k, size_t B, size_t n, const double *y,
         }
     }
     double value = sum * norm;
-    if ((overflowed || isinf(value)) && !isnan(value) && all_finite(B * n, y))
-        value = sum_scaled;
+    if ((overflowed || isinf(value)) && !isnan(value) && all_finite(B * n, y)) value = sum_scaled;
     *loss = value;
 }
 
@@ -240,9 +246,10 @@ static nnact_status check_targets(const char *who, nnact_loss_kind k, size_t B, 
                             "%s: %s: target %zu is %g, outside [0, 1]", who, names[k], i, t[i]);
     } else if (k == NNACT_LOSS_SOFTMAX_CE_INDEX) {
         for (size_t r = 0; r < B; r++)
-            NNACT_RETURN_IF(!isnan(t[r]) && !(t[r] >= 0.0 && t[r] < (double)n && t[r] == floor(t[r])),
-                            NNACT_ERR_ARG, "%s: %s: target of row %zu is %g, not a class in [0, %zu)",
-                            who, names[k], r, t[r], n);
+            NNACT_RETURN_IF(
+                !isnan(t[r]) && !(t[r] >= 0.0 && t[r] < (double)n && t[r] == floor(t[r])),
+                NNACT_ERR_ARG, "%s: %s: target of row %zu is %g, not a class in [0, %zu)", who,
+                names[k], r, t[r], n);
     }
     return NNACT_OK;
 }
@@ -255,8 +262,11 @@ nnact_status nnact_loss_ex(nnact_loss_kind k, double param, size_t batch, size_t
     double delta = 1.0;
     NNACT_RETURN_IF(!kind_valid(k), NNACT_ERR_ARG, "%s: unknown loss kind %d", who, (int)k);
     NNACT_RETURN_IF(y == NULL || t == NULL || loss == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
-                    y == NULL ? "y" : t == NULL ? "t" : "loss");
-    NNACT_RETURN_IF(batch == 0 || n == 0, NNACT_ERR_ARG, "%s: %s is 0", who, batch == 0 ? "batch" : "n");
+                    y == NULL   ? "y"
+                    : t == NULL ? "t"
+                                : "loss");
+    NNACT_RETURN_IF(batch == 0 || n == 0, NNACT_ERR_ARG, "%s: %s is 0", who,
+                    batch == 0 ? "batch" : "n");
     NNACT_RETURN_IF(!nnact__mul_size(batch, n, &N) || !nnact__mul_size(N, sizeof(double), &bytes),
                     NNACT_ERR_OVERFLOW, "%s: batch %zu x n %zu overflows", who, batch, n);
     if (k == NNACT_LOSS_HUBER && !isnan(param)) {

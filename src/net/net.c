@@ -36,15 +36,16 @@ struct nnact_net {
     /* batch buffers for batches up to cap */
     size_t cap;
     double *ws;
-    double *xk;         /* cap x n_in: copy of the last forward's input */
-    double *bp, *bq;    /* cap x w_max each: backward ping-pong */
-    double *ones;       /* cap ones: db = ones^T dZ */
-    size_t fwd_batch;   /* batch of the kept forward; 0 = none */
+    double *xk;       /* cap x n_in: copy of the last forward's input */
+    double *bp, *bq;  /* cap x w_max each: backward ping-pong */
+    double *ones;     /* cap ones: db = ones^T dZ */
+    size_t fwd_batch; /* batch of the kept forward; 0 = none */
     int have_grad;
 };
 
 #define W_OF(net, l) ((net)->store + (l)->off)
-#define B_OF(net, l) (((l)->flags & NNACT_DENSE_NO_BIAS) ? NULL : W_OF(net, l) + (l)->n_in * (l)->n_out)
+#define B_OF(net, l)                                                                               \
+    (((l)->flags & NNACT_DENSE_NO_BIAS) ? NULL : W_OF(net, l) + (l)->n_in * (l)->n_out)
 #define DW_OF(net, l) ((net)->store + (net)->n_params + (l)->off)
 #define DB_OF(net, l)                                                                              \
     (((l)->flags & NNACT_DENSE_NO_BIAS) ? NULL : DW_OF(net, l) + (l)->n_in * (l)->n_out)
@@ -82,8 +83,7 @@ static void drop_workspace(nnact_net *net)
 
 void nnact_net_free(nnact_net *net)
 {
-    if (net == NULL)
-        return;
+    if (net == NULL) return;
     nnact__free(net->ws);
     nnact__free(net->store);
     nnact__free(net->layers);
@@ -102,8 +102,7 @@ size_t nnact_net_input_size(const nnact_net *net)
 
 size_t nnact_net_output_size(const nnact_net *net)
 {
-    if (net == NULL)
-        return 0;
+    if (net == NULL) return 0;
     return net->n_layers ? net->layers[net->n_layers - 1].n_out : net->n_in;
 }
 
@@ -153,8 +152,7 @@ nnact_status nnact_net_add_dense_ex(nnact_net *net, size_t n_outputs, nnact_act_
         nnact__free(layers);
         return nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory (%zu parameters)", who, total);
     }
-    if (net->n_layers)
-        memcpy(layers, net->layers, net->n_layers * sizeof *layers);
+    if (net->n_layers) memcpy(layers, net->layers, net->n_layers * sizeof *layers);
     /* parameters then gradients; the new layer's slots start at zero */
     if (net->n_params) {
         memcpy(store, net->store, net->n_params * sizeof(double));
@@ -170,8 +168,8 @@ nnact_status nnact_net_add_dense_ex(nnact_net *net, size_t n_outputs, nnact_act_
     L->act = act;
     L->alpha = a;
     L->flags = flags;
-    L->dmode = act == NNACT_ACT_IDENTITY ? D_IDENTITY
-               : nnact__act_from_output_ok(act, a) ? D_FROM_A
+    L->dmode = act == NNACT_ACT_IDENTITY           ? D_IDENTITY
+               : nnact_act_supports_from_output(act, a) ? D_FROM_A
                                                    : D_FROM_Z;
     L->off = net->n_params;
     L->n_params = n_p;
@@ -195,16 +193,11 @@ nnact_status nnact_net_layer_info(const nnact_net *net, size_t layer, size_t *n_
                     "nnact_net_layer_info: layer %zu out of range (%zu layers)", layer,
                     net->n_layers);
     const struct layer *L = &net->layers[layer];
-    if (n_in)
-        *n_in = L->n_in;
-    if (n_out)
-        *n_out = L->n_out;
-    if (act)
-        *act = L->act;
-    if (alpha)
-        *alpha = L->alpha;
-    if (flags)
-        *flags = L->flags;
+    if (n_in) *n_in = L->n_in;
+    if (n_out) *n_out = L->n_out;
+    if (act) *act = L->act;
+    if (alpha) *alpha = L->alpha;
+    if (flags) *flags = L->flags;
     return NNACT_OK;
 }
 
@@ -213,8 +206,8 @@ nnact_status nnact_net_set_layer(nnact_net *net, size_t layer, const double *W, 
     static const char who[] = "nnact_net_set_layer";
     NNACT_RETURN_IF(net == NULL || W == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
                     net == NULL ? "net" : "W");
-    NNACT_RETURN_IF(layer >= net->n_layers, NNACT_ERR_ARG, "%s: layer %zu out of range (%zu layers)",
-                    who, layer, net->n_layers);
+    NNACT_RETURN_IF(layer >= net->n_layers, NNACT_ERR_ARG,
+                    "%s: layer %zu out of range (%zu layers)", who, layer, net->n_layers);
     const struct layer *L = &net->layers[layer];
     NNACT_RETURN_IF(b != NULL && (L->flags & NNACT_DENSE_NO_BIAS), NNACT_ERR_ARG,
                     "%s: layer %zu has no bias (NNACT_DENSE_NO_BIAS) but b was given", who, layer);
@@ -233,11 +226,10 @@ nnact_status nnact_net_get_layer(const nnact_net *net, size_t layer, double *W, 
 {
     static const char who[] = "nnact_net_get_layer";
     NNACT_RETURN_IF(net == NULL, NNACT_ERR_ARG, "%s: net is NULL", who);
-    NNACT_RETURN_IF(layer >= net->n_layers, NNACT_ERR_ARG, "%s: layer %zu out of range (%zu layers)",
-                    who, layer, net->n_layers);
+    NNACT_RETURN_IF(layer >= net->n_layers, NNACT_ERR_ARG,
+                    "%s: layer %zu out of range (%zu layers)", who, layer, net->n_layers);
     const struct layer *L = &net->layers[layer];
-    if (W)
-        memmove(W, W_OF(net, L), L->n_in * L->n_out * sizeof(double));
+    if (W) memmove(W, W_OF(net, L), L->n_in * L->n_out * sizeof(double));
     if (b) {
         const double *bias = B_OF(net, L);
         if (bias)
@@ -252,12 +244,11 @@ nnact_status nnact_net_get_grad(const nnact_net *net, size_t layer, double *dW, 
 {
     static const char who[] = "nnact_net_get_grad";
     NNACT_RETURN_IF(net == NULL, NNACT_ERR_ARG, "%s: net is NULL", who);
-    NNACT_RETURN_IF(layer >= net->n_layers, NNACT_ERR_ARG, "%s: layer %zu out of range (%zu layers)",
-                    who, layer, net->n_layers);
+    NNACT_RETURN_IF(layer >= net->n_layers, NNACT_ERR_ARG,
+                    "%s: layer %zu out of range (%zu layers)", who, layer, net->n_layers);
     NNACT_RETURN_IF(!net->have_grad, NNACT_ERR_STATE, "%s: no backward has run yet", who);
     const struct layer *L = &net->layers[layer];
-    if (dW)
-        memmove(dW, DW_OF(net, L), L->n_in * L->n_out * sizeof(double));
+    if (dW) memmove(dW, DW_OF(net, L), L->n_in * L->n_out * sizeof(double));
     if (db) {
         const double *g = DB_OF(net, L);
         if (g)
@@ -272,33 +263,31 @@ static nnact_status check_flat(const char *who, const nnact_net *net, size_t n, 
 {
     NNACT_RETURN_IF(net == NULL || p == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
                     net == NULL ? "net" : "array");
-    NNACT_RETURN_IF(n != net->n_params, NNACT_ERR_SHAPE, "%s: n is %zu, the network has %zu parameters",
-                    who, n, net->n_params);
+    NNACT_RETURN_IF(n != net->n_params, NNACT_ERR_SHAPE,
+                    "%s: n is %zu, the network has %zu parameters", who, n, net->n_params);
     return NNACT_OK;
 }
 
 nnact_status nnact_net_get_params(const nnact_net *net, size_t n, double *out)
 {
     NNACT_FORWARD_IF_ERROR(check_flat("nnact_net_get_params", net, n, out));
-    if (n)
-        memmove(out, net->store, n * sizeof(double));
+    if (n) memmove(out, net->store, n * sizeof(double));
     return NNACT_OK;
 }
 
 nnact_status nnact_net_set_params(nnact_net *net, size_t n, const double *in)
 {
     NNACT_FORWARD_IF_ERROR(check_flat("nnact_net_set_params", net, n, in));
-    if (n)
-        memmove(net->store, in, n * sizeof(double));
+    if (n) memmove(net->store, in, n * sizeof(double));
     return NNACT_OK;
 }
 
 nnact_status nnact_net_get_grads(const nnact_net *net, size_t n, double *out)
 {
     NNACT_FORWARD_IF_ERROR(check_flat("nnact_net_get_grads", net, n, out));
-    NNACT_RETURN_IF(!net->have_grad, NNACT_ERR_STATE, "nnact_net_get_grads: no backward has run yet");
-    if (n)
-        memmove(out, net->store + net->n_params, n * sizeof(double));
+    NNACT_RETURN_IF(!net->have_grad, NNACT_ERR_STATE,
+                    "nnact_net_get_grads: no backward has run yet");
+    if (n) memmove(out, net->store + net->n_params, n * sizeof(double));
     return NNACT_OK;
 }
 
@@ -308,8 +297,7 @@ static size_t widest_output(const nnact_net *net)
 {
     size_t w = 0;
     for (size_t l = 0; l < net->n_layers; l++)
-        if (net->layers[l].n_out > w)
-            w = net->layers[l].n_out;
+        if (net->layers[l].n_out > w) w = net->layers[l].n_out;
     return w;
 }
 
@@ -319,13 +307,11 @@ static size_t widest_output(const nnact_net *net)
 static int workspace_doubles(const nnact_net *net, size_t batch, size_t *out)
 {
     size_t per_row = net->n_in, t;
-    if (batch > INT32_MAX)
-        return 0;
+    if (batch > INT32_MAX) return 0;
     for (size_t l = 0; l < net->n_layers; l++) {
         const struct layer *L = &net->layers[l];
         size_t w = L->dmode == D_FROM_Z ? 2 * L->n_out : L->n_out; /* n_out < 2^31: no wrap */
-        if (!nnact__add_size(per_row, w, &per_row))
-            return 0;
+        if (!nnact__add_size(per_row, w, &per_row)) return 0;
     }
     if (!nnact__mul_size(widest_output(net), 2, &t) || !nnact__add_size(per_row, t, &per_row) ||
         !nnact__add_size(per_row, 1, &per_row) || !nnact__mul_size(per_row, batch, &t) ||
@@ -340,8 +326,7 @@ static nnact_status ensure_workspace(nnact_net *net, size_t batch, const char *w
     size_t n;
     NNACT_RETURN_IF(!workspace_doubles(net, batch, &n), NNACT_ERR_OVERFLOW,
                     "%s: batch %zu: buffer sizes overflow size_t or the BLAS's int", who, batch);
-    if (batch <= net->cap)
-        return NNACT_OK;
+    if (batch <= net->cap) return NNACT_OK;
     double *ws = nnact__malloc(n * sizeof(double));
     NNACT_RETURN_IF(ws == NULL, NNACT_ERR_NOMEM, "%s: out of memory for batch %zu (%zu bytes)", who,
                     batch, n * sizeof(double));
@@ -378,15 +363,16 @@ nnact_status nnact_net_reserve(nnact_net *net, size_t max_batch)
 {
     NNACT_RETURN_IF(net == NULL, NNACT_ERR_ARG, "nnact_net_reserve: net is NULL");
     NNACT_RETURN_IF(max_batch == 0, NNACT_ERR_ARG, "nnact_net_reserve: max_batch is 0");
-    NNACT_RETURN_IF(net->n_layers == 0, NNACT_ERR_STATE, "nnact_net_reserve: the network has no layers");
+    NNACT_RETURN_IF(net->n_layers == 0, NNACT_ERR_STATE,
+                    "nnact_net_reserve: the network has no layers");
     return ensure_workspace(net, max_batch, "nnact_net_reserve");
 }
 
 nnact_status nnact_net_memory_bytes(const nnact_net *net, size_t batch, size_t *bytes)
 {
     size_t fixed, ws = 0, t;
-    NNACT_RETURN_IF(net == NULL || bytes == NULL, NNACT_ERR_ARG, "nnact_net_memory_bytes: %s is NULL",
-                    net == NULL ? "net" : "bytes");
+    NNACT_RETURN_IF(net == NULL || bytes == NULL, NNACT_ERR_ARG,
+                    "nnact_net_memory_bytes: %s is NULL", net == NULL ? "net" : "bytes");
     fixed = sizeof(struct nnact_net) + net->n_layers * sizeof(struct layer) +
             2 * net->n_params * sizeof(double); /* all already allocated: no wrap */
     if (batch > 0 && net->n_layers > 0) {
@@ -404,8 +390,8 @@ nnact_status nnact_net_memory_bytes(const nnact_net *net, size_t batch, size_t *
 /* Z = X W + b for one layer, X batch x n_in in `in`: b is copied into every
  * row of Z first and the product added with beta = 1, so the bias costs no
  * second pass over Z; without bias beta = 0 and Z is never read. */
-static void dense_affine(const nnact_net *net, const struct layer *L, size_t batch, const double *in,
-                         double *z)
+static void dense_affine(const nnact_net *net, const struct layer *L, size_t batch,
+                         const double *in, double *z)
 {
     const double *b = B_OF(net, L);
     if (b) {
@@ -421,18 +407,17 @@ static void dense_affine(const nnact_net *net, const struct layer *L, size_t bat
 static void dense_activate(const struct layer *L, size_t batch, const double *z, double *a)
 {
     if (L->dmode == D_IDENTITY) {
-        if (a != z)
-            memcpy(a, z, batch * L->n_out * sizeof(double));
+        if (a != z) memcpy(a, z, batch * L->n_out * sizeof(double));
         return;
     }
     (void)nnact_act_forward(L->act, L->alpha, batch * L->n_out, z, a);
 }
 
-nnact_status nnact_net_forward(nnact_net *net, size_t batch, const double *x, double *y)
+static nnact_status forward_impl(nnact_net *net, size_t batch, const double *x, double *y,
+                                 const char *who)
 {
-    static const char who[] = "nnact_net_forward";
-    NNACT_RETURN_IF(net == NULL || x == NULL || y == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
-                    net == NULL ? "net" : x == NULL ? "x" : "y");
+    NNACT_RETURN_IF(net == NULL || x == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
+                    net == NULL ? "net" : "x");
     NNACT_RETURN_IF(batch == 0, NNACT_ERR_ARG, "%s: batch is 0", who);
     NNACT_RETURN_IF(net->n_layers == 0, NNACT_ERR_STATE, "%s: the network has no layers", who);
     NNACT_FORWARD_IF_ERROR(ensure_workspace(net, batch, who));
@@ -445,9 +430,30 @@ nnact_status nnact_net_forward(nnact_net *net, size_t batch, const double *x, do
         dense_activate(L, batch, L->z, L->a);
         in = L->a;
     }
-    memcpy(y, in, batch * nnact_net_output_size(net) * sizeof(double));
+    if (y) memcpy(y, in, batch * nnact_net_output_size(net) * sizeof(double));
     net->fwd_batch = batch;
     return NNACT_OK;
+}
+
+nnact_status nnact_net_forward(nnact_net *net, size_t batch, const double *x, double *y)
+{
+    NNACT_RETURN_IF(y == NULL, NNACT_ERR_ARG, "nnact_net_forward: y is NULL");
+    return forward_impl(net, batch, x, y, "nnact_net_forward");
+}
+
+nnact_status nnact__net_forward_keep(nnact_net *net, size_t batch, const double *x)
+{
+    return forward_impl(net, batch, x, NULL, "nnact_net_forward");
+}
+
+const double *nnact__net_output(const nnact_net *net)
+{
+    return net->fwd_batch ? net->layers[net->n_layers - 1].a : NULL;
+}
+
+double *nnact__net_dy_buffer(nnact_net *net)
+{
+    return net->fwd_batch ? net->bp : NULL;
 }
 
 /* ---- backward ----------------------------------------------------------- */
@@ -460,7 +466,8 @@ nnact_status nnact_net_backward(nnact_net *net, const double *dy, double *dx)
     NNACT_RETURN_IF(net->fwd_batch == 0, NNACT_ERR_STATE,
                     "%s: no forward to differentiate (call nnact_net_forward first)", who);
     const size_t B = net->fwd_batch;
-    NNACT_RETURN_IF(dx != NULL && ranges_overlap(dy, B * nnact_net_output_size(net), dx, B * net->n_in),
+    NNACT_RETURN_IF(dx != NULL &&
+                        ranges_overlap(dy, B * nnact_net_output_size(net), dx, B * net->n_in),
                     NNACT_ERR_ARG, "%s: dx overlaps dy", who);
 
     /* g: dL/dA of the current layer; dz: dL/dZ. Scratch alternates between bp
@@ -526,8 +533,7 @@ static nnact_status predict_into(const nnact_net *net, size_t batch, const doubl
         const struct layer *L = &net->layers[l];
         double *z = (in == buf[0]) ? buf[1] : buf[0];
         double *a = z;
-        if (L->dmode == D_FROM_Z)
-            a = (z == buf[0]) ? buf[1] : buf[0];
+        if (L->dmode == D_FROM_Z) a = (z == buf[0]) ? buf[1] : buf[0];
         dense_affine(net, L, batch, in, z);
         dense_activate(L, batch, z, a);
         in = a;
@@ -543,7 +549,10 @@ nnact_status nnact_net_predict_ws(const nnact_net *net, size_t batch, const doub
     size_t need;
     NNACT_RETURN_IF(net == NULL || x == NULL || y == NULL || work == NULL, NNACT_ERR_ARG,
                     "%s: %s is NULL", who,
-                    net == NULL ? "net" : x == NULL ? "x" : y == NULL ? "y" : "work");
+                    net == NULL ? "net"
+                    : x == NULL ? "x"
+                    : y == NULL ? "y"
+                                : "work");
     NNACT_FORWARD_IF_ERROR(nnact_net_predict_workspace(net, batch, &need));
     NNACT_RETURN_IF(n_work < need, NNACT_ERR_SHAPE, "%s: work has %zu doubles, needs %zu", who,
                     n_work, need);
@@ -558,7 +567,9 @@ nnact_status nnact_net_predict(const nnact_net *net, size_t batch, const double 
     static const char who[] = "nnact_net_predict";
     size_t need;
     NNACT_RETURN_IF(net == NULL || x == NULL || y == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
-                    net == NULL ? "net" : x == NULL ? "x" : "y");
+                    net == NULL ? "net"
+                    : x == NULL ? "x"
+                                : "y");
     NNACT_FORWARD_IF_ERROR(nnact_net_predict_workspace(net, batch, &need));
     double *work = nnact__malloc(need * sizeof(double));
     NNACT_RETURN_IF(work == NULL, NNACT_ERR_NOMEM, "%s: out of memory for batch %zu", who, batch);
@@ -571,15 +582,13 @@ nnact_status nnact_net_predict(const nnact_net *net, size_t batch, const double 
 
 double *nnact__net_params(nnact_net *net, size_t *n)
 {
-    if (n)
-        *n = net->n_params;
+    if (n) *n = net->n_params;
     return net->n_params ? net->store : NULL;
 }
 
 double *nnact__net_grads(nnact_net *net, size_t *n)
 {
-    if (n)
-        *n = net->n_params;
+    if (n) *n = net->n_params;
     return net->n_params ? net->store + net->n_params : NULL;
 }
 
@@ -622,12 +631,9 @@ int nnact__net_block(nnact_net *net, size_t i, struct nnact__net_block *out)
 
 int nnact__net_layer_view(const nnact_net *net, size_t l, const double **W, const double **b)
 {
-    if (l >= net->n_layers)
-        return 0;
+    if (l >= net->n_layers) return 0;
     const struct layer *L = &net->layers[l];
-    if (W)
-        *W = W_OF(net, L);
-    if (b)
-        *b = B_OF(net, L);
+    if (W) *W = W_OF(net, L);
+    if (b) *b = B_OF(net, L);
     return 1;
 }

@@ -53,4 +53,22 @@ NNACT_HIDDEN int nnact__net_block(nnact_net *net, size_t i, struct nnact__net_bl
 NNACT_HIDDEN int nnact__net_layer_view(const nnact_net *net, size_t l, const double **W,
                                        const double **b);
 
+/* An allocation-free training step without caller buffers:
+ *
+ *     nnact__net_forward_keep(net, B, x);            // forward, y stays inside
+ *     const double *y = nnact__net_output(net);      // B x n_out of that forward
+ *     double *dy = nnact__net_dy_buffer(net);        // scratch of >= B x n_out
+ *     nnact_loss(k, B, n_out, y, t, &L, dy);
+ *     nnact_net_backward(net, dy, NULL);             // dy may live in that buffer
+ *
+ * nnact__net_forward_keep is nnact_net_forward without the copy into y (same
+ * checks, same statuses, errors named as nnact_net_forward). Output and
+ * dy buffer are NULL while no forward is kept; both are invalidated by the next
+ * forward at a larger batch, add_dense or free. nnact_net_backward accepts dy
+ * in the dy buffer (it differentiates in place there); the buffer's content
+ * is clobbered by backward. */
+NNACT_HIDDEN nnact_status nnact__net_forward_keep(nnact_net *net, size_t batch, const double *x);
+NNACT_HIDDEN const double *nnact__net_output(const nnact_net *net);
+NNACT_HIDDEN double *nnact__net_dy_buffer(nnact_net *net);
+
 #endif /* NNACT_NET_INTERNAL_H */
