@@ -284,9 +284,49 @@ def prng():
         f.write("\n".join(lines) + "\n")
 
 
+def mlp():
+    """3-6-4-2 MLP (tanh, sigmoid, identity), MSE over a fixed batch of 8, full-batch
+    steps. Weights are stored n_in x n_out (the library's layout) and the network is
+    written out by hand, so autograd's gradients are the library's backprop."""
+    rng = np.random.RandomState(7)
+    sizes = [3, 6, 4, 2]
+    X = rng.uniform(-1, 1, (8, 3))
+    T = rng.uniform(-1, 1, (8, 2))
+    W0 = [rng.normal(0, 0.7, (sizes[i], sizes[i + 1])) for i in range(3)]
+    B0 = [rng.normal(0, 0.1, sizes[i + 1]) for i in range(3)]
+    flat0 = np.concatenate([np.concatenate([W0[i].ravel(), B0[i]]) for i in range(3)])
+    lines = ["# MLP 3-6-4-2 tanh/sigmoid/identity, loss MSE (mean), batch 8; torch %s"
+             % torch.__version__, "x " + " ".join(r(v) for v in X.ravel()),
+             "t " + " ".join(r(v) for v in T.ravel()),
+             "p0 %d " % flat0.size + " ".join(r(v) for v in flat0), "cases %d" % len(CASES)]
+    xt, tt = torch.tensor(X), torch.tensor(T)
+    for name, kind, sets in CASES:
+        Ws = [torch.tensor(w, requires_grad=True) for w in W0]
+        Bs = [torch.tensor(b, requires_grad=True) for b in B0]
+        params = [q for pair in zip(Ws, Bs) for q in pair]  # the library's flat order
+        opt = make_torch_opt(kind, params, sets)
+        lines.append("case %s %d %d %d" % (name, kind, len(sets), STEPS))
+        for k, v in sets:
+            lines.append("set %d %s" % (k, r(v)))
+        for _ in range(STEPS):
+            opt.zero_grad()
+            h = torch.tanh(xt @ Ws[0] + Bs[0])
+            h = torch.sigmoid(h @ Ws[1] + Bs[1])
+            y = h @ Ws[2] + Bs[2]
+            loss = torch.nn.functional.mse_loss(y, tt)
+            loss.backward()
+            clip(params, sets)
+            opt.step()
+            flat = torch.cat([q.detach().reshape(-1) for q in params])
+            lines.append(r(loss.item()) + " " + " ".join(r(v) for v in flat.tolist()))
+    with open(os.path.join(OUT, "optim_mlp.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     quadratic()
     defaults()
     schedules()
     prng()
+    mlp()

@@ -11,8 +11,7 @@ static inline FILE *fx_open(const char *name)
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", NNACT_TEST_DATA_DIR, name);
     FILE *f = fopen(path, "r");
-    if (f == NULL)
-        fprintf(stderr, "cannot open fixture %s\n", path);
+    if (f == NULL) fprintf(stderr, "cannot open fixture %s\n", path);
     return f;
 }
 
@@ -21,10 +20,8 @@ static inline const char *fx_word(FILE *f)
 {
     static char buf[256];
     for (;;) {
-        if (fscanf(f, "%255s", buf) != 1)
-            return "";
-        if (buf[0] != '#')
-            return buf;
+        if (fscanf(f, "%255s", buf) != 1) return "";
+        if (buf[0] != '#') return buf;
         int c;
         while ((c = fgetc(f)) != EOF && c != '\n')
             ;

@@ -19,8 +19,7 @@ static void prng_bits_are_pinned(void **state)
     int lines = 0;
     for (;;) {
         const char *w = fx_word(f);
-        if (strcmp(w, "u64") && strcmp(w, "uniform") && strcmp(w, "normal"))
-            break;
+        if (strcmp(w, "u64") && strcmp(w, "uniform") && strcmp(w, "normal")) break;
         char what[256];
         snprintf(what, sizeof what, "%s", w);
         uint64_t seed = fx_u64(f), stream = fx_u64(f);
@@ -52,8 +51,7 @@ static void own_log_is_bit_pinned_and_accurate(void **state)
     int n = 0;
     for (;;) {
         const char *w = fx_word(f);
-        if (strcmp(w, "fill") == 0 || *w == '\0')
-            break;
+        if (strcmp(w, "fill") == 0 || *w == '\0') break;
         double x = strtod(w, NULL), replay = fx_num(f), exact = fx_num(f);
         double got = nnact__rng_log(x);
         assert_same_bits(got, replay);
@@ -74,19 +72,17 @@ static void init_fills_are_pinned(void **state)
     int schemes = 0;
     for (;;) {
         const char *w = fx_word(f);
-        if (*w == '\0')
-            break;
-        if (strcmp(w, "fill") != 0)
-            continue;
+        if (*w == '\0') break;
+        if (strcmp(w, "fill") != 0) continue;
         int scheme = (int)fx_num(f);
         size_t fan_in = (size_t)fx_num(f), fan_out = (size_t)fx_num(f);
         uint64_t seed = fx_u64(f), stream = fx_u64(f);
         size_t n = (size_t)fx_num(f);
         double w12[12];
         assert_true(n == 12);
-        assert_int_equal(nnact_init_fill((nnact_init_kind)scheme, NAN, fan_in, fan_out, seed,
-                                         stream, n, w12),
-                         NNACT_OK);
+        assert_int_equal(
+            nnact_init_fill((nnact_init_kind)scheme, NAN, fan_in, fan_out, seed, stream, n, w12),
+            NNACT_OK);
         for (size_t i = 0; i < n; i++)
             assert_same_bits(w12[i], fx_num(f));
         schemes |= 1 << scheme;
@@ -123,8 +119,7 @@ static void schemes_have_their_spread(void **state)
         for (size_t i = 0; i < N; i++) {
             v += (w[i] - m) * (w[i] - m);
             m4 += pow(w[i] - m, 4);
-            if (c[j].bound > 0)
-                assert_true(fabs(w[i]) <= c[j].bound);
+            if (c[j].bound > 0) assert_true(fabs(w[i]) <= c[j].bound);
         }
         v /= N;
         m4 /= N;
@@ -175,8 +170,7 @@ static void fill_bad_input(void **state)
     assert_non_null(strstr(nnact_last_error(), "scheme"));
     assert_int_equal(nnact_init_fill(NNACT_INIT_NORMAL, NAN, 1, 1, 0, 0, 4, NULL), NNACT_ERR_ARG);
     assert_int_equal(nnact_init_fill(NNACT_INIT_NORMAL, -1.0, 1, 1, 0, 0, 4, w), NNACT_ERR_ARG);
-    assert_int_equal(nnact_init_fill(NNACT_INIT_NORMAL, INFINITY, 1, 1, 0, 0, 4, w),
-                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_init_fill(NNACT_INIT_NORMAL, INFINITY, 1, 1, 0, 0, 4, w), NNACT_ERR_ARG);
     assert_int_equal(nnact_init_fill(NNACT_INIT_HE_NORMAL, NAN, 0, 1, 0, 0, 4, w), NNACT_ERR_ARG);
     assert_non_null(strstr(nnact_last_error(), "fan_in"));
     assert_int_equal(nnact_init_fill(NNACT_INIT_XAVIER_UNIFORM, NAN, 1, 0, 0, 0, 4, w),

@@ -73,8 +73,8 @@ static void quadratic_trajectories_match_torch(void **state)
                 double rel = fabs(x[i] - e) / fabs(e);
                 worst = rel > worst ? rel : worst;
                 if (!(rel <= 1e-12))
-                    fail_msg("%s step %d param %d: %.17g vs torch %.17g (rel %.3g)", name, t + 1,
-                             i, x[i], e, rel);
+                    fail_msg("%s step %d param %d: %.17g vs torch %.17g (rel %.3g)", name, t + 1, i,
+                             x[i], e, rel);
             }
         }
         assert_int_equal(nnact_opt_step_count(o), 50);
@@ -95,8 +95,7 @@ static void defaults_are_torchs(void **state)
     int rows = 0;
     for (;;) {
         const char *w = fx_word(f);
-        if (*w == '\0')
-            break;
+        if (*w == '\0') break;
         int kind = atoi(w), p = (int)fx_num(f);
         double want = fx_num(f), got = NAN;
         nnact_opt *o = NULL;
@@ -123,9 +122,9 @@ static void defaults_are_torchs(void **state)
     nnact_opt_free(o);
 }
 
-static const nnact_opt_kind all_kinds[] = {NNACT_OPT_SGD,     NNACT_OPT_MOMENTUM, NNACT_OPT_NESTEROV,
-                                           NNACT_OPT_ADAGRAD, NNACT_OPT_RMSPROP,  NNACT_OPT_ADAM,
-                                           NNACT_OPT_ADAMW};
+static const nnact_opt_kind all_kinds[] = {
+    NNACT_OPT_SGD,     NNACT_OPT_MOMENTUM, NNACT_OPT_NESTEROV, NNACT_OPT_ADAGRAD,
+    NNACT_OPT_RMSPROP, NNACT_OPT_ADAM,     NNACT_OPT_ADAMW};
 #define NKINDS 7
 
 static void lr_zero_leaves_parameters_bit_exact(void **state)
@@ -252,6 +251,17 @@ static void check_finite_can_be_switched_off(void **state)
     assert_false(nnact__all_finite(3, (double[]){1, -INFINITY, 0}));
     assert_false(nnact__all_finite(1, (double[]){-NAN}));
     assert_true(nnact__all_finite(0, NULL));
+    /* every position of a vector longer than the 8-lane blocks, every kind of non-finite */
+    double v[37];
+    const double bad[4] = {NAN, INFINITY, -INFINITY, -NAN};
+    for (int b = 0; b < 4; b++)
+        for (int at = 0; at < 37; at++) {
+            for (int i = 0; i < 37; i++)
+                v[i] = (i % 3 == 0 ? DBL_MAX : -1e-310);
+            assert_true(nnact__all_finite(37, v));
+            v[at] = bad[b];
+            assert_false(nnact__all_finite(37, v));
+        }
 }
 
 static void stateful_optimizer_is_bound_to_its_first_length(void **state)
@@ -443,7 +453,7 @@ static void clipping_matches_closed_forms(void **state)
     double h[2] = {3e-200, 4e-200};
     assert_int_equal(nnact_clip_grad_norm(2, h, 1.0, &norm), NNACT_OK);
     assert_close(norm, 5e-200, 1e-214); /* no underflow */
-    assert_same_bits(h[0], 3e-200);       /* below max: untouched */
+    assert_same_bits(h[0], 3e-200);     /* below max: untouched */
     double big[2] = {3e200, 4e200};
     assert_int_equal(nnact_clip_grad_norm(2, big, 1.0, &norm), NNACT_OK);
     assert_close(norm, 5e200, 1e186); /* no overflow */
@@ -473,8 +483,7 @@ static void schedules_match_torch(void **state)
     double worst = 0;
     for (;;) {
         const char *w = fx_word(f);
-        if (*w == '\0')
-            break;
+        if (*w == '\0') break;
         assert_string_equal(w, "sched");
         int kind = (int)fx_num(f), nsets = (int)fx_num(f), nms = (int)fx_num(f);
         double base = fx_num(f);

@@ -30,9 +30,11 @@ typedef enum nnact_init_kind {
     NNACT_INIT_NORMAL = 0,         /**< N(0, scale^2), default scale 1 (nn.init.normal_) */
     NNACT_INIT_XAVIER_UNIFORM = 1, /**< U(-a, a), a = gain sqrt(6 / (fan_in + fan_out)), gain 1 */
     NNACT_INIT_XAVIER_NORMAL = 2,  /**< N(0, s^2), s = gain sqrt(2 / (fan_in + fan_out)), gain 1 */
-    NNACT_INIT_HE_UNIFORM = 3,     /**< U(-a, a), a = gain sqrt(3 / fan_in), gain sqrt 2 (kaiming_uniform_, relu) */
-    NNACT_INIT_HE_NORMAL = 4,      /**< N(0, s^2), s = gain / sqrt(fan_in), gain sqrt 2 (kaiming_normal_, relu) */
-    NNACT_INIT_ZEROS = 5           /**< all zeros (scale ignored) */
+    /** U(-a, a), a = gain sqrt(3 / fan_in), gain sqrt 2 (kaiming_uniform_, relu) */
+    NNACT_INIT_HE_UNIFORM = 3,
+    /** N(0, s^2), s = gain / sqrt(fan_in), gain sqrt 2 (kaiming_normal_, relu) */
+    NNACT_INIT_HE_NORMAL = 4,
+    NNACT_INIT_ZEROS = 5 /**< all zeros (scale ignored) */
 } nnact_init_kind;
 
 /**
@@ -57,7 +59,8 @@ NNACT_API nnact_status nnact_init_fill(nnact_init_kind scheme, double scale, siz
 NNACT_API nnact_status nnact_net_init(nnact_net *net, nnact_init_kind scheme, uint64_t seed);
 
 /**
- * @brief As nnact_net_init() with an explicit scale (std for NORMAL, gain otherwise; NAN = default).
+ * @brief As nnact_net_init() with an explicit scale: the std for NORMAL, the gain
+ *        otherwise; NAN = the default.
  * @since 1.0
  */
 NNACT_API nnact_status nnact_net_init_ex(nnact_net *net, nnact_init_kind scheme, double scale,

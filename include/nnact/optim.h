@@ -39,22 +39,22 @@ typedef enum nnact_opt_kind {
  * @brief Hyper-parameter keys. Values explicit, stable and only ever appended.
  *
  * Which keys apply to which kind, their defaults (PyTorch's) and valid ranges:
- * | key                 | kinds                         | default                          | valid |
- * |---------------------|-------------------------------|----------------------------------|-------|
- * | LR                  | all                           | 1e-3 (Adagrad, RMSprop: 1e-2)    | finite, >= 0 |
- * | MOMENTUM            | MOMENTUM, NESTEROV, RMSPROP   | 0.9 (RMSprop: 0)                 | [0, 1) |
- * | DAMPENING           | MOMENTUM                      | 0                                | [0, 1] |
- * | BETA1, BETA2        | ADAM, ADAMW                   | 0.9, 0.999                       | [0, 1) |
- * | EPS                 | ADAGRAD, RMSPROP, ADAM, ADAMW | 1e-10 (Adagrad), 1e-8            | finite, >= 0 |
- * | ALPHA               | RMSPROP                       | 0.99                             | [0, 1) |
- * | WEIGHT_DECAY        | all                           | 0 (AdamW: 1e-2)                  | finite, >= 0 |
- * | LR_DECAY            | ADAGRAD                       | 0                                | finite, >= 0 |
- * | INITIAL_ACCUMULATOR | ADAGRAD                       | 0                                | finite, >= 0 |
- * | CENTERED            | RMSPROP                       | 0                                | 0 or 1 |
- * | AMSGRAD             | ADAM, ADAMW                   | 0                                | 0 or 1 |
- * | CLIP_NORM           | all                           | 0 = off                          | finite, >= 0 |
- * | CLIP_VALUE          | all                           | 0 = off                          | finite, >= 0 |
- * | CHECK_FINITE        | all                           | 1                                | 0 or 1 |
+ * | key | kinds | default | valid |
+ * |---|---|---|---|
+ * | LR | all | 1e-3 (Adagrad, RMSprop: 1e-2) | finite, >= 0 |
+ * | MOMENTUM | MOMENTUM, NESTEROV, RMSPROP | 0.9 (RMSprop: 0) | [0, 1) |
+ * | DAMPENING | MOMENTUM | 0 | [0, 1] |
+ * | BETA1, BETA2 | ADAM, ADAMW | 0.9, 0.999 | [0, 1) |
+ * | EPS | ADAGRAD, RMSPROP, ADAM, ADAMW | 1e-10 (Adagrad), 1e-8 | finite, >= 0 |
+ * | ALPHA | RMSPROP | 0.99 | [0, 1) |
+ * | WEIGHT_DECAY | all | 0 (AdamW: 1e-2) | finite, >= 0 |
+ * | LR_DECAY | ADAGRAD | 0 | finite, >= 0 |
+ * | INITIAL_ACCUMULATOR | ADAGRAD | 0 | finite, >= 0 |
+ * | CENTERED | RMSPROP | 0 | 0 or 1 |
+ * | AMSGRAD | ADAM, ADAMW | 0 | 0 or 1 |
+ * | CLIP_NORM | all | 0 = off | finite, >= 0 |
+ * | CLIP_VALUE | all | 0 = off | finite, >= 0 |
+ * | CHECK_FINITE | all | 1 | 0 or 1 |
  *
  * PyTorch has no MOMENTUM/NESTEROV kinds (they are SGD with momentum > 0, whose
  * own default is 0); here those kinds default to 0.9 so that they are what
@@ -71,7 +71,8 @@ typedef enum nnact_opt_param {
     NNACT_OPT_PARAM_WEIGHT_DECAY = 6,
     NNACT_OPT_PARAM_DAMPENING = 7,
     NNACT_OPT_PARAM_LR_DECAY = 8,
-    NNACT_OPT_PARAM_INITIAL_ACCUMULATOR = 9, /**< Adagrad's starting sum of squares; read at binding */
+    /** Adagrad's starting sum of squares; read when the optimizer binds. */
+    NNACT_OPT_PARAM_INITIAL_ACCUMULATOR = 9,
     NNACT_OPT_PARAM_CENTERED = 10,
     NNACT_OPT_PARAM_AMSGRAD = 11,
     /** Scale the whole gradient by min(1, c / (||g||_2 + 1e-6)) before the update
@@ -182,8 +183,10 @@ typedef enum nnact_sched_kind {
     NNACT_SCHED_STEP = 1,        /**< base * gamma^floor(t / step_size) (StepLR) */
     NNACT_SCHED_MULTI_STEP = 2,  /**< base * gamma^(milestones <= t) (MultiStepLR) */
     NNACT_SCHED_EXPONENTIAL = 3, /**< base * gamma^t (ExponentialLR) */
-    NNACT_SCHED_COSINE = 4,      /**< eta_min + (base - eta_min)(1 + cos(pi t / T_max)) / 2 (CosineAnnealingLR) */
-    NNACT_SCHED_LINEAR_WARMUP = 5 /**< base * (s + (e - s) min(t, T) / T) (LinearLR: warm-up from s to e over T) */
+    /** eta_min + (base - eta_min)(1 + cos(pi t / T_max)) / 2 (CosineAnnealingLR) */
+    NNACT_SCHED_COSINE = 4,
+    /** base * (s + (e - s) min(t, T) / T) (LinearLR: warm-up from factor s to e over T) */
+    NNACT_SCHED_LINEAR_WARMUP = 5
 } nnact_sched_kind;
 
 /**
@@ -246,8 +249,7 @@ NNACT_API nnact_status nnact_sched_set_milestones(nnact_sched *s, size_t n,
  * @return NNACT_OK; NNACT_ERR_ARG (NULL s or lr, base_lr negative or not finite).
  * @since 1.0
  */
-NNACT_API nnact_status nnact_sched_lr(const nnact_sched *s, double base_lr, uint64_t t,
-                                      double *lr);
+NNACT_API nnact_status nnact_sched_lr(const nnact_sched *s, double base_lr, uint64_t t, double *lr);
 
 NNACT_END_DECLS
 

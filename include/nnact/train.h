@@ -41,7 +41,8 @@ NNACT_BEGIN_DECLS
  *         loss kind; a target outside the loss's domain); NNACT_ERR_STATE (a network
  *         without layers); NNACT_ERR_SHAPE (the optimizer is bound to another
  *         parameter count; nothing changed); NNACT_ERR_NUMERIC (above);
- *         NNACT_ERR_OVERFLOW; NNACT_ERR_NOMEM (network and optimizer unchanged).
+ *         NNACT_ERR_OVERFLOW; NNACT_ERR_NOMEM (parameters and optimizer
+ *         unchanged; the gradients may already be this batch's).
  * @since 1.0
  */
 NNACT_API nnact_status nnact_net_train_step(nnact_net *net, nnact_opt *o, nnact_loss_kind k,

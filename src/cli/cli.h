@@ -32,5 +32,9 @@ int cli_plot(int argc, char **argv);
 void cli_plot_help(FILE *out);
 int cli_gradcheck(int argc, char **argv);
 void cli_gradcheck_help(FILE *out);
+int cli_train(int argc, char **argv);
+void cli_train_help(FILE *out);
+/* nnact demo's XOR comparison (identity vs tanh vs ReLU hidden layer), demo_xor.c */
+int cli_demo_xor(FILE *out);
 
 #endif /* NNACT_CLI_H */

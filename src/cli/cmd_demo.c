@@ -38,5 +38,5 @@ int cli_demo(int argc, char **argv)
             printf(" %10.6f", y[i]);
         printf("\n");
     }
-    return CLI_OK;
+    return cli_demo_xor(stdout);
 }

@@ -12,6 +12,7 @@ static const struct cli_command commands[] = {
     {"plot", "SVG of an activation and its derivative", cli_plot, cli_plot_help},
     {"gradcheck", "backprop against centered differences on a network spec", cli_gradcheck,
      cli_gradcheck_help},
+    {"train", "train a dense network on a built-in set or a CSV file", cli_train, cli_train_help},
 };
 static const size_t command_count = sizeof commands / sizeof commands[0];
 

@@ -35,8 +35,7 @@ nnact_status nnact_net_init_ex(nnact_net *net, nnact_init_kind scheme, double sc
         st = nnact_net_layer_info(net, l, &n_in, &n_out, NULL, NULL, NULL);
         if (st == NNACT_OK)
             st = nnact_init_fill(scheme, scale, n_in, n_out, seed, (uint64_t)l, n_in * n_out, w);
-        if (st == NNACT_OK)
-            st = nnact_net_set_layer(net, l, w, NULL);
+        if (st == NNACT_OK) st = nnact_net_set_layer(net, l, w, NULL);
     }
     nnact__free(w);
     return st;

@@ -37,8 +37,7 @@ uint64_t nnact__rng_below(struct nnact__rng *r, uint64_t range)
     uint64_t threshold = (0 - range) % range;
     for (;;) {
         uint64_t x = nnact__rng_u64(r);
-        if (x >= threshold)
-            return x % range;
+        if (x >= threshold) return x % range;
     }
 }
 
@@ -66,7 +65,6 @@ double nnact__rng_normal(struct nnact__rng *r)
         double u = 2.0 * nnact__rng_uniform(r) - 1.0;
         double v = 2.0 * nnact__rng_uniform(r) - 1.0;
         double s = u * u + v * v;
-        if (s < 1.0 && s > 0.0)
-            return u * sqrt(-2.0 * nnact__rng_log(s) / s);
+        if (s < 1.0 && s > 0.0) return u * sqrt(-2.0 * nnact__rng_log(s) / s);
     }
 }

@@ -29,8 +29,7 @@ nnact_status nnact_clip_grad_norm(size_t n, double *g, double max_norm, double *
     if (coef < 1.0)
         for (size_t i = 0; i < n; i++)
             g[i] *= coef;
-    if (norm != NULL)
-        *norm = total;
+    if (norm != NULL) *norm = total;
     return NNACT_OK;
 }
 

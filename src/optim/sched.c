@@ -9,7 +9,7 @@
 #include "core/error.h"
 #include "nnact/optim.h"
 
-#define SCHED_KIND_COUNT 6
+#define SCHED_KIND_COUNT  6
 #define SCHED_PARAM_COUNT 7
 
 struct nnact_sched {
@@ -25,8 +25,8 @@ static const char *const sched_param_names[SCHED_PARAM_COUNT] = {
 };
 
 static const unsigned sched_applies[SCHED_PARAM_COUNT] = {
-    [NNACT_SCHED_PARAM_GAMMA] = (1u << NNACT_SCHED_STEP) | (1u << NNACT_SCHED_MULTI_STEP) |
-                                (1u << NNACT_SCHED_EXPONENTIAL),
+    [NNACT_SCHED_PARAM_GAMMA] =
+        (1u << NNACT_SCHED_STEP) | (1u << NNACT_SCHED_MULTI_STEP) | (1u << NNACT_SCHED_EXPONENTIAL),
     [NNACT_SCHED_PARAM_STEP_SIZE] = 1u << NNACT_SCHED_STEP,
     [NNACT_SCHED_PARAM_T_MAX] = 1u << NNACT_SCHED_COSINE,
     [NNACT_SCHED_PARAM_ETA_MIN] = 1u << NNACT_SCHED_COSINE,
@@ -57,8 +57,7 @@ nnact_status nnact_sched_create(nnact_sched_kind k, nnact_sched **out)
 
 void nnact_sched_free(nnact_sched *s)
 {
-    if (s == NULL)
-        return;
+    if (s == NULL) return;
     nnact__free(s->milestones);
     nnact__free(s);
 }
@@ -124,8 +123,7 @@ nnact_status nnact_sched_set_milestones(nnact_sched *s, size_t n, const uint64_t
         NNACT_RETURN_IF(!nnact__mul_size(n, sizeof *copy, &bytes), NNACT_ERR_OVERFLOW,
                         "nnact_sched_set_milestones: %zu milestones overflow", n);
         copy = nnact__malloc(bytes);
-        NNACT_RETURN_IF(copy == NULL, NNACT_ERR_NOMEM,
-                        "nnact_sched_set_milestones: out of memory");
+        NNACT_RETURN_IF(copy == NULL, NNACT_ERR_NOMEM, "nnact_sched_set_milestones: out of memory");
         memcpy(copy, milestones, bytes);
     }
     nnact__free(s->milestones);
@@ -165,8 +163,8 @@ nnact_status nnact_sched_lr(const nnact_sched *s, double base_lr, uint64_t t, do
     }
     case NNACT_SCHED_LINEAR_WARMUP: {
         uint64_t k = t < s->total_iters ? t : s->total_iters;
-        v = base_lr * (s->start_factor + (s->end_factor - s->start_factor) * (double)k /
-                                             (double)s->total_iters);
+        v = base_lr * (s->start_factor +
+                       (s->end_factor - s->start_factor) * (double)k / (double)s->total_iters);
         break;
     }
     }

@@ -22,8 +22,8 @@ static double now_seconds(void)
 }
 
 struct fit_buffers {
-    size_t *order; /* n_train row indices */
-    double *xb, *tb;  /* batch copies */
+    size_t *order;     /* n_train row indices */
+    double *xb, *tb;   /* batch copies */
     double *yv, *work; /* validation output and predict scratch */
     double *best;      /* parameters of the best epoch */
 };
@@ -47,8 +47,7 @@ static void *alloc_array(size_t count, size_t size, int *failed)
         return NULL;
     }
     void *p = nnact__malloc(bytes);
-    if (p == NULL)
-        *failed = 1;
+    if (p == NULL) *failed = 1;
     return p;
 }
 
@@ -89,8 +88,7 @@ nnact_status nnact_net_fit(nnact_net *net, nnact_opt *o, nnact_loss_kind k, size
     struct fit_buffers b = {0};
     int failed = 0;
     size_t work_n = 0;
-    if (n_val > 0)
-        NNACT_FORWARD_IF_ERROR(nnact_net_predict_workspace(net, n_val, &work_n));
+    if (n_val > 0) NNACT_FORWARD_IF_ERROR(nnact_net_predict_workspace(net, n_val, &work_n));
     size_t cells;
     b.order = alloc_array(n_train, sizeof(size_t), &failed);
     failed |= !nnact__mul_size(batch_size, n_in, &cells);
@@ -102,8 +100,7 @@ nnact_status nnact_net_fit(nnact_net *net, nnact_opt *o, nnact_loss_kind k, size
         b.yv = alloc_array(cells, sizeof(double), &failed);
         b.work = alloc_array(work_n, sizeof(double), &failed);
     }
-    if (flags & NNACT_FIT_RESTORE_BEST)
-        b.best = alloc_array(np, sizeof(double), &failed);
+    if (flags & NNACT_FIT_RESTORE_BEST) b.best = alloc_array(np, sizeof(double), &failed);
     if (failed) {
         free_buffers(&b);
         return nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory (or sizes overflow)", who);
@@ -121,10 +118,8 @@ nnact_status nnact_net_fit(nnact_net *net, nnact_opt *o, nnact_loss_kind k, size
         if (sched != NULL) {
             double lr;
             st = nnact_sched_lr(sched, base_lr, (uint64_t)e, &lr);
-            if (st == NNACT_OK)
-                st = nnact_opt_set(o, NNACT_OPT_PARAM_LR, lr);
-            if (st != NNACT_OK)
-                break;
+            if (st == NNACT_OK) st = nnact_opt_set(o, NNACT_OPT_PARAM_LR, lr);
+            if (st != NNACT_OK) break;
         }
         if (!(flags & NNACT_FIT_NO_SHUFFLE))
             for (size_t i = n_train - 1; i > 0; i--) { /* Fisher-Yates */
@@ -145,36 +140,30 @@ nnact_status nnact_net_fit(nnact_net *net, nnact_opt *o, nnact_loss_kind k, size
             st = nnact_net_train_step(net, o, k, rows, b.xb, b.tb, &L);
             sum += L * (double)rows;
         }
-        if (st != NNACT_OK)
-            break;
+        if (st != NNACT_OK) break;
         double train_loss = sum / (double)n_train, val_loss = NAN;
         if (n_val > 0) {
             st = nnact_net_predict_ws(net, n_val, x + n_train * n_in, b.yv, b.work, work_n);
             if (st == NNACT_OK)
                 st = nnact_loss(k, n_val, n_out, b.yv, t + n_train * tw, &val_loss, NULL);
-            if (st != NNACT_OK)
-                break;
+            if (st != NNACT_OK) break;
         }
         double score = n_val > 0 ? val_loss : train_loss;
         if (score < best) {
             best = score;
             best_e = e + 1;
-            if (b.best != NULL)
-                memcpy(b.best, nnact__net_params(net, NULL), np * sizeof(double));
+            if (b.best != NULL) memcpy(b.best, nnact__net_params(net, NULL), np * sizeof(double));
         }
         if (cb != NULL && cb(e + 1, epochs, train_loss, val_loss, now_seconds() - t0, user) != 0)
             break;
     }
     /* the rate goes back to what the caller set (base_lr was accepted before,
        so this cannot fail and the detail of a failed step stays) */
-    if (sched != NULL)
-        nnact_opt_set(o, NNACT_OPT_PARAM_LR, base_lr);
+    if (sched != NULL) nnact_opt_set(o, NNACT_OPT_PARAM_LR, base_lr);
     if (st == NNACT_OK && b.best != NULL && best_e > 0)
         memcpy(nnact__net_params(net, NULL), b.best, np * sizeof(double));
     free_buffers(&b);
-    if (best_epoch != NULL)
-        *best_epoch = best_e;
-    if (best_loss != NULL)
-        *best_loss = best_e > 0 ? best : NAN;
+    if (best_epoch != NULL) *best_epoch = best_e;
+    if (best_loss != NULL) *best_loss = best_e > 0 ? best : NAN;
     return st;
 }

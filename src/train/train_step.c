@@ -34,8 +34,7 @@ nnact_status nnact_net_train_step(nnact_net *net, nnact_opt *o, nnact_loss_kind 
     size_t cells, bytes;
     NNACT_RETURN_IF(!nnact__mul_size(batch, n_out, &cells) ||
                         !nnact__matrix_bytes(2, cells, &bytes),
-                    NNACT_ERR_OVERFLOW, "%s: batch %zu x %zu outputs overflows", who, batch,
-                    n_out);
+                    NNACT_ERR_OVERFLOW, "%s: batch %zu x %zu outputs overflows", who, batch, n_out);
     double *y = nnact__opt_scratch(o, bytes);
     NNACT_RETURN_IF(y == NULL, NNACT_ERR_NOMEM, "%s: out of memory", who);
     double *dy = y + cells;
