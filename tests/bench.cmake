@@ -12,6 +12,7 @@ if(TARGET nnact_bench)
       "repeat_neg|--repeat;-3|--repeat: needs a positive integer"
       "threads_zero|--threads;0|--threads: needs a positive integer"
       "batch_text|--batch;x|--batch: needs a positive integer"
+      "batch_zero|--batch;0|--batch: needs a positive integer"
       "json_missing|--json|--json: needs a value"
       "option|--frobnicate|--frobnicate: unknown option")
     string(REPLACE "|" ";" parts "${case}")
@@ -31,5 +32,10 @@ if(TARGET nnact_bench)
   add_test(NAME bench_peer_missing
            COMMAND ${CMAKE_COMMAND} -DBENCH=$<TARGET_FILE:nnact_bench>
                    -DOUT=${CMAKE_CURRENT_BINARY_DIR}/bench_peers.json -DMODE=peer_missing
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/bench_check.cmake)
+  add_test(NAME bench_peer_failing
+           COMMAND ${CMAKE_COMMAND} -DBENCH=$<TARGET_FILE:nnact_bench>
+                   -DOUT=${CMAKE_CURRENT_BINARY_DIR}/bench_peers_failing.json -DMODE=peer_failing
+                   -DPEERS=${CMAKE_CURRENT_SOURCE_DIR}/data/bench_bad_peers
                    -P ${CMAKE_CURRENT_SOURCE_DIR}/bench_check.cmake)
 endif()
