@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "nnact/nnact.h"
@@ -120,7 +121,7 @@ static int run_peer(const struct bench_opts *o, const char *peer, char names[][6
             }
         }
     }
-    int rc = pclose(p);
+    int wst = pclose(p), rc = WIFEXITED(wst) ? WEXITSTATUS(wst) : -1;
     if (!have_header) {
         snprintf(about, about_len, "MISSING (%s could not run %s, exit %d)", o->python, script, rc);
         return -1;
