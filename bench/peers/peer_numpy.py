@@ -1,0 +1,121 @@
+#!/usr/bin/python3
+"""nnact-bench peer: hand-written backprop in numpy, in the classic tutorial
+style (h = x.dot(w1) + b1; h_relu = np.maximum(h, 0); ... grad_w1 =
+x.T.dot(grad_h); w1 -= learning_rate * grad_w1), float64, looped over layers."""
+import sys
+
+import peercommon as pc
+
+a = pc.arguments("numpy")
+pc.set_thread_env(a.threads)
+import numpy as np  # noqa: E402  (after the thread variables)
+
+
+def act(kind, z):
+    if kind == "relu":
+        return np.maximum(z, 0)
+    if kind == "tanh":
+        return np.tanh(z)
+    if kind == "sigmoid":
+        return 1.0 / (1.0 + np.exp(-z))
+    return z
+
+
+def act_grad(kind, y, g):
+    """g * f'(z), written from the layer's output y as the tutorials do."""
+    if kind == "relu":
+        g = g.copy()
+        g[y <= 0] = 0
+        return g
+    if kind == "tanh":
+        return g * (1 - y * y)
+    if kind == "sigmoid":
+        return g * y * (1 - y)
+    return g
+
+
+def make(n_in, layers, batch, opt):
+    rng = np.random.default_rng(7)
+    x = pc.uniform(rng, (batch, n_in), -1.0, 1.0)
+    t = pc.uniform(rng, (batch, layers[-1][0]), 0.0, 1.0)
+    W, b, kinds = [], [], []
+    fan_in = n_in
+    for n, kind in layers:
+        lim = np.sqrt(6.0 / (fan_in + n))
+        W.append(pc.uniform(rng, (fan_in, n), -lim, lim))
+        b.append(pc.uniform(rng, (n,), -0.1, 0.1))
+        kinds.append(kind)
+        fan_in = n
+    lr = pc.LR[opt]
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    mW = [np.zeros_like(w) for w in W]
+    vW = [np.zeros_like(w) for w in W]
+    mb = [np.zeros_like(v) for v in b]
+    vb = [np.zeros_like(v) for v in b]
+    state = {"t": 0}
+
+    def forward():
+        hs = [x]
+        h = x
+        for w, bias, kind in zip(W, b, kinds):
+            h = act(kind, h.dot(w) + bias)
+            hs.append(h)
+        return hs
+
+    def loss_of():
+        y = forward()[-1]
+        return 0.5 * np.square(y - t).sum()
+
+    def gradients():
+        hs = forward()
+        y = hs[-1]
+        loss = 0.5 * np.square(y - t).sum()
+        grad = act_grad(kinds[-1], y, y - t)
+        gW, gb = [None] * len(W), [None] * len(W)
+        for i in reversed(range(len(W))):
+            gW[i] = hs[i].T.dot(grad)
+            gb[i] = grad.sum(axis=0)
+            if i > 0:
+                grad = act_grad(kinds[i - 1], hs[i], grad.dot(W[i].T))
+        return loss, gW, gb
+
+    def step():
+        loss, gW, gb = gradients()
+        if opt == "sgd":
+            for i in range(len(W)):
+                W[i] -= lr * gW[i]
+                b[i] -= lr * gb[i]
+        else:
+            state["t"] += 1
+            k = state["t"]
+            c1, c2 = 1 - b1 ** k, 1 - b2 ** k
+            for p, g, m, v in list(zip(W, gW, mW, vW)) + list(zip(b, gb, mb, vb)):
+                m *= b1
+                m += (1 - b1) * g
+                v *= b2
+                v += (1 - b2) * g * g
+                p -= (lr / c1) * m / (np.sqrt(v) / np.sqrt(c2) + eps)
+        return loss
+
+    def check():
+        # one weight of the first layer and one bias of the last, against a
+        # centered difference
+        _, gW, gb = gradients()
+        h = 1e-6
+        for arr, g in ((W[0], gW[0]), (b[-1], gb[-1])):
+            idx = (0,) * arr.ndim
+            old = arr[idx]
+            arr[idx] = old + h
+            lp = loss_of()
+            arr[idx] = old - h
+            lm = loss_of()
+            arr[idx] = old
+            num = (lp - lm) / (2 * h)
+            if abs(num - g[idx]) > 1e-5 * max(1.0, abs(num)):
+                return "gradient %.9g vs finite difference %.9g" % (g[idx], num)
+        return None
+
+    return step, check
+
+
+sys.exit(pc.run("numpy", np.__version__, a.threads, make, a.repeat, a))

@@ -1,0 +1,41 @@
+# nnact-bench: argument errors (exit 2, one line naming the argument), the
+# JSON records of a tiny run, and a missing peer reported as missing.
+if(TARGET nnact_bench)
+  foreach(case
+      "suite|nosuite|nosuite: unknown suite"
+      "case|--case;no/such/case|--case: no case matches"
+      "net_zero|--net;784-0-10|--net: malformed network spec '784-0-10': layer 1"
+      "net_act|--net;4-3:frobnicate|--net: malformed network spec '4-3:frobnicate': layer 1: unknown activation"
+      "net_text|--net;4-x|--net: malformed network spec '4-x'"
+      "net_nolayer|--net;4|--net: malformed network spec '4': needs at least one layer"
+      "repeat_zero|--repeat;0|--repeat: needs a positive integer"
+      "repeat_neg|--repeat;-3|--repeat: needs a positive integer"
+      "threads_zero|--threads;0|--threads: needs a positive integer"
+      "batch_text|--batch;x|--batch: needs a positive integer"
+      "batch_zero|--batch;0|--batch: needs a positive integer"
+      "json_missing|--json|--json: needs a value"
+      "option|--frobnicate|--frobnicate: unknown option")
+    string(REPLACE "|" ";" parts "${case}")
+    list(GET parts 0 name)
+    list(GET parts -1 expect)
+    list(REMOVE_AT parts 0)
+    list(REMOVE_AT parts -1)
+    string(REPLACE ";" "," argv "${parts}")
+    add_test(NAME bench_bad_${name}
+             COMMAND ${CMAKE_COMMAND} -DBENCH=$<TARGET_FILE:nnact_bench> "-DARGS=${argv}"
+                     "-DEXPECT=${expect}" -DMODE=bad -P ${CMAKE_CURRENT_SOURCE_DIR}/bench_check.cmake)
+  endforeach()
+  add_test(NAME bench_json_records
+           COMMAND ${CMAKE_COMMAND} -DBENCH=$<TARGET_FILE:nnact_bench>
+                   -DOUT=${CMAKE_CURRENT_BINARY_DIR}/bench_small.json -DMODE=json
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/bench_check.cmake)
+  add_test(NAME bench_peer_missing
+           COMMAND ${CMAKE_COMMAND} -DBENCH=$<TARGET_FILE:nnact_bench>
+                   -DOUT=${CMAKE_CURRENT_BINARY_DIR}/bench_peers.json -DMODE=peer_missing
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/bench_check.cmake)
+  add_test(NAME bench_peer_failing
+           COMMAND ${CMAKE_COMMAND} -DBENCH=$<TARGET_FILE:nnact_bench>
+                   -DOUT=${CMAKE_CURRENT_BINARY_DIR}/bench_peers_failing.json -DMODE=peer_failing
+                   -DPEERS=${CMAKE_CURRENT_SOURCE_DIR}/data/bench_bad_peers
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/bench_check.cmake)
+endif()
