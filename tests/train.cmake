@@ -1,4 +1,5 @@
 nnact_add_test(test_train test_train.c)
+nnact_add_test(test_train_resume test_train_resume.c)
 
 # The nnact tool's training face: the demo's XOR table, and nnact train end to end
 # (not a terminal under CTest, so plain lines).
