@@ -127,8 +127,7 @@ static int on_epoch(size_t epoch, size_t epochs, double loss, double val, double
     g->calls++;
     if (g->save_path != NULL && epoch == g->save_at)
         assert_int_equal(
-            nnact_checkpoint_save(g->save_path, g->net, g->opt, epoch, 0, BASE, SEED, 0),
-            NNACT_OK);
+            nnact_checkpoint_save(g->save_path, g->net, g->opt, epoch, 0, BASE, SEED, 0), NNACT_OK);
     return g->stop_at != 0 && epoch >= g->stop_at;
 }
 
@@ -196,8 +195,8 @@ static nnact_net *resume(const char *p, nnact_opt **out_opt, const nnact_sched *
     }
     memset(g, 0, sizeof *g);
     g->opt = opt;
-    assert_int_equal(fit(net, opt, s, start == (size_t)-1 ? (size_t)done : start,
-                         seed ? seed : key, ckpt, g, best_e, best_l),
+    assert_int_equal(fit(net, opt, s, start == (size_t)-1 ? (size_t)done : start, seed ? seed : key,
+                         ckpt, g, best_e, best_l),
                      NNACT_OK);
     *out_opt = opt;
     return net;
@@ -220,7 +219,7 @@ static void fit_resume_bit_identical_for_every_optimizer(void **state)
         assert_int_equal(ga.calls, EPOCHS);
         double lr;
         assert_int_equal(nnact_opt_get(oa, NNACT_OPT_PARAM_LR, &lr), NNACT_OK);
-        assert_same_bits(lr, BASE); /* set back after the fit */
+        assert_same_bits(lr, BASE);          /* set back after the fit */
         for (size_t e = 1; e <= EPOCHS; e++) /* the callback sees the scheduled LR */
             assert_same_bits(ga.lr[e], BASE * pow(0.5, (double)((e - 1) / 2)));
 
@@ -399,8 +398,8 @@ static void fit_ex_in_memory_and_edges(void **state)
     assert_int_equal(fit(c, oc, s, 0, SEED, NULL, &g, NULL, NULL), NNACT_OK);
     memset(&g, 0, sizeof g);
     assert_int_equal(nnact_net_fit_ex(c, oc, NNACT_LOSS_MSE, ROWS, X, T, STOP, EPOCHS, BATCH, 0.2,
-                                      SEED, s, NNACT_FIT_RESTORE_BEST, NULL, on_epoch, &g,
-                                      &best_e, &best_l),
+                                      SEED, s, NNACT_FIT_RESTORE_BEST, NULL, on_epoch, &g, &best_e,
+                                      &best_l),
                      NNACT_OK);
     assert_true(best_e > STOP && best_e <= EPOCHS);
     assert_same_bits(best_l, g.val[best_e]);

@@ -13,3 +13,7 @@ set_tests_properties(cli_train_toy PROPERTIES
 add_test(NAME cli_train_bad_batch COMMAND nnact_cli train --batch 9)
 set_tests_properties(cli_train_bad_batch PROPERTIES
   PASS_REGULAR_EXPRESSION "nnact train: nnact_net_fit: batch_size 9 is larger than the 4 training rows")
+
+# nnact train --checkpoint/--resume: interrupted and resumed equals uninterrupted, byte for byte.
+add_test(NAME cli_train_resume
+         COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/check_train_resume.sh $<TARGET_FILE:nnact_cli>)

@@ -55,11 +55,11 @@ static void *alloc_array(size_t count, size_t size, int *failed)
 }
 
 static nnact_status fit_run(const char *who, nnact_net *net, nnact_opt *o, nnact_loss_kind k,
-                               size_t n, const double *x, const double *t, size_t start_epoch,
-                               size_t epochs, size_t batch_size, double val_fraction,
-                               uint64_t seed, const nnact_sched *sched, unsigned flags,
-                               const char *checkpoint, nnact_fit_callback cb, void *user,
-                               size_t *best_epoch, double *best_loss);
+                            size_t n, const double *x, const double *t, size_t start_epoch,
+                            size_t epochs, size_t batch_size, double val_fraction, uint64_t seed,
+                            const nnact_sched *sched, unsigned flags, const char *checkpoint,
+                            nnact_fit_callback cb, void *user, size_t *best_epoch,
+                            double *best_loss);
 
 /* Fisher-Yates over the running order: each epoch permutes the previous
    epoch's order, so epoch e's order depends on every shuffle before it */
@@ -87,8 +87,8 @@ static nnact_status save_checkpoint(const char *path, const nnact_net *net, nnac
         nnact_opt_get(o, NNACT_OPT_PARAM_LR, &lr);
         nnact_opt_set(o, NNACT_OPT_PARAM_LR, base_lr);
     }
-    nnact_status st = nnact_checkpoint_save(path, net, o, (uint64_t)epochs_done, 0, base_lr, seed,
-                                            rng->counter);
+    nnact_status st =
+        nnact_checkpoint_save(path, net, o, (uint64_t)epochs_done, 0, base_lr, seed, rng->counter);
     if (sched != NULL) nnact_opt_set(o, NNACT_OPT_PARAM_LR, lr);
     return st;
 }
@@ -99,8 +99,8 @@ nnact_status nnact_net_fit(nnact_net *net, nnact_opt *o, nnact_loss_kind k, size
                            unsigned flags, nnact_fit_callback cb, void *user, size_t *best_epoch,
                            double *best_loss)
 {
-    return fit_run("nnact_net_fit", net, o, k, n, x, t, 0, epochs, batch_size, val_fraction,
-                      seed, sched, flags, NULL, cb, user, best_epoch, best_loss);
+    return fit_run("nnact_net_fit", net, o, k, n, x, t, 0, epochs, batch_size, val_fraction, seed,
+                   sched, flags, NULL, cb, user, best_epoch, best_loss);
 }
 
 nnact_status nnact_net_fit_ex(nnact_net *net, nnact_opt *o, nnact_loss_kind k, size_t n,
@@ -111,16 +111,15 @@ nnact_status nnact_net_fit_ex(nnact_net *net, nnact_opt *o, nnact_loss_kind k, s
                               double *best_loss)
 {
     return fit_run("nnact_net_fit_ex", net, o, k, n, x, t, start_epoch, epochs, batch_size,
-                      val_fraction, seed, sched, flags, checkpoint, cb, user, best_epoch,
-                      best_loss);
+                   val_fraction, seed, sched, flags, checkpoint, cb, user, best_epoch, best_loss);
 }
 
 static nnact_status fit_run(const char *who, nnact_net *net, nnact_opt *o, nnact_loss_kind k,
-                               size_t n, const double *x, const double *t, size_t start_epoch,
-                               size_t epochs, size_t batch_size, double val_fraction,
-                               uint64_t seed, const nnact_sched *sched, unsigned flags,
-                               const char *checkpoint, nnact_fit_callback cb, void *user,
-                               size_t *best_epoch, double *best_loss)
+                            size_t n, const double *x, const double *t, size_t start_epoch,
+                            size_t epochs, size_t batch_size, double val_fraction, uint64_t seed,
+                            const nnact_sched *sched, unsigned flags, const char *checkpoint,
+                            nnact_fit_callback cb, void *user, size_t *best_epoch,
+                            double *best_loss)
 {
     NNACT_RETURN_IF(net == NULL || o == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
                     net == NULL ? "net" : "optimizer");
