@@ -61,7 +61,8 @@ NNACT_API nnact_status nnact_net_train_step(nnact_net *net, nnact_opt *o, nnact_
  *        batch rows (for NNACT_LOSS_HALF_SSE, whose batch loss is a sum, this is
  *        the mean of the per-batch sums).
  * @param val_loss loss k of the whole validation split after the epoch; NAN without one.
- * @param elapsed seconds since nnact_net_fit() started (monotonic clock).
+ * @param elapsed seconds since this nnact_net_fit() / nnact_net_fit_ex() call started
+ *        (monotonic clock).
  * @return 0 to go on, nonzero to stop training after this epoch.
  * @since 1.0
  */
@@ -148,7 +149,9 @@ NNACT_API nnact_status nnact_net_fit(nnact_net *net, nnact_opt *o, nnact_loss_ki
  * shuffling PRNG's draws so far. To resume: nnact_checkpoint_load() it, then
  * call nnact_net_fit_ex() with the loaded network and optimizer, start_epoch =
  * epochs_done and seed = rng_key. The parameters saved are the epoch's, not
- * the best (RESTORE_BEST applies at the return only).
+ * the best (RESTORE_BEST applies at the return only). Each save allocates
+ * the file's image and writes and fsyncs a file: the only allocations after
+ * the start.
  *
  * Saving from the callback instead is also safe: when the callback runs the
  * epoch's updates are complete and the network and optimizer are consistent.
