@@ -1,4 +1,5 @@
 nnact_add_test(test_train test_train.c)
+nnact_add_test(test_train_resume test_train_resume.c)
 
 # The nnact tool's training face: the demo's XOR table, and nnact train end to end
 # (not a terminal under CTest, so plain lines).
@@ -11,4 +12,8 @@ set_tests_properties(cli_train_toy PROPERTIES
   PASS_REGULAR_EXPRESSION "epoch 2000/2000 loss [0-9.e-]+ time.*0 -> -?0\\.0[0-9]*\n +0 -> -?0\\.0[0-9]*\n +1 -> [01]\\.[09][0-9]*\n +1 -> [01]\\.[09]")
 add_test(NAME cli_train_bad_batch COMMAND nnact_cli train --batch 9)
 set_tests_properties(cli_train_bad_batch PROPERTIES
-  PASS_REGULAR_EXPRESSION "nnact train: nnact_net_fit: batch_size 9 is larger than the 4 training rows")
+  PASS_REGULAR_EXPRESSION "nnact train: nnact_net_fit_ex: batch_size 9 is larger than the 4 training rows")
+
+# nnact train --checkpoint/--resume: interrupted and resumed equals uninterrupted, byte for byte.
+add_test(NAME cli_train_resume
+         COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/check_train_resume.sh $<TARGET_FILE:nnact_cli>)

@@ -32,7 +32,16 @@ void cli_train_help(FILE *out)
         "  --sched NAME       constant (default), step, exponential, cosine (T_max = epochs)\n"
         "  --init NAME        normal, xavier_uniform (default), xavier_normal, he_uniform,\n"
         "                     he_normal\n"
-        "  --seed S           initialisation and shuffling seed (default 1)\n");
+        "  --seed S           initialisation and shuffling seed (default 1)\n"
+        "  --save FILE        save the trained model to FILE (atomically)\n"
+        "  --checkpoint FILE  save a training checkpoint to FILE after every epoch\n"
+        "                     (atomically: an interrupted run leaves the last epoch's)\n"
+        "  --resume FILE      continue the run a checkpoint FILE stopped: the network,\n"
+        "                     optimizer, epochs done, base lr and seed come from FILE\n"
+        "                     (--hidden, --act, --out-act, --opt, --lr, --init and a\n"
+        "                     different --seed are refused); pass the first run's --data,\n"
+        "                     --outputs, --loss, --batch, --val and --sched, and --epochs\n"
+        "                     as the total; the result is bit-identical to one run\n");
 }
 
 struct data {
@@ -202,9 +211,37 @@ static int lookup(const char *name, const char *const *names, int n)
     return -1;
 }
 
+/* The network and optimizer of a checkpoint, with the position to resume at. */
+struct resumed {
+    nnact_net *net;
+    nnact_opt *opt;
+    uint64_t epochs_done, seed;
+    double base_lr;
+};
+
+static int load_resume(const char *path, struct resumed *r)
+{
+    nnact_status st = nnact_checkpoint_load(path, 0, &r->net, &r->opt, &r->epochs_done, NULL,
+                                            &r->base_lr, &r->seed, NULL);
+    /* a checkpoint saved mid-schedule may hold the scheduled rate: the fit
+       scales the optimizer's rate at the call, which must be the base */
+    if (st == NNACT_OK) st = nnact_opt_set(r->opt, NNACT_OPT_PARAM_LR, r->base_lr);
+    if (st != NNACT_OK) {
+        fprintf(stderr, "nnact train: --resume: %s\n", nnact_last_error());
+        nnact_net_free(r->net);
+        nnact_opt_free(r->opt);
+        r->net = NULL;
+        r->opt = NULL;
+        return 0;
+    }
+    return 1;
+}
+
 int cli_train(int argc, char **argv)
 {
     const char *data = "xor", *hidden = "8", *sched_name = "constant";
+    const char *save_path = NULL, *ckpt_path = NULL, *resume_path = NULL, *model_opt = NULL;
+    int seed_given = 0;
     size_t n_out_file = 1, epochs = 1000, batch = 0, widths[64], n_hidden = 0;
     double lr = NAN, val = 0.0;
     uint64_t seed = 1;
@@ -224,23 +261,28 @@ int cli_train(int argc, char **argv)
                 return cli_usage_error("train", "--outputs: '%s' is not a positive count", v);
         } else if (strcmp(a, "--hidden") == 0) {
             hidden = v;
+            model_opt = a;
         } else if (strcmp(a, "--act") == 0 || strcmp(a, "--out-act") == 0) {
             nnact_act_kind k;
             if (nnact_act_from_name(v, &k) != NNACT_OK)
                 return cli_usage_error("train", "%s: unknown activation '%s'", a, v);
             *(a[2] == 'a' ? &act : &out_act) = k;
+            model_opt = a;
         } else if (strcmp(a, "--loss") == 0) {
             if (nnact_loss_from_name(v, &loss) != NNACT_OK)
                 return cli_usage_error("train", "--loss: unknown loss '%s'", v);
         } else if (strcmp(a, "--opt") == 0) {
             if ((opt_kind = lookup(v, opt_names, 7)) < 0)
                 return cli_usage_error("train", "--opt: unknown optimizer '%s'", v);
+            model_opt = a;
         } else if (strcmp(a, "--init") == 0) {
             if ((init = lookup(v, init_names, 5)) < 0)
                 return cli_usage_error("train", "--init: unknown scheme '%s'", v);
+            model_opt = a;
         } else if (strcmp(a, "--lr") == 0) {
             if (!parse_double(v, &lr))
                 return cli_usage_error("train", "--lr: '%s' is not a number", v);
+            model_opt = a;
         } else if (strcmp(a, "--val") == 0) {
             if (!parse_double(v, &val))
                 return cli_usage_error("train", "--val: '%s' is not a number", v);
@@ -254,12 +296,24 @@ int cli_train(int argc, char **argv)
             if (!parse_size(v, &sz))
                 return cli_usage_error("train", "--seed: '%s' is not a count", v);
             seed = sz;
+            seed_given = 1;
         } else if (strcmp(a, "--sched") == 0) {
             sched_name = v;
+        } else if (strcmp(a, "--save") == 0) {
+            save_path = v;
+        } else if (strcmp(a, "--checkpoint") == 0) {
+            ckpt_path = v;
+        } else if (strcmp(a, "--resume") == 0) {
+            resume_path = v;
         } else {
             return cli_usage_error("train", "unknown option '%s' (see nnact train --help)", a);
         }
     }
+    if (resume_path != NULL && model_opt != NULL)
+        return cli_usage_error("train",
+                               "%s cannot be combined with --resume (the network and the "
+                               "optimizer come from the checkpoint)",
+                               model_opt);
     /* hidden widths */
     {
         char buf[512];
@@ -297,13 +351,59 @@ int cli_train(int argc, char **argv)
     nnact_net *net = NULL;
     nnact_opt *o = NULL;
     nnact_sched *s = NULL;
-    nnact_status st = nnact_net_create(d.n_in, &net);
-    for (size_t l = 0; l < n_hidden && st == NNACT_OK; l++)
-        st = nnact_net_add_dense(net, widths[l], act, NAN);
-    if (st == NNACT_OK) st = nnact_net_add_dense(net, d.n_out, out_act, NAN);
-    if (st == NNACT_OK) st = nnact_net_init(net, (nnact_init_kind)init, seed);
-    if (st == NNACT_OK) st = nnact_opt_create((nnact_opt_kind)opt_kind, &o);
-    if (st == NNACT_OK && lr >= 0.0) st = nnact_opt_set(o, NNACT_OPT_PARAM_LR, lr);
+    nnact_status st = NNACT_OK;
+    size_t start = 0;
+    if (resume_path != NULL) {
+        struct resumed r;
+        int ok = load_resume(resume_path, &r);
+        if (ok && seed_given && r.seed != seed) {
+            fprintf(stderr, "nnact train: --seed %llu differs from the checkpoint's seed %llu\n",
+                    (unsigned long long)seed, (unsigned long long)r.seed);
+            ok = 0;
+        }
+        /* fit reads rows as wide as the network's input: they must agree */
+        if (ok &&
+            (nnact_net_input_size(r.net) != d.n_in || nnact_net_output_size(r.net) != d.n_out)) {
+            fprintf(stderr,
+                    "nnact train: --resume: the checkpoint's network maps %zu inputs to %zu "
+                    "outputs, the data has %zu and %zu\n",
+                    nnact_net_input_size(r.net), nnact_net_output_size(r.net), d.n_in, d.n_out);
+            ok = 0;
+        }
+        if (ok && r.epochs_done > epochs) {
+            fprintf(stderr,
+                    "nnact train: --resume: the checkpoint is at epoch %llu, past --epochs %zu\n",
+                    (unsigned long long)r.epochs_done, epochs);
+            ok = 0;
+        }
+        if (!ok) {
+            nnact_net_free(r.net);
+            nnact_opt_free(r.opt);
+            free(d.x);
+            free(d.t);
+            return CLI_FAILED;
+        }
+        net = r.net;
+        o = r.opt;
+        seed = r.seed;
+        start = (size_t)r.epochs_done;
+        opt_kind = (int)nnact_opt_get_kind(o);
+        n_hidden = 0; /* the widths printed come from the loaded network */
+        for (size_t l = 0; l + 1 < nnact_net_layer_count(net) && n_hidden < 64; l++)
+            if (nnact_net_layer_info(net, l, NULL, &widths[n_hidden], &act, NULL, NULL) == NNACT_OK)
+                n_hidden++;
+        size_t last = nnact_net_layer_count(net) - 1;
+        nnact_net_layer_info(net, last, NULL, NULL, &out_act, NULL, NULL);
+        printf("resuming %s after epoch %zu of %zu\n", resume_path, start, epochs);
+    } else {
+        st = nnact_net_create(d.n_in, &net);
+        for (size_t l = 0; l < n_hidden && st == NNACT_OK; l++)
+            st = nnact_net_add_dense(net, widths[l], act, NAN);
+        if (st == NNACT_OK) st = nnact_net_add_dense(net, d.n_out, out_act, NAN);
+        if (st == NNACT_OK) st = nnact_net_init(net, (nnact_init_kind)init, seed);
+        if (st == NNACT_OK) st = nnact_opt_create((nnact_opt_kind)opt_kind, &o);
+        if (st == NNACT_OK && lr >= 0.0) st = nnact_opt_set(o, NNACT_OPT_PARAM_LR, lr);
+    }
     if (st == NNACT_OK && sk != NNACT_SCHED_CONSTANT) st = nnact_sched_create(sk, &s);
     if (st == NNACT_OK && sk == NNACT_SCHED_COSINE)
         st = nnact_sched_set(s, NNACT_SCHED_PARAM_T_MAX, (double)(epochs ? epochs : 1));
@@ -322,8 +422,9 @@ int cli_train(int argc, char **argv)
                "batch %zu, seed %llu\n",
                d.n_out, nnact_act_name(act), nnact_act_name(out_act), opt_names[opt_kind], lr_now,
                nnact_loss_name(loss), d.n, n_val, batch, (unsigned long long)seed);
-        st = nnact_net_fit(net, o, loss, d.n, d.x, d.t, epochs, batch, val, seed, s, 0, on_epoch,
-                           &pr, &best_epoch, &best);
+        st = nnact_net_fit_ex(net, o, loss, d.n, d.x, d.t, start, epochs, batch, val, seed, s, 0,
+                              ckpt_path, on_epoch, &pr, &best_epoch, &best);
+        if (st == NNACT_OK && save_path != NULL) st = nnact_net_save(net, save_path);
     }
     int rc = CLI_OK;
     if (st != NNACT_OK) {
@@ -331,8 +432,11 @@ int cli_train(int argc, char **argv)
         fprintf(stderr, "nnact train: %s\n", nnact_last_error());
         rc = CLI_FAILED;
     } else {
-        printf("best epoch %zu, %s loss %.9g\n", best_epoch, n_val ? "validation" : "training",
-               best);
+        if (best_epoch == 0)
+            printf("nothing to train: the checkpoint is at the last epoch\n");
+        else
+            printf("best epoch %zu%s, %s loss %.9g\n", best_epoch,
+                   start ? " of the resumed epochs" : "", n_val ? "validation" : "training", best);
         size_t show = d.n < 8 ? d.n : 8;
         double *y = malloc(show * d.n_out * sizeof *y);
         if (y != NULL && nnact_net_predict(net, show, d.x, y) == NNACT_OK) {

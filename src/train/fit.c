@@ -1,5 +1,7 @@
-/* nnact_net_fit: epochs of shuffled minibatches over nnact_net_train_step, a
- * validation split scored after each epoch, the best epoch remembered. */
+/* nnact_net_fit / nnact_net_fit_ex: epochs of shuffled minibatches over
+ * nnact_net_train_step, a validation split scored after each epoch, the best
+ * epoch remembered; a run resumes at a given epoch by replaying the skipped
+ * epochs' shuffles from the seed, and may checkpoint itself after each epoch. */
 #include <math.h>
 #include <string.h>
 #include <time.h>
@@ -9,6 +11,7 @@
 #include "core/error.h"
 #include "init/rng.h"
 #include "net/net_internal.h"
+#include "nnact/io.h"
 #include "nnact/train.h"
 
 /* PRNG stream of the shuffles, apart from the streams nnact_net_init uses (layer indices) */
@@ -51,19 +54,83 @@ static void *alloc_array(size_t count, size_t size, int *failed)
     return p;
 }
 
+static nnact_status fit_run(const char *who, nnact_net *net, nnact_opt *o, nnact_loss_kind k,
+                            size_t n, const double *x, const double *t, size_t start_epoch,
+                            size_t epochs, size_t batch_size, double val_fraction, uint64_t seed,
+                            const nnact_sched *sched, unsigned flags, const char *checkpoint,
+                            nnact_fit_callback cb, void *user, size_t *best_epoch,
+                            double *best_loss);
+
+/* Fisher-Yates over the running order: each epoch permutes the previous
+   epoch's order, so epoch e's order depends on every shuffle before it */
+static void shuffle(size_t *order, size_t n_train, struct nnact__rng *rng)
+{
+    for (size_t i = n_train - 1; i > 0; i--) {
+        size_t j = (size_t)nnact__rng_below(rng, (uint64_t)i + 1);
+        size_t tmp = order[i];
+        order[i] = order[j];
+        order[j] = tmp;
+    }
+}
+
+/* Writes the checkpoint of the state after `epochs_done` epochs. The
+   optimizer's LR hyper-parameter is the scheduled one during an epoch; it is
+   set to base_lr while the file is written, so the file's optimizer is the one
+   a resumed fit must be given, then set back (both values were accepted
+   before, so neither set can fail). */
+static nnact_status save_checkpoint(const char *path, const nnact_net *net, nnact_opt *o,
+                                    const nnact_sched *sched, double base_lr, size_t epochs_done,
+                                    uint64_t seed, const struct nnact__rng *rng)
+{
+    double lr = base_lr;
+    if (sched != NULL) {
+        nnact_opt_get(o, NNACT_OPT_PARAM_LR, &lr);
+        nnact_opt_set(o, NNACT_OPT_PARAM_LR, base_lr);
+    }
+    nnact_status st =
+        nnact_checkpoint_save(path, net, o, (uint64_t)epochs_done, 0, base_lr, seed, rng->counter);
+    if (sched != NULL) nnact_opt_set(o, NNACT_OPT_PARAM_LR, lr);
+    return st;
+}
+
 nnact_status nnact_net_fit(nnact_net *net, nnact_opt *o, nnact_loss_kind k, size_t n,
                            const double *x, const double *t, size_t epochs, size_t batch_size,
                            double val_fraction, uint64_t seed, const nnact_sched *sched,
                            unsigned flags, nnact_fit_callback cb, void *user, size_t *best_epoch,
                            double *best_loss)
 {
-    static const char who[] = "nnact_net_fit";
+    return fit_run("nnact_net_fit", net, o, k, n, x, t, 0, epochs, batch_size, val_fraction, seed,
+                   sched, flags, NULL, cb, user, best_epoch, best_loss);
+}
+
+nnact_status nnact_net_fit_ex(nnact_net *net, nnact_opt *o, nnact_loss_kind k, size_t n,
+                              const double *x, const double *t, size_t start_epoch, size_t epochs,
+                              size_t batch_size, double val_fraction, uint64_t seed,
+                              const nnact_sched *sched, unsigned flags, const char *checkpoint,
+                              nnact_fit_callback cb, void *user, size_t *best_epoch,
+                              double *best_loss)
+{
+    return fit_run("nnact_net_fit_ex", net, o, k, n, x, t, start_epoch, epochs, batch_size,
+                   val_fraction, seed, sched, flags, checkpoint, cb, user, best_epoch, best_loss);
+}
+
+static nnact_status fit_run(const char *who, nnact_net *net, nnact_opt *o, nnact_loss_kind k,
+                            size_t n, const double *x, const double *t, size_t start_epoch,
+                            size_t epochs, size_t batch_size, double val_fraction, uint64_t seed,
+                            const nnact_sched *sched, unsigned flags, const char *checkpoint,
+                            nnact_fit_callback cb, void *user, size_t *best_epoch,
+                            double *best_loss)
+{
     NNACT_RETURN_IF(net == NULL || o == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
                     net == NULL ? "net" : "optimizer");
     NNACT_RETURN_IF(x == NULL || t == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
                     x == NULL ? "x" : "t");
     NNACT_RETURN_IF(n == 0, NNACT_ERR_ARG, "%s: n is 0", who);
     NNACT_RETURN_IF(epochs == 0, NNACT_ERR_ARG, "%s: epochs is 0", who);
+    NNACT_RETURN_IF(start_epoch > epochs, NNACT_ERR_ARG,
+                    "%s: start_epoch %zu is past the last epoch %zu", who, start_epoch, epochs);
+    NNACT_RETURN_IF(checkpoint != NULL && checkpoint[0] == '\0', NNACT_ERR_ARG,
+                    "%s: checkpoint path is empty", who);
     NNACT_RETURN_IF(batch_size == 0, NNACT_ERR_ARG, "%s: batch_size is 0", who);
     NNACT_RETURN_IF(flags & ~(NNACT_FIT_NO_SHUFFLE | NNACT_FIT_RESTORE_BEST), NNACT_ERR_ARG,
                     "%s: unknown flags 0x%x", who, flags);
@@ -110,24 +177,23 @@ nnact_status nnact_net_fit(nnact_net *net, nnact_opt *o, nnact_loss_kind k, size
 
     struct nnact__rng rng;
     nnact__rng_init(&rng, seed, FIT_SHUFFLE_STREAM);
+    /* the skipped epochs' shuffles, replayed: the order and the PRNG are then
+       exactly where an uninterrupted run has them (about n_train - 1 draws an epoch) */
+    if (!(flags & NNACT_FIT_NO_SHUFFLE))
+        for (size_t e = 0; e < start_epoch; e++)
+            shuffle(b.order, n_train, &rng);
     const double t0 = now_seconds();
     nnact_status st = NNACT_OK;
     size_t best_e = 0;
     double best = INFINITY;
-    for (size_t e = 0; e < epochs; e++) {
+    for (size_t e = start_epoch; e < epochs; e++) {
         if (sched != NULL) {
             double lr;
             st = nnact_sched_lr(sched, base_lr, (uint64_t)e, &lr);
             if (st == NNACT_OK) st = nnact_opt_set(o, NNACT_OPT_PARAM_LR, lr);
             if (st != NNACT_OK) break;
         }
-        if (!(flags & NNACT_FIT_NO_SHUFFLE))
-            for (size_t i = n_train - 1; i > 0; i--) { /* Fisher-Yates */
-                size_t j = (size_t)nnact__rng_below(&rng, (uint64_t)i + 1);
-                size_t tmp = b.order[i];
-                b.order[i] = b.order[j];
-                b.order[j] = tmp;
-            }
+        if (!(flags & NNACT_FIT_NO_SHUFFLE)) shuffle(b.order, n_train, &rng);
         double sum = 0.0;
         for (size_t start = 0; start < n_train && st == NNACT_OK; start += batch_size) {
             size_t rows = n_train - start < batch_size ? n_train - start : batch_size;
@@ -153,6 +219,10 @@ nnact_status nnact_net_fit(nnact_net *net, nnact_opt *o, nnact_loss_kind k, size
             best = score;
             best_e = e + 1;
             if (b.best != NULL) memcpy(b.best, nnact__net_params(net, NULL), np * sizeof(double));
+        }
+        if (checkpoint != NULL) {
+            st = save_checkpoint(checkpoint, net, o, sched, base_lr, e + 1, seed, &rng);
+            if (st != NNACT_OK) break;
         }
         if (cb != NULL && cb(e + 1, epochs, train_loss, val_loss, now_seconds() - t0, user) != 0)
             break;
