@@ -14,19 +14,13 @@ void cli_demo_help(FILE *out)
                  "points, and the BLAS every matrix product goes through.\n");
 }
 
-int cli_demo(int argc, char **argv)
+/* f(x) of every kind at a few points: the catalogue at a glance. */
+static int demo_catalogue(void)
 {
-    if (argc > 1)
-        return cli_usage_error("demo", "unexpected argument '%s'", argv[1]);
-    printf("libnnact %s: activation functions with exact-enough derivatives,\n"
-           "dense networks on cblas_dgemm, and linearity collapse.\n\n",
-           nnact_version_string());
-    printf("BLAS: %s\n\n", nnact_blas_info());
-    if (cli_demo_io(stdout, NULL) != CLI_OK)
-        return CLI_FAILED;
-
     static const double xs[] = {-2.0, -0.5, 0.0, 0.5, 2.0};
     enum { NX = sizeof xs / sizeof xs[0] };
+    printf("1. The activation catalogue (%zu kinds; 'nnact plot KIND' draws f and f')\n\n",
+           nnact_act_count());
     printf("%-14s", "f(x) at x =");
     for (int i = 0; i < NX; i++)
         printf(" %10g", xs[i]);
@@ -42,8 +36,25 @@ int cli_demo(int argc, char **argv)
             printf(" %10.6f", y[i]);
         printf("\n");
     }
-    int rc = cli_demo_xor(stdout);
-    if (rc == CLI_OK)
-        rc = cli_demo_collapse(stdout);
-    return rc;
+    return CLI_OK;
+}
+
+int cli_demo(int argc, char **argv)
+{
+    if (argc > 1)
+        return cli_usage_error("demo", "unexpected argument '%s'", argv[1]);
+    printf("libnnact %s: activation functions with exact-enough derivatives,\n"
+           "dense networks on cblas_dgemm, and linearity collapse.\n\n",
+           nnact_version_string());
+    printf("BLAS: %s\n\n", nnact_blas_info());
+    if (demo_catalogue() != CLI_OK)
+        return CLI_FAILED;
+    printf("\n2. Why a network needs a nonlinearity\n\n");
+    if (cli_demo_xor(stdout) != CLI_OK)
+        return CLI_FAILED;
+    printf("\n3. Linearity collapse\n\n");
+    if (cli_demo_collapse(stdout) != CLI_OK)
+        return CLI_FAILED;
+    printf("\n4. Model files\n\n");
+    return cli_demo_io(stdout, NULL);
 }
