@@ -240,6 +240,28 @@ static void lapack_info_positive_is_numeric(void **state)
     /* the fault was one-shot */
     assert_int_equal(nnact_lstsq_affine(3, 1, 1, X, T, &K, &c, &mse), NNACT_OK);
     assert_close(K, 1.5, 1e-14);
+    /* every SVD-based analysis reports dgesdd's non-convergence, outputs untouched */
+    size_t rank = 77;
+    nnact__lapack_set_fault("dgesdd", 3);
+    assert_int_equal(nnact_rank(2, 3, A, -1.0, &rank), NNACT_ERR_NUMERIC);
+    assert_non_null(strstr(nnact_last_error(), "LAPACKE_dgesdd"));
+    assert_non_null(strstr(nnact_last_error(), "info = 3"));
+    assert_int_equal(rank, 77);
+    double cond = -7;
+    nnact__lapack_set_fault("dgesdd", 4);
+    assert_int_equal(nnact_condition_number(2, 3, A, &cond), NNACT_ERR_NUMERIC);
+    assert_non_null(strstr(nnact_last_error(), "info = 4"));
+    assert_close(cond, -7.0, 0.0);
+    double U[2] = {-7, -7}, V[3] = {-7, -7, -7}, err = -7;
+    nnact__lapack_set_fault("dgesdd", 6);
+    assert_int_equal(nnact_svd_truncate(2, 3, A, 1, U, V, &err), NNACT_ERR_NUMERIC);
+    assert_non_null(strstr(nnact_last_error(), "info = 6"));
+    assert_close(U[0], -7.0, 0.0);
+    assert_close(V[0], -7.0, 0.0);
+    assert_close(err, -7.0, 0.0);
+    /* and each works again after the one-shot fault: rank of [[1,2,3],[4,5,6]] is 2 */
+    assert_int_equal(nnact_rank(2, 3, A, -1.0, &rank), NNACT_OK);
+    assert_int_equal(rank, 2);
 }
 
 struct fail_at {

@@ -13,9 +13,10 @@ NNACT_BEGIN_DECLS
 
 /**
  * @brief Which BLAS is in use, as the BLAS reports it,
- *        e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64; core Zen; 2 threads".
- * @return a static string, built once; never NULL. The thread count is the one
- *         in force when the string was first built.
+ *        e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64; core Zen"
+ *        (the build configuration, and the kernel family its dispatch chose on
+ *        this CPU). The thread count is nnact_blas_get_threads().
+ * @return a static string, built once; never NULL.
  * @since 1.0
  */
 NNACT_API const char *nnact_blas_info(void);

@@ -71,8 +71,8 @@ static void build_blas_info(void)
      * (core) that its dynamic dispatch picked on this CPU. */
     const char *config = openblas_get_config();
     const char *core = openblas_get_corename();
-    snprintf(blas_info, sizeof blas_info, "%s; core %s; %d threads", config ? config : "OpenBLAS",
-             core ? core : "unknown", openblas_get_num_threads());
+    snprintf(blas_info, sizeof blas_info, "%s; core %s", config ? config : "OpenBLAS",
+             core ? core : "unknown");
 }
 
 const char *nnact_blas_info(void)

@@ -6,7 +6,7 @@
 
 int cli_demo_collapse(FILE *out)
 {
-    fprintf(out, "\nLinearity collapse (more in 'nnact collapse'):\n");
+    fprintf(out, "\nMore of this in 'nnact collapse'.\n");
     int rc = cli_collapse_xor(out, 1);
     if (rc == CLI_OK) rc = cli_collapse_toy(out, 1);
     return rc;

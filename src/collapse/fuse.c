@@ -140,13 +140,25 @@ nnact_status nnact_net_fuse_linear(const nnact_net *net, nnact_net **out, size_t
     double before = 0.0, after = 0.0;
     for (size_t l = 0; l < ls.count; l++)
         before += layer_flops(ls.dims[l], ls.dims[l + 1]);
-    nnact_status s = nnact_net_create(ls.dims[0], &fused);
-    if (s == NNACT_OK) s = build(&ls, fused, layer_map, &after, who);
+    /* The map is built privately and copied out on success, so a failure
+     * leaves the caller's array as it was. */
+    size_t *map = NULL;
+    nnact_status s = NNACT_OK;
+    if (layer_map != NULL && ls.count > 0) {
+        map = nnact__malloc(ls.count * sizeof *map);
+        if (map == NULL) s = nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory", who);
+    }
+    if (s == NNACT_OK) s = nnact_net_create(ls.dims[0], &fused);
+    if (s == NNACT_OK) s = build(&ls, fused, map, &after, who);
+    const size_t count = ls.count;
     nnact__layers_free(&ls);
     if (s != NNACT_OK) {
+        nnact__free(map);
         nnact_net_free(fused);
         return s;
     }
+    if (map != NULL) memcpy(layer_map, map, count * sizeof *map);
+    nnact__free(map);
     *out = fused;
     if (flops_before) *flops_before = before;
     if (flops_after) *flops_after = after;
