@@ -230,21 +230,20 @@ nnact_status nnact_lstsq_affine(size_t n, size_t n_in, size_t n_out, const doubl
         for (size_t i = 0; i < n_in; i++)
             for (size_t j = 0; j < n_out; j++)
                 K[i * n_out + j] = b[i + j * ldb];
-        for (size_t j = 0; j < n_out; j++) {
-            double acc = mt[j];
-            for (size_t i = 0; i < n_in; i++)
-                acc -= mx[i] * K[i * n_out + j];
-            c[j] = acc;
-        }
+        /* c = mean(T) - mean(X) K: a 1 x n_in by n_in x n_out product, through BLAS
+         * like every product in the library */
+        memcpy(c, mt, n_out * sizeof(double));
+        nnact__dgemm(0, 0, 1, n_out, n_in, -1.0, mx, n_in, K, n_out, 1.0, c, n_out);
         if (mse) {
-            /* Residuals recomputed from the data, not taken from dgelsd. */
+            /* Residuals recomputed from the data, not taken from dgelsd: X K
+             * into b (free now; it holds at least n x n_out doubles), then the
+             * squares summed in long double. */
+            double *xk = b;
+            nnact__dgemm(0, 0, n, n_out, n_in, 1.0, X, n_in, K, n_out, 0.0, xk, n_out);
             long double sum = 0.0L;
             for (size_t i = 0; i < n; i++)
                 for (size_t j = 0; j < n_out; j++) {
-                    long double r = c[j];
-                    for (size_t p = 0; p < n_in; p++)
-                        r += (long double)X[i * n_in + p] * K[p * n_out + j];
-                    r -= T[i * n_out + j];
+                    long double r = (long double)xk[i * n_out + j] + c[j] - T[i * n_out + j];
                     sum += r * r;
                 }
             *mse = (double)(sum / ((long double)n * (long double)n_out));
