@@ -225,6 +225,16 @@ static void bad_steps_are_refused(void **state)
                      NNACT_ERR_NUMERIC);
     assert_int_equal(nnact_net_get_layer(net, 0, W2, &b2), NNACT_OK);
     assert_memory_equal(W, W2, sizeof W);
+    /* a NaN or Inf parameter has no derivative to check: said as such, naming it */
+    const double Wn[2] = {1.0, NAN}, Wi[2] = {INFINITY, 1.0};
+    assert_int_equal(nnact_net_set_layer(net, 0, Wn, &b), NNACT_OK);
+    assert_int_equal(nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, 1, x, &t, 0.0, &err),
+                     NNACT_ERR_NUMERIC);
+    assert_non_null(strstr(nnact_last_error(), "W[1] is nan"));
+    assert_int_equal(nnact_net_set_layer(net, 0, Wi, &b), NNACT_OK);
+    assert_int_equal(nnact_net_gradcheck(net, NNACT_LOSS_HALF_SSE, 1, x, &t, 1e-6, &err),
+                     NNACT_ERR_NUMERIC);
+    assert_non_null(strstr(nnact_last_error(), "W[0] is inf"));
     nnact_net *empty = NULL;
     assert_int_equal(nnact_net_create(2, &empty), NNACT_OK);
     assert_int_equal(nnact_net_gradcheck(empty, NNACT_LOSS_HALF_SSE, 1, x, &t, 0.0, &err),

@@ -243,8 +243,11 @@ NNACT_API nnact_status nnact_net_predict_ws(const nnact_net *net, size_t batch, 
  * @return NNACT_OK; NNACT_ERR_ARG (NULL arguments, batch 0, h < 0, NaN or Inf, a bad
  *         target; or theta + h == theta or theta - h == theta for some parameter, the
  *         detail naming it); NNACT_ERR_STATE (no layers); NNACT_ERR_OVERFLOW;
- *         NNACT_ERR_NOMEM; NNACT_ERR_NUMERIC (the loss is not finite at the
- *         parameters). On failure the network is as before.
+ *         NNACT_ERR_NOMEM; NNACT_ERR_NUMERIC (a parameter is NaN or Inf, or the loss is
+ *         not finite at the parameters). On any failure the parameters are as before;
+ *         failures found before the first evaluation (every one above but a
+ *         non-finite loss) leave the whole network as before, while a non-finite loss
+ *         leaves the forward state of that evaluation, as nnact_net_forward() would.
  * @since 1.0
  */
 NNACT_API nnact_status nnact_net_gradcheck(nnact_net *net, nnact_loss_kind k, size_t batch,

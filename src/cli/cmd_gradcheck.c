@@ -200,6 +200,10 @@ int cli_gradcheck(int argc, char **argv)
     }
     const size_t P = nnact_net_param_count(net), n_out = nnact_net_output_size(net);
     const size_t tw = nnact_loss_target_width(lk, n_out);
+    if (batch > SIZE_MAX / sizeof(double) / (sp.n_in > tw ? sp.n_in : tw)) {
+        fprintf(stderr, "nnact gradcheck: --batch %zu is too large for this network\n", batch);
+        goto done;
+    }
     params = malloc(P * sizeof *params);
     x = malloc(batch * sp.n_in * sizeof *x);
     t = malloc(batch * tw * sizeof *t);

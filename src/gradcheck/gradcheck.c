@@ -51,6 +51,9 @@ nnact_status nnact_net_gradcheck_ex(nnact_net *net, nnact_loss_kind k, double lo
         (void)nnact__net_block(net, b, &blk);
         for (size_t i = 0; i < blk.len; i++) {
             const double th = blk.param[i], s = step_for(h, th);
+            NNACT_RETURN_IF(!isfinite(th), NNACT_ERR_NUMERIC,
+                            "%s: layer %zu %s[%zu] is %g: no derivative to check", who,
+                            blk.layer, blk.is_bias ? "b" : "W", i, th);
             NNACT_RETURN_IF(!(th + s > th && th - s < th), NNACT_ERR_ARG,
                             "%s: layer %zu %s[%zu] = %g: theta + h == theta (h = %g)", who,
                             blk.layer, blk.is_bias ? "b" : "W", i, th, s);
