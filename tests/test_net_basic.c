@@ -95,15 +95,14 @@ static void exact_integer_single_layer(void **state)
     int failures = 0;
     for (size_t i = 0; i < ns; i++)
         for (size_t j = 0; j < ns; j++)
-            for (size_t k = 0; k < 3; k++) {
-                int bad =
-                    run_exact_case(sizes[i], sizes[j], batches[k], (int)((i + j + k) & 1), &seed);
-                if (bad) {
-                    print_error("mismatch at n_in %zu n_out %zu batch %zu\n", sizes[i], sizes[j],
-                                batches[k]);
-                    failures++;
+            for (size_t k = 0; k < 3; k++)
+                for (int bias = 0; bias < 2; bias++) { /* every shape with and without bias */
+                    if (run_exact_case(sizes[i], sizes[j], batches[k], bias, &seed)) {
+                        print_error("mismatch at n_in %zu n_out %zu batch %zu bias %d\n",
+                                    sizes[i], sizes[j], batches[k], bias);
+                        failures++;
+                    }
                 }
-            }
     assert_int_equal(failures, 0);
 }
 
