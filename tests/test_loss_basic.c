@@ -64,7 +64,7 @@ static void closed_forms(void **state)
     /* 3 classes, logits [1, 2, 3], class 2: log(e + e^2 + e^3) - 3 = 0.40760596444438030 (mpmath)
      */
     const double z3[3] = {1, 2, 3}, c2 = 2.0;
-    double g3[3];
+    double g3[3] = {NAN, NAN, NAN}; /* stale memory cannot pass */
     assert_int_equal(nnact_loss(NNACT_LOSS_SOFTMAX_CE_INDEX, 1, 3, z3, &c2, &L, g3), NNACT_OK);
     assert_close(L, 0.40760596444438030, 2e-16);
     assert_close(g3[0], 0.09003057317038046, 1e-16);
@@ -76,6 +76,14 @@ static void closed_forms(void **state)
     assert_close(yy[1], -2.0, 0.0);
 }
 
+/* Outputs pre-filled with NaN before each call: stale memory cannot pass. */
+static void nan_fill(double *L, double *dy, size_t n)
+{
+    *L = NAN;
+    for (size_t i = 0; i < n; i++)
+        dy[i] = NAN;
+}
+
 static void stable_at_the_edges(void **state)
 {
     (void)state;
@@ -83,6 +91,7 @@ static void stable_at_the_edges(void **state)
     /* softmax CE with logits +-1e308: row 0 costs 2e308 (> DBL_MAX), row 1 log 2;
      * the mean over 2 rows, 1e308 + log(2)/2, is representable */
     const double z[4] = {1e308, -1e308, 0.0, 0.0}, t[4] = {0.0, 1.0, 1.0, 0.0};
+    nan_fill(&L, dy, 16);
     assert_int_equal(nnact_loss(NNACT_LOSS_SOFTMAX_CE, 2, 2, z, t, &L, dy), NNACT_OK);
     assert_close(L, 1e308, 1e308 * 4e-16);
     for (int i = 0; i < 4; i++)
@@ -90,25 +99,30 @@ static void stable_at_the_edges(void **state)
     assert_close(dy[0], 0.5, 0.0); /* (softmax - t) / B = (1 - 0) / 2 */
     assert_close(dy[1], -0.5, 0.0);
     const double cls[2] = {1.0, 0.0};
+    nan_fill(&L, dy, 16);
     assert_int_equal(nnact_loss(NNACT_LOSS_SOFTMAX_CE_INDEX, 2, 2, z, cls, &L, dy), NNACT_OK);
     assert_close(L, 1e308, 1e308 * 4e-16);
     /* BCE at +-1e308 stays finite: max(z,0) - z t + log1p(e^-|z|) */
     const double zb[2] = {1e308, -1e308}, tb[2] = {0.0, 1.0};
+    nan_fill(&L, dy, 16);
     assert_int_equal(nnact_loss(NNACT_LOSS_BCE_LOGITS, 1, 2, zb, tb, &L, dy), NNACT_OK);
     assert_close(L, 1e308, 0.0);
     assert_close(dy[0], 0.5, 0.0);
     assert_close(dy[1], -0.5, 0.0);
     /* MAE: |r| = 2e308 overflows, the mean over 4 elements is 1e308 */
     const double ym[4] = {1e308, 0, 0, 0}, tm[4] = {-1e308, 0, 0, 0};
+    nan_fill(&L, dy, 16);
     assert_int_equal(nnact_loss(NNACT_LOSS_MAE, 1, 4, ym, tm, &L, dy), NNACT_OK);
     assert_close(L, 0.5e308, 0.5e308 * 2.3e-16);
     /* MSE: r^2 = 9e308 overflows; over 16 elements the mean is 5.625e307 */
     double ys[16] = {1.5e154}, ts[16] = {-1.5e154};
+    nan_fill(&L, dy, 16);
     assert_int_equal(nnact_loss(NNACT_LOSS_MSE, 4, 4, ys, ts, &L, dy), NNACT_OK);
     assert_close(L, 5.625e307, 5.625e307 * 4.5e-16);
     assert_close(dy[0], 2 * 3e154 / 16, 3e154 * 2.3e-16);
     /* MSE where y - t itself overflows: dy = 2 r / N = 2e308 * 2 / 16 */
     ys[0] = 1e308, ts[0] = -1e308;
+    nan_fill(&L, dy, 16);
     assert_int_equal(nnact_loss(NNACT_LOSS_MSE, 4, 4, ys, ts, &L, dy), NNACT_OK);
     assert_true(isinf(L)); /* 4e616 / 16: the exact mean exceeds DBL_MAX */
     assert_close(dy[0], 2.5e307, 2.5e307 * 2.3e-16);
@@ -119,6 +133,7 @@ static void stable_at_the_edges(void **state)
     assert_close(dy[0], 1e-10, 0.0);
     /* tiny values: no underflow to a wrong sign or NaN */
     const double yt[2] = {DBL_TRUE_MIN, -DBL_TRUE_MIN}, tt[2] = {0.0, 0.0};
+    nan_fill(&L, dy, 16);
     assert_int_equal(nnact_loss(NNACT_LOSS_MAE, 1, 2, yt, tt, &L, dy), NNACT_OK);
     assert_close(L, DBL_TRUE_MIN, 0.0);
     assert_close(dy[0], 0.5, 0.0);

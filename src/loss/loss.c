@@ -217,15 +217,14 @@ static void loss_softmax(nnact_loss_kind k, size_t B, size_t n, const double *y,
         if (isinf(row)) overflowed = 1;
         if (dy) {
             double *g = dy + r * n;
-            const double *tr = t + r * n;
             for (size_t j = 0; j < n; j++) {
                 /* softmax_j = e^{z_j - lse} <= 1 */
                 const double p = exp(z[j] - lse);
                 double tj;
-                if (k == NNACT_LOSS_SOFTMAX_CE_INDEX)
+                if (k == NNACT_LOSS_SOFTMAX_CE_INDEX) /* t holds one class per row */
                     tj = isnan(t[r]) ? t[r] : ((size_t)t[r] == j ? 1.0 : 0.0);
                 else
-                    tj = tr[j];
+                    tj = t[r * n + j];
                 g[j] = norm * (p * st - tj);
             }
         }
