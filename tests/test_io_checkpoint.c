@@ -3,6 +3,8 @@
  * the reader returns every field bit for bit, and hostile files are rejected
  * before any allocation. (The public checkpoint calls need the optimizer's
  * state export; see docs/FORMAT.md.) */
+#include <unistd.h>
+
 #include "test_io_util.h"
 
 #include "io/checkpoint.h"
@@ -229,12 +231,64 @@ static void hostile_checkpoints(void **state_)
     free(f);
 }
 
+/* Finite but out-of-range hyper-parameters pass the parser and are rejected
+ * by the optimizer's setter; the public loader must report NNACT_ERR_FORMAT
+ * with the parameter's name and its file offset, in a readable message (the
+ * detail used to be fed back into the buffer it was read from). */
+static void checkpoint_load_rejects_hyper_parameter(const unsigned char *f, size_t size,
+                                                    size_t off, double v, const char *name)
+{
+    unsigned char *p = malloc(size);
+    assert_non_null(p);
+    memcpy(p, f, size);
+    nnact__put_f64(p + off, v);
+    io_fix_crc(p, size);
+    char dir[] = "/tmp/nnact_ckpt_hp_XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/c.nnm", dir);
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(p, 1, size, fp), size);
+    assert_int_equal(fclose(fp), 0);
+    nnact_net *net = (nnact_net *)p;
+    nnact_opt *opt = (nnact_opt *)p;
+    assert_int_equal(nnact_checkpoint_load(path, 0, &net, &opt, NULL, NULL, NULL, NULL, NULL),
+                     NNACT_ERR_FORMAT);
+    assert_null(net);
+    assert_null(opt);
+    char want[64];
+    snprintf(want, sizeof want, "offset %zu:", off);
+    const char *e = nnact_last_error();
+    if (strncmp(e, "nnact_checkpoint_load: ", 23) != 0 || strstr(e, want) == NULL ||
+        strstr(e, name) == NULL || strstr(e + 1, "nnact_checkpoint_load") != NULL) {
+        print_error("last error '%s' lacks '%s' or '%s' (or repeats the caller)\n", e, want, name);
+        fail();
+    }
+    unlink(path);
+    rmdir(dir);
+    free(p);
+}
+
+static void checkpoint_load_hyper_parameter_detail(void **state_)
+{
+    (void)state_;
+    size_t size;
+    unsigned char *f = io_fixture("io_ckpt_adam.nnm", &size);
+    /* Records at 760 (see hostile_checkpoints): key 0 lr, then key 2 beta1;
+     * the value is 8 bytes into a record. */
+    checkpoint_load_rejects_hyper_parameter(f, size, 760 + 8, -5.0, "lr");
+    checkpoint_load_rejects_hyper_parameter(f, size, 760 + 16 + 8, 1.0, "beta1");
+    checkpoint_load_rejects_hyper_parameter(f, size, 760 + 16 + 8, 1.5, "beta1");
+    free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(writer_matches_fixture_and_reader_returns_fields),
         cmocka_unit_test(unbound_optimizer),
         cmocka_unit_test(hostile_checkpoints),
+        cmocka_unit_test(checkpoint_load_hyper_parameter_detail),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -123,6 +123,7 @@ nnact_status nnact__ckpt_parse(const char *who, const unsigned char *data, size_
                         (unsigned long)key, v);
         o->hp_key[i] = key;
         o->hp_value[i] = v;
+        o->hp_offset[i] = at + 8;
     }
     NNACT_FORWARD_IF_ERROR(need(who, at, limit, OPT_TAIL_LEN, "the optimizer state header"));
     o->steps = nnact__get_u64(data + at);
