@@ -382,7 +382,7 @@ static void load_bad_paths(void **state)
     assert_int_equal(ftruncate(fd, (off_t)1 << 36), 0);
     close(fd);
     size_t allocs = nnact__alloc_count();
-    expect_load_fails(p, NNACT_ERR_FORMAT, "more than a model file may have");
+    expect_load_fails(p, NNACT_ERR_FORMAT, "offset 0: bad magic");
     assert_int_equal(nnact__alloc_count(), allocs);
     assert_int_equal(unlink(p), 0);
 
@@ -396,6 +396,112 @@ static void load_bad_paths(void **state)
     free(longp);
 }
 
+static int count_bytes(size_t size, void *ctx)
+{
+    *(size_t *)ctx += size;
+    return 1;
+}
+
+/* A sparse file of `size` bytes starting with `header` (NULL: zeros). */
+static void sparse_file(const char *path, const unsigned char *header, uint64_t size)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, (off_t)size), 0);
+    if (header != NULL) assert_int_equal(pwrite(fd, header, 24, 0), 24);
+    assert_int_equal(close(fd), 0);
+}
+
+static void header(unsigned char *h, uint32_t kind, uint64_t payload)
+{
+    memcpy(h, NNACT__IO_MAGIC, 8);
+    nnact__put_u32(h + 8, 1);
+    nnact__put_u32(h + 12, kind);
+    nnact__put_u64(h + 16, payload);
+}
+
+/* Loads path (as a model, or as a checkpoint) expecting a format error that
+ * names `words`, at most 4 KiB allocated in all and well under a second (the
+ * loader used to read a 512 MiB file of zeros whole before its magic). */
+static void expect_cheap_reject(const char *path, int checkpoint, const char *words)
+{
+    size_t bytes = 0;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    nnact__alloc_set_hook(count_bytes, &bytes);
+    nnact_net *net = (nnact_net *)&net;
+    nnact_opt *opt = (nnact_opt *)&opt;
+    nnact_status s = checkpoint
+                         ? nnact_checkpoint_load(path, 0, &net, &opt, NULL, NULL, NULL, NULL, NULL)
+                         : nnact_net_load(path, &net);
+    nnact__alloc_set_hook(NULL, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    assert_int_equal(s, NNACT_ERR_FORMAT);
+    assert_null(net);
+    if (checkpoint) assert_null(opt);
+    if (strstr(nnact_last_error(), words) == NULL) {
+        print_error("last error '%s' lacks '%s'\n", nnact_last_error(), words);
+        fail();
+    }
+    assert_true(bytes <= 4096);
+    assert_true(secs < 0.5);
+}
+
+/* Large files are judged by their fixed header and their size before the
+ * loader allocates anything: the header is read first, then checked against
+ * the file size and the largest payload the documented limits allow. */
+static void load_checks_header_before_allocating(void **state)
+{
+    (void)state;
+    char p[192];
+    snprintf(p, sizeof p, "%s/big.nnm", dir);
+    const uint64_t mib512 = (uint64_t)512 << 20;
+    unsigned char h[24];
+    /* Zeros: bad magic. */
+    sparse_file(p, NULL, mib512);
+    expect_cheap_reject(p, 0, "offset 0: bad magic");
+    expect_cheap_reject(p, 1, "offset 0: bad magic");
+    /* Bad version and kind. */
+    header(h, 1, mib512 - 28);
+    nnact__put_u32(h + 8, 2);
+    sparse_file(p, h, mib512);
+    expect_cheap_reject(p, 0, "offset 8: format version 2");
+    header(h, 3, mib512 - 28);
+    sparse_file(p, h, mib512);
+    expect_cheap_reject(p, 0, "offset 12: unknown file kind 3");
+    /* The wrong kind for the call, size consistent. */
+    header(h, 2, mib512 - 28);
+    sparse_file(p, h, mib512);
+    expect_cheap_reject(p, 0, "offset 12: file is a training checkpoint (kind 2), not a model");
+    header(h, 1, mib512 - 28);
+    sparse_file(p, h, mib512);
+    expect_cheap_reject(p, 1, "offset 12: file is a model (kind 1), not a training checkpoint");
+    /* A valid header whose declared payload disagrees with the file size. */
+    header(h, 1, 1000);
+    sparse_file(p, h, mib512);
+    expect_cheap_reject(p, 0, "trailing bytes");
+    header(h, 2, 1000);
+    sparse_file(p, h, mib512);
+    expect_cheap_reject(p, 1, "trailing bytes");
+    header(h, 1, mib512);
+    sparse_file(p, h, mib512);
+    expect_cheap_reject(p, 0, "only 536870884 are present");
+    /* Size consistent, but beyond the largest model the limits allow:
+     * 16 + 4096*32 + 2^28*8 = 2147614736 payload bytes (docs/FORMAT.md). */
+    const uint64_t model_max = 16 + 4096 * 32 + ((uint64_t)1 << 28) * 8;
+    header(h, 1, model_max + 1);
+    sparse_file(p, h, model_max + 1 + 28);
+    expect_cheap_reject(p, 0, "payload of 2147614737 bytes exceeds the limit of 2147614736");
+    /* The checkpoint limit adds the optimizer (at most 15 hyper-parameters,
+     * 3 state vectors) and the training position: + 8 + 15*16 + 24 + 3*2^28*8 + 40. */
+    const uint64_t ckpt_max = model_max + 8 + 15 * 16 + 24 + 3 * ((uint64_t)1 << 28) * 8 + 40;
+    header(h, 2, ckpt_max + 1);
+    sparse_file(p, h, ckpt_max + 1 + 28);
+    expect_cheap_reject(p, 1, "exceeds the limit of 8590065992");
+    assert_int_equal(unlink(p), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +512,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(load_unreadable_file, setup, teardown),
         cmocka_unit_test_setup_teardown(save_bad_targets, setup, teardown),
         cmocka_unit_test_setup_teardown(load_bad_paths, setup, teardown),
+        cmocka_unit_test_setup_teardown(load_checks_header_before_allocating, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,7 +79,7 @@ nnact_status nnact_checkpoint_load(const char *path, unsigned flags, nnact_net *
                     "%s: unknown flags 0x%x", who, flags);
     unsigned char *data;
     size_t size;
-    NNACT_FORWARD_IF_ERROR(nnact__io_read_file(who, path, &data, &size));
+    NNACT_FORWARD_IF_ERROR(nnact__io_read_file(who, path, NNACT__IO_KIND_CHECKPOINT, &data, &size));
     struct nnact__model_view m;
     struct nnact__ckpt_opt o;
     struct nnact__ckpt_train t;

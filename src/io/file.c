@@ -49,8 +49,8 @@ static const char *file_type(mode_t m)
     return "not a regular file";
 }
 
-nnact_status nnact__io_read_file(const char *who, const char *path, unsigned char **data,
-                                 size_t *size)
+nnact_status nnact__io_read_file(const char *who, const char *path, uint32_t want_kind,
+                                 unsigned char **data, size_t *size)
 {
     char eb[128];
     /* O_NONBLOCK: opening a FIFO without a writer (or a device) must not
@@ -70,12 +70,43 @@ nnact_status nnact__io_read_file(const char *who, const char *path, unsigned cha
         return nnact__fail(NNACT_ERR_IO, "%s: '%s' is %s, not a regular file", who, path,
                            file_type(st.st_mode));
     }
-    const uint64_t max = NNACT__IO_MAX_FILE + NNACT__IO_HEADER_LEN + NNACT__IO_CRC_LEN;
-    if (st.st_size < 0 || (uint64_t)st.st_size > max || (uint64_t)st.st_size > SIZE_MAX - 1) {
+    /* The fixed header first, and every check it allows (magic, version,
+     * kind, declared payload against the kind's limit and the file's size),
+     * before anything is allocated: a huge file that is not a model costs one
+     * 24-byte read. */
+    unsigned char head[NNACT__IO_HEADER_LEN];
+    size_t got = 0;
+    const size_t head_len =
+        st.st_size < (off_t)sizeof head ? (size_t)(st.st_size < 0 ? 0 : st.st_size) : sizeof head;
+    while (got < head_len) {
+        ssize_t r = read(fd, head + got, head_len - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) {
+            int e = errno;
+            close(fd);
+            return nnact__fail(NNACT_ERR_IO, "%s: read error on '%s' at offset %zu: %s", who, path,
+                               got, errtext(e, eb, sizeof eb));
+        }
+        if (r == 0) break;
+        got += (size_t)r;
+    }
+    if (got != head_len) {
         close(fd);
-        return nnact__fail(NNACT_ERR_FORMAT,
-                           "%s: '%s' has %lld bytes, more than a model file may have (%llu)", who,
-                           path, (long long)st.st_size, (ull)max);
+        return nnact__fail(NNACT_ERR_IO, "%s: '%s' changed size while being read", who, path);
+    }
+    uint32_t kind;
+    nnact_status hs = nnact__io_check_file_header(who, head, (uint64_t)st.st_size, &kind);
+    if (hs == NNACT_OK && want_kind != 0) hs = nnact__io_check_kind(who, kind, want_kind);
+    if (hs != NNACT_OK) {
+        close(fd);
+        return hs;
+    }
+    /* The header held the size to the kind's limit (a few GiB), so n + 1
+     * cannot wrap a 64-bit size_t; a 32-bit one is checked. */
+    if ((uint64_t)st.st_size > SIZE_MAX - 1) {
+        close(fd);
+        return nnact__fail(NNACT_ERR_NOMEM, "%s: %lld bytes do not fit in memory here", who,
+                           (long long)st.st_size);
     }
     size_t n = (size_t)st.st_size;
     unsigned char *buf = nnact__malloc(n + 1);
@@ -83,10 +114,10 @@ nnact_status nnact__io_read_file(const char *who, const char *path, unsigned cha
         close(fd);
         return nnact__fail(NNACT_ERR_NOMEM, "%s: cannot allocate %zu bytes", who, n + 1);
     }
+    memcpy(buf, head, got);
     /* Read exactly st_size bytes, then one more to prove the file ended
      * there: a file that grows or shrinks meanwhile is an error, not a
      * silently different model. */
-    size_t got = 0;
     while (got < n + 1) {
         ssize_t r = read(fd, buf + got, n + 1 - got);
         if (r < 0 && errno == EINTR) continue;
