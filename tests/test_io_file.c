@@ -502,6 +502,34 @@ static void load_checks_header_before_allocating(void **state)
     assert_int_equal(unlink(p), 0);
 }
 
+/* A valid file name of 250 characters (NAME_MAX is 255): the temporary's name
+ * must not be built by appending to it. Saved, replaced, loaded back, and no
+ * temporary left behind. */
+static void save_long_file_name(void **state)
+{
+    (void)state;
+    char name[251], p[512];
+    memset(name, 'm', 250);
+    name[250] = '\0';
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    nnact_net *net = io_make_net(3, 2, 1);
+    assert_int_equal(nnact_net_save(net, p), NNACT_OK);
+    assert_int_equal(nnact_net_save(net, p), NNACT_OK);
+    assert_int_equal(dir_entries(), 1);
+    nnact_net *back = NULL;
+    assert_int_equal(nnact_net_load(p, &back), NNACT_OK);
+    io_assert_same_net(net, back);
+    nnact_net_free(back);
+    /* Relative path, no directory part: the temporary goes in ".". */
+    char cwd[256];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(dir), 0);
+    assert_int_equal(nnact_net_save(net, name), NNACT_OK);
+    assert_int_equal(chdir(cwd), 0);
+    assert_int_equal(dir_entries(), 1);
+    nnact_net_free(net);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -512,6 +540,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(load_unreadable_file, setup, teardown),
         cmocka_unit_test_setup_teardown(save_bad_targets, setup, teardown),
         cmocka_unit_test_setup_teardown(load_bad_paths, setup, teardown),
+        cmocka_unit_test_setup_teardown(save_long_file_name, setup, teardown),
         cmocka_unit_test_setup_teardown(load_checks_header_before_allocating, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

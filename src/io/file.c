@@ -162,16 +162,22 @@ static int write_all(int fd, const unsigned char *p, size_t n, size_t *done)
     return 0;
 }
 
-/* Unique temporary name beside the target: path + ".tmp-" + 16 hex digits
- * from the pid, the clock and the attempt number; O_EXCL makes it safe. */
+/* Unique temporary beside the target: the target's directory part (if any)
+ * + ".nnact-" + 16 hex digits from the pid, the clock and the attempt number.
+ * Short and independent of the target's own name, so any file name up to
+ * NAME_MAX can be saved; O_EXCL makes it safe; the leading dot keeps it out of
+ * plain directory listings while it exists. tmp holds dir_len + 24 bytes. */
 static int open_temp(const char *path, char *tmp, size_t cap)
 {
+    const char *slash = strrchr(path, '/');
+    const size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
+    memcpy(tmp, path, dir_len);
     for (unsigned attempt = 0; attempt < 64; attempt++) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         uint64_t x = (uint64_t)getpid() * 0x9E3779B97F4A7C15u ^ (uint64_t)ts.tv_nsec ^
                      (uint64_t)ts.tv_sec << 30 ^ (uint64_t)attempt * 0xD1B54A32D192ED03u;
-        snprintf(tmp, cap, "%s.tmp-%016llx", path, (ull)x);
+        snprintf(tmp + dir_len, cap - dir_len, ".nnact-%016llx", (ull)x);
         int e = hooked(NNACT__IO_OP_OPEN, NULL);
         if (e != 0) {
             errno = e;
