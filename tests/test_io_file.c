@@ -179,7 +179,7 @@ static void save_failures_keep_old_file(void **state)
     nnact__io_set_hook(fault_hook, &f);
     assert_int_equal(nnact_net_save(net, target), NNACT_ERR_IO);
     nnact__io_set_hook(NULL, NULL);
-    assert_non_null(strstr(nnact_last_error(), "was replaced"));
+    assert_non_null(strstr(nnact_last_error(), "was replaced, but"));
     nnact_net *back = NULL;
     assert_int_equal(nnact_net_load(target, &back), NNACT_OK);
     io_assert_same_net(net, back);
@@ -320,8 +320,8 @@ static void save_bad_targets(void **state)
     /* A path longer than PATH_MAX. */
     char *longp = malloc(3 * 4096 + 1);
     assert_non_null(longp);
-    memset(longp, 'a', 3 * 4096);
-    longp[0] = '/';
+    for (size_t i = 0; i < 3 * 4096; i++) /* directories too: no temporary in / */
+        longp[i] = i % 8 == 0 ? '/' : 'a';
     longp[3 * 4096] = '\0';
     assert_int_equal(nnact_net_save(net, longp), NNACT_ERR_IO);
     free(longp);
@@ -530,6 +530,47 @@ static void save_long_file_name(void **state)
     nnact_net_free(net);
 }
 
+/* With a path far longer than the 512-byte error buffer, the reason still
+ * comes through (it used to follow the quoted path and be cut away), and the
+ * path is shown by its last 100 characters after "...". */
+static void long_path_errors_keep_reason(void **state)
+{
+    (void)state;
+    char *longp = malloc(3 * 4096 + 1);
+    assert_non_null(longp);
+    /* "/aaaaaaa/aaaaaaa/.../tail.nnm": the directory part is too long as well. */
+    for (size_t i = 0; i < 3 * 4096; i++)
+        longp[i] = i % 8 == 0 ? '/' : 'a';
+    memcpy(longp + 3 * 4096 - 8, "tail.nnm", 8);
+    longp[3 * 4096] = '\0';
+    char want[320];
+    snprintf(want, sizeof want, "cannot open: %s", strerror(ENAMETOOLONG));
+    expect_load_fails(longp, NNACT_ERR_IO, want);
+    char shown[128];
+    snprintf(shown, sizeof shown, "'...%s'", longp + 3 * 4096 - 100);
+    expect_load_fails(longp, NNACT_ERR_IO, shown);
+    nnact_net *net = io_make_net(2, 1, 0);
+    assert_int_equal(nnact_net_save(net, longp), NNACT_ERR_IO);
+    snprintf(want, sizeof want, "create a temporary file beside the target: %s", strerror(ENAMETOOLONG));
+    if (strstr(nnact_last_error(), want) == NULL || strstr(nnact_last_error(), shown) == NULL ||
+        strstr(nnact_last_error(), "previous file intact") == NULL) {
+        print_error("last error '%s' lacks '%s' or '%s'\n", nnact_last_error(), want, shown);
+        fail();
+    }
+    nnact_opt *opt = NULL;
+    assert_int_equal(nnact_opt_create(NNACT_OPT_SGD, &opt), NNACT_OK);
+    assert_int_equal(nnact_checkpoint_save(longp, net, opt, 0, 0, 0.1, 0, 0), NNACT_ERR_IO);
+    assert_non_null(strstr(nnact_last_error(), want));
+    nnact_opt_free(opt);
+    /* A short path is shown whole. */
+    char p[192];
+    snprintf(p, sizeof p, "%s/missing.nnm", dir);
+    snprintf(want, sizeof want, "cannot open: %s (path '%s')", strerror(ENOENT), p);
+    expect_load_fails(p, NNACT_ERR_IO, want);
+    nnact_net_free(net);
+    free(longp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -541,6 +582,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(save_bad_targets, setup, teardown),
         cmocka_unit_test_setup_teardown(load_bad_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(save_long_file_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(long_path_errors_keep_reason, setup, teardown),
         cmocka_unit_test_setup_teardown(load_checks_header_before_allocating, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,6 +39,20 @@ static const char *errtext(int err, char *buf, size_t n)
     return buf;
 }
 
+/* The path as error messages show it: whole up to 100 characters, else
+ * "..." and its last 100, so the reason (which comes first) and the path
+ * together fit in the 512-byte last-error buffer. */
+#define SHOWN_TAIL 100u
+#define SHOWN_CAP  (SHOWN_TAIL + 4u)
+static const char *shown(const char *path, char *buf)
+{
+    size_t n = strlen(path);
+    if (n <= SHOWN_TAIL) return path;
+    memcpy(buf, "...", 3);
+    memcpy(buf + 3, path + n - SHOWN_TAIL, SHOWN_TAIL + 1);
+    return buf;
+}
+
 static const char *file_type(mode_t m)
 {
     if (S_ISDIR(m)) return "a directory";
@@ -52,23 +66,23 @@ static const char *file_type(mode_t m)
 nnact_status nnact__io_read_file(const char *who, const char *path, uint32_t want_kind,
                                  unsigned char **data, size_t *size)
 {
-    char eb[128];
+    char eb[128], pb[SHOWN_CAP];
     /* O_NONBLOCK: opening a FIFO without a writer (or a device) must not
      * hang; the type is checked before any read. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    NNACT_RETURN_IF(fd < 0, NNACT_ERR_IO, "%s: cannot open '%s': %s", who, path,
-                    errtext(errno, eb, sizeof eb));
+    NNACT_RETURN_IF(fd < 0, NNACT_ERR_IO, "%s: cannot open: %s (path '%s')", who,
+                    errtext(errno, eb, sizeof eb), shown(path, pb));
     struct stat st;
     if (fstat(fd, &st) != 0) {
         int e = errno;
         close(fd);
-        return nnact__fail(NNACT_ERR_IO, "%s: cannot stat '%s': %s", who, path,
-                           errtext(e, eb, sizeof eb));
+        return nnact__fail(NNACT_ERR_IO, "%s: cannot stat: %s (path '%s')", who,
+                           errtext(e, eb, sizeof eb), shown(path, pb));
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
-        return nnact__fail(NNACT_ERR_IO, "%s: '%s' is %s, not a regular file", who, path,
-                           file_type(st.st_mode));
+        return nnact__fail(NNACT_ERR_IO, "%s: the path names %s, not a regular file (path '%s')", who,
+                           file_type(st.st_mode), shown(path, pb));
     }
     /* The fixed header first, and every check it allows (magic, version,
      * kind, declared payload against the kind's limit and the file's size),
@@ -84,15 +98,16 @@ nnact_status nnact__io_read_file(const char *who, const char *path, uint32_t wan
         if (r < 0) {
             int e = errno;
             close(fd);
-            return nnact__fail(NNACT_ERR_IO, "%s: read error on '%s' at offset %zu: %s", who, path,
-                               got, errtext(e, eb, sizeof eb));
+            return nnact__fail(NNACT_ERR_IO, "%s: read error at offset %zu: %s (path '%s')", who,
+                               got, errtext(e, eb, sizeof eb), shown(path, pb));
         }
         if (r == 0) break;
         got += (size_t)r;
     }
     if (got != head_len) {
         close(fd);
-        return nnact__fail(NNACT_ERR_IO, "%s: '%s' changed size while being read", who, path);
+        return nnact__fail(NNACT_ERR_IO, "%s: file changed size while being read (path '%s')",
+                           who, shown(path, pb));
     }
     uint32_t kind;
     nnact_status hs = nnact__io_check_file_header(who, head, (uint64_t)st.st_size, &kind);
@@ -125,8 +140,8 @@ nnact_status nnact__io_read_file(const char *who, const char *path, uint32_t wan
             int e = errno;
             close(fd);
             nnact__free(buf);
-            return nnact__fail(NNACT_ERR_IO, "%s: read error on '%s' at offset %zu: %s", who, path,
-                               got, errtext(e, eb, sizeof eb));
+            return nnact__fail(NNACT_ERR_IO, "%s: read error at offset %zu: %s (path '%s')", who,
+                               got, errtext(e, eb, sizeof eb), shown(path, pb));
         }
         if (r == 0) break;
         got += (size_t)r;
@@ -135,8 +150,8 @@ nnact_status nnact__io_read_file(const char *who, const char *path, uint32_t wan
     if (got != n) {
         nnact__free(buf);
         return nnact__fail(NNACT_ERR_IO,
-                           "%s: '%s' changed size while being read (%zu bytes, then %s)", who, path,
-                           n, got < n ? "fewer" : "more");
+                           "%s: file changed size while being read (%zu bytes, then %s; path '%s')", who,
+                           n, got < n ? "fewer" : "more", shown(path, pb));
     }
     *data = buf;
     *size = n;
@@ -216,12 +231,12 @@ static int sync_dir(const char *path, char *scratch)
 nnact_status nnact__io_write_file_atomic(const char *who, const char *path,
                                          const unsigned char *data, size_t size)
 {
-    char eb[128];
+    char eb[128], pb[SHOWN_CAP];
     size_t len = strlen(path), cap;
     NNACT_RETURN_IF(!nnact__add_size(len, 32, &cap), NNACT_ERR_OVERFLOW, "%s: path too long", who);
     char *tmp = nnact__malloc(cap);
     NNACT_RETURN_IF(tmp == NULL, NNACT_ERR_NOMEM, "%s: cannot allocate %zu bytes", who, cap);
-    const char *step = "create a temporary file beside";
+    const char *step = "create a temporary file beside the target";
     int e = 0;
     size_t done = 0;
     int fd = open_temp(path, tmp, cap);
@@ -250,7 +265,7 @@ nnact_status nnact__io_write_file_atomic(const char *who, const char *path,
         }
     }
     if (e == 0) {
-        step = "rename the temporary over";
+        step = "rename the temporary over the target";
         e = hooked(NNACT__IO_OP_RENAME, NULL);
         if (e == 0 && rename(tmp, path) != 0) e = errno;
     }
@@ -264,17 +279,17 @@ nnact_status nnact__io_write_file_atomic(const char *who, const char *path,
     e = sync_dir(path, tmp);
     nnact__free(tmp);
     NNACT_RETURN_IF(e != 0, NNACT_ERR_IO,
-                    "%s: '%s' was replaced but syncing its directory failed: %s", who, path,
-                    errtext(e, eb, sizeof eb));
+                    "%s: file was replaced, but syncing its directory failed: %s (path '%s')", who,
+                    errtext(e, eb, sizeof eb), shown(path, pb));
     return NNACT_OK;
 
 fail_no_temp:
     nnact__free(tmp);
     if (strcmp(step, "write") == 0)
         return nnact__fail(NNACT_ERR_IO,
-                           "%s: cannot write '%s' after %zu of %zu bytes: %s (previous file "
-                           "intact)",
-                           who, path, done, size, errtext(e, eb, sizeof eb));
-    return nnact__fail(NNACT_ERR_IO, "%s: cannot %s '%s': %s (previous file intact)", who, step,
-                       path, errtext(e, eb, sizeof eb));
+                           "%s: cannot write after %zu of %zu bytes: %s (previous file "
+                           "intact; path '%s')",
+                           who, done, size, errtext(e, eb, sizeof eb), shown(path, pb));
+    return nnact__fail(NNACT_ERR_IO, "%s: cannot %s: %s (previous file intact; path '%s')", who,
+                       step, errtext(e, eb, sizeof eb), shown(path, pb));
 }
