@@ -282,6 +282,51 @@ static void checkpoint_load_hyper_parameter_detail(void **state_)
     free(f);
 }
 
+/* The in-memory loader gives what the fixture holds; bad arguments are
+ * refused with both handles NULL. */
+static void checkpoint_load_buffer_fixture(void **state_)
+{
+    (void)state_;
+    size_t size;
+    unsigned char *f = io_fixture("io_ckpt_adam.nnm", &size);
+    nnact_net *net = NULL;
+    nnact_opt *opt = NULL;
+    uint64_t epochs = 0, batch = 0, key = 0, counter = 0;
+    double lr = 0;
+    assert_int_equal(nnact_checkpoint_load_buffer(f, size, 0, &net, &opt, &epochs, &batch, &lr,
+                                                  &key, &counter),
+                     NNACT_OK);
+    assert_int_equal(param_count(net), 69);
+    assert_int_equal(nnact_opt_get_kind(opt), NNACT_OPT_ADAM);
+    assert_int_equal(nnact_opt_step_count(opt), 1234);
+    double beta2 = 0;
+    assert_int_equal(nnact_opt_get(opt, NNACT_OPT_PARAM_BETA2, &beta2), NNACT_OK);
+    assert_same_bits(beta2, 0.999);
+    assert_int_equal(epochs, 12);
+    assert_int_equal(batch, 3);
+    assert_same_bits(lr, 0.05);
+    assert_int_equal(key, 0x0123456789ABCDEFu);
+    assert_int_equal(counter, 987654321u);
+    nnact_net_free(net);
+    nnact_opt_free(opt);
+    net = (nnact_net *)f;
+    opt = (nnact_opt *)f;
+    assert_int_equal(nnact_checkpoint_load_buffer(NULL, size, 0, &net, &opt, NULL, NULL, NULL,
+                                                  NULL, NULL),
+                     NNACT_ERR_ARG);
+    assert_null(net);
+    assert_null(opt);
+    assert_int_equal(nnact_checkpoint_load_buffer(f, size, 2, &net, &opt, NULL, NULL, NULL, NULL,
+                                                  NULL),
+                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_checkpoint_load_buffer(f, size - 1, 0, &net, &opt, NULL, NULL, NULL,
+                                                  NULL, NULL),
+                     NNACT_ERR_FORMAT);
+    assert_null(net);
+    assert_null(opt);
+    free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -289,6 +334,7 @@ int main(void)
         cmocka_unit_test(unbound_optimizer),
         cmocka_unit_test(hostile_checkpoints),
         cmocka_unit_test(checkpoint_load_hyper_parameter_detail),
+        cmocka_unit_test(checkpoint_load_buffer_fixture),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

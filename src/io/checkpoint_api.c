@@ -64,22 +64,13 @@ static nnact_status rejected(const char *who, nnact_status s, uint64_t offset, c
                        reason);
 }
 
-nnact_status nnact_checkpoint_load(const char *path, unsigned flags, nnact_net **net,
-                                   nnact_opt **opt, uint64_t *epochs_done, uint64_t *batch_in_epoch,
-                                   double *base_lr, uint64_t *rng_key, uint64_t *rng_counter)
+/* Everything after the bytes are in memory; the caller checked the handles
+ * and flags and owns data. */
+static nnact_status load_from(const char *who, const unsigned char *data, size_t size,
+                              unsigned flags, nnact_net **net, nnact_opt **opt,
+                              uint64_t *epochs_done, uint64_t *batch_in_epoch, double *base_lr,
+                              uint64_t *rng_key, uint64_t *rng_counter)
 {
-    static const char who[] = "nnact_checkpoint_load";
-    NNACT_RETURN_IF(net == NULL || opt == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
-                    net == NULL ? "net" : "opt");
-    *net = NULL;
-    *opt = NULL;
-    NNACT_RETURN_IF(path == NULL, NNACT_ERR_ARG, "%s: path is NULL", who);
-    NNACT_RETURN_IF(path[0] == '\0', NNACT_ERR_ARG, "%s: path is empty", who);
-    NNACT_RETURN_IF((flags & ~NNACT_LOAD_ALLOW_NONFINITE) != 0, NNACT_ERR_ARG,
-                    "%s: unknown flags 0x%x", who, flags);
-    unsigned char *data;
-    size_t size;
-    NNACT_FORWARD_IF_ERROR(nnact__io_read_file(who, path, NNACT__IO_KIND_CHECKPOINT, &data, &size));
     struct nnact__model_view m;
     struct nnact__ckpt_opt o;
     struct nnact__ckpt_train t;
@@ -124,7 +115,6 @@ nnact_status nnact_checkpoint_load(const char *path, unsigned flags, nnact_net *
     }
     if (st == NNACT_OK) st = nnact__io_build_net(who, &m, &n);
     nnact__free(state);
-    nnact__free(data);
     if (st != NNACT_OK) {
         nnact_opt_free(p);
         return st;
@@ -137,4 +127,45 @@ nnact_status nnact_checkpoint_load(const char *path, unsigned flags, nnact_net *
     if (rng_key) *rng_key = t.rng_key;
     if (rng_counter) *rng_counter = t.rng_counter;
     return NNACT_OK;
+}
+
+/* Handles and flags, checked before anything else; both handles NULL after. */
+static nnact_status check_args(const char *who, unsigned flags, nnact_net **net, nnact_opt **opt)
+{
+    NNACT_RETURN_IF(net == NULL || opt == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
+                    net == NULL ? "net" : "opt");
+    *net = NULL;
+    *opt = NULL;
+    NNACT_RETURN_IF((flags & ~NNACT_LOAD_ALLOW_NONFINITE) != 0, NNACT_ERR_ARG,
+                    "%s: unknown flags 0x%x", who, flags);
+    return NNACT_OK;
+}
+
+nnact_status nnact_checkpoint_load(const char *path, unsigned flags, nnact_net **net,
+                                   nnact_opt **opt, uint64_t *epochs_done, uint64_t *batch_in_epoch,
+                                   double *base_lr, uint64_t *rng_key, uint64_t *rng_counter)
+{
+    static const char who[] = "nnact_checkpoint_load";
+    NNACT_FORWARD_IF_ERROR(check_args(who, flags, net, opt));
+    NNACT_RETURN_IF(path == NULL, NNACT_ERR_ARG, "%s: path is NULL", who);
+    NNACT_RETURN_IF(path[0] == '\0', NNACT_ERR_ARG, "%s: path is empty", who);
+    unsigned char *data;
+    size_t size;
+    NNACT_FORWARD_IF_ERROR(nnact__io_read_file(who, path, NNACT__IO_KIND_CHECKPOINT, &data, &size));
+    nnact_status st = load_from(who, data, size, flags, net, opt, epochs_done, batch_in_epoch,
+                                base_lr, rng_key, rng_counter);
+    nnact__free(data);
+    return st;
+}
+
+nnact_status nnact_checkpoint_load_buffer(const void *data, size_t size, unsigned flags,
+                                          nnact_net **net, nnact_opt **opt, uint64_t *epochs_done,
+                                          uint64_t *batch_in_epoch, double *base_lr,
+                                          uint64_t *rng_key, uint64_t *rng_counter)
+{
+    static const char who[] = "nnact_checkpoint_load_buffer";
+    NNACT_FORWARD_IF_ERROR(check_args(who, flags, net, opt));
+    NNACT_RETURN_IF(data == NULL, NNACT_ERR_ARG, "%s: data is NULL", who);
+    return load_from(who, (const unsigned char *)data, size, flags, net, opt, epochs_done,
+                     batch_in_epoch, base_lr, rng_key, rng_counter);
 }
