@@ -235,8 +235,8 @@ static void hostile_checkpoints(void **state_)
  * by the optimizer's setter; the public loader must report NNACT_ERR_FORMAT
  * with the parameter's name and its file offset, in a readable message (the
  * detail used to be fed back into the buffer it was read from). */
-static void checkpoint_load_rejects_hyper_parameter(const unsigned char *f, size_t size,
-                                                    size_t off, double v, const char *name)
+static void checkpoint_load_rejects_hyper_parameter(const unsigned char *f, size_t size, size_t off,
+                                                    double v, const char *name)
 {
     unsigned char *p = malloc(size);
     assert_non_null(p);
@@ -293,9 +293,9 @@ static void checkpoint_load_buffer_fixture(void **state_)
     nnact_opt *opt = NULL;
     uint64_t epochs = 0, batch = 0, key = 0, counter = 0;
     double lr = 0;
-    assert_int_equal(nnact_checkpoint_load_buffer(f, size, 0, &net, &opt, &epochs, &batch, &lr,
-                                                  &key, &counter),
-                     NNACT_OK);
+    assert_int_equal(
+        nnact_checkpoint_load_buffer(f, size, 0, &net, &opt, &epochs, &batch, &lr, &key, &counter),
+        NNACT_OK);
     assert_int_equal(param_count(net), 69);
     assert_int_equal(nnact_opt_get_kind(opt), NNACT_OPT_ADAM);
     assert_int_equal(nnact_opt_step_count(opt), 1234);
@@ -311,17 +311,17 @@ static void checkpoint_load_buffer_fixture(void **state_)
     nnact_opt_free(opt);
     net = (nnact_net *)f;
     opt = (nnact_opt *)f;
-    assert_int_equal(nnact_checkpoint_load_buffer(NULL, size, 0, &net, &opt, NULL, NULL, NULL,
-                                                  NULL, NULL),
-                     NNACT_ERR_ARG);
+    assert_int_equal(
+        nnact_checkpoint_load_buffer(NULL, size, 0, &net, &opt, NULL, NULL, NULL, NULL, NULL),
+        NNACT_ERR_ARG);
     assert_null(net);
     assert_null(opt);
-    assert_int_equal(nnact_checkpoint_load_buffer(f, size, 2, &net, &opt, NULL, NULL, NULL, NULL,
-                                                  NULL),
-                     NNACT_ERR_ARG);
-    assert_int_equal(nnact_checkpoint_load_buffer(f, size - 1, 0, &net, &opt, NULL, NULL, NULL,
-                                                  NULL, NULL),
-                     NNACT_ERR_FORMAT);
+    assert_int_equal(
+        nnact_checkpoint_load_buffer(f, size, 2, &net, &opt, NULL, NULL, NULL, NULL, NULL),
+        NNACT_ERR_ARG);
+    assert_int_equal(
+        nnact_checkpoint_load_buffer(f, size - 1, 0, &net, &opt, NULL, NULL, NULL, NULL, NULL),
+        NNACT_ERR_FORMAT);
     assert_null(net);
     assert_null(opt);
     free(f);

@@ -551,7 +551,8 @@ static void long_path_errors_keep_reason(void **state)
     expect_load_fails(longp, NNACT_ERR_IO, shown);
     nnact_net *net = io_make_net(2, 1, 0);
     assert_int_equal(nnact_net_save(net, longp), NNACT_ERR_IO);
-    snprintf(want, sizeof want, "create a temporary file beside the target: %s", strerror(ENAMETOOLONG));
+    snprintf(want, sizeof want, "create a temporary file beside the target: %s",
+             strerror(ENAMETOOLONG));
     if (strstr(nnact_last_error(), want) == NULL || strstr(nnact_last_error(), shown) == NULL ||
         strstr(nnact_last_error(), "previous file intact") == NULL) {
         print_error("last error '%s' lacks '%s' or '%s'\n", nnact_last_error(), want, shown);

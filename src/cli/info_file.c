@@ -81,13 +81,12 @@ static int print_net(const nnact_net *net)
         nnact_act_kind act = NNACT_ACT_IDENTITY;
         double alpha = 0.0;
         unsigned flags = 0;
-        if (nnact_net_layer_info(net, i, &n_in, &n_out, &act, &alpha, &flags) != NNACT_OK)
-            return 0;
+        if (nnact_net_layer_info(net, i, &n_in, &n_out, &act, &alpha, &flags) != NNACT_OK) return 0;
         int bias = !(flags & NNACT_DENSE_NO_BIAS);
         size_t n = n_in * n_out + (bias ? n_out : 0);
         double *p = malloc((n ? n : 1) * sizeof *p);
-        int ok = p != NULL && nnact_net_get_layer(net, i, p, bias ? p + n_in * n_out : NULL) ==
-                                  NNACT_OK;
+        int ok =
+            p != NULL && nnact_net_get_layer(net, i, p, bias ? p + n_in * n_out : NULL) == NNACT_OK;
         for (size_t j = 0; ok && j < n; j++)
             nonfinite += !isfinite(p[j]);
         free(p);
@@ -141,8 +140,10 @@ int cli_info_file(const char *path)
         if (batch) printf(" (and %llu minibatches of the next)", (unsigned long long)batch);
         printf("\nbase lr       %.17g\n", base_lr);
     }
-    if (ok) printf("checksum      CRC-32C 0x%08lx, verified\n", crc);
-    else fprintf(stderr, "nnact info: %s\n", nnact_last_error());
+    if (ok)
+        printf("checksum      CRC-32C 0x%08lx, verified\n", crc);
+    else
+        fprintf(stderr, "nnact info: %s\n", nnact_last_error());
     nnact_opt_free(opt);
     nnact_net_free(net);
     return ok ? CLI_OK : CLI_FAILED;

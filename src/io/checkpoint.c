@@ -10,11 +10,9 @@ typedef unsigned long long ull;
 #define OPT_HP_LEN   16u /* u32 key, u32 reserved, f64 value */
 #define OPT_TAIL_LEN 24u /* u64 steps, u64 bound_n, u32 n_bufs, u32 flags */
 #define TRAIN_LEN    40u /* u64 epochs, u64 batch, f64 base_lr, u64 key, u64 counter */
-_Static_assert(NNACT__IO_MAX_CKPT_EXTRA == OPT_HEAD_LEN + NNACT__CKPT_OPT_KEYS * OPT_HP_LEN +
-                                               OPT_TAIL_LEN +
-                                               (uint64_t)NNACT__CKPT_MAX_BUFS *
-                                                   NNACT_IO_MAX_PARAMS * 8u +
-                                               TRAIN_LEN,
+_Static_assert(NNACT__IO_MAX_CKPT_EXTRA ==
+                   OPT_HEAD_LEN + NNACT__CKPT_OPT_KEYS * OPT_HP_LEN + OPT_TAIL_LEN +
+                       (uint64_t)NNACT__CKPT_MAX_BUFS * NNACT_IO_MAX_PARAMS * 8u + TRAIN_LEN,
                "the checkpoint payload limit in io_internal.h matches the sections");
 
 /* Bytes of the optimizer and training sections; n_hp <= 15 and the state

@@ -81,8 +81,8 @@ nnact_status nnact__io_read_file(const char *who, const char *path, uint32_t wan
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
-        return nnact__fail(NNACT_ERR_IO, "%s: the path names %s, not a regular file (path '%s')", who,
-                           file_type(st.st_mode), shown(path, pb));
+        return nnact__fail(NNACT_ERR_IO, "%s: the path names %s, not a regular file (path '%s')",
+                           who, file_type(st.st_mode), shown(path, pb));
     }
     /* The fixed header first, and every check it allows (magic, version,
      * kind, declared payload against the kind's limit and the file's size),
@@ -106,8 +106,8 @@ nnact_status nnact__io_read_file(const char *who, const char *path, uint32_t wan
     }
     if (got != head_len) {
         close(fd);
-        return nnact__fail(NNACT_ERR_IO, "%s: file changed size while being read (path '%s')",
-                           who, shown(path, pb));
+        return nnact__fail(NNACT_ERR_IO, "%s: file changed size while being read (path '%s')", who,
+                           shown(path, pb));
     }
     uint32_t kind;
     nnact_status hs = nnact__io_check_file_header(who, head, (uint64_t)st.st_size, &kind);
@@ -150,8 +150,8 @@ nnact_status nnact__io_read_file(const char *who, const char *path, uint32_t wan
     if (got != n) {
         nnact__free(buf);
         return nnact__fail(NNACT_ERR_IO,
-                           "%s: file changed size while being read (%zu bytes, then %s; path '%s')", who,
-                           n, got < n ? "fewer" : "more", shown(path, pb));
+                           "%s: file changed size while being read (%zu bytes, then %s; path '%s')",
+                           who, n, got < n ? "fewer" : "more", shown(path, pb));
     }
     *data = buf;
     *size = n;

@@ -38,8 +38,8 @@ nnact_status nnact__io_check_file_header(const char *who, const unsigned char *d
                     (unsigned long)k);
     uint64_t payload = nnact__get_u64(data + 16);
     uint64_t present = (uint64_t)size - min;
-    const uint64_t max = k == NNACT__IO_KIND_MODEL ? NNACT__IO_MAX_MODEL_PAYLOAD
-                                                   : NNACT__IO_MAX_CKPT_PAYLOAD;
+    const uint64_t max =
+        k == NNACT__IO_KIND_MODEL ? NNACT__IO_MAX_MODEL_PAYLOAD : NNACT__IO_MAX_CKPT_PAYLOAD;
     NNACT_RETURN_IF(payload > max, NNACT_ERR_FORMAT,
                     "%s: offset 16: declared payload of %llu bytes exceeds the limit of %llu for "
                     "a %s",

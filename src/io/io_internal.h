@@ -32,7 +32,8 @@
 #define NNACT__IO_MAX_MODEL_PAYLOAD                                                                \
     ((uint64_t)NNACT__IO_MODEL_HEAD_LEN + (uint64_t)NNACT_IO_MAX_LAYERS * NNACT__IO_LAYER_LEN +    \
      (uint64_t)NNACT_IO_MAX_PARAMS * 8u)
-#define NNACT__IO_MAX_CKPT_EXTRA   (8u + 15u * 16u + 24u + 3u * (uint64_t)NNACT_IO_MAX_PARAMS * 8u + 40u)
+#define NNACT__IO_MAX_CKPT_EXTRA                                                                   \
+    (8u + 15u * 16u + 24u + 3u * (uint64_t)NNACT_IO_MAX_PARAMS * 8u + 40u)
 #define NNACT__IO_MAX_CKPT_PAYLOAD (NNACT__IO_MAX_MODEL_PAYLOAD + NNACT__IO_MAX_CKPT_EXTRA)
 
 /* Little-endian fixed-width fields, whatever the host order: the format's
