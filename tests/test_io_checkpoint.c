@@ -327,6 +327,45 @@ static void checkpoint_load_buffer_fixture(void **state_)
     free(f);
 }
 
+static int fail_kth(size_t size, void *ctx)
+{
+    (void)size;
+    long *k = ctx;
+    return (*k)-- != 0;
+}
+
+/* Running out of memory anywhere in a checkpoint load is NNACT_ERR_NOMEM (the
+ * optimizer's import used to be rewrapped as NNACT_ERR_FORMAT), with both
+ * handles NULL; the k-th allocation fails for every k until the load succeeds. */
+static void checkpoint_load_out_of_memory(void **state_)
+{
+    (void)state_;
+    size_t size;
+    unsigned char *f = io_fixture("io_ckpt_adam.nnm", &size);
+    int failures = 0;
+    for (long k = 0;; k++) {
+        long left = k;
+        nnact_net *net = (nnact_net *)f;
+        nnact_opt *opt = (nnact_opt *)f;
+        nnact__alloc_set_hook(fail_kth, &left);
+        nnact_status s = nnact_checkpoint_load_buffer(f, size, 0, &net, &opt, NULL, NULL, NULL,
+                                                      NULL, NULL);
+        nnact__alloc_set_hook(NULL, NULL);
+        if (s == NNACT_OK) {
+            nnact_net_free(net);
+            nnact_opt_free(opt);
+            break;
+        }
+        assert_int_equal(s, NNACT_ERR_NOMEM);
+        assert_null(net);
+        assert_null(opt);
+        failures++;
+        assert_true(k < 1000);
+    }
+    assert_true(failures >= 3); /* optimizer, its state, the network at least */
+    free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -335,6 +374,7 @@ int main(void)
         cmocka_unit_test(hostile_checkpoints),
         cmocka_unit_test(checkpoint_load_hyper_parameter_detail),
         cmocka_unit_test(checkpoint_load_buffer_fixture),
+        cmocka_unit_test(checkpoint_load_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
