@@ -348,8 +348,8 @@ static void checkpoint_load_out_of_memory(void **state_)
         nnact_net *net = (nnact_net *)f;
         nnact_opt *opt = (nnact_opt *)f;
         nnact__alloc_set_hook(fail_kth, &left);
-        nnact_status s = nnact_checkpoint_load_buffer(f, size, 0, &net, &opt, NULL, NULL, NULL,
-                                                      NULL, NULL);
+        nnact_status s =
+            nnact_checkpoint_load_buffer(f, size, 0, &net, &opt, NULL, NULL, NULL, NULL, NULL);
         nnact__alloc_set_hook(NULL, NULL);
         if (s == NNACT_OK) {
             nnact_net_free(net);
