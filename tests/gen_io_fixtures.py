@@ -81,6 +81,9 @@ def main():
     files["io_five.nnm"] = model(5, [(4, 2, 0.0, 0), (3, 4, 0.25, 0), (5, 1, 0.0, NO_BIAS),
                                      (2, 7, 2.0, 0), (1, 0, 0.0, 0)])
 
+    # A leaky ReLU with slope exactly 0: a parameter `nnact info` must still show.
+    files["io_leaky0.nnm"] = model(3, [(2, 4, 0.0, 0), (1, 0, 0.0, 0)])
+
     # A NaN weight with a correct checksum: rejected unless allowed.
     def nan_at_3(layer, index):
         return float("nan") if (layer, index) == (0, 3) else io_value(layer, index)

@@ -3,6 +3,8 @@
  * the reader returns every field bit for bit, and hostile files are rejected
  * before any allocation. (The public checkpoint calls need the optimizer's
  * state export; see docs/FORMAT.md.) */
+#include <unistd.h>
+
 #include "test_io_util.h"
 
 #include "io/checkpoint.h"
@@ -229,12 +231,150 @@ static void hostile_checkpoints(void **state_)
     free(f);
 }
 
+/* Finite but out-of-range hyper-parameters pass the parser and are rejected
+ * by the optimizer's setter; the public loader must report NNACT_ERR_FORMAT
+ * with the parameter's name and its file offset, in a readable message (the
+ * detail used to be fed back into the buffer it was read from). */
+static void checkpoint_load_rejects_hyper_parameter(const unsigned char *f, size_t size, size_t off,
+                                                    double v, const char *name)
+{
+    unsigned char *p = malloc(size);
+    assert_non_null(p);
+    memcpy(p, f, size);
+    nnact__put_f64(p + off, v);
+    io_fix_crc(p, size);
+    char dir[] = "/tmp/nnact_ckpt_hp_XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/c.nnm", dir);
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(p, 1, size, fp), size);
+    assert_int_equal(fclose(fp), 0);
+    nnact_net *net = (nnact_net *)p;
+    nnact_opt *opt = (nnact_opt *)p;
+    assert_int_equal(nnact_checkpoint_load(path, 0, &net, &opt, NULL, NULL, NULL, NULL, NULL),
+                     NNACT_ERR_FORMAT);
+    assert_null(net);
+    assert_null(opt);
+    char want[64];
+    snprintf(want, sizeof want, "offset %zu:", off);
+    const char *e = nnact_last_error();
+    if (strncmp(e, "nnact_checkpoint_load: ", 23) != 0 || strstr(e, want) == NULL ||
+        strstr(e, name) == NULL || strstr(e + 1, "nnact_checkpoint_load") != NULL) {
+        print_error("last error '%s' lacks '%s' or '%s' (or repeats the caller)\n", e, want, name);
+        fail();
+    }
+    unlink(path);
+    rmdir(dir);
+    free(p);
+}
+
+static void checkpoint_load_hyper_parameter_detail(void **state_)
+{
+    (void)state_;
+    size_t size;
+    unsigned char *f = io_fixture("io_ckpt_adam.nnm", &size);
+    /* Records at 760 (see hostile_checkpoints): key 0 lr, then key 2 beta1;
+     * the value is 8 bytes into a record. */
+    checkpoint_load_rejects_hyper_parameter(f, size, 760 + 8, -5.0, "lr");
+    checkpoint_load_rejects_hyper_parameter(f, size, 760 + 16 + 8, 1.0, "beta1");
+    checkpoint_load_rejects_hyper_parameter(f, size, 760 + 16 + 8, 1.5, "beta1");
+    free(f);
+}
+
+/* The in-memory loader gives what the fixture holds; bad arguments are
+ * refused with both handles NULL. */
+static void checkpoint_load_buffer_fixture(void **state_)
+{
+    (void)state_;
+    size_t size;
+    unsigned char *f = io_fixture("io_ckpt_adam.nnm", &size);
+    nnact_net *net = NULL;
+    nnact_opt *opt = NULL;
+    uint64_t epochs = 0, batch = 0, key = 0, counter = 0;
+    double lr = 0;
+    assert_int_equal(
+        nnact_checkpoint_load_buffer(f, size, 0, &net, &opt, &epochs, &batch, &lr, &key, &counter),
+        NNACT_OK);
+    assert_int_equal(param_count(net), 69);
+    assert_int_equal(nnact_opt_get_kind(opt), NNACT_OPT_ADAM);
+    assert_int_equal(nnact_opt_step_count(opt), 1234);
+    double beta2 = 0;
+    assert_int_equal(nnact_opt_get(opt, NNACT_OPT_PARAM_BETA2, &beta2), NNACT_OK);
+    assert_same_bits(beta2, 0.999);
+    assert_int_equal(epochs, 12);
+    assert_int_equal(batch, 3);
+    assert_same_bits(lr, 0.05);
+    assert_int_equal(key, 0x0123456789ABCDEFu);
+    assert_int_equal(counter, 987654321u);
+    nnact_net_free(net);
+    nnact_opt_free(opt);
+    net = (nnact_net *)f;
+    opt = (nnact_opt *)f;
+    assert_int_equal(
+        nnact_checkpoint_load_buffer(NULL, size, 0, &net, &opt, NULL, NULL, NULL, NULL, NULL),
+        NNACT_ERR_ARG);
+    assert_null(net);
+    assert_null(opt);
+    assert_int_equal(
+        nnact_checkpoint_load_buffer(f, size, 2, &net, &opt, NULL, NULL, NULL, NULL, NULL),
+        NNACT_ERR_ARG);
+    assert_int_equal(
+        nnact_checkpoint_load_buffer(f, size - 1, 0, &net, &opt, NULL, NULL, NULL, NULL, NULL),
+        NNACT_ERR_FORMAT);
+    assert_null(net);
+    assert_null(opt);
+    free(f);
+}
+
+static int fail_kth(size_t size, void *ctx)
+{
+    (void)size;
+    long *k = ctx;
+    return (*k)-- != 0;
+}
+
+/* Running out of memory anywhere in a checkpoint load is NNACT_ERR_NOMEM (the
+ * optimizer's import used to be rewrapped as NNACT_ERR_FORMAT), with both
+ * handles NULL; the k-th allocation fails for every k until the load succeeds. */
+static void checkpoint_load_out_of_memory(void **state_)
+{
+    (void)state_;
+    size_t size;
+    unsigned char *f = io_fixture("io_ckpt_adam.nnm", &size);
+    int failures = 0;
+    for (long k = 0;; k++) {
+        long left = k;
+        nnact_net *net = (nnact_net *)f;
+        nnact_opt *opt = (nnact_opt *)f;
+        nnact__alloc_set_hook(fail_kth, &left);
+        nnact_status s =
+            nnact_checkpoint_load_buffer(f, size, 0, &net, &opt, NULL, NULL, NULL, NULL, NULL);
+        nnact__alloc_set_hook(NULL, NULL);
+        if (s == NNACT_OK) {
+            nnact_net_free(net);
+            nnact_opt_free(opt);
+            break;
+        }
+        assert_int_equal(s, NNACT_ERR_NOMEM);
+        assert_null(net);
+        assert_null(opt);
+        failures++;
+        assert_true(k < 1000);
+    }
+    assert_true(failures >= 3); /* optimizer, its state, the network at least */
+    free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(writer_matches_fixture_and_reader_returns_fields),
         cmocka_unit_test(unbound_optimizer),
         cmocka_unit_test(hostile_checkpoints),
+        cmocka_unit_test(checkpoint_load_hyper_parameter_detail),
+        cmocka_unit_test(checkpoint_load_buffer_fixture),
+        cmocka_unit_test(checkpoint_load_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -179,7 +179,7 @@ static void save_failures_keep_old_file(void **state)
     nnact__io_set_hook(fault_hook, &f);
     assert_int_equal(nnact_net_save(net, target), NNACT_ERR_IO);
     nnact__io_set_hook(NULL, NULL);
-    assert_non_null(strstr(nnact_last_error(), "was replaced"));
+    assert_non_null(strstr(nnact_last_error(), "was replaced, but"));
     nnact_net *back = NULL;
     assert_int_equal(nnact_net_load(target, &back), NNACT_OK);
     io_assert_same_net(net, back);
@@ -320,8 +320,8 @@ static void save_bad_targets(void **state)
     /* A path longer than PATH_MAX. */
     char *longp = malloc(3 * 4096 + 1);
     assert_non_null(longp);
-    memset(longp, 'a', 3 * 4096);
-    longp[0] = '/';
+    for (size_t i = 0; i < 3 * 4096; i++) /* directories too: no temporary in / */
+        longp[i] = i % 8 == 0 ? '/' : 'a';
     longp[3 * 4096] = '\0';
     assert_int_equal(nnact_net_save(net, longp), NNACT_ERR_IO);
     free(longp);
@@ -382,7 +382,7 @@ static void load_bad_paths(void **state)
     assert_int_equal(ftruncate(fd, (off_t)1 << 36), 0);
     close(fd);
     size_t allocs = nnact__alloc_count();
-    expect_load_fails(p, NNACT_ERR_FORMAT, "more than a model file may have");
+    expect_load_fails(p, NNACT_ERR_FORMAT, "offset 0: bad magic");
     assert_int_equal(nnact__alloc_count(), allocs);
     assert_int_equal(unlink(p), 0);
 
@@ -396,6 +396,182 @@ static void load_bad_paths(void **state)
     free(longp);
 }
 
+static int count_bytes(size_t size, void *ctx)
+{
+    *(size_t *)ctx += size;
+    return 1;
+}
+
+/* A sparse file of `size` bytes starting with `header` (NULL: zeros). */
+static void sparse_file(const char *path, const unsigned char *header, uint64_t size)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, (off_t)size), 0);
+    if (header != NULL) assert_int_equal(pwrite(fd, header, 24, 0), 24);
+    assert_int_equal(close(fd), 0);
+}
+
+static void header(unsigned char *h, uint32_t kind, uint64_t payload)
+{
+    memcpy(h, NNACT__IO_MAGIC, 8);
+    nnact__put_u32(h + 8, 1);
+    nnact__put_u32(h + 12, kind);
+    nnact__put_u64(h + 16, payload);
+}
+
+/* Loads path (as a model, or as a checkpoint) expecting a format error that
+ * names `words`, at most 4 KiB allocated in all and well under a second (the
+ * loader used to read a 512 MiB file of zeros whole before its magic). */
+static void expect_cheap_reject(const char *path, int checkpoint, const char *words)
+{
+    size_t bytes = 0;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    nnact__alloc_set_hook(count_bytes, &bytes);
+    nnact_net *net = (nnact_net *)&net;
+    nnact_opt *opt = (nnact_opt *)&opt;
+    nnact_status s = checkpoint
+                         ? nnact_checkpoint_load(path, 0, &net, &opt, NULL, NULL, NULL, NULL, NULL)
+                         : nnact_net_load(path, &net);
+    nnact__alloc_set_hook(NULL, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    assert_int_equal(s, NNACT_ERR_FORMAT);
+    assert_null(net);
+    if (checkpoint) assert_null(opt);
+    if (strstr(nnact_last_error(), words) == NULL) {
+        print_error("last error '%s' lacks '%s'\n", nnact_last_error(), words);
+        fail();
+    }
+    assert_true(bytes <= 4096);
+    assert_true(secs < 0.5);
+}
+
+/* Large files are judged by their fixed header and their size before the
+ * loader allocates anything: the header is read first, then checked against
+ * the file size and the largest payload the documented limits allow. */
+static void load_checks_header_before_allocating(void **state)
+{
+    (void)state;
+    char p[192];
+    snprintf(p, sizeof p, "%s/big.nnm", dir);
+    const uint64_t mib512 = (uint64_t)512 << 20;
+    unsigned char h[24];
+    /* Zeros: bad magic. */
+    sparse_file(p, NULL, mib512);
+    expect_cheap_reject(p, 0, "offset 0: bad magic");
+    expect_cheap_reject(p, 1, "offset 0: bad magic");
+    /* Bad version and kind. */
+    header(h, 1, mib512 - 28);
+    nnact__put_u32(h + 8, 2);
+    sparse_file(p, h, mib512);
+    expect_cheap_reject(p, 0, "offset 8: format version 2");
+    header(h, 3, mib512 - 28);
+    sparse_file(p, h, mib512);
+    expect_cheap_reject(p, 0, "offset 12: unknown file kind 3");
+    /* The wrong kind for the call, size consistent. */
+    header(h, 2, mib512 - 28);
+    sparse_file(p, h, mib512);
+    expect_cheap_reject(p, 0, "offset 12: file is a training checkpoint (kind 2), not a model");
+    header(h, 1, mib512 - 28);
+    sparse_file(p, h, mib512);
+    expect_cheap_reject(p, 1, "offset 12: file is a model (kind 1), not a training checkpoint");
+    /* A valid header whose declared payload disagrees with the file size. */
+    header(h, 1, 1000);
+    sparse_file(p, h, mib512);
+    expect_cheap_reject(p, 0, "trailing bytes");
+    header(h, 2, 1000);
+    sparse_file(p, h, mib512);
+    expect_cheap_reject(p, 1, "trailing bytes");
+    header(h, 1, mib512);
+    sparse_file(p, h, mib512);
+    expect_cheap_reject(p, 0, "only 536870884 are present");
+    /* Size consistent, but beyond the largest model the limits allow:
+     * 16 + 4096*32 + 2^28*8 = 2147614736 payload bytes (docs/FORMAT.md). */
+    const uint64_t model_max = 16 + 4096 * 32 + ((uint64_t)1 << 28) * 8;
+    header(h, 1, model_max + 1);
+    sparse_file(p, h, model_max + 1 + 28);
+    expect_cheap_reject(p, 0, "payload of 2147614737 bytes exceeds the limit of 2147614736");
+    /* The checkpoint limit adds the optimizer (at most 15 hyper-parameters,
+     * 3 state vectors) and the training position: + 8 + 15*16 + 24 + 3*2^28*8 + 40. */
+    const uint64_t ckpt_max = model_max + 8 + 15 * 16 + 24 + 3 * ((uint64_t)1 << 28) * 8 + 40;
+    header(h, 2, ckpt_max + 1);
+    sparse_file(p, h, ckpt_max + 1 + 28);
+    expect_cheap_reject(p, 1, "exceeds the limit of 8590065992");
+    assert_int_equal(unlink(p), 0);
+}
+
+/* A valid file name of 250 characters (NAME_MAX is 255): the temporary's name
+ * must not be built by appending to it. Saved, replaced, loaded back, and no
+ * temporary left behind. */
+static void save_long_file_name(void **state)
+{
+    (void)state;
+    char name[251], p[512];
+    memset(name, 'm', 250);
+    name[250] = '\0';
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    nnact_net *net = io_make_net(3, 2, 1);
+    assert_int_equal(nnact_net_save(net, p), NNACT_OK);
+    assert_int_equal(nnact_net_save(net, p), NNACT_OK);
+    assert_int_equal(dir_entries(), 1);
+    nnact_net *back = NULL;
+    assert_int_equal(nnact_net_load(p, &back), NNACT_OK);
+    io_assert_same_net(net, back);
+    nnact_net_free(back);
+    /* Relative path, no directory part: the temporary goes in ".". */
+    char cwd[256];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(dir), 0);
+    assert_int_equal(nnact_net_save(net, name), NNACT_OK);
+    assert_int_equal(chdir(cwd), 0);
+    assert_int_equal(dir_entries(), 1);
+    nnact_net_free(net);
+}
+
+/* With a path far longer than the 512-byte error buffer, the reason still
+ * comes through (it used to follow the quoted path and be cut away), and the
+ * path is shown by its last 100 characters after "...". */
+static void long_path_errors_keep_reason(void **state)
+{
+    (void)state;
+    char *longp = malloc(3 * 4096 + 1);
+    assert_non_null(longp);
+    /* "/aaaaaaa/aaaaaaa/.../tail.nnm": the directory part is too long as well. */
+    for (size_t i = 0; i < 3 * 4096; i++)
+        longp[i] = i % 8 == 0 ? '/' : 'a';
+    memcpy(longp + 3 * 4096 - 8, "tail.nnm", 8);
+    longp[3 * 4096] = '\0';
+    char want[320];
+    snprintf(want, sizeof want, "cannot open: %s", strerror(ENAMETOOLONG));
+    expect_load_fails(longp, NNACT_ERR_IO, want);
+    char shown[128];
+    snprintf(shown, sizeof shown, "'...%s'", longp + 3 * 4096 - 100);
+    expect_load_fails(longp, NNACT_ERR_IO, shown);
+    nnact_net *net = io_make_net(2, 1, 0);
+    assert_int_equal(nnact_net_save(net, longp), NNACT_ERR_IO);
+    snprintf(want, sizeof want, "create a temporary file beside the target: %s",
+             strerror(ENAMETOOLONG));
+    if (strstr(nnact_last_error(), want) == NULL || strstr(nnact_last_error(), shown) == NULL ||
+        strstr(nnact_last_error(), "previous file intact") == NULL) {
+        print_error("last error '%s' lacks '%s' or '%s'\n", nnact_last_error(), want, shown);
+        fail();
+    }
+    nnact_opt *opt = NULL;
+    assert_int_equal(nnact_opt_create(NNACT_OPT_SGD, &opt), NNACT_OK);
+    assert_int_equal(nnact_checkpoint_save(longp, net, opt, 0, 0, 0.1, 0, 0), NNACT_ERR_IO);
+    assert_non_null(strstr(nnact_last_error(), want));
+    nnact_opt_free(opt);
+    /* A short path is shown whole. */
+    char p[192];
+    snprintf(p, sizeof p, "%s/missing.nnm", dir);
+    snprintf(want, sizeof want, "cannot open: %s (path '%s')", strerror(ENOENT), p);
+    expect_load_fails(p, NNACT_ERR_IO, want);
+    nnact_net_free(net);
+    free(longp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +582,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(load_unreadable_file, setup, teardown),
         cmocka_unit_test_setup_teardown(save_bad_targets, setup, teardown),
         cmocka_unit_test_setup_teardown(load_bad_paths, setup, teardown),
+        cmocka_unit_test_setup_teardown(save_long_file_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(long_path_errors_keep_reason, setup, teardown),
+        cmocka_unit_test_setup_teardown(load_checks_header_before_allocating, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -151,6 +151,22 @@ NNACT_API nnact_status nnact_checkpoint_load(const char *path, unsigned flags, n
                                              uint64_t *batch_in_epoch, double *base_lr,
                                              uint64_t *rng_key, uint64_t *rng_counter);
 
+/**
+ * @brief Loads a checkpoint from memory: the same checks and results as
+ *        nnact_checkpoint_load() on a file holding these bytes (used by
+ *        `nnact info`, which reads a file once to show its checksum too).
+ * @param data size bytes (not retained; may be freed after the call).
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL data, net or opt, unknown flag);
+ *         NNACT_ERR_FORMAT; NNACT_ERR_NOMEM. On failure *net and *opt are NULL
+ *         and the position outputs are untouched.
+ * @since 1.0
+ */
+NNACT_API nnact_status nnact_checkpoint_load_buffer(const void *data, size_t size, unsigned flags,
+                                                    nnact_net **net, nnact_opt **opt,
+                                                    uint64_t *epochs_done, uint64_t *batch_in_epoch,
+                                                    double *base_lr, uint64_t *rng_key,
+                                                    uint64_t *rng_counter);
+
 NNACT_END_DECLS
 
 #endif /* NNACT_IO_H */

@@ -6,11 +6,23 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "cli/io_cmds.h"
 #include "nnact/nnact.h"
 
 #define XOR_STEPS 2000
 
-static nnact_status train_one(nnact_act_kind hidden, double pred[4], double *mse)
+/* The trained ReLU network, kept for the demo's save-and-reload part. */
+static nnact_net *kept_relu;
+
+nnact_net *cli_demo_xor_take_net(void)
+{
+    nnact_net *net = kept_relu;
+    kept_relu = NULL;
+    return net;
+}
+
+/* Trains one network; *keep (if not NULL) receives it instead of its freeing. */
+static nnact_status train_one(nnact_act_kind hidden, double pred[4], double *mse, nnact_net **keep)
 {
     static const double x[8] = {0, 0, 0, 1, 1, 0, 1, 1}, t[4] = {0, 1, 1, 0};
     nnact_net *net = NULL;
@@ -29,6 +41,10 @@ static nnact_status train_one(nnact_act_kind hidden, double pred[4], double *mse
     if (s == NNACT_OK) s = nnact_net_predict(net, 4, x, pred);
     if (s == NNACT_OK) s = nnact_loss(NNACT_LOSS_MSE, 4, 1, pred, t, mse, NULL);
     nnact_opt_free(o);
+    if (s == NNACT_OK && keep != NULL) {
+        *keep = net;
+        net = NULL;
+    }
     nnact_net_free(net);
     return s;
 }
@@ -38,7 +54,9 @@ int cli_demo_xor(FILE *out)
     static const nnact_act_kind kinds[3] = {NNACT_ACT_IDENTITY, NNACT_ACT_TANH, NNACT_ACT_RELU};
     double pred[3][4], mse[3];
     for (int k = 0; k < 3; k++)
-        if (train_one(kinds[k], pred[k], &mse[k]) != NNACT_OK) {
+        if (train_one(kinds[k], pred[k], &mse[k],
+                      kinds[k] == NNACT_ACT_RELU && kept_relu == NULL ? &kept_relu : NULL) !=
+            NNACT_OK) {
             fprintf(stderr, "nnact demo: %s\n", nnact_last_error());
             return CLI_FAILED;
         }

@@ -10,6 +10,10 @@ typedef unsigned long long ull;
 #define OPT_HP_LEN   16u /* u32 key, u32 reserved, f64 value */
 #define OPT_TAIL_LEN 24u /* u64 steps, u64 bound_n, u32 n_bufs, u32 flags */
 #define TRAIN_LEN    40u /* u64 epochs, u64 batch, f64 base_lr, u64 key, u64 counter */
+_Static_assert(NNACT__IO_MAX_CKPT_EXTRA ==
+                   OPT_HEAD_LEN + NNACT__CKPT_OPT_KEYS * OPT_HP_LEN + OPT_TAIL_LEN +
+                       (uint64_t)NNACT__CKPT_MAX_BUFS * NNACT_IO_MAX_PARAMS * 8u + TRAIN_LEN,
+               "the checkpoint payload limit in io_internal.h matches the sections");
 
 /* Bytes of the optimizer and training sections; n_hp <= 15 and the state
  * size are checked by the caller. */
@@ -88,9 +92,7 @@ nnact_status nnact__ckpt_parse(const char *who, const unsigned char *data, size_
 {
     uint32_t kind;
     NNACT_FORWARD_IF_ERROR(nnact__io_check_header(who, data, size, &kind));
-    NNACT_RETURN_IF(kind != NNACT__IO_KIND_CHECKPOINT, NNACT_ERR_FORMAT,
-                    "%s: offset 12: file is a model (kind %lu), not a training checkpoint", who,
-                    (unsigned long)kind);
+    NNACT_FORWARD_IF_ERROR(nnact__io_check_kind(who, kind, NNACT__IO_KIND_CHECKPOINT));
     const uint64_t limit = (uint64_t)size - NNACT__IO_CRC_LEN;
     NNACT_FORWARD_IF_ERROR(nnact__io_parse_model(who, data, NNACT__IO_HEADER_LEN, limit, m));
 
@@ -123,6 +125,7 @@ nnact_status nnact__ckpt_parse(const char *who, const unsigned char *data, size_
                         (unsigned long)key, v);
         o->hp_key[i] = key;
         o->hp_value[i] = v;
+        o->hp_offset[i] = at + 8;
     }
     NNACT_FORWARD_IF_ERROR(need(who, at, limit, OPT_TAIL_LEN, "the optimizer state header"));
     o->steps = nnact__get_u64(data + at);

@@ -28,7 +28,8 @@ struct nnact__ckpt_opt {
     uint32_t n_hp; /* records, keys strictly ascending */
     uint32_t hp_key[NNACT__CKPT_OPT_KEYS];
     double hp_value[NNACT__CKPT_OPT_KEYS];
-    uint64_t steps;   /* optimizer step counter */
+    uint64_t hp_offset[NNACT__CKPT_OPT_KEYS]; /* reader: file offset of each value */
+    uint64_t steps;                           /* optimizer step counter */
     uint64_t bound_n; /* 0: not bound yet; else the model's parameter count */
     uint32_t n_bufs;  /* state vectors, each bound_n long */
     uint32_t flags;   /* NNACT__CKPT_FLAG_MOMENTUM_INIT */

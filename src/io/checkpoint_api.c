@@ -2,6 +2,8 @@
  * the optimizer module's state view/import) and the training position, in
  * one atomically saved kind-2 file. */
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "core/alloc.h"
 #include "io/checkpoint.h"
@@ -48,22 +50,27 @@ nnact_status nnact_checkpoint_save(const char *path, const nnact_net *net, const
     return st;
 }
 
-nnact_status nnact_checkpoint_load(const char *path, unsigned flags, nnact_net **net,
-                                   nnact_opt **opt, uint64_t *epochs_done, uint64_t *batch_in_epoch,
-                                   double *base_lr, uint64_t *rng_key, uint64_t *rng_counter)
+/* Rewraps the detail a callee recorded. It is copied out first: the detail
+ * lives in the same thread-local buffer nnact__fail writes, and formatting a
+ * buffer into itself is undefined behaviour (and garbles the message). The
+ * callee's own "function: " prefix is dropped in favour of ours. */
+static nnact_status rejected(const char *who, nnact_status s, uint64_t offset, const char *what)
 {
-    static const char who[] = "nnact_checkpoint_load";
-    NNACT_RETURN_IF(net == NULL || opt == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
-                    net == NULL ? "net" : "opt");
-    *net = NULL;
-    *opt = NULL;
-    NNACT_RETURN_IF(path == NULL, NNACT_ERR_ARG, "%s: path is NULL", who);
-    NNACT_RETURN_IF(path[0] == '\0', NNACT_ERR_ARG, "%s: path is empty", who);
-    NNACT_RETURN_IF((flags & ~NNACT_LOAD_ALLOW_NONFINITE) != 0, NNACT_ERR_ARG,
-                    "%s: unknown flags 0x%x", who, flags);
-    unsigned char *data;
-    size_t size;
-    NNACT_FORWARD_IF_ERROR(nnact__io_read_file(who, path, &data, &size));
+    char detail[512]; /* the capacity of the last-error buffer (core/status.c) */
+    snprintf(detail, sizeof detail, "%s", nnact_last_error());
+    const char *reason = detail, *colon = strstr(detail, ": ");
+    if (colon != NULL && strchr(detail, ' ') == colon + 1) reason = colon + 2;
+    return nnact__fail(s, "%s: offset %llu: %s rejected: %s", who, (unsigned long long)offset, what,
+                       reason);
+}
+
+/* Everything after the bytes are in memory; the caller checked the handles
+ * and flags and owns data. */
+static nnact_status load_from(const char *who, const unsigned char *data, size_t size,
+                              unsigned flags, nnact_net **net, nnact_opt **opt,
+                              uint64_t *epochs_done, uint64_t *batch_in_epoch, double *base_lr,
+                              uint64_t *rng_key, uint64_t *rng_counter)
+{
     struct nnact__model_view m;
     struct nnact__ckpt_opt o;
     struct nnact__ckpt_train t;
@@ -72,6 +79,15 @@ nnact_status nnact_checkpoint_load(const char *path, unsigned flags, nnact_net *
     double *state = NULL;
     nnact_status st = nnact__ckpt_parse(who, data, size, flags, &m, &o, &t);
     if (st == NNACT_OK) st = nnact_opt_create((nnact_opt_kind)o.kind, &p);
+    /* Range-check each stored hyper-parameter through the optimizer's own
+     * setter, one record at a time, so a rejection can name the offset. Keys
+     * this kind does not use are ignored, as the import ignores them. */
+    for (uint32_t i = 0; st == NNACT_OK && i < o.n_hp; i++) {
+        double current;
+        if (nnact_opt_get(p, (nnact_opt_param)o.hp_key[i], &current) != NNACT_OK) continue;
+        if (nnact_opt_set(p, (nnact_opt_param)o.hp_key[i], o.hp_value[i]) != NNACT_OK)
+            st = rejected(who, NNACT_ERR_FORMAT, o.hp_offset[i], "optimizer hyper-parameter");
+    }
     if (st == NNACT_OK && o.bound_n * o.n_bufs > 0) {
         /* bound_n equals the model's count (<= 2^28) and n_bufs <= 3: no wrap */
         state = nnact__malloc((size_t)(o.bound_n * o.n_bufs) * sizeof(double));
@@ -93,13 +109,12 @@ nnact_status nnact_checkpoint_load(const char *path, unsigned flags, nnact_net *
         s.momentum_init = (o.flags & NNACT__CKPT_FLAG_MOMENTUM_INIT) != 0;
         s.state = state;
         st = nnact__opt_state_import(p, &s, who);
-        if (st != NNACT_OK)
-            st = nnact__fail(NNACT_ERR_FORMAT, "%s: optimizer section rejected: %s", who,
-                             nnact_last_error());
+        /* Out of memory stays NNACT_ERR_NOMEM; anything else is the file's fault. */
+        if (st != NNACT_OK && st != NNACT_ERR_NOMEM)
+            st = rejected(who, NNACT_ERR_FORMAT, m.end, "optimizer section");
     }
     if (st == NNACT_OK) st = nnact__io_build_net(who, &m, &n);
     nnact__free(state);
-    nnact__free(data);
     if (st != NNACT_OK) {
         nnact_opt_free(p);
         return st;
@@ -112,4 +127,45 @@ nnact_status nnact_checkpoint_load(const char *path, unsigned flags, nnact_net *
     if (rng_key) *rng_key = t.rng_key;
     if (rng_counter) *rng_counter = t.rng_counter;
     return NNACT_OK;
+}
+
+/* Handles and flags, checked before anything else; both handles NULL after. */
+static nnact_status check_args(const char *who, unsigned flags, nnact_net **net, nnact_opt **opt)
+{
+    NNACT_RETURN_IF(net == NULL || opt == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
+                    net == NULL ? "net" : "opt");
+    *net = NULL;
+    *opt = NULL;
+    NNACT_RETURN_IF((flags & ~NNACT_LOAD_ALLOW_NONFINITE) != 0, NNACT_ERR_ARG,
+                    "%s: unknown flags 0x%x", who, flags);
+    return NNACT_OK;
+}
+
+nnact_status nnact_checkpoint_load(const char *path, unsigned flags, nnact_net **net,
+                                   nnact_opt **opt, uint64_t *epochs_done, uint64_t *batch_in_epoch,
+                                   double *base_lr, uint64_t *rng_key, uint64_t *rng_counter)
+{
+    static const char who[] = "nnact_checkpoint_load";
+    NNACT_FORWARD_IF_ERROR(check_args(who, flags, net, opt));
+    NNACT_RETURN_IF(path == NULL, NNACT_ERR_ARG, "%s: path is NULL", who);
+    NNACT_RETURN_IF(path[0] == '\0', NNACT_ERR_ARG, "%s: path is empty", who);
+    unsigned char *data;
+    size_t size;
+    NNACT_FORWARD_IF_ERROR(nnact__io_read_file(who, path, NNACT__IO_KIND_CHECKPOINT, &data, &size));
+    nnact_status st = load_from(who, data, size, flags, net, opt, epochs_done, batch_in_epoch,
+                                base_lr, rng_key, rng_counter);
+    nnact__free(data);
+    return st;
+}
+
+nnact_status nnact_checkpoint_load_buffer(const void *data, size_t size, unsigned flags,
+                                          nnact_net **net, nnact_opt **opt, uint64_t *epochs_done,
+                                          uint64_t *batch_in_epoch, double *base_lr,
+                                          uint64_t *rng_key, uint64_t *rng_counter)
+{
+    static const char who[] = "nnact_checkpoint_load_buffer";
+    NNACT_FORWARD_IF_ERROR(check_args(who, flags, net, opt));
+    NNACT_RETURN_IF(data == NULL, NNACT_ERR_ARG, "%s: data is NULL", who);
+    return load_from(who, (const unsigned char *)data, size, flags, net, opt, epochs_done,
+                     batch_in_epoch, base_lr, rng_key, rng_counter);
 }

@@ -39,6 +39,20 @@ static const char *errtext(int err, char *buf, size_t n)
     return buf;
 }
 
+/* The path as error messages show it: whole up to 100 characters, else
+ * "..." and its last 100, so the reason (which comes first) and the path
+ * together fit in the 512-byte last-error buffer. */
+#define SHOWN_TAIL 100u
+#define SHOWN_CAP  (SHOWN_TAIL + 4u)
+static const char *shown(const char *path, char *buf)
+{
+    size_t n = strlen(path);
+    if (n <= SHOWN_TAIL) return path;
+    memcpy(buf, "...", 3);
+    memcpy(buf + 3, path + n - SHOWN_TAIL, SHOWN_TAIL + 1);
+    return buf;
+}
+
 static const char *file_type(mode_t m)
 {
     if (S_ISDIR(m)) return "a directory";
@@ -49,33 +63,65 @@ static const char *file_type(mode_t m)
     return "not a regular file";
 }
 
-nnact_status nnact__io_read_file(const char *who, const char *path, unsigned char **data,
-                                 size_t *size)
+nnact_status nnact__io_read_file(const char *who, const char *path, uint32_t want_kind,
+                                 unsigned char **data, size_t *size)
 {
-    char eb[128];
+    char eb[128], pb[SHOWN_CAP];
     /* O_NONBLOCK: opening a FIFO without a writer (or a device) must not
      * hang; the type is checked before any read. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    NNACT_RETURN_IF(fd < 0, NNACT_ERR_IO, "%s: cannot open '%s': %s", who, path,
-                    errtext(errno, eb, sizeof eb));
+    NNACT_RETURN_IF(fd < 0, NNACT_ERR_IO, "%s: cannot open: %s (path '%s')", who,
+                    errtext(errno, eb, sizeof eb), shown(path, pb));
     struct stat st;
     if (fstat(fd, &st) != 0) {
         int e = errno;
         close(fd);
-        return nnact__fail(NNACT_ERR_IO, "%s: cannot stat '%s': %s", who, path,
-                           errtext(e, eb, sizeof eb));
+        return nnact__fail(NNACT_ERR_IO, "%s: cannot stat: %s (path '%s')", who,
+                           errtext(e, eb, sizeof eb), shown(path, pb));
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
-        return nnact__fail(NNACT_ERR_IO, "%s: '%s' is %s, not a regular file", who, path,
-                           file_type(st.st_mode));
+        return nnact__fail(NNACT_ERR_IO, "%s: the path names %s, not a regular file (path '%s')",
+                           who, file_type(st.st_mode), shown(path, pb));
     }
-    const uint64_t max = NNACT__IO_MAX_FILE + NNACT__IO_HEADER_LEN + NNACT__IO_CRC_LEN;
-    if (st.st_size < 0 || (uint64_t)st.st_size > max || (uint64_t)st.st_size > SIZE_MAX - 1) {
+    /* The fixed header first, and every check it allows (magic, version,
+     * kind, declared payload against the kind's limit and the file's size),
+     * before anything is allocated: a huge file that is not a model costs one
+     * 24-byte read. */
+    unsigned char head[NNACT__IO_HEADER_LEN];
+    size_t got = 0;
+    const size_t head_len =
+        st.st_size < (off_t)sizeof head ? (size_t)(st.st_size < 0 ? 0 : st.st_size) : sizeof head;
+    while (got < head_len) {
+        ssize_t r = read(fd, head + got, head_len - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) {
+            int e = errno;
+            close(fd);
+            return nnact__fail(NNACT_ERR_IO, "%s: read error at offset %zu: %s (path '%s')", who,
+                               got, errtext(e, eb, sizeof eb), shown(path, pb));
+        }
+        if (r == 0) break;
+        got += (size_t)r;
+    }
+    if (got != head_len) {
         close(fd);
-        return nnact__fail(NNACT_ERR_FORMAT,
-                           "%s: '%s' has %lld bytes, more than a model file may have (%llu)", who,
-                           path, (long long)st.st_size, (ull)max);
+        return nnact__fail(NNACT_ERR_IO, "%s: file changed size while being read (path '%s')", who,
+                           shown(path, pb));
+    }
+    uint32_t kind;
+    nnact_status hs = nnact__io_check_file_header(who, head, (uint64_t)st.st_size, &kind);
+    if (hs == NNACT_OK && want_kind != 0) hs = nnact__io_check_kind(who, kind, want_kind);
+    if (hs != NNACT_OK) {
+        close(fd);
+        return hs;
+    }
+    /* The header held the size to the kind's limit (a few GiB), so n + 1
+     * cannot wrap a 64-bit size_t; a 32-bit one is checked. */
+    if ((uint64_t)st.st_size > SIZE_MAX - 1) {
+        close(fd);
+        return nnact__fail(NNACT_ERR_NOMEM, "%s: %lld bytes do not fit in memory here", who,
+                           (long long)st.st_size);
     }
     size_t n = (size_t)st.st_size;
     unsigned char *buf = nnact__malloc(n + 1);
@@ -83,10 +129,10 @@ nnact_status nnact__io_read_file(const char *who, const char *path, unsigned cha
         close(fd);
         return nnact__fail(NNACT_ERR_NOMEM, "%s: cannot allocate %zu bytes", who, n + 1);
     }
+    memcpy(buf, head, got);
     /* Read exactly st_size bytes, then one more to prove the file ended
      * there: a file that grows or shrinks meanwhile is an error, not a
      * silently different model. */
-    size_t got = 0;
     while (got < n + 1) {
         ssize_t r = read(fd, buf + got, n + 1 - got);
         if (r < 0 && errno == EINTR) continue;
@@ -94,8 +140,8 @@ nnact_status nnact__io_read_file(const char *who, const char *path, unsigned cha
             int e = errno;
             close(fd);
             nnact__free(buf);
-            return nnact__fail(NNACT_ERR_IO, "%s: read error on '%s' at offset %zu: %s", who, path,
-                               got, errtext(e, eb, sizeof eb));
+            return nnact__fail(NNACT_ERR_IO, "%s: read error at offset %zu: %s (path '%s')", who,
+                               got, errtext(e, eb, sizeof eb), shown(path, pb));
         }
         if (r == 0) break;
         got += (size_t)r;
@@ -104,8 +150,8 @@ nnact_status nnact__io_read_file(const char *who, const char *path, unsigned cha
     if (got != n) {
         nnact__free(buf);
         return nnact__fail(NNACT_ERR_IO,
-                           "%s: '%s' changed size while being read (%zu bytes, then %s)", who, path,
-                           n, got < n ? "fewer" : "more");
+                           "%s: file changed size while being read (%zu bytes, then %s; path '%s')",
+                           who, n, got < n ? "fewer" : "more", shown(path, pb));
     }
     *data = buf;
     *size = n;
@@ -131,16 +177,22 @@ static int write_all(int fd, const unsigned char *p, size_t n, size_t *done)
     return 0;
 }
 
-/* Unique temporary name beside the target: path + ".tmp-" + 16 hex digits
- * from the pid, the clock and the attempt number; O_EXCL makes it safe. */
+/* Unique temporary beside the target: the target's directory part (if any)
+ * + ".nnact-" + 16 hex digits from the pid, the clock and the attempt number.
+ * Short and independent of the target's own name, so any file name up to
+ * NAME_MAX can be saved; O_EXCL makes it safe; the leading dot keeps it out of
+ * plain directory listings while it exists. tmp holds dir_len + 24 bytes. */
 static int open_temp(const char *path, char *tmp, size_t cap)
 {
+    const char *slash = strrchr(path, '/');
+    const size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
+    memcpy(tmp, path, dir_len);
     for (unsigned attempt = 0; attempt < 64; attempt++) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         uint64_t x = (uint64_t)getpid() * 0x9E3779B97F4A7C15u ^ (uint64_t)ts.tv_nsec ^
                      (uint64_t)ts.tv_sec << 30 ^ (uint64_t)attempt * 0xD1B54A32D192ED03u;
-        snprintf(tmp, cap, "%s.tmp-%016llx", path, (ull)x);
+        snprintf(tmp + dir_len, cap - dir_len, ".nnact-%016llx", (ull)x);
         int e = hooked(NNACT__IO_OP_OPEN, NULL);
         if (e != 0) {
             errno = e;
@@ -179,12 +231,12 @@ static int sync_dir(const char *path, char *scratch)
 nnact_status nnact__io_write_file_atomic(const char *who, const char *path,
                                          const unsigned char *data, size_t size)
 {
-    char eb[128];
+    char eb[128], pb[SHOWN_CAP];
     size_t len = strlen(path), cap;
     NNACT_RETURN_IF(!nnact__add_size(len, 32, &cap), NNACT_ERR_OVERFLOW, "%s: path too long", who);
     char *tmp = nnact__malloc(cap);
     NNACT_RETURN_IF(tmp == NULL, NNACT_ERR_NOMEM, "%s: cannot allocate %zu bytes", who, cap);
-    const char *step = "create a temporary file beside";
+    const char *step = "create a temporary file beside the target";
     int e = 0;
     size_t done = 0;
     int fd = open_temp(path, tmp, cap);
@@ -213,7 +265,7 @@ nnact_status nnact__io_write_file_atomic(const char *who, const char *path,
         }
     }
     if (e == 0) {
-        step = "rename the temporary over";
+        step = "rename the temporary over the target";
         e = hooked(NNACT__IO_OP_RENAME, NULL);
         if (e == 0 && rename(tmp, path) != 0) e = errno;
     }
@@ -227,17 +279,17 @@ nnact_status nnact__io_write_file_atomic(const char *who, const char *path,
     e = sync_dir(path, tmp);
     nnact__free(tmp);
     NNACT_RETURN_IF(e != 0, NNACT_ERR_IO,
-                    "%s: '%s' was replaced but syncing its directory failed: %s", who, path,
-                    errtext(e, eb, sizeof eb));
+                    "%s: file was replaced, but syncing its directory failed: %s (path '%s')", who,
+                    errtext(e, eb, sizeof eb), shown(path, pb));
     return NNACT_OK;
 
 fail_no_temp:
     nnact__free(tmp);
     if (strcmp(step, "write") == 0)
         return nnact__fail(NNACT_ERR_IO,
-                           "%s: cannot write '%s' after %zu of %zu bytes: %s (previous file "
-                           "intact)",
-                           who, path, done, size, errtext(e, eb, sizeof eb));
-    return nnact__fail(NNACT_ERR_IO, "%s: cannot %s '%s': %s (previous file intact)", who, step,
-                       path, errtext(e, eb, sizeof eb));
+                           "%s: cannot write after %zu of %zu bytes: %s (previous file "
+                           "intact; path '%s')",
+                           who, done, size, errtext(e, eb, sizeof eb), shown(path, pb));
+    return nnact__fail(NNACT_ERR_IO, "%s: cannot %s: %s (previous file intact; path '%s')", who,
+                       step, errtext(e, eb, sizeof eb), shown(path, pb));
 }

@@ -12,6 +12,12 @@ typedef unsigned long long ull;
 nnact_status nnact__io_check_header(const char *who, const unsigned char *data, size_t size,
                                     uint32_t *kind)
 {
+    return nnact__io_check_file_header(who, data, (uint64_t)size, kind);
+}
+
+nnact_status nnact__io_check_file_header(const char *who, const unsigned char *data, uint64_t size,
+                                         uint32_t *kind)
+{
     const uint64_t min = NNACT__IO_HEADER_LEN + NNACT__IO_CRC_LEN;
     NNACT_RETURN_IF(size < NNACT__IO_MAGIC_LEN, NNACT_ERR_FORMAT,
                     "%s: offset %llu: file ends inside the magic (%llu bytes, a model file has at "
@@ -32,9 +38,13 @@ nnact_status nnact__io_check_header(const char *who, const unsigned char *data, 
                     (unsigned long)k);
     uint64_t payload = nnact__get_u64(data + 16);
     uint64_t present = (uint64_t)size - min;
-    NNACT_RETURN_IF(payload > NNACT__IO_MAX_FILE, NNACT_ERR_FORMAT,
-                    "%s: offset 16: declared payload of %llu bytes exceeds the limit of %llu", who,
-                    (ull)payload, (ull)NNACT__IO_MAX_FILE);
+    const uint64_t max =
+        k == NNACT__IO_KIND_MODEL ? NNACT__IO_MAX_MODEL_PAYLOAD : NNACT__IO_MAX_CKPT_PAYLOAD;
+    NNACT_RETURN_IF(payload > max, NNACT_ERR_FORMAT,
+                    "%s: offset 16: declared payload of %llu bytes exceeds the limit of %llu for "
+                    "a %s",
+                    who, (ull)payload, (ull)max,
+                    k == NNACT__IO_KIND_MODEL ? "model" : "checkpoint");
     NNACT_RETURN_IF(payload > present, NNACT_ERR_FORMAT,
                     "%s: offset 16: declared payload of %llu bytes but only %llu are present "
                     "(file truncated?)",
@@ -43,6 +53,18 @@ nnact_status nnact__io_check_header(const char *who, const unsigned char *data, 
                     "%s: offset %llu: %llu trailing bytes after the checksum", who,
                     (ull)(payload + min), (ull)(present - payload));
     *kind = k;
+    return NNACT_OK;
+}
+
+nnact_status nnact__io_check_kind(const char *who, uint32_t kind, uint32_t want)
+{
+    NNACT_RETURN_IF(kind != want && want == NNACT__IO_KIND_MODEL, NNACT_ERR_FORMAT,
+                    "%s: offset 12: file is a training checkpoint (kind %lu), not a model; load it "
+                    "with nnact_checkpoint_load",
+                    who, (unsigned long)kind);
+    NNACT_RETURN_IF(kind != want, NNACT_ERR_FORMAT,
+                    "%s: offset 12: file is a model (kind %lu), not a training checkpoint", who,
+                    (unsigned long)kind);
     return NNACT_OK;
 }
 

@@ -24,9 +24,17 @@
 #define NNACT__IO_MODEL_HEAD_LEN 16u
 #define NNACT__IO_LAYER_LEN      32u
 #define NNACT__IO_LAYER_NO_BIAS  1u
-/* Largest file the loader accepts: a bound on what it will read, not the real
- * constraint (which is the limits in nnact/io.h applied field by field). */
-#define NNACT__IO_MAX_FILE ((uint64_t)1 << 34)
+/* Largest payload of each kind the documented limits (nnact/io.h) allow: a
+ * model body with NNACT_IO_MAX_LAYERS records and NNACT_IO_MAX_PARAMS doubles;
+ * a checkpoint adds its optimizer section (15 hyper-parameter records, 3 state
+ * vectors) and its training position (checkpoint.c checks this sum). The
+ * header's declared size is held to these before anything is allocated. */
+#define NNACT__IO_MAX_MODEL_PAYLOAD                                                                \
+    ((uint64_t)NNACT__IO_MODEL_HEAD_LEN + (uint64_t)NNACT_IO_MAX_LAYERS * NNACT__IO_LAYER_LEN +    \
+     (uint64_t)NNACT_IO_MAX_PARAMS * 8u)
+#define NNACT__IO_MAX_CKPT_EXTRA                                                                   \
+    (8u + 15u * 16u + 24u + 3u * (uint64_t)NNACT_IO_MAX_PARAMS * 8u + 40u)
+#define NNACT__IO_MAX_CKPT_PAYLOAD (NNACT__IO_MAX_MODEL_PAYLOAD + NNACT__IO_MAX_CKPT_EXTRA)
 
 /* Little-endian fixed-width fields, whatever the host order: the format's
  * bytes are defined, never a struct's memory image. */
@@ -92,10 +100,17 @@ struct nnact__model_view {
     uint64_t end;                /* offset just past the model body */
 };
 
-/* Checks size, magic, version, declared payload size (no trailing bytes, no
- * truncation) and returns the kind; does not check the CRC. */
+/* Checks, in this order, magic, version, kind, declared payload size against
+ * the kind's maximum and against the bytes present (no trailing bytes, no
+ * truncation), and returns the kind; does not check the CRC. */
 NNACT_HIDDEN nnact_status nnact__io_check_header(const char *who, const unsigned char *data,
                                                  size_t size, uint32_t *kind);
+/* The same checks on a file's first min(size, NNACT__IO_HEADER_LEN) bytes,
+ * given the whole file's size: reads no byte of `head` past that. */
+NNACT_HIDDEN nnact_status nnact__io_check_file_header(const char *who, const unsigned char *head,
+                                                      uint64_t size, uint32_t *kind);
+/* Refuses a file of kind `kind` where kind `want` is expected. */
+NNACT_HIDDEN nnact_status nnact__io_check_kind(const char *who, uint32_t kind, uint32_t want);
 /* Parses and validates the model body at `offset`, ending before `limit`. */
 NNACT_HIDDEN nnact_status nnact__io_parse_model(const char *who, const unsigned char *data,
                                                 uint64_t offset, uint64_t limit,
@@ -120,8 +135,10 @@ NNACT_HIDDEN nnact_status nnact__io_write_model(const char *who, const nnact_net
 NNACT_HIDDEN void nnact__io_put_header(unsigned char *data, uint32_t kind, uint64_t size);
 NNACT_HIDDEN void nnact__io_put_crc(unsigned char *data, size_t size);
 
-/* File layer. Reads a whole regular file (bounded, never blocks). */
-NNACT_HIDDEN nnact_status nnact__io_read_file(const char *who, const char *path,
+/* File layer. Reads a whole regular file (bounded, never blocks): its fixed
+ * header first, checked (nnact__io_check_file_header, and the kind against
+ * want_kind unless 0) before the buffer is allocated. */
+NNACT_HIDDEN nnact_status nnact__io_read_file(const char *who, const char *path, uint32_t want_kind,
                                               unsigned char **data, size_t *size);
 /* Writes size bytes to path atomically (temporary, fsync, rename). */
 NNACT_HIDDEN nnact_status nnact__io_write_file_atomic(const char *who, const char *path,

@@ -52,10 +52,7 @@ static nnact_status load_buffer(const char *who, const unsigned char *data, size
     uint32_t kind;
     struct nnact__model_view v;
     NNACT_FORWARD_IF_ERROR(nnact__io_check_header(who, data, size, &kind));
-    NNACT_RETURN_IF(kind != NNACT__IO_KIND_MODEL, NNACT_ERR_FORMAT,
-                    "%s: offset 12: file is a training checkpoint (kind %lu), not a model; load it "
-                    "with nnact_checkpoint_load",
-                    who, (unsigned long)kind);
+    NNACT_FORWARD_IF_ERROR(nnact__io_check_kind(who, kind, NNACT__IO_KIND_MODEL));
     uint64_t limit = (uint64_t)size - NNACT__IO_CRC_LEN;
     NNACT_FORWARD_IF_ERROR(nnact__io_parse_model(who, data, NNACT__IO_HEADER_LEN, limit, &v));
     NNACT_RETURN_IF(v.end != limit, NNACT_ERR_FORMAT,
@@ -96,7 +93,7 @@ nnact_status nnact_net_load_ex(const char *path, unsigned flags, nnact_net **out
                     "%s: unknown flags 0x%x", who, flags);
     unsigned char *data;
     size_t size;
-    NNACT_FORWARD_IF_ERROR(nnact__io_read_file(who, path, &data, &size));
+    NNACT_FORWARD_IF_ERROR(nnact__io_read_file(who, path, NNACT__IO_KIND_MODEL, &data, &size));
     nnact_status s = load_buffer(who, data, size, flags, out);
     nnact__free(data);
     return s;

@@ -35,5 +35,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (uint64_t)(end - o.state_bytes) < o.bound_n * o.n_bufs * 8)
             abort();
     }
+    /* And through the public checkpoint loader (optimizer restore included). */
+    nnact_net *cn = (nnact_net *)&flags;
+    nnact_opt *co = (nnact_opt *)&flags;
+    s = nnact_checkpoint_load_buffer(data, size, flags, &cn, &co, NULL, NULL, NULL, NULL, NULL);
+    if (s == NNACT_OK) {
+        if (cn == NULL || co == NULL) abort();
+        nnact_net_free(cn);
+        nnact_opt_free(co);
+    } else if (cn != NULL || co != NULL || nnact_last_error()[0] == '\0') {
+        abort();
+    }
     return 0;
 }
