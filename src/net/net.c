@@ -495,15 +495,19 @@ double *nnact__net_dy_buffer(nnact_net *net)
  * through, db stays in L1). Returns max |dZ| in *amax. db is non-finite exactly
  * when a column holds NaN or Inf or its sum overflows, which is what lets a
  * training step use db as its finiteness check of dZ. */
-static void column_sums(size_t B, size_t n, const double *dz, double *db, double *amax)
+static void column_sums(size_t B, size_t n, const double *dz, double *db, double *amax, int init)
 {
-    double m = 0.0;
-    for (size_t j = 0; j < n; j++) {
-        db[j] = dz[j];
-        const double a = fabs(dz[j]);
-        m = a > m ? a : m;
+    double m = *amax;
+    size_t r = 0;
+    if (init) {
+        for (size_t j = 0; j < n; j++) {
+            db[j] = dz[j];
+            const double a = fabs(dz[j]);
+            m = a > m ? a : m;
+        }
+        r = 1;
     }
-    for (size_t r = 1; r < B; r++) {
+    for (; r < B; r++) {
         const double *row = dz + r * n;
         for (size_t j = 0; j < n; j++) {
             db[j] += row[j];
@@ -513,6 +517,10 @@ static void column_sums(size_t B, size_t n, const double *dz, double *db, double
     }
     *amax = m;
 }
+
+/* Rows per block of the backward's derivative + column-sum pass: 2048 doubles
+ * (16 KiB) of dZ, with the matching rows of A or Z and dL/dA, stay in L1. */
+#define ROW_BLOCK_DOUBLES 2048
 
 /* max |x[i]|, or +Inf when some x[i] is NaN or infinite */
 static double max_abs(size_t n, const double *x)
@@ -542,26 +550,29 @@ static double backward_dz(nnact_net *net, const double *dy, double *dx, int want
     const double *g = dy;
     for (size_t l = net->n_layers; l-- > 0;) {
         struct layer *L = &net->layers[l];
-        const size_t n = B * L->n_out;
-        const double *dz;
-        if (L->dmode == D_IDENTITY) {
-            dz = g;
-        } else { /* in place when g is already this layer's buffer */
-            if (L->dmode == D_FROM_A)
-                (void)nnact_act_backward_from_output(L->act, L->alpha, n, L->a, g, L->d);
-            else
-                (void)nnact_act_backward(L->act, L->alpha, n, L->z, g, L->d);
-            dz = L->d;
-        }
+        const size_t w = L->n_out;
+        double *db = (L->flags & NNACT_DENSE_NO_BIAS) ? NULL : DW_OF(net, L) + L->n_in * w;
+        const double *dz = L->dmode == D_IDENTITY ? g : L->d;
         L->dz = dz;
-        double *db = (L->flags & NNACT_DENSE_NO_BIAS) ? NULL : DW_OF(net, L) + L->n_in * L->n_out;
         double dzmax = 0.0;
-        if (db) {
-            column_sums(B, L->n_out, dz, db, &dzmax);
-            if (want_bound && !(max_abs(L->n_out, db) <= DBL_MAX)) dzmax = INFINITY;
-        } else if (want_bound) {
-            dzmax = max_abs(n, dz);
+        /* derivative and db (or max |dZ|) block of rows by block of rows, so
+           the second pass reads dZ from L1 instead of memory */
+        const size_t rows = w >= ROW_BLOCK_DOUBLES ? 1 : ROW_BLOCK_DOUBLES / w;
+        for (size_t r0 = 0; r0 < B; r0 += rows) {
+            const size_t nr = B - r0 < rows ? B - r0 : rows, at = r0 * w;
+            if (L->dmode == D_FROM_A) /* in place when g is already this layer's buffer */
+                (void)nnact_act_backward_from_output(L->act, L->alpha, nr * w, L->a + at, g + at,
+                                                     L->d + at);
+            else if (L->dmode == D_FROM_Z)
+                (void)nnact_act_backward(L->act, L->alpha, nr * w, L->z + at, g + at, L->d + at);
+            if (db) {
+                column_sums(nr, w, dz + at, db, &dzmax, r0 == 0);
+            } else if (want_bound) {
+                const double m = max_abs(nr * w, dz + at);
+                dzmax = m > dzmax || m != m ? m : dzmax;
+            }
         }
+        if (db && want_bound && !(max_abs(w, db) <= DBL_MAX)) dzmax = INFINITY;
         if (want_bound) {
             const double *in = l ? net->layers[l - 1].a : net->xin;
             const double s = (double)B * max_abs(B * L->n_in, in) * dzmax;
