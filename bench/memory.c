@@ -123,8 +123,8 @@ static void child(const struct netspec *s, int opt, int fd)
     for (size_t l = 0; l < s->n_layers; l++)
         params += (in + 1) * s->out[l], in = s->out[l];
     if (opt == REF_ADAM) formula += 2 * params * sizeof(double);
-    /* nnact_net_train_step keeps the output and the loss gradient (include/nnact/train.h) */
-    formula += 2 * batch * n_out * sizeof(double);
+    /* nnact_net_train_step keeps nothing of its own: the loss reads the network's
+     * output and writes its gradient into the network's dZ buffer */
     long peak = status_kb("VmHWM"), now = status_kb("VmRSS");
     if (st == NNACT_OK && peak >= base) {
         m.steady = 1024.0 * (double)(now - base);

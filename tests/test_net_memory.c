@@ -64,7 +64,8 @@ static void steady_state_does_not_allocate(void **state)
     fill_params(net);
     size_t before = nnact__alloc_count();
     assert_int_equal(nnact_net_forward(net, BATCH, x, y), NNACT_OK);
-    assert_int_equal(nnact__alloc_count(), before + 1); /* the batch buffers, once */
+    /* the gradient array and the batch buffers, once */
+    assert_int_equal(nnact__alloc_count(), before + 2);
     before = nnact__alloc_count();
     for (int it = 0; it < 10; it++) {
         const size_t b = it % 2 ? BATCH : 1 + (size_t)it % BATCH; /* any batch up to the first */
@@ -114,20 +115,22 @@ static void memory_formula_matches_allocations(void **state)
     }
     size_t at = h.seen;
     assert_int_equal(nnact_net_forward(net, BATCH, x, y), NNACT_OK);
-    assert_int_equal(h.seen, at + 1);
-    const size_t ws = h.sizes[at];
+    assert_int_equal(h.seen, at + 2);
+    const size_t grads = h.sizes[at], ws = h.sizes[at + 1];
     nnact__alloc_set_hook(NULL, NULL);
 
     size_t bytes = 0, bytes0 = 0;
     assert_int_equal(nnact_net_memory_bytes(net, BATCH, &bytes), NNACT_OK);
-    assert_int_equal(bytes, handle + layers + store + ws);
+    assert_int_equal(bytes, handle + layers + store + grads + ws);
     assert_int_equal(nnact_net_memory_bytes(net, 0, &bytes0), NNACT_OK);
-    assert_int_equal(bytes0, handle + layers + store);
-    /* the batch part written out: 8 B (n_in + sum n_out (1 + keepZ) + 2 w_max + 1),
-     * keepZ = 1 for kinds whose derivative is not a function of the output (GELU) */
+    assert_int_equal(bytes0, handle + layers + store + grads);
+    /* the batch part written out: 8 B (n_in + sum n_out (2 + keepZ)): input copy,
+     * Z, dZ per layer, and A too when keepZ = 1, for kinds whose derivative is
+     * not a function of the output (GELU) */
     const size_t P = nnact_net_param_count(net);
-    assert_int_equal(store, 16 * P);
-    const size_t per_row = N_IN + 7 * 2 + 9 + 2 + 2 * 9 + 1;
+    assert_int_equal(store, 8 * P);
+    assert_int_equal(grads, 8 * P);
+    const size_t per_row = N_IN + 7 * 3 + 9 * 2 + 2 * 2;
     assert_int_equal(bytes - bytes0, 8 * BATCH * per_row);
     assert_int_equal(nnact_act_supports_from_output(NNACT_ACT_GELU, NAN), 0);
     assert_int_equal(nnact_act_supports_from_output(NNACT_ACT_TANH, NAN), 1);

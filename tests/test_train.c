@@ -404,6 +404,148 @@ static void train_step_allocates_only_at_a_new_batch_size(void **state)
     nnact_opt_free(o);
 }
 
+/* ---- the fused and layer-by-layer update paths of nnact_net_train_step ---- */
+
+static void train_data_3642(double *x, double *t)
+{
+    for (int i = 0; i < 8 * 3; i++)
+        x[i] = sin(0.37 * i + 0.1);
+    for (int i = 0; i < 8 * 2; i++)
+        t[i] = cos(0.53 * i);
+}
+
+/* Plain SGD rides in the weight product: W <- (1 - lr wd) W - lr X^T dZ. The
+   reference is the public backward's gradient and torch's rule
+   p - lr (g + wd p), in long double; the step leaves no gradient to read and
+   no forward to differentiate. */
+static void fused_sgd_step_follows_the_rule(void **state)
+{
+    (void)state;
+    double x[24], t[16];
+    train_data_3642(x, t);
+    for (int with_wd = 0; with_wd < 2; with_wd++) {
+        const double lr = 0.05, wd = with_wd ? 0.1 : 0.0;
+        nnact_net *net = mlp_3642(), *twin = mlp_3642();
+        assert_int_equal(nnact_net_init(net, NNACT_INIT_XAVIER_UNIFORM, 11), NNACT_OK);
+        assert_int_equal(nnact_net_init(twin, NNACT_INIT_XAVIER_UNIFORM, 11), NNACT_OK);
+        nnact_opt *o = NULL;
+        assert_int_equal(nnact_opt_create(NNACT_OPT_SGD, &o), NNACT_OK);
+        assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, lr), NNACT_OK);
+        assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_WEIGHT_DECAY, wd), NNACT_OK);
+        for (int step = 0; step < 3; step++) {
+            double p[62], g[62], q[62], y[16], dy[16], L, L2;
+            assert_int_equal(nnact_net_get_params(twin, 62, p), NNACT_OK);
+            assert_int_equal(nnact_net_forward(twin, 8, x, y), NNACT_OK);
+            assert_int_equal(nnact_loss(NNACT_LOSS_MSE, 8, 2, y, t, &L2, dy), NNACT_OK);
+            assert_int_equal(nnact_net_backward(twin, dy, NULL), NNACT_OK);
+            assert_int_equal(nnact_net_get_grads(twin, 62, g), NNACT_OK);
+            assert_int_equal(nnact_net_train_step(net, o, NNACT_LOSS_MSE, 8, x, t, &L), NNACT_OK);
+            assert_same_bits(L, L2); /* the same forward */
+            assert_int_equal(nnact_net_get_params(net, 62, q), NNACT_OK);
+            for (int i = 0; i < 62; i++) {
+                const long double e =
+                    (long double)p[i] - (long double)lr * ((long double)g[i] + wd * (long double)p[i]);
+                p[i] = (double)e;
+                assert_close(q[i], p[i], 1e-15 * fmax(1.0, fabs(p[i])));
+            }
+            assert_int_equal(nnact_net_set_params(twin, 62, p), NNACT_OK);
+            assert_int_equal(nnact_net_get_grads(net, 62, g), NNACT_ERR_STATE);
+            assert_int_equal(nnact_net_backward(net, dy, NULL), NNACT_ERR_STATE);
+        }
+        assert_int_equal(nnact_opt_step_count(o), 3);
+        nnact_opt_free(o);
+        nnact_net_free(net);
+        nnact_net_free(twin);
+    }
+}
+
+/* Every other optimizer updates each layer right after its weight product:
+   the same numbers, bit for bit, as the public backward followed by one
+   nnact_opt_step over the flat arrays; the gradients stay readable. */
+static void layerwise_update_equals_backward_then_step(void **state)
+{
+    (void)state;
+    double x[24], t[16];
+    train_data_3642(x, t);
+    const nnact_opt_kind kinds[] = {NNACT_OPT_MOMENTUM, NNACT_OPT_NESTEROV, NNACT_OPT_ADAGRAD,
+                                    NNACT_OPT_RMSPROP, NNACT_OPT_ADAM, NNACT_OPT_ADAMW,
+                                    NNACT_OPT_SGD};
+    for (size_t c = 0; c < sizeof kinds / sizeof kinds[0]; c++) {
+        nnact_net *net = mlp_3642(), *twin = mlp_3642();
+        assert_int_equal(nnact_net_init(net, NNACT_INIT_XAVIER_UNIFORM, 5), NNACT_OK);
+        assert_int_equal(nnact_net_init(twin, NNACT_INIT_XAVIER_UNIFORM, 5), NNACT_OK);
+        nnact_opt *o = NULL, *o2 = NULL;
+        assert_int_equal(nnact_opt_create(kinds[c], &o), NNACT_OK);
+        assert_int_equal(nnact_opt_create(kinds[c], &o2), NNACT_OK);
+        /* clipping by value keeps SGD off the fused product; weight decay on */
+        const double cv = kinds[c] == NNACT_OPT_SGD ? 0.05 : 0.0;
+        assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_CLIP_VALUE, cv), NNACT_OK);
+        assert_int_equal(nnact_opt_set(o2, NNACT_OPT_PARAM_CLIP_VALUE, cv), NNACT_OK);
+        assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_WEIGHT_DECAY, 0.01), NNACT_OK);
+        assert_int_equal(nnact_opt_set(o2, NNACT_OPT_PARAM_WEIGHT_DECAY, 0.01), NNACT_OK);
+        for (int step = 0; step < 4; step++) {
+            double p[62], q[62], g[62], g2[62], y[16], dy[16], L, L2;
+            assert_int_equal(nnact_net_forward(twin, 8, x, y), NNACT_OK);
+            assert_int_equal(nnact_loss(NNACT_LOSS_MSE, 8, 2, y, t, &L2, dy), NNACT_OK);
+            assert_int_equal(nnact_net_backward(twin, dy, NULL), NNACT_OK);
+            assert_int_equal(nnact_net_get_params(twin, 62, p), NNACT_OK);
+            assert_int_equal(nnact_net_get_grads(twin, 62, g2), NNACT_OK);
+            assert_int_equal(nnact_opt_step(o2, 62, p, g2), NNACT_OK);
+            assert_int_equal(nnact_net_set_params(twin, 62, p), NNACT_OK);
+            assert_int_equal(nnact_net_train_step(net, o, NNACT_LOSS_MSE, 8, x, t, &L), NNACT_OK);
+            assert_same_bits(L, L2);
+            assert_int_equal(nnact_net_get_params(net, 62, q), NNACT_OK);
+            assert_memory_equal(q, p, sizeof p);
+            assert_int_equal(nnact_net_get_grads(net, 62, g), NNACT_OK);
+            assert_memory_equal(g, g2, sizeof g);
+        }
+        assert_int_equal(nnact_opt_step_count(o), 4);
+        nnact_opt_free(o);
+        nnact_opt_free(o2);
+        nnact_net_free(net);
+        nnact_net_free(twin);
+    }
+}
+
+/* The top layer's gradient is finite, the layer below overflows: a step that
+   updated layer by layer as it went would already have changed the top layer.
+   1 -> 1 -> 1 identity, W0 = b0 = 0, W1 = 1e307, b1 = 0, x = 100, t = 1:
+   y = 0, MSE loss 1, dZ1 = -1, dW1 = 0, db1 = -2, dZ0 = -1e307,
+   dW0 = 2 * 100 * -1e307 = -Inf. Nothing may change, for the fused SGD
+   product and the layer-by-layer Adam alike. */
+static void lower_layer_overflow_changes_nothing(void **state)
+{
+    (void)state;
+    const nnact_opt_kind kinds[] = {NNACT_OPT_SGD, NNACT_OPT_ADAM};
+    for (size_t c = 0; c < 2; c++) {
+        nnact_net *net = NULL;
+        assert_int_equal(nnact_net_create(1, &net), NNACT_OK);
+        assert_int_equal(nnact_net_add_dense(net, 1, NNACT_ACT_IDENTITY, NAN), NNACT_OK);
+        assert_int_equal(nnact_net_add_dense(net, 1, NNACT_ACT_IDENTITY, NAN), NNACT_OK);
+        const double p0[4] = {0.0, 0.0, 1e307, 0.0};
+        assert_int_equal(nnact_net_set_params(net, 4, p0), NNACT_OK);
+        nnact_opt *o = NULL;
+        assert_int_equal(nnact_opt_create(kinds[c], &o), NNACT_OK);
+        const double x[2] = {100.0, 100.0}, t[2] = {1.0, 1.0};
+        double L = NAN, p1[4], g[4];
+        assert_int_equal(nnact_net_train_step(net, o, NNACT_LOSS_MSE, 2, x, t, &L),
+                         NNACT_ERR_NUMERIC);
+        assert_same_bits(L, 1.0);
+        assert_non_null(strstr(nnact_last_error(), "gradient 0"));
+        assert_int_equal(nnact_net_get_params(net, 4, p1), NNACT_OK);
+        assert_memory_equal(p0, p1, sizeof p0);
+        assert_int_equal(nnact_opt_step_count(o), 0);
+        /* this batch's gradients are readable, as documented */
+        assert_int_equal(nnact_net_get_grads(net, 4, g), NNACT_OK);
+        assert_true(isinf(g[0]) && g[0] < 0);
+        assert_same_bits(g[1], -2e307);
+        assert_same_bits(g[2], 0.0);
+        assert_same_bits(g[3], -2.0);
+        nnact_opt_free(o);
+        nnact_net_free(net);
+    }
+}
+
 struct kth {
     size_t left;
 };
@@ -673,6 +815,9 @@ int main(void)
         cmocka_unit_test(train_step_bad_input),
         cmocka_unit_test(nonfinite_loss_or_gradient_changes_nothing),
         cmocka_unit_test(train_step_allocates_only_at_a_new_batch_size),
+        cmocka_unit_test(fused_sgd_step_follows_the_rule),
+        cmocka_unit_test(layerwise_update_equals_backward_then_step),
+        cmocka_unit_test(lower_layer_overflow_changes_nothing),
         cmocka_unit_test(kth_allocation_failure_changes_nothing),
         cmocka_unit_test(fit_is_deterministic_and_learns),
         cmocka_unit_test(fit_full_batch_equals_train_steps),

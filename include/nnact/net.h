@@ -137,8 +137,9 @@ NNACT_API nnact_status nnact_net_reserve(nnact_net *net, size_t max_batch);
 /**
  * @brief Bytes the network holds once forward/backward ran at batch `batch`
  *        (batch 0: without batch buffers). The formula is in docs/NETWORK.md:
- *        the handle, the layer table, parameters and gradients (16 P bytes), and
- *        8 batch (n_in + sum_l n_out_l (1 + keepZ_l) + 2 w_max + 1) bytes of buffers.
+ *        the handle, the layer table, parameters and gradients (16 P bytes; the
+ *        gradients are allocated with the batch buffers), and
+ *        8 batch (n_in + sum_l n_out_l (2 + keepZ_l)) bytes of buffers.
  * @return NNACT_OK; NNACT_ERR_ARG (NULL net or bytes); NNACT_ERR_OVERFLOW.
  * @since 1.0
  */
@@ -165,7 +166,8 @@ NNACT_API nnact_status nnact_net_forward(nnact_net *net, size_t batch, const dou
  *        after one forward (it uses the current weights for dx and the kept
  *        activations for dW).
  * @return NNACT_OK; NNACT_ERR_STATE before any forward (or after the network changed
- *         shape); NNACT_ERR_ARG (NULL net or dy, dx overlapping dy).
+ *         shape, or after nnact_net_train_step(), which keeps no forward);
+ *         NNACT_ERR_ARG (NULL net or dy, dx overlapping dy).
  * @since 1.0
  */
 NNACT_API nnact_status nnact_net_backward(nnact_net *net, const double *dy, double *dx);

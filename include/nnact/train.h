@@ -23,16 +23,23 @@ NNACT_BEGIN_DECLS
  *        nnact_net_param_count()).
  *
  * The optimizer is bound to the parameter count of the first network it trains
- * (see nnact_opt_step()); the forward output and loss gradient are kept in the
- * optimizer, so after the first call at a batch size no call at that size or
- * smaller allocates.
+ * (see nnact_opt_step()); after the first call at a batch size no call at that
+ * size or smaller allocates. The update is the one nnact_net_backward() then
+ * nnact_opt_step() would make (plain SGD without clipping folds it into the
+ * weight product and agrees to a few ulp; docs/OPTIMIZERS.md).
+ *
+ * x is read in place and no forward is kept afterwards (nnact_net_backward()
+ * then returns NNACT_ERR_STATE). The gradients readable afterwards with
+ * nnact_net_get_grads() are this batch's, except after a plain-SGD step, which
+ * never forms the weight gradients: NNACT_ERR_STATE then.
  *
  * Nothing lost on bad numbers (when the optimizer's CHECK_FINITE is on, the
  * default): a NaN or infinite loss returns NNACT_ERR_NUMERIC before backward
  * runs, so the gradients readable with nnact_net_get_grads() are still those of
  * the previous step; a finite loss whose gradient holds NaN/Inf returns
  * NNACT_ERR_NUMERIC after backward, and the gradients then readable are this
- * batch's (to find the layer that overflowed). In both cases the parameters,
+ * batch's (to find the layer that overflowed). Every layer's gradient is known
+ * finite before any layer is updated. In both cases the parameters,
  * the optimizer's state and its step count are unchanged, and *loss holds the
  * loss computed.
  * @param t targets: batch x nnact_loss_target_width(k, n_out).
@@ -42,7 +49,7 @@ NNACT_BEGIN_DECLS
  *         without layers); NNACT_ERR_SHAPE (the optimizer is bound to another
  *         parameter count; nothing changed); NNACT_ERR_NUMERIC (above);
  *         NNACT_ERR_OVERFLOW; NNACT_ERR_NOMEM (parameters and optimizer
- *         unchanged; the gradients may already be this batch's).
+ *         unchanged; the gradients may be this batch's or unreadable).
  * @since 1.0
  */
 NNACT_API nnact_status nnact_net_train_step(nnact_net *net, nnact_opt *o, nnact_loss_kind k,

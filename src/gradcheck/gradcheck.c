@@ -44,7 +44,6 @@ nnact_status nnact_net_gradcheck_ex(nnact_net *net, nnact_loss_kind k, double lo
 
     size_t P;
     double *p = nnact__net_params(net, &P);
-    const double *g = nnact__net_grads(net, NULL);
     /* Refuse a step that vanishes against a parameter before touching anything. */
     for (size_t b = 0, nb = nnact__net_block_count(net); b < nb; b++) {
         struct nnact__net_block blk;
@@ -78,6 +77,7 @@ nnact_status nnact_net_gradcheck_ex(nnact_net *net, nnact_loss_kind k, double lo
         nnact__free(y);
         return s;
     }
+    const double *g = nnact__net_grads(net, NULL); /* allocated by the first forward */
 
     /* below this the centered difference cannot resolve a gradient (see net.h) */
     const double floor_abs = NNACT_GRADCHECK_FLOOR * fmax(1.0, fabs(L));

@@ -1,6 +1,7 @@
 /* Networks of dense layers. Every matrix product is one nnact__dgemm
  * (cblas_dgemm) call; the data flow, with each call's shapes, is in
  * docs/NETWORK.md. */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -21,8 +22,10 @@ struct layer {
     int dmode;
     size_t off; /* W at params + off, b (if any) right after */
     size_t n_params;
-    /* batch buffers (inside net->ws): z == a unless dmode == 0 */
-    double *z, *a;
+    /* batch buffers (inside net->ws): z == a unless dmode == 0; d holds
+     * dL/dA then, differentiated in place, dL/dZ of the last backward */
+    double *z, *a, *d;
+    const double *dz; /* dL/dZ of the last backward: d, or the caller's dy */
 };
 
 enum { D_FROM_Z = 0, D_FROM_A = 1, D_IDENTITY = 2 };
@@ -32,13 +35,16 @@ struct nnact_net {
     size_t n_layers;
     struct layer *layers;
     size_t n_params;
-    double *store; /* 2 n_params: parameters, then gradients */
+    double *store; /* n_params parameters */
+    /* n_params gradients; allocated with the batch buffers (a network is
+     * built layer by layer without ever holding two gradient arrays), and
+     * not touched before a backward writes them */
+    double *grads;
     /* batch buffers for batches up to cap */
     size_t cap;
     double *ws;
     double *xk;       /* cap x n_in: copy of the last forward's input */
-    double *bp, *bq;  /* cap x w_max each: backward ping-pong */
-    double *ones;     /* cap ones: db = ones^T dZ */
+    const double *xin; /* input of the kept forward: xk, or a borrowed x */
     size_t fwd_batch; /* batch of the kept forward; 0 = none */
     int have_grad;
 };
@@ -46,7 +52,7 @@ struct nnact_net {
 #define W_OF(net, l) ((net)->store + (l)->off)
 #define B_OF(net, l)                                                                               \
     (((l)->flags & NNACT_DENSE_NO_BIAS) ? NULL : W_OF(net, l) + (l)->n_in * (l)->n_out)
-#define DW_OF(net, l) ((net)->store + (net)->n_params + (l)->off)
+#define DW_OF(net, l) ((net)->grads + (l)->off)
 #define DB_OF(net, l)                                                                              \
     (((l)->flags & NNACT_DENSE_NO_BIAS) ? NULL : DW_OF(net, l) + (l)->n_in * (l)->n_out)
 
@@ -74,17 +80,21 @@ nnact_status nnact_net_create(size_t n_inputs, nnact_net **out)
 static void drop_workspace(nnact_net *net)
 {
     nnact__free(net->ws);
-    net->ws = net->xk = net->bp = net->bq = net->ones = NULL;
+    net->ws = net->xk = NULL;
+    net->xin = NULL;
     net->cap = 0;
     net->fwd_batch = 0;
-    for (size_t l = 0; l < net->n_layers; l++)
-        net->layers[l].z = net->layers[l].a = NULL;
+    for (size_t l = 0; l < net->n_layers; l++) {
+        net->layers[l].z = net->layers[l].a = net->layers[l].d = NULL;
+        net->layers[l].dz = NULL;
+    }
 }
 
 void nnact_net_free(nnact_net *net)
 {
     if (net == NULL) return;
     nnact__free(net->ws);
+    nnact__free(net->grads);
     nnact__free(net->store);
     nnact__free(net->layers);
     nnact__free(net);
@@ -139,12 +149,17 @@ nnact_status nnact_net_add_dense_ex(nnact_net *net, size_t n_outputs, nnact_act_
                     n_outputs);
     n_p = n_w + ((flags & NNACT_DENSE_NO_BIAS) ? 0 : n_outputs);
     NNACT_RETURN_IF(!nnact__add_size(net->n_params, n_p, &total) ||
-                        !nnact__matrix_bytes(total, 2, &store_bytes) ||
+                        !nnact__matrix_bytes(total, 2, &store_bytes) || /* grads come later */
                         !nnact__mul_size(net->n_layers + 1, sizeof(struct layer), &layers_bytes),
                     NNACT_ERR_OVERFLOW, "%s: layer %zu: parameter count overflows size_t", who,
                     net->n_layers);
 
-    /* Build the new tables beside the old ones so a failure changes nothing. */
+    /* Build the new tables beside the old ones so a failure changes nothing.
+     * Only the parameters are copied: the gradients of the old shape mean
+     * nothing for the new one, and their array is dropped and allocated again
+     * with the batch buffers, so building holds at most the old and the new
+     * parameter arrays (docs/PERFORMANCE.md, the build peak). */
+    store_bytes /= 2;
     struct layer *layers = nnact__malloc(layers_bytes);
     NNACT_RETURN_IF(layers == NULL, NNACT_ERR_NOMEM, "%s: out of memory", who);
     double *store = nnact__malloc(store_bytes);
@@ -153,13 +168,9 @@ nnact_status nnact_net_add_dense_ex(nnact_net *net, size_t n_outputs, nnact_act_
         return nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory (%zu parameters)", who, total);
     }
     if (net->n_layers) memcpy(layers, net->layers, net->n_layers * sizeof *layers);
-    /* parameters then gradients; the new layer's slots start at zero */
-    if (net->n_params) {
-        memcpy(store, net->store, net->n_params * sizeof(double));
-        memcpy(store + total, net->store + net->n_params, net->n_params * sizeof(double));
-    }
+    /* the new layer's parameters start at zero */
+    if (net->n_params) memcpy(store, net->store, net->n_params * sizeof(double));
     memset(store + net->n_params, 0, n_p * sizeof(double));
-    memset(store + total + net->n_params, 0, n_p * sizeof(double));
 
     struct layer *L = &layers[net->n_layers];
     memset(L, 0, sizeof *L);
@@ -175,6 +186,8 @@ nnact_status nnact_net_add_dense_ex(nnact_net *net, size_t n_outputs, nnact_act_
     L->n_params = n_p;
 
     drop_workspace(net); /* shapes changed: the batch buffers no longer fit */
+    nnact__free(net->grads);
+    net->grads = NULL;
     nnact__free(net->layers);
     nnact__free(net->store);
     net->layers = layers;
@@ -287,7 +300,7 @@ nnact_status nnact_net_get_grads(const nnact_net *net, size_t n, double *out)
     NNACT_FORWARD_IF_ERROR(check_flat("nnact_net_get_grads", net, n, out));
     NNACT_RETURN_IF(!net->have_grad, NNACT_ERR_STATE,
                     "nnact_net_get_grads: no backward has run yet");
-    if (n) memmove(out, net->store + net->n_params, n * sizeof(double));
+    if (n) memmove(out, net->grads, n * sizeof(double));
     return NNACT_OK;
 }
 
@@ -302,20 +315,21 @@ static size_t widest_output(const nnact_net *net)
 }
 
 /* Doubles of the forward/backward buffers at batch B:
- * B (n_in + sum_l n_out_l (1 + keepZ_l) + 2 w_max + 1). Also checks that every
- * product fits the BLAS's int. 0 on overflow. */
+ * B (n_in + sum_l n_out_l (2 + keepZ_l)): the input copy, per layer Z (and A
+ * when Z must be kept) and dL/dZ. Every layer keeps its own dL/dZ so a
+ * training step can check all of them before it updates any layer
+ * (nnact__net_backward_dz). Also checks that every product fits the BLAS's
+ * int. 0 on overflow. */
 static int workspace_doubles(const nnact_net *net, size_t batch, size_t *out)
 {
     size_t per_row = net->n_in, t;
     if (batch > INT32_MAX) return 0;
     for (size_t l = 0; l < net->n_layers; l++) {
         const struct layer *L = &net->layers[l];
-        size_t w = L->dmode == D_FROM_Z ? 2 * L->n_out : L->n_out; /* n_out < 2^31: no wrap */
+        size_t w = (L->dmode == D_FROM_Z ? 3 : 2) * L->n_out; /* n_out < 2^31: no wrap */
         if (!nnact__add_size(per_row, w, &per_row)) return 0;
     }
-    if (!nnact__mul_size(widest_output(net), 2, &t) || !nnact__add_size(per_row, t, &per_row) ||
-        !nnact__add_size(per_row, 1, &per_row) || !nnact__mul_size(per_row, batch, &t) ||
-        !nnact__mul_size(t, sizeof(double), &per_row))
+    if (!nnact__mul_size(per_row, batch, &t) || !nnact__mul_size(t, sizeof(double), &per_row))
         return 0;
     *out = t;
     return 1;
@@ -327,11 +341,20 @@ static nnact_status ensure_workspace(nnact_net *net, size_t batch, const char *w
     NNACT_RETURN_IF(!workspace_doubles(net, batch, &n), NNACT_ERR_OVERFLOW,
                     "%s: batch %zu: buffer sizes overflow size_t or the BLAS's int", who, batch);
     if (batch <= net->cap) return NNACT_OK;
+    double *grads = net->grads;
+    if (grads == NULL) { /* n_params fits: the parameters are allocated */
+        grads = nnact__malloc(net->n_params * sizeof(double));
+        NNACT_RETURN_IF(grads == NULL, NNACT_ERR_NOMEM, "%s: out of memory for the gradients", who);
+    }
     double *ws = nnact__malloc(n * sizeof(double));
-    NNACT_RETURN_IF(ws == NULL, NNACT_ERR_NOMEM, "%s: out of memory for batch %zu (%zu bytes)", who,
-                    batch, n * sizeof(double));
+    if (ws == NULL) {
+        if (grads != net->grads) nnact__free(grads);
+        return nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory for batch %zu (%zu bytes)", who,
+                           batch, n * sizeof(double));
+    }
     /* The old buffers hold the kept forward; dropping it is part of succeeding. */
     drop_workspace(net);
+    net->grads = grads;
     net->ws = ws;
     net->cap = batch;
     double *p = ws;
@@ -347,15 +370,9 @@ static nnact_status ensure_workspace(nnact_net *net, size_t batch, const char *w
         } else {
             L->a = L->z;
         }
+        L->d = p;
+        p += batch * L->n_out;
     }
-    const size_t w = widest_output(net);
-    net->bp = p;
-    p += batch * w;
-    net->bq = p;
-    p += batch * w;
-    net->ones = p;
-    for (size_t i = 0; i < batch; i++)
-        net->ones[i] = 1.0;
     return NNACT_OK;
 }
 
@@ -373,8 +390,9 @@ nnact_status nnact_net_memory_bytes(const nnact_net *net, size_t batch, size_t *
     size_t fixed, ws = 0, t;
     NNACT_RETURN_IF(net == NULL || bytes == NULL, NNACT_ERR_ARG,
                     "nnact_net_memory_bytes: %s is NULL", net == NULL ? "net" : "bytes");
+    /* parameters and gradients: 2 n_params doubles fit, add_dense checked it */
     fixed = sizeof(struct nnact_net) + net->n_layers * sizeof(struct layer) +
-            2 * net->n_params * sizeof(double); /* all already allocated: no wrap */
+            2 * net->n_params * sizeof(double);
     if (batch > 0 && net->n_layers > 0) {
         NNACT_RETURN_IF(!workspace_doubles(net, batch, &ws), NNACT_ERR_OVERFLOW,
                         "nnact_net_memory_bytes: batch %zu overflows", batch);
@@ -414,7 +432,7 @@ static void dense_activate(const struct layer *L, size_t batch, const double *z,
 }
 
 static nnact_status forward_impl(nnact_net *net, size_t batch, const double *x, double *y,
-                                 const char *who)
+                                 const char *who, int borrow)
 {
     NNACT_RETURN_IF(net == NULL || x == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
                     net == NULL ? "net" : "x");
@@ -422,8 +440,12 @@ static nnact_status forward_impl(nnact_net *net, size_t batch, const double *x, 
     NNACT_RETURN_IF(net->n_layers == 0, NNACT_ERR_STATE, "%s: the network has no layers", who);
     NNACT_FORWARD_IF_ERROR(ensure_workspace(net, batch, who));
 
-    memcpy(net->xk, x, batch * net->n_in * sizeof(double));
-    const double *in = net->xk;
+    const double *in = x;
+    if (!borrow) { /* the caller may change x before backward */
+        memcpy(net->xk, x, batch * net->n_in * sizeof(double));
+        in = net->xk;
+    }
+    net->xin = in;
     for (size_t l = 0; l < net->n_layers; l++) {
         struct layer *L = &net->layers[l];
         dense_affine(net, L, batch, in, L->z);
@@ -438,12 +460,23 @@ static nnact_status forward_impl(nnact_net *net, size_t batch, const double *x, 
 nnact_status nnact_net_forward(nnact_net *net, size_t batch, const double *x, double *y)
 {
     NNACT_RETURN_IF(y == NULL, NNACT_ERR_ARG, "nnact_net_forward: y is NULL");
-    return forward_impl(net, batch, x, y, "nnact_net_forward");
+    return forward_impl(net, batch, x, y, "nnact_net_forward", 0);
 }
 
 nnact_status nnact__net_forward_keep(nnact_net *net, size_t batch, const double *x)
 {
-    return forward_impl(net, batch, x, NULL, "nnact_net_forward");
+    return forward_impl(net, batch, x, NULL, "nnact_net_forward", 0);
+}
+
+nnact_status nnact__net_forward_borrow(nnact_net *net, size_t batch, const double *x)
+{
+    return forward_impl(net, batch, x, NULL, "nnact_net_forward", 1);
+}
+
+void nnact__net_forget_forward(nnact_net *net)
+{
+    net->fwd_batch = 0;
+    net->xin = NULL;
 }
 
 const double *nnact__net_output(const nnact_net *net)
@@ -453,10 +486,114 @@ const double *nnact__net_output(const nnact_net *net)
 
 double *nnact__net_dy_buffer(nnact_net *net)
 {
-    return net->fwd_batch ? net->bp : NULL;
+    return net->fwd_batch ? net->layers[net->n_layers - 1].d : NULL;
 }
 
 /* ---- backward ----------------------------------------------------------- */
+
+/* db = column sums of dZ (B x n), one row-order read of dZ (the rows stream
+ * through, db stays in L1). Returns max |dZ| in *amax. db is non-finite exactly
+ * when a column holds NaN or Inf or its sum overflows, which is what lets a
+ * training step use db as its finiteness check of dZ. */
+static void column_sums(size_t B, size_t n, const double *dz, double *db, double *amax, int init)
+{
+    double m = *amax;
+    size_t r = 0;
+    if (init) {
+        for (size_t j = 0; j < n; j++) {
+            db[j] = dz[j];
+            const double a = fabs(dz[j]);
+            m = a > m ? a : m;
+        }
+        r = 1;
+    }
+    for (; r < B; r++) {
+        const double *row = dz + r * n;
+        for (size_t j = 0; j < n; j++) {
+            db[j] += row[j];
+            const double a = fabs(row[j]);
+            m = a > m ? a : m;
+        }
+    }
+    *amax = m;
+}
+
+/* Rows per block of the backward's derivative + column-sum pass: 2048 doubles
+ * (16 KiB) of dZ, with the matching rows of A or Z and dL/dA, stay in L1. */
+#define ROW_BLOCK_DOUBLES 2048
+
+/* max |x[i]|, or +Inf when some x[i] is NaN or infinite */
+static double max_abs(size_t n, const double *x)
+{
+    double m = 0.0;
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        const double a = fabs(x[i]);
+        m = a > m ? a : m;
+        bad |= !(a <= DBL_MAX);
+    }
+    return bad ? INFINITY : m;
+}
+
+/* Backward without the weight products: every layer's dL/dZ (kept in its d
+ * buffer, or the caller's dy for an identity top layer), every db (column
+ * sums, in the gradient array), and the chain of input gradients dX = dZ W^T,
+ * each taken before anything changes W. With want_bound, returns the largest
+ * B max|X_l| max|dZ_l| over the layers (X_l the layer's input): every entry of
+ * every partial sum of the weight products X^T dZ is bounded by it, so when it
+ * is far below DBL_MAX those products are finite. +Inf when some dZ_l or X_l
+ * is not finite. */
+static double backward_dz(nnact_net *net, const double *dy, double *dx, int want_bound)
+{
+    const size_t B = net->fwd_batch;
+    double bound = 0.0;
+    const double *g = dy;
+    for (size_t l = net->n_layers; l-- > 0;) {
+        struct layer *L = &net->layers[l];
+        const size_t w = L->n_out;
+        double *db = (L->flags & NNACT_DENSE_NO_BIAS) ? NULL : DW_OF(net, L) + L->n_in * w;
+        const double *dz = L->dmode == D_IDENTITY ? g : L->d;
+        L->dz = dz;
+        double dzmax = 0.0;
+        /* derivative and db (or max |dZ|) block of rows by block of rows, so
+           the second pass reads dZ from L1 instead of memory */
+        const size_t rows = w >= ROW_BLOCK_DOUBLES ? 1 : ROW_BLOCK_DOUBLES / w;
+        for (size_t r0 = 0; r0 < B; r0 += rows) {
+            const size_t nr = B - r0 < rows ? B - r0 : rows, at = r0 * w;
+            if (L->dmode == D_FROM_A) /* in place when g is already this layer's buffer */
+                (void)nnact_act_backward_from_output(L->act, L->alpha, nr * w, L->a + at, g + at,
+                                                     L->d + at);
+            else if (L->dmode == D_FROM_Z)
+                (void)nnact_act_backward(L->act, L->alpha, nr * w, L->z + at, g + at, L->d + at);
+            if (db) {
+                column_sums(nr, w, dz + at, db, &dzmax, r0 == 0);
+            } else if (want_bound) {
+                const double m = max_abs(nr * w, dz + at);
+                dzmax = m > dzmax || m != m ? m : dzmax;
+            }
+        }
+        if (db && want_bound && !(max_abs(w, db) <= DBL_MAX)) dzmax = INFINITY;
+        if (want_bound) {
+            const double *in = l ? net->layers[l - 1].a : net->xin;
+            const double s = (double)B * max_abs(B * L->n_in, in) * dzmax;
+            bound = (s > bound || s != s) ? s : bound;
+        }
+        double *out = l ? net->layers[l - 1].d : dx;
+        if (out) /* dX (B x n_in) = dZ (B x n_out) W^T (n_out x n_in) */
+            nnact__dgemm(0, 1, B, L->n_in, L->n_out, 1.0, dz, L->n_out, W_OF(net, L), L->n_out, 0.0,
+                         out, L->n_in);
+        g = out;
+    }
+    return bound != bound ? INFINITY : bound;
+}
+
+/* dW (n_in x n_out) = X^T (n_in x B) dZ (B x n_out), from the last backward_dz */
+static void weight_product(nnact_net *net, const struct layer *L)
+{
+    const double *in = L == net->layers ? net->xin : (L - 1)->a;
+    nnact__dgemm(1, 0, L->n_in, L->n_out, net->fwd_batch, 1.0, in, L->n_in, L->dz, L->n_out, 0.0,
+                 DW_OF(net, L), L->n_out);
+}
 
 nnact_status nnact_net_backward(nnact_net *net, const double *dy, double *dx)
 {
@@ -469,39 +606,45 @@ nnact_status nnact_net_backward(nnact_net *net, const double *dy, double *dx)
     NNACT_RETURN_IF(dx != NULL &&
                         ranges_overlap(dy, B * nnact_net_output_size(net), dx, B * net->n_in),
                     NNACT_ERR_ARG, "%s: dx overlaps dy", who);
-
-    /* g: dL/dA of the current layer; dz: dL/dZ. Scratch alternates between bp
-     * and bq so dL/dA of the layer below never overwrites the dZ it is made from. */
-    const double *g = dy;
-    for (size_t l = net->n_layers; l-- > 0;) {
-        const struct layer *L = &net->layers[l];
-        const size_t n = B * L->n_out;
-        const double *dz;
-        if (L->dmode == D_IDENTITY) {
-            dz = g;
-        } else {
-            double *d = (g == net->bp) ? net->bp : (g == net->bq) ? net->bq : net->bp;
-            if (L->dmode == D_FROM_A)
-                (void)nnact_act_backward_from_output(L->act, L->alpha, n, L->a, g, d);
-            else
-                (void)nnact_act_backward(L->act, L->alpha, n, L->z, g, d);
-            dz = d;
-        }
-        const double *in = l ? net->layers[l - 1].a : net->xk;
-        /* dW (n_in x n_out) = X^T (n_in x B) dZ (B x n_out) */
-        nnact__dgemm(1, 0, L->n_in, L->n_out, B, 1.0, in, L->n_in, dz, L->n_out, 0.0, DW_OF(net, L),
-                     L->n_out);
-        double *db = DB_OF(net, L);
-        if (db) /* db (1 x n_out) = 1^T (1 x B) dZ (B x n_out): column sums */
-            nnact__dgemm(0, 0, 1, L->n_out, B, 1.0, net->ones, B, dz, L->n_out, 0.0, db, L->n_out);
-        double *out = l ? (dz == net->bp ? net->bq : net->bp) : dx;
-        if (out) /* dX (B x n_in) = dZ (B x n_out) W^T (n_out x n_in) */
-            nnact__dgemm(0, 1, B, L->n_in, L->n_out, 1.0, dz, L->n_out, W_OF(net, L), L->n_out, 0.0,
-                         out, L->n_in);
-        g = out;
-    }
+    (void)backward_dz(net, dy, dx, 0);
+    for (size_t l = 0; l < net->n_layers; l++)
+        weight_product(net, &net->layers[l]);
     net->have_grad = 1;
     return NNACT_OK;
+}
+
+double nnact__net_backward_dz(nnact_net *net, int want_bound)
+{
+    net->have_grad = 0; /* db written, dW not yet */
+    return backward_dz(net, net->layers[net->n_layers - 1].d, NULL, want_bound);
+}
+
+size_t nnact__net_layer_grad(nnact_net *net, size_t l)
+{
+    const struct layer *L = &net->layers[l];
+    weight_product(net, L);
+    return L->off;
+}
+
+void nnact__net_mark_grads(nnact_net *net)
+{
+    net->have_grad = 1;
+}
+
+void nnact__net_layer_sgd(nnact_net *net, size_t l, double lr, double decay)
+{
+    const struct layer *L = &net->layers[l];
+    const double *in = l ? net->layers[l - 1].a : net->xin;
+    /* W <- decay W - lr X^T dZ: the update rides in the weight product's
+       alpha and beta, so dW is never stored and W is read and written once */
+    nnact__dgemm(1, 0, L->n_in, L->n_out, net->fwd_batch, -lr, in, L->n_in, L->dz, L->n_out, decay,
+                 W_OF(net, L), L->n_out);
+    double *b = B_OF(net, L);
+    if (b) {
+        const double *db = DW_OF(net, L) + L->n_in * L->n_out;
+        for (size_t j = 0; j < L->n_out; j++)
+            b[j] = decay * b[j] + -lr * db[j];
+    }
 }
 
 /* ---- predict ------------------------------------------------------------ */
@@ -589,7 +732,7 @@ double *nnact__net_params(nnact_net *net, size_t *n)
 double *nnact__net_grads(nnact_net *net, size_t *n)
 {
     if (n) *n = net->n_params;
-    return net->n_params ? net->store + net->n_params : NULL;
+    return net->n_params ? net->grads : NULL;
 }
 
 size_t nnact__net_param_count(const nnact_net *net)
@@ -621,7 +764,7 @@ int nnact__net_block(nnact_net *net, size_t i, struct nnact__net_block *out)
             out->offset = L->off + (i == 1 ? nw : 0);
             out->len = i == 1 ? L->n_out : nw;
             out->param = net->store + out->offset;
-            out->grad = net->store + net->n_params + out->offset;
+            out->grad = net->grads ? net->grads + out->offset : NULL;
             return 1;
         }
         i -= (L->flags & NNACT_DENSE_NO_BIAS) ? 1 : 2;

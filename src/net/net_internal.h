@@ -4,7 +4,8 @@
  * Parameters live in ONE contiguous array of nnact__net_param_count() doubles,
  * layer by layer, each layer's W (n_in x n_out, row-major) followed by its b
  * (n_out doubles, absent for NNACT_DENSE_NO_BIAS). The gradients of the last
- * backward live in a second array with exactly the same layout. So a whole
+ * backward live in a second array with exactly the same layout (allocated with
+ * the batch buffers: NULL before the first forward or reserve). So a whole
  * optimizer step is one call on (params, grads, count), no copies:
  *
  *     size_t n;
@@ -66,9 +67,37 @@ NNACT_HIDDEN int nnact__net_layer_view(const nnact_net *net, size_t l, const dou
  * dy buffer are NULL while no forward is kept; both are invalidated by the next
  * forward at a larger batch, add_dense or free. nnact_net_backward accepts dy
  * in the dy buffer (it differentiates in place there); the buffer's content
- * is clobbered by backward. */
+ * is clobbered by backward (it is the top layer's dL/dZ buffer). */
 NNACT_HIDDEN nnact_status nnact__net_forward_keep(nnact_net *net, size_t batch, const double *x);
 NNACT_HIDDEN const double *nnact__net_output(const nnact_net *net);
 NNACT_HIDDEN double *nnact__net_dy_buffer(nnact_net *net);
+
+/* The training step's pieces (src/train/train_step.c), after
+ * nnact__net_forward_borrow + nnact_loss into nnact__net_dy_buffer:
+ *
+ * nnact__net_forward_borrow: nnact__net_forward_keep that reads x in place
+ * instead of copying it; x must stay unchanged until the backward is done and
+ * nnact__net_forget_forward() called (the network then keeps no forward, so
+ * nothing later reads x).
+ *
+ * nnact__net_backward_dz: the backward without the weight products: each
+ * layer's dL/dZ kept in its own buffer, every db (column sums of dZ) written to
+ * the gradient array, the input-gradient chain dX = dZ W^T computed with the
+ * current W. dW is NOT written; nnact_net_get_grads refuses until
+ * nnact__net_mark_grads. With want_bound it returns an upper bound on every
+ * partial sum of every weight product X^T dZ (B max|X| max|dZ| per layer,
+ * +Inf when some dZ or X is not finite); so a bound far below DBL_MAX proves
+ * dW finite before it is computed.
+ *
+ * nnact__net_layer_grad: layer l's dW product into the gradient array; returns
+ * the layer's offset in the flat parameter array (W there, b right after).
+ * nnact__net_layer_sgd: W <- decay W - lr X^T dZ in one product (dW never
+ * stored) and b <- decay b - lr db. */
+NNACT_HIDDEN nnact_status nnact__net_forward_borrow(nnact_net *net, size_t batch, const double *x);
+NNACT_HIDDEN void nnact__net_forget_forward(nnact_net *net);
+NNACT_HIDDEN double nnact__net_backward_dz(nnact_net *net, int want_bound);
+NNACT_HIDDEN size_t nnact__net_layer_grad(nnact_net *net, size_t l);
+NNACT_HIDDEN void nnact__net_layer_sgd(nnact_net *net, size_t l, double lr, double decay);
+NNACT_HIDDEN void nnact__net_mark_grads(nnact_net *net);
 
 #endif /* NNACT_NET_INTERNAL_H */

@@ -269,12 +269,7 @@ static inline double safe_div(double a, double b)
     return b > 0.0 ? a / b : (a == 0.0 ? 0.0 : a / b);
 }
 
-struct step_ctx {
-    const double *hp;
-    uint64_t t;       /* step number of this update, >= 1 */
-    double cv, scale; /* clipping */
-    int first_momentum;
-};
+#define step_ctx nnact__opt_run
 
 static void update_segment(nnact_opt *o, const struct step_ctx *c, size_t off, size_t n, double *p,
                            const double *g0)
@@ -416,7 +411,6 @@ nnact_status nnact__opt_step_segments(nnact_opt *o, size_t nseg, const struct nn
                         "%s: total length overflows", who);
     }
     NNACT_RETURN_IF(n == 0, NNACT_ERR_ARG, "%s: n is 0", who);
-    const size_t nbufs = state_bufs(o->kind);
     NNACT_FORWARD_IF_ERROR(nnact__opt_check_length(o, n, who));
     if (o->hp[NNACT_OPT_PARAM_CHECK_FINITE] != 0.0) {
         for (size_t s = 0; s < nseg; s++) {
@@ -431,6 +425,25 @@ nnact_status nnact__opt_step_segments(nnact_opt *o, size_t nseg, const struct nn
                                base + i, segs[s].grads[i]);
         }
     }
+    struct step_ctx c;
+    NNACT_FORWARD_IF_ERROR(nnact__opt_begin(o, n, &c, who));
+    if (o->hp[NNACT_OPT_PARAM_CLIP_NORM] > 0.0) {
+        double coef = o->hp[NNACT_OPT_PARAM_CLIP_NORM] / (seg_norm(nseg, segs, c.cv) + 1e-6);
+        c.scale = coef < 1.0 ? coef : 1.0;
+    }
+    size_t off = 0;
+    for (size_t s = 0; s < nseg; s++) {
+        update_segment(o, &c, off, segs[s].n, segs[s].params, segs[s].grads);
+        off += segs[s].n;
+    }
+    nnact__opt_end(o, &c);
+    return NNACT_OK;
+}
+
+nnact_status nnact__opt_begin(nnact_opt *o, size_t n, struct nnact__opt_run *c, const char *who)
+{
+    const size_t nbufs = state_bufs(o->kind);
+    NNACT_FORWARD_IF_ERROR(nnact__opt_check_length(o, n, who));
     if (nbufs > 0 && o->bound_n == 0) {
         size_t count;
         NNACT_RETURN_IF(
@@ -445,28 +458,41 @@ nnact_status nnact__opt_step_segments(nnact_opt *o, size_t nseg, const struct nn
         o->bound_n = n;
         o->momentum_init = 0;
     }
-
-    struct step_ctx c;
-    c.hp = o->hp;
-    c.t = o->steps == UINT64_MAX ? UINT64_MAX : o->steps + 1;
-    c.cv = o->hp[NNACT_OPT_PARAM_CLIP_VALUE];
-    c.scale = 1.0;
-    if (o->hp[NNACT_OPT_PARAM_CLIP_NORM] > 0.0) {
-        double coef = o->hp[NNACT_OPT_PARAM_CLIP_NORM] / (seg_norm(nseg, segs, c.cv) + 1e-6);
-        c.scale = coef < 1.0 ? coef : 1.0;
-    }
-    const int uses_momentum = (o->kind == NNACT_OPT_MOMENTUM || o->kind == NNACT_OPT_NESTEROV) &&
-                              o->hp[NNACT_OPT_PARAM_MOMENTUM] != 0.0;
-    c.first_momentum = uses_momentum && !o->momentum_init;
-
-    size_t off = 0;
-    for (size_t s = 0; s < nseg; s++) {
-        update_segment(o, &c, off, segs[s].n, segs[s].params, segs[s].grads);
-        off += segs[s].n;
-    }
-    o->steps = c.t;
-    if (uses_momentum) o->momentum_init = 1;
+    c->hp = o->hp;
+    c->t = o->steps == UINT64_MAX ? UINT64_MAX : o->steps + 1;
+    c->cv = o->hp[NNACT_OPT_PARAM_CLIP_VALUE];
+    c->scale = 1.0;
+    c->uses_momentum = (o->kind == NNACT_OPT_MOMENTUM || o->kind == NNACT_OPT_NESTEROV) &&
+                       o->hp[NNACT_OPT_PARAM_MOMENTUM] != 0.0;
+    c->first_momentum = c->uses_momentum && !o->momentum_init;
     return NNACT_OK;
+}
+
+void nnact__opt_update(nnact_opt *o, const struct nnact__opt_run *c, size_t off, size_t n,
+                       double *p, const double *g)
+{
+    update_segment(o, c, off, n, p, g);
+}
+
+void nnact__opt_end(nnact_opt *o, const struct nnact__opt_run *c)
+{
+    o->steps = c->t;
+    if (c->uses_momentum) o->momentum_init = 1;
+}
+
+int nnact__opt_layerwise(const nnact_opt *o)
+{
+    return !(o->hp[NNACT_OPT_PARAM_CLIP_NORM] > 0.0);
+}
+
+int nnact__opt_fused_sgd(const nnact_opt *o, double *lr, double *decay)
+{
+    if (o->kind != NNACT_OPT_SGD || o->hp[NNACT_OPT_PARAM_CLIP_NORM] > 0.0 ||
+        o->hp[NNACT_OPT_PARAM_CLIP_VALUE] > 0.0)
+        return 0;
+    *lr = o->hp[NNACT_OPT_PARAM_LR];
+    *decay = 1.0 - *lr * o->hp[NNACT_OPT_PARAM_WEIGHT_DECAY];
+    return 1;
 }
 
 nnact_status nnact_opt_step(nnact_opt *o, size_t n, double *params, const double *grads)

@@ -6,6 +6,7 @@
 #define NNACT_OPTIM_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/error.h"
 #include "nnact/optim.h"
@@ -22,6 +23,30 @@ struct nnact__opt_seg {
 NNACT_HIDDEN nnact_status nnact__opt_step_segments(nnact_opt *o, size_t nseg,
                                                    const struct nnact__opt_seg *segs,
                                                    const char *who);
+
+/* A step taken piece by piece (the training step updates each layer right
+ * after its weight product, while the gradient is still in cache):
+ * nnact__opt_begin checks the length and binds the state (the only failures:
+ * SHAPE, OVERFLOW, NOMEM, with nothing changed), nnact__opt_update applies the
+ * rule to the slice [off, off + n) of the flat vector, nnact__opt_end counts
+ * the step. Every slice must be updated exactly once between begin and end.
+ * The caller has proved the gradients finite; no CLIP_NORM (it needs the
+ * whole gradient first: nnact__opt_layerwise() says when this is allowed). */
+struct nnact__opt_run {
+    const double *hp;
+    uint64_t t;       /* step number of this update, >= 1 */
+    double cv, scale; /* clipping */
+    int first_momentum, uses_momentum;
+};
+NNACT_HIDDEN nnact_status nnact__opt_begin(nnact_opt *o, size_t n, struct nnact__opt_run *r,
+                                           const char *who);
+NNACT_HIDDEN void nnact__opt_update(nnact_opt *o, const struct nnact__opt_run *r, size_t off,
+                                    size_t n, double *p, const double *g);
+NNACT_HIDDEN void nnact__opt_end(nnact_opt *o, const struct nnact__opt_run *r);
+NNACT_HIDDEN int nnact__opt_layerwise(const nnact_opt *o);
+/* 1 for plain SGD without clipping: then a step is p <- decay p - lr g with
+ * *decay = 1 - lr weight_decay, which a caller may fold into a product. */
+NNACT_HIDDEN int nnact__opt_fused_sgd(const nnact_opt *o, double *lr, double *decay);
 
 /* NNACT_ERR_SHAPE (with a detail) when a bound optimizer would refuse a step of
  * length n; lets a caller check before it changes anything else. */
