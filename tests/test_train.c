@@ -302,6 +302,44 @@ static void train_step_bad_input(void **state)
     nnact_opt_free(o);
 }
 
+/* Targets outside the loss's domain are refused before the forward pass: a
+ * forward the caller kept with nnact_net_forward() is still there, and the
+ * parameters, gradients and optimizer are as they were. */
+static void bad_targets_are_refused_before_anything_runs(void **state)
+{
+    (void)state;
+    nnact_net *net = NULL;
+    assert_int_equal(nnact_net_create(2, &net), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense(net, 1, NNACT_ACT_IDENTITY, NAN), NNACT_OK);
+    const double w[2] = {0.5, -0.25}, b = 0.125;
+    assert_int_equal(nnact_net_set_layer(net, 0, w, &b), NNACT_OK);
+    nnact_opt *o = NULL;
+    assert_int_equal(nnact_opt_create(NNACT_OPT_ADAM, &o), NNACT_OK);
+    const double x[4] = {1, 2, 3, 4}, xk[2] = {2, 4};
+    double y[1], L = -1, dx[2] = {NAN, NAN};
+    /* the caller's kept forward: y = 2*0.5 - 4*0.25 + 0.125 = 0.125 */
+    assert_int_equal(nnact_net_forward(net, 1, xk, y), NNACT_OK);
+    const double t_bce[2] = {0.5, 1.5}, t_cls[2] = {0.0, 1.0};
+    assert_int_equal(nnact_net_train_step(net, o, NNACT_LOSS_BCE_LOGITS, 2, x, t_bce, &L),
+                     NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "outside [0, 1]"));
+    /* a class index 1 does not exist with one output */
+    assert_int_equal(nnact_net_train_step(net, o, NNACT_LOSS_SOFTMAX_CE_INDEX, 2, x, t_cls, &L),
+                     NNACT_ERR_ARG);
+    assert_close(L, -1.0, 0.0);
+    assert_int_equal(nnact_opt_step_count(o), 0);
+    /* the kept forward survives: backward of dy = 1 gives dx = w */
+    const double dy = 1.0;
+    assert_int_equal(nnact_net_backward(net, &dy, dx), NNACT_OK);
+    assert_close(dx[0], 0.5, 0.0);
+    assert_close(dx[1], -0.25, 0.0);
+    double W2[2], b2;
+    assert_int_equal(nnact_net_get_layer(net, 0, W2, &b2), NNACT_OK);
+    assert_memory_equal(W2, w, sizeof w);
+    nnact_opt_free(o);
+    nnact_net_free(net);
+}
+
 static void nonfinite_loss_or_gradient_changes_nothing(void **state)
 {
     (void)state;
@@ -813,6 +851,7 @@ int main(void)
         cmocka_unit_test(net_init_is_reproducible_and_per_layer),
         cmocka_unit_test(net_init_out_of_memory_changes_nothing),
         cmocka_unit_test(train_step_bad_input),
+        cmocka_unit_test(bad_targets_are_refused_before_anything_runs),
         cmocka_unit_test(nonfinite_loss_or_gradient_changes_nothing),
         cmocka_unit_test(train_step_allocates_only_at_a_new_batch_size),
         cmocka_unit_test(fused_sgd_step_follows_the_rule),

@@ -6,6 +6,7 @@
 
 #include "core/checked.h"
 #include "core/error.h"
+#include "loss/loss_internal.h"
 #include "nnact/loss.h"
 
 #define LOSS_KIND_COUNT 7
@@ -236,8 +237,8 @@ static void loss_softmax(nnact_loss_kind k, size_t B, size_t n, const double *y,
 
 /* ---- entry points ------------------------------------------------------- */
 
-static nnact_status check_targets(const char *who, nnact_loss_kind k, size_t B, size_t n,
-                                  const double *t)
+nnact_status nnact__loss_check_targets(const char *who, nnact_loss_kind k, size_t B, size_t n,
+                                       const double *t)
 {
     if (k == NNACT_LOSS_BCE_LOGITS || k == NNACT_LOSS_SOFTMAX_CE) {
         for (size_t i = 0; i < B * n; i++)
@@ -273,7 +274,7 @@ nnact_status nnact_loss_ex(nnact_loss_kind k, double param, size_t batch, size_t
                         "%s: huber: delta must be finite and > 0, got %g", who, param);
         delta = param;
     }
-    NNACT_FORWARD_IF_ERROR(check_targets(who, k, batch, n, t));
+    NNACT_FORWARD_IF_ERROR(nnact__loss_check_targets(who, k, batch, n, t));
     if (k == NNACT_LOSS_SOFTMAX_CE || k == NNACT_LOSS_SOFTMAX_CE_INDEX)
         loss_softmax(k, batch, n, y, t, loss, dy);
     else

@@ -17,6 +17,7 @@
 #include <math.h>
 
 #include "core/error.h"
+#include "loss/loss_internal.h"
 #include "net/net_internal.h"
 #include "nnact/train.h"
 #include "optim/optim_internal.h"
@@ -94,8 +95,9 @@ nnact_status nnact_net_train_step(nnact_net *net, nnact_opt *o, nnact_loss_kind 
     NNACT_RETURN_IF(nnact_loss_target_width(k, n_out) == 0, NNACT_ERR_ARG,
                     "%s: unknown loss kind %d", who, (int)k);
     const size_t np = nnact__net_param_count(net);
-    /* refuse a foreign network before anything runs */
+    /* refuse a foreign network and bad targets before anything runs */
     NNACT_FORWARD_IF_ERROR(nnact__opt_check_length(o, np, who));
+    NNACT_FORWARD_IF_ERROR(nnact__loss_check_targets(who, k, batch, n_out, t));
 
     NNACT_FORWARD_IF_ERROR(nnact__net_forward_borrow(net, batch, x));
     nnact_status s = after_forward(net, o, k, batch, t, loss, np, who);
