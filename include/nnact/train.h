@@ -45,7 +45,9 @@ NNACT_BEGIN_DECLS
  * @param t targets: batch x nnact_loss_target_width(k, n_out).
  * @param loss out: the batch loss before the update.
  * @return NNACT_OK; NNACT_ERR_ARG (NULL net, o, x, t or loss; batch 0; unknown
- *         loss kind; a target outside the loss's domain); NNACT_ERR_STATE (a network
+ *         loss kind; a target outside the loss's domain, found before anything
+ *         runs, so the whole network, a forward it kept included, is as before);
+ *         NNACT_ERR_STATE (a network
  *         without layers); NNACT_ERR_SHAPE (the optimizer is bound to another
  *         parameter count; nothing changed); NNACT_ERR_NUMERIC (above);
  *         NNACT_ERR_OVERFLOW; NNACT_ERR_NOMEM (parameters and optimizer
