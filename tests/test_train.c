@@ -135,15 +135,18 @@ static void xor_learns_with_tanh_and_relu(void **state)
     (void)state;
     nnact_act_kind kinds[2] = {NNACT_ACT_TANH, NNACT_ACT_RELU};
     nnact_init_kind inits[2] = {NNACT_INIT_XAVIER_UNIFORM, NNACT_INIT_HE_UNIFORM};
-    for (int k = 0; k < 2; k++) {
-        double pred[4];
-        double mse = train_xor(kinds[k], 1, 8, 1, inits[k], 2000, 0.02, pred);
-        printf("XOR %s: MSE %.3g, predictions %.4f %.4f %.4f %.4f\n", nnact_act_name(kinds[k]), mse,
-               pred[0], pred[1], pred[2], pred[3]);
-        assert_true(mse < 1e-3);
-        for (int i = 0; i < 4; i++)
-            assert_close(round(pred[i]), xor_t[i], 0.0);
-    }
+    /* Adam at lr 0.01 settles (at lr 0.02 its last steps still bounce the loss
+     * by orders of magnitude); three seeds, so no one lucky start carries it */
+    for (int k = 0; k < 2; k++)
+        for (uint64_t seed = 1; seed <= 3; seed++) {
+            double pred[4];
+            double mse = train_xor(kinds[k], 1, 8, seed, inits[k], 2000, 0.01, pred);
+            printf("XOR %s, seed %d: MSE %.3g, predictions %.4f %.4f %.4f %.4f\n",
+                   nnact_act_name(kinds[k]), (int)seed, mse, pred[0], pred[1], pred[2], pred[3]);
+            assert_true(mse < 1e-3);
+            for (int i = 0; i < 4; i++)
+                assert_close(round(pred[i]), xor_t[i], 0.0);
+        }
 }
 
 /* Any all-identity network is an affine map, and the best affine fit of XOR is
@@ -486,7 +489,9 @@ static void fused_sgd_step_follows_the_rule(void **state)
                 p[i] = (double)e;
                 assert_close(q[i], p[i], 1e-15 * fmax(1.0, fabs(p[i])));
             }
-            assert_int_equal(nnact_net_set_params(twin, 62, p), NNACT_OK);
+            /* the twin continues from the step's own result, so the next forward
+               is the same bits on every CPU path */
+            assert_int_equal(nnact_net_set_params(twin, 62, q), NNACT_OK);
             assert_int_equal(nnact_net_get_grads(net, 62, g), NNACT_ERR_STATE);
             assert_int_equal(nnact_net_backward(net, dy, NULL), NNACT_ERR_STATE);
         }

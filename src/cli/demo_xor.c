@@ -34,7 +34,7 @@ static nnact_status train_one(nnact_act_kind hidden, double pred[4], double *mse
         s = nnact_net_init(
             net, hidden == NNACT_ACT_RELU ? NNACT_INIT_HE_UNIFORM : NNACT_INIT_XAVIER_UNIFORM, 1);
     if (s == NNACT_OK) s = nnact_opt_create(NNACT_OPT_ADAM, &o);
-    if (s == NNACT_OK) s = nnact_opt_set(o, NNACT_OPT_PARAM_LR, 0.02);
+    if (s == NNACT_OK) s = nnact_opt_set(o, NNACT_OPT_PARAM_LR, 0.01);
     double loss = NAN;
     for (int i = 0; i < XOR_STEPS && s == NNACT_OK; i++)
         s = nnact_net_train_step(net, o, NNACT_LOSS_MSE, 4, x, t, &loss);
@@ -60,7 +60,7 @@ int cli_demo_xor(FILE *out)
             fprintf(stderr, "nnact demo: %s\n", nnact_last_error());
             return CLI_FAILED;
         }
-    fprintf(out, "\nXOR with a 2-8-1 network, Adam (lr 0.02), %d full-batch steps, seed 1:\n\n",
+    fprintf(out, "\nXOR with a 2-8-1 network, Adam (lr 0.01), %d full-batch steps, seed 1:\n\n",
             XOR_STEPS);
     fprintf(out, "  %-9s %-7s", "input", "target");
     for (int k = 0; k < 3; k++)
