@@ -109,6 +109,8 @@ int train_case_reset(struct train_case *c)
     if (st == NNACT_OK)
         st = nnact_opt_create(c->opt == REF_ADAM ? NNACT_OPT_ADAM : NNACT_OPT_SGD, &c->o);
     if (st == NNACT_OK) st = nnact_opt_set(c->o, NNACT_OPT_PARAM_LR, c->lr);
+    if (st == NNACT_OK && c->no_check)
+        st = nnact_opt_set(c->o, NNACT_OPT_PARAM_CHECK_FINITE, 0.0);
     if (st != NNACT_OK) {
         fprintf(stderr, "nnact-bench: cannot set up libnnact case: %s\n", nnact_last_error());
         return -1;

@@ -22,7 +22,8 @@ struct train_case {
     struct ref_net floor, prod;
     struct nnact_net *net;
     struct nnact_opt *o;
-    int status; /* first non-OK status seen in a timed call */
+    int no_check; /* 1: the optimizer's CHECK_FINITE off (to time what the check costs) */
+    int status;   /* first non-OK status seen in a timed call */
     double loss;
 };
 
