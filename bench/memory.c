@@ -116,13 +116,16 @@ static void child(const struct netspec *s, int opt, int fd)
         st = nnact_net_train_step(net, o, NNACT_LOSS_HALF_SSE, batch, x, t, &loss);
     size_t formula = 0;
     if (st == NNACT_OK) st = nnact_net_memory_bytes(net, batch, &formula);
-    /* the network's formula covers the network; the optimizer's state is 2 P
-     * doubles for Adam (first and second moments) and none for plain SGD */
+    /* the network's formula covers the network; the optimizer's state is what
+     * it allocates: 3 P doubles for Adam (first and second moments, and the
+     * AMSGrad maximum, allocated up front so switching AMSGrad on never
+     * allocates; its pages stay untouched, so not resident, while it is off)
+     * and none for plain SGD */
     size_t params = 0;
     in = s->n_in;
     for (size_t l = 0; l < s->n_layers; l++)
         params += (in + 1) * s->out[l], in = s->out[l];
-    if (opt == REF_ADAM) formula += 2 * params * sizeof(double);
+    if (opt == REF_ADAM) formula += 3 * params * sizeof(double);
     /* nnact_net_train_step keeps nothing of its own: the loss reads the network's
      * output and writes its gradient into the network's dZ buffer */
     long peak = status_kb("VmHWM"), now = status_kb("VmRSS");
