@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "test_io_util.h"
+#include "resume_fixture.h"
 
 #include "init/rng.h"
 
@@ -51,35 +52,6 @@ static void train(nnact_net *net, nnact_opt *opt, const nnact_sched *sched, doub
     }
 }
 
-static nnact_net *fresh_net(void)
-{
-    nnact_net *net = NULL;
-    assert_int_equal(nnact_net_create(2, &net), NNACT_OK);
-    assert_int_equal(nnact_net_add_dense(net, 5, NNACT_ACT_TANH, NAN), NNACT_OK);
-    assert_int_equal(nnact_net_add_dense_ex(net, 3, NNACT_ACT_LEAKY_RELU, 0.1, NNACT_DENSE_NO_BIAS),
-                     NNACT_OK);
-    assert_int_equal(nnact_net_add_dense(net, 1, NNACT_ACT_IDENTITY, NAN), NNACT_OK);
-    assert_int_equal(nnact_net_init(net, NNACT_INIT_XAVIER_UNIFORM, 2024), NNACT_OK);
-    return net;
-}
-
-/* Non-default settings so every state vector of the kind is in play. */
-static nnact_opt *fresh_opt(nnact_opt_kind k)
-{
-    nnact_opt *o = NULL;
-    assert_int_equal(nnact_opt_create(k, &o), NNACT_OK);
-    if (k == NNACT_OPT_RMSPROP) {
-        assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_CENTERED, 1), NNACT_OK);
-        assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_MOMENTUM, 0.5), NNACT_OK);
-    }
-    if (k == NNACT_OPT_ADAM || k == NNACT_OPT_ADAMW)
-        assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_AMSGRAD, 1), NNACT_OK);
-    if (k == NNACT_OPT_ADAGRAD)
-        assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR_DECAY, 0.01), NNACT_OK);
-    if (k == NNACT_OPT_SGD || k == NNACT_OPT_MOMENTUM)
-        assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_WEIGHT_DECAY, 1e-3), NNACT_OK);
-    return o;
-}
 
 static void params(const nnact_net *net, double *p)
 {
@@ -102,15 +74,15 @@ static void resume_bit_identical_for_every_optimizer(void **state)
 
     for (int k = NNACT_OPT_SGD; k <= NNACT_OPT_ADAMW; k++) {
         /* A: uninterrupted. */
-        nnact_net *a = fresh_net();
-        nnact_opt *oa = fresh_opt((nnact_opt_kind)k);
+        nnact_net *a = resume_fresh_net();
+        nnact_opt *oa = resume_fresh_opt((nnact_opt_kind)k);
         struct nnact__rng ra;
         nnact__rng_init(&ra, 77, 0);
         train(a, oa, sched, base, &ra, 0, EPOCHS);
 
         /* B: stopped after STOP epochs, everything freed, resumed. */
-        nnact_net *b = fresh_net();
-        nnact_opt *ob = fresh_opt((nnact_opt_kind)k);
+        nnact_net *b = resume_fresh_net();
+        nnact_opt *ob = resume_fresh_opt((nnact_opt_kind)k);
         struct nnact__rng rb;
         nnact__rng_init(&rb, 77, 0);
         train(b, ob, sched, base, &rb, 0, STOP);
@@ -139,7 +111,7 @@ static void resume_bit_identical_for_every_optimizer(void **state)
         assert_int_equal(nnact_checkpoint_load(path, 0, &d, &od, NULL, NULL, NULL, NULL, NULL),
                          NNACT_OK);
         nnact_opt_free(od);
-        od = fresh_opt((nnact_opt_kind)k);
+        od = resume_fresh_opt((nnact_opt_kind)k);
         struct nnact__rng rd = {key, counter};
 
         train(c, oc, sched, base, &rc, epochs, EPOCHS);
@@ -177,8 +149,8 @@ static void resume_bit_identical_for_every_optimizer(void **state)
 static void checkpoint_bad_arguments(void **state)
 {
     (void)state;
-    nnact_net *net = fresh_net();
-    nnact_opt *opt = fresh_opt(NNACT_OPT_ADAM);
+    nnact_net *net = resume_fresh_net();
+    nnact_opt *opt = resume_fresh_opt(NNACT_OPT_ADAM);
     assert_int_equal(nnact_checkpoint_save(NULL, net, opt, 0, 0, 0.1, 0, 0), NNACT_ERR_ARG);
     assert_int_equal(nnact_checkpoint_save("", net, opt, 0, 0, 0.1, 0, 0), NNACT_ERR_ARG);
     assert_int_equal(nnact_checkpoint_save("/tmp/x", NULL, opt, 0, 0, 0.1, 0, 0), NNACT_ERR_ARG);

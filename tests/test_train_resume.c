@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "nnact_test.h"
+#include "resume_fixture.h"
 
 #include "nnact/nnact.h"
 
@@ -62,34 +63,10 @@ static const char *path(const char *name)
     return r;
 }
 
-static nnact_net *fresh_net(void)
-{
-    nnact_net *net = NULL;
-    assert_int_equal(nnact_net_create(2, &net), NNACT_OK);
-    assert_int_equal(nnact_net_add_dense(net, 5, NNACT_ACT_TANH, NAN), NNACT_OK);
-    assert_int_equal(nnact_net_add_dense_ex(net, 3, NNACT_ACT_LEAKY_RELU, 0.1, NNACT_DENSE_NO_BIAS),
-                     NNACT_OK);
-    assert_int_equal(nnact_net_add_dense(net, 1, NNACT_ACT_IDENTITY, NAN), NNACT_OK);
-    assert_int_equal(nnact_net_init(net, NNACT_INIT_XAVIER_UNIFORM, 2024), NNACT_OK);
-    return net;
-}
-
-/* Non-default settings so every state vector of the kind is in play. */
 static nnact_opt *fresh_opt(nnact_opt_kind k)
 {
-    nnact_opt *o = NULL;
-    assert_int_equal(nnact_opt_create(k, &o), NNACT_OK);
+    nnact_opt *o = resume_fresh_opt(k);
     assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, BASE), NNACT_OK);
-    if (k == NNACT_OPT_RMSPROP) {
-        assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_CENTERED, 1), NNACT_OK);
-        assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_MOMENTUM, 0.5), NNACT_OK);
-    }
-    if (k == NNACT_OPT_ADAM || k == NNACT_OPT_ADAMW)
-        assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_AMSGRAD, 1), NNACT_OK);
-    if (k == NNACT_OPT_ADAGRAD)
-        assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR_DECAY, 0.01), NNACT_OK);
-    if (k == NNACT_OPT_SGD || k == NNACT_OPT_MOMENTUM)
-        assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_WEIGHT_DECAY, 1e-3), NNACT_OK);
     return o;
 }
 
@@ -209,7 +186,7 @@ static void fit_resume_bit_identical_for_every_optimizer(void **state)
     for (int k = NNACT_OPT_SGD; k <= NNACT_OPT_ADAMW; k++) {
         /* A: uninterrupted, checkpointing each epoch (its last file is the
            whole final state). */
-        nnact_net *a = fresh_net();
+        nnact_net *a = resume_fresh_net();
         nnact_opt *oa = fresh_opt((nnact_opt_kind)k);
         struct log ga = {0};
         ga.opt = oa;
@@ -224,7 +201,7 @@ static void fit_resume_bit_identical_for_every_optimizer(void **state)
             assert_same_bits(ga.lr[e], BASE * pow(0.5, (double)((e - 1) / 2)));
 
         /* B: the same call stopped by its callback after epoch STOP. */
-        nnact_net *b = fresh_net();
+        nnact_net *b = resume_fresh_net();
         nnact_opt *ob = fresh_opt((nnact_opt_kind)k);
         struct log gb = {0};
         gb.opt = ob;
@@ -293,7 +270,7 @@ static void fit_resume_bit_identical_for_every_optimizer(void **state)
         nnact_opt *od;
         struct log gd;
         /* b.ckpt now holds epoch 6; write epoch 3 again for the controls */
-        d = fresh_net();
+        d = resume_fresh_net();
         od = fresh_opt((nnact_opt_kind)k);
         memset(&gd, 0, sizeof gd);
         gd.stop_at = STOP;
@@ -323,7 +300,7 @@ static void fit_resume_bit_identical_for_every_optimizer(void **state)
            epoch 3 stores the optimizer with epoch 3's scheduled LR (0.025).
            Resumed as is, it diverges; with the LR set back to the base first
            (the documented call) it is bit-identical. */
-        d = fresh_net();
+        d = resume_fresh_net();
         od = fresh_opt((nnact_opt_kind)k);
         memset(&gd, 0, sizeof gd);
         gd.stop_at = STOP;
@@ -361,7 +338,7 @@ static void fit_ex_in_memory_and_edges(void **state)
 {
     (void)state;
     nnact_sched *s = step_sched();
-    nnact_net *a = fresh_net(), *b = fresh_net();
+    nnact_net *a = resume_fresh_net(), *b = resume_fresh_net();
     nnact_opt *oa = fresh_opt(NNACT_OPT_ADAM), *ob = fresh_opt(NNACT_OPT_ADAM);
     struct log g = {0};
     assert_int_equal(nnact_net_fit(a, oa, NNACT_LOSS_MSE, ROWS, X, T, EPOCHS, BATCH, 0.2, SEED, s,
@@ -394,7 +371,7 @@ static void fit_ex_in_memory_and_edges(void **state)
 
     /* RESTORE_BEST after a resume: the parameters are those of the best of
        epochs 4..6, whose validation loss is best_l. */
-    nnact_net *c = fresh_net();
+    nnact_net *c = resume_fresh_net();
     nnact_opt *oc = fresh_opt(NNACT_OPT_ADAM);
     memset(&g, 0, sizeof g);
     g.stop_at = STOP;
@@ -423,7 +400,7 @@ static void fit_ex_in_memory_and_edges(void **state)
 static void fit_ex_bad_input(void **state)
 {
     (void)state;
-    nnact_net *net = fresh_net();
+    nnact_net *net = resume_fresh_net();
     nnact_opt *o = fresh_opt(NNACT_OPT_MOMENTUM);
     nnact_sched *s = step_sched();
     double before[MAXP], after[MAXP];
