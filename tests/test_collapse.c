@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "nnact_test.h"
+#include "alloc_fault.h"
 
 #include "collapse/collapse_internal.h"
 #include "test_collapse_util.h"
@@ -427,16 +428,6 @@ static void bad_arguments(void **state)
     assert_int_equal(nnact_net_local_affine(net, x, NULL, c), NNACT_ERR_ARG);
     assert_int_equal(nnact_net_local_affine(net, x, K, NULL), NNACT_ERR_ARG);
     nnact_net_free(net);
-}
-
-struct fail_at {
-    size_t k, seen;
-};
-static int fail_kth(size_t size, void *ctx)
-{
-    (void)size;
-    struct fail_at *f = ctx;
-    return f->seen++ != f->k;
 }
 
 static void allocation_failures_change_nothing(void **state)

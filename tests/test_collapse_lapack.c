@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nnact_test.h"
+#include "alloc_fault.h"
 
 #include "blas/blas.h"
 #include "test_collapse_util.h"
@@ -262,16 +263,6 @@ static void lapack_info_positive_is_numeric(void **state)
     /* and each works again after the one-shot fault: rank of [[1,2,3],[4,5,6]] is 2 */
     assert_int_equal(nnact_rank(2, 3, A, -1.0, &rank), NNACT_OK);
     assert_int_equal(rank, 2);
-}
-
-struct fail_at {
-    size_t k, seen;
-};
-static int fail_kth(size_t size, void *ctx)
-{
-    (void)size;
-    struct fail_at *f = ctx;
-    return f->seen++ != f->k;
 }
 
 static void allocation_failures_leave_outputs(void **state)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nnact_test.h"
+#include "alloc_fault.h"
 #include "optim_fixture.h"
 
 #include "core/alloc.h"
@@ -404,13 +405,6 @@ static void step_counter_saturates_instead_of_wrapping(void **state)
     /* m = 0.1*2*0.9 + 0.1*2 = 0.38, v = 0.001*4*0.999 + 0.001*4 = 0.007996 */
     assert_close(x, -1e-3 * 0.38 / (sqrt(0.007996) + 1e-8), 1e-17);
     nnact_opt_free(o);
-}
-
-static int fail_all(size_t size, void *ctx)
-{
-    (void)size;
-    (void)ctx;
-    return 0;
 }
 
 static void first_step_allocates_and_later_steps_do_not(void **state)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "nnact_test.h"
+#include "alloc_fault.h"
 #include "optim_fixture.h"
 
 #include "core/alloc.h"
@@ -238,13 +239,6 @@ static void net_init_is_reproducible_and_per_layer(void **state)
     assert_memory_equal(pa, pb, np * sizeof(double));
     nnact_net_free(a);
     nnact_net_free(b);
-}
-
-static int fail_all(size_t size, void *ctx)
-{
-    (void)size;
-    (void)ctx;
-    return 0;
 }
 
 static void net_init_out_of_memory_changes_nothing(void **state)
@@ -589,17 +583,6 @@ static void lower_layer_overflow_changes_nothing(void **state)
     }
 }
 
-struct kth {
-    size_t left;
-};
-
-static int fail_kth(size_t size, void *ctx)
-{
-    (void)size;
-    struct kth *k = ctx;
-    return k->left-- != 1;
-}
-
 /* Every allocation of a first train step and of a fit, failed in turn: each
    failure is NNACT_ERR_NOMEM with parameters and step count unchanged, and the
    call then succeeds once allocations are allowed. */
@@ -616,7 +599,7 @@ static void kth_allocation_failure_changes_nothing(void **state)
             assert_int_equal(nnact_opt_create(NNACT_OPT_ADAM, &o), NNACT_OK);
             double p0[62], p1[62], L;
             assert_int_equal(nnact_net_get_params(net, 62, p0), NNACT_OK);
-            struct kth ctx = {k};
+            struct fail_at ctx = {k - 1, 0}; /* the k-th allocation, counting from 1 */
             nnact__alloc_set_hook(fail_kth, &ctx);
             nnact_status st =
                 which == 0 ? nnact_net_train_step(net, o, NNACT_LOSS_MSE, 8, kth_x, kth_t, &L)
