@@ -10,6 +10,7 @@
 
 #include "nnact_test.h"
 
+#include "act/fpguard.h"
 #include "core/alloc.h"
 #include "nnact/nnact.h"
 
@@ -374,6 +375,40 @@ static void fp_environment_kept(void **state)
 #endif
 }
 
+/* The guard itself: flags raised between save and restore go, in SSE and
+ * in x87 (long double) arithmetic alike; flags the caller had stay, and so
+ * do inexact/overflow/underflow. */
+static volatile double vzero = 0.0;
+static volatile long double lzero = 0.0L;
+
+static void fp_guard_unit(void **state)
+{
+    (void)state;
+    nnact__fpguard g;
+    feclearexcept(FE_ALL_EXCEPT);
+    nnact__fpguard_save(&g);
+    volatile double q = vzero / vzero; /* SSE invalid */
+    volatile double r = 1.0 / vzero;   /* SSE divide-by-zero */
+    volatile long double lq = lzero / lzero; /* x87 invalid */
+    volatile long double lr = 1.0L / lzero;  /* x87 divide-by-zero */
+    volatile double o = DBL_MAX * (q == q ? 1.0 : 2.0); /* overflow, kept */
+    (void)r, (void)lq, (void)lr, (void)o;
+    assert_true(fetestexcept(FE_INVALID) && fetestexcept(FE_DIVBYZERO));
+    nnact__fpguard_restore(&g);
+    assert_int_equal(fetestexcept(FE_INVALID | FE_DIVBYZERO), 0);
+    assert_true(fetestexcept(FE_OVERFLOW));
+    /* a flag present before survives a call that raises it again */
+    feclearexcept(FE_ALL_EXCEPT);
+    feraiseexcept(FE_DIVBYZERO);
+    nnact__fpguard_save(&g);
+    lr = 1.0L / lzero;
+    q = vzero / vzero;
+    nnact__fpguard_restore(&g);
+    assert_true(fetestexcept(FE_DIVBYZERO));
+    assert_int_equal(fetestexcept(FE_INVALID), 0);
+    feclearexcept(FE_ALL_EXCEPT);
+}
+
 /* The hot paths never allocate. */
 static void no_allocation(void **state)
 {
@@ -403,6 +438,7 @@ int main(void)
         cmocka_unit_test(in_place_matches_out_of_place),
         cmocka_unit_test(position_independent),
         cmocka_unit_test(fp_environment_kept),
+        cmocka_unit_test(fp_guard_unit),
         cmocka_unit_test(no_allocation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,10 +1,10 @@
 /* Public activation entry points: argument checks, then the kernels. */
-#include <fenv.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "act/act_internal.h"
+#include "act/fpguard.h"
 #include "core/cpu.h"
 
 struct act_desc {
@@ -96,9 +96,9 @@ nnact_status nnact__act_resolve(const char *who, nnact_act_kind k, double alpha,
 
 /* The kernels may raise invalid or divide-by-zero inside (an ordered compare
  * of a NaN, a limit reached through inf/inf), although every result is the
- * documented one; the caller's flags are restored so that a call leaves the
- * floating-point environment as it found it (issue 3, item 5). */
-#define ACT_FLAGS (FE_INVALID | FE_DIVBYZERO)
+ * documented one; the guard (fpguard.h) takes back the flags a call raised,
+ * so that a call leaves the floating-point environment as it found it
+ * (issue 3, item 5). */
 
 /* 1 when the vector path took the call. The choice depends on the CPU and
  * the kind only, never on n, so an element's result never depends on the
@@ -142,10 +142,10 @@ nnact_status nnact_act_forward(nnact_act_kind k, double alpha, size_t n, const d
     NNACT_FORWARD_IF_ERROR(nnact__act_resolve("nnact_act_forward", k, alpha, &a));
     if (n == 0) return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_forward", n, x, x, y));
-    fexcept_t flags;
-    fegetexceptflag(&flags, ACT_FLAGS);
+    nnact__fpguard flags;
+    nnact__fpguard_save(&flags);
     if (!vector_path(k, a, 0, n, x, NULL, y)) nnact__act_ref_array(k, a, 0, n, x, NULL, y);
-    fesetexceptflag(&flags, ACT_FLAGS);
+    nnact__fpguard_restore(&flags);
     return NNACT_OK;
 }
 
@@ -156,10 +156,10 @@ nnact_status nnact_act_derivative(nnact_act_kind k, double alpha, size_t n, cons
     NNACT_FORWARD_IF_ERROR(nnact__act_resolve("nnact_act_derivative", k, alpha, &a));
     if (n == 0) return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_derivative", n, x, x, d));
-    fexcept_t flags;
-    fegetexceptflag(&flags, ACT_FLAGS);
+    nnact__fpguard flags;
+    nnact__fpguard_save(&flags);
     if (!vector_path(k, a, 1, n, x, NULL, d)) nnact__act_ref_array(k, a, 1, n, x, NULL, d);
-    fesetexceptflag(&flags, ACT_FLAGS);
+    nnact__fpguard_restore(&flags);
     return NNACT_OK;
 }
 
@@ -170,10 +170,10 @@ nnact_status nnact_act_backward(nnact_act_kind k, double alpha, size_t n, const 
     NNACT_FORWARD_IF_ERROR(nnact__act_resolve("nnact_act_backward", k, alpha, &a));
     if (n == 0) return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_backward", n, x, dy, dx));
-    fexcept_t flags;
-    fegetexceptflag(&flags, ACT_FLAGS);
+    nnact__fpguard flags;
+    nnact__fpguard_save(&flags);
     if (!vector_path(k, a, 2, n, x, dy, dx)) nnact__act_ref_array(k, a, 2, n, x, dy, dx);
-    fesetexceptflag(&flags, ACT_FLAGS);
+    nnact__fpguard_restore(&flags);
     return NNACT_OK;
 }
 
@@ -187,11 +187,11 @@ nnact_status nnact_act_backward_from_output(nnact_act_kind k, double alpha, size
                     "%s: the derivative of %s is not a function of its output", who, descs[k].name);
     if (n == 0) return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays(who, n, y, dy, dx));
-    fexcept_t flags;
-    fegetexceptflag(&flags, ACT_FLAGS);
+    nnact__fpguard flags;
+    nnact__fpguard_save(&flags);
     for (size_t i = 0; i < n; i++)
         dx[i] = dy[i] * nnact__act_ref_df_from_y(k, a, y[i]);
-    fesetexceptflag(&flags, ACT_FLAGS);
+    nnact__fpguard_restore(&flags);
     return NNACT_OK;
 }
 
