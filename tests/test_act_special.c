@@ -47,6 +47,9 @@ static const double limits[][4] = {
     [NNACT_ACT_TANHSHRINK] = {INFINITY, -INFINITY, 1, 1},
     [NNACT_ACT_SOFTSHRINK] = {INFINITY, -INFINITY, 1, 1},
     [NNACT_ACT_HARDSHRINK] = {INFINITY, -INFINITY, 1, 1},
+    [NNACT_ACT_ABS] = {INFINITY, INFINITY, 1, -1},
+    [NNACT_ACT_SQUARE] = {INFINITY, INFINITY, INFINITY, -INFINITY},
+    [NNACT_ACT_SWISH] = {INFINITY, -0.0, 1, 0},
 };
 
 /* Odd functions: f(-0) = -0 and f(+0) = +0. */
@@ -165,7 +168,8 @@ static void kink_derivatives(void **state)
         {NNACT_ACT_HARD_SIGMOID, -3.0, 0.0}, {NNACT_ACT_HARD_SWISH, -3.0, -0.5},
         {NNACT_ACT_HARD_SWISH, 3.0, 1.5},    {NNACT_ACT_SOFTSHRINK, 0.5, 0.0},
         {NNACT_ACT_HARDSHRINK, -0.5, 0.0},   {NNACT_ACT_ELU, 0.0, 1.0},
-        {NNACT_ACT_CELU, 0.0, 1.0},
+        {NNACT_ACT_CELU, 0.0, 1.0},          {NNACT_ACT_ABS, 0.0, 0.0},
+        {NNACT_ACT_ABS, -0.0, 0.0},          {NNACT_ACT_ABS, -0x1p-1074, -1.0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         double d;
@@ -217,6 +221,8 @@ static void bad_input(void **state)
         {NNACT_ACT_CELU, -1.0, "alpha"},           {NNACT_ACT_SOFTPLUS, -1.0, "beta"},
         {NNACT_ACT_SOFTPLUS, 0.0, "beta"},         {NNACT_ACT_SOFTPLUS, INFINITY, "beta"},
         {NNACT_ACT_SOFTSHRINK, -0.5, "lambda"},    {NNACT_ACT_HARDSHRINK, -INFINITY, "lambda"},
+        {NNACT_ACT_SWISH, 0.0, "beta"},            {NNACT_ACT_SWISH, -1.0, "beta"},
+        {NNACT_ACT_SWISH, INFINITY, "beta"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         y[0] = 42.0;

@@ -63,7 +63,11 @@ typedef enum nnact_act_kind {
     NNACT_ACT_COS = 22,          /**< cos x */
     NNACT_ACT_TANHSHRINK = 23,   /**< x - tanh x */
     NNACT_ACT_SOFTSHRINK = 24,   /**< x > l ? x - l : x < -l ? x + l : 0  [lambda, 0.5] */
-    NNACT_ACT_HARDSHRINK = 25    /**< |x| > l ? x : 0  [lambda, 0.5] */
+    NNACT_ACT_HARDSHRINK = 25,   /**< |x| > l ? x : 0  [lambda, 0.5] */
+    NNACT_ACT_ABS = 26,          /**< |x|; derivative sign(x), 0 at 0 (oneDNN abs) */
+    NNACT_ACT_SQUARE = 27,       /**< x^2 (oneDNN square) */
+    NNACT_ACT_SWISH = 28         /**< x sigmoid(beta x) (oneDNN swish)  [beta, 1];
+                                      beta = 1 gives SiLU's bits */
 } nnact_act_kind;
 
 /** @brief Number of kinds; valid kinds are 0 .. nnact_act_count() - 1. @since 1.0 */

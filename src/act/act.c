@@ -42,6 +42,12 @@ static const struct act_desc descs[NNACT_ACT_KIND_COUNT] = {
     [NNACT_ACT_TANHSHRINK] = {"tanhshrink", NULL, 0, 0, 0},
     [NNACT_ACT_SOFTSHRINK] = {"softshrink", "lambda", 0.5, 0.0, 1e300},
     [NNACT_ACT_HARDSHRINK] = {"hardshrink", "lambda", 0.5, 0.0, 1e300},
+    [NNACT_ACT_ABS] = {"abs", NULL, 0, 0, 0},
+    [NNACT_ACT_SQUARE] = {"square", NULL, 0, 0, 0},
+    /* beta <= 0 is left out: beta = 0 is x/2, affine but not the identity the
+     * collapse module fuses through, and beta < 0 turns the shape over
+     * (x sigmoid(-x) = x - silu(x)); the registry's answers assume beta > 0 */
+    [NNACT_ACT_SWISH] = {"swish_beta", "beta", 1.0, 1e-300, 1e300},
 };
 
 static const struct {
@@ -67,6 +73,9 @@ static const struct {
     {"soft_shrink", NNACT_ACT_SOFTSHRINK},
     {"tanh_shrink", NNACT_ACT_TANHSHRINK},
     {"gauss", NNACT_ACT_GAUSSIAN},
+    {"eltwise_abs", NNACT_ACT_ABS},
+    {"eltwise_square", NNACT_ACT_SQUARE},
+    {"eltwise_swish", NNACT_ACT_SWISH},
 };
 
 size_t nnact_act_count(void)
@@ -106,6 +115,7 @@ nnact_status nnact__act_resolve(const char *who, nnact_act_kind k, double alpha,
 static int vector_path(nnact_act_kind k, double a, int mode, size_t n, const double *x,
                        const double *dy, double *out)
 {
+    if (k == NNACT_ACT_SWISH && a == 1.0) k = NNACT_ACT_SILU; /* same bits on every path */
 #ifdef NNACT_HAVE_AVX2
     if (nnact__cpu_flags() & NNACT_CPU_AVX2_FMA) return nnact__act_avx2(k, a, mode, n, x, dy, out);
 #else
@@ -291,6 +301,14 @@ static struct act_shape shape_of(nnact_act_kind k, double a)
         return (struct act_shape){a == 0, 1, a == 0, -inf, inf, 1};
     case NNACT_ACT_HARDSHRINK:
         return (struct act_shape){a == 0, 1, a == 0, -inf, inf, a == 0 ? 1 : inf};
+    case NNACT_ACT_ABS:
+        return (struct act_shape){0, 0, 0, 0, inf, 1};
+    case NNACT_ACT_SQUARE:
+        return (struct act_shape){0, 0, 1, 0, inf, inf};
+    /* x sigmoid(bx) = silu(bx) / b: SiLU's minimum scaled by 1/b, the same
+     * sup |f'| */
+    case NNACT_ACT_SWISH:
+        return (struct act_shape){0, 0, 1, -0.2784645427610738 / a, inf, 1.099839320128867};
     }
     return (struct act_shape){0, 0, 0, NAN, NAN, NAN};
 }
