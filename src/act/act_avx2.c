@@ -58,11 +58,11 @@ static inline __m256d is_nan(__m256d x)
     return _mm256_cmp_pd(x, x, _CMP_UNORD_Q);
 }
 
-/* Lanes set in `mask` are recomputed by the scalar reference (f or f'). */
-static __m256d scalar_lanes(__m256d r, __m256d x, __m256d mask, const struct vp *p, int deriv)
+/* Lanes set in `m` are recomputed by the scalar reference (f or f'). Out of
+ * line: the common case (no lane) must not pay for spilling the vectors. */
+static __attribute__((noinline)) __m256d scalar_lanes_slow(__m256d r, __m256d x, int m,
+                                                           const struct vp *p, int deriv)
 {
-    int m = _mm256_movemask_pd(mask);
-    if (m == 0) return r;
     double xs[4], rs[4];
     _mm256_storeu_pd(xs, x);
     _mm256_storeu_pd(rs, r);
@@ -71,6 +71,14 @@ static __m256d scalar_lanes(__m256d r, __m256d x, __m256d mask, const struct vp 
             rs[l] =
                 deriv ? nnact__act_ref_df(p->k, p->a, xs[l]) : nnact__act_ref_f(p->k, p->a, xs[l]);
     return _mm256_loadu_pd(rs);
+}
+
+static inline __attribute__((always_inline)) __m256d scalar_lanes(__m256d r, __m256d x,
+                                                                  __m256d mask, const struct vp *p,
+                                                                  int deriv)
+{
+    int m = _mm256_movemask_pd(mask);
+    return m == 0 ? r : scalar_lanes_slow(r, x, m, p, deriv);
 }
 
 /* e / (1 + e)^2 and 1 / (1 + e)^2 for 0 <= e <= 1 with the rounding of
@@ -208,7 +216,7 @@ static __m256d k_tanh_df(__m256d x, const struct vp *p)
     return vsel(is_nan(x), x, d);
 }
 
-static __m256d k_silu_f(__m256d x, const struct vp *p)
+static inline __attribute__((always_inline)) __m256d k_silu_f(__m256d x, const struct vp *p)
 {
     __m256d r = _mm256_mul_pd(x, v_sigmoid(x));
     /* x < -700 (subnormal results) and +-Inf: the reference */
@@ -217,7 +225,7 @@ static __m256d k_silu_f(__m256d x, const struct vp *p)
     return scalar_lanes(r, x, odd, p, 0);
 }
 
-static __m256d k_silu_df(__m256d x, const struct vp *p)
+static inline __attribute__((always_inline)) __m256d k_silu_df(__m256d x, const struct vp *p)
 {
     __m256d one = vset(1.0), e = Sleef_expd4_u10avx2(vnabs(x));
     __m256d onepx = _mm256_add_pd(one, x);
@@ -317,7 +325,8 @@ static inline void v_gelu_parts(__m256d x, __m256d *E, __m256d *q, __m256d *ql)
     /* (num + numl) / (d + dl) - q = (r + numl - q dl) / d to first order, r exact */
     __m256d r = _mm256_fnmadd_pd(*q, d, num);
     __m256d lo = _mm256_fnmadd_pd(*q, dl, _mm256_fmadd_pd(vset(0.5), yl, r));
-    *ql = _mm256_div_pd(lo, d);
+    /* lo is below 2^-50 q: a 12-bit reciprocal of d is plenty */
+    *ql = _mm256_mul_pd(lo, _mm256_cvtps_pd(_mm_rcp_ps(_mm256_cvtpd_ps(d))));
     *E = v_gauss_half(x);
 }
 
@@ -329,7 +338,7 @@ static inline __m256d v_gelu_odd(__m256d x)
     return _mm256_xor_pd(ok, _mm256_castsi256_pd(_mm256_set1_epi64x(-1)));
 }
 
-static __m256d k_gelu_f(__m256d x, const struct vp *p)
+static inline __attribute__((always_inline)) __m256d k_gelu_f(__m256d x, const struct vp *p)
 {
     __m256d E, q, ql;
     v_gelu_parts(x, &E, &q, &ql);
@@ -343,7 +352,7 @@ static __m256d k_gelu_f(__m256d x, const struct vp *p)
 /* Phi + x phi = E (Q + x/sqrt(2 pi)) for x <= 0: Q and x/sqrt(2pi) cancel at
  * the root -0.7518, with x exact, the constant as hi + lo and Q as q + ql;
  * 1 - E Q + x E/sqrt(2 pi) for x > 0 (no cancellation) */
-static __m256d k_gelu_df(__m256d x, const struct vp *p)
+static inline __attribute__((always_inline)) __m256d k_gelu_df(__m256d x, const struct vp *p)
 {
     __m256d E, q, ql;
     v_gelu_parts(x, &E, &q, &ql);
