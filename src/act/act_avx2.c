@@ -610,6 +610,55 @@ static __m256d k_gelu_tanh_df(__m256d x, const struct vp *p)
     return scalar_lanes(r, x, _mm256_or_pd(v_gelu_tanh_odd(x, v), root), p, 1);
 }
 
+/* ---- sin, cos (SLEEF's 1-ulp versions, full argument reduction) and the
+ * exact kinds ---- */
+
+static __m256d k_sin(__m256d x, const struct vp *p)
+{
+    (void)p;
+    return Sleef_sind4_u10avx2(x);
+}
+
+static __m256d k_cos(__m256d x, const struct vp *p)
+{
+    (void)p;
+    return Sleef_cosd4_u10avx2(x);
+}
+
+static __m256d k_neg_sin(__m256d x, const struct vp *p)
+{
+    (void)p;
+    return _mm256_xor_pd(Sleef_sind4_u10avx2(x), vset(-0.0));
+}
+
+static __m256d k_abs_f(__m256d x, const struct vp *p)
+{
+    (void)p;
+    return vabs(x);
+}
+
+/* sign(x), 0 at +-0, NaN for NaN */
+static __m256d k_abs_df(__m256d x, const struct vp *p)
+{
+    (void)p;
+    __m256d z = _mm256_setzero_pd();
+    __m256d s = _mm256_or_pd(_mm256_and_pd(_mm256_cmp_pd(x, z, _CMP_GT_OQ), vset(1.0)),
+                             _mm256_and_pd(_mm256_cmp_pd(x, z, _CMP_LT_OQ), vset(-1.0)));
+    return vsel(is_nan(x), x, s);
+}
+
+static __m256d k_square_f(__m256d x, const struct vp *p)
+{
+    (void)p;
+    return _mm256_mul_pd(x, x);
+}
+
+static __m256d k_square_df(__m256d x, const struct vp *p)
+{
+    (void)p;
+    return _mm256_add_pd(x, x);
+}
+
 /* ---- drivers ---- */
 
 static inline __attribute__((always_inline)) void run_unary(vkernel k, const struct vp *p, size_t n,
@@ -707,6 +756,14 @@ int nnact__act_avx2(nnact_act_kind k, double a, int mode, size_t n, const double
         return run(k_gaussian_f, k_gaussian_df, &p, mode, n, x, dy, out);
     case NNACT_ACT_GELU_TANH:
         return run(k_gelu_tanh_f, k_gelu_tanh_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_SINUSOID:
+        return run(k_sin, k_cos, &p, mode, n, x, dy, out);
+    case NNACT_ACT_COS:
+        return run(k_cos, k_neg_sin, &p, mode, n, x, dy, out);
+    case NNACT_ACT_ABS:
+        return run(k_abs_f, k_abs_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_SQUARE:
+        return run(k_square_f, k_square_df, &p, mode, n, x, dy, out);
     default:
         return 0;
     }
