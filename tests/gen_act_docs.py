@@ -47,7 +47,7 @@ KINDS = [
 ]
 VECTOR = {"identity", "sigmoid", "tanh", "relu", "leaky_relu", "relu6", "hard_tanh", "silu", "gelu", "gelu_tanh",
           "softplus", "log_sigmoid", "elu", "selu", "celu", "softsign", "hard_sigmoid", "hard_swish",
-          "softshrink", "hardshrink", "gaussian", "sinusoid", "cos", "abs", "square", "swish_beta"}
+          "softshrink", "hardshrink", "gaussian", "sinusoid", "cos", "abs", "square", "swish_beta", "mish"}
 
 LINE = re.compile(r"^(golden|oracle)\s+(\S+)\s+(f'?)\s+max\s+([\d.]+) ulp at x = (\S+)\s+bound\s+([\d.]+)(.*)$")
 
@@ -241,15 +241,18 @@ only −Inf gives NaN.
 
 Arrays (of any length) of identity, ReLU, leaky ReLU, ReLU6, hard tanh, sigmoid, tanh,
 SiLU, GELU, GELU-tanh, softplus, log-sigmoid, ELU, SELU, CELU, softsign, hard
-sigmoid, hard swish, softshrink, hardshrink, Gaussian, sinusoid, cos, abs, square
-and swish with β = 1 go through AVX2 + FMA kernels
+sigmoid, hard swish, softshrink, hardshrink, Gaussian, sinusoid, cos, abs, square,
+swish with β = 1 and Mish's forward go through AVX2 + FMA kernels
 (`src/act/act_avx2.c`, compiled alone with `-mavx2 -mfma`, chosen at run time
 from `nnact__cpu_flags()`; `NNACT_CPU_MASK=0` forces the portable path). Their
-exp, expm1, log1p, tanh, sin and cos come from **SLEEF** (Debian `libsleef-dev`,
+expm1, log1p, tanh, sin and cos come from **SLEEF** (Debian `libsleef-dev`,
 `Requires.private: sleef`): its AVX2 functions are 1.0 ulp,
 handle every special value, do not touch MXCSR, and are maintained and tested
 upstream — writing and proving our own polynomials would cost more and bound
-less. The exception is GELU's erfc: SLEEF 3.5's costs ~18 ns per element on
+less. Two exceptions, both for speed: exp is inlined (Cody–Waite reduction,
+degree-13 Taylor polynomial by Estrin's scheme, 2^k applied in two steps so
+subnormal results round once; < 1 ulp, 0.87 measured), because SLEEF's exp call
+was most of sigmoid's and SiLU's time; and GELU's erfc: SLEEF 3.5's costs ~18 ns per element on
 this machine (its exp ~2 ns), so GELU has its own (see ACCURACY.md, derived and
 checked with mpmath by `tests/gen_act_erfcx.py`). The vector kernels use the same stable formulas as the scalar reference;
 lanes in the far tails or in a derivative's cancellation window are recomputed
@@ -258,8 +261,8 @@ padded copy, so an element's bits depend on its value only, never on the array
 length, position or alignment (tested for every kind, prime lengths, five
 alignments). There is **no AVX-512 path**: this machine (Zen 3) cannot run one,
 and an untested path would not meet this catalogue's standard; the dispatch flag
-exists (`NNACT_CPU_AVX512`) for a later release. The other kinds (bent identity, Mish, tanhshrink, swish with β ≠ 1)
-use the scalar reference on every CPU. The piecewise and rational kernels repeat the reference's operations in
+exists (`NNACT_CPU_AVX512`) for a later release. The other kinds (bent identity, tanhshrink, swish with β ≠ 1) and Mish's
+derivative (long double on (−6, −0.5)) use the scalar reference on every CPU. The piecewise and rational kernels repeat the reference's operations in
 the same order and give its bits.
 
 | kind | value | f(x) | f′(x) | parameter (default, range) | from output | max ulp f / f′ | vector |

@@ -705,6 +705,26 @@ static __m256d k_square_df(__m256d x, const struct vp *p)
     return _mm256_add_pd(x, x);
 }
 
+/* Mish forward, the reference's formula: x tanh(softplus x) with tanh(sp) =
+ * n/(n + 2), n = e(e + 2), e = e^x for x <= 0, and (1 + 2e)/(1 + 2e + 2e^2),
+ * e = e^-x, for x > 0; x < -700 (subnormal) and +-Inf go to the reference.
+ * (Its derivative stays scalar: it needs long double on (-6, -0.5).) */
+static __m256d k_mish_f(__m256d x, const struct vp *p)
+{
+    __m256d one = vset(1.0), two = vset(2.0);
+    __m256d e = v_exp(vnabs(x));
+    __m256d n = _mm256_mul_pd(e, _mm256_add_pd(e, two));
+    __m256d e2 = _mm256_mul_pd(two, e);
+    __m256d num = vsel(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_LE_OQ), n,
+                       _mm256_add_pd(one, e2));
+    __m256d den = vsel(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_LE_OQ), _mm256_add_pd(n, two),
+                       _mm256_fmadd_pd(e2, e, _mm256_add_pd(one, e2)));
+    __m256d r = _mm256_mul_pd(x, _mm256_div_pd(num, den));
+    __m256d odd = _mm256_or_pd(_mm256_cmp_pd(x, vset(-700.0), _CMP_LT_OQ),
+                               _mm256_cmp_pd(vabs(x), vset(INFINITY), _CMP_EQ_OQ));
+    return scalar_lanes(r, x, odd, p, 0);
+}
+
 /* ---- drivers ---- */
 
 static inline __attribute__((always_inline)) void run_unary(vkernel k, const struct vp *p, size_t n,
@@ -804,6 +824,8 @@ int nnact__act_avx2(nnact_act_kind k, double a, int mode, size_t n, const double
         return run(k_gelu_tanh_f, k_gelu_tanh_df, &p, mode, n, x, dy, out);
     case NNACT_ACT_SINUSOID:
         return run(k_sin, k_cos, &p, mode, n, x, dy, out);
+    case NNACT_ACT_MISH: /* forward only; the derivative takes the scalar path */
+        return mode == 0 ? run(k_mish_f, k_mish_f, &p, mode, n, x, dy, out) : 0;
     case NNACT_ACT_COS:
         return run(k_cos, k_neg_sin, &p, mode, n, x, dy, out);
     case NNACT_ACT_ABS:
