@@ -245,11 +245,14 @@ sigmoid, hard swish, softshrink, hardshrink, Gaussian, sinusoid, cos, abs, squar
 swish with β = 1 and Mish's forward go through AVX2 + FMA kernels
 (`src/act/act_avx2.c`, compiled alone with `-mavx2 -mfma`, chosen at run time
 from `nnact__cpu_flags()`; `NNACT_CPU_MASK=0` forces the portable path). Their
-expm1, log1p, tanh, sin and cos come from **SLEEF** (Debian `libsleef-dev`,
+expm1, tanh, sin and cos come from **SLEEF** (Debian `libsleef-dev`,
 `Requires.private: sleef`): its AVX2 functions are 1.0 ulp,
 handle every special value, do not touch MXCSR, and are maintained and tested
 upstream — writing and proving our own polynomials would cost more and bound
-less. Two exceptions, both for speed: exp is inlined (Cody–Waite reduction,
+less. Three exceptions, all for speed: log1p on [0, 1] (softplus and
+log-sigmoid only need log1p(e^−|z|)) is inlined as 2·atanh(u/(2 + u)), a
+17-term odd series with 2 + u and the quotient carried as hi + lo (< 1 ulp);
+exp is inlined (Cody–Waite reduction,
 degree-13 Taylor polynomial by Estrin's scheme, 2^k applied in two steps so
 subnormal results round once; < 1 ulp, 0.87 measured), because SLEEF's exp call
 was most of sigmoid's and SiLU's time; and GELU's erfc: SLEEF 3.5's costs ~18 ns per element on

@@ -104,6 +104,56 @@ static inline __m256d v_exp(__m256d x)
     return _mm256_mul_pd(_mm256_mul_pd(y, v_pow2i(k1)), v_pow2i(k2));
 }
 
+/* log1p(u) for u in [0, 1] (softplus and log-sigmoid only ever ask for
+ * log1p(e^-|z|)), inlined instead of SLEEF's call: log1p(u) = 2 atanh(s),
+ * s = u / (2 + u) in [0, 1/3], 2 atanh(s) = 2s + 2s z P(z), z = s^2,
+ * P(z) = sum_j z^j / (2j + 3), 17 terms (the first omitted one is below
+ * 2e-18 relative). 2 + u = d + dl exactly (Fast2Sum, 2 >= u) and s's
+ * division remainder is recovered with an fma, so 2s + (2 sl + 2s z P) rounds
+ * once at the end: error below 1 ulp. NaN passes through. */
+static const double LOG1P_P[17] = {
+    0x1.5555555555555p-2,
+    0x1.999999999999ap-3,
+    0x1.2492492492492p-3,
+    0x1.c71c71c71c71cp-4,
+    0x1.745d1745d1746p-4,
+    0x1.3b13b13b13b14p-4,
+    0x1.1111111111111p-4,
+    0x1.e1e1e1e1e1e1ep-5,
+    0x1.af286bca1af28p-5,
+    0x1.8618618618618p-5,
+    0x1.642c8590b2164p-5,
+    0x1.47ae147ae147bp-5,
+    0x1.2f684bda12f68p-5,
+    0x1.1a7b9611a7b96p-5,
+    0x1.0842108421084p-5,
+    0x1.f07c1f07c1f08p-6,
+    0x1.d41d41d41d41dp-6};
+
+static inline __m256d v_log1p01(__m256d u)
+{
+    __m256d two = vset(2.0), d = _mm256_add_pd(two, u);
+    __m256d dl = _mm256_sub_pd(u, _mm256_sub_pd(d, two));
+    __m256d sh = _mm256_div_pd(u, d);
+    /* sl = (u - s d - s dl) / d; it is 2^-52 below s, so a 12-bit
+     * reciprocal of d is plenty */
+    __m256d rem = _mm256_fnmadd_pd(sh, dl, _mm256_fnmadd_pd(sh, d, u));
+    __m256d sl = _mm256_mul_pd(rem, _mm256_cvtps_pd(_mm_rcp_ps(_mm256_cvtpd_ps(d))));
+    __m256d z = _mm256_mul_pd(sh, sh), z4 = _mm256_mul_pd(_mm256_mul_pd(z, z), _mm256_mul_pd(z, z));
+    __m256d c0 = vset(LOG1P_P[16]), c1 = _mm256_setzero_pd(), c2 = c1, c3 = c1;
+    for (int k = 3; k >= 0; k--) {
+        c0 = _mm256_fmadd_pd(c0, z4, vset(LOG1P_P[4 * k]));
+        c1 = _mm256_fmadd_pd(c1, z4, vset(LOG1P_P[4 * k + 1]));
+        c2 = _mm256_fmadd_pd(c2, z4, vset(LOG1P_P[4 * k + 2]));
+        c3 = _mm256_fmadd_pd(c3, z4, vset(LOG1P_P[4 * k + 3]));
+    }
+    __m256d z2 = _mm256_mul_pd(z, z);
+    __m256d p = _mm256_fmadd_pd(z2, _mm256_fmadd_pd(z, c3, c2), _mm256_fmadd_pd(z, c1, c0));
+    __m256d s2 = _mm256_add_pd(sh, sh);
+    __m256d lo = _mm256_fmadd_pd(_mm256_mul_pd(s2, z), p, _mm256_add_pd(sl, sl));
+    return _mm256_add_pd(s2, lo);
+}
+
 /* Lanes set in `m` are recomputed by the scalar reference (f or f'). Out of
  * line: the common case (no lane) must not pay for spilling the vectors. */
 static __attribute__((noinline)) __m256d scalar_lanes_slow(__m256d r, __m256d x, int m,
@@ -417,7 +467,7 @@ static inline __attribute__((always_inline)) __m256d k_gelu_df(__m256d x, const 
 static __m256d k_softplus_f(__m256d x, const struct vp *p)
 {
     __m256d z = _mm256_mul_pd(vset(p->a), x);
-    __m256d t = Sleef_log1pd4_u10avx2(v_exp(vnabs(z)));
+    __m256d t = v_log1p01(v_exp(vnabs(z)));
     __m256d pos = _mm256_and_pd(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GT_OQ), x);
     return _mm256_add_pd(pos, p->a == 1.0 ? t : _mm256_div_pd(t, vset(p->a)));
 }
@@ -430,7 +480,7 @@ static __m256d k_softplus_df(__m256d x, const struct vp *p)
 static __m256d k_log_sigmoid_f(__m256d x, const struct vp *p)
 {
     (void)p;
-    __m256d t = Sleef_log1pd4_u10avx2(v_exp(vnabs(x)));
+    __m256d t = v_log1p01(v_exp(vnabs(x)));
     __m256d mx = _mm256_xor_pd(x, vset(-0.0));
     __m256d pos = _mm256_and_pd(_mm256_cmp_pd(mx, _mm256_setzero_pd(), _CMP_GT_OQ), mx);
     return _mm256_xor_pd(_mm256_add_pd(pos, t), vset(-0.0)); /* -(max(-x, 0) + t): -0 at +Inf */
