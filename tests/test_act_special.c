@@ -222,7 +222,7 @@ static void bad_input(void **state)
         {NNACT_ACT_SOFTPLUS, 0.0, "beta"},         {NNACT_ACT_SOFTPLUS, INFINITY, "beta"},
         {NNACT_ACT_SOFTSHRINK, -0.5, "lambda"},    {NNACT_ACT_HARDSHRINK, -INFINITY, "lambda"},
         {NNACT_ACT_SWISH, 0.0, "beta"},            {NNACT_ACT_SWISH, -1.0, "beta"},
-        {NNACT_ACT_SWISH, INFINITY, "beta"},
+        {NNACT_ACT_SWISH, INFINITY, "beta"},       {NNACT_ACT_SWISH, -INFINITY, "beta"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         y[0] = 42.0;

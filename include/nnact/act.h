@@ -9,8 +9,8 @@
  * hardtanh'(+-1) = 0, ...).
  *
  * Arrays are caller-owned. In place is allowed: an output may be the very
- * array of an input (`y == x`, `dx == dy`, `dx == x`); any other overlap of an output with an input is NNACT_ERR_ARG
- * (rejected, nothing written). n = 0 is NNACT_OK and touches nothing, NULL
+ * array of an input (`y == x`, `dx == dy`, `dx == x`); any other overlap of an output with an input
+ * is NNACT_ERR_ARG (rejected, nothing written). n = 0 is NNACT_OK and touches nothing, NULL
  * pointers included. An element's result depends only on its value, the kind
  * and the parameter -- not on n, its position or the alignment -- for a given
  * CPU path (vector paths are chosen at run time; docs/ACCURACY.md bounds every

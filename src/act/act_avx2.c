@@ -84,8 +84,8 @@ static inline __m256d v_pow2i(__m256d kd) /* 2^k for integral kd in [-1022, 1023
 static inline __m256d v_exp(__m256d x)
 {
     x = _mm256_min_pd(vset(710.0), _mm256_max_pd(vset(-750.0), x));
-    __m256d kd = _mm256_sub_pd(_mm256_fmadd_pd(x, vset(EXP_LOG2E), vset(EXP_SHIFT)),
-                               vset(EXP_SHIFT));
+    __m256d kd =
+        _mm256_sub_pd(_mm256_fmadd_pd(x, vset(EXP_LOG2E), vset(EXP_SHIFT)), vset(EXP_SHIFT));
     __m256d r = _mm256_fnmadd_pd(kd, vset(EXP_LN2_HI), x);
     r = _mm256_fnmadd_pd(kd, vset(EXP_LN2_LO), r);
     __m256d r2 = _mm256_mul_pd(r, r), r4 = _mm256_mul_pd(r2, r2);
@@ -111,24 +111,12 @@ static inline __m256d v_exp(__m256d x)
  * 2e-18 relative). 2 + u = d + dl exactly (Fast2Sum, 2 >= u) and s's
  * division remainder is recovered with an fma, so 2s + (2 sl + 2s z P) rounds
  * once at the end: error below 1 ulp. NaN passes through. */
-static const double LOG1P_P[17] = {
-    0x1.5555555555555p-2,
-    0x1.999999999999ap-3,
-    0x1.2492492492492p-3,
-    0x1.c71c71c71c71cp-4,
-    0x1.745d1745d1746p-4,
-    0x1.3b13b13b13b14p-4,
-    0x1.1111111111111p-4,
-    0x1.e1e1e1e1e1e1ep-5,
-    0x1.af286bca1af28p-5,
-    0x1.8618618618618p-5,
-    0x1.642c8590b2164p-5,
-    0x1.47ae147ae147bp-5,
-    0x1.2f684bda12f68p-5,
-    0x1.1a7b9611a7b96p-5,
-    0x1.0842108421084p-5,
-    0x1.f07c1f07c1f08p-6,
-    0x1.d41d41d41d41dp-6};
+static const double LOG1P_P[17] = {0x1.5555555555555p-2, 0x1.999999999999ap-3, 0x1.2492492492492p-3,
+                                   0x1.c71c71c71c71cp-4, 0x1.745d1745d1746p-4, 0x1.3b13b13b13b14p-4,
+                                   0x1.1111111111111p-4, 0x1.e1e1e1e1e1e1ep-5, 0x1.af286bca1af28p-5,
+                                   0x1.8618618618618p-5, 0x1.642c8590b2164p-5, 0x1.47ae147ae147bp-5,
+                                   0x1.2f684bda12f68p-5, 0x1.1a7b9611a7b96p-5, 0x1.0842108421084p-5,
+                                   0x1.f07c1f07c1f08p-6, 0x1.d41d41d41d41dp-6};
 
 static inline __m256d v_log1p01(__m256d u)
 {
@@ -169,9 +157,8 @@ static __attribute__((noinline)) __m256d scalar_lanes_slow(__m256d r, __m256d x,
     return _mm256_loadu_pd(rs);
 }
 
-static inline __attribute__((always_inline)) __m256d scalar_lanes(__m256d r, __m256d x,
-                                                                  __m256d mask, const struct vp *p,
-                                                                  int deriv)
+static inline __attribute__((always_inline)) __m256d
+scalar_lanes(__m256d r, __m256d x, __m256d mask, const struct vp *p, int deriv)
 {
     int m = _mm256_movemask_pd(mask);
     return m == 0 ? r : scalar_lanes_slow(r, x, m, p, deriv);
@@ -307,8 +294,8 @@ static __m256d k_tanh_f(__m256d x, const struct vp *p)
 static __m256d k_tanh_df(__m256d x, const struct vp *p)
 {
     (void)p;
-    __m256d d = _mm256_mul_pd(
-        vset(4.0), v_e_over_1pe_sq(v_exp(_mm256_mul_pd(vset(-2.0), vabs(x)))));
+    __m256d d =
+        _mm256_mul_pd(vset(4.0), v_e_over_1pe_sq(v_exp(_mm256_mul_pd(vset(-2.0), vabs(x)))));
     return vsel(is_nan(x), x, d);
 }
 
@@ -356,36 +343,36 @@ static inline __m256d v_gauss_half(__m256d x)
  * rounding of x/sqrt2 only enters through the smooth Y(t) / (1 + 2a). */
 /* made by tests/gen_act_erfcx.py; Horner in double: worst 1.155 ulp of Y */
 static const double ERFCX_Y[26] = {
-    0x1.40c522d7e4987p+0, /* 1.2530080582697296 */
-    -0x1.15c084bb9e8f3p-3, /* -0.1356211061245812 */
-    -0x1.85a15c58aa4f5p-5, /* -0.047562294353449198 */
-    0x1.098366a5b4701p-3, /* 0.12964515870276475 */
-    -0x1.e88b803a4a881p-4, /* -0.11927366341538638 */
-    0x1.17ca2877effabp-4, /* 0.068308027343845154 */
-    -0x1.8574c40b69c6ap-6, /* -0.023770514917171338 */
-    0x1.4b884e464a11bp-9, /* 0.0025293918180474668 */
-    0x1.ef1bdd0e61218p-10, /* 0.0018886903449991718 */
+    0x1.40c522d7e4987p+0,   /* 1.2530080582697296 */
+    -0x1.15c084bb9e8f3p-3,  /* -0.1356211061245812 */
+    -0x1.85a15c58aa4f5p-5,  /* -0.047562294353449198 */
+    0x1.098366a5b4701p-3,   /* 0.12964515870276475 */
+    -0x1.e88b803a4a881p-4,  /* -0.11927366341538638 */
+    0x1.17ca2877effabp-4,   /* 0.068308027343845154 */
+    -0x1.8574c40b69c6ap-6,  /* -0.023770514917171338 */
+    0x1.4b884e464a11bp-9,   /* 0.0025293918180474668 */
+    0x1.ef1bdd0e61218p-10,  /* 0.0018886903449991718 */
     -0x1.98db51673633ep-11, /* -0.00077983228848230841 */
     -0x1.b912639d3c363p-14, /* -0.00010515971958448065 */
-    0x1.065a3f813e29bp-13, /* 0.00012509943557128121 */
-    0x1.4c228d0f252afp-18, /* 4.949196649968345e-06 */
+    0x1.065a3f813e29bp-13,  /* 0.00012509943557128121 */
+    0x1.4c228d0f252afp-18,  /* 4.949196649968345e-06 */
     -0x1.513c76b5fc688p-16, /* -2.0100843094844725e-05 */
     -0x1.885c4173e8118p-21, /* -7.308281468783614e-07 */
-    0x1.d22433a611e6cp-19, /* 3.4730241678415329e-06 */
-    0x1.7dfecd6d595a4p-22, /* 3.5576086684080595e-07 */
+    0x1.d22433a611e6cp-19,  /* 3.4730241678415329e-06 */
+    0x1.7dfecd6d595a4p-22,  /* 3.5576086684080595e-07 */
     -0x1.4b8d0b0794184p-21, /* -6.1756176789923234e-07 */
     -0x1.2dabcbdb3b408p-23, /* -1.4047654315428462e-07 */
-    0x1.b96fc70953a87p-24, /* 1.0277997488271058e-07 */
-    0x1.60bcb894e79d1p-25, /* 4.1064013667940355e-08 */
+    0x1.b96fc70953a87p-24,  /* 1.0277997488271058e-07 */
+    0x1.60bcb894e79d1p-25,  /* 4.1064013667940355e-08 */
     -0x1.ddcfc080be09bp-27, /* -1.3906145791730994e-08 */
     -0x1.1a5abb05ab718p-27, /* -8.2175950587114546e-09 */
-    0x1.4a654198bfd96p-30, /* 1.2019719440135793e-09 */
-    0x1.cd7350f20ad1ap-31, /* 8.3937348586908774e-10 */
+    0x1.4a654198bfd96p-30,  /* 1.2019719440135793e-09 */
+    0x1.cd7350f20ad1ap-31,  /* 8.3937348586908774e-10 */
     -0x1.2f98d06214628p-35, /* -3.4514974876643281e-11 */
 };
-#define ERFCX_Y0_LO 0x1.6b9280edb29cfp-55 /* 3.9418585560695618e-17 */
+#define ERFCX_Y0_LO     0x1.6b9280edb29cfp-55  /* 3.9418585560695618e-17 */
 #define INV_SQRT_2PI_LO -0x1.cbc0d30ebfd15p-56 /* 1/sqrt(2 pi) - INV_SQRT_2PI */
-#define ERFCX_K 3.0
+#define ERFCX_K         3.0
 
 /* Q = 0.5 Y(t) / (1 + 2a) = 0.5 erfcx(a) for a = |x|/sqrt2 as q + ql (the
  * low part carries a0's rounding, the division's remainder and the rounding
@@ -453,12 +440,12 @@ static inline __attribute__((always_inline)) __m256d k_gelu_df(__m256d x, const 
     __m256d E, q, ql;
     v_gelu_parts(x, &E, &q, &ql);
     __m256d c = vset(INV_SQRT_2PI);
-    __m256d g = _mm256_add_pd(_mm256_fmadd_pd(x, c, q),
-                              _mm256_fmadd_pd(x, vset(INV_SQRT_2PI_LO), ql));
+    __m256d g =
+        _mm256_add_pd(_mm256_fmadd_pd(x, c, q), _mm256_fmadd_pd(x, vset(INV_SQRT_2PI_LO), ql));
     __m256d neg = _mm256_mul_pd(E, g);
-    __m256d pos = _mm256_fmadd_pd(_mm256_mul_pd(x, c), E,
-                                  _mm256_sub_pd(_mm256_fnmadd_pd(E, q, vset(1.0)),
-                                                _mm256_mul_pd(E, ql)));
+    __m256d pos =
+        _mm256_fmadd_pd(_mm256_mul_pd(x, c), E,
+                        _mm256_sub_pd(_mm256_fnmadd_pd(E, q, vset(1.0)), _mm256_mul_pd(E, ql)));
     __m256d r = vsel(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GT_OQ), pos, neg);
     return scalar_lanes(r, x, v_gelu_odd(x), p, 1);
 }
@@ -765,8 +752,8 @@ static __m256d k_mish_f(__m256d x, const struct vp *p)
     __m256d e = v_exp(vnabs(x));
     __m256d n = _mm256_mul_pd(e, _mm256_add_pd(e, two));
     __m256d e2 = _mm256_mul_pd(two, e);
-    __m256d num = vsel(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_LE_OQ), n,
-                       _mm256_add_pd(one, e2));
+    __m256d num =
+        vsel(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_LE_OQ), n, _mm256_add_pd(one, e2));
     __m256d den = vsel(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_LE_OQ), _mm256_add_pd(n, two),
                        _mm256_fmadd_pd(e2, e, _mm256_add_pd(one, e2)));
     __m256d r = _mm256_mul_pd(x, _mm256_div_pd(num, den));
