@@ -40,10 +40,14 @@ KINDS = [
     ("tanhshrink", "x - tanh x", "tanh² x", "-", "no", ""),
     ("softshrink", "x > λ ? x - λ : x < -λ ? x + λ : 0", "|x| > λ ? 1 : 0", "λ = 0.5, [0, 1e300]", "yes: y ≠ 0", ""),
     ("hardshrink", "|x| > λ ? x : 0", "|x| > λ ? 1 : 0", "λ = 0.5, [0, 1e300]", "yes: y ≠ 0", ""),
+    ("abs", "\\|x\\|", "sign x (0 at ±0)", "-", "no", "oneDNN `eltwise_abs`"),
+    ("square", "x²", "2x", "-", "no", "oneDNN `eltwise_square`"),
+    ("swish_beta", "x σ(βx)", "σ(βx)(1 + βx σ(-βx))", "β = 1, [1e-300, 1e300]", "no",
+     "oneDNN `eltwise_swish`; β = 1 gives SiLU's bits"),
 ]
 VECTOR = {"identity", "sigmoid", "tanh", "relu", "leaky_relu", "relu6", "hard_tanh", "silu", "gelu", "gelu_tanh",
           "softplus", "log_sigmoid", "elu", "selu", "celu", "softsign", "hard_sigmoid", "hard_swish",
-          "softshrink", "hardshrink", "gaussian"}
+          "softshrink", "hardshrink", "gaussian", "sinusoid", "cos", "abs", "square", "swish_beta", "mish"}
 
 LINE = re.compile(r"^(golden|oracle)\s+(\S+)\s+(f'?)\s+max\s+([\d.]+) ulp at x = (\S+)\s+bound\s+([\d.]+)(.*)$")
 
@@ -161,15 +165,27 @@ SELU 2.5 (three constants and expm1), hard sigmoid 1 (x + 3 then /6), hard swish
   still a subnormal.
 - Gaussian and φ: x² carried as h + l (fma), e^(−h)(1 − l): the error no longer
   grows with x².
-- GELU: erfc(−x/√2) corrected for the rounding of x/√2 (first-order, with the
-  low part of 1/√2); for x < −37.5 the asymptotic series −φ(x)·Σ(−1)^k(2k−1)!!/x^2k
+- GELU (portable): erfc(−x/√2) corrected for the rounding of x/√2 (first-order,
+  with the low part of 1/√2). GELU (AVX2): its own erfc, erfc(a) =
+  e^(−a²)·Y(t)/(1 + 2a) with t = (a − 3)/(a + 3) and Y a 26-term polynomial fitted
+  with mpmath by `tests/gen_act_erfcx.py` (Chebyshev interpolation of the analytic
+  Y on [−1, 1]; the script prints the coefficients and checks the double
+  evaluation); e^(−a²) = e^(−x²/2) from x² split exactly, Y's constant term and
+  0.5·Y/(1 + 2a) carried as hi + lo so that GELU′ = e^(−x²/2)(Q + x/√(2π)) can
+  cancel at its root −0.7518 without a scalar window. For x < −37.5 the asymptotic series −φ(x)·Σ(−1)^k(2k−1)!!/x^2k
   with e^(−x²/2) split as g·g so the subnormal result is rounded once.
 - GELU-tanh: the argument 2u = 2√(2/π)(x + 0.044715x³) in double-double, since
   σ(2u) amplifies u's error by |2u| (it was 10¹⁵ ulp off at x = −14 before).
 - SiLU' = e(1 + x + e)/(1 + e)² for x < 0: 1 + x is exact around the root
   −1.2785 (Sterbenz), so the root is reached through one correctly rounded add.
-- Derivatives whose two terms cancel near their root (GELU' on (−5, −0.4),
-  GELU-tanh' on (−2.5, 0), Mish' on (−6, −0.5)) are evaluated in long double there.
+- Derivatives whose two terms cancel near their root (GELU' on (−5, −0.4) on
+  the portable path, GELU-tanh' on (−2.5, 0), Mish' on (−6, −0.5)) are evaluated in
+  long double there.
+- Swish with β ≠ 1: βx carried as z + zl (fma), σ(z + zl) = σ(z) + σ'(z)·zl, and
+  (1 + z) + zl for the derivative's root, so β's rounding costs nothing in the
+  left tail. β = 1 goes to the SiLU kernels. The test also measures β = 1e−300,
+  1e−3, 0.5, 1.702, 4 and 30 against a long double oracle (rows `swish_b=...` of
+  the test's report).
 - Subnormal results (SiLU, Mish, GELU tails; Gaussian' beyond 26): products
   arranged so only the last rounding falls into the subnormal range.
 - tanhshrink: a 12-term series below 0.25, long double x − tanh x up to 4.
@@ -181,7 +197,11 @@ NaN in gives NaN out for every kind, function and derivative (ReLU included);
 ∞·0); odd functions keep the sign of zero; subnormals are not flushed; every call
 restores the caller's invalid and divide-by-zero flags and leaves the rounding
 mode and MXCSR untouched (the kernels may raise them internally, e.g. an ordered
-compare of a NaN).
+compare of a NaN). The guard (`src/act/fpguard.h`) reads MXCSR and the x87
+status word before and after a call (the scalar reference uses long double near
+some roots, so x87 flags can change too) and writes a register back only when
+the call raised a flag the caller did not already have — a few cycles instead of
+glibc's fesetexceptflag, which rewrites the x87 environment on every call.
 
 ## Regenerating this page
 
@@ -221,23 +241,31 @@ only −Inf gives NaN.
 
 Arrays (of any length) of identity, ReLU, leaky ReLU, ReLU6, hard tanh, sigmoid, tanh,
 SiLU, GELU, GELU-tanh, softplus, log-sigmoid, ELU, SELU, CELU, softsign, hard
-sigmoid, hard swish, softshrink, hardshrink and Gaussian go through AVX2 + FMA kernels
+sigmoid, hard swish, softshrink, hardshrink, Gaussian, sinusoid, cos, abs, square,
+swish with β = 1 and Mish's forward go through AVX2 + FMA kernels
 (`src/act/act_avx2.c`, compiled alone with `-mavx2 -mfma`, chosen at run time
 from `nnact__cpu_flags()`; `NNACT_CPU_MASK=0` forces the portable path). Their
-exp, expm1, log1p, tanh and erfc come from **SLEEF** (Debian `libsleef-dev`,
-`Requires.private: sleef`): its AVX2 functions are 1.0 ulp (erfc 1.5 ulp),
+expm1, tanh, sin and cos come from **SLEEF** (Debian `libsleef-dev`,
+`Requires.private: sleef`): its AVX2 functions are 1.0 ulp,
 handle every special value, do not touch MXCSR, and are maintained and tested
 upstream — writing and proving our own polynomials would cost more and bound
-less. The vector kernels use the same stable formulas as the scalar reference;
+less. Three exceptions, all for speed: log1p on [0, 1] (softplus and
+log-sigmoid only need log1p(e^−|z|)) is inlined as 2·atanh(u/(2 + u)), a
+17-term odd series with 2 + u and the quotient carried as hi + lo (< 1 ulp);
+exp is inlined (Cody–Waite reduction,
+degree-13 Taylor polynomial by Estrin's scheme, 2^k applied in two steps so
+subnormal results round once; < 1 ulp, 0.87 measured), because SLEEF's exp call
+was most of sigmoid's and SiLU's time; and GELU's erfc: SLEEF 3.5's costs ~18 ns per element on
+this machine (its exp ~2 ns), so GELU has its own (see ACCURACY.md, derived and
+checked with mpmath by `tests/gen_act_erfcx.py`). The vector kernels use the same stable formulas as the scalar reference;
 lanes in the far tails or in a derivative's cancellation window are recomputed
 by the scalar reference, and tails (n mod 4) go through the same kernel on a
 padded copy, so an element's bits depend on its value only, never on the array
 length, position or alignment (tested for every kind, prime lengths, five
 alignments). There is **no AVX-512 path**: this machine (Zen 3) cannot run one,
 and an untested path would not meet this catalogue's standard; the dispatch flag
-exists (`NNACT_CPU_AVX512`) for a later release. The other kinds (bent identity,
-sinusoid, cos, Mish, tanhshrink) use the scalar reference on every
-CPU. The piecewise and rational kernels repeat the reference's operations in
+exists (`NNACT_CPU_AVX512`) for a later release. The other kinds (bent identity, tanhshrink, swish with β ≠ 1) and Mish's
+derivative (long double on (−6, −0.5)) use the scalar reference on every CPU. The piecewise and rational kernels repeat the reference's operations in
 the same order and give its bits.
 
 | kind | value | f(x) | f′(x) | parameter (default, range) | from output | max ulp f / f′ | vector |

@@ -104,6 +104,10 @@ K = {
                    lambda x: mpf(1) if abs(x) > LAMBDA else mpf(0), False),
     "hardshrink": (lambda x: x if abs(x) > LAMBDA else mpf(0),
                    lambda x: mpf(1) if abs(x) > LAMBDA else mpf(0), False),
+    "abs": (abs, lambda x: mpf(1) if x > 0 else (mpf(-1) if x < 0 else mpf(0)), False),
+    "square": (lambda x: x * x, lambda x: 2 * x, True),
+    # oneDNN swish x sigmoid(beta x) at its default beta = 1
+    "swish_beta": (lambda x: x * sig(x), lambda x: sig(x) + x * sig(x) * sig(-x), True),
 }
 PERIODIC = {"sinusoid", "cos"}  # no limit at +-Inf
 

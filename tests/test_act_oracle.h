@@ -41,6 +41,34 @@ static inline long double or_gauss(double x, double s)
     return expl(-(long double)s * h) * expl(-(long double)s * l);
 }
 
+/* Swish x sigmoid(bx) at any beta b >= 0. z = bx is split exactly into the
+ * doubles zd + zl (fma), so 1 + z near the derivative's root at z = -1.28 is
+ * (1 + zd) + zl: 1 + zd exact in long double, one rounding after. */
+static inline long double or_swish_f(double b, double xd)
+{
+    if (isnan(xd)) return xd;
+    if (b == 0) return 0.5L * xd;
+    if (isinf(xd)) return xd > 0 ? xd : 0;
+    double zd = b * xd, zl = isfinite(zd) ? fma(b, xd, -zd) : 0;
+    long double z = (long double)zd + zl;
+    return (long double)xd * or_sig(z);
+}
+
+static inline long double or_swish_df(double b, double xd)
+{
+    if (isnan(xd)) return xd;
+    if (b == 0) return 0.5L;
+    if (isinf(xd)) return xd > 0 ? 1 : 0;
+    double zd = b * xd, zl = isfinite(zd) ? fma(b, xd, -zd) : 0;
+    long double z = (long double)zd + zl, onepz = (1.0L + zd) + zl;
+    if (z > 0) { /* 1 - g = e (z - 1 - ... ) form avoided: no cancellation for z > 0 */
+        long double e = expl(-z);
+        return (1 + e * onepz) / ((1 + e) * (1 + e));
+    }
+    long double e = expl(z);
+    return e * (onepz + e) / ((1 + e) * (1 + e));
+}
+
 /* 0 where the long double formula below is not accurate to ~1/30 ulp of double
  * (the golden tables cover those inputs). */
 static inline int act_oracle_ok(nnact_act_kind k, double x)
@@ -123,6 +151,12 @@ static inline long double act_oracle_f(nnact_act_kind k, double xd)
         return x > 0.5L ? x - 0.5L : x < -0.5L ? x + 0.5L : 0;
     case NNACT_ACT_HARDSHRINK:
         return fabsl(x) > 0.5L ? x : 0;
+    case NNACT_ACT_ABS:
+        return fabsl(x);
+    case NNACT_ACT_SQUARE:
+        return x * x; /* one 64-bit rounding: under 1/2000 ulp of the double result */
+    case NNACT_ACT_SWISH:
+        return or_swish_f(1.0, xd);
     }
     return NAN;
 }
@@ -199,6 +233,12 @@ static inline long double act_oracle_df(nnact_act_kind k, double xd)
     case NNACT_ACT_SOFTSHRINK:
     case NNACT_ACT_HARDSHRINK:
         return fabsl(x) > 0.5L ? 1 : 0;
+    case NNACT_ACT_ABS:
+        return x > 0 ? 1 : x < 0 ? -1 : 0;
+    case NNACT_ACT_SQUARE:
+        return 2 * x;
+    case NNACT_ACT_SWISH:
+        return or_swish_df(1.0, xd);
     }
     return NAN;
 }

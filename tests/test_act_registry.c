@@ -19,7 +19,7 @@ static double prop(nnact_act_kind k, double a, nnact_act_prop p)
 static void names_round_trip(void **state)
 {
     (void)state;
-    assert_int_equal(nnact_act_count(), 26);
+    assert_int_equal(nnact_act_count(), 29);
     for (nnact_act_kind k = 0; k < NK; k++) {
         const char *name = nnact_act_name(k);
         assert_non_null(name);
@@ -153,6 +153,14 @@ static void shape_claims_hold(void **state)
     assert_true(prop(NNACT_ACT_ELU, 0.5, NNACT_ACT_PROP_SMOOTH) == 0.0);
     assert_true(isinf(prop(NNACT_ACT_HARDSHRINK, NAN, NNACT_ACT_PROP_LIPSCHITZ)));
     assert_true(prop(NNACT_ACT_SIGMOID, NAN, NNACT_ACT_PROP_LIPSCHITZ) == 0.25);
+    /* swish: x sigmoid(2x) has its minimum at half SiLU's x, half as deep */
+    assert_true(prop(NNACT_ACT_SWISH, 2.0, NNACT_ACT_PROP_OUTPUT_MIN) == -0.2784645427610738 / 2);
+    {
+        double xm = -1.2784645427610738 / 2, ym;
+        assert_int_equal(nnact_act_forward(NNACT_ACT_SWISH, 2.0, 1, &xm, &ym), NNACT_OK);
+        assert_close(ym, -0.2784645427610738 / 2, 1e-15);
+    }
+    assert_true(isinf(prop(NNACT_ACT_SQUARE, NAN, NNACT_ACT_PROP_LIPSCHITZ)));
     /* from-output support, with its parameter conditions */
     assert_true(prop(NNACT_ACT_TANH, NAN, NNACT_ACT_PROP_FROM_OUTPUT) == 1);
     assert_true(prop(NNACT_ACT_GELU, NAN, NNACT_ACT_PROP_FROM_OUTPUT) == 0);

@@ -10,6 +10,7 @@
 
 #include "nnact_test.h"
 
+#include "act/fpguard.h"
 #include "core/alloc.h"
 #include "nnact/nnact.h"
 
@@ -46,6 +47,9 @@ static const double limits[][4] = {
     [NNACT_ACT_TANHSHRINK] = {INFINITY, -INFINITY, 1, 1},
     [NNACT_ACT_SOFTSHRINK] = {INFINITY, -INFINITY, 1, 1},
     [NNACT_ACT_HARDSHRINK] = {INFINITY, -INFINITY, 1, 1},
+    [NNACT_ACT_ABS] = {INFINITY, INFINITY, 1, -1},
+    [NNACT_ACT_SQUARE] = {INFINITY, INFINITY, INFINITY, -INFINITY},
+    [NNACT_ACT_SWISH] = {INFINITY, -0.0, 1, 0},
 };
 
 /* Odd functions: f(-0) = -0 and f(+0) = +0. */
@@ -164,7 +168,8 @@ static void kink_derivatives(void **state)
         {NNACT_ACT_HARD_SIGMOID, -3.0, 0.0}, {NNACT_ACT_HARD_SWISH, -3.0, -0.5},
         {NNACT_ACT_HARD_SWISH, 3.0, 1.5},    {NNACT_ACT_SOFTSHRINK, 0.5, 0.0},
         {NNACT_ACT_HARDSHRINK, -0.5, 0.0},   {NNACT_ACT_ELU, 0.0, 1.0},
-        {NNACT_ACT_CELU, 0.0, 1.0},
+        {NNACT_ACT_CELU, 0.0, 1.0},          {NNACT_ACT_ABS, 0.0, 0.0},
+        {NNACT_ACT_ABS, -0.0, 0.0},          {NNACT_ACT_ABS, -0x1p-1074, -1.0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         double d;
@@ -216,6 +221,8 @@ static void bad_input(void **state)
         {NNACT_ACT_CELU, -1.0, "alpha"},           {NNACT_ACT_SOFTPLUS, -1.0, "beta"},
         {NNACT_ACT_SOFTPLUS, 0.0, "beta"},         {NNACT_ACT_SOFTPLUS, INFINITY, "beta"},
         {NNACT_ACT_SOFTSHRINK, -0.5, "lambda"},    {NNACT_ACT_HARDSHRINK, -INFINITY, "lambda"},
+        {NNACT_ACT_SWISH, 0.0, "beta"},            {NNACT_ACT_SWISH, -1.0, "beta"},
+        {NNACT_ACT_SWISH, INFINITY, "beta"},       {NNACT_ACT_SWISH, -INFINITY, "beta"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         y[0] = 42.0;
@@ -374,6 +381,40 @@ static void fp_environment_kept(void **state)
 #endif
 }
 
+/* The guard itself: flags raised between save and restore go, in SSE and
+ * in x87 (long double) arithmetic alike; flags the caller had stay, and so
+ * do inexact/overflow/underflow. */
+static volatile double vzero = 0.0;
+static volatile long double lzero = 0.0L;
+
+static void fp_guard_unit(void **state)
+{
+    (void)state;
+    nnact__fpguard g;
+    feclearexcept(FE_ALL_EXCEPT);
+    nnact__fpguard_save(&g);
+    volatile double q = vzero / vzero; /* SSE invalid */
+    volatile double r = 1.0 / vzero;   /* SSE divide-by-zero */
+    volatile long double lq = lzero / lzero; /* x87 invalid */
+    volatile long double lr = 1.0L / lzero;  /* x87 divide-by-zero */
+    volatile double o = DBL_MAX * (q == q ? 1.0 : 2.0); /* overflow, kept */
+    (void)r, (void)lq, (void)lr, (void)o;
+    assert_true(fetestexcept(FE_INVALID) && fetestexcept(FE_DIVBYZERO));
+    nnact__fpguard_restore(&g);
+    assert_int_equal(fetestexcept(FE_INVALID | FE_DIVBYZERO), 0);
+    assert_true(fetestexcept(FE_OVERFLOW));
+    /* a flag present before survives a call that raises it again */
+    feclearexcept(FE_ALL_EXCEPT);
+    feraiseexcept(FE_DIVBYZERO);
+    nnact__fpguard_save(&g);
+    lr = 1.0L / lzero;
+    q = vzero / vzero;
+    nnact__fpguard_restore(&g);
+    assert_true(fetestexcept(FE_DIVBYZERO));
+    assert_int_equal(fetestexcept(FE_INVALID), 0);
+    feclearexcept(FE_ALL_EXCEPT);
+}
+
 /* The hot paths never allocate. */
 static void no_allocation(void **state)
 {
@@ -403,6 +444,7 @@ int main(void)
         cmocka_unit_test(in_place_matches_out_of_place),
         cmocka_unit_test(position_independent),
         cmocka_unit_test(fp_environment_kept),
+        cmocka_unit_test(fp_guard_unit),
         cmocka_unit_test(no_allocation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,9 +34,12 @@ static void fixtures_load_as_written(void **state)
     assert_int_equal(nnact_net_load_buffer(data, size, &net), NNACT_OK);
     assert_non_null(net);
     assert_int_equal(nnact_net_input_size(net), 2);
-    assert_int_equal(nnact_net_layer_count(net), nnact_act_count());
+    /* the fixture was written with the 26 kinds of the first catalogue: a
+     * file from then still loads after kinds were appended */
+    assert_int_equal(nnact_net_layer_count(net), 26);
+    assert_true(nnact_act_count() >= 26);
     size_t prev = 2;
-    for (size_t a = 0; a < nnact_act_count(); a++) {
+    for (size_t a = 0; a < 26; a++) {
         size_t n_in, n_out;
         nnact_act_kind k;
         double alpha;

@@ -234,7 +234,10 @@ static void header_and_layer_fields(void **state)
             field(f, size, r, 8, hostile[i], "inputs");
             field(f, size, r + 8, 8, hostile[i], hostile[i] == 0 ? "output size 0" : "output size");
         }
-        field(f, size, r + 16, 4, NNACT_ACT_KIND_COUNT, "activation id 26 is unknown");
+        char unknown_id[48]; /* the first id past the catalogue, however long it grew */
+        snprintf(unknown_id, sizeof unknown_id, "activation id %d is unknown",
+                 (int)NNACT_ACT_KIND_COUNT);
+        field(f, size, r + 16, 4, NNACT_ACT_KIND_COUNT, unknown_id);
         field(f, size, r + 16, 4, UINT32_MAX, "activation id");
         field(f, size, r + 20, 4, 2, "unknown flags");
         field(f, size, r + 20, 4, 0x80000000u, "unknown flags");

@@ -9,8 +9,8 @@
  * hardtanh'(+-1) = 0, ...).
  *
  * Arrays are caller-owned. In place is allowed: an output may be the very
- * array of an input (`y == x`, `dx == dy`, `dx == x`); any other overlap of an output with an input is NNACT_ERR_ARG
- * (rejected, nothing written). n = 0 is NNACT_OK and touches nothing, NULL
+ * array of an input (`y == x`, `dx == dy`, `dx == x`); any other overlap of an output with an input
+ * is NNACT_ERR_ARG (rejected, nothing written). n = 0 is NNACT_OK and touches nothing, NULL
  * pointers included. An element's result depends only on its value, the kind
  * and the parameter -- not on n, its position or the alignment -- for a given
  * CPU path (vector paths are chosen at run time; docs/ACCURACY.md bounds every
@@ -63,7 +63,11 @@ typedef enum nnact_act_kind {
     NNACT_ACT_COS = 22,          /**< cos x */
     NNACT_ACT_TANHSHRINK = 23,   /**< x - tanh x */
     NNACT_ACT_SOFTSHRINK = 24,   /**< x > l ? x - l : x < -l ? x + l : 0  [lambda, 0.5] */
-    NNACT_ACT_HARDSHRINK = 25    /**< |x| > l ? x : 0  [lambda, 0.5] */
+    NNACT_ACT_HARDSHRINK = 25,   /**< |x| > l ? x : 0  [lambda, 0.5] */
+    NNACT_ACT_ABS = 26,          /**< |x|; derivative sign(x), 0 at 0 (oneDNN abs) */
+    NNACT_ACT_SQUARE = 27,       /**< x^2 (oneDNN square) */
+    NNACT_ACT_SWISH = 28         /**< x sigmoid(beta x) (oneDNN swish)  [beta, 1];
+                                      beta = 1 gives SiLU's bits */
 } nnact_act_kind;
 
 /** @brief Number of kinds; valid kinds are 0 .. nnact_act_count() - 1. @since 1.0 */

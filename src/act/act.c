@@ -1,10 +1,10 @@
 /* Public activation entry points: argument checks, then the kernels. */
-#include <fenv.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "act/act_internal.h"
+#include "act/fpguard.h"
 #include "core/cpu.h"
 
 struct act_desc {
@@ -42,6 +42,12 @@ static const struct act_desc descs[NNACT_ACT_KIND_COUNT] = {
     [NNACT_ACT_TANHSHRINK] = {"tanhshrink", NULL, 0, 0, 0},
     [NNACT_ACT_SOFTSHRINK] = {"softshrink", "lambda", 0.5, 0.0, 1e300},
     [NNACT_ACT_HARDSHRINK] = {"hardshrink", "lambda", 0.5, 0.0, 1e300},
+    [NNACT_ACT_ABS] = {"abs", NULL, 0, 0, 0},
+    [NNACT_ACT_SQUARE] = {"square", NULL, 0, 0, 0},
+    /* beta <= 0 is left out: beta = 0 is x/2, affine but not the identity the
+     * collapse module fuses through, and beta < 0 turns the shape over
+     * (x sigmoid(-x) = x - silu(x)); the registry's answers assume beta > 0 */
+    [NNACT_ACT_SWISH] = {"swish_beta", "beta", 1.0, 1e-300, 1e300},
 };
 
 static const struct {
@@ -67,6 +73,9 @@ static const struct {
     {"soft_shrink", NNACT_ACT_SOFTSHRINK},
     {"tanh_shrink", NNACT_ACT_TANHSHRINK},
     {"gauss", NNACT_ACT_GAUSSIAN},
+    {"eltwise_abs", NNACT_ACT_ABS},
+    {"eltwise_square", NNACT_ACT_SQUARE},
+    {"eltwise_swish", NNACT_ACT_SWISH},
 };
 
 size_t nnact_act_count(void)
@@ -96,9 +105,9 @@ nnact_status nnact__act_resolve(const char *who, nnact_act_kind k, double alpha,
 
 /* The kernels may raise invalid or divide-by-zero inside (an ordered compare
  * of a NaN, a limit reached through inf/inf), although every result is the
- * documented one; the caller's flags are restored so that a call leaves the
- * floating-point environment as it found it (issue 3, item 5). */
-#define ACT_FLAGS (FE_INVALID | FE_DIVBYZERO)
+ * documented one; the guard (fpguard.h) takes back the flags a call raised,
+ * so that a call leaves the floating-point environment as it found it
+ * (issue 3, item 5). */
 
 /* 1 when the vector path took the call. The choice depends on the CPU and
  * the kind only, never on n, so an element's result never depends on the
@@ -106,6 +115,7 @@ nnact_status nnact__act_resolve(const char *who, nnact_act_kind k, double alpha,
 static int vector_path(nnact_act_kind k, double a, int mode, size_t n, const double *x,
                        const double *dy, double *out)
 {
+    if (k == NNACT_ACT_SWISH && a == 1.0) k = NNACT_ACT_SILU; /* same bits on every path */
 #ifdef NNACT_HAVE_AVX2
     if (nnact__cpu_flags() & NNACT_CPU_AVX2_FMA) return nnact__act_avx2(k, a, mode, n, x, dy, out);
 #else
@@ -142,10 +152,10 @@ nnact_status nnact_act_forward(nnact_act_kind k, double alpha, size_t n, const d
     NNACT_FORWARD_IF_ERROR(nnact__act_resolve("nnact_act_forward", k, alpha, &a));
     if (n == 0) return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_forward", n, x, x, y));
-    fexcept_t flags;
-    fegetexceptflag(&flags, ACT_FLAGS);
+    nnact__fpguard flags;
+    nnact__fpguard_save(&flags);
     if (!vector_path(k, a, 0, n, x, NULL, y)) nnact__act_ref_array(k, a, 0, n, x, NULL, y);
-    fesetexceptflag(&flags, ACT_FLAGS);
+    nnact__fpguard_restore(&flags);
     return NNACT_OK;
 }
 
@@ -156,10 +166,10 @@ nnact_status nnact_act_derivative(nnact_act_kind k, double alpha, size_t n, cons
     NNACT_FORWARD_IF_ERROR(nnact__act_resolve("nnact_act_derivative", k, alpha, &a));
     if (n == 0) return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_derivative", n, x, x, d));
-    fexcept_t flags;
-    fegetexceptflag(&flags, ACT_FLAGS);
+    nnact__fpguard flags;
+    nnact__fpguard_save(&flags);
     if (!vector_path(k, a, 1, n, x, NULL, d)) nnact__act_ref_array(k, a, 1, n, x, NULL, d);
-    fesetexceptflag(&flags, ACT_FLAGS);
+    nnact__fpguard_restore(&flags);
     return NNACT_OK;
 }
 
@@ -170,10 +180,10 @@ nnact_status nnact_act_backward(nnact_act_kind k, double alpha, size_t n, const 
     NNACT_FORWARD_IF_ERROR(nnact__act_resolve("nnact_act_backward", k, alpha, &a));
     if (n == 0) return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_backward", n, x, dy, dx));
-    fexcept_t flags;
-    fegetexceptflag(&flags, ACT_FLAGS);
+    nnact__fpguard flags;
+    nnact__fpguard_save(&flags);
     if (!vector_path(k, a, 2, n, x, dy, dx)) nnact__act_ref_array(k, a, 2, n, x, dy, dx);
-    fesetexceptflag(&flags, ACT_FLAGS);
+    nnact__fpguard_restore(&flags);
     return NNACT_OK;
 }
 
@@ -187,11 +197,11 @@ nnact_status nnact_act_backward_from_output(nnact_act_kind k, double alpha, size
                     "%s: the derivative of %s is not a function of its output", who, descs[k].name);
     if (n == 0) return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays(who, n, y, dy, dx));
-    fexcept_t flags;
-    fegetexceptflag(&flags, ACT_FLAGS);
+    nnact__fpguard flags;
+    nnact__fpguard_save(&flags);
     for (size_t i = 0; i < n; i++)
         dx[i] = dy[i] * nnact__act_ref_df_from_y(k, a, y[i]);
-    fesetexceptflag(&flags, ACT_FLAGS);
+    nnact__fpguard_restore(&flags);
     return NNACT_OK;
 }
 
@@ -291,6 +301,14 @@ static struct act_shape shape_of(nnact_act_kind k, double a)
         return (struct act_shape){a == 0, 1, a == 0, -inf, inf, 1};
     case NNACT_ACT_HARDSHRINK:
         return (struct act_shape){a == 0, 1, a == 0, -inf, inf, a == 0 ? 1 : inf};
+    case NNACT_ACT_ABS:
+        return (struct act_shape){0, 0, 0, 0, inf, 1};
+    case NNACT_ACT_SQUARE:
+        return (struct act_shape){0, 0, 1, 0, inf, inf};
+    /* x sigmoid(bx) = silu(bx) / b: SiLU's minimum scaled by 1/b, the same
+     * sup |f'| */
+    case NNACT_ACT_SWISH:
+        return (struct act_shape){0, 0, 1, -0.2784645427610738 / a, inf, 1.099839320128867};
     }
     return (struct act_shape){0, 0, 0, NAN, NAN, NAN};
 }

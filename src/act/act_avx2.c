@@ -58,11 +58,95 @@ static inline __m256d is_nan(__m256d x)
     return _mm256_cmp_pd(x, x, _CMP_UNORD_Q);
 }
 
-/* Lanes set in `mask` are recomputed by the scalar reference (f or f'). */
-static __m256d scalar_lanes(__m256d r, __m256d x, __m256d mask, const struct vp *p, int deriv)
+/* e^x, inlined: SLEEF's exp is a call per vector whose cost (~2 ns per
+ * element) was most of sigmoid's and SiLU's time. Written from the math:
+ * x = k ln2 + r with k = round(x / ln2) (the 1.5 * 2^52 trick), ln2 split as
+ * hi + lo with hi's low 11 bits zero so k hi is exact for |k| < 2048, so
+ * |r| <= ln2/2; e^r = 1 + (r + r^2 Q(r)) with Q the Taylor series 1/2! ..
+ * 1/13! (the first omitted term, r^14/14!, is below 5e-18), evaluated by
+ * Estrin's scheme; then 2^k applied in two steps 2^k1 2^k2 so that a
+ * subnormal result is rounded once, by the last product. Error below 1 ulp
+ * (1 + s rounds once, s and r carry the rest; 0.87 ulp is the largest the
+ * accuracy test measures, in ELU' = e^x). x is clamped to [-750, 710]:
+ * below, the result rounds to 0, above it overflows to inf; NaN passes (the
+ * clamps return their second operand for a NaN). */
+#define EXP_SHIFT  0x1.8p52
+#define EXP_LOG2E  1.4426950408889634
+#define EXP_LN2_HI 0x1.62e42fefa3800p-1
+#define EXP_LN2_LO 0x1.ef35793c76730p-45
+
+static inline __m256d v_pow2i(__m256d kd) /* 2^k for integral kd in [-1022, 1023] */
 {
-    int m = _mm256_movemask_pd(mask);
-    if (m == 0) return r;
+    __m256i b = _mm256_castpd_si256(_mm256_add_pd(kd, vset(EXP_SHIFT + 1023.0)));
+    return _mm256_castsi256_pd(_mm256_slli_epi64(b, 52));
+}
+
+static inline __m256d v_exp(__m256d x)
+{
+    x = _mm256_min_pd(vset(710.0), _mm256_max_pd(vset(-750.0), x));
+    __m256d kd =
+        _mm256_sub_pd(_mm256_fmadd_pd(x, vset(EXP_LOG2E), vset(EXP_SHIFT)), vset(EXP_SHIFT));
+    __m256d r = _mm256_fnmadd_pd(kd, vset(EXP_LN2_HI), x);
+    r = _mm256_fnmadd_pd(kd, vset(EXP_LN2_LO), r);
+    __m256d r2 = _mm256_mul_pd(r, r), r4 = _mm256_mul_pd(r2, r2);
+    __m256d p0 = _mm256_fmadd_pd(r, vset(0x1.5555555555555p-3), vset(0x1.0000000000000p-1));
+    __m256d p1 = _mm256_fmadd_pd(r, vset(0x1.1111111111111p-7), vset(0x1.5555555555555p-5));
+    __m256d p2 = _mm256_fmadd_pd(r, vset(0x1.a01a01a01a01ap-13), vset(0x1.6c16c16c16c17p-10));
+    __m256d p3 = _mm256_fmadd_pd(r, vset(0x1.71de3a556c734p-19), vset(0x1.a01a01a01a01ap-16));
+    __m256d p4 = _mm256_fmadd_pd(r, vset(0x1.ae64567f544e4p-26), vset(0x1.27e4fb7789f5cp-22));
+    __m256d p5 = _mm256_fmadd_pd(r, vset(0x1.6124613a86d09p-33), vset(0x1.1eed8eff8d898p-29));
+    __m256d q0 = _mm256_fmadd_pd(r2, p1, p0), q1 = _mm256_fmadd_pd(r2, p3, p2);
+    __m256d q2 = _mm256_fmadd_pd(r2, p5, p4);
+    __m256d q = _mm256_fmadd_pd(r4, _mm256_fmadd_pd(r4, q2, q1), q0);
+    __m256d y = _mm256_add_pd(vset(1.0), _mm256_fmadd_pd(r2, q, r));
+    __m256d k1 = _mm256_sub_pd(_mm256_fmadd_pd(kd, vset(0.5), vset(EXP_SHIFT)), vset(EXP_SHIFT));
+    __m256d k2 = _mm256_sub_pd(kd, k1);
+    return _mm256_mul_pd(_mm256_mul_pd(y, v_pow2i(k1)), v_pow2i(k2));
+}
+
+/* log1p(u) for u in [0, 1] (softplus and log-sigmoid only ever ask for
+ * log1p(e^-|z|)), inlined instead of SLEEF's call: log1p(u) = 2 atanh(s),
+ * s = u / (2 + u) in [0, 1/3], 2 atanh(s) = 2s + 2s z P(z), z = s^2,
+ * P(z) = sum_j z^j / (2j + 3), 17 terms (the first omitted one is below
+ * 2e-18 relative). 2 + u = d + dl exactly (Fast2Sum, 2 >= u) and s's
+ * division remainder is recovered with an fma, so 2s + (2 sl + 2s z P) rounds
+ * once at the end: error below 1 ulp. NaN passes through. */
+static const double LOG1P_P[17] = {0x1.5555555555555p-2, 0x1.999999999999ap-3, 0x1.2492492492492p-3,
+                                   0x1.c71c71c71c71cp-4, 0x1.745d1745d1746p-4, 0x1.3b13b13b13b14p-4,
+                                   0x1.1111111111111p-4, 0x1.e1e1e1e1e1e1ep-5, 0x1.af286bca1af28p-5,
+                                   0x1.8618618618618p-5, 0x1.642c8590b2164p-5, 0x1.47ae147ae147bp-5,
+                                   0x1.2f684bda12f68p-5, 0x1.1a7b9611a7b96p-5, 0x1.0842108421084p-5,
+                                   0x1.f07c1f07c1f08p-6, 0x1.d41d41d41d41dp-6};
+
+static inline __m256d v_log1p01(__m256d u)
+{
+    __m256d two = vset(2.0), d = _mm256_add_pd(two, u);
+    __m256d dl = _mm256_sub_pd(u, _mm256_sub_pd(d, two));
+    __m256d sh = _mm256_div_pd(u, d);
+    /* sl = (u - s d - s dl) / d; it is 2^-52 below s, so a 12-bit
+     * reciprocal of d is plenty */
+    __m256d rem = _mm256_fnmadd_pd(sh, dl, _mm256_fnmadd_pd(sh, d, u));
+    __m256d sl = _mm256_mul_pd(rem, _mm256_cvtps_pd(_mm_rcp_ps(_mm256_cvtpd_ps(d))));
+    __m256d z = _mm256_mul_pd(sh, sh), z4 = _mm256_mul_pd(_mm256_mul_pd(z, z), _mm256_mul_pd(z, z));
+    __m256d c0 = vset(LOG1P_P[16]), c1 = _mm256_setzero_pd(), c2 = c1, c3 = c1;
+    for (int k = 3; k >= 0; k--) {
+        c0 = _mm256_fmadd_pd(c0, z4, vset(LOG1P_P[4 * k]));
+        c1 = _mm256_fmadd_pd(c1, z4, vset(LOG1P_P[4 * k + 1]));
+        c2 = _mm256_fmadd_pd(c2, z4, vset(LOG1P_P[4 * k + 2]));
+        c3 = _mm256_fmadd_pd(c3, z4, vset(LOG1P_P[4 * k + 3]));
+    }
+    __m256d z2 = _mm256_mul_pd(z, z);
+    __m256d p = _mm256_fmadd_pd(z2, _mm256_fmadd_pd(z, c3, c2), _mm256_fmadd_pd(z, c1, c0));
+    __m256d s2 = _mm256_add_pd(sh, sh);
+    __m256d lo = _mm256_fmadd_pd(_mm256_mul_pd(s2, z), p, _mm256_add_pd(sl, sl));
+    return _mm256_add_pd(s2, lo);
+}
+
+/* Lanes set in `m` are recomputed by the scalar reference (f or f'). Out of
+ * line: the common case (no lane) must not pay for spilling the vectors. */
+static __attribute__((noinline)) __m256d scalar_lanes_slow(__m256d r, __m256d x, int m,
+                                                           const struct vp *p, int deriv)
+{
     double xs[4], rs[4];
     _mm256_storeu_pd(xs, x);
     _mm256_storeu_pd(rs, r);
@@ -71,6 +155,13 @@ static __m256d scalar_lanes(__m256d r, __m256d x, __m256d mask, const struct vp 
             rs[l] =
                 deriv ? nnact__act_ref_df(p->k, p->a, xs[l]) : nnact__act_ref_f(p->k, p->a, xs[l]);
     return _mm256_loadu_pd(rs);
+}
+
+static inline __attribute__((always_inline)) __m256d
+scalar_lanes(__m256d r, __m256d x, __m256d mask, const struct vp *p, int deriv)
+{
+    int m = _mm256_movemask_pd(mask);
+    return m == 0 ? r : scalar_lanes_slow(r, x, m, p, deriv);
 }
 
 /* e / (1 + e)^2 and 1 / (1 + e)^2 for 0 <= e <= 1 with the rounding of
@@ -102,7 +193,7 @@ static inline __m256d v_e_over_1pe_sq(__m256d e)
 
 static inline __m256d v_sigmoid(__m256d x)
 {
-    __m256d e = Sleef_expd4_u10avx2(vnabs(x));
+    __m256d e = v_exp(vnabs(x));
     __m256d num = vsel(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GE_OQ), vset(1.0), e);
     return _mm256_div_pd(num, _mm256_add_pd(vset(1.0), e));
 }
@@ -191,7 +282,7 @@ static __m256d k_sigmoid_f(__m256d x, const struct vp *p)
 static __m256d k_sigmoid_df(__m256d x, const struct vp *p)
 {
     (void)p;
-    return v_e_over_1pe_sq(Sleef_expd4_u10avx2(vnabs(x)));
+    return v_e_over_1pe_sq(v_exp(vnabs(x)));
 }
 
 static __m256d k_tanh_f(__m256d x, const struct vp *p)
@@ -203,12 +294,12 @@ static __m256d k_tanh_f(__m256d x, const struct vp *p)
 static __m256d k_tanh_df(__m256d x, const struct vp *p)
 {
     (void)p;
-    __m256d d = _mm256_mul_pd(
-        vset(4.0), v_e_over_1pe_sq(Sleef_expd4_u10avx2(_mm256_mul_pd(vset(-2.0), vabs(x)))));
+    __m256d d =
+        _mm256_mul_pd(vset(4.0), v_e_over_1pe_sq(v_exp(_mm256_mul_pd(vset(-2.0), vabs(x)))));
     return vsel(is_nan(x), x, d);
 }
 
-static __m256d k_silu_f(__m256d x, const struct vp *p)
+static inline __attribute__((always_inline)) __m256d k_silu_f(__m256d x, const struct vp *p)
 {
     __m256d r = _mm256_mul_pd(x, v_sigmoid(x));
     /* x < -700 (subnormal results) and +-Inf: the reference */
@@ -217,9 +308,9 @@ static __m256d k_silu_f(__m256d x, const struct vp *p)
     return scalar_lanes(r, x, odd, p, 0);
 }
 
-static __m256d k_silu_df(__m256d x, const struct vp *p)
+static inline __attribute__((always_inline)) __m256d k_silu_df(__m256d x, const struct vp *p)
 {
-    __m256d one = vset(1.0), e = Sleef_expd4_u10avx2(vnabs(x));
+    __m256d one = vset(1.0), e = v_exp(vnabs(x));
     __m256d onepx = _mm256_add_pd(one, x);
     /* x < 0: e (1 + x + e) / (1 + e)^2; x >= 0: (1 + e (1 + x)) / (1 + e)^2;
      * the numerators are chosen first so one division serves both */
@@ -238,51 +329,132 @@ static inline __m256d v_gauss_half(__m256d x)
 {
     __m256d ax = vabs(x), h = _mm256_mul_pd(ax, ax);
     __m256d l = _mm256_fmsub_pd(ax, ax, h);
-    __m256d e = Sleef_expd4_u10avx2(_mm256_mul_pd(vset(-0.5), h));
+    __m256d e = v_exp(_mm256_mul_pd(vset(-0.5), h));
     __m256d g = _mm256_fnmadd_pd(e, _mm256_mul_pd(vset(0.5), l), e);
     return _mm256_andnot_pd(_mm256_cmp_pd(h, vset(1520.0), _CMP_GT_OQ), g);
 }
 
-/* erfc(-x/sqrt2) with the first-order correction for the rounding of -x/sqrt2 */
-static inline __m256d v_erfc_arg(__m256d x)
+/* GELU's own erfc. SLEEF 3.5's erfc costs ~18 ns per element here (its exp
+ * ~2 ns), so GELU uses the approximation derived in tests/gen_act_erfcx.py:
+ *   erfc(a) = e^(-a^2) Y(t) / (1 + 2a),  t = (a - 3) / (a + 3),  a >= 0,
+ * with Y a 26-term polynomial in t (one Horner chain, no table lookups or
+ * per-lane branches). For Phi(x) = erfc(-x/sqrt2)/2, a = |x|/sqrt2 and
+ * e^(-a^2) = e^(-x^2/2) is taken from x^2 split exactly (h + l), so the
+ * rounding of x/sqrt2 only enters through the smooth Y(t) / (1 + 2a). */
+/* made by tests/gen_act_erfcx.py; Horner in double: worst 1.155 ulp of Y */
+static const double ERFCX_Y[26] = {
+    0x1.40c522d7e4987p+0,   /* 1.2530080582697296 */
+    -0x1.15c084bb9e8f3p-3,  /* -0.1356211061245812 */
+    -0x1.85a15c58aa4f5p-5,  /* -0.047562294353449198 */
+    0x1.098366a5b4701p-3,   /* 0.12964515870276475 */
+    -0x1.e88b803a4a881p-4,  /* -0.11927366341538638 */
+    0x1.17ca2877effabp-4,   /* 0.068308027343845154 */
+    -0x1.8574c40b69c6ap-6,  /* -0.023770514917171338 */
+    0x1.4b884e464a11bp-9,   /* 0.0025293918180474668 */
+    0x1.ef1bdd0e61218p-10,  /* 0.0018886903449991718 */
+    -0x1.98db51673633ep-11, /* -0.00077983228848230841 */
+    -0x1.b912639d3c363p-14, /* -0.00010515971958448065 */
+    0x1.065a3f813e29bp-13,  /* 0.00012509943557128121 */
+    0x1.4c228d0f252afp-18,  /* 4.949196649968345e-06 */
+    -0x1.513c76b5fc688p-16, /* -2.0100843094844725e-05 */
+    -0x1.885c4173e8118p-21, /* -7.308281468783614e-07 */
+    0x1.d22433a611e6cp-19,  /* 3.4730241678415329e-06 */
+    0x1.7dfecd6d595a4p-22,  /* 3.5576086684080595e-07 */
+    -0x1.4b8d0b0794184p-21, /* -6.1756176789923234e-07 */
+    -0x1.2dabcbdb3b408p-23, /* -1.4047654315428462e-07 */
+    0x1.b96fc70953a87p-24,  /* 1.0277997488271058e-07 */
+    0x1.60bcb894e79d1p-25,  /* 4.1064013667940355e-08 */
+    -0x1.ddcfc080be09bp-27, /* -1.3906145791730994e-08 */
+    -0x1.1a5abb05ab718p-27, /* -8.2175950587114546e-09 */
+    0x1.4a654198bfd96p-30,  /* 1.2019719440135793e-09 */
+    0x1.cd7350f20ad1ap-31,  /* 8.3937348586908774e-10 */
+    -0x1.2f98d06214628p-35, /* -3.4514974876643281e-11 */
+};
+#define ERFCX_Y0_LO     0x1.6b9280edb29cfp-55  /* 3.9418585560695618e-17 */
+#define INV_SQRT_2PI_LO -0x1.cbc0d30ebfd15p-56 /* 1/sqrt(2 pi) - INV_SQRT_2PI */
+#define ERFCX_K         3.0
+
+/* Q = 0.5 Y(t) / (1 + 2a) = 0.5 erfcx(a) for a = |x|/sqrt2 as q + ql (the
+ * low part carries a0's rounding, the division's remainder and the rounding
+ * of 1 + 2a: near GELU'(x)'s root Q cancels against x/sqrt(2pi), so its
+ * error must stay well below an ulp), and E = e^(-x^2/2);
+ * Phi(x) = E Q for x <= 0 and 1 - E Q for x > 0. |x| is clamped to 60,
+ * where E = 0: larger x would overflow 1 + 2a. */
+static inline void v_gelu_parts(__m256d x, __m256d *E, __m256d *q, __m256d *ql)
 {
-    __m256d xx = _mm256_xor_pd(x, vset(-0.0));
-    __m256d z = _mm256_mul_pd(xx, vset(SQRT1_2));
-    __m256d dz =
-        _mm256_add_pd(_mm256_fmsub_pd(xx, vset(SQRT1_2), z), _mm256_mul_pd(xx, vset(SQRT1_2_LO)));
-    __m256d e = Sleef_erfcd4_u15avx2(z);
-    return _mm256_fnmadd_pd(_mm256_mul_pd(dz, vset(TWO_OVER_SQRTPI)), v_gauss_half(x), e);
+    __m256d ax = _mm256_min_pd(vabs(x), vset(60.0)), a = _mm256_mul_pd(ax, vset(SQRT1_2));
+    __m256d t = _mm256_div_pd(_mm256_sub_pd(a, vset(ERFCX_K)), _mm256_add_pd(a, vset(ERFCX_K)));
+    /* p(t) = sum_j ERFCX_Y[j + 1] t^j as four interleaved chains in s = t^4:
+     * Horner's one chain of 24 dependent fmas was latency-bound */
+    __m256d t2 = _mm256_mul_pd(t, t), s4 = _mm256_mul_pd(t2, t2);
+    __m256d c0 = vset(ERFCX_Y[25]), c1 = _mm256_setzero_pd(), c2 = c1, c3 = c1;
+    for (int k = 5; k >= 0; k--) {
+        c0 = _mm256_fmadd_pd(c0, s4, vset(ERFCX_Y[4 * k + 1]));
+        c1 = _mm256_fmadd_pd(c1, s4, vset(ERFCX_Y[4 * k + 2]));
+        c2 = _mm256_fmadd_pd(c2, s4, vset(ERFCX_Y[4 * k + 3]));
+        c3 = _mm256_fmadd_pd(c3, s4, vset(ERFCX_Y[4 * k + 4]));
+    }
+    __m256d p = _mm256_fmadd_pd(t2, _mm256_fmadd_pd(t, c3, c2), _mm256_fmadd_pd(t, c1, c0));
+    __m256d a0 = vset(ERFCX_Y[0]);
+    __m256d y = _mm256_fmadd_pd(p, t, a0);
+    /* a0 - y is exact (Sterbenz: Y in [1, 1.26]) */
+    __m256d yl = _mm256_add_pd(_mm256_fmadd_pd(p, t, _mm256_sub_pd(a0, y)), vset(ERFCX_Y0_LO));
+    /* 1 + 2a = d + dl with a's rounding error and the sum's */
+    __m256d al = _mm256_fmadd_pd(ax, vset(SQRT1_2_LO), _mm256_fmsub_pd(ax, vset(SQRT1_2), a));
+    __m256d one = vset(1.0), a2 = _mm256_add_pd(a, a), d = _mm256_add_pd(one, a2);
+    __m256d dl = _mm256_add_pd(_mm256_sub_pd(a2, _mm256_sub_pd(d, one)), _mm256_add_pd(al, al));
+    __m256d num = _mm256_mul_pd(vset(0.5), y);
+    *q = _mm256_div_pd(num, d);
+    /* (num + numl) / (d + dl) - q = (r + numl - q dl) / d to first order, r exact */
+    __m256d r = _mm256_fnmadd_pd(*q, d, num);
+    __m256d lo = _mm256_fnmadd_pd(*q, dl, _mm256_fmadd_pd(vset(0.5), yl, r));
+    /* lo is below 2^-50 q: a 12-bit reciprocal of d is plenty */
+    *ql = _mm256_mul_pd(lo, _mm256_cvtps_pd(_mm_rcp_ps(_mm256_cvtpd_ps(d))));
+    *E = v_gauss_half(x);
 }
 
-static __m256d k_gelu_f(__m256d x, const struct vp *p)
+/* lanes the reference takes: x < -37.5 (the asymptotic series), +-Inf, NaN */
+static inline __m256d v_gelu_odd(__m256d x)
 {
-    __m256d r = _mm256_mul_pd(x, _mm256_mul_pd(vset(0.5), v_erfc_arg(x)));
-    /* the far left tail (series), +-Inf and NaN go to the reference */
     __m256d ok = _mm256_and_pd(_mm256_cmp_pd(x, vset(-37.5), _CMP_GE_OQ),
                                _mm256_cmp_pd(x, vset(INFINITY), _CMP_LT_OQ));
-    return scalar_lanes(r, x, _mm256_xor_pd(ok, _mm256_castsi256_pd(_mm256_set1_epi64x(-1))), p, 0);
+    return _mm256_xor_pd(ok, _mm256_castsi256_pd(_mm256_set1_epi64x(-1)));
 }
 
-static __m256d k_gelu_df(__m256d x, const struct vp *p)
+static inline __attribute__((always_inline)) __m256d k_gelu_f(__m256d x, const struct vp *p)
 {
-    __m256d phi = _mm256_mul_pd(vset(INV_SQRT_2PI), v_gauss_half(x));
-    __m256d r = _mm256_fmadd_pd(x, phi, _mm256_mul_pd(vset(0.5), v_erfc_arg(x)));
-    /* the reference also takes the neighbourhood of the root at -0.75, where
-     * Phi and x phi cancel */
-    __m256d ok = _mm256_and_pd(_mm256_cmp_pd(x, vset(-37.5), _CMP_GE_OQ),
-                               _mm256_cmp_pd(x, vset(INFINITY), _CMP_LT_OQ));
-    __m256d root = _mm256_and_pd(_mm256_cmp_pd(x, vset(-1.6), _CMP_GT_OQ),
-                                 _mm256_cmp_pd(x, vset(-0.45), _CMP_LT_OQ));
-    __m256d odd =
-        _mm256_or_pd(_mm256_xor_pd(ok, _mm256_castsi256_pd(_mm256_set1_epi64x(-1))), root);
-    return scalar_lanes(r, x, odd, p, 1);
+    __m256d E, q, ql;
+    v_gelu_parts(x, &E, &q, &ql);
+    __m256d eql = _mm256_mul_pd(E, ql);
+    __m256d neg = _mm256_fmadd_pd(E, q, eql);
+    __m256d pos = _mm256_sub_pd(_mm256_fnmadd_pd(E, q, vset(1.0)), eql);
+    __m256d phi = vsel(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GT_OQ), pos, neg);
+    return scalar_lanes(_mm256_mul_pd(x, phi), x, v_gelu_odd(x), p, 0);
+}
+
+/* Phi + x phi = E (Q + x/sqrt(2 pi)) for x <= 0: Q and x/sqrt(2pi) cancel at
+ * the root -0.7518, with x exact, the constant as hi + lo and Q as q + ql;
+ * 1 - E Q + x E/sqrt(2 pi) for x > 0 (no cancellation) */
+static inline __attribute__((always_inline)) __m256d k_gelu_df(__m256d x, const struct vp *p)
+{
+    __m256d E, q, ql;
+    v_gelu_parts(x, &E, &q, &ql);
+    __m256d c = vset(INV_SQRT_2PI);
+    __m256d g =
+        _mm256_add_pd(_mm256_fmadd_pd(x, c, q), _mm256_fmadd_pd(x, vset(INV_SQRT_2PI_LO), ql));
+    __m256d neg = _mm256_mul_pd(E, g);
+    __m256d pos =
+        _mm256_fmadd_pd(_mm256_mul_pd(x, c), E,
+                        _mm256_sub_pd(_mm256_fnmadd_pd(E, q, vset(1.0)), _mm256_mul_pd(E, ql)));
+    __m256d r = vsel(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GT_OQ), pos, neg);
+    return scalar_lanes(r, x, v_gelu_odd(x), p, 1);
 }
 
 /* log(1 + e^(beta x)) / beta = max(x, 0) + log1p(e^-|beta x|) / beta */
 static __m256d k_softplus_f(__m256d x, const struct vp *p)
 {
     __m256d z = _mm256_mul_pd(vset(p->a), x);
-    __m256d t = Sleef_log1pd4_u10avx2(Sleef_expd4_u10avx2(vnabs(z)));
+    __m256d t = v_log1p01(v_exp(vnabs(z)));
     __m256d pos = _mm256_and_pd(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GT_OQ), x);
     return _mm256_add_pd(pos, p->a == 1.0 ? t : _mm256_div_pd(t, vset(p->a)));
 }
@@ -295,7 +467,7 @@ static __m256d k_softplus_df(__m256d x, const struct vp *p)
 static __m256d k_log_sigmoid_f(__m256d x, const struct vp *p)
 {
     (void)p;
-    __m256d t = Sleef_log1pd4_u10avx2(Sleef_expd4_u10avx2(vnabs(x)));
+    __m256d t = v_log1p01(v_exp(vnabs(x)));
     __m256d mx = _mm256_xor_pd(x, vset(-0.0));
     __m256d pos = _mm256_and_pd(_mm256_cmp_pd(mx, _mm256_setzero_pd(), _CMP_GT_OQ), mx);
     return _mm256_xor_pd(_mm256_add_pd(pos, t), vset(-0.0)); /* -(max(-x, 0) + t): -0 at +Inf */
@@ -315,7 +487,7 @@ static __m256d k_elu_f(__m256d x, const struct vp *p)
 
 static __m256d k_elu_df(__m256d x, const struct vp *p)
 {
-    __m256d neg = _mm256_mul_pd(vset(p->a), Sleef_expd4_u10avx2(x));
+    __m256d neg = _mm256_mul_pd(vset(p->a), v_exp(x));
     return vsel(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GT_OQ), vset(1.0), neg);
 }
 
@@ -338,7 +510,7 @@ static __m256d k_selu_f(__m256d x, const struct vp *p)
 static __m256d k_selu_df(__m256d x, const struct vp *p)
 {
     (void)p;
-    __m256d neg = v_selu_sa(Sleef_expd4_u10avx2(x));
+    __m256d neg = v_selu_sa(v_exp(x));
     return vsel(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GT_OQ), vset(SELU_SCALE), neg);
 }
 
@@ -436,7 +608,7 @@ static __m256d k_celu_f(__m256d x, const struct vp *p)
 
 static __m256d k_celu_df(__m256d x, const struct vp *p)
 {
-    __m256d neg = Sleef_expd4_u10avx2(_mm256_div_pd(x, vset(p->a)));
+    __m256d neg = v_exp(_mm256_div_pd(x, vset(p->a)));
     return vsel(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GT_OQ), vset(1.0), neg);
 }
 
@@ -445,7 +617,7 @@ static inline __m256d v_gauss(__m256d x)
 {
     __m256d ax = vabs(x), h = _mm256_mul_pd(ax, ax);
     __m256d l = _mm256_fmsub_pd(ax, ax, h);
-    __m256d e = Sleef_expd4_u10avx2(_mm256_xor_pd(h, vset(-0.0)));
+    __m256d e = v_exp(_mm256_xor_pd(h, vset(-0.0)));
     __m256d g = _mm256_fnmadd_pd(e, l, e);
     return _mm256_andnot_pd(_mm256_cmp_pd(h, vset(760.0), _CMP_GT_OQ), g);
 }
@@ -495,7 +667,7 @@ static __m256d k_gelu_tanh_f(__m256d x, const struct vp *p)
 {
     __m256d v, vl;
     v_gelu_tanh_arg(x, &v, &vl);
-    __m256d e = Sleef_expd4_u10avx2(vnabs(v));
+    __m256d e = v_exp(vnabs(v));
     __m256d num = vsel(_mm256_cmp_pd(v, _mm256_setzero_pd(), _CMP_GE_OQ), vset(1.0), e);
     __m256d sg = _mm256_div_pd(num, _mm256_add_pd(vset(1.0), e));
     __m256d r = _mm256_mul_pd(x, _mm256_fmadd_pd(v_e_over_1pe_sq(e), vl, sg));
@@ -508,7 +680,7 @@ static __m256d k_gelu_tanh_df(__m256d x, const struct vp *p)
     v_gelu_tanh_arg(x, &v, &vl);
     __m256d dv = _mm256_mul_pd(vset(2.0 * GT_S),
                                _mm256_fmadd_pd(vset(3.0 * GT_C), _mm256_mul_pd(x, x), one));
-    __m256d e = Sleef_expd4_u10avx2(vnabs(v));
+    __m256d e = v_exp(vnabs(v));
     __m256d num = vsel(_mm256_cmp_pd(v, _mm256_setzero_pd(), _CMP_GE_OQ), one, e);
     __m256d sg = _mm256_div_pd(num, _mm256_add_pd(one, e));
     __m256d sd = v_e_over_1pe_sq(e);
@@ -519,6 +691,75 @@ static __m256d k_gelu_tanh_df(__m256d x, const struct vp *p)
     __m256d root = _mm256_and_pd(_mm256_cmp_pd(x, vset(-2.5), _CMP_GT_OQ),
                                  _mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_LT_OQ));
     return scalar_lanes(r, x, _mm256_or_pd(v_gelu_tanh_odd(x, v), root), p, 1);
+}
+
+/* ---- sin, cos (SLEEF's 1-ulp versions, full argument reduction) and the
+ * exact kinds ---- */
+
+static __m256d k_sin(__m256d x, const struct vp *p)
+{
+    (void)p;
+    return Sleef_sind4_u10avx2(x);
+}
+
+static __m256d k_cos(__m256d x, const struct vp *p)
+{
+    (void)p;
+    return Sleef_cosd4_u10avx2(x);
+}
+
+static __m256d k_neg_sin(__m256d x, const struct vp *p)
+{
+    (void)p;
+    return _mm256_xor_pd(Sleef_sind4_u10avx2(x), vset(-0.0));
+}
+
+static __m256d k_abs_f(__m256d x, const struct vp *p)
+{
+    (void)p;
+    return vabs(x);
+}
+
+/* sign(x), 0 at +-0, NaN for NaN */
+static __m256d k_abs_df(__m256d x, const struct vp *p)
+{
+    (void)p;
+    __m256d z = _mm256_setzero_pd();
+    __m256d s = _mm256_or_pd(_mm256_and_pd(_mm256_cmp_pd(x, z, _CMP_GT_OQ), vset(1.0)),
+                             _mm256_and_pd(_mm256_cmp_pd(x, z, _CMP_LT_OQ), vset(-1.0)));
+    return vsel(is_nan(x), x, s);
+}
+
+static __m256d k_square_f(__m256d x, const struct vp *p)
+{
+    (void)p;
+    return _mm256_mul_pd(x, x);
+}
+
+static __m256d k_square_df(__m256d x, const struct vp *p)
+{
+    (void)p;
+    return _mm256_add_pd(x, x);
+}
+
+/* Mish forward, the reference's formula: x tanh(softplus x) with tanh(sp) =
+ * n/(n + 2), n = e(e + 2), e = e^x for x <= 0, and (1 + 2e)/(1 + 2e + 2e^2),
+ * e = e^-x, for x > 0; x < -700 (subnormal) and +-Inf go to the reference.
+ * (Its derivative stays scalar: it needs long double on (-6, -0.5).) */
+static __m256d k_mish_f(__m256d x, const struct vp *p)
+{
+    __m256d one = vset(1.0), two = vset(2.0);
+    __m256d e = v_exp(vnabs(x));
+    __m256d n = _mm256_mul_pd(e, _mm256_add_pd(e, two));
+    __m256d e2 = _mm256_mul_pd(two, e);
+    __m256d num =
+        vsel(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_LE_OQ), n, _mm256_add_pd(one, e2));
+    __m256d den = vsel(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_LE_OQ), _mm256_add_pd(n, two),
+                       _mm256_fmadd_pd(e2, e, _mm256_add_pd(one, e2)));
+    __m256d r = _mm256_mul_pd(x, _mm256_div_pd(num, den));
+    __m256d odd = _mm256_or_pd(_mm256_cmp_pd(x, vset(-700.0), _CMP_LT_OQ),
+                               _mm256_cmp_pd(vabs(x), vset(INFINITY), _CMP_EQ_OQ));
+    return scalar_lanes(r, x, odd, p, 0);
 }
 
 /* ---- drivers ---- */
@@ -618,6 +859,16 @@ int nnact__act_avx2(nnact_act_kind k, double a, int mode, size_t n, const double
         return run(k_gaussian_f, k_gaussian_df, &p, mode, n, x, dy, out);
     case NNACT_ACT_GELU_TANH:
         return run(k_gelu_tanh_f, k_gelu_tanh_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_SINUSOID:
+        return run(k_sin, k_cos, &p, mode, n, x, dy, out);
+    case NNACT_ACT_MISH: /* forward only; the derivative takes the scalar path */
+        return mode == 0 ? run(k_mish_f, k_mish_f, &p, mode, n, x, dy, out) : 0;
+    case NNACT_ACT_COS:
+        return run(k_cos, k_neg_sin, &p, mode, n, x, dy, out);
+    case NNACT_ACT_ABS:
+        return run(k_abs_f, k_abs_df, &p, mode, n, x, dy, out);
+    case NNACT_ACT_SQUARE:
+        return run(k_square_f, k_square_df, &p, mode, n, x, dy, out);
     default:
         return 0;
     }

@@ -8,7 +8,7 @@
 #include "core/error.h"
 #include "nnact/act.h"
 
-#define NNACT_ACT_KIND_COUNT 26
+#define NNACT_ACT_KIND_COUNT 29
 
 /* Checks kind and parameter; on success *alpha_out is the parameter to use
  * (the default when alpha is NaN). `who` names the public caller in errors. */

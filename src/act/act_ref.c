@@ -194,6 +194,61 @@ static double tanh_softplus(double x)
     return (1.0 + 2.0 * e) / (1.0 + 2.0 * e + 2.0 * e * e);
 }
 
+/* Swish x sigmoid(beta x) for beta != 1 (beta = 1 is SiLU, dispatched in act.c
+ * so that both give the same bits). z = beta x is carried as z + zl (zl from
+ * an fma, exact): sigmoid has relative condition |z| in the left tail, so the
+ * rounding of beta x alone would cost |z| / 2 ulps there; the first-order
+ * correction sigmoid(z + zl) = sigmoid(z) + sigmoid'(z) zl removes it. */
+static double swish_z(double b, double x, double *zl)
+{
+    double z = b * x;
+    *zl = isfinite(z) ? fma(b, x, -z) : 0.0;
+    return z;
+}
+
+static double swish_f(double b, double x)
+{
+    if (isnan(x)) return x;
+    if (b == 0.0) return 0.5 * x;
+    if (isinf(x)) return x > 0 ? x : -0.0;
+    double zl, z = swish_z(b, x, &zl);
+    if (z < -700.0) {
+        /* subnormal result: keep h = e^(z/2) normal and round once at the end */
+        double h = exp(0.5 * z);
+        h = fma(h, 0.5 * zl, h);
+        return (x * h) * h;
+    }
+    double e = exp(-fabs(z));
+    double sg = z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+    return x * fma(e_over_1pe_sq(e), zl, sg);
+}
+
+/* d/dx x sigmoid(bx) = g(z) = sigmoid(z) (1 + z sigmoid(-z)), SiLU's
+ * derivative at z: as there, 1 + z is exact near the root at z = -1.2785
+ * (Sterbenz), and (1 + z) + zl rounds the exact 1 + bx once. */
+static double swish_df(double b, double x)
+{
+    if (isnan(x)) return x;
+    if (b == 0.0) return 0.5;
+    if (isinf(x)) return x > 0 ? 1.0 : 0.0;
+    double zl, z = swish_z(b, x, &zl);
+    if (z < 0) {
+        if (z < -1500.0) return -0.0; /* (1 + z) e^z is below the subnormals */
+        if (z < -700.0) {
+            double h = exp(0.5 * z);
+            h = fma(h, 0.5 * zl, h);
+            return (((1.0 + z) + zl) * h) * h;
+        }
+        double e = exp(z);
+        e = fma(e, zl, e);
+        return e_over_1pe_sq(e) * (((1.0 + z) + zl) + e);
+    }
+    if (z > 1e300) return 1.0; /* z = inf: e (1 + z) would be 0 * inf */
+    double e = exp(-z);
+    e = fma(-e, zl, e);
+    return fma(e, (1.0 + z) + zl, 1.0) * inv_1pe_sq(e);
+}
+
 static inline __attribute__((always_inline)) double ref_f(nnact_act_kind k, double a, double x)
 {
     switch (k) {
@@ -304,6 +359,12 @@ static inline __attribute__((always_inline)) double ref_f(nnact_act_kind k, doub
         return x > a ? x - a : x < -a ? x + a : (isnan(x) ? x : copysign(0.0, x));
     case NNACT_ACT_HARDSHRINK:
         return (x > a || x < -a) ? x : (isnan(x) ? x : copysign(0.0, x));
+    case NNACT_ACT_ABS:
+        return fabs(x);
+    case NNACT_ACT_SQUARE:
+        return x * x; /* one rounding: correctly rounded */
+    case NNACT_ACT_SWISH:
+        return swish_f(a, x); /* beta = 1 was sent to SiLU (as_silu) */
     }
     return NAN;
 }
@@ -461,6 +522,12 @@ static inline __attribute__((always_inline)) double ref_df(nnact_act_kind k, dou
     case NNACT_ACT_SOFTSHRINK:
     case NNACT_ACT_HARDSHRINK:
         return (x > a || x < -a) ? 1.0 : 0.0;
+    case NNACT_ACT_ABS: /* the sign; 0 at +-0 (oneDNN, PyTorch) */
+        return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0;
+    case NNACT_ACT_SQUARE:
+        return 2.0 * x; /* exact */
+    case NNACT_ACT_SWISH:
+        return swish_df(a, x);
     }
     return NAN;
 }
@@ -537,13 +604,21 @@ double nnact__act_ref_df_from_y(nnact_act_kind k, double a, double y)
     }
 }
 
+/* Swish with beta = 1 is SiLU: one definition, the same bits. */
+static nnact_act_kind as_silu(nnact_act_kind k, double a)
+{
+    return k == NNACT_ACT_SWISH && a == 1.0 ? NNACT_ACT_SILU : k;
+}
+
 double nnact__act_ref_f(nnact_act_kind k, double a, double x)
 {
+    k = as_silu(k, a);
     return ref_f(k, a, x);
 }
 
 double nnact__act_ref_df(nnact_act_kind k, double a, double x)
 {
+    k = as_silu(k, a);
     return ref_df(k, a, x);
 }
 
@@ -567,7 +642,7 @@ loop(nnact_act_kind k, double a, int mode, size_t n, const double *x, const doub
 void nnact__act_ref_array(nnact_act_kind k, double a, int mode, size_t n, const double *x,
                           const double *dy, double *out)
 {
-    switch (k) {
+    switch (as_silu(k, a)) {
     case NNACT_ACT_IDENTITY:
         loop(NNACT_ACT_IDENTITY, a, mode, n, x, dy, out);
         return;
@@ -645,6 +720,15 @@ void nnact__act_ref_array(nnact_act_kind k, double a, int mode, size_t n, const 
         return;
     case NNACT_ACT_HARDSHRINK:
         loop(NNACT_ACT_HARDSHRINK, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_ABS:
+        loop(NNACT_ACT_ABS, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_SQUARE:
+        loop(NNACT_ACT_SQUARE, a, mode, n, x, dy, out);
+        return;
+    case NNACT_ACT_SWISH:
+        loop(NNACT_ACT_SWISH, a, mode, n, x, dy, out);
         return;
     }
 }

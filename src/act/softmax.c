@@ -1,9 +1,9 @@
 /* Row-wise softmax and log-softmax with their backward passes. */
-#include <fenv.h>
 #include <math.h>
 #include <stdint.h>
 
 #include "act/act_internal.h"
+#include "act/fpguard.h"
 #include "core/checked.h"
 
 /* Overlap of two byte ranges that are not the same array. */
@@ -95,11 +95,11 @@ static nnact_status softmax_common(const char *who, size_t rows, size_t cols, co
     size_t n;
     NNACT_FORWARD_IF_ERROR(check(who, rows, cols, x, x, y, &n));
     if (n == 0) return NNACT_OK;
-    fexcept_t flags;
-    fegetexceptflag(&flags, FE_INVALID | FE_DIVBYZERO);
+    nnact__fpguard flags;
+    nnact__fpguard_save(&flags);
     for (size_t r = 0; r < rows; r++)
         softmax_row(x + r * cols, y + r * cols, cols, log_form);
-    fesetexceptflag(&flags, FE_INVALID | FE_DIVBYZERO);
+    nnact__fpguard_restore(&flags);
     return NNACT_OK;
 }
 
@@ -119,8 +119,8 @@ nnact_status nnact_softmax_backward(size_t rows, size_t cols, const double *y, c
     size_t n;
     NNACT_FORWARD_IF_ERROR(check("nnact_softmax_backward", rows, cols, y, dy, dx, &n));
     if (n == 0) return NNACT_OK;
-    fexcept_t flags;
-    fegetexceptflag(&flags, FE_INVALID | FE_DIVBYZERO);
+    nnact__fpguard flags;
+    nnact__fpguard_save(&flags);
     for (size_t r = 0; r < rows; r++) {
         const double *yr = y + r * cols, *g = dy + r * cols;
         double *o = dx + r * cols;
@@ -131,7 +131,7 @@ nnact_status nnact_softmax_backward(size_t rows, size_t cols, const double *y, c
         for (size_t j = 0; j < cols; j++)
             o[j] = yr[j] * (g[j] - s);
     }
-    fesetexceptflag(&flags, FE_INVALID | FE_DIVBYZERO);
+    nnact__fpguard_restore(&flags);
     return NNACT_OK;
 }
 
@@ -141,8 +141,8 @@ nnact_status nnact_log_softmax_backward(size_t rows, size_t cols, const double *
     size_t n;
     NNACT_FORWARD_IF_ERROR(check("nnact_log_softmax_backward", rows, cols, y, dy, dx, &n));
     if (n == 0) return NNACT_OK;
-    fexcept_t flags;
-    fegetexceptflag(&flags, FE_INVALID | FE_DIVBYZERO);
+    nnact__fpguard flags;
+    nnact__fpguard_save(&flags);
     for (size_t r = 0; r < rows; r++) {
         const double *yr = y + r * cols, *g = dy + r * cols;
         double *o = dx + r * cols;
@@ -152,6 +152,6 @@ nnact_status nnact_log_softmax_backward(size_t rows, size_t cols, const double *
         for (size_t j = 0; j < cols; j++)
             o[j] = g[j] - exp(yr[j]) * s;
     }
-    fesetexceptflag(&flags, FE_INVALID | FE_DIVBYZERO);
+    nnact__fpguard_restore(&flags);
     return NNACT_OK;
 }
