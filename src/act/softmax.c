@@ -113,11 +113,14 @@ nnact_status nnact_log_softmax(size_t rows, size_t cols, const double *x, double
     return softmax_common("nnact_log_softmax", rows, cols, x, y, 1);
 }
 
-nnact_status nnact_softmax_backward(size_t rows, size_t cols, const double *y, const double *dy,
-                                    double *dx)
+/* Row-wise backward from the output. softmax: dx = y (dy - sum dy y);
+ * log-softmax: dx = dy - e^y sum dy (e^y is the softmax). Each element reads
+ * only its own y and dy after the row's sum: dx may be either input. */
+static nnact_status backward_common(const char *who, size_t rows, size_t cols, const double *y,
+                                    const double *dy, double *dx, int log_form)
 {
     size_t n;
-    NNACT_FORWARD_IF_ERROR(check("nnact_softmax_backward", rows, cols, y, dy, dx, &n));
+    NNACT_FORWARD_IF_ERROR(check(who, rows, cols, y, dy, dx, &n));
     if (n == 0) return NNACT_OK;
     nnact__fpguard flags;
     nnact__fpguard_save(&flags);
@@ -125,33 +128,30 @@ nnact_status nnact_softmax_backward(size_t rows, size_t cols, const double *y, c
         const double *yr = y + r * cols, *g = dy + r * cols;
         double *o = dx + r * cols;
         double s = 0.0;
-        for (size_t j = 0; j < cols; j++)
-            s += g[j] * yr[j];
-        /* each element reads only its own y and dy: dx may be either */
-        for (size_t j = 0; j < cols; j++)
-            o[j] = yr[j] * (g[j] - s);
+        if (log_form) {
+            for (size_t j = 0; j < cols; j++)
+                s += g[j];
+            for (size_t j = 0; j < cols; j++)
+                o[j] = g[j] - exp(yr[j]) * s;
+        } else {
+            for (size_t j = 0; j < cols; j++)
+                s += g[j] * yr[j];
+            for (size_t j = 0; j < cols; j++)
+                o[j] = yr[j] * (g[j] - s);
+        }
     }
     nnact__fpguard_restore(&flags);
     return NNACT_OK;
 }
 
+nnact_status nnact_softmax_backward(size_t rows, size_t cols, const double *y, const double *dy,
+                                    double *dx)
+{
+    return backward_common("nnact_softmax_backward", rows, cols, y, dy, dx, 0);
+}
+
 nnact_status nnact_log_softmax_backward(size_t rows, size_t cols, const double *y, const double *dy,
                                         double *dx)
 {
-    size_t n;
-    NNACT_FORWARD_IF_ERROR(check("nnact_log_softmax_backward", rows, cols, y, dy, dx, &n));
-    if (n == 0) return NNACT_OK;
-    nnact__fpguard flags;
-    nnact__fpguard_save(&flags);
-    for (size_t r = 0; r < rows; r++) {
-        const double *yr = y + r * cols, *g = dy + r * cols;
-        double *o = dx + r * cols;
-        double s = 0.0;
-        for (size_t j = 0; j < cols; j++)
-            s += g[j];
-        for (size_t j = 0; j < cols; j++)
-            o[j] = g[j] - exp(yr[j]) * s;
-    }
-    nnact__fpguard_restore(&flags);
-    return NNACT_OK;
+    return backward_common("nnact_log_softmax_backward", rows, cols, y, dy, dx, 1);
 }
