@@ -1,4 +1,4 @@
-/* Internal: keeps the caller's invalid and divide-by-zero flags across a
+/* Internal: keeps the caller's invalid, denormal and divide-by-zero flags across a
  * kernel call (issue 3, item 5), cheaply.
  *
  * fegetexceptflag/fesetexceptflag cost about 23 % of a tiny training step:
@@ -17,9 +17,10 @@
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 
-/* invalid (bit 0) and divide-by-zero (bit 2): the same positions in MXCSR
- * and in the x87 status word */
-#define NNACT__FP_GUARDED 0x5u
+/* invalid (bit 0), denormal operand (bit 1) and divide-by-zero (bit 2): the
+ * same positions in MXCSR and in the x87 status word. Denormal is raised by
+ * any subnormal input; only inexact, underflow and overflow may stay raised. */
+#define NNACT__FP_GUARDED 0x7u
 
 typedef struct {
     unsigned csr;
