@@ -169,6 +169,15 @@ static void shape_claims_hold(void **state)
     assert_true(nnact_act_supports_from_output(NNACT_ACT_ELU, NAN));
     assert_false(nnact_act_supports_from_output(NNACT_ACT_ELU, -1.0));
     assert_false(nnact_act_supports_from_output(NK, NAN));
+    /* hard sigmoid is not: at x = 3 - 2^-51, f'(x) = 1/6 but (x + 3) / 6 rounds to
+     * 1, the output of every x >= 3, where f' = 0 */
+    assert_false(nnact_act_supports_from_output(NNACT_ACT_HARD_SIGMOID, NAN));
+    const double below3 = nextafter(3.0, 0.0);
+    double y3 = 0, d3 = 0;
+    assert_int_equal(nnact_act_forward(NNACT_ACT_HARD_SIGMOID, NAN, 1, &below3, &y3), NNACT_OK);
+    assert_int_equal(nnact_act_derivative(NNACT_ACT_HARD_SIGMOID, NAN, 1, &below3, &d3), NNACT_OK);
+    assert_same_bits(y3, 1.0);
+    assert_same_bits(d3, 1.0 / 6.0);
 }
 
 /* backward_from_output agrees with backward wherever it is supported. */

@@ -11,11 +11,16 @@
  * Arrays are caller-owned. In place is allowed: an output may be the very
  * array of an input (`y == x`, `dx == dy`, `dx == x`); any other overlap of an output with an input
  * is NNACT_ERR_ARG (rejected, nothing written). n = 0 is NNACT_OK and touches nothing, NULL
- * pointers included. An element's result depends only on its value, the kind
+ * pointers included (kind and parameter are still checked first, so an unknown kind,
+ * or backward from the output of a kind that does not support it, is NNACT_ERR_ARG
+ * even then). An element's result depends only on its value, the kind
  * and the parameter -- not on n, its position or the alignment -- for a given
  * CPU path (vector paths are chosen at run time; docs/ACCURACY.md bounds every
  * path). Every call leaves the floating-point environment as it found it:
- * rounding mode, MXCSR, and the invalid and divide-by-zero flags.
+ * rounding mode, MXCSR's controls, and the invalid, denormal-operand and
+ * divide-by-zero flags (only inexact, underflow and overflow may be raised).
+ * With floating-point traps enabled (feenableexcept), a NaN or infinite input
+ * may trap inside a kernel before the flags are restored.
  *
  * Accuracy: docs/ACCURACY.md lists, per kind, the bound in ULP on f and f'
  * and the measured maximum.

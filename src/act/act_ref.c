@@ -542,7 +542,6 @@ int nnact__act_from_output_ok(nnact_act_kind k, double a)
     case NNACT_ACT_SELU:
     case NNACT_ACT_CELU:
     case NNACT_ACT_SOFTPLUS:
-    case NNACT_ACT_HARD_SIGMOID:
     case NNACT_ACT_HARD_TANH:
     case NNACT_ACT_RELU6:
     case NNACT_ACT_LOG_SIGMOID:
@@ -550,8 +549,10 @@ int nnact__act_from_output_ok(nnact_act_kind k, double a)
     case NNACT_ACT_SOFTSHRINK:
     case NNACT_ACT_HARDSHRINK:
         return 1;
-    /* y determines the branch only when the negative side does not turn
-     * positive (alpha = 0 is ReLU: y <= 0 there and f' = 0 = alpha) */
+    /* Not hard sigmoid: just below x = 3, (x + 3) / 6 rounds to 1, so y = 1
+     * stands for both f' = 1/6 and f' = 0. y determines the branch of leaky
+     * ReLU and ELU only when the negative side does not turn positive
+     * (alpha = 0 is ReLU: y <= 0 there and f' = 0 = alpha). */
     case NNACT_ACT_LEAKY_RELU:
     case NNACT_ACT_ELU:
         return a >= 0;
@@ -582,8 +583,6 @@ double nnact__act_ref_df_from_y(nnact_act_kind k, double a, double y)
         return y > 0 ? 1.0 : y / a + 1.0;
     case NNACT_ACT_SOFTPLUS:
         return -expm1(-a * y); /* sigmoid(bx) = 1 - e^(-b y) */
-    case NNACT_ACT_HARD_SIGMOID:
-        return (y > 0.0 && y < 1.0) ? 1.0 / 6.0 : 0.0;
     case NNACT_ACT_HARD_TANH:
         return (y > -1.0 && y < 1.0) ? 1.0 : 0.0;
     case NNACT_ACT_RELU6:
