@@ -496,6 +496,30 @@ static void fused_sgd_step_follows_the_rule(void **state)
     }
 }
 
+/* lr * weight_decay overflowing must not reach the fused product, where
+ * (1 - lr wd) * 0 would be -Inf * 0 = NaN: with zero parameters and a zero
+ * gradient, torch's p - lr (g + wd p) is exactly 0. */
+static void fused_sgd_refuses_an_overflowing_decay(void **state)
+{
+    (void)state;
+    nnact_net *net = NULL;
+    assert_int_equal(nnact_net_create(2, &net), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense(net, 1, NNACT_ACT_IDENTITY, NAN), NNACT_OK);
+    nnact_opt *o = NULL;
+    assert_int_equal(nnact_opt_create(NNACT_OPT_SGD, &o), NNACT_OK);
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, 1e200), NNACT_OK);
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_WEIGHT_DECAY, 1e200), NNACT_OK);
+    const double x[2] = {1.0, -1.0}, t[1] = {0.0};
+    double L = NAN, p[3];
+    assert_int_equal(nnact_net_train_step(net, o, NNACT_LOSS_MSE, 1, x, t, &L), NNACT_OK);
+    assert_same_bits(L, 0.0);
+    assert_int_equal(nnact_net_get_params(net, 3, p), NNACT_OK);
+    for (int i = 0; i < 3; i++)
+        assert_close(p[i], 0.0, 0.0);
+    nnact_opt_free(o);
+    nnact_net_free(net);
+}
+
 /* Every other optimizer updates each layer right after its weight product:
    the same numbers, bit for bit, as the public backward followed by one
    nnact_opt_step over the flat arrays; the gradients stay readable. */
@@ -843,6 +867,7 @@ int main(void)
         cmocka_unit_test(nonfinite_loss_or_gradient_changes_nothing),
         cmocka_unit_test(train_step_allocates_only_at_a_new_batch_size),
         cmocka_unit_test(fused_sgd_step_follows_the_rule),
+        cmocka_unit_test(fused_sgd_refuses_an_overflowing_decay),
         cmocka_unit_test(layerwise_update_equals_backward_then_step),
         cmocka_unit_test(lower_layer_overflow_changes_nothing),
         cmocka_unit_test(kth_allocation_failure_changes_nothing),

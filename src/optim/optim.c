@@ -490,8 +490,13 @@ int nnact__opt_fused_sgd(const nnact_opt *o, double *lr, double *decay)
     if (o->kind != NNACT_OPT_SGD || o->hp[NNACT_OPT_PARAM_CLIP_NORM] > 0.0 ||
         o->hp[NNACT_OPT_PARAM_CLIP_VALUE] > 0.0)
         return 0;
-    *lr = o->hp[NNACT_OPT_PARAM_LR];
-    *decay = 1.0 - *lr * o->hp[NNACT_OPT_PARAM_WEIGHT_DECAY];
+    const double lr_ = o->hp[NNACT_OPT_PARAM_LR];
+    const double decay_ = 1.0 - lr_ * o->hp[NNACT_OPT_PARAM_WEIGHT_DECAY];
+    /* lr * wd can overflow where the unfused p - lr (g + wd p) does not: then
+     * the step takes the unfused path */
+    if (!isfinite(decay_)) return 0;
+    *lr = lr_;
+    *decay = decay_;
     return 1;
 }
 

@@ -44,8 +44,9 @@ NNACT_HIDDEN void nnact__opt_update(nnact_opt *o, const struct nnact__opt_run *r
                                     size_t n, double *p, const double *g);
 NNACT_HIDDEN void nnact__opt_end(nnact_opt *o, const struct nnact__opt_run *r);
 NNACT_HIDDEN int nnact__opt_layerwise(const nnact_opt *o);
-/* 1 for plain SGD without clipping: then a step is p <- decay p - lr g with
- * *decay = 1 - lr weight_decay, which a caller may fold into a product. */
+/* 1 for plain SGD without clipping whose 1 - lr weight_decay is finite: then a
+ * step is p <- decay p - lr g with *decay = 1 - lr weight_decay, which a
+ * caller may fold into a product. */
 NNACT_HIDDEN int nnact__opt_fused_sgd(const nnact_opt *o, double *lr, double *decay);
 
 /* NNACT_ERR_SHAPE (with a detail) when a bound optimizer would refuse a step of
