@@ -35,20 +35,10 @@ nnact_status nnact__ckpt_serialize(const char *who, const nnact_net *net,
                                    size_t *size)
 {
     uint64_t body = 0, extra = 0, total;
-    NNACT_FORWARD_IF_ERROR(nnact__io_model_size(who, net, &body));
+    unsigned char *buf;
     NNACT_FORWARD_IF_ERROR(sections_size(who, o, &extra));
-    total = body + extra + NNACT__IO_HEADER_LEN + NNACT__IO_CRC_LEN;
-    NNACT_RETURN_IF(total > SIZE_MAX, NNACT_ERR_OVERFLOW, "%s: %llu bytes exceed size_t", who,
-                    (ull)total);
-    unsigned char *buf = nnact__malloc((size_t)total);
-    NNACT_RETURN_IF(buf == NULL, NNACT_ERR_NOMEM, "%s: cannot allocate %llu bytes", who,
-                    (ull)total);
-    nnact__io_put_header(buf, NNACT__IO_KIND_CHECKPOINT, total);
-    nnact_status s = nnact__io_write_model(who, net, buf + NNACT__IO_HEADER_LEN);
-    if (s != NNACT_OK) {
-        nnact__free(buf);
-        return s;
-    }
+    NNACT_FORWARD_IF_ERROR(
+        nnact__io_start_image(who, net, NNACT__IO_KIND_CHECKPOINT, extra, &buf, &total, &body));
     unsigned char *p = buf + NNACT__IO_HEADER_LEN + body;
     nnact__put_u32(p, o->kind);
     nnact__put_u32(p + 4, o->n_hp);

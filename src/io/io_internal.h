@@ -131,6 +131,14 @@ NNACT_HIDDEN nnact_status nnact__io_model_size(const char *who, const nnact_net 
                                                uint64_t *bytes);
 NNACT_HIDDEN nnact_status nnact__io_write_model(const char *who, const nnact_net *net,
                                                 unsigned char *p);
+/* Allocates a file image of header + model section + `extra` bytes + CRC,
+ * writes the header (kind) and the model section, and returns the buffer with
+ * its total size and the model section's size (the caller fills the extra
+ * bytes at header + body, then puts the CRC). Sizes checked before allocating. */
+NNACT_HIDDEN nnact_status nnact__io_start_image(const char *who, const nnact_net *net,
+                                                uint32_t kind, uint64_t extra,
+                                                unsigned char **data, uint64_t *total,
+                                                uint64_t *body);
 /* Header at data, CRC at the end of a buffer of `size` bytes. */
 NNACT_HIDDEN void nnact__io_put_header(unsigned char *data, uint32_t kind, uint64_t size);
 NNACT_HIDDEN void nnact__io_put_crc(unsigned char *data, size_t size);

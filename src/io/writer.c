@@ -89,23 +89,37 @@ nnact_status nnact__io_write_model(const char *who, const nnact_net *net, unsign
 }
 
 /* Whole model file in a fresh buffer of *size bytes. */
-static nnact_status serialize(const char *who, const nnact_net *net, unsigned char **data,
-                              size_t *size)
+nnact_status nnact__io_start_image(const char *who, const nnact_net *net, uint32_t kind,
+                                   uint64_t extra, unsigned char **data, uint64_t *total,
+                                   uint64_t *body)
 {
-    uint64_t body, total;
-    NNACT_FORWARD_IF_ERROR(nnact__io_model_size(who, net, &body));
-    total = body + NNACT__IO_HEADER_LEN + NNACT__IO_CRC_LEN;
-    NNACT_RETURN_IF(total > SIZE_MAX, NNACT_ERR_OVERFLOW, "%s: %llu bytes exceed size_t", who,
-                    (ull)total);
-    unsigned char *buf = nnact__malloc((size_t)total);
+    NNACT_FORWARD_IF_ERROR(nnact__io_model_size(who, net, body));
+    const uint64_t fixed = NNACT__IO_HEADER_LEN + NNACT__IO_CRC_LEN;
+    NNACT_RETURN_IF(extra > UINT64_MAX - fixed - *body, NNACT_ERR_OVERFLOW,
+                    "%s: file size overflows", who);
+    *total = *body + extra + fixed;
+    NNACT_RETURN_IF(*total > SIZE_MAX, NNACT_ERR_OVERFLOW, "%s: %llu bytes exceed size_t", who,
+                    (ull)*total);
+    unsigned char *buf = nnact__malloc((size_t)*total);
     NNACT_RETURN_IF(buf == NULL, NNACT_ERR_NOMEM, "%s: cannot allocate %llu bytes", who,
-                    (ull)total);
-    nnact__io_put_header(buf, NNACT__IO_KIND_MODEL, total);
+                    (ull)*total);
+    nnact__io_put_header(buf, kind, *total);
     nnact_status s = nnact__io_write_model(who, net, buf + NNACT__IO_HEADER_LEN);
     if (s != NNACT_OK) {
         nnact__free(buf);
         return s;
     }
+    *data = buf;
+    return NNACT_OK;
+}
+
+static nnact_status serialize(const char *who, const nnact_net *net, unsigned char **data,
+                              size_t *size)
+{
+    uint64_t body, total;
+    unsigned char *buf;
+    NNACT_FORWARD_IF_ERROR(
+        nnact__io_start_image(who, net, NNACT__IO_KIND_MODEL, 0, &buf, &total, &body));
     nnact__io_put_crc(buf, (size_t)total);
     *data = buf;
     *size = (size_t)total;
