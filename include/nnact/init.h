@@ -37,6 +37,25 @@ typedef enum nnact_init_kind {
     NNACT_INIT_ZEROS = 5 /**< all zeros (scale ignored) */
 } nnact_init_kind;
 
+/** @brief Number of schemes; valid schemes are 0 .. nnact_init_count() - 1. @since 1.1 */
+NNACT_API size_t nnact_init_count(void);
+
+/**
+ * @brief Canonical name of a scheme, e.g. "he_normal".
+ * @return a static string; NULL for an unknown scheme.
+ * @since 1.1
+ */
+NNACT_API const char *nnact_init_name(nnact_init_kind k);
+
+/**
+ * @brief Scheme from its canonical name or an alias ("kaiming_normal", ...),
+ *        compared case-insensitively (ASCII).
+ * @return NNACT_OK; NNACT_ERR_ARG for NULL arguments or an unknown name (the
+ *         detail lists the valid names; *k unchanged).
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_init_from_name(const char *name, nnact_init_kind *k);
+
 /**
  * @brief Fills w[0 .. n-1] with draws of the scheme from stream (seed, stream).
  *        Draws are taken in index order; the result depends on nothing but the

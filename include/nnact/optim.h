@@ -88,6 +88,24 @@ typedef enum nnact_opt_param {
     NNACT_OPT_PARAM_CHECK_FINITE = 14
 } nnact_opt_param;
 
+/** @brief Number of optimizer kinds; valid kinds are 0 .. nnact_opt_count() - 1. @since 1.1 */
+NNACT_API size_t nnact_opt_count(void);
+
+/**
+ * @brief Canonical name of an optimizer kind, e.g. "adamw".
+ * @return a static string; NULL for an unknown kind.
+ * @since 1.1
+ */
+NNACT_API const char *nnact_opt_name(nnact_opt_kind k);
+
+/**
+ * @brief Kind from its canonical name, compared case-insensitively (ASCII).
+ * @return NNACT_OK; NNACT_ERR_ARG for NULL arguments or an unknown name (the
+ *         detail lists the valid names; *k unchanged).
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_opt_from_name(const char *name, nnact_opt_kind *k);
+
 /** @brief Opaque optimizer handle. @since 1.0 */
 typedef struct nnact_opt nnact_opt;
 
@@ -214,6 +232,24 @@ typedef enum nnact_sched_param {
     NNACT_SCHED_PARAM_END_FACTOR = 5,
     NNACT_SCHED_PARAM_TOTAL_ITERS = 6
 } nnact_sched_param;
+
+/** @brief Number of schedule kinds; valid kinds are 0 .. nnact_sched_count() - 1. @since 1.1 */
+NNACT_API size_t nnact_sched_count(void);
+
+/**
+ * @brief Canonical name of a schedule kind, e.g. "cosine".
+ * @return a static string; NULL for an unknown kind.
+ * @since 1.1
+ */
+NNACT_API const char *nnact_sched_name(nnact_sched_kind k);
+
+/**
+ * @brief Kind from its canonical name, compared case-insensitively (ASCII).
+ * @return NNACT_OK; NNACT_ERR_ARG for NULL arguments or an unknown name (the
+ *         detail lists the valid names; *k unchanged).
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_sched_from_name(const char *name, nnact_sched_kind *k);
 
 /** @brief Opaque schedule handle (immutable once set up; safe to share read-only). @since 1.0 */
 typedef struct nnact_sched nnact_sched;

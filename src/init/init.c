@@ -4,8 +4,49 @@
 #include "core/alloc.h"
 #include "core/checked.h"
 #include "core/error.h"
+#include "core/names.h"
 #include "init/rng.h"
 #include "nnact/init.h"
+
+#define INIT_KIND_COUNT 6
+
+static const char *const init_names[INIT_KIND_COUNT] = {
+    [NNACT_INIT_NORMAL] = "normal",
+    [NNACT_INIT_XAVIER_UNIFORM] = "xavier_uniform",
+    [NNACT_INIT_XAVIER_NORMAL] = "xavier_normal",
+    [NNACT_INIT_HE_UNIFORM] = "he_uniform",
+    [NNACT_INIT_HE_NORMAL] = "he_normal",
+    [NNACT_INIT_ZEROS] = "zeros",
+};
+
+static const struct nnact__name_alias init_aliases[] = {
+    {"glorot_uniform", NNACT_INIT_XAVIER_UNIFORM}, {"glorot_normal", NNACT_INIT_XAVIER_NORMAL},
+    {"kaiming_uniform", NNACT_INIT_HE_UNIFORM},    {"kaiming_normal", NNACT_INIT_HE_NORMAL},
+    {"zero", NNACT_INIT_ZEROS},
+};
+
+static const struct nnact__name_family init_family = {
+    "nnact_init_from_name", "initialisation", init_names, sizeof init_names[0], INIT_KIND_COUNT,
+    init_aliases, sizeof init_aliases / sizeof init_aliases[0],
+};
+
+size_t nnact_init_count(void)
+{
+    return INIT_KIND_COUNT;
+}
+
+const char *nnact_init_name(nnact_init_kind k)
+{
+    return nnact__family_name(&init_family, (int)k);
+}
+
+nnact_status nnact_init_from_name(const char *name, nnact_init_kind *k)
+{
+    int kind;
+    NNACT_FORWARD_IF_ERROR(nnact__family_lookup(&init_family, name, k ? &kind : NULL));
+    *k = (nnact_init_kind)kind;
+    return NNACT_OK;
+}
 
 nnact_status nnact_init_fill(nnact_init_kind scheme, double scale, size_t fan_in, size_t fan_out,
                              uint64_t seed, uint64_t stream, size_t n, double *w)

@@ -9,6 +9,7 @@
 #include "core/alloc.h"
 #include "core/checked.h"
 #include "core/error.h"
+#include "core/names.h"
 #include "optim/optim_internal.h"
 
 #define OPT_KIND_COUNT  7
@@ -58,6 +59,28 @@ static const char *const param_names[OPT_PARAM_COUNT] = {
 static const char *const kind_names[OPT_KIND_COUNT] = {
     "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw",
 };
+
+static const struct nnact__name_family opt_family = {
+    "nnact_opt_from_name", "optimizer", kind_names, sizeof kind_names[0], OPT_KIND_COUNT, NULL, 0,
+};
+
+size_t nnact_opt_count(void)
+{
+    return OPT_KIND_COUNT;
+}
+
+const char *nnact_opt_name(nnact_opt_kind k)
+{
+    return nnact__family_name(&opt_family, (int)k);
+}
+
+nnact_status nnact_opt_from_name(const char *name, nnact_opt_kind *k)
+{
+    int kind;
+    NNACT_FORWARD_IF_ERROR(nnact__family_lookup(&opt_family, name, k ? &kind : NULL));
+    *k = (nnact_opt_kind)kind;
+    return NNACT_OK;
+}
 
 /* Per-parameter state buffers kept by each kind (allocated for every setting
  * the kind can be switched to, so changing e.g. AMSGRAD later never allocates). */

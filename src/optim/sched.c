@@ -7,6 +7,7 @@
 #include "core/alloc.h"
 #include "core/checked.h"
 #include "core/error.h"
+#include "core/names.h"
 #include "nnact/optim.h"
 
 #define SCHED_KIND_COUNT  6
@@ -19,6 +20,40 @@ struct nnact_sched {
     uint64_t *milestones;
     size_t n_milestones;
 };
+
+static const char *const sched_kind_names[SCHED_KIND_COUNT] = {
+    [NNACT_SCHED_CONSTANT] = "constant",       [NNACT_SCHED_STEP] = "step",
+    [NNACT_SCHED_MULTI_STEP] = "multi_step",   [NNACT_SCHED_EXPONENTIAL] = "exponential",
+    [NNACT_SCHED_COSINE] = "cosine",           [NNACT_SCHED_LINEAR_WARMUP] = "linear_warmup",
+};
+
+static const struct nnact__name_alias sched_aliases[] = {
+    {"multistep", NNACT_SCHED_MULTI_STEP},
+    {"warmup", NNACT_SCHED_LINEAR_WARMUP},
+};
+
+static const struct nnact__name_family sched_family = {
+    "nnact_sched_from_name", "schedule", sched_kind_names, sizeof sched_kind_names[0],
+    SCHED_KIND_COUNT, sched_aliases, sizeof sched_aliases / sizeof sched_aliases[0],
+};
+
+size_t nnact_sched_count(void)
+{
+    return SCHED_KIND_COUNT;
+}
+
+const char *nnact_sched_name(nnact_sched_kind k)
+{
+    return nnact__family_name(&sched_family, (int)k);
+}
+
+nnact_status nnact_sched_from_name(const char *name, nnact_sched_kind *k)
+{
+    int kind;
+    NNACT_FORWARD_IF_ERROR(nnact__family_lookup(&sched_family, name, k ? &kind : NULL));
+    *k = (nnact_sched_kind)kind;
+    return NNACT_OK;
+}
 
 static const char *const sched_param_names[SCHED_PARAM_COUNT] = {
     "gamma", "step_size", "t_max", "eta_min", "start_factor", "end_factor", "total_iters",
