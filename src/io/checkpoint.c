@@ -67,15 +67,6 @@ nnact_status nnact__ckpt_serialize(const char *who, const nnact_net *net,
     return NNACT_OK;
 }
 
-static nnact_status need(const char *who, uint64_t offset, uint64_t limit, uint64_t bytes,
-                         const char *what)
-{
-    NNACT_RETURN_IF(offset > limit || limit - offset < bytes, NNACT_ERR_FORMAT,
-                    "%s: offset %llu: %s needs %llu bytes, only %llu remain in the payload", who,
-                    (ull)offset, what, (ull)bytes, (ull)(offset > limit ? 0 : limit - offset));
-    return NNACT_OK;
-}
-
 nnact_status nnact__ckpt_parse(const char *who, const unsigned char *data, size_t size,
                                unsigned flags, struct nnact__model_view *m,
                                struct nnact__ckpt_opt *o, struct nnact__ckpt_train *t)
@@ -88,7 +79,7 @@ nnact_status nnact__ckpt_parse(const char *who, const unsigned char *data, size_
 
     /* Optimizer section. */
     uint64_t at = m->end;
-    NNACT_FORWARD_IF_ERROR(need(who, at, limit, OPT_HEAD_LEN, "the optimizer header"));
+    NNACT_FORWARD_IF_ERROR(nnact__io_need(who, at, limit, OPT_HEAD_LEN, "the optimizer header"));
     o->kind = nnact__get_u32(data + at);
     o->n_hp = nnact__get_u32(data + at + 4);
     NNACT_RETURN_IF(o->kind >= NNACT__CKPT_OPT_KINDS, NNACT_ERR_FORMAT,
@@ -98,8 +89,8 @@ nnact_status nnact__ckpt_parse(const char *who, const unsigned char *data, size_
                     "%s: offset %llu: %lu hyper-parameters, at most %u", who, (ull)at + 4,
                     (unsigned long)o->n_hp, NNACT__CKPT_OPT_KEYS);
     at += OPT_HEAD_LEN;
-    NNACT_FORWARD_IF_ERROR(
-        need(who, at, limit, (uint64_t)o->n_hp * OPT_HP_LEN, "the hyper-parameter table"));
+    NNACT_FORWARD_IF_ERROR(nnact__io_need(who, at, limit, (uint64_t)o->n_hp * OPT_HP_LEN,
+                                          "the hyper-parameter table"));
     for (uint32_t i = 0; i < o->n_hp; i++, at += OPT_HP_LEN) {
         uint32_t key = nnact__get_u32(data + at), reserved = nnact__get_u32(data + at + 4);
         double v = nnact__get_f64(data + at + 8);
@@ -117,7 +108,8 @@ nnact_status nnact__ckpt_parse(const char *who, const unsigned char *data, size_
         o->hp_value[i] = v;
         o->hp_offset[i] = at + 8;
     }
-    NNACT_FORWARD_IF_ERROR(need(who, at, limit, OPT_TAIL_LEN, "the optimizer state header"));
+    NNACT_FORWARD_IF_ERROR(
+        nnact__io_need(who, at, limit, OPT_TAIL_LEN, "the optimizer state header"));
     o->steps = nnact__get_u64(data + at);
     o->bound_n = nnact__get_u64(data + at + 8);
     o->n_bufs = nnact__get_u32(data + at + 16);
@@ -136,13 +128,13 @@ nnact_status nnact__ckpt_parse(const char *who, const unsigned char *data, size_
     NNACT_RETURN_IF(!nnact__mul_u64(o->bound_n, o->n_bufs, &state_bytes) ||
                         !nnact__mul_u64(state_bytes, 8, &state_bytes),
                     NNACT_ERR_FORMAT, "%s: offset %llu: state size overflows", who, (ull)at);
-    NNACT_FORWARD_IF_ERROR(need(who, at, limit, state_bytes, "the optimizer state"));
+    NNACT_FORWARD_IF_ERROR(nnact__io_need(who, at, limit, state_bytes, "the optimizer state"));
     o->state = NULL;
     o->state_bytes = data + at;
     at += state_bytes;
 
     /* Training position. */
-    NNACT_FORWARD_IF_ERROR(need(who, at, limit, TRAIN_LEN, "the training position"));
+    NNACT_FORWARD_IF_ERROR(nnact__io_need(who, at, limit, TRAIN_LEN, "the training position"));
     t->epochs_done = nnact__get_u64(data + at);
     t->batch_in_epoch = nnact__get_u64(data + at + 8);
     t->base_lr = nnact__get_f64(data + at + 16);

@@ -68,9 +68,8 @@ nnact_status nnact__io_check_kind(const char *who, uint32_t kind, uint32_t want)
     return NNACT_OK;
 }
 
-/* Bytes from offset to limit are at least need; else a truncation error. */
-static nnact_status need(const char *who, uint64_t offset, uint64_t limit, uint64_t bytes,
-                         const char *what)
+nnact_status nnact__io_need(const char *who, uint64_t offset, uint64_t limit, uint64_t bytes,
+                            const char *what)
 {
     NNACT_RETURN_IF(offset > limit || limit - offset < bytes, NNACT_ERR_FORMAT,
                     "%s: offset %llu: %s needs %llu bytes, only %llu remain in the payload", who,
@@ -86,7 +85,8 @@ static int same_bits(double a, double b)
 nnact_status nnact__io_parse_model(const char *who, const unsigned char *data, uint64_t offset,
                                    uint64_t limit, struct nnact__model_view *v)
 {
-    NNACT_FORWARD_IF_ERROR(need(who, offset, limit, NNACT__IO_MODEL_HEAD_LEN, "the model header"));
+    NNACT_FORWARD_IF_ERROR(
+        nnact__io_need(who, offset, limit, NNACT__IO_MODEL_HEAD_LEN, "the model header"));
     const unsigned char *p = data + offset;
     uint64_t n_inputs = nnact__get_u64(p);
     uint32_t n_layers = nnact__get_u32(p + 8);
@@ -105,7 +105,7 @@ nnact_status nnact__io_parse_model(const char *who, const unsigned char *data, u
     /* n_layers <= 4096, so the table size cannot overflow; still compared
      * against what remains before a record is read. */
     uint64_t table_bytes = (uint64_t)n_layers * NNACT__IO_LAYER_LEN;
-    NNACT_FORWARD_IF_ERROR(need(who, offset, limit, table_bytes, "the layer table"));
+    NNACT_FORWARD_IF_ERROR(nnact__io_need(who, offset, limit, table_bytes, "the layer table"));
     const unsigned char *table = data + offset;
     uint64_t prev_out = n_inputs, total = 0, max_layer = 0;
     for (uint32_t i = 0; i < n_layers; i++) {
@@ -156,7 +156,7 @@ nnact_status nnact__io_parse_model(const char *who, const unsigned char *data, u
     uint64_t param_bytes;
     NNACT_RETURN_IF(!nnact__mul_u64(total, sizeof(double), &param_bytes), NNACT_ERR_FORMAT,
                     "%s: offset %llu: parameter bytes overflow", who, (ull)offset);
-    NNACT_FORWARD_IF_ERROR(need(who, offset, limit, param_bytes, "the parameters"));
+    NNACT_FORWARD_IF_ERROR(nnact__io_need(who, offset, limit, param_bytes, "the parameters"));
     v->n_inputs = n_inputs;
     v->n_layers = n_layers;
     v->table = table;

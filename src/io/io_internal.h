@@ -111,6 +111,10 @@ NNACT_HIDDEN nnact_status nnact__io_check_file_header(const char *who, const uns
                                                       uint64_t size, uint32_t *kind);
 /* Refuses a file of kind `kind` where kind `want` is expected. */
 NNACT_HIDDEN nnact_status nnact__io_check_kind(const char *who, uint32_t kind, uint32_t want);
+/* NNACT_OK when `bytes` bytes fit between offset and limit; else
+ * NNACT_ERR_FORMAT naming `what` and the offset (a truncated payload). */
+NNACT_HIDDEN nnact_status nnact__io_need(const char *who, uint64_t offset, uint64_t limit,
+                                         uint64_t bytes, const char *what);
 /* Parses and validates the model body at `offset`, ending before `limit`. */
 NNACT_HIDDEN nnact_status nnact__io_parse_model(const char *who, const unsigned char *data,
                                                 uint64_t offset, uint64_t limit,
@@ -136,9 +140,8 @@ NNACT_HIDDEN nnact_status nnact__io_write_model(const char *who, const nnact_net
  * its total size and the model section's size (the caller fills the extra
  * bytes at header + body, then puts the CRC). Sizes checked before allocating. */
 NNACT_HIDDEN nnact_status nnact__io_start_image(const char *who, const nnact_net *net,
-                                                uint32_t kind, uint64_t extra,
-                                                unsigned char **data, uint64_t *total,
-                                                uint64_t *body);
+                                                uint32_t kind, uint64_t extra, unsigned char **data,
+                                                uint64_t *total, uint64_t *body);
 /* Header at data, CRC at the end of a buffer of `size` bytes. */
 NNACT_HIDDEN void nnact__io_put_header(unsigned char *data, uint32_t kind, uint64_t size);
 NNACT_HIDDEN void nnact__io_put_crc(unsigned char *data, size_t size);
