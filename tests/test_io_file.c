@@ -5,10 +5,14 @@
  * unprivileged uid 65534 first (when started as root), so the kernel really
  * refuses the access. Write, fsync, close and rename failures are injected
  * through the file layer's test hook; a real EFBIG comes from RLIMIT_FSIZE. */
+#define _DEFAULT_SOURCE /* mknod, makedev */
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -310,7 +314,7 @@ static void save_bad_targets(void **state)
     snprintf(sub, sizeof sub, "%s/sub", dir);
     assert_int_equal(mkdir(sub, 0755), 0);
     assert_int_equal(nnact_net_save(net, sub), NNACT_ERR_IO);
-    assert_non_null(strstr(nnact_last_error(), "rename"));
+    assert_non_null(strstr(nnact_last_error(), "not a regular file: the target is a directory"));
     struct stat st;
     assert_int_equal(stat(sub, &st), 0);
     assert_true(S_ISDIR(st.st_mode));
@@ -326,6 +330,97 @@ static void save_bad_targets(void **state)
     assert_int_equal(nnact_net_save(net, longp), NNACT_ERR_IO);
     free(longp);
     nnact_net_free(net);
+}
+
+/* Saves to `path` must fail with "not a regular file" and leave it as it was
+   (checked by the caller) with no temporary left behind. */
+static void expect_save_refused(const nnact_net *net, const char *path, const char *type)
+{
+    assert_int_equal(nnact_net_save(net, path), NNACT_ERR_IO);
+    assert_non_null(strstr(nnact_last_error(), "not a regular file"));
+    assert_non_null(strstr(nnact_last_error(), type));
+    nnact_opt *opt = NULL;
+    assert_int_equal(nnact_opt_create(NNACT_OPT_ADAM, &opt), NNACT_OK);
+    assert_int_equal(nnact_checkpoint_save(path, net, opt, 1, 0, 0.001, 7, 0), NNACT_ERR_IO);
+    assert_non_null(strstr(nnact_last_error(), type));
+    nnact_opt_free(opt);
+}
+
+/* Existing targets that are not regular files are refused, never replaced
+   (saving over a device node as root would replace the system's node). */
+static void save_refuses_special_files(void **state)
+{
+    (void)state;
+    nnact_net *net = io_make_net(2, 1, 0);
+    char p[192];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/fifo", dir);
+    assert_int_equal(mkfifo(p, 0644), 0);
+    expect_save_refused(net, p, "a FIFO");
+    assert_int_equal(lstat(p, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+
+    snprintf(p, sizeof p, "%s/sock", dir);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    assert_true(strlen(p) < sizeof sa.sun_path);
+    memcpy(sa.sun_path, p, strlen(p) + 1);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    expect_save_refused(net, p, "a socket");
+    assert_int_equal(lstat(p, &st), 0);
+    assert_true(S_ISSOCK(st.st_mode));
+    close(fd);
+
+    /* a character device like /dev/full (1, 7): needs root to create */
+    snprintf(p, sizeof p, "%s/full", dir);
+    if (mknod(p, S_IFCHR | 0666, makedev(1, 7)) == 0) {
+        expect_save_refused(net, p, "a character device");
+        assert_int_equal(lstat(p, &st), 0);
+        assert_true(S_ISCHR(st.st_mode));
+    } else {
+        print_message("mknod needs root: character-device case skipped\n");
+    }
+    assert_int_equal(dir_entries(), geteuid() == 0 ? 3 : 2); /* no temporary left */
+    nnact_net_free(net);
+}
+
+/* A symbolic link is followed: its target is replaced, the link stays a link.
+   A dangling link or a link to a non-regular file is refused. */
+static void save_follows_symbolic_links(void **state)
+{
+    (void)state;
+    nnact_net *a = io_make_net(2, 1, 0), *b = io_make_net(3, 2, 1), *back = NULL;
+    char real[192], link_path[192];
+    snprintf(real, sizeof real, "%s/real.nnm", dir);
+    snprintf(link_path, sizeof link_path, "%s/latest.nnm", dir);
+    assert_int_equal(nnact_net_save(a, real), NNACT_OK);
+    assert_int_equal(symlink("real.nnm", link_path), 0);
+    assert_int_equal(nnact_net_save(b, link_path), NNACT_OK);
+    struct stat st;
+    assert_int_equal(lstat(link_path, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_int_equal(nnact_net_load(real, &back), NNACT_OK);
+    assert_int_equal(nnact_net_input_size(back), 3); /* b went to the link's target */
+    nnact_net_free(back);
+    assert_int_equal(dir_entries(), 2);
+
+    assert_int_equal(unlink(real), 0); /* now dangling */
+    assert_int_equal(nnact_net_save(a, link_path), NNACT_ERR_IO);
+    assert_non_null(strstr(nnact_last_error(), "cannot follow the symbolic link"));
+    assert_int_equal(dir_entries(), 1);
+    assert_int_equal(lstat(link_path, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+
+    assert_int_equal(unlink(link_path), 0);
+    snprintf(real, sizeof real, "%s/fifo", dir);
+    assert_int_equal(mkfifo(real, 0644), 0);
+    assert_int_equal(symlink("fifo", link_path), 0);
+    assert_int_equal(nnact_net_save(a, link_path), NNACT_ERR_IO);
+    assert_non_null(strstr(nnact_last_error(), "a FIFO"));
+    assert_int_equal(dir_entries(), 2);
+    nnact_net_free(a);
+    nnact_net_free(b);
 }
 
 static void expect_load_fails(const char *path, nnact_status want, const char *words)
@@ -581,6 +676,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(save_read_only_directory, setup, teardown),
         cmocka_unit_test_setup_teardown(load_unreadable_file, setup, teardown),
         cmocka_unit_test_setup_teardown(save_bad_targets, setup, teardown),
+        cmocka_unit_test_setup_teardown(save_refuses_special_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(save_follows_symbolic_links, setup, teardown),
         cmocka_unit_test_setup_teardown(load_bad_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(save_long_file_name, setup, teardown),
         cmocka_unit_test_setup_teardown(long_path_errors_keep_reason, setup, teardown),

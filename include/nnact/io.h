@@ -42,14 +42,18 @@ NNACT_BEGIN_DECLS
 /**
  * @brief Saves the network to `path`, atomically.
  *
- * Writes a temporary file beside `path` (same directory, name `path` plus
- * ".tmp-" and a unique suffix, created with O_EXCL), checks every write,
- * fsyncs it, closes it, renames it over `path` and fsyncs the directory. On
- * any failure before the rename the temporary is removed and a previous file
- * at `path` is intact. Parameters are written bit for bit, NaN included.
+ * Writes a temporary file beside the target (same directory, a name
+ * ".nnact-" plus 16 hex digits, created with O_EXCL), checks every write,
+ * fsyncs it, closes it, renames it over the target and fsyncs the directory.
+ * On any failure before the rename the temporary is removed and a previous
+ * file is intact. The target is `path`, or the file a symbolic link at `path`
+ * points to (the link is kept). Parameters are written bit for bit, NaN
+ * included. docs/FORMAT.md has the details.
  * @return NNACT_OK; NNACT_ERR_ARG (NULL net or path, empty path);
  *         NNACT_ERR_OVERFLOW (the network exceeds the format's limits);
- *         NNACT_ERR_NOMEM; NNACT_ERR_IO (with the failing step and errno text).
+ *         NNACT_ERR_NOMEM; NNACT_ERR_IO (with the failing step and errno text;
+ *         also an existing target that is not a regular file — directory,
+ *         FIFO, socket, device — and a dangling symbolic link: nothing written).
  * @since 1.0
  */
 NNACT_API nnact_status nnact_net_save(const nnact_net *net, const char *path);

@@ -1,9 +1,11 @@
 /* The file layer: a bounded reader that never blocks and never opens another
  * path, and an atomic writer (temporary beside the target, every write
  * checked, fsync, rename, directory fsync). */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -228,8 +230,54 @@ static int sync_dir(const char *path, char *scratch)
     return r == EINVAL || r == EROFS ? 0 : r;
 }
 
+/* The file a save replaces. A symbolic link is followed: its target is
+ * replaced and the link kept (a "latest" link stays a link); *resolved then
+ * holds realpath's result, which the caller frees. An existing target that is
+ * not a regular file (device, FIFO, socket, directory) is refused, so saving
+ * never turns /dev/null or a named pipe into a regular file. */
+static nnact_status save_target(const char *who, const char *path, const char **target,
+                                char **resolved)
+{
+    char eb[128], pb[SHOWN_CAP];
+    struct stat st;
+    *target = path;
+    *resolved = NULL;
+    if (lstat(path, &st) != 0) return NNACT_OK; /* a new file; open() reports bad paths */
+    if (S_ISLNK(st.st_mode)) {
+        *resolved = realpath(path, NULL);
+        NNACT_RETURN_IF(*resolved == NULL, NNACT_ERR_IO,
+                        "%s: cannot follow the symbolic link: %s (nothing written; path '%s')", who,
+                        errtext(errno, eb, sizeof eb), shown(path, pb));
+        *target = *resolved;
+        if (stat(*target, &st) != 0) return NNACT_OK;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        free(*resolved);
+        *resolved = NULL;
+        return nnact__fail(NNACT_ERR_IO,
+                           "%s: not a regular file: the target is %s (nothing written; path '%s')",
+                           who, file_type(st.st_mode), shown(path, pb));
+    }
+    return NNACT_OK;
+}
+
+static nnact_status write_replacing(const char *who, const char *path, const unsigned char *data,
+                                    size_t size);
+
 nnact_status nnact__io_write_file_atomic(const char *who, const char *path,
                                          const unsigned char *data, size_t size)
+{
+    const char *target;
+    char *resolved;
+    NNACT_FORWARD_IF_ERROR(save_target(who, path, &target, &resolved));
+    nnact_status s = write_replacing(who, target, data, size);
+    free(resolved);
+    return s;
+}
+
+/* Temporary file beside path, written, synced, renamed over path. */
+static nnact_status write_replacing(const char *who, const char *path, const unsigned char *data,
+                                    size_t size)
 {
     char eb[128], pb[SHOWN_CAP];
     size_t len = strlen(path), cap;
