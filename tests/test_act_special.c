@@ -456,5 +456,6 @@ int main(void)
         cmocka_unit_test(fp_guard_unit),
         cmocka_unit_test(no_allocation),
     };
+    nnact_test_skip_from_env();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

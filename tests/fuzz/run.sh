@@ -6,7 +6,9 @@
 #   tests/fuzz/run.sh [RUNS]        RUNS per harness, default 1000000 (minimum 100000
 #                                   unless NNACT_FUZZ_ALLOW_SHORT=1, for quick local tries)
 # Environment: CC (default clang), NNACT_FUZZ_DIR (build and work directory,
-# default build-fuzz in the source tree), NNACT_FUZZ_SEED (default 1).
+# default build-fuzz in the source tree), NNACT_FUZZ_SEED (default 1),
+# NNACT_FUZZ_MAX_LEN (longest input tried, default 65536 bytes: room for
+# models with many layers and checkpoints with optimizer state).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,6 +21,7 @@ fi
 cc=${CC:-clang}
 out=${NNACT_FUZZ_DIR:-$root/build-fuzz}
 seed=${NNACT_FUZZ_SEED:-1}
+max_len=${NNACT_FUZZ_MAX_LEN:-65536}
 mkdir -p "$out/obj"
 
 if ! command -v "$cc" >/dev/null 2>&1; then
@@ -59,7 +62,7 @@ for h in fuzz_load fuzz_roundtrip; do
     rm -rf "$out/corpus_$h" && mkdir -p "$out/corpus_$h" "$out/artifacts"
     cp "$here"/corpus/* "$out/corpus_$h/"
     start=$(date +%s)
-    if "$out/$h" -runs="$runs" -seed="$seed" -dict="$here/nnact.dict" -max_len=4096 \
+    if "$out/$h" -runs="$runs" -seed="$seed" -dict="$here/nnact.dict" -max_len="$max_len" \
         -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=64 -print_final_stats=1 \
         -artifact_prefix="$out/artifacts/$h-" "$out/corpus_$h" >"$out/$h.log" 2>&1; then
         execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$h.log")
