@@ -8,7 +8,7 @@
 #include <lapacke.h>
 
 #include "blas/blas.h"
-#include "nnact/runtime.h"
+#include "nnact/blas.h"
 
 void nnact__dgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, double alpha,
                   const double *a, size_t lda, const double *b, size_t ldb, double beta, double *c,

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "core/cpu.h"
-#include "nnact/runtime.h"
+#include "nnact/cpu.h"
 
 static unsigned detect(void)
 {
