@@ -36,12 +36,11 @@ static nnact_status check_args(const char *who, size_t n, size_t n_in, size_t n_
     sh->n_in = n_in;
     sh->n_out = n_out;
     sh->ldb = n > n_in ? n : n_in;
-    NNACT_RETURN_IF(!nnact__matrix_bytes(n, n_in, &sh->a_bytes) ||
-                        !nnact__matrix_bytes(sh->ldb, n_out, &sh->b_bytes) ||
-                        sh->ldb > INT_MAX / 64 || n_out > INT_MAX / 64 || n * n_in > INT_MAX ||
-                        sh->ldb * n_out > INT_MAX,
-                    NNACT_ERR_OVERFLOW, "%s: %zu x %zu -> %zu exceeds LAPACK's int sizes", who, n,
-                    n_in, n_out);
+    NNACT_RETURN_IF(
+        !nnact__matrix_bytes(n, n_in, &sh->a_bytes) ||
+            !nnact__matrix_bytes(sh->ldb, n_out, &sh->b_bytes) || sh->ldb > INT_MAX / 64 ||
+            n_out > INT_MAX / 64 || n * n_in > INT_MAX || sh->ldb * n_out > INT_MAX,
+        NNACT_ERR_OVERFLOW, "%s: %zu x %zu -> %zu exceeds LAPACK's int sizes", who, n, n_in, n_out);
     NNACT_FORWARD_IF_ERROR(nnact__require_finite(who, "X", n, n_in, X));
     NNACT_FORWARD_IF_ERROR(nnact__require_finite(who, "T", n, n_out, T));
     /* Singular values below rcond s_max are treated as zero (minimum-norm K). */
@@ -70,8 +69,7 @@ static void work_free(struct lstsq_work *w)
 
 /* Asks dgelsd for its workspace sizes, then allocates it all (on failure
  * nothing stays allocated). */
-static nnact_status work_alloc(const char *who, const struct lstsq_shape *sh,
-                               struct lstsq_work *w)
+static nnact_status work_alloc(const char *who, const struct lstsq_shape *sh, struct lstsq_work *w)
 {
     memset(w, 0, sizeof *w);
     const int m = (int)sh->n, nn = (int)sh->n_in, k = m < nn ? m : nn;
