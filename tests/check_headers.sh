@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Every public header compiles alone, as C99 -pedantic and as C++ (extern "C").
+# Every public header compiles alone, as C99 -pedantic and as C++ (extern "C");
+# every header that declares something wraps it in NNACT_BEGIN_DECLS; the
+# umbrella nnact.h includes every other public header; and no public header
+# includes the BLAS's or LAPACKE's headers (src/blas is the only door to them).
 # usage: check_headers.sh INCLUDE_DIR
 set -euo pipefail
 inc=$1
@@ -16,6 +19,23 @@ for h in "$inc"/nnact/*.h; do
     || { echo "$name fails as C++"; exit 1; }
   n=$((n + 1))
 done
-# and C++ linkage: a C++ program calls into the C library (declarations are extern "C")
-grep -L 'NNACT_BEGIN_DECLS' "$inc"/nnact/*.h | grep -v -e export.h -e nnact.h && { echo "header without NNACT_BEGIN_DECLS"; exit 1; }
-echo "$n public headers compile alone as C99 -pedantic and as C++"
+# C++ linkage: a C++ program calls into the C library (declarations are extern "C").
+# Headers that only gather others (nnact.h, runtime.h) declare nothing themselves.
+bad=0
+for h in "$inc"/nnact/*.h; do
+  if grep -q 'NNACT_API' "$h" && ! grep -q 'NNACT_BEGIN_DECLS' "$h"; then
+    echo "$h declares functions outside NNACT_BEGIN_DECLS"; bad=1
+  fi
+done
+# the umbrella includes every public header (export.h, the visibility macros,
+# comes with each of them)
+for h in "$inc"/nnact/*.h; do
+  name=$(basename "$h")
+  case "$name" in nnact.h | export.h) continue ;; esac
+  grep -q "^#include \"nnact/$name\"" "$inc/nnact/nnact.h" || { echo "nnact.h does not include nnact/$name"; bad=1; }
+done
+if grep -lE '#include *[<"](cblas|lapacke|f77blas|openblas_config)\.h' "$inc"/nnact/*.h; then
+  echo "public headers include BLAS/LAPACKE headers"; bad=1
+fi
+[ $bad -eq 0 ] || exit 1
+echo "$n public headers compile alone as C99 -pedantic and as C++; nnact.h includes them all"

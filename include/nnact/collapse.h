@@ -3,9 +3,11 @@
  * @brief Linearity collapse: a network whose every activation is linear is one
  *        affine map y = x K + c. Compute it (matrix-chain order), check it against
  *        the network with an a-priori rounding bound, fuse linear runs inside any
- *        network, take the local affine map of a piecewise-linear network, and
- *        analyse any matrix with LAPACKE (singular values, rank, condition number,
- *        truncated SVD, least-squares affine fit).
+ *        network, and take the local affine map of a piecewise-linear network.
+ *        The matrix analysis the collapse is studied with (singular values,
+ *        rank, condition number, truncated SVD, least-squares affine fit) is
+ *        declared in nnact/linalg.h, included here so that programs written
+ *        against 1.0, which found it in this header, still compile.
  *
  * Shapes are row-major: K is n_in x n_out, c is n_out, a batch x is
  * batch x n_in. Arrays are caller-owned; out-arrays are written only on
@@ -17,6 +19,7 @@
 #include <stddef.h>
 
 #include "nnact/export.h"
+#include "nnact/linalg.h"
 #include "nnact/net.h"
 #include "nnact/status.h"
 
@@ -144,64 +147,6 @@ NNACT_API nnact_status nnact_net_fuse_linear(const nnact_net *net, nnact_net **o
  */
 NNACT_API nnact_status nnact_net_local_affine(const nnact_net *net, const double *x, double *K,
                                               double *c);
-
-/**
- * @brief Singular values of the rows x cols matrix A, descending
- *        (LAPACKE_dgesdd, values only).
- * @param s min(rows, cols) entries.
- * @return NNACT_OK; NNACT_ERR_ARG (NULL pointer, rows or cols 0);
- *         NNACT_ERR_OVERFLOW (a size beyond size_t or LAPACK's int, before
- *         allocation); NNACT_ERR_NUMERIC (NaN/Inf in A, or LAPACK info > 0: the
- *         routine and info are in nnact_last_error()); NNACT_ERR_NOMEM.
- * @since 1.0
- */
-NNACT_API nnact_status nnact_singular_values(size_t rows, size_t cols, const double *A, double *s);
-
-/**
- * @brief Numerical rank: the number of singular values above tol.
- * @param tol < 0 (or NaN) selects the default max(rows, cols) * DBL_EPSILON * s_max
- *        (DBL_EPSILON = 2^-52), the rounding level of an SVD of A.
- * @return as nnact_singular_values().
- * @since 1.0
- */
-NNACT_API nnact_status nnact_rank(size_t rows, size_t cols, const double *A, double tol,
-                                  size_t *rank);
-
-/**
- * @brief 2-norm condition number s_max / s_min over the min(rows, cols)
- *        singular values; +Inf when s_min is 0 (and for the zero matrix).
- * @return as nnact_singular_values().
- * @since 1.0
- */
-NNACT_API nnact_status nnact_condition_number(size_t rows, size_t cols, const double *A,
-                                              double *cond);
-
-/**
- * @brief Best rank-r approximation of A (Eckart-Young) as two factors,
- *        A ~ U V with U rows x r (columns scaled by the singular values) and
- *        V r x cols: r (rows + cols) numbers in place of rows * cols, e.g. one
- *        layer replaced by two narrower ones.
- * @param r 1 .. min(rows, cols).
- * @param err NULL or the 2-norm error ||A - U V||_2 = s_(r+1) (0 when r = min(rows, cols)).
- * @return as nnact_singular_values(); NNACT_ERR_ARG also for r out of range.
- * @since 1.0
- */
-NNACT_API nnact_status nnact_svd_truncate(size_t rows, size_t cols, const double *A, size_t r,
-                                          double *U, double *V, double *err);
-
-/**
- * @brief Least-squares affine map X (n x n_in) -> T (n x n_out): K (n_in x n_out)
- *        and c (n_out) minimising sum ||x K + c - t||^2 (LAPACKE_dgelsd on the
- *        centred data, c = mean(T) - mean(X) K; minimum-norm K when the problem is
- *        rank deficient, singular values below max(n, n_in) * DBL_EPSILON * s_max
- *        treated as zero). Its mean squared error, over n * n_out entries, is the
- *        floor that no network of linear layers, of any depth, can beat on this data.
- * @param mse NULL or the mean squared error of the fit.
- * @return as nnact_singular_values() (NaN/Inf in X or T is NNACT_ERR_NUMERIC).
- * @since 1.0
- */
-NNACT_API nnact_status nnact_lstsq_affine(size_t n, size_t n_in, size_t n_out, const double *X,
-                                          const double *T, double *K, double *c, double *mse);
 
 NNACT_END_DECLS
 

@@ -16,6 +16,8 @@
 
 #include "nnact/version.h"
 #include "nnact/status.h"
+#include "nnact/cpu.h"
+#include "nnact/blas.h"
 #include "nnact/runtime.h"
 #include "nnact/act.h"
 #include "nnact/loss.h"
@@ -23,6 +25,7 @@
 #include "nnact/optim.h"
 #include "nnact/init.h"
 #include "nnact/train.h"
+#include "nnact/linalg.h"
 #include "nnact/collapse.h"
 #include "nnact/io.h"
 

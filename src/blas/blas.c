@@ -8,7 +8,7 @@
 #include <lapacke.h>
 
 #include "blas/blas.h"
-#include "nnact/runtime.h"
+#include "nnact/blas.h"
 
 void nnact__dgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, double alpha,
                   const double *a, size_t lda, const double *b, size_t ldb, double beta, double *c,
@@ -32,8 +32,7 @@ static int fault_info;
 
 static int take_fault(const char *routine, int lwork)
 {
-    if (lwork == -1 || fault_routine == NULL || strcmp(fault_routine, routine) != 0)
-        return 0;
+    if (lwork == -1 || fault_routine == NULL || strcmp(fault_routine, routine) != 0) return 0;
     fault_routine = NULL;
     return 1;
 }
@@ -47,8 +46,7 @@ void nnact__lapack_set_fault(const char *routine, int info)
 int nnact__dgesdd(char jobz, int m, int n, double *a, int lda, double *s, double *u, int ldu,
                   double *vt, int ldvt, double *work, int lwork, int *iwork)
 {
-    if (take_fault("dgesdd", lwork))
-        return fault_info;
+    if (take_fault("dgesdd", lwork)) return fault_info;
     return LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, jobz, m, n, a, lda, s, u, ldu, vt, ldvt, work,
                                lwork, iwork);
 }
@@ -56,8 +54,7 @@ int nnact__dgesdd(char jobz, int m, int n, double *a, int lda, double *s, double
 int nnact__dgelsd(int m, int n, int nrhs, double *a, int lda, double *b, int ldb, double *s,
                   double rcond, int *rank, double *work, int lwork, int *iwork)
 {
-    if (take_fault("dgelsd", lwork))
-        return fault_info;
+    if (take_fault("dgelsd", lwork)) return fault_info;
     return LAPACKE_dgelsd_work(LAPACK_COL_MAJOR, m, n, nrhs, a, lda, b, ldb, s, rcond, rank, work,
                                lwork, iwork);
 }

@@ -161,6 +161,167 @@ static size_t reserve(struct carve *cv, size_t a, size_t b)
     return at;
 }
 
+/* One check's state: the layers with their weights, the planned chain, and
+ * one block of workspace carved into the arrays below. */
+struct check {
+    nnact__layers ls;
+    nnact__chain ch;
+    size_t batch, n_in, n_out, chain_work;
+    double *block;
+    double *K, *c;   /* the collapsed map */
+    double *P, *p;   /* the same chain over |W| and |b|: the bound's magnitudes */
+    double *yn, *yc; /* net(x) and x K + c */
+    double *M, *ax;  /* |x| P + p, and |x| */
+    double *aw;      /* |W| and |b|, laid out as ls.data */
+    double *chain;   /* chain workspace */
+    double **absW;   /* 2 L pointers into aw: the |W| of each layer, then the |b| */
+};
+
+static void check_free(struct check *ck)
+{
+    nnact__free(ck->absW);
+    nnact__free(ck->block);
+    nnact__chain_free(&ck->ch);
+    nnact__layers_free(&ck->ls);
+}
+
+/* Doubles of ls.data: every W and b, the last b ending the block. */
+static size_t layers_data_count(const nnact__layers *ls)
+{
+    return (size_t)(ls->b[ls->count - 1] + ls->dims[ls->count] - ls->data);
+}
+
+/* Everything that can be refused before any workspace exists: a network
+ * without layers or with a nonlinear one, sizes, NaN/Inf in x or the weights.
+ * The chain is planned (every size checked) before the weights are loaded. */
+static nnact_status check_load(const nnact_net *net, size_t batch, const double *x,
+                               struct check *ck, const char *who)
+{
+    NNACT_FORWARD_IF_ERROR(nnact__layers_load(net, 0, &ck->ls, who));
+    const size_t L = ck->ls.count;
+    ck->batch = batch;
+    ck->n_in = ck->ls.dims[0];
+    ck->n_out = ck->ls.dims[L];
+    /* Without layers there is no network to run (nnact_net_predict() refuses
+     * it too), although the map itself, the identity, is defined. */
+    NNACT_RETURN_IF(L == 0, NNACT_ERR_STATE, "%s: the network has no layers", who);
+    NNACT_FORWARD_IF_ERROR(nnact__layers_require_linear(&ck->ls, 0, L, who));
+    /* Sizes first: x is only read once batch x n_in is known to be addressable. */
+    size_t xb, yb;
+    NNACT_RETURN_IF(!nnact__matrix_bytes(batch, ck->n_in, &xb) ||
+                        !nnact__matrix_bytes(batch, ck->n_out, &yb),
+                    NNACT_ERR_OVERFLOW, "%s: batch %zu of %zu -> %zu overflows", who, batch,
+                    ck->n_in, ck->n_out);
+    NNACT_FORWARD_IF_ERROR(nnact__require_finite(who, "x", batch, ck->n_in, x));
+    NNACT_FORWARD_IF_ERROR(nnact__collapse_plan(&ck->ls, 0, L, &ck->ch, &ck->chain_work, who));
+    NNACT_FORWARD_IF_ERROR(nnact__layers_load_weights(net, &ck->ls, who));
+    return nnact__layers_require_finite(&ck->ls, 0, L, who);
+}
+
+/* The workspace block, its size checked before it is allocated. */
+static nnact_status check_alloc(struct check *ck, const char *who)
+{
+    const size_t batch = ck->batch, n_in = ck->n_in, n_out = ck->n_out;
+    struct carve cv = {0, 0};
+    size_t oK = reserve(&cv, n_in, n_out), oc = reserve(&cv, 1, n_out);
+    size_t oP = reserve(&cv, n_in, n_out), op = reserve(&cv, 1, n_out);
+    size_t oyn = reserve(&cv, batch, n_out), oyc = reserve(&cv, batch, n_out);
+    size_t oM = reserve(&cv, batch, n_out), oax = reserve(&cv, batch, n_in);
+    size_t oaw = reserve(&cv, 1, layers_data_count(&ck->ls));
+    size_t owk = reserve(&cv, 1, ck->chain_work);
+    size_t bytes;
+    NNACT_RETURN_IF(cv.overflow || !nnact__blas_dims_ok(batch, n_out, n_in), NNACT_ERR_OVERFLOW,
+                    "%s: workspace for batch %zu overflows", who, batch);
+    NNACT_RETURN_IF(!nnact__mul_size(cv.total, sizeof(double), &bytes), NNACT_ERR_OVERFLOW,
+                    "%s: workspace overflows", who);
+    double *ws = nnact__malloc(bytes + 1);
+    NNACT_RETURN_IF(ws == NULL, NNACT_ERR_NOMEM, "%s: out of memory (%zu bytes)", who, bytes);
+    ck->block = ws;
+    ck->K = ws + oK;
+    ck->c = ws + oc;
+    ck->P = ws + oP;
+    ck->p = ws + op;
+    ck->yn = ws + oyn;
+    ck->yc = ws + oyc;
+    ck->M = ws + oM;
+    ck->ax = ws + oax;
+    ck->aw = ws + oaw;
+    ck->chain = ws + owk;
+    return NNACT_OK;
+}
+
+/* The arrays of 2 pointers per layer for the |W|, |b| copies. */
+static nnact_status check_alloc_abs(struct check *ck, const char *who)
+{
+    ck->absW = nnact__malloc(2 * ck->ls.count * sizeof *ck->absW);
+    NNACT_RETURN_IF(ck->absW == NULL, NNACT_ERR_NOMEM, "%s: out of memory", who);
+    return NNACT_OK;
+}
+
+/* K, c of the network and P, p of the same chain over |W| and |b|; then
+ * yc = x K + c and M = |x| P + p, the magnitudes the bound scales. */
+static void check_eval(struct check *ck, const double *x)
+{
+    const nnact__layers *ls = &ck->ls;
+    const size_t L = ls->count, batch = ck->batch, n_in = ck->n_in, n_out = ck->n_out;
+    nnact__collapse_eval(ls, &ck->ch, 0, L, ls->W, ls->b, ck->chain, ck->K, ck->c);
+    const size_t data_n = layers_data_count(ls);
+    for (size_t i = 0; i < data_n; i++)
+        ck->aw[i] = fabs(ls->data[i]);
+    for (size_t l = 0; l < L; l++) {
+        ck->absW[l] = ck->aw + (ls->W[l] - ls->data);
+        ck->absW[L + l] = ck->aw + (ls->b[l] - ls->data);
+    }
+    nnact__collapse_eval(ls, &ck->ch, 0, L, ck->absW, ck->absW + L, ck->chain, ck->P, ck->p);
+    for (size_t i = 0; i < batch * n_in; i++)
+        ck->ax[i] = fabs(x[i]);
+    for (size_t r = 0; r < batch; r++) {
+        memcpy(ck->yc + r * n_out, ck->c, n_out * sizeof(double));
+        memcpy(ck->M + r * n_out, ck->p, n_out * sizeof(double));
+    }
+    nnact__dgemm(0, 0, batch, n_out, n_in, 1.0, x, n_in, ck->K, n_out, 1.0, ck->yc, n_out);
+    nnact__dgemm(0, 0, batch, n_out, n_in, 1.0, ck->ax, n_in, ck->P, n_out, 1.0, ck->M, n_out);
+}
+
+/* The factor that turns the magnitudes M into the bound B = factor * M.
+ * Both evaluations are the augmented product x~ W~0 ... W~(L-1) in some
+ * order, each within g(S) |x~||W~0|...|W~(L-1)| of the exact value, S the sum
+ * of the contracted widths (n_in(l) + 1): hence the factor 2. M itself is a
+ * product of non-negative numbers, computed within a factor (1 + g(S)) of the
+ * exact one, hence 1 / (1 - g(S)). */
+static double bound_factor(const nnact__layers *ls)
+{
+    double S = 0.0;
+    for (size_t l = 0; l < ls->count; l++)
+        S += (double)ls->dims[l] + 1.0;
+    double g = nnact__gamma(S);
+    return 2.0 * g / (1.0 - g) * (1.0 + 8.0 * DBL_EPSILON);
+}
+
+/* The largest absolute and relative differences between net(x) and x K + c,
+ * the largest bound and the largest difference-to-bound ratio. */
+static void check_compare(const struct check *ck, double *max_abs_err, double *max_rel_err,
+                          double *bound, double *ratio)
+{
+    const double factor = bound_factor(&ck->ls);
+    const double *yn = ck->yn, *yc = ck->yc, *M = ck->M;
+    double mabs = 0.0, mrel = 0.0, mb = 0.0, mr = 0.0;
+    for (size_t i = 0; i < ck->batch * ck->n_out; i++) {
+        double d = fabs(yn[i] - yc[i]);
+        double den = fmax(fabs(yn[i]), fabs(yc[i]));
+        double B = factor * M[i];
+        if (isnan(d)) d = INFINITY;
+        mabs = fmax(mabs, d);
+        if (d > 0.0) mrel = fmax(mrel, den > 0.0 ? d / den : INFINITY);
+        mb = fmax(mb, B);
+        if (d > 0.0) mr = fmax(mr, B > 0.0 ? d / B : INFINITY);
+    }
+    *max_abs_err = mabs;
+    *max_rel_err = mrel;
+    if (bound) *bound = mb;
+    if (ratio) *ratio = mr;
+}
+
 nnact_status nnact_net_collapse_check_ex(const nnact_net *net, size_t batch, const double *x,
                                          double *max_abs_err, double *max_rel_err, double *bound,
                                          double *ratio)
@@ -172,116 +333,17 @@ nnact_status nnact_net_collapse_check_ex(const nnact_net *net, size_t batch, con
                     "%s: max_abs_err and max_rel_err must not be NULL", who);
     NNACT_RETURN_IF(batch == 0, NNACT_ERR_ARG, "%s: batch is 0", who);
 
-    nnact__layers ls;
-    NNACT_FORWARD_IF_ERROR(nnact__layers_load(net, 0, &ls, who));
-    const size_t L = ls.count, n_in = ls.dims[0], n_out = ls.dims[L];
-    nnact__chain ch;
-    memset(&ch, 0, sizeof ch);
-    double *ws = NULL;
-    size_t chain_work = 0;
-    /* Without layers there is no network to run (nnact_net_predict() refuses
-     * it too), although the map itself, the identity, is defined. */
-    nnact_status s = L == 0 ? nnact__fail(NNACT_ERR_STATE, "%s: the network has no layers", who)
-                            : nnact__layers_require_linear(&ls, 0, L, who);
+    struct check ck;
+    memset(&ck, 0, sizeof ck);
+    nnact_status s = check_load(net, batch, x, &ck, who);
+    if (s == NNACT_OK) s = check_alloc(&ck, who);
+    if (s == NNACT_OK) s = nnact_net_predict(net, batch, x, ck.yn);
+    if (s == NNACT_OK) s = check_alloc_abs(&ck, who);
     if (s == NNACT_OK) {
-        /* Sizes first: x is only read once batch x n_in is known to be addressable. */
-        size_t xb, yb;
-        if (!nnact__matrix_bytes(batch, n_in, &xb) || !nnact__matrix_bytes(batch, n_out, &yb))
-            s = nnact__fail(NNACT_ERR_OVERFLOW, "%s: batch %zu of %zu -> %zu overflows", who, batch,
-                            n_in, n_out);
-        else
-            s = nnact__require_finite(who, "x", batch, n_in, x);
+        check_eval(&ck, x);
+        check_compare(&ck, max_abs_err, max_rel_err, bound, ratio);
     }
-    if (s == NNACT_OK) s = nnact__collapse_plan(&ls, 0, L, &ch, &chain_work, who);
-    if (s == NNACT_OK) s = nnact__layers_load_weights(net, &ls, who);
-    if (s == NNACT_OK) s = nnact__layers_require_finite(&ls, 0, L, who);
-
-    /* One block: K, c, |W|-chain P and its bias row p, outputs of both
-     * evaluations, the magnitudes M, |x|, |W| and |b| copies, chain workspace. */
-    struct carve cv = {0, 0};
-    size_t oK = reserve(&cv, n_in, n_out), oc = reserve(&cv, 1, n_out);
-    size_t oP = reserve(&cv, n_in, n_out), op = reserve(&cv, 1, n_out);
-    size_t oyn = reserve(&cv, batch, n_out), oyc = reserve(&cv, batch, n_out);
-    size_t oM = reserve(&cv, batch, n_out), oax = reserve(&cv, batch, n_in);
-    size_t oaw = 0, owk = 0;
-    if (s == NNACT_OK && L > 0) {
-        size_t data_n = (size_t)(ls.b[L - 1] + n_out - ls.data);
-        oaw = reserve(&cv, 1, data_n);
-        owk = reserve(&cv, 1, chain_work);
-    }
-    if (s == NNACT_OK && (cv.overflow || !nnact__blas_dims_ok(batch, n_out, n_in)))
-        s = nnact__fail(NNACT_ERR_OVERFLOW, "%s: workspace for batch %zu overflows", who, batch);
-    if (s == NNACT_OK) {
-        size_t bytes;
-        if (!nnact__mul_size(cv.total, sizeof(double), &bytes))
-            s = nnact__fail(NNACT_ERR_OVERFLOW, "%s: workspace overflows", who);
-        else if ((ws = nnact__malloc(bytes + 1)) == NULL)
-            s = nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory (%zu bytes)", who, bytes);
-    }
-    if (s == NNACT_OK) s = nnact_net_predict(net, batch, x, ws + oyn);
-    /* Arrays of 2 pointers per layer for the |W|, |b| copies. */
-    double **absW = NULL;
-    if (s == NNACT_OK && L > 0) {
-        absW = nnact__malloc(2 * L * sizeof *absW);
-        if (absW == NULL) s = nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory", who);
-    }
-    if (s == NNACT_OK) {
-        double *K = ws + oK, *c = ws + oc, *P = ws + oP, *p = ws + op;
-        double *yn = ws + oyn, *yc = ws + oyc, *M = ws + oM, *ax = ws + oax;
-        if (L == 0) {
-            identity_map(n_in, K, c);
-            identity_map(n_in, P, p);
-        } else {
-            nnact__collapse_eval(&ls, &ch, 0, L, ls.W, ls.b, ws + owk, K, c);
-            double *aw = ws + oaw;
-            size_t data_n = (size_t)(ls.b[L - 1] + n_out - ls.data);
-            for (size_t i = 0; i < data_n; i++)
-                aw[i] = fabs(ls.data[i]);
-            for (size_t l = 0; l < L; l++) {
-                absW[l] = aw + (ls.W[l] - ls.data);
-                absW[L + l] = aw + (ls.b[l] - ls.data);
-            }
-            nnact__collapse_eval(&ls, &ch, 0, L, absW, absW + L, ws + owk, P, p);
-        }
-        for (size_t i = 0; i < batch * n_in; i++)
-            ax[i] = fabs(x[i]);
-        for (size_t r = 0; r < batch; r++) {
-            memcpy(yc + r * n_out, c, n_out * sizeof(double));
-            memcpy(M + r * n_out, p, n_out * sizeof(double));
-        }
-        nnact__dgemm(0, 0, batch, n_out, n_in, 1.0, x, n_in, K, n_out, 1.0, yc, n_out);
-        nnact__dgemm(0, 0, batch, n_out, n_in, 1.0, ax, n_in, P, n_out, 1.0, M, n_out);
-
-        /* Both evaluations are the augmented product x~ W~0 ... W~(L-1) in
-         * some order, each within g(S) |x~||W~0|...|W~(L-1)| of the exact
-         * value, S the sum of the contracted widths (n_in(l) + 1): hence the
-         * factor 2. M itself is a product of non-negative numbers, computed
-         * within a factor (1 + g(S)) of the exact one, hence 1 / (1 - g(S)). */
-        double S = 0.0;
-        for (size_t l = 0; l < L; l++)
-            S += (double)ls.dims[l] + 1.0;
-        double g = nnact__gamma(S);
-        double factor = 2.0 * g / (1.0 - g) * (1.0 + 8.0 * DBL_EPSILON);
-        double mabs = 0.0, mrel = 0.0, mb = 0.0, mr = 0.0;
-        for (size_t i = 0; i < batch * n_out; i++) {
-            double d = fabs(yn[i] - yc[i]);
-            double den = fmax(fabs(yn[i]), fabs(yc[i]));
-            double B = factor * M[i];
-            if (isnan(d)) d = INFINITY;
-            mabs = fmax(mabs, d);
-            if (d > 0.0) mrel = fmax(mrel, den > 0.0 ? d / den : INFINITY);
-            mb = fmax(mb, B);
-            if (d > 0.0) mr = fmax(mr, B > 0.0 ? d / B : INFINITY);
-        }
-        *max_abs_err = mabs;
-        *max_rel_err = mrel;
-        if (bound) *bound = mb;
-        if (ratio) *ratio = mr;
-    }
-    nnact__free(absW);
-    nnact__free(ws);
-    nnact__chain_free(&ch);
-    nnact__layers_free(&ls);
+    check_free(&ck);
     return s;
 }
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "core/error.h"
+#include "linalg/linalg_internal.h" /* nnact__require_finite */
 #include "nnact/act.h"
 #include "nnact/net.h"
 
@@ -42,10 +43,6 @@ NNACT_HIDDEN nnact_status nnact__layers_require_linear(const nnact__layers *ls, 
  * layers [first, last). */
 NNACT_HIDDEN nnact_status nnact__layers_require_finite(const nnact__layers *ls, size_t first,
                                                        size_t last, const char *who);
-
-/* NNACT_ERR_NUMERIC naming the first non-finite entry of a rows x cols array. */
-NNACT_HIDDEN nnact_status nnact__require_finite(const char *who, const char *what, size_t rows,
-                                                size_t cols, const double *a);
 
 /* The product M0 M1 ... M(n-1), Mi dims[i] x dims[i+1], in the order of
  * fewest multiplications (the classic O(n^3) dynamic program). */

@@ -1,6 +1,5 @@
 /* Copying a network's layers out through the public net API, so collapse
  * depends on the network only through what every user can see. */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -113,16 +112,6 @@ nnact_status nnact__layers_require_linear(const nnact__layers *ls, size_t first,
         return nnact__fail(NNACT_ERR_NONLINEAR, "%s: layer %zu has the nonlinear activation %s",
                            who, l, nnact_act_name(ls->act[l]));
     }
-    return NNACT_OK;
-}
-
-nnact_status nnact__require_finite(const char *who, const char *what, size_t rows, size_t cols,
-                                   const double *a)
-{
-    for (size_t i = 0; i < rows; i++)
-        for (size_t j = 0; j < cols; j++)
-            NNACT_RETURN_IF(!isfinite(a[i * cols + j]), NNACT_ERR_NUMERIC, "%s: %s[%zu][%zu] is %g",
-                            who, what, i, j, a[i * cols + j]);
     return NNACT_OK;
 }
 

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "core/cpu.h"
-#include "nnact/runtime.h"
+#include "nnact/cpu.h"
 
 static unsigned detect(void)
 {
@@ -19,8 +19,7 @@ static unsigned detect(void)
     if (mask != NULL && *mask != '\0') {
         char *end = NULL;
         unsigned long keep = strtoul(mask, &end, 10);
-        if (end != NULL && *end == '\0')
-            flags &= (unsigned)keep;
+        if (end != NULL && *end == '\0') flags &= (unsigned)keep;
     }
     return flags;
 }
@@ -49,8 +48,7 @@ const char *nnact_cpu_features(void)
     size_t len = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (!have[i])
-            continue;
+        if (!have[i]) continue;
         for (const char *p = (len ? " " : ""); *p; p++)
             buf[len++] = *p;
         for (const char *p = names[i]; *p; p++)

@@ -1,5 +1,5 @@
-/* LAPACKE-backed analysis of any row-major matrix: singular values, rank,
- * condition number, truncated SVD, least-squares affine fit. LAPACK runs
+/* The SVD of any row-major matrix and what follows from it: singular values,
+ * rank, condition number, truncated SVD. LAPACK runs
  * column-major on our own copies (it overwrites its input): a row-major
  * rows x cols matrix is the column-major cols x rows matrix A^T, which has the
  * same singular values, so no transposition is ever needed for those. */
@@ -9,10 +9,10 @@
 #include <string.h>
 
 #include "blas/blas.h"
-#include "collapse/collapse_internal.h"
 #include "core/alloc.h"
 #include "core/checked.h"
-#include "nnact/collapse.h"
+#include "linalg/linalg_internal.h"
+#include "nnact/linalg.h"
 
 static nnact_status check_matrix(const char *who, size_t rows, size_t cols, const double *A)
 {
@@ -27,15 +27,6 @@ static nnact_status check_matrix(const char *who, size_t rows, size_t cols, cons
     return nnact__require_finite(who, "A", rows, cols, A);
 }
 
-static nnact_status lapack_info(const char *who, const char *routine, int info)
-{
-    NNACT_RETURN_IF(info > 0, NNACT_ERR_NUMERIC, "%s: LAPACKE_%s failed to converge (info = %d)",
-                    who, routine, info);
-    NNACT_RETURN_IF(info < 0, NNACT_ERR_ARG, "%s: LAPACKE_%s rejected argument %d", who, routine,
-                    -info);
-    return NNACT_OK;
-}
-
 /* dgesdd of the column-major cols x rows copy of A. jobz 'N': values into s.
  * jobz 'S': also u (cols x k, ld cols) and vt (k x rows, ld k), k = min.
  * Workspace and the copy come from nnact__malloc. */
@@ -45,7 +36,7 @@ static nnact_status svd(const char *who, char jobz, size_t rows, size_t cols, co
     const int m = (int)cols, n = (int)rows, k = m < n ? m : n;
     double query = 0.0;
     int info = nnact__dgesdd(jobz, m, n, NULL, m, s, u, m, vt, k, &query, -1, NULL);
-    NNACT_FORWARD_IF_ERROR(lapack_info(who, "dgesdd", info));
+    NNACT_FORWARD_IF_ERROR(nnact__lapack_status(who, "dgesdd", info));
     NNACT_RETURN_IF(!(query >= 1.0 && query < (double)INT_MAX), NNACT_ERR_OVERFLOW,
                     "%s: dgesdd workspace of %g doubles exceeds LAPACK's int", who, query);
     int lwork = (int)query;
@@ -59,7 +50,7 @@ static nnact_status svd(const char *who, char jobz, size_t rows, size_t cols, co
     if (st == NNACT_OK) {
         memcpy(a, A, rows * cols * sizeof(double));
         info = nnact__dgesdd(jobz, m, n, a, m, s, u, m, vt, k, work, lwork, iwork);
-        st = lapack_info(who, "dgesdd", info);
+        st = nnact__lapack_status(who, "dgesdd", info);
     }
     nnact__free(a);
     nnact__free(work);
@@ -155,106 +146,5 @@ nnact_status nnact_svd_truncate(size_t rows, size_t cols, const double *A, size_
     nnact__free(s);
     nnact__free(u);
     nnact__free(vt);
-    return st;
-}
-
-nnact_status nnact_lstsq_affine(size_t n, size_t n_in, size_t n_out, const double *X,
-                                const double *T, double *K, double *c, double *mse)
-{
-    static const char who[] = "nnact_lstsq_affine";
-    NNACT_RETURN_IF(X == NULL || T == NULL || K == NULL || c == NULL, NNACT_ERR_ARG,
-                    "%s: %s is NULL", who,
-                    X == NULL   ? "X"
-                    : T == NULL ? "T"
-                    : K == NULL ? "K"
-                                : "c");
-    NNACT_RETURN_IF(n == 0 || n_in == 0 || n_out == 0, NNACT_ERR_ARG,
-                    "%s: sizes must be positive (n %zu, n_in %zu, n_out %zu)", who, n, n_in, n_out);
-    const size_t ldb = n > n_in ? n : n_in;
-    size_t a_bytes, b_bytes;
-    NNACT_RETURN_IF(!nnact__matrix_bytes(n, n_in, &a_bytes) ||
-                        !nnact__matrix_bytes(ldb, n_out, &b_bytes) || ldb > INT_MAX / 64 ||
-                        n_out > INT_MAX / 64 || n * n_in > INT_MAX || ldb * n_out > INT_MAX,
-                    NNACT_ERR_OVERFLOW, "%s: %zu x %zu -> %zu exceeds LAPACK's int sizes", who, n,
-                    n_in, n_out);
-    NNACT_FORWARD_IF_ERROR(nnact__require_finite(who, "X", n, n_in, X));
-    NNACT_FORWARD_IF_ERROR(nnact__require_finite(who, "T", n, n_out, T));
-
-    const int m = (int)n, nn = (int)n_in, nrhs = (int)n_out, k = m < nn ? m : nn;
-    /* Singular values below rcond s_max are treated as zero (minimum-norm K). */
-    const double rcond = (double)(n > n_in ? n : n_in) * DBL_EPSILON;
-    double query = 0.0;
-    int iquery = 0, rank = 0;
-    int info = nnact__dgelsd(m, nn, nrhs, NULL, m, NULL, (int)ldb, NULL, rcond, &rank, &query, -1,
-                             &iquery);
-    NNACT_FORWARD_IF_ERROR(lapack_info(who, "dgelsd", info));
-    NNACT_RETURN_IF(!(query >= 1.0 && query < (double)INT_MAX) || iquery < 1, NNACT_ERR_OVERFLOW,
-                    "%s: dgelsd workspace of %g doubles exceeds LAPACK's int", who, query);
-    int lwork = (int)query;
-
-    double *a = nnact__malloc(a_bytes);
-    double *b = nnact__malloc(b_bytes);
-    double *s = nnact__malloc((size_t)k * sizeof(double));
-    double *mx = nnact__malloc(n_in * sizeof(double));
-    double *mt = nnact__malloc(n_out * sizeof(double));
-    double *work = nnact__malloc((size_t)lwork * sizeof(double));
-    int *iwork = nnact__malloc((size_t)iquery * sizeof(int));
-    nnact_status st = NNACT_OK;
-    if (!a || !b || !s || !mx || !mt || !work || !iwork)
-        st = nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory", who);
-    if (st == NNACT_OK) {
-        /* Centring removes c from the problem: the best c for any K is
-         * mean(T) - mean(X) K, so K solves the centred least-squares problem. */
-        for (size_t j = 0; j < n_in; j++) {
-            long double acc = 0.0L;
-            for (size_t i = 0; i < n; i++)
-                acc += X[i * n_in + j];
-            mx[j] = (double)(acc / (long double)n);
-        }
-        for (size_t j = 0; j < n_out; j++) {
-            long double acc = 0.0L;
-            for (size_t i = 0; i < n; i++)
-                acc += T[i * n_out + j];
-            mt[j] = (double)(acc / (long double)n);
-        }
-        for (size_t i = 0; i < n; i++) {
-            for (size_t j = 0; j < n_in; j++)
-                a[i + j * n] = X[i * n_in + j] - mx[j];
-            for (size_t j = 0; j < n_out; j++)
-                b[i + j * ldb] = T[i * n_out + j] - mt[j];
-        }
-        info = nnact__dgelsd(m, nn, nrhs, a, m, b, (int)ldb, s, rcond, &rank, work, lwork, iwork);
-        st = lapack_info(who, "dgelsd", info);
-    }
-    if (st == NNACT_OK) {
-        for (size_t i = 0; i < n_in; i++)
-            for (size_t j = 0; j < n_out; j++)
-                K[i * n_out + j] = b[i + j * ldb];
-        /* c = mean(T) - mean(X) K: a 1 x n_in by n_in x n_out product, through BLAS
-         * like every product in the library */
-        memcpy(c, mt, n_out * sizeof(double));
-        nnact__dgemm(0, 0, 1, n_out, n_in, -1.0, mx, n_in, K, n_out, 1.0, c, n_out);
-        if (mse) {
-            /* Residuals recomputed from the data, not taken from dgelsd: X K
-             * into b (free now; it holds at least n x n_out doubles), then the
-             * squares summed in long double. */
-            double *xk = b;
-            nnact__dgemm(0, 0, n, n_out, n_in, 1.0, X, n_in, K, n_out, 0.0, xk, n_out);
-            long double sum = 0.0L;
-            for (size_t i = 0; i < n; i++)
-                for (size_t j = 0; j < n_out; j++) {
-                    long double r = (long double)xk[i * n_out + j] + c[j] - T[i * n_out + j];
-                    sum += r * r;
-                }
-            *mse = (double)(sum / ((long double)n * (long double)n_out));
-        }
-    }
-    nnact__free(a);
-    nnact__free(b);
-    nnact__free(s);
-    nnact__free(mx);
-    nnact__free(mt);
-    nnact__free(work);
-    nnact__free(iwork);
     return st;
 }
