@@ -233,7 +233,7 @@ measurements; bounds and method in [ACCURACY.md](ACCURACY.md)). Plots were made
 by `nnact plot KIND -o docs/img/act_KIND.svg` (range [−6, 6], f solid, f′ dashed).
 
 The registry answers the same questions at run time: `nnact_act_name`,
-`nnact_act_from_name` (names and aliases), `nnact_act_param_name`,
+`nnact_act_from_name` (names and aliases, any case), `nnact_act_param_name`,
 `nnact_act_alias`, and `nnact_act_property` (parameter default and range,
 linear, monotone, smooth, output range, Lipschitz constant, from-output support).
 The parameter `alpha` of every call is NaN for the default; NaN therefore

@@ -133,9 +133,11 @@ NNACT_API const char *nnact_act_name(nnact_act_kind k);
 
 /**
  * @brief Kind from a canonical name or a common alias ("logistic", "swish",
- *        "linear", ...); case-sensitive.
- * @return NNACT_OK; NNACT_ERR_ARG for NULL arguments or an unknown name (*k unchanged).
- * @since 1.0
+ *        "linear", ...), compared case-insensitively (ASCII): "ReLU" and
+ *        "LOGISTIC" are accepted.
+ * @return NNACT_OK; NNACT_ERR_ARG for NULL arguments or an unknown name (*k
+ *         unchanged; the detail quotes the name and lists the canonical names).
+ * @since 1.0 (case-insensitive since 1.1)
  */
 NNACT_API nnact_status nnact_act_from_name(const char *name, nnact_act_kind *k);
 

@@ -55,9 +55,11 @@ NNACT_API size_t nnact_loss_count(void);
 NNACT_API const char *nnact_loss_name(nnact_loss_kind k);
 
 /**
- * @brief Kind from its canonical name (case-sensitive).
- * @return NNACT_OK; NNACT_ERR_ARG for NULL arguments or an unknown name (*k unchanged).
- * @since 1.0
+ * @brief Kind from its canonical name, compared case-insensitively (ASCII):
+ *        "MSE" is accepted.
+ * @return NNACT_OK; NNACT_ERR_ARG for NULL arguments or an unknown name (*k
+ *         unchanged; the detail quotes the name and lists the canonical names).
+ * @since 1.0 (case-insensitive since 1.1)
  */
 NNACT_API nnact_status nnact_loss_from_name(const char *name, nnact_loss_kind *k);
 

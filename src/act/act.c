@@ -1,59 +1,83 @@
 /* Public activation entry points: argument checks, then the kernels. */
 #include <math.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "act/act_internal.h"
 #include "act/fpguard.h"
 #include "core/cpu.h"
+#include "core/names.h"
+
+#define SELU_SA (1.0507009873554804934193349852946 * 1.6732632423543772848170429916717)
+
+/* Shape of f at parameter a: the answers of nnact_act_property(). */
+struct act_shape {
+    int linear, monotone, smooth;
+    double out_min, out_max, lipschitz;
+};
+
+/* Whether f' is a function of y = f(x) (the from_y column of act_kinds.h). */
+enum act_from_y { NOT_FROM_Y, FROM_Y, FROM_Y_IF_ALPHA_NONNEG };
 
 struct act_desc {
-    const char *name;
+    const char *name;  /* first member: the name lookup reads the rows (core/names.h) */
     const char *param; /* NULL: the kind takes no parameter */
     double param_default;
     double param_min; /* valid range, inclusive; NaN and +-Inf are never valid */
     double param_max;
+    struct act_shape shape;                 /* when shape_by is NULL */
+    struct act_shape (*shape_by)(double a); /* parameter-dependent shape */
+    enum act_from_y from_y;
 };
 
-static const struct act_desc descs[NNACT_ACT_KIND_COUNT] = {
-    [NNACT_ACT_IDENTITY] = {"identity", NULL, 0, 0, 0},
-    [NNACT_ACT_SIGMOID] = {"sigmoid", NULL, 0, 0, 0},
-    [NNACT_ACT_TANH] = {"tanh", NULL, 0, 0, 0},
-    [NNACT_ACT_RELU] = {"relu", NULL, 0, 0, 0},
-    [NNACT_ACT_LEAKY_RELU] = {"leaky_relu", "alpha", 0.01, -1e300, 1e300},
-    [NNACT_ACT_BENT_IDENTITY] = {"bent_identity", NULL, 0, 0, 0},
-    [NNACT_ACT_SINUSOID] = {"sinusoid", NULL, 0, 0, 0},
-    [NNACT_ACT_ELU] = {"elu", "alpha", 1.0, -1e300, 1e300},
-    [NNACT_ACT_SELU] = {"selu", NULL, 0, 0, 0},
-    [NNACT_ACT_CELU] = {"celu", "alpha", 1.0, 1e-300, 1e300},
-    [NNACT_ACT_GELU] = {"gelu", NULL, 0, 0, 0},
-    [NNACT_ACT_GELU_TANH] = {"gelu_tanh", NULL, 0, 0, 0},
-    [NNACT_ACT_SILU] = {"silu", NULL, 0, 0, 0},
-    [NNACT_ACT_MISH] = {"mish", NULL, 0, 0, 0},
-    [NNACT_ACT_SOFTPLUS] = {"softplus", "beta", 1.0, 1e-300, 1e300},
-    [NNACT_ACT_SOFTSIGN] = {"softsign", NULL, 0, 0, 0},
-    [NNACT_ACT_HARD_SIGMOID] = {"hard_sigmoid", NULL, 0, 0, 0},
-    [NNACT_ACT_HARD_TANH] = {"hard_tanh", NULL, 0, 0, 0},
-    [NNACT_ACT_HARD_SWISH] = {"hard_swish", NULL, 0, 0, 0},
-    [NNACT_ACT_RELU6] = {"relu6", NULL, 0, 0, 0},
-    [NNACT_ACT_LOG_SIGMOID] = {"log_sigmoid", NULL, 0, 0, 0},
-    [NNACT_ACT_GAUSSIAN] = {"gaussian", NULL, 0, 0, 0},
-    [NNACT_ACT_COS] = {"cos", NULL, 0, 0, 0},
-    [NNACT_ACT_TANHSHRINK] = {"tanhshrink", NULL, 0, 0, 0},
-    [NNACT_ACT_SOFTSHRINK] = {"softshrink", "lambda", 0.5, 0.0, 1e300},
-    [NNACT_ACT_HARDSHRINK] = {"hardshrink", "lambda", 0.5, 0.0, 1e300},
-    [NNACT_ACT_ABS] = {"abs", NULL, 0, 0, 0},
-    [NNACT_ACT_SQUARE] = {"square", NULL, 0, 0, 0},
-    /* beta <= 0 is left out: beta = 0 is x/2, affine but not the identity the
-     * collapse module fuses through, and beta < 0 turns the shape over
-     * (x sigmoid(-x) = x - silu(x)); the registry's answers assume beta > 0 */
-    [NNACT_ACT_SWISH] = {"swish_beta", "beta", 1.0, 1e-300, 1e300},
-};
+/* The parameter-dependent shapes (ACT_SHAPE_BY in act_kinds.h). */
+static struct act_shape leaky_relu_shape(double a)
+{
+    return (struct act_shape){a == 1,   a >= 0,          a == 1, a > 0 ? -INFINITY : 0,
+                              INFINITY, fmax(1, fabs(a))};
+}
 
-static const struct {
-    const char *alias;
-    nnact_act_kind kind;
-} aliases[] = {
+static struct act_shape elu_shape(double a)
+{
+    return (struct act_shape){0, a >= 0, a == 1, a > 0 ? -a : 0, INFINITY, fmax(1, fabs(a))};
+}
+
+static struct act_shape celu_shape(double a)
+{
+    return (struct act_shape){0, 1, 1, -a, INFINITY, 1};
+}
+
+/* lambda = 0 makes both shrinks the identity */
+static struct act_shape softshrink_shape(double a)
+{
+    return (struct act_shape){a == 0, 1, a == 0, -INFINITY, INFINITY, 1};
+}
+
+static struct act_shape hardshrink_shape(double a)
+{
+    return (struct act_shape){a == 0, 1, a == 0, -INFINITY, INFINITY, a == 0 ? 1 : INFINITY};
+}
+
+/* x sigmoid(bx) = silu(bx) / b: SiLU's minimum scaled by 1/b, the same sup |f'| */
+static struct act_shape swish_shape(double a)
+{
+    return (struct act_shape){0, 0, 1, -0.2784645427610738 / a, INFINITY, 1.099839320128867};
+}
+
+/* The descriptor table, one row per row of act_kinds.h. */
+#define ACT_NO_PARAM                              NULL, 0, 0, 0
+#define ACT_PARAM(name, def, lo, hi)              name, def, lo, hi
+#define ACT_SHAPE(lin, mono, smooth, lo, hi, lip) {lin, mono, smooth, lo, hi, lip}, NULL
+#define ACT_SHAPE_BY(fn)                          {0, 0, 0, NAN, NAN, NAN}, fn
+#define ACT_DESC_ROW(E, id, name, param, shape, from_y)                                            \
+    [NNACT_ACT_##E] = {name, param, shape, from_y},
+static const struct act_desc descs[NNACT_ACT_KIND_COUNT] = {NNACT_ACT_KINDS(ACT_DESC_ROW)};
+#undef ACT_DESC_ROW
+#undef ACT_NO_PARAM
+#undef ACT_PARAM
+#undef ACT_SHAPE
+#undef ACT_SHAPE_BY
+
+static const struct nnact__name_alias aliases[] = {
     {"linear", NNACT_ACT_IDENTITY},
     {"logistic", NNACT_ACT_SIGMOID},
     {"swish", NNACT_ACT_SILU},
@@ -76,6 +100,16 @@ static const struct {
     {"eltwise_abs", NNACT_ACT_ABS},
     {"eltwise_square", NNACT_ACT_SQUARE},
     {"eltwise_swish", NNACT_ACT_SWISH},
+};
+
+static const struct nnact__name_family act_family = {
+    "nnact_act_from_name",
+    "activation",
+    descs,
+    sizeof descs[0],
+    NNACT_ACT_KIND_COUNT,
+    aliases,
+    sizeof aliases / sizeof aliases[0],
 };
 
 size_t nnact_act_count(void)
@@ -231,86 +265,27 @@ size_t nnact_act_alias_count(void)
 const char *nnact_act_alias(size_t i, nnact_act_kind *k)
 {
     if (i >= sizeof aliases / sizeof aliases[0]) return NULL;
-    if (k != NULL) *k = aliases[i].kind;
+    if (k != NULL) *k = (nnact_act_kind)aliases[i].kind;
     return aliases[i].alias;
 }
 
-#define SELU_SA (1.0507009873554804934193349852946 * 1.6732632423543772848170429916717)
-
-/* Shape of f at parameter a: the answers of nnact_act_property(). The extreme
- * values of GELU, SiLU, Mish and the Lipschitz constants of the smooth
- * non-monotone kinds were found with mpmath (findroot on f' and f''). */
-struct act_shape {
-    int linear, monotone, smooth;
-    double out_min, out_max, lipschitz;
-};
-
 static struct act_shape shape_of(nnact_act_kind k, double a)
 {
-    const double inf = INFINITY;
-    switch (k) {
-    case NNACT_ACT_IDENTITY:
-        return (struct act_shape){1, 1, 1, -inf, inf, 1};
-    case NNACT_ACT_SIGMOID:
-        return (struct act_shape){0, 1, 1, 0, 1, 0.25};
-    case NNACT_ACT_TANH:
-        return (struct act_shape){0, 1, 1, -1, 1, 1};
-    case NNACT_ACT_RELU:
-        return (struct act_shape){0, 1, 0, 0, inf, 1};
-    case NNACT_ACT_LEAKY_RELU:
-        return (struct act_shape){a == 1, a >= 0, a == 1, a > 0 ? -inf : 0, inf, fmax(1, fabs(a))};
-    case NNACT_ACT_BENT_IDENTITY:
-        return (struct act_shape){0, 1, 1, -inf, inf, 1.5};
-    case NNACT_ACT_SINUSOID:
-    case NNACT_ACT_COS:
-        return (struct act_shape){0, 0, 1, -1, 1, 1};
-    case NNACT_ACT_ELU:
-        return (struct act_shape){0, a >= 0, a == 1, a > 0 ? -a : 0, inf, fmax(1, fabs(a))};
-    case NNACT_ACT_SELU:
-        return (struct act_shape){0, 1, 0, -SELU_SA, inf, SELU_SA};
-    case NNACT_ACT_CELU:
-        return (struct act_shape){0, 1, 1, -a, inf, 1};
-    case NNACT_ACT_GELU:
-        return (struct act_shape){0, 0, 1, -0.16997120747990366, inf, 1.1289041451851547};
-    case NNACT_ACT_GELU_TANH:
-        return (struct act_shape){0, 0, 1, -0.17004075057125406, inf, 1.1289930686587717};
-    case NNACT_ACT_SILU:
-        return (struct act_shape){0, 0, 1, -0.2784645427610738, inf, 1.099839320128867};
-    case NNACT_ACT_MISH:
-        return (struct act_shape){0, 0, 1, -0.30884341301725043, inf, 1.088498161251728};
-    case NNACT_ACT_SOFTPLUS:
-        return (struct act_shape){0, 1, 1, 0, inf, 1};
-    case NNACT_ACT_SOFTSIGN:
-        return (struct act_shape){0, 1, 1, -1, 1, 1};
-    case NNACT_ACT_HARD_SIGMOID:
-        return (struct act_shape){0, 1, 0, 0, 1, 1.0 / 6};
-    case NNACT_ACT_HARD_TANH:
-        return (struct act_shape){0, 1, 0, -1, 1, 1};
-    case NNACT_ACT_HARD_SWISH:
-        return (struct act_shape){0, 0, 0, -0.375, inf, 1.5};
-    case NNACT_ACT_RELU6:
-        return (struct act_shape){0, 1, 0, 0, 6, 1};
-    case NNACT_ACT_LOG_SIGMOID:
-        return (struct act_shape){0, 1, 1, -inf, 0, 1};
-    case NNACT_ACT_GAUSSIAN:
-        return (struct act_shape){0, 0, 1, 0, 1, 0.8577638849607068};
-    case NNACT_ACT_TANHSHRINK:
-        return (struct act_shape){0, 1, 1, -inf, inf, 1};
-    /* lambda = 0 makes both the identity */
-    case NNACT_ACT_SOFTSHRINK:
-        return (struct act_shape){a == 0, 1, a == 0, -inf, inf, 1};
-    case NNACT_ACT_HARDSHRINK:
-        return (struct act_shape){a == 0, 1, a == 0, -inf, inf, a == 0 ? 1 : inf};
-    case NNACT_ACT_ABS:
-        return (struct act_shape){0, 0, 0, 0, inf, 1};
-    case NNACT_ACT_SQUARE:
-        return (struct act_shape){0, 0, 1, 0, inf, inf};
-    /* x sigmoid(bx) = silu(bx) / b: SiLU's minimum scaled by 1/b, the same
-     * sup |f'| */
-    case NNACT_ACT_SWISH:
-        return (struct act_shape){0, 0, 1, -0.2784645427610738 / a, inf, 1.099839320128867};
+    return descs[k].shape_by ? descs[k].shape_by(a) : descs[k].shape;
+}
+
+int nnact__act_from_output_ok(nnact_act_kind k, double a)
+{
+    if (!kind_valid(k)) return 0;
+    switch (descs[k].from_y) {
+    case FROM_Y:
+        return 1;
+    case FROM_Y_IF_ALPHA_NONNEG:
+        return a >= 0;
+    case NOT_FROM_Y:
+        break;
     }
-    return (struct act_shape){0, 0, 0, NAN, NAN, NAN};
+    return 0;
 }
 
 nnact_status nnact_act_property(nnact_act_kind k, double alpha, nnact_act_prop p, double *value)
@@ -361,20 +336,10 @@ nnact_status nnact_act_property(nnact_act_kind k, double alpha, nnact_act_prop p
 
 nnact_status nnact_act_from_name(const char *name, nnact_act_kind *k)
 {
-    NNACT_RETURN_IF(name == NULL || k == NULL, NNACT_ERR_ARG, "nnact_act_from_name: NULL argument");
-    for (size_t i = 0; i < NNACT_ACT_KIND_COUNT; i++) {
-        if (strcmp(name, descs[i].name) == 0) {
-            *k = (nnact_act_kind)i;
-            return NNACT_OK;
-        }
-    }
-    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
-        if (strcmp(name, aliases[i].alias) == 0) {
-            *k = aliases[i].kind;
-            return NNACT_OK;
-        }
-    }
-    return nnact__fail(NNACT_ERR_ARG, "nnact_act_from_name: unknown activation \"%.64s\"", name);
+    int kind;
+    NNACT_FORWARD_IF_ERROR(nnact__family_lookup(&act_family, name, k ? &kind : NULL));
+    *k = (nnact_act_kind)kind;
+    return NNACT_OK;
 }
 
 int nnact_act_is_linear(nnact_act_kind k, double alpha)

@@ -812,6 +812,9 @@ static inline __attribute__((always_inline)) int run(vkernel f, vkernel df, cons
     return 1;
 }
 
+/* One line per kind that has vector kernels; the kinds without return 0 and
+ * take the scalar reference (act_ref.c), so a new kind (act_kinds.h) needs no
+ * line here until it gets an AVX2 kernel. */
 int nnact__act_avx2(nnact_act_kind k, double a, int mode, size_t n, const double *x,
                     const double *dy, double *out)
 {

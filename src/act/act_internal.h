@@ -5,10 +5,11 @@
 
 #include <stddef.h>
 
+#include "act/act_kinds.h"
 #include "core/error.h"
 #include "nnact/act.h"
 
-#define NNACT_ACT_KIND_COUNT 29
+/* NNACT_ACT_KIND_COUNT comes from the catalogue (act_kinds.h). */
 
 /* Checks kind and parameter; on success *alpha_out is the parameter to use
  * (the default when alpha is NaN). `who` names the public caller in errors. */
@@ -22,8 +23,10 @@ NNACT_HIDDEN double nnact__act_ref_df(nnact_act_kind k, double alpha, double x);
 /* The same over an array: mode 0: out = f(x); 1: out = f'(x); 2: out = dy f'(x). */
 NNACT_HIDDEN void nnact__act_ref_array(nnact_act_kind k, double alpha, int mode, size_t n,
                                        const double *x, const double *dy, double *out);
-/* f' as a function of y = f(x); only for kinds where nnact__act_from_output_ok. */
+/* f' as a function of y = f(x); only for kinds where nnact__act_from_output_ok
+ * (NaN for the others). */
 NNACT_HIDDEN double nnact__act_ref_df_from_y(nnact_act_kind k, double alpha, double y);
+/* 1 when f' is a function of the output at this (resolved) parameter. */
 NNACT_HIDDEN int nnact__act_from_output_ok(nnact_act_kind k, double alpha);
 
 /* The AVX2 + FMA path (act_avx2.c, built only where NNACT_HAVE_AVX2 is

@@ -249,122 +249,504 @@ static double swish_df(double b, double x)
     return fma(e, (1.0 + z) + zl, 1.0) * inv_1pe_sq(e);
 }
 
+/* ---- the kernels, one group per kind ----------------------------------
+ * ref_f_<id>(a, x) = f(x), ref_df_<id>(a, x) = f'(x) and, for the kinds
+ * whose derivative is a function of the output, ref_dfy_<id>(a, y) = f' at
+ * y = f(x). a is the resolved parameter (unused by kinds without one). The
+ * dispatch below, generated from act_kinds.h, has already returned NaN for
+ * a NaN x (f') or y (f' from y), so those kernels never see one. Always
+ * inlined: with k a constant the dispatch folds away (see the loops at the
+ * end), exactly as the switch over kinds these replace did. */
+#define REF_KERNEL static inline __attribute__((always_inline)) double
+
+/* Most kernels ignore a: they share one signature so the dispatch is uniform. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+
+REF_KERNEL ref_f_identity(double a, double x)
+{
+    return x;
+}
+REF_KERNEL ref_df_identity(double a, double x)
+{
+    return 1.0;
+}
+REF_KERNEL ref_dfy_identity(double a, double y)
+{
+    return 1.0;
+}
+
+REF_KERNEL ref_f_sigmoid(double a, double x)
+{
+    return sigmoid(x);
+}
+REF_KERNEL ref_df_sigmoid(double a, double x)
+{
+    return sigmoid_deriv(x);
+}
+REF_KERNEL ref_dfy_sigmoid(double a, double y)
+{
+    return y * (1.0 - y);
+}
+
+REF_KERNEL ref_f_tanh(double a, double x)
+{
+    return tanh(x);
+}
+REF_KERNEL ref_df_tanh(double a, double x)
+{
+    /* 1 - tanh^2 = 4 e / (1 + e)^2 with e = e^-2|x|: no cancellation near saturation */
+    return 4.0 * e_over_1pe_sq(exp(-2.0 * fabs(x)));
+}
+REF_KERNEL ref_dfy_tanh(double a, double y)
+{
+    return (1.0 - y) * (1.0 + y); /* exact near |y| = 1, unlike 1 - y^2 */
+}
+
+REF_KERNEL ref_f_relu(double a, double x)
+{
+    return x > 0 ? x : (isnan(x) ? x : 0.0);
+}
+REF_KERNEL ref_df_relu(double a, double x)
+{
+    return x > 0 ? 1.0 : 0.0;
+}
+REF_KERNEL ref_dfy_relu(double a, double y)
+{
+    return y > 0 ? 1.0 : 0.0;
+}
+
+REF_KERNEL ref_f_leaky_relu(double a, double x)
+{
+    /* a slope of 0 times -Inf is the limit 0, not NaN */
+    if (x > 0 || isnan(x)) return x;
+    return (a == 0 && isinf(x)) ? -0.0 : a * x;
+}
+REF_KERNEL ref_df_leaky_relu(double a, double x)
+{
+    return x > 0 ? 1.0 : a;
+}
+/* y determines the branch only when the negative side does not turn positive
+ * (alpha >= 0; alpha = 0 is ReLU: y <= 0 there and f' = 0 = alpha) */
+REF_KERNEL ref_dfy_leaky_relu(double a, double y)
+{
+    return y > 0 ? 1.0 : a;
+}
+
+REF_KERNEL ref_f_bent_identity(double a, double x)
+{
+    if (isinf(x) || x == 0) return x; /* f(-0) = -0 as for the other functions through 0 */
+    double h = hypot(x, 1.0);
+    /* sqrt(x^2+1) - 1 = x^2 / (sqrt(x^2+1) + 1) avoids cancellation for small x */
+    double t = fabs(x) < 1.0 ? x * x / (h + 1.0) : h - 1.0;
+    return 0.5 * t + x;
+}
+REF_KERNEL ref_df_bent_identity(double a, double x)
+{
+    if (isinf(x)) return x > 0 ? 1.5 : 0.5;
+    return 0.5 * (x / hypot(x, 1.0)) + 1.0; /* 2 hypot overflows at DBL_MAX */
+}
+
+REF_KERNEL ref_f_sinusoid(double a, double x)
+{
+    return sin(x);
+}
+REF_KERNEL ref_df_sinusoid(double a, double x)
+{
+    return cos(x);
+}
+
+REF_KERNEL ref_f_elu(double a, double x)
+{
+    return x > 0 ? x : a * expm1(x);
+}
+REF_KERNEL ref_df_elu(double a, double x)
+{
+    return x > 0 ? 1.0 : a * exp(x);
+}
+REF_KERNEL ref_dfy_elu(double a, double y) /* for alpha >= 0, as leaky ReLU */
+{
+    return y > 0 ? 1.0 : y + a;
+}
+
+REF_KERNEL ref_f_selu(double a, double x)
+{
+    if (x > 0) return SELU_SCALE * x;
+    return selu_sa(expm1(x));
+}
+REF_KERNEL ref_df_selu(double a, double x)
+{
+    return x > 0 ? SELU_SCALE : selu_sa(exp(x));
+}
+REF_KERNEL ref_dfy_selu(double a, double y)
+{
+    return y > 0 ? SELU_SCALE : y + SELU_SCALE * SELU_ALPHA;
+}
+
+REF_KERNEL ref_f_celu(double a, double x)
+{
+    return x > 0 ? x : a * expm1(x / a);
+}
+REF_KERNEL ref_df_celu(double a, double x)
+{
+    return x > 0 ? 1.0 : exp(x / a);
+}
+REF_KERNEL ref_dfy_celu(double a, double y)
+{
+    return y > 0 ? 1.0 : y / a + 1.0;
+}
+
+REF_KERNEL ref_f_gelu(double a, double x)
+{
+    /* x/2 (1 + erf(x/sqrt2)) = x/2 erfc(-x/sqrt2): no cancellation for x << 0 */
+    if (isinf(x)) return x > 0 ? x : -0.0;
+    if (x < -39.0) /* below half the smallest subnormal; x^2 may overflow */
+        return -0.0;
+    if (x < -37.5) /* GELU = x Phi(x) = -phi(x) S */
+        return phi_times(x, -gelu_tail_series(x));
+    return x * (0.5 * erfc_scaled_arg(-x));
+}
+REF_KERNEL ref_df_gelu(double a, double x)
+{
+    if (isinf(x)) return x > 0 ? 1.0 : 0.0;
+    /* Phi(x) + x phi(x); the terms cancel around the root at -0.7518 */
+    if (x < -39.0) return -0.0;
+    if (x < -37.5) /* Phi + x phi = x phi (1 - S/x^2) */
+        return phi_times(x, x * (1.0 - gelu_tail_series(x) / (x * x)));
+    if (x > -5.0 && x < -0.4) {
+        long double lx = x;
+        return (double)(0.5L * erfcl(-lx * 0.70710678118654752440084436210484904L) +
+                        lx * 0.39894228040143267793994605993438187L * expl(-0.5L * lx * lx));
+    }
+    return 0.5 * erfc_scaled_arg(-x) + x * INV_SQRT_2PI * gaussian_s(x, 0.5);
+}
+
+REF_KERNEL ref_f_gelu_tanh(double a, double x)
+{
+    /* x/2 (1 + tanh u) = x sigmoid(2u) */
+    if (isinf(x)) return x > 0 ? x : -0.0;
+    if (fabs(x) > 1e4) /* sigmoid(2u) is 0 or 1 long before */
+        return x > 0 ? x : -0.0;
+    double v, vl;
+    gelu_tanh_arg(x, &v, &vl);
+    if (v < -700.0) {
+        /* sigmoid(v) = e^v (1 + vl) to double precision, subnormal: keep
+         * x e^(v/2) normal and round once */
+        double h = exp(0.5 * v);
+        return ((x * h) * (1.0 + vl)) * h;
+    }
+    /* sigmoid(v + vl) = sigmoid(v) + sigmoid'(v) vl */
+    double e = exp(-fabs(v));
+    double sg = v >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+    return x * fma(e_over_1pe_sq(e), vl, sg);
+}
+REF_KERNEL ref_df_gelu_tanh(double a, double x)
+{
+    if (fabs(x) > 1e4) /* u' overflows long after sigmoid saturates */
+        return x > 0 ? 1.0 : 0.0;
+    if (x > -2.5 && x < 0.0) { /* root at -0.7522: the terms cancel */
+        long double lx = x, c = GELU_TANH_C;
+        long double u = 0.79788456080286535587989211986876373L * (lx + c * lx * lx * lx);
+        long double du = 0.79788456080286535587989211986876373L * (1.0L + 3.0L * c * lx * lx);
+        return (double)(sigmoid_l(2.0L * u) + 2.0L * lx * du * sigmoid_deriv_l(2.0L * u));
+    }
+    /* sigmoid(v) + x v' sigmoid'(v), v = 2u, with v carried as v + vl */
+    double v, vl;
+    gelu_tanh_arg(x, &v, &vl);
+    double dv = 2.0 * SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_TANH_C * (x * x));
+    if (v < -700.0) { /* both terms are e^v (1 + vl) times (1, x v') */
+        double h = exp(0.5 * v);
+        return ((fma(x, dv, 1.0) * h) * (1.0 + vl)) * h;
+    }
+    double e = exp(-fabs(v));
+    double sg = v >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+    double sd = e_over_1pe_sq(e);
+    double S = fma(sd, vl, sg);
+    double SD = sd * fma(vl, 1.0 - 2.0 * sg, 1.0);
+    return fma(x * dv, SD, S);
+}
+
+REF_KERNEL ref_f_silu(double a, double x)
+{
+    if (isinf(x)) return x > 0 ? x : -0.0;
+    if (x < -700.0) {
+        /* x e^x is subnormal here: round once at the end, (x h) h with
+         * h = e^(x/2) normal (1 + e^x rounds to 1) */
+        double h = exp(0.5 * x);
+        return (x * h) * h;
+    }
+    return x * sigmoid(x);
+}
+REF_KERNEL ref_df_silu(double a, double x)
+{
+    if (isinf(x)) return x > 0 ? 1.0 : 0.0;
+    /* s + x s (1 - s) = e (1 + x + e) / (1 + e)^2 with e = e^x for x < 0:
+     * 1 + x is exact around the root at -1.2785 (Sterbenz), so the only
+     * cancellation is one correctly rounded addition */
+    if (x < 0) {
+        if (x < -700.0) { /* subnormal result: round once at the end */
+            double h = exp(0.5 * x);
+            return ((1.0 + x) * h) * h;
+        }
+        double e = exp(x);
+        return e_over_1pe_sq(e) * ((1.0 + x) + e);
+    } else {
+        /* = (1 + e (1 + x)) / (1 + e)^2 with e = e^-x */
+        double e = exp(-x);
+        return fma(e, 1.0 + x, 1.0) * inv_1pe_sq(e);
+    }
+}
+
+REF_KERNEL ref_f_mish(double a, double x)
+{
+    if (isinf(x)) return x > 0 ? x : -0.0;
+    if (x < -700.0) {
+        /* x tanh(sp) = x e (e + 2) / (n + 2) is subnormal: as for SiLU,
+         * keep the products normal until the last one */
+        double h = exp(0.5 * x), e = h * h;
+        double r = (e + 2.0) / (e * (e + 2.0) + 2.0);
+        return ((x * h) * r) * h;
+    }
+    return x * tanh_softplus(x);
+}
+REF_KERNEL ref_df_mish(double a, double x)
+{
+    if (isinf(x)) return x > 0 ? 1.0 : 0.0;
+    /* tanh(sp) + x sech^2(sp) sigmoid(x); the terms cancel around the
+     * root at -1.1924 */
+    if (x < -750.0) /* (1 + x) e^x is below the subnormals */
+        return -0.0;
+    if (x < -700.0) {
+        /* f' = E ((E + 2)(n + 2) + 4x (1 + E)) / (n + 2)^2, E = e^x,
+         * n = E (E + 2); subnormal here, so round once at the end */
+        double h = exp(0.5 * x), E = h * h, n = E * (E + 2.0), dn = n + 2.0;
+        double b = fma(E + 2.0, dn, 4.0 * x * (1.0 + E)) / (dn * dn);
+        return (b * h) * h;
+    }
+    if (x > -6.0 && x < -0.5) {
+        long double lx = x, e = expl(lx), n = e * (e + 2.0L), dn = n + 2.0L;
+        return (double)(n / dn + lx * 4.0L * (n + 1.0L) / (dn * dn) * sigmoid_l(lx));
+    }
+    double t = tanh_softplus(x), sech2;
+    if (x <= 0) {
+        double e = exp(x), n = e * (e + 2.0), d = n + 2.0;
+        sech2 = 4.0 * (n + 1.0) / (d * d);
+    } else {
+        double e = exp(-x), d = 1.0 + 2.0 * e + 2.0 * e * e;
+        sech2 = 4.0 * e * e * (1.0 + e) * (1.0 + e) / (d * d);
+    }
+    return t + x * sech2 * sigmoid(x);
+}
+
+REF_KERNEL ref_f_softplus(double a, double x)
+{
+    /* for x > 0: x + log1p(e^-bx)/b keeps x exact instead of (bx)/b */
+    double z = a * x;
+    if (x > 0) return x + log1p(exp(-z)) / a;
+    return log1p(exp(z)) / a;
+}
+REF_KERNEL ref_df_softplus(double a, double x)
+{
+    return sigmoid(a * x);
+}
+REF_KERNEL ref_dfy_softplus(double a, double y)
+{
+    return -expm1(-a * y); /* sigmoid(bx) = 1 - e^(-b y) */
+}
+
+REF_KERNEL ref_f_softsign(double a, double x)
+{
+    if (isinf(x)) return x > 0 ? 1.0 : -1.0;
+    return x / (1.0 + fabs(x));
+}
+REF_KERNEL ref_df_softsign(double a, double x)
+{
+    /* square the reciprocal: (1 + |x|)^2 overflows beyond 1.34e154 where
+     * the true value is still a subnormal */
+    if (isinf(x)) return 0.0;
+    double ax = fabs(x), d = 1.0 + ax;
+    /* d + dl = 1 + |x| exactly (TwoSum); r (1 + e) = 1/d with e exact
+     * from an fma; 1/(d + dl)^2 = r^2 (1 + 2e - 2 dl/d) to first order */
+    double t = d - ax, dl = (1.0 - t) + (ax - (d - t));
+    double r = 1.0 / d, e = fma(-r, d, 1.0);
+    double r2 = r * r;
+    return fma(r2, 2.0 * (e - dl * r), r2);
+}
+REF_KERNEL ref_dfy_softsign(double a, double y)
+{
+    /* |y| = |x| / (1 + |x|), so 1 / (1 + |x|) = 1 - |y| */
+    double r = 1.0 - fabs(y);
+    return r * r;
+}
+
+REF_KERNEL ref_f_hard_sigmoid(double a, double x)
+{
+    if (isnan(x)) return x;
+    return x <= -3.0 ? 0.0 : x >= 3.0 ? 1.0 : (x + 3.0) / 6.0;
+}
+REF_KERNEL ref_df_hard_sigmoid(double a, double x)
+{
+    return (x > -3.0 && x < 3.0) ? 1.0 / 6.0 : 0.0;
+}
+
+REF_KERNEL ref_f_hard_tanh(double a, double x)
+{
+    if (isnan(x)) return x;
+    return x < -1.0 ? -1.0 : x > 1.0 ? 1.0 : x;
+}
+REF_KERNEL ref_df_hard_tanh(double a, double x)
+{
+    return (x > -1.0 && x < 1.0) ? 1.0 : 0.0;
+}
+REF_KERNEL ref_dfy_hard_tanh(double a, double y)
+{
+    return (y > -1.0 && y < 1.0) ? 1.0 : 0.0;
+}
+
+REF_KERNEL ref_f_hard_swish(double a, double x)
+{
+    if (isnan(x)) return x;
+    return x <= -3.0 ? 0.0 : x >= 3.0 ? x : x * (x + 3.0) / 6.0;
+}
+/* (2x + 3)/6: 2x + 3 is exact around the root at -1.5 (Sterbenz) */
+REF_KERNEL ref_df_hard_swish(double a, double x)
+{
+    return x < -3.0 ? 0.0 : x <= 3.0 ? (2.0 * x + 3.0) / 6.0 : 1.0;
+}
+
+REF_KERNEL ref_f_relu6(double a, double x)
+{
+    if (isnan(x)) return x;
+    return x < 0.0 ? 0.0 : x > 6.0 ? 6.0 : (x == 0 ? 0.0 : x);
+}
+REF_KERNEL ref_df_relu6(double a, double x)
+{
+    return (x > 0.0 && x < 6.0) ? 1.0 : 0.0;
+}
+REF_KERNEL ref_dfy_relu6(double a, double y)
+{
+    return (y > 0.0 && y < 6.0) ? 1.0 : 0.0;
+}
+
+REF_KERNEL ref_f_log_sigmoid(double a, double x)
+{
+    return -softplus1(-x);
+}
+REF_KERNEL ref_df_log_sigmoid(double a, double x)
+{
+    return sigmoid(-x);
+}
+REF_KERNEL ref_dfy_log_sigmoid(double a, double y)
+{
+    return -expm1(y); /* sigmoid(-x) = 1 - e^y */
+}
+
+REF_KERNEL ref_f_gaussian(double a, double x)
+{
+    return gaussian(x);
+}
+REF_KERNEL ref_df_gaussian(double a, double x)
+{
+    if (fabs(x) >= 40.0) /* e^-1600: zero, with the sign of -x */
+        return x > 0 ? -0.0 : 0.0;
+    if (fabs(x) > 26.0) {
+        /* the result is subnormal: keep -2x e^-h/2 normal, correct it for
+         * the low part l of x^2, and round once in the last product */
+        double ax = fabs(x), h = ax * ax, l = fma(ax, ax, -h), g = exp(-0.5 * h);
+        double r = -2.0 * x * g;
+        return fma(-r, l, r) * g;
+    }
+    return -2.0 * x * gaussian(x);
+}
+
+REF_KERNEL ref_f_cos(double a, double x)
+{
+    return cos(x);
+}
+REF_KERNEL ref_df_cos(double a, double x)
+{
+    return -sin(x);
+}
+
+REF_KERNEL ref_f_tanhshrink(double a, double x)
+{
+    return tanhshrink(x);
+}
+REF_KERNEL ref_df_tanhshrink(double a, double x)
+{
+    /* squaring doubles tanh's error; long double keeps it below one rounding */
+    long double t = tanhl((long double)x);
+    return (double)(t * t);
+}
+
+/* the zero band keeps x's sign: both shrinks are odd functions; y = 0
+ * exactly where f' = 0 (|x| <= lambda; x = 0 for hardshrink) */
+REF_KERNEL ref_f_softshrink(double a, double x)
+{
+    return x > a ? x - a : x < -a ? x + a : (isnan(x) ? x : copysign(0.0, x));
+}
+REF_KERNEL ref_df_softshrink(double a, double x)
+{
+    return (x > a || x < -a) ? 1.0 : 0.0;
+}
+REF_KERNEL ref_dfy_softshrink(double a, double y)
+{
+    return y != 0 ? 1.0 : 0.0;
+}
+
+REF_KERNEL ref_f_hardshrink(double a, double x)
+{
+    return (x > a || x < -a) ? x : (isnan(x) ? x : copysign(0.0, x));
+}
+REF_KERNEL ref_df_hardshrink(double a, double x)
+{
+    return (x > a || x < -a) ? 1.0 : 0.0;
+}
+REF_KERNEL ref_dfy_hardshrink(double a, double y)
+{
+    return y != 0 ? 1.0 : 0.0;
+}
+
+REF_KERNEL ref_f_abs(double a, double x)
+{
+    return fabs(x);
+}
+REF_KERNEL ref_df_abs(double a, double x) /* the sign; 0 at +-0 (oneDNN, PyTorch) */
+{
+    return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0;
+}
+
+REF_KERNEL ref_f_square(double a, double x)
+{
+    return x * x; /* one rounding: correctly rounded */
+}
+REF_KERNEL ref_df_square(double a, double x)
+{
+    return 2.0 * x; /* exact */
+}
+
+/* beta = 1 never gets here: it was sent to SiLU (as_silu) */
+REF_KERNEL ref_f_swish_beta(double a, double x)
+{
+    return swish_f(a, x);
+}
+REF_KERNEL ref_df_swish_beta(double a, double x)
+{
+    return swish_df(a, x);
+}
+
+#pragma GCC diagnostic pop
+
+/* ---- dispatch, generated from the catalogue (act_kinds.h) ------------- */
+
 static inline __attribute__((always_inline)) double ref_f(nnact_act_kind k, double a, double x)
 {
     switch (k) {
-    case NNACT_ACT_IDENTITY:
-        return x;
-    case NNACT_ACT_SIGMOID:
-        return sigmoid(x);
-    case NNACT_ACT_TANH:
-        return tanh(x);
-    case NNACT_ACT_RELU:
-        return x > 0 ? x : (isnan(x) ? x : 0.0);
-    case NNACT_ACT_LEAKY_RELU:
-        /* a slope of 0 times -Inf is the limit 0, not NaN */
-        if (x > 0 || isnan(x)) return x;
-        return (a == 0 && isinf(x)) ? -0.0 : a * x;
-    case NNACT_ACT_BENT_IDENTITY: {
-        if (isinf(x) || x == 0) return x; /* f(-0) = -0 as for the other functions through 0 */
-        double h = hypot(x, 1.0);
-        /* sqrt(x^2+1) - 1 = x^2 / (sqrt(x^2+1) + 1) avoids cancellation for small x */
-        double t = fabs(x) < 1.0 ? x * x / (h + 1.0) : h - 1.0;
-        return 0.5 * t + x;
-    }
-    case NNACT_ACT_SINUSOID:
-        return sin(x);
-    case NNACT_ACT_ELU:
-        return x > 0 ? x : a * expm1(x);
-    case NNACT_ACT_SELU:
-        if (x > 0) return SELU_SCALE * x;
-        return selu_sa(expm1(x));
-    case NNACT_ACT_CELU:
-        return x > 0 ? x : a * expm1(x / a);
-    case NNACT_ACT_GELU:
-        /* x/2 (1 + erf(x/sqrt2)) = x/2 erfc(-x/sqrt2): no cancellation for x << 0 */
-        if (isinf(x)) return x > 0 ? x : -0.0;
-        if (x < -39.0) /* below half the smallest subnormal; x^2 may overflow */
-            return -0.0;
-        if (x < -37.5) /* GELU = x Phi(x) = -phi(x) S */
-            return phi_times(x, -gelu_tail_series(x));
-        return x * (0.5 * erfc_scaled_arg(-x));
-    case NNACT_ACT_GELU_TANH: {
-        /* x/2 (1 + tanh u) = x sigmoid(2u) */
-        if (isinf(x)) return x > 0 ? x : -0.0;
-        if (fabs(x) > 1e4) /* sigmoid(2u) is 0 or 1 long before */
-            return x > 0 ? x : -0.0;
-        double v, vl;
-        gelu_tanh_arg(x, &v, &vl);
-        if (v < -700.0) {
-            /* sigmoid(v) = e^v (1 + vl) to double precision, subnormal: keep
-             * x e^(v/2) normal and round once */
-            double h = exp(0.5 * v);
-            return ((x * h) * (1.0 + vl)) * h;
-        }
-        /* sigmoid(v + vl) = sigmoid(v) + sigmoid'(v) vl */
-        double e = exp(-fabs(v));
-        double sg = v >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-        return x * fma(e_over_1pe_sq(e), vl, sg);
-    }
-    case NNACT_ACT_SILU:
-        if (isinf(x)) return x > 0 ? x : -0.0;
-        if (x < -700.0) {
-            /* x e^x is subnormal here: round once at the end, (x h) h with
-             * h = e^(x/2) normal (1 + e^x rounds to 1) */
-            double h = exp(0.5 * x);
-            return (x * h) * h;
-        }
-        return x * sigmoid(x);
-    case NNACT_ACT_MISH:
-        if (isinf(x)) return x > 0 ? x : -0.0;
-        if (x < -700.0) {
-            /* x tanh(sp) = x e (e + 2) / (n + 2) is subnormal: as for SiLU,
-             * keep the products normal until the last one */
-            double h = exp(0.5 * x), e = h * h;
-            double r = (e + 2.0) / (e * (e + 2.0) + 2.0);
-            return ((x * h) * r) * h;
-        }
-        return x * tanh_softplus(x);
-    case NNACT_ACT_SOFTPLUS: {
-        /* for x > 0: x + log1p(e^-bx)/b keeps x exact instead of (bx)/b */
-        double z = a * x;
-        if (x > 0) return x + log1p(exp(-z)) / a;
-        return log1p(exp(z)) / a;
-    }
-    case NNACT_ACT_SOFTSIGN:
-        if (isinf(x)) return x > 0 ? 1.0 : -1.0;
-        return x / (1.0 + fabs(x));
-    case NNACT_ACT_HARD_SIGMOID:
-        if (isnan(x)) return x;
-        return x <= -3.0 ? 0.0 : x >= 3.0 ? 1.0 : (x + 3.0) / 6.0;
-    case NNACT_ACT_HARD_TANH:
-        if (isnan(x)) return x;
-        return x < -1.0 ? -1.0 : x > 1.0 ? 1.0 : x;
-    case NNACT_ACT_HARD_SWISH:
-        if (isnan(x)) return x;
-        return x <= -3.0 ? 0.0 : x >= 3.0 ? x : x * (x + 3.0) / 6.0;
-    case NNACT_ACT_RELU6:
-        if (isnan(x)) return x;
-        return x < 0.0 ? 0.0 : x > 6.0 ? 6.0 : (x == 0 ? 0.0 : x);
-    case NNACT_ACT_LOG_SIGMOID:
-        return -softplus1(-x);
-    case NNACT_ACT_GAUSSIAN:
-        return gaussian(x);
-    case NNACT_ACT_COS:
-        return cos(x);
-    case NNACT_ACT_TANHSHRINK:
-        return tanhshrink(x);
-    /* the zero band keeps x's sign: both are odd functions */
-    case NNACT_ACT_SOFTSHRINK:
-        return x > a ? x - a : x < -a ? x + a : (isnan(x) ? x : copysign(0.0, x));
-    case NNACT_ACT_HARDSHRINK:
-        return (x > a || x < -a) ? x : (isnan(x) ? x : copysign(0.0, x));
-    case NNACT_ACT_ABS:
-        return fabs(x);
-    case NNACT_ACT_SQUARE:
-        return x * x; /* one rounding: correctly rounded */
-    case NNACT_ACT_SWISH:
-        return swish_f(a, x); /* beta = 1 was sent to SiLU (as_silu) */
+#define REF_F_CASE(E, id, ...)                                                                     \
+    case NNACT_ACT_##E:                                                                            \
+        return ref_f_##id(a, x);
+        NNACT_ACT_KINDS(REF_F_CASE)
+#undef REF_F_CASE
     }
     return NAN;
 }
@@ -373,231 +755,29 @@ static inline __attribute__((always_inline)) double ref_df(nnact_act_kind k, dou
 {
     if (isnan(x)) return x;
     switch (k) {
-    case NNACT_ACT_IDENTITY:
-        return 1.0;
-    case NNACT_ACT_SIGMOID:
-        return sigmoid_deriv(x);
-    case NNACT_ACT_TANH: {
-        /* 1 - tanh^2 = 4 e / (1 + e)^2 with e = e^-2|x|: no cancellation near saturation */
-        return 4.0 * e_over_1pe_sq(exp(-2.0 * fabs(x)));
-    }
-    case NNACT_ACT_RELU:
-        return x > 0 ? 1.0 : 0.0;
-    case NNACT_ACT_LEAKY_RELU:
-        return x > 0 ? 1.0 : a;
-    case NNACT_ACT_BENT_IDENTITY:
-        if (isinf(x)) return x > 0 ? 1.5 : 0.5;
-        return 0.5 * (x / hypot(x, 1.0)) + 1.0; /* 2 hypot overflows at DBL_MAX */
-    case NNACT_ACT_SINUSOID:
-        return cos(x);
-    case NNACT_ACT_ELU:
-        return x > 0 ? 1.0 : a * exp(x);
-    case NNACT_ACT_SELU:
-        return x > 0 ? SELU_SCALE : selu_sa(exp(x));
-    case NNACT_ACT_CELU:
-        return x > 0 ? 1.0 : exp(x / a);
-    case NNACT_ACT_GELU:
-        if (isinf(x)) return x > 0 ? 1.0 : 0.0;
-        /* Phi(x) + x phi(x); the terms cancel around the root at -0.7518 */
-        if (x < -39.0) return -0.0;
-        if (x < -37.5) /* Phi + x phi = x phi (1 - S/x^2) */
-            return phi_times(x, x * (1.0 - gelu_tail_series(x) / (x * x)));
-        if (x > -5.0 && x < -0.4) {
-            long double lx = x;
-            return (double)(0.5L * erfcl(-lx * 0.70710678118654752440084436210484904L) +
-                            lx * 0.39894228040143267793994605993438187L * expl(-0.5L * lx * lx));
-        }
-        return 0.5 * erfc_scaled_arg(-x) + x * INV_SQRT_2PI * gaussian_s(x, 0.5);
-    case NNACT_ACT_GELU_TANH: {
-        if (fabs(x) > 1e4) /* u' overflows long after sigmoid saturates */
-            return x > 0 ? 1.0 : 0.0;
-        if (x > -2.5 && x < 0.0) { /* root at -0.7522: the terms cancel */
-            long double lx = x, c = GELU_TANH_C;
-            long double u = 0.79788456080286535587989211986876373L * (lx + c * lx * lx * lx);
-            long double du = 0.79788456080286535587989211986876373L * (1.0L + 3.0L * c * lx * lx);
-            return (double)(sigmoid_l(2.0L * u) + 2.0L * lx * du * sigmoid_deriv_l(2.0L * u));
-        }
-        /* sigmoid(v) + x v' sigmoid'(v), v = 2u, with v carried as v + vl */
-        double v, vl;
-        gelu_tanh_arg(x, &v, &vl);
-        double dv = 2.0 * SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_TANH_C * (x * x));
-        if (v < -700.0) { /* both terms are e^v (1 + vl) times (1, x v') */
-            double h = exp(0.5 * v);
-            return ((fma(x, dv, 1.0) * h) * (1.0 + vl)) * h;
-        }
-        double e = exp(-fabs(v));
-        double sg = v >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-        double sd = e_over_1pe_sq(e);
-        double S = fma(sd, vl, sg);
-        double SD = sd * fma(vl, 1.0 - 2.0 * sg, 1.0);
-        return fma(x * dv, SD, S);
-    }
-    case NNACT_ACT_SILU:
-        if (isinf(x)) return x > 0 ? 1.0 : 0.0;
-        /* s + x s (1 - s) = e (1 + x + e) / (1 + e)^2 with e = e^x for x < 0:
-         * 1 + x is exact around the root at -1.2785 (Sterbenz), so the only
-         * cancellation is one correctly rounded addition */
-        if (x < 0) {
-            if (x < -700.0) { /* subnormal result: round once at the end */
-                double h = exp(0.5 * x);
-                return ((1.0 + x) * h) * h;
-            }
-            double e = exp(x);
-            return e_over_1pe_sq(e) * ((1.0 + x) + e);
-        } else {
-            /* = (1 + e (1 + x)) / (1 + e)^2 with e = e^-x */
-            double e = exp(-x);
-            return fma(e, 1.0 + x, 1.0) * inv_1pe_sq(e);
-        }
-    case NNACT_ACT_MISH: {
-        if (isinf(x)) return x > 0 ? 1.0 : 0.0;
-        /* tanh(sp) + x sech^2(sp) sigmoid(x); the terms cancel around the
-         * root at -1.1924 */
-        if (x < -750.0) /* (1 + x) e^x is below the subnormals */
-            return -0.0;
-        if (x < -700.0) {
-            /* f' = E ((E + 2)(n + 2) + 4x (1 + E)) / (n + 2)^2, E = e^x,
-             * n = E (E + 2); subnormal here, so round once at the end */
-            double h = exp(0.5 * x), E = h * h, n = E * (E + 2.0), dn = n + 2.0;
-            double b = fma(E + 2.0, dn, 4.0 * x * (1.0 + E)) / (dn * dn);
-            return (b * h) * h;
-        }
-        if (x > -6.0 && x < -0.5) {
-            long double lx = x, e = expl(lx), n = e * (e + 2.0L), dn = n + 2.0L;
-            return (double)(n / dn + lx * 4.0L * (n + 1.0L) / (dn * dn) * sigmoid_l(lx));
-        }
-        double t = tanh_softplus(x), sech2;
-        if (x <= 0) {
-            double e = exp(x), n = e * (e + 2.0), d = n + 2.0;
-            sech2 = 4.0 * (n + 1.0) / (d * d);
-        } else {
-            double e = exp(-x), d = 1.0 + 2.0 * e + 2.0 * e * e;
-            sech2 = 4.0 * e * e * (1.0 + e) * (1.0 + e) / (d * d);
-        }
-        return t + x * sech2 * sigmoid(x);
-    }
-    case NNACT_ACT_SOFTPLUS:
-        return sigmoid(a * x);
-    case NNACT_ACT_SOFTSIGN: {
-        /* square the reciprocal: (1 + |x|)^2 overflows beyond 1.34e154 where
-         * the true value is still a subnormal */
-        if (isinf(x)) return 0.0;
-        double ax = fabs(x), d = 1.0 + ax;
-        /* d + dl = 1 + |x| exactly (TwoSum); r (1 + e) = 1/d with e exact
-         * from an fma; 1/(d + dl)^2 = r^2 (1 + 2e - 2 dl/d) to first order */
-        double t = d - ax, dl = (1.0 - t) + (ax - (d - t));
-        double r = 1.0 / d, e = fma(-r, d, 1.0);
-        double r2 = r * r;
-        return fma(r2, 2.0 * (e - dl * r), r2);
-    }
-    case NNACT_ACT_HARD_SIGMOID:
-        return (x > -3.0 && x < 3.0) ? 1.0 / 6.0 : 0.0;
-    case NNACT_ACT_HARD_TANH:
-        return (x > -1.0 && x < 1.0) ? 1.0 : 0.0;
-    /* (2x + 3)/6: 2x + 3 is exact around the root at -1.5 (Sterbenz) */
-    case NNACT_ACT_HARD_SWISH:
-        return x < -3.0 ? 0.0 : x <= 3.0 ? (2.0 * x + 3.0) / 6.0 : 1.0;
-    case NNACT_ACT_RELU6:
-        return (x > 0.0 && x < 6.0) ? 1.0 : 0.0;
-    case NNACT_ACT_LOG_SIGMOID:
-        return sigmoid(-x);
-    case NNACT_ACT_GAUSSIAN:
-        if (fabs(x) >= 40.0) /* e^-1600: zero, with the sign of -x */
-            return x > 0 ? -0.0 : 0.0;
-        if (fabs(x) > 26.0) {
-            /* the result is subnormal: keep -2x e^-h/2 normal, correct it for
-             * the low part l of x^2, and round once in the last product */
-            double ax = fabs(x), h = ax * ax, l = fma(ax, ax, -h), g = exp(-0.5 * h);
-            double r = -2.0 * x * g;
-            return fma(-r, l, r) * g;
-        }
-        return -2.0 * x * gaussian(x);
-    case NNACT_ACT_COS:
-        return -sin(x);
-    case NNACT_ACT_TANHSHRINK: {
-        /* squaring doubles tanh's error; long double keeps it below one rounding */
-        long double t = tanhl((long double)x);
-        return (double)(t * t);
-    }
-    case NNACT_ACT_SOFTSHRINK:
-    case NNACT_ACT_HARDSHRINK:
-        return (x > a || x < -a) ? 1.0 : 0.0;
-    case NNACT_ACT_ABS: /* the sign; 0 at +-0 (oneDNN, PyTorch) */
-        return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0;
-    case NNACT_ACT_SQUARE:
-        return 2.0 * x; /* exact */
-    case NNACT_ACT_SWISH:
-        return swish_df(a, x);
+#define REF_DF_CASE(E, id, ...)                                                                    \
+    case NNACT_ACT_##E:                                                                            \
+        return ref_df_##id(a, x);
+        NNACT_ACT_KINDS(REF_DF_CASE)
+#undef REF_DF_CASE
     }
     return NAN;
 }
 
-int nnact__act_from_output_ok(nnact_act_kind k, double a)
-{
-    switch (k) {
-    case NNACT_ACT_IDENTITY:
-    case NNACT_ACT_SIGMOID:
-    case NNACT_ACT_TANH:
-    case NNACT_ACT_RELU:
-    case NNACT_ACT_SELU:
-    case NNACT_ACT_CELU:
-    case NNACT_ACT_SOFTPLUS:
-    case NNACT_ACT_HARD_TANH:
-    case NNACT_ACT_RELU6:
-    case NNACT_ACT_LOG_SIGMOID:
-    case NNACT_ACT_SOFTSIGN:
-    case NNACT_ACT_SOFTSHRINK:
-    case NNACT_ACT_HARDSHRINK:
-        return 1;
-    /* Not hard sigmoid: just below x = 3, (x + 3) / 6 rounds to 1, so y = 1
-     * stands for both f' = 1/6 and f' = 0. y determines the branch of leaky
-     * ReLU and ELU only when the negative side does not turn positive
-     * (alpha = 0 is ReLU: y <= 0 there and f' = 0 = alpha). */
-    case NNACT_ACT_LEAKY_RELU:
-    case NNACT_ACT_ELU:
-        return a >= 0;
-    default:
-        return 0;
-    }
-}
+/* A case for the kinds with a from-output kernel only: the row's from_y
+ * column picks the case macro. */
+#define DFY_CASE_FROM_Y(E, id)                                                                     \
+    case NNACT_ACT_##E:                                                                            \
+        return ref_dfy_##id(a, y);
+#define DFY_CASE_FROM_Y_IF_ALPHA_NONNEG(E, id) DFY_CASE_FROM_Y(E, id)
+#define DFY_CASE_NOT_FROM_Y(E, id)
+#define REF_DFY_CASE(E, id, name, param, shape, from_y) DFY_CASE_##from_y(E, id)
 
 double nnact__act_ref_df_from_y(nnact_act_kind k, double a, double y)
 {
     if (isnan(y)) return y;
     switch (k) {
-    case NNACT_ACT_IDENTITY:
-        return 1.0;
-    case NNACT_ACT_SIGMOID:
-        return y * (1.0 - y);
-    case NNACT_ACT_TANH:
-        return (1.0 - y) * (1.0 + y); /* exact near |y| = 1, unlike 1 - y^2 */
-    case NNACT_ACT_RELU:
-        return y > 0 ? 1.0 : 0.0;
-    case NNACT_ACT_LEAKY_RELU:
-        return y > 0 ? 1.0 : a;
-    case NNACT_ACT_ELU:
-        return y > 0 ? 1.0 : y + a;
-    case NNACT_ACT_SELU:
-        return y > 0 ? SELU_SCALE : y + SELU_SCALE * SELU_ALPHA;
-    case NNACT_ACT_CELU:
-        return y > 0 ? 1.0 : y / a + 1.0;
-    case NNACT_ACT_SOFTPLUS:
-        return -expm1(-a * y); /* sigmoid(bx) = 1 - e^(-b y) */
-    case NNACT_ACT_HARD_TANH:
-        return (y > -1.0 && y < 1.0) ? 1.0 : 0.0;
-    case NNACT_ACT_RELU6:
-        return (y > 0.0 && y < 6.0) ? 1.0 : 0.0;
-    case NNACT_ACT_LOG_SIGMOID:
-        return -expm1(y); /* sigmoid(-x) = 1 - e^y */
-    case NNACT_ACT_SOFTSIGN: {
-        /* |y| = |x| / (1 + |x|), so 1 / (1 + |x|) = 1 - |y| */
-        double r = 1.0 - fabs(y);
-        return r * r;
-    }
-    /* y = 0 exactly where f' = 0 (|x| <= lambda; x = 0 for hardshrink) */
-    case NNACT_ACT_SOFTSHRINK:
-    case NNACT_ACT_HARDSHRINK:
-        return y != 0 ? 1.0 : 0.0;
+        NNACT_ACT_KINDS(REF_DFY_CASE)
     default:
         return NAN;
     }
@@ -642,92 +822,11 @@ void nnact__act_ref_array(nnact_act_kind k, double a, int mode, size_t n, const 
                           const double *dy, double *out)
 {
     switch (as_silu(k, a)) {
-    case NNACT_ACT_IDENTITY:
-        loop(NNACT_ACT_IDENTITY, a, mode, n, x, dy, out);
+#define LOOP_CASE(E, ...)                                                                          \
+    case NNACT_ACT_##E:                                                                            \
+        loop(NNACT_ACT_##E, a, mode, n, x, dy, out);                                               \
         return;
-    case NNACT_ACT_SIGMOID:
-        loop(NNACT_ACT_SIGMOID, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_TANH:
-        loop(NNACT_ACT_TANH, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_RELU:
-        loop(NNACT_ACT_RELU, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_LEAKY_RELU:
-        loop(NNACT_ACT_LEAKY_RELU, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_BENT_IDENTITY:
-        loop(NNACT_ACT_BENT_IDENTITY, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_SINUSOID:
-        loop(NNACT_ACT_SINUSOID, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_ELU:
-        loop(NNACT_ACT_ELU, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_SELU:
-        loop(NNACT_ACT_SELU, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_CELU:
-        loop(NNACT_ACT_CELU, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_GELU:
-        loop(NNACT_ACT_GELU, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_GELU_TANH:
-        loop(NNACT_ACT_GELU_TANH, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_SILU:
-        loop(NNACT_ACT_SILU, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_MISH:
-        loop(NNACT_ACT_MISH, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_SOFTPLUS:
-        loop(NNACT_ACT_SOFTPLUS, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_SOFTSIGN:
-        loop(NNACT_ACT_SOFTSIGN, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_HARD_SIGMOID:
-        loop(NNACT_ACT_HARD_SIGMOID, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_HARD_TANH:
-        loop(NNACT_ACT_HARD_TANH, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_HARD_SWISH:
-        loop(NNACT_ACT_HARD_SWISH, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_RELU6:
-        loop(NNACT_ACT_RELU6, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_LOG_SIGMOID:
-        loop(NNACT_ACT_LOG_SIGMOID, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_GAUSSIAN:
-        loop(NNACT_ACT_GAUSSIAN, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_COS:
-        loop(NNACT_ACT_COS, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_TANHSHRINK:
-        loop(NNACT_ACT_TANHSHRINK, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_SOFTSHRINK:
-        loop(NNACT_ACT_SOFTSHRINK, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_HARDSHRINK:
-        loop(NNACT_ACT_HARDSHRINK, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_ABS:
-        loop(NNACT_ACT_ABS, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_SQUARE:
-        loop(NNACT_ACT_SQUARE, a, mode, n, x, dy, out);
-        return;
-    case NNACT_ACT_SWISH:
-        loop(NNACT_ACT_SWISH, a, mode, n, x, dy, out);
-        return;
+        NNACT_ACT_KINDS(LOOP_CASE)
+#undef LOOP_CASE
     }
 }

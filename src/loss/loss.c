@@ -2,23 +2,47 @@
  * produce NaN or overflow in an intermediate for finite inputs. Formulas and
  * reductions are in include/nnact/loss.h and docs/NETWORK.md. */
 #include <math.h>
-#include <string.h>
 
 #include "core/checked.h"
 #include "core/error.h"
+#include "core/names.h"
 #include "loss/loss_internal.h"
 #include "nnact/loss.h"
 
-#define LOSS_KIND_COUNT 7
+/* What a kind's targets must be (nnact__loss_check_targets). */
+enum loss_targets {
+    TARGETS_ANY,        /* any value; NaN and +-Inf propagate */
+    TARGETS_UNIT,       /* each in [0, 1] */
+    TARGETS_CLASS_INDEX /* one whole number in [0, n) per row, or NaN */
+};
 
-static const char *const names[LOSS_KIND_COUNT] = {
-    [NNACT_LOSS_HALF_SSE] = "half_sse",
-    [NNACT_LOSS_MSE] = "mse",
-    [NNACT_LOSS_BCE_LOGITS] = "bce_logits",
-    [NNACT_LOSS_SOFTMAX_CE] = "softmax_ce",
-    [NNACT_LOSS_MAE] = "mae",
-    [NNACT_LOSS_HUBER] = "huber",
-    [NNACT_LOSS_SOFTMAX_CE_INDEX] = "softmax_ce_index",
+/* One row per kind: the single source of names, target rules and parameters.
+ * The value and gradient kernels below switch on the kind. */
+struct loss_desc {
+    const char *name;   /* first member: the name lookup reads the rows (core/names.h) */
+    int target_per_row; /* 1: one target per row (target width 1), else n per row */
+    int softmax;        /* row-wise softmax over the n outputs, mean over the rows */
+    enum loss_targets targets;
+    const char *param;    /* nnact_loss_ex's parameter (finite, > 0), NULL: none */
+    double param_default; /* the value NAN selects */
+};
+
+static const struct loss_desc descs[] = {
+    [NNACT_LOSS_HALF_SSE] = {"half_sse", 0, 0, TARGETS_ANY, NULL, 0},
+    [NNACT_LOSS_MSE] = {"mse", 0, 0, TARGETS_ANY, NULL, 0},
+    [NNACT_LOSS_BCE_LOGITS] = {"bce_logits", 0, 0, TARGETS_UNIT, NULL, 0},
+    [NNACT_LOSS_SOFTMAX_CE] = {"softmax_ce", 0, 1, TARGETS_UNIT, NULL, 0},
+    [NNACT_LOSS_MAE] = {"mae", 0, 0, TARGETS_ANY, NULL, 0},
+    [NNACT_LOSS_HUBER] = {"huber", 0, 0, TARGETS_ANY, "delta", 1.0},
+    [NNACT_LOSS_SOFTMAX_CE_INDEX] = {"softmax_ce_index", 1, 1, TARGETS_CLASS_INDEX, NULL, 0},
+};
+
+#define LOSS_KIND_COUNT (sizeof descs / sizeof descs[0])
+_Static_assert(LOSS_KIND_COUNT == NNACT_LOSS_SOFTMAX_CE_INDEX + 1,
+               "loss.c: one descs[] row per nnact_loss_kind, up to the last value");
+
+static const struct nnact__name_family loss_family = {
+    "nnact_loss_from_name", "loss", descs, sizeof descs[0], LOSS_KIND_COUNT, NULL, 0,
 };
 
 static int kind_valid(nnact_loss_kind k)
@@ -33,26 +57,21 @@ size_t nnact_loss_count(void)
 
 const char *nnact_loss_name(nnact_loss_kind k)
 {
-    return kind_valid(k) ? names[k] : NULL;
+    return nnact__family_name(&loss_family, (int)k);
 }
 
 nnact_status nnact_loss_from_name(const char *name, nnact_loss_kind *k)
 {
-    NNACT_RETURN_IF(name == NULL || k == NULL, NNACT_ERR_ARG,
-                    "nnact_loss_from_name: NULL argument");
-    for (int i = 0; i < LOSS_KIND_COUNT; i++) {
-        if (strcmp(name, names[i]) == 0) {
-            *k = (nnact_loss_kind)i;
-            return NNACT_OK;
-        }
-    }
-    return nnact__fail(NNACT_ERR_ARG, "nnact_loss_from_name: unknown loss \"%.64s\"", name);
+    int kind;
+    NNACT_FORWARD_IF_ERROR(nnact__family_lookup(&loss_family, name, k ? &kind : NULL));
+    *k = (nnact_loss_kind)kind;
+    return NNACT_OK;
 }
 
 size_t nnact_loss_target_width(nnact_loss_kind k, size_t n)
 {
     if (!kind_valid(k)) return 0;
-    return k == NNACT_LOSS_SOFTMAX_CE_INDEX ? 1 : n;
+    return descs[k].target_per_row ? 1 : n;
 }
 
 static int all_finite(size_t n, const double *a)
@@ -240,16 +259,22 @@ static void loss_softmax(nnact_loss_kind k, size_t B, size_t n, const double *y,
 nnact_status nnact__loss_check_targets(const char *who, nnact_loss_kind k, size_t B, size_t n,
                                        const double *t)
 {
-    if (k == NNACT_LOSS_BCE_LOGITS || k == NNACT_LOSS_SOFTMAX_CE) {
+    const char *name = descs[k].name;
+    switch (descs[k].targets) {
+    case TARGETS_UNIT:
         for (size_t i = 0; i < B * n; i++)
             NNACT_RETURN_IF(t[i] < 0.0 || t[i] > 1.0, NNACT_ERR_ARG,
-                            "%s: %s: target %zu is %g, outside [0, 1]", who, names[k], i, t[i]);
-    } else if (k == NNACT_LOSS_SOFTMAX_CE_INDEX) {
+                            "%s: %s: target %zu is %g, outside [0, 1]", who, name, i, t[i]);
+        break;
+    case TARGETS_CLASS_INDEX:
         for (size_t r = 0; r < B; r++)
             NNACT_RETURN_IF(
                 !isnan(t[r]) && !(t[r] >= 0.0 && t[r] < (double)n && t[r] == floor(t[r])),
                 NNACT_ERR_ARG, "%s: %s: target of row %zu is %g, not a class in [0, %zu)", who,
-                names[k], r, t[r], n);
+                name, r, t[r], n);
+        break;
+    case TARGETS_ANY:
+        break;
     }
     return NNACT_OK;
 }
@@ -259,8 +284,9 @@ nnact_status nnact_loss_ex(nnact_loss_kind k, double param, size_t batch, size_t
 {
     static const char who[] = "nnact_loss";
     size_t N, bytes;
-    double delta = 1.0;
     NNACT_RETURN_IF(!kind_valid(k), NNACT_ERR_ARG, "%s: unknown loss kind %d", who, (int)k);
+    const struct loss_desc *d = &descs[k];
+    double delta = d->param_default;
     NNACT_RETURN_IF(y == NULL || t == NULL || loss == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
                     y == NULL   ? "y"
                     : t == NULL ? "t"
@@ -269,13 +295,13 @@ nnact_status nnact_loss_ex(nnact_loss_kind k, double param, size_t batch, size_t
                     batch == 0 ? "batch" : "n");
     NNACT_RETURN_IF(!nnact__mul_size(batch, n, &N) || !nnact__mul_size(N, sizeof(double), &bytes),
                     NNACT_ERR_OVERFLOW, "%s: batch %zu x n %zu overflows", who, batch, n);
-    if (k == NNACT_LOSS_HUBER && !isnan(param)) {
+    if (d->param != NULL && !isnan(param)) {
         NNACT_RETURN_IF(!(param > 0.0) || isinf(param), NNACT_ERR_ARG,
-                        "%s: huber: delta must be finite and > 0, got %g", who, param);
+                        "%s: %s: %s must be finite and > 0, got %g", who, d->name, d->param, param);
         delta = param;
     }
     NNACT_FORWARD_IF_ERROR(nnact__loss_check_targets(who, k, batch, n, t));
-    if (k == NNACT_LOSS_SOFTMAX_CE || k == NNACT_LOSS_SOFTMAX_CE_INDEX)
+    if (d->softmax)
         loss_softmax(k, batch, n, y, t, loss, dy);
     else
         loss_elementwise(k, delta, N, y, t, loss, dy);

@@ -12,8 +12,10 @@
 #include "core/names.h"
 #include "optim/optim_internal.h"
 
-#define OPT_KIND_COUNT  7
-#define OPT_PARAM_COUNT 15
+/* Kinds and hyper-parameter keys are 0 .. the enums' last value; the tables
+ * below have one row each (checked after them). */
+#define OPT_KIND_COUNT  (NNACT_OPT_ADAMW + 1)
+#define OPT_PARAM_COUNT (NNACT_OPT_PARAM_CHECK_FINITE + 1)
 
 struct nnact_opt {
     nnact_opt_kind kind;
@@ -26,42 +28,95 @@ struct nnact_opt {
     size_t scratch_bytes;
 };
 
-/* Which keys apply to which kind: bit k set = applies to kind k. */
+/* A hyper-parameter's default for one kind, where it differs from the
+ * hyper-parameter table's. */
+struct opt_default {
+    nnact_opt_param p;
+    double v;
+};
+
+/* One row per optimizer kind. */
+struct opt_kind_desc {
+    const char *name; /* first member: the name lookup reads the rows (core/names.h) */
+    /* per-parameter state vectors, allocated for every setting the kind can be
+     * switched to (so changing e.g. AMSGRAD later never allocates) */
+    size_t state_bufs;
+    struct opt_default own[2]; /* torch.optim's defaults of this kind ... */
+    size_t n_own;              /* ... the first n_own of them */
+};
+
+static const struct opt_kind_desc kinds[] = {
+    [NNACT_OPT_SGD] = {"sgd", 0, {{0}}, 0},
+    [NNACT_OPT_MOMENTUM] = {"momentum", 1, {{0}}, 0}, /* momentum buffer */
+    [NNACT_OPT_NESTEROV] = {"nesterov", 1, {{0}}, 0},
+    [NNACT_OPT_ADAGRAD] = {"adagrad",
+                           1, /* sum of squares */
+                           {{NNACT_OPT_PARAM_LR, 1e-2}, {NNACT_OPT_PARAM_EPS, 1e-10}},
+                           2},
+    [NNACT_OPT_RMSPROP] = {"rmsprop",
+                           3, /* square_avg, grad_avg, momentum buffer */
+                           {{NNACT_OPT_PARAM_LR, 1e-2}, {NNACT_OPT_PARAM_MOMENTUM, 0.0}},
+                           2},
+    [NNACT_OPT_ADAM] = {"adam", 3, {{0}}, 0}, /* exp_avg, exp_avg_sq, max_exp_avg_sq */
+    [NNACT_OPT_ADAMW] = {"adamw", 3, {{NNACT_OPT_PARAM_WEIGHT_DECAY, 1e-2}}, 1},
+};
+_Static_assert(sizeof kinds / sizeof kinds[0] == OPT_KIND_COUNT,
+               "optim.c: one kinds[] row per nnact_opt_kind");
+
+/* What nnact_opt_set accepts for a hyper-parameter. */
+enum opt_range {
+    RANGE_NONNEG,      /* finite and >= 0 */
+    RANGE_UNIT_OPEN,   /* [0, 1) */
+    RANGE_UNIT_CLOSED, /* [0, 1] */
+    RANGE_FLAG         /* 0 or 1 */
+};
+
+/* One row per hyper-parameter key. */
+struct opt_param_desc {
+    const char *name;
+    unsigned kinds; /* bit k set: applies to kind k */
+    enum opt_range range;
+    double def; /* torch.optim's default (SGD's lr is required in torch 1.13; 1e-3
+                   is its default since torch 2.2), unless the kind's row differs */
+};
+
 #define K(x)      (1u << (x))
 #define ALL_KINDS (K(OPT_KIND_COUNT) - 1u)
-static const unsigned applies[OPT_PARAM_COUNT] = {
-    [NNACT_OPT_PARAM_LR] = ALL_KINDS,
-    [NNACT_OPT_PARAM_MOMENTUM] =
-        K(NNACT_OPT_MOMENTUM) | K(NNACT_OPT_NESTEROV) | K(NNACT_OPT_RMSPROP),
-    [NNACT_OPT_PARAM_BETA1] = K(NNACT_OPT_ADAM) | K(NNACT_OPT_ADAMW),
-    [NNACT_OPT_PARAM_BETA2] = K(NNACT_OPT_ADAM) | K(NNACT_OPT_ADAMW),
-    [NNACT_OPT_PARAM_EPS] =
-        K(NNACT_OPT_ADAGRAD) | K(NNACT_OPT_RMSPROP) | K(NNACT_OPT_ADAM) | K(NNACT_OPT_ADAMW),
-    [NNACT_OPT_PARAM_ALPHA] = K(NNACT_OPT_RMSPROP),
-    [NNACT_OPT_PARAM_WEIGHT_DECAY] = ALL_KINDS,
-    [NNACT_OPT_PARAM_DAMPENING] = K(NNACT_OPT_MOMENTUM),
-    [NNACT_OPT_PARAM_LR_DECAY] = K(NNACT_OPT_ADAGRAD),
-    [NNACT_OPT_PARAM_INITIAL_ACCUMULATOR] = K(NNACT_OPT_ADAGRAD),
-    [NNACT_OPT_PARAM_CENTERED] = K(NNACT_OPT_RMSPROP),
-    [NNACT_OPT_PARAM_AMSGRAD] = K(NNACT_OPT_ADAM) | K(NNACT_OPT_ADAMW),
-    [NNACT_OPT_PARAM_CLIP_NORM] = ALL_KINDS,
-    [NNACT_OPT_PARAM_CLIP_VALUE] = ALL_KINDS,
-    [NNACT_OPT_PARAM_CHECK_FINITE] = ALL_KINDS,
+#define ADAMS     (K(NNACT_OPT_ADAM) | K(NNACT_OPT_ADAMW))
+static const struct opt_param_desc hparams[] = {
+    [NNACT_OPT_PARAM_LR] = {"lr", ALL_KINDS, RANGE_NONNEG, 1e-3},
+    [NNACT_OPT_PARAM_MOMENTUM] = {"momentum",
+                                  K(NNACT_OPT_MOMENTUM) | K(NNACT_OPT_NESTEROV) |
+                                      K(NNACT_OPT_RMSPROP),
+                                  RANGE_UNIT_OPEN, 0.9},
+    [NNACT_OPT_PARAM_BETA1] = {"beta1", ADAMS, RANGE_UNIT_OPEN, 0.9},
+    [NNACT_OPT_PARAM_BETA2] = {"beta2", ADAMS, RANGE_UNIT_OPEN, 0.999},
+    [NNACT_OPT_PARAM_EPS] = {"eps", K(NNACT_OPT_ADAGRAD) | K(NNACT_OPT_RMSPROP) | ADAMS,
+                             RANGE_NONNEG, 1e-8},
+    [NNACT_OPT_PARAM_ALPHA] = {"alpha", K(NNACT_OPT_RMSPROP), RANGE_UNIT_OPEN, 0.99},
+    [NNACT_OPT_PARAM_WEIGHT_DECAY] = {"weight_decay", ALL_KINDS, RANGE_NONNEG, 0.0},
+    [NNACT_OPT_PARAM_DAMPENING] = {"dampening", K(NNACT_OPT_MOMENTUM), RANGE_UNIT_CLOSED, 0.0},
+    [NNACT_OPT_PARAM_LR_DECAY] = {"lr_decay", K(NNACT_OPT_ADAGRAD), RANGE_NONNEG, 0.0},
+    [NNACT_OPT_PARAM_INITIAL_ACCUMULATOR] = {"initial_accumulator", K(NNACT_OPT_ADAGRAD),
+                                             RANGE_NONNEG, 0.0},
+    [NNACT_OPT_PARAM_CENTERED] = {"centered", K(NNACT_OPT_RMSPROP), RANGE_FLAG, 0.0},
+    [NNACT_OPT_PARAM_AMSGRAD] = {"amsgrad", ADAMS, RANGE_FLAG, 0.0},
+    [NNACT_OPT_PARAM_CLIP_NORM] = {"clip_norm", ALL_KINDS, RANGE_NONNEG, 0.0},
+    [NNACT_OPT_PARAM_CLIP_VALUE] = {"clip_value", ALL_KINDS, RANGE_NONNEG, 0.0},
+    [NNACT_OPT_PARAM_CHECK_FINITE] = {"check_finite", ALL_KINDS, RANGE_FLAG, 1.0},
 };
+#undef ADAMS
 #undef K
+_Static_assert(sizeof hparams / sizeof hparams[0] == OPT_PARAM_COUNT,
+               "optim.c: one hparams[] row per nnact_opt_param");
 
-static const char *const param_names[OPT_PARAM_COUNT] = {
-    "lr",       "momentum",     "beta1",     "beta2",      "eps",
-    "alpha",    "weight_decay", "dampening", "lr_decay",   "initial_accumulator",
-    "centered", "amsgrad",      "clip_norm", "clip_value", "check_finite",
-};
-
-static const char *const kind_names[OPT_KIND_COUNT] = {
-    "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw",
-};
+static int param_applies(nnact_opt_param p, nnact_opt_kind k)
+{
+    return (hparams[p].kinds >> k) & 1u;
+}
 
 static const struct nnact__name_family opt_family = {
-    "nnact_opt_from_name", "optimizer", kind_names, sizeof kind_names[0], OPT_KIND_COUNT, NULL, 0,
+    "nnact_opt_from_name", "optimizer", kinds, sizeof kinds[0], OPT_KIND_COUNT, NULL, 0,
 };
 
 size_t nnact_opt_count(void)
@@ -82,23 +137,9 @@ nnact_status nnact_opt_from_name(const char *name, nnact_opt_kind *k)
     return NNACT_OK;
 }
 
-/* Per-parameter state buffers kept by each kind (allocated for every setting
- * the kind can be switched to, so changing e.g. AMSGRAD later never allocates). */
 static size_t state_bufs(nnact_opt_kind k)
 {
-    switch (k) {
-    case NNACT_OPT_SGD:
-        return 0;
-    case NNACT_OPT_MOMENTUM:
-    case NNACT_OPT_NESTEROV:
-    case NNACT_OPT_ADAGRAD:
-        return 1;           /* momentum buffer / sum of squares */
-    case NNACT_OPT_RMSPROP: /* square_avg, grad_avg, momentum buffer */
-    case NNACT_OPT_ADAM:    /* exp_avg, exp_avg_sq, max_exp_avg_sq */
-    case NNACT_OPT_ADAMW:
-        return 3;
-    }
-    return 0;
+    return (unsigned)k < OPT_KIND_COUNT ? kinds[k].state_bufs : 0;
 }
 
 nnact_status nnact_opt_create(nnact_opt_kind k, nnact_opt **out)
@@ -110,31 +151,10 @@ nnact_status nnact_opt_create(nnact_opt_kind k, nnact_opt **out)
     nnact_opt *o = nnact__calloc(1, sizeof *o);
     NNACT_RETURN_IF(o == NULL, NNACT_ERR_NOMEM, "nnact_opt_create: out of memory");
     o->kind = k;
-    /* torch.optim defaults (SGD's lr is required in torch 1.13; 1e-3 is its
-       default since torch 2.2) */
-    double *hp = o->hp;
-    hp[NNACT_OPT_PARAM_LR] = 1e-3;
-    hp[NNACT_OPT_PARAM_MOMENTUM] = 0.9;
-    hp[NNACT_OPT_PARAM_BETA1] = 0.9;
-    hp[NNACT_OPT_PARAM_BETA2] = 0.999;
-    hp[NNACT_OPT_PARAM_EPS] = 1e-8;
-    hp[NNACT_OPT_PARAM_ALPHA] = 0.99;
-    hp[NNACT_OPT_PARAM_CHECK_FINITE] = 1.0;
-    switch (k) {
-    case NNACT_OPT_ADAGRAD:
-        hp[NNACT_OPT_PARAM_LR] = 1e-2;
-        hp[NNACT_OPT_PARAM_EPS] = 1e-10;
-        break;
-    case NNACT_OPT_RMSPROP:
-        hp[NNACT_OPT_PARAM_LR] = 1e-2;
-        hp[NNACT_OPT_PARAM_MOMENTUM] = 0.0;
-        break;
-    case NNACT_OPT_ADAMW:
-        hp[NNACT_OPT_PARAM_WEIGHT_DECAY] = 1e-2;
-        break;
-    default:
-        break;
-    }
+    for (int p = 0; p < OPT_PARAM_COUNT; p++)
+        o->hp[p] = hparams[p].def;
+    for (size_t i = 0; i < kinds[k].n_own; i++)
+        o->hp[kinds[k].own[i].p] = kinds[k].own[i].v;
     *out = o;
     return NNACT_OK;
 }
@@ -157,33 +177,26 @@ nnact_status nnact_opt_set(nnact_opt *o, nnact_opt_param p, double v)
     NNACT_RETURN_IF(o == NULL, NNACT_ERR_ARG, "nnact_opt_set: optimizer is NULL");
     NNACT_RETURN_IF((unsigned)p >= OPT_PARAM_COUNT, NNACT_ERR_ARG,
                     "nnact_opt_set: unknown parameter id %d", (int)p);
-    const char *name = param_names[p];
-    NNACT_RETURN_IF(!(applies[p] & (1u << o->kind)), NNACT_ERR_ARG,
+    const char *name = hparams[p].name;
+    NNACT_RETURN_IF(!param_applies(p, o->kind), NNACT_ERR_ARG,
                     "nnact_opt_set: parameter '%s' does not apply to optimizer '%s'", name,
-                    kind_names[o->kind]);
-    int ok;
-    switch (p) {
-    case NNACT_OPT_PARAM_MOMENTUM:
-    case NNACT_OPT_PARAM_BETA1:
-    case NNACT_OPT_PARAM_BETA2:
-    case NNACT_OPT_PARAM_ALPHA:
-        ok = in_unit_open(v);
-        NNACT_RETURN_IF(!ok, NNACT_ERR_ARG, "nnact_opt_set: %s = %g is outside [0, 1)", name, v);
+                    kinds[o->kind].name);
+    switch (hparams[p].range) {
+    case RANGE_UNIT_OPEN:
+        NNACT_RETURN_IF(!in_unit_open(v), NNACT_ERR_ARG, "nnact_opt_set: %s = %g is outside [0, 1)",
+                        name, v);
         break;
-    case NNACT_OPT_PARAM_DAMPENING:
-        ok = v >= 0.0 && v <= 1.0;
-        NNACT_RETURN_IF(!ok, NNACT_ERR_ARG, "nnact_opt_set: dampening = %g is outside [0, 1]", v);
+    case RANGE_UNIT_CLOSED:
+        NNACT_RETURN_IF(!(v >= 0.0 && v <= 1.0), NNACT_ERR_ARG,
+                        "nnact_opt_set: %s = %g is outside [0, 1]", name, v);
         break;
-    case NNACT_OPT_PARAM_CENTERED:
-    case NNACT_OPT_PARAM_AMSGRAD:
-    case NNACT_OPT_PARAM_CHECK_FINITE:
-        ok = v == 0.0 || v == 1.0;
-        NNACT_RETURN_IF(!ok, NNACT_ERR_ARG, "nnact_opt_set: %s = %g must be 0 or 1", name, v);
+    case RANGE_FLAG:
+        NNACT_RETURN_IF(!(v == 0.0 || v == 1.0), NNACT_ERR_ARG,
+                        "nnact_opt_set: %s = %g must be 0 or 1", name, v);
         break;
-    default: /* lr, eps, weight_decay, lr_decay, initial_accumulator, clip_* */
-        ok = isfinite(v) && v >= 0.0;
-        NNACT_RETURN_IF(!ok, NNACT_ERR_ARG, "nnact_opt_set: %s = %g must be finite and >= 0", name,
-                        v);
+    case RANGE_NONNEG:
+        NNACT_RETURN_IF(!(isfinite(v) && v >= 0.0), NNACT_ERR_ARG,
+                        "nnact_opt_set: %s = %g must be finite and >= 0", name, v);
         break;
     }
     o->hp[p] = v;
@@ -196,9 +209,9 @@ nnact_status nnact_opt_get(const nnact_opt *o, nnact_opt_param p, double *value)
     NNACT_RETURN_IF(value == NULL, NNACT_ERR_ARG, "nnact_opt_get: value is NULL");
     NNACT_RETURN_IF((unsigned)p >= OPT_PARAM_COUNT, NNACT_ERR_ARG,
                     "nnact_opt_get: unknown parameter id %d", (int)p);
-    NNACT_RETURN_IF(!(applies[p] & (1u << o->kind)), NNACT_ERR_ARG,
+    NNACT_RETURN_IF(!param_applies(p, o->kind), NNACT_ERR_ARG,
                     "nnact_opt_get: parameter '%s' does not apply to optimizer '%s'",
-                    param_names[p], kind_names[o->kind]);
+                    hparams[p].name, kinds[o->kind].name);
     *value = o->hp[p];
     return NNACT_OK;
 }
@@ -547,17 +560,17 @@ void nnact__opt_state_view(const nnact_opt *o, struct nnact__opt_state *s)
 nnact_status nnact__opt_state_import(nnact_opt *o, const struct nnact__opt_state *s,
                                      const char *who)
 {
-    NNACT_RETURN_IF(s->kind != o->kind, NNACT_ERR_ARG, "%s: state of a '%s' optimizer given to a '%s'",
-                    who, (unsigned)s->kind < OPT_KIND_COUNT ? kind_names[s->kind] : "unknown",
-                    kind_names[o->kind]);
+    NNACT_RETURN_IF(
+        s->kind != o->kind, NNACT_ERR_ARG, "%s: state of a '%s' optimizer given to a '%s'", who,
+        (unsigned)s->kind < OPT_KIND_COUNT ? kinds[s->kind].name : "unknown", kinds[o->kind].name);
     const size_t nb = state_bufs(o->kind);
     NNACT_RETURN_IF(s->n_bufs != (s->bound_n ? nb : 0) || (s->bound_n && nb && s->state == NULL),
                     NNACT_ERR_ARG, "%s: %zu state vectors for a '%s' optimizer (expects %zu)", who,
-                    s->n_bufs, kind_names[o->kind], s->bound_n ? nb : (size_t)0);
+                    s->n_bufs, kinds[o->kind].name, s->bound_n ? nb : (size_t)0);
     /* validate every applicable value through the setter, on a copy */
     nnact_opt tmp = *o;
     for (int p = 0; p < OPT_PARAM_COUNT; p++)
-        if (applies[p] & (1u << o->kind))
+        if (param_applies((nnact_opt_param)p, o->kind))
             NNACT_FORWARD_IF_ERROR(nnact_opt_set(&tmp, (nnact_opt_param)p, s->hp[p]));
     double *st = NULL;
     if (s->bound_n && nb) {

@@ -10,8 +10,10 @@
 #include "core/names.h"
 #include "nnact/optim.h"
 
-#define SCHED_KIND_COUNT  6
-#define SCHED_PARAM_COUNT 7
+/* Kinds and parameter keys are 0 .. the enums' last value; the tables below
+ * have one row each (checked after them). */
+#define SCHED_KIND_COUNT  (NNACT_SCHED_LINEAR_WARMUP + 1)
+#define SCHED_PARAM_COUNT (NNACT_SCHED_PARAM_TOTAL_ITERS + 1)
 
 struct nnact_sched {
     nnact_sched_kind kind;
@@ -21,11 +23,30 @@ struct nnact_sched {
     size_t n_milestones;
 };
 
-static const char *const sched_kind_names[SCHED_KIND_COUNT] = {
-    [NNACT_SCHED_CONSTANT] = "constant",       [NNACT_SCHED_STEP] = "step",
-    [NNACT_SCHED_MULTI_STEP] = "multi_step",   [NNACT_SCHED_EXPONENTIAL] = "exponential",
-    [NNACT_SCHED_COSINE] = "cosine",           [NNACT_SCHED_LINEAR_WARMUP] = "linear_warmup",
+/* A parameter's default for one kind, where it differs from the parameter
+ * table's. */
+struct sched_default {
+    nnact_sched_param p;
+    double v;
 };
+
+/* One row per schedule kind. */
+struct sched_kind_desc {
+    const char *name;            /* first member: the name lookup reads the rows (core/names.h) */
+    struct sched_default own[1]; /* this kind's own defaults ... */
+    size_t n_own;                /* ... the first n_own of them */
+};
+
+static const struct sched_kind_desc sched_kinds[] = {
+    [NNACT_SCHED_CONSTANT] = {"constant", {{0}}, 0},
+    [NNACT_SCHED_STEP] = {"step", {{0}}, 0},
+    [NNACT_SCHED_MULTI_STEP] = {"multi_step", {{0}}, 0},
+    [NNACT_SCHED_EXPONENTIAL] = {"exponential", {{NNACT_SCHED_PARAM_GAMMA, 0.95}}, 1},
+    [NNACT_SCHED_COSINE] = {"cosine", {{0}}, 0},
+    [NNACT_SCHED_LINEAR_WARMUP] = {"linear_warmup", {{0}}, 0},
+};
+_Static_assert(sizeof sched_kinds / sizeof sched_kinds[0] == SCHED_KIND_COUNT,
+               "sched.c: one sched_kinds[] row per nnact_sched_kind");
 
 static const struct nnact__name_alias sched_aliases[] = {
     {"multistep", NNACT_SCHED_MULTI_STEP},
@@ -33,8 +54,13 @@ static const struct nnact__name_alias sched_aliases[] = {
 };
 
 static const struct nnact__name_family sched_family = {
-    "nnact_sched_from_name", "schedule", sched_kind_names, sizeof sched_kind_names[0],
-    SCHED_KIND_COUNT, sched_aliases, sizeof sched_aliases / sizeof sched_aliases[0],
+    "nnact_sched_from_name",
+    "schedule",
+    sched_kinds,
+    sizeof sched_kinds[0],
+    SCHED_KIND_COUNT,
+    sched_aliases,
+    sizeof sched_aliases / sizeof sched_aliases[0],
 };
 
 size_t nnact_sched_count(void)
@@ -55,20 +81,70 @@ nnact_status nnact_sched_from_name(const char *name, nnact_sched_kind *k)
     return NNACT_OK;
 }
 
-static const char *const sched_param_names[SCHED_PARAM_COUNT] = {
-    "gamma", "step_size", "t_max", "eta_min", "start_factor", "end_factor", "total_iters",
+/* What nnact_sched_set accepts for a parameter. */
+enum sched_range {
+    RANGE_POSITIVE,       /* finite and > 0 */
+    RANGE_NONNEG,         /* finite and >= 0 */
+    RANGE_UNIT_LEFT_OPEN, /* (0, 1] */
+    RANGE_UNIT_CLOSED,    /* [0, 1] */
+    RANGE_WHOLE           /* a whole number >= 1 (a step count) */
 };
 
-static const unsigned sched_applies[SCHED_PARAM_COUNT] = {
-    [NNACT_SCHED_PARAM_GAMMA] =
-        (1u << NNACT_SCHED_STEP) | (1u << NNACT_SCHED_MULTI_STEP) | (1u << NNACT_SCHED_EXPONENTIAL),
-    [NNACT_SCHED_PARAM_STEP_SIZE] = 1u << NNACT_SCHED_STEP,
-    [NNACT_SCHED_PARAM_T_MAX] = 1u << NNACT_SCHED_COSINE,
-    [NNACT_SCHED_PARAM_ETA_MIN] = 1u << NNACT_SCHED_COSINE,
-    [NNACT_SCHED_PARAM_START_FACTOR] = 1u << NNACT_SCHED_LINEAR_WARMUP,
-    [NNACT_SCHED_PARAM_END_FACTOR] = 1u << NNACT_SCHED_LINEAR_WARMUP,
-    [NNACT_SCHED_PARAM_TOTAL_ITERS] = 1u << NNACT_SCHED_LINEAR_WARMUP,
+/* One row per parameter key. */
+struct sched_param_desc {
+    const char *name;
+    unsigned kinds; /* bit k set: applies to kind k */
+    enum sched_range range;
+    double def; /* torch.optim.lr_scheduler's default, unless the kind's row differs */
 };
+
+#define K(x) (1u << (x))
+static const struct sched_param_desc sched_params[] = {
+    [NNACT_SCHED_PARAM_GAMMA] = {"gamma",
+                                 K(NNACT_SCHED_STEP) | K(NNACT_SCHED_MULTI_STEP) |
+                                     K(NNACT_SCHED_EXPONENTIAL),
+                                 RANGE_POSITIVE, 0.1},
+    [NNACT_SCHED_PARAM_STEP_SIZE] = {"step_size", K(NNACT_SCHED_STEP), RANGE_WHOLE, 10},
+    [NNACT_SCHED_PARAM_T_MAX] = {"t_max", K(NNACT_SCHED_COSINE), RANGE_WHOLE, 100},
+    [NNACT_SCHED_PARAM_ETA_MIN] = {"eta_min", K(NNACT_SCHED_COSINE), RANGE_NONNEG, 0.0},
+    /* LinearLR */
+    [NNACT_SCHED_PARAM_START_FACTOR] = {"start_factor", K(NNACT_SCHED_LINEAR_WARMUP),
+                                        RANGE_UNIT_LEFT_OPEN, 1.0 / 3.0},
+    [NNACT_SCHED_PARAM_END_FACTOR] = {"end_factor", K(NNACT_SCHED_LINEAR_WARMUP), RANGE_UNIT_CLOSED,
+                                      1.0},
+    [NNACT_SCHED_PARAM_TOTAL_ITERS] = {"total_iters", K(NNACT_SCHED_LINEAR_WARMUP), RANGE_WHOLE, 5},
+};
+#undef K
+_Static_assert(sizeof sched_params / sizeof sched_params[0] == SCHED_PARAM_COUNT,
+               "sched.c: one sched_params[] row per nnact_sched_param");
+
+/* Writes a checked value into its field. */
+static void store(nnact_sched *s, nnact_sched_param p, double v)
+{
+    switch (p) {
+    case NNACT_SCHED_PARAM_GAMMA:
+        s->gamma = v;
+        break;
+    case NNACT_SCHED_PARAM_STEP_SIZE:
+        s->step_size = (uint64_t)v;
+        break;
+    case NNACT_SCHED_PARAM_T_MAX:
+        s->t_max = (uint64_t)v;
+        break;
+    case NNACT_SCHED_PARAM_ETA_MIN:
+        s->eta_min = v;
+        break;
+    case NNACT_SCHED_PARAM_START_FACTOR:
+        s->start_factor = v;
+        break;
+    case NNACT_SCHED_PARAM_END_FACTOR:
+        s->end_factor = v;
+        break;
+    case NNACT_SCHED_PARAM_TOTAL_ITERS:
+        s->total_iters = (uint64_t)v;
+        break;
+    }
+}
 
 nnact_status nnact_sched_create(nnact_sched_kind k, nnact_sched **out)
 {
@@ -79,13 +155,10 @@ nnact_status nnact_sched_create(nnact_sched_kind k, nnact_sched **out)
     nnact_sched *s = nnact__calloc(1, sizeof *s);
     NNACT_RETURN_IF(s == NULL, NNACT_ERR_NOMEM, "nnact_sched_create: out of memory");
     s->kind = k;
-    s->gamma = k == NNACT_SCHED_EXPONENTIAL ? 0.95 : 0.1;
-    s->step_size = 10;
-    s->t_max = 100;
-    s->eta_min = 0.0;
-    s->start_factor = 1.0 / 3.0; /* torch LinearLR defaults */
-    s->end_factor = 1.0;
-    s->total_iters = 5;
+    for (int p = 0; p < SCHED_PARAM_COUNT; p++)
+        store(s, (nnact_sched_param)p, sched_params[p].def);
+    for (size_t i = 0; i < sched_kinds[k].n_own; i++)
+        store(s, sched_kinds[k].own[i].p, sched_kinds[k].own[i].v);
     *out = s;
     return NNACT_OK;
 }
@@ -107,41 +180,32 @@ nnact_status nnact_sched_set(nnact_sched *s, nnact_sched_param p, double v)
     NNACT_RETURN_IF(s == NULL, NNACT_ERR_ARG, "nnact_sched_set: schedule is NULL");
     NNACT_RETURN_IF((unsigned)p >= SCHED_PARAM_COUNT, NNACT_ERR_ARG,
                     "nnact_sched_set: unknown parameter id %d", (int)p);
-    const char *name = sched_param_names[p];
-    NNACT_RETURN_IF(!(sched_applies[p] & (1u << s->kind)), NNACT_ERR_ARG,
+    const char *name = sched_params[p].name;
+    NNACT_RETURN_IF(!((sched_params[p].kinds >> s->kind) & 1u), NNACT_ERR_ARG,
                     "nnact_sched_set: parameter '%s' does not apply to this schedule kind", name);
-    switch (p) {
-    case NNACT_SCHED_PARAM_GAMMA:
+    switch (sched_params[p].range) {
+    case RANGE_POSITIVE:
         NNACT_RETURN_IF(!(isfinite(v) && v > 0.0), NNACT_ERR_ARG,
-                        "nnact_sched_set: gamma = %g must be finite and > 0", v);
-        s->gamma = v;
+                        "nnact_sched_set: %s = %g must be finite and > 0", name, v);
         break;
-    case NNACT_SCHED_PARAM_ETA_MIN:
+    case RANGE_NONNEG:
         NNACT_RETURN_IF(!(isfinite(v) && v >= 0.0), NNACT_ERR_ARG,
-                        "nnact_sched_set: eta_min = %g must be finite and >= 0", v);
-        s->eta_min = v;
+                        "nnact_sched_set: %s = %g must be finite and >= 0", name, v);
         break;
-    case NNACT_SCHED_PARAM_START_FACTOR:
+    case RANGE_UNIT_LEFT_OPEN:
         NNACT_RETURN_IF(!(v > 0.0 && v <= 1.0), NNACT_ERR_ARG,
-                        "nnact_sched_set: start_factor = %g is outside (0, 1]", v);
-        s->start_factor = v;
+                        "nnact_sched_set: %s = %g is outside (0, 1]", name, v);
         break;
-    case NNACT_SCHED_PARAM_END_FACTOR:
+    case RANGE_UNIT_CLOSED:
         NNACT_RETURN_IF(!(v >= 0.0 && v <= 1.0), NNACT_ERR_ARG,
-                        "nnact_sched_set: end_factor = %g is outside [0, 1]", v);
-        s->end_factor = v;
+                        "nnact_sched_set: %s = %g is outside [0, 1]", name, v);
         break;
-    default: /* step_size, t_max, total_iters: whole numbers >= 1 */
+    case RANGE_WHOLE:
         NNACT_RETURN_IF(!whole_at_least_one(v), NNACT_ERR_ARG,
                         "nnact_sched_set: %s = %g must be a whole number >= 1", name, v);
-        if (p == NNACT_SCHED_PARAM_STEP_SIZE)
-            s->step_size = (uint64_t)v;
-        else if (p == NNACT_SCHED_PARAM_T_MAX)
-            s->t_max = (uint64_t)v;
-        else
-            s->total_iters = (uint64_t)v;
         break;
     }
+    store(s, p, v);
     return NNACT_OK;
 }
 
