@@ -556,8 +556,6 @@ static double backward_dz(nnact_net *net, const double *dy, double *dx, int want
 {
     const size_t B = net->fwd_batch;
     double bound = 0.0;
-    nnact__fpguard fp; /* as in forward_impl: once per call, not per row block */
-    nnact__fpguard_save(&fp);
     const double *g = dy;
     for (size_t l = net->n_layers; l-- > 0;) {
         struct layer *L = &net->layers[l];
@@ -594,7 +592,6 @@ static double backward_dz(nnact_net *net, const double *dy, double *dx, int want
                          out, L->n_in);
         g = out;
     }
-    nnact__fpguard_restore(&fp);
     return bound != bound ? INFINITY : bound;
 }
 
@@ -617,9 +614,12 @@ nnact_status nnact_net_backward(nnact_net *net, const double *dy, double *dx)
     NNACT_RETURN_IF(dx != NULL &&
                         ranges_overlap(dy, B * nnact_net_output_size(net), dx, B * net->n_in),
                     NNACT_ERR_ARG, "%s: dx overlaps dy", who);
+    nnact__fpguard fp; /* as in forward_impl: once per call, not per row block */
+    nnact__fpguard_save(&fp);
     (void)backward_dz(net, dy, dx, 0);
     for (size_t l = 0; l < net->n_layers; l++)
         weight_product(net, &net->layers[l]);
+    nnact__fpguard_restore(&fp);
     net->have_grad = 1;
     return NNACT_OK;
 }
@@ -649,7 +649,8 @@ static void layer_update(nnact_net *net, const struct layer *L, const struct nna
     nnact__opt_update(r, L->off, L->n_params, W_OF(net, L), DW_OF(net, L));
 }
 
-nnact_status nnact__net_backward_update(nnact_net *net, struct nnact__opt_run *r, const char *who)
+/* nnact__net_backward_update without its FP guard */
+static nnact_status backward_update(nnact_net *net, struct nnact__opt_run *r, const char *who)
 {
     /* every dZ, db and the dX chain first, each taken before any W changes */
     net->have_grad = 0; /* db written, dW not yet */
@@ -674,6 +675,15 @@ nnact_status nnact__net_backward_update(nnact_net *net, struct nnact__opt_run *r
     net->have_grad = 1;
     struct nnact__opt_seg seg = {net->store, net->grads, net->n_params};
     return nnact__opt_step_run(r, 1, &seg, who);
+}
+
+nnact_status nnact__net_backward_update(nnact_net *net, struct nnact__opt_run *r, const char *who)
+{
+    nnact__fpguard fp; /* as in forward_impl: once per call, not per row block */
+    nnact__fpguard_save(&fp);
+    nnact_status s = backward_update(net, r, who);
+    nnact__fpguard_restore(&fp);
+    return s;
 }
 
 /* ---- predict ------------------------------------------------------------ */
