@@ -1,5 +1,7 @@
 /* Dense networks: closed forms, the exact integer test against a naive triple
  * loop, and every bad input the network API promises to reject. */
+#include <fenv.h>
+#include <float.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,8 +100,8 @@ static void exact_integer_single_layer(void **state)
             for (size_t k = 0; k < 3; k++)
                 for (int bias = 0; bias < 2; bias++) { /* every shape with and without bias */
                     if (run_exact_case(sizes[i], sizes[j], batches[k], bias, &seed)) {
-                        print_error("mismatch at n_in %zu n_out %zu batch %zu bias %d\n",
-                                    sizes[i], sizes[j], batches[k], bias);
+                        print_error("mismatch at n_in %zu n_out %zu batch %zu bias %d\n", sizes[i],
+                                    sizes[j], batches[k], bias);
                         failures++;
                     }
                 }
@@ -382,6 +384,59 @@ static void overflow_is_reported_before_allocating(void **state)
 }
 
 /* NaN inputs must come out as NaN, never as numbers (relu(NaN) included). */
+/* The activation kernels run inside the network without the act calls'
+ * guard (once per network call instead): the network's forward, predict,
+ * backward and training step leave the invalid and divide-by-zero flags as
+ * they found them, for every kind, on the inputs that make the kernels raise
+ * them inside (test_act_special: fp_environment_kept). */
+static void net_calls_keep_the_fp_flags(void **state)
+{
+    (void)state;
+    double x[10] = {NAN,     INFINITY, -INFINITY, 0.0,   -0.0,
+                    DBL_MAX, -DBL_MAX, 0x1p-1074, 1e154, -745.2};
+    double y[10], dy[10] = {1, 1, 1, 1, 1, 1, 1, 1, INFINITY, 0}, dx[10];
+    const double one = 1.0;
+    for (nnact_act_kind k = 0; k < (nnact_act_kind)nnact_act_count(); k++) {
+        nnact_net *net = NULL;
+        assert_int_equal(nnact_net_create(1, &net), NNACT_OK);
+        assert_int_equal(nnact_net_add_dense_ex(net, 1, k, NAN, NNACT_DENSE_NO_BIAS), NNACT_OK);
+        assert_int_equal(nnact_net_set_layer(net, 0, &one, NULL), NNACT_OK);
+        nnact_opt *o = NULL;
+        assert_int_equal(nnact_opt_create(NNACT_OPT_SGD, &o), NNACT_OK);
+        assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_CHECK_FINITE, 0.0), NNACT_OK);
+        feclearexcept(FE_ALL_EXCEPT);
+        assert_int_equal(nnact_net_forward(net, 10, x, y), NNACT_OK);
+        assert_int_equal(nnact_net_backward(net, dy, dx), NNACT_OK);
+        assert_int_equal(nnact_net_predict(net, 10, x, y), NNACT_OK);
+        if (fetestexcept(FE_INVALID | FE_DIVBYZERO))
+            print_error("%s raised invalid/divbyzero\n", nnact_act_name(k));
+        assert_int_equal(fetestexcept(FE_INVALID | FE_DIVBYZERO), 0);
+        /* the step's loss runs outside the network: only the network's part
+           (forward, backward and update) is held to it, so compare with the
+           flags the loss alone raises on the same output */
+        assert_int_equal(nnact_net_forward(net, 10, x, y), NNACT_OK);
+        feclearexcept(FE_ALL_EXCEPT);
+        double L, g[10];
+        (void)nnact_loss(NNACT_LOSS_MSE, 10, 1, y, x, &L, g);
+        const int loss_flags = fetestexcept(FE_INVALID | FE_DIVBYZERO);
+        feclearexcept(FE_ALL_EXCEPT);
+        assert_int_equal(nnact_net_train_step(net, o, NNACT_LOSS_MSE, 10, x, x, &L), NNACT_OK);
+        assert_int_equal(fetestexcept(FE_INVALID | FE_DIVBYZERO) & ~loss_flags, 0);
+        nnact_opt_free(o);
+        nnact_net_free(net);
+    }
+    /* a flag the caller had raised stays raised */
+    nnact_net *net = NULL;
+    assert_int_equal(nnact_net_create(1, &net), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense(net, 1, NNACT_ACT_TANH, NAN), NNACT_OK);
+    feclearexcept(FE_ALL_EXCEPT);
+    feraiseexcept(FE_DIVBYZERO);
+    assert_int_equal(nnact_net_forward(net, 10, x, y), NNACT_OK);
+    assert_true(fetestexcept(FE_DIVBYZERO));
+    feclearexcept(FE_ALL_EXCEPT);
+    nnact_net_free(net);
+}
+
 static void nan_propagates(void **state)
 {
     (void)state;
@@ -427,6 +482,7 @@ int main(void)
         cmocka_unit_test(bad_inputs),
         cmocka_unit_test(overflow_is_reported_before_allocating),
         cmocka_unit_test(nan_propagates),
+        cmocka_unit_test(net_calls_keep_the_fp_flags),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

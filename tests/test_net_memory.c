@@ -10,6 +10,7 @@
 
 #include "core/alloc.h"
 #include "net/net_internal.h"
+#include "net/net_testing.h"
 #include "net_ref.h"
 #include "nnact/nnact.h"
 

@@ -13,6 +13,7 @@
 #include "core/alloc.h"
 #include "nnact/nnact.h"
 #include "optim/optim_internal.h"
+#include "optim/optim_testing.h"
 
 #define NQ 5
 static double qA[NQ * NQ], qb[NQ], qx0[NQ];

@@ -12,6 +12,8 @@
 #include "core/alloc.h"
 #include "net/net_internal.h"
 #include "nnact/nnact.h"
+#include "optim/optim_internal.h"
+#include "train/train_internal.h"
 
 static double kth_x[16 * 3], kth_t[16 * 2];
 
@@ -520,6 +522,139 @@ static void fused_sgd_refuses_an_overflowing_decay(void **state)
     nnact_net_free(net);
 }
 
+/* The fit loop's step, nnact__train_step(..., lr, ...): the scheduled rate
+ * flows into the update as a value. Every optimizer, on the fused, layerwise
+ * and checked (global-norm clipping) paths: the same bits (parameters, loss,
+ * optimizer state and step count) as writing lr into the optimizer and
+ * calling nnact_net_train_step; the optimizer's LR is never written. */
+static void opt_same_state(const nnact_opt *a, const nnact_opt *b)
+{
+    struct nnact__opt_state sa, sb;
+    nnact__opt_state_view(a, &sa);
+    nnact__opt_state_view(b, &sb);
+    assert_int_equal(sa.steps, sb.steps);
+    assert_int_equal(sa.bound_n, sb.bound_n);
+    assert_int_equal(sa.n_bufs, sb.n_bufs);
+    assert_int_equal(sa.momentum_init, sb.momentum_init);
+    if (sa.n_bufs)
+        assert_memory_equal(sa.state, sb.state, sa.n_bufs * sa.bound_n * sizeof(double));
+}
+
+static void scheduled_rate_equals_setting_the_lr(void **state)
+{
+    (void)state;
+    static const struct {
+        nnact_opt_kind kind;
+        nnact_opt_param key;
+        double value;
+    } cases[] = {
+        {NNACT_OPT_SGD, NNACT_OPT_PARAM_WEIGHT_DECAY, 0.0},   /* fused */
+        {NNACT_OPT_SGD, NNACT_OPT_PARAM_WEIGHT_DECAY, 0.1},   /* fused, decay = 1 - lr wd */
+        {NNACT_OPT_SGD, NNACT_OPT_PARAM_CLIP_VALUE, 0.05},    /* layerwise, unfused */
+        {NNACT_OPT_SGD, NNACT_OPT_PARAM_CLIP_NORM, 0.01},     /* checked path */
+        {NNACT_OPT_SGD, NNACT_OPT_PARAM_CHECK_FINITE, 0.0},   /* no bound */
+        {NNACT_OPT_MOMENTUM, NNACT_OPT_PARAM_DAMPENING, 0.2},
+        {NNACT_OPT_NESTEROV, NNACT_OPT_PARAM_WEIGHT_DECAY, 0.01},
+        {NNACT_OPT_ADAGRAD, NNACT_OPT_PARAM_LR_DECAY, 0.1},
+        {NNACT_OPT_RMSPROP, NNACT_OPT_PARAM_CENTERED, 1.0},
+        {NNACT_OPT_ADAM, NNACT_OPT_PARAM_AMSGRAD, 1.0},
+        {NNACT_OPT_ADAMW, NNACT_OPT_PARAM_WEIGHT_DECAY, 0.05}, /* decoupled: 1 - lr wd */
+        {NNACT_OPT_ADAMW, NNACT_OPT_PARAM_CLIP_NORM, 0.05},
+    };
+    static const double sched[] = {0.03, 0.01, 0.0, 0.2, 0.007};
+    const double base = 0.123;
+    double x[24], t[16];
+    train_data_3642(x, t);
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        nnact_net *net = mlp_3642(), *twin = mlp_3642();
+        assert_int_equal(nnact_net_init(net, NNACT_INIT_XAVIER_UNIFORM, 5), NNACT_OK);
+        assert_int_equal(nnact_net_init(twin, NNACT_INIT_XAVIER_UNIFORM, 5), NNACT_OK);
+        nnact_opt *o = NULL, *ref = NULL;
+        assert_int_equal(nnact_opt_create(cases[c].kind, &o), NNACT_OK);
+        assert_int_equal(nnact_opt_create(cases[c].kind, &ref), NNACT_OK);
+        assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, base), NNACT_OK);
+        assert_int_equal(nnact_opt_set(o, cases[c].key, cases[c].value), NNACT_OK);
+        assert_int_equal(nnact_opt_set(ref, cases[c].key, cases[c].value), NNACT_OK);
+        for (size_t s = 0; s < sizeof sched / sizeof sched[0]; s++) {
+            double L = NAN, L2 = NAN, p[62], q[62], lr = NAN;
+            assert_int_equal(nnact_opt_set(ref, NNACT_OPT_PARAM_LR, sched[s]), NNACT_OK);
+            assert_int_equal(nnact_net_train_step(twin, ref, NNACT_LOSS_MSE, 8, x, t, &L2),
+                             NNACT_OK);
+            assert_int_equal(
+                nnact__train_step(net, o, NNACT_LOSS_MSE, 8, x, t, sched[s], &L, "test"),
+                NNACT_OK);
+            assert_same_bits(L, L2);
+            assert_int_equal(nnact_net_get_params(net, 62, p), NNACT_OK);
+            assert_int_equal(nnact_net_get_params(twin, 62, q), NNACT_OK);
+            assert_memory_equal(p, q, sizeof p);
+            opt_same_state(o, ref);
+            assert_int_equal(nnact_opt_get(o, NNACT_OPT_PARAM_LR, &lr), NNACT_OK);
+            assert_same_bits(lr, base);
+        }
+        /* NAN: the optimizer's own rate, as nnact_net_train_step */
+        double L = NAN, L2 = NAN, p[62], q[62];
+        assert_int_equal(nnact_opt_set(ref, NNACT_OPT_PARAM_LR, base), NNACT_OK);
+        assert_int_equal(nnact_net_train_step(twin, ref, NNACT_LOSS_MSE, 8, x, t, &L2), NNACT_OK);
+        assert_int_equal(nnact__train_step(net, o, NNACT_LOSS_MSE, 8, x, t, NAN, &L, "test"),
+                         NNACT_OK);
+        assert_same_bits(L, L2);
+        assert_int_equal(nnact_net_get_params(net, 62, p), NNACT_OK);
+        assert_int_equal(nnact_net_get_params(twin, 62, q), NNACT_OK);
+        assert_memory_equal(p, q, sizeof p);
+        opt_same_state(o, ref);
+        nnact_opt_free(o);
+        nnact_opt_free(ref);
+        nnact_net_free(net);
+        nnact_net_free(twin);
+    }
+}
+
+/* A rate that is not finite and >= 0 is refused before anything runs, with
+ * the caller named; an lr * weight_decay that overflows at the passed rate
+ * (not the optimizer's) takes the unfused SGD step. */
+static void scheduled_rate_bad_or_extreme(void **state)
+{
+    (void)state;
+    double x[24], t[16], p0[62], p[62];
+    train_data_3642(x, t);
+    nnact_net *net = mlp_3642();
+    assert_int_equal(nnact_net_init(net, NNACT_INIT_XAVIER_UNIFORM, 5), NNACT_OK);
+    assert_int_equal(nnact_net_get_params(net, 62, p0), NNACT_OK);
+    nnact_opt *o = NULL;
+    assert_int_equal(nnact_opt_create(NNACT_OPT_ADAM, &o), NNACT_OK);
+    static const double bad[] = {-1.0, -0.0 - 1e-300, INFINITY, -INFINITY};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        double L = 7.0;
+        assert_int_equal(nnact__train_step(net, o, NNACT_LOSS_MSE, 8, x, t, bad[i], &L, "who_x"),
+                         NNACT_ERR_ARG);
+        assert_non_null(strstr(nnact_last_error(), "who_x: learning rate"));
+        assert_same_bits(L, 7.0);
+        assert_int_equal(nnact_net_get_params(net, 62, p), NNACT_OK);
+        assert_memory_equal(p, p0, sizeof p);
+        assert_int_equal(nnact_opt_step_count(o), 0);
+    }
+    nnact_opt_free(o);
+    nnact_net_free(net);
+
+    /* the unfused rule at zero parameters and gradient: exactly 0, where the
+       fused (1 - lr wd) * 0 = -Inf * 0 would be NaN */
+    assert_int_equal(nnact_net_create(2, &net), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense(net, 1, NNACT_ACT_IDENTITY, NAN), NNACT_OK);
+    assert_int_equal(nnact_opt_create(NNACT_OPT_SGD, &o), NNACT_OK);
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_WEIGHT_DECAY, 1e200), NNACT_OK);
+    const double x1[2] = {1.0, -1.0}, t1[1] = {0.0};
+    double L = NAN, w[3], lr = NAN;
+    assert_int_equal(nnact__train_step(net, o, NNACT_LOSS_MSE, 1, x1, t1, 1e200, &L, "test"),
+                     NNACT_OK);
+    assert_int_equal(nnact_net_get_params(net, 3, w), NNACT_OK);
+    for (int i = 0; i < 3; i++)
+        assert_same_bits(w[i], 0.0);
+    assert_int_equal(nnact_opt_get(o, NNACT_OPT_PARAM_LR, &lr), NNACT_OK);
+    assert_same_bits(lr, 1e-3);
+    nnact_opt_free(o);
+    nnact_net_free(net);
+}
+
 /* Every other optimizer updates each layer right after its weight product:
    the same numbers, bit for bit, as the public backward followed by one
    nnact_opt_step over the flat arrays; the gradients stay readable. */
@@ -869,6 +1004,8 @@ int main(void)
         cmocka_unit_test(fused_sgd_step_follows_the_rule),
         cmocka_unit_test(fused_sgd_refuses_an_overflowing_decay),
         cmocka_unit_test(layerwise_update_equals_backward_then_step),
+        cmocka_unit_test(scheduled_rate_equals_setting_the_lr),
+        cmocka_unit_test(scheduled_rate_bad_or_extreme),
         cmocka_unit_test(lower_layer_overflow_changes_nothing),
         cmocka_unit_test(kth_allocation_failure_changes_nothing),
         cmocka_unit_test(fit_is_deterministic_and_learns),

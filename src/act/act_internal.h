@@ -29,6 +29,20 @@ NNACT_HIDDEN double nnact__act_ref_df_from_y(nnact_act_kind k, double alpha, dou
 /* 1 when f' is a function of the output at this (resolved) parameter. */
 NNACT_HIDDEN int nnact__act_from_output_ok(nnact_act_kind k, double alpha);
 
+/* The kernels behind the public calls, without their argument checks and
+ * floating-point guard (act_kernels.c), for callers that checked once at
+ * their own boundary and guard the FP flags once per call (the network).
+ * alpha is resolved (nnact__act_resolve), arrays non-NULL and not partially
+ * overlapping, n > 0. nnact__act_apply: mode 0: out = f(x); 1: out = f'(x);
+ * 2: out = dy f'(x) -- the same kernel, so the same bits, as
+ * nnact_act_forward / _derivative / _backward. nnact__act_from_output: dx =
+ * dy f'(y), as nnact_act_backward_from_output, only where
+ * nnact__act_from_output_ok(k, alpha). */
+NNACT_HIDDEN void nnact__act_apply(nnact_act_kind k, double alpha, int mode, size_t n,
+                                   const double *x, const double *dy, double *out);
+NNACT_HIDDEN void nnact__act_from_output(nnact_act_kind k, double alpha, size_t n,
+                                         const double *y, const double *dy, double *dx);
+
 /* The AVX2 + FMA path (act_avx2.c, built only where NNACT_HAVE_AVX2 is
  * defined). mode 0: out = f(x); 1: out = f'(x); 2: out = dy f'(x). Returns 0,
  * touching nothing, for kinds it has no kernel for. Call only when

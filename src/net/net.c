@@ -7,10 +7,13 @@
 #include <string.h>
 
 #include "act/act_internal.h"
+#include "act/fpguard.h"
 #include "blas/blas.h"
 #include "core/alloc.h"
 #include "core/checked.h"
 #include "net/net_internal.h"
+#include "net/net_testing.h"
+#include "optim/optim_internal.h"
 
 struct layer {
     size_t n_in, n_out;
@@ -43,9 +46,9 @@ struct nnact_net {
     /* batch buffers for batches up to cap */
     size_t cap;
     double *ws;
-    double *xk;       /* cap x n_in: copy of the last forward's input */
+    double *xk;        /* cap x n_in: copy of the last forward's input */
     const double *xin; /* input of the kept forward: xk, or a borrowed x */
-    size_t fwd_batch; /* batch of the kept forward; 0 = none */
+    size_t fwd_batch;  /* batch of the kept forward; 0 = none */
     int have_grad;
 };
 
@@ -179,9 +182,9 @@ nnact_status nnact_net_add_dense_ex(nnact_net *net, size_t n_outputs, nnact_act_
     L->act = act;
     L->alpha = a;
     L->flags = flags;
-    L->dmode = act == NNACT_ACT_IDENTITY           ? D_IDENTITY
+    L->dmode = act == NNACT_ACT_IDENTITY                ? D_IDENTITY
                : nnact_act_supports_from_output(act, a) ? D_FROM_A
-                                                   : D_FROM_Z;
+                                                        : D_FROM_Z;
     L->off = net->n_params;
     L->n_params = n_p;
 
@@ -318,7 +321,7 @@ static size_t widest_output(const nnact_net *net)
  * B (n_in + sum_l n_out_l (2 + keepZ_l)): the input copy, per layer Z (and A
  * when Z must be kept) and dL/dZ. Every layer keeps its own dL/dZ so a
  * training step can check all of them before it updates any layer
- * (nnact__net_backward_dz). Also checks that every product fits the BLAS's
+ * (backward_dz). Also checks that every product fits the BLAS's
  * int. 0 on overflow. */
 static int workspace_doubles(const nnact_net *net, size_t batch, size_t *out)
 {
@@ -420,15 +423,16 @@ static void dense_affine(const nnact_net *net, const struct layer *L, size_t bat
                  b ? 1.0 : 0.0, z, L->n_out);
 }
 
-/* A = f(Z); in place when a == z. The kind and parameter were checked when
- * the layer was added, so this cannot fail. */
+/* A = f(Z); in place when a == z. The kind and parameter were checked and
+ * resolved when the layer was added, and batch * n_out > 0 fits: the kernel
+ * runs without the public call's checks (the caller holds the FP guard). */
 static void dense_activate(const struct layer *L, size_t batch, const double *z, double *a)
 {
     if (L->dmode == D_IDENTITY) {
         if (a != z) memcpy(a, z, batch * L->n_out * sizeof(double));
         return;
     }
-    (void)nnact_act_forward(L->act, L->alpha, batch * L->n_out, z, a);
+    nnact__act_apply(L->act, L->alpha, 0, batch * L->n_out, z, NULL, a);
 }
 
 static nnact_status forward_impl(nnact_net *net, size_t batch, const double *x, double *y,
@@ -446,12 +450,17 @@ static nnact_status forward_impl(nnact_net *net, size_t batch, const double *x, 
         in = net->xk;
     }
     net->xin = in;
+    /* the activation kernels may raise invalid or divide-by-zero inside
+       (act.c): take those back once per call, as the act calls do per call */
+    nnact__fpguard fp;
+    nnact__fpguard_save(&fp);
     for (size_t l = 0; l < net->n_layers; l++) {
         struct layer *L = &net->layers[l];
         dense_affine(net, L, batch, in, L->z);
         dense_activate(L, batch, L->z, L->a);
         in = L->a;
     }
+    nnact__fpguard_restore(&fp);
     if (y) memcpy(y, in, batch * nnact_net_output_size(net) * sizeof(double));
     net->fwd_batch = batch;
     return NNACT_OK;
@@ -561,10 +570,9 @@ static double backward_dz(nnact_net *net, const double *dy, double *dx, int want
         for (size_t r0 = 0; r0 < B; r0 += rows) {
             const size_t nr = B - r0 < rows ? B - r0 : rows, at = r0 * w;
             if (L->dmode == D_FROM_A) /* in place when g is already this layer's buffer */
-                (void)nnact_act_backward_from_output(L->act, L->alpha, nr * w, L->a + at, g + at,
-                                                     L->d + at);
+                nnact__act_from_output(L->act, L->alpha, nr * w, L->a + at, g + at, L->d + at);
             else if (L->dmode == D_FROM_Z)
-                (void)nnact_act_backward(L->act, L->alpha, nr * w, L->z + at, g + at, L->d + at);
+                nnact__act_apply(L->act, L->alpha, 2, nr * w, L->z + at, g + at, L->d + at);
             if (db) {
                 column_sums(nr, w, dz + at, db, &dzmax, r0 == 0);
             } else if (want_bound) {
@@ -606,45 +614,76 @@ nnact_status nnact_net_backward(nnact_net *net, const double *dy, double *dx)
     NNACT_RETURN_IF(dx != NULL &&
                         ranges_overlap(dy, B * nnact_net_output_size(net), dx, B * net->n_in),
                     NNACT_ERR_ARG, "%s: dx overlaps dy", who);
+    nnact__fpguard fp; /* as in forward_impl: once per call, not per row block */
+    nnact__fpguard_save(&fp);
     (void)backward_dz(net, dy, dx, 0);
     for (size_t l = 0; l < net->n_layers; l++)
         weight_product(net, &net->layers[l]);
+    nnact__fpguard_restore(&fp);
     net->have_grad = 1;
     return NNACT_OK;
 }
 
-double nnact__net_backward_dz(nnact_net *net, int want_bound)
-{
-    net->have_grad = 0; /* db written, dW not yet */
-    return backward_dz(net, net->layers[net->n_layers - 1].d, NULL, want_bound);
-}
+/* Below this, B max|X| max|dZ| (times lr when lr > 1, for the fused SGD
+ * product's alpha) leaves every partial sum of a weight product, including
+ * its rounding error, far from DBL_MAX (2^1024). */
+#define PRODUCT_SAFE 0x1p1020
 
-size_t nnact__net_layer_grad(nnact_net *net, size_t l)
+/* Layer L's share of a piecewise optimizer step, right after (or inside) its
+ * weight product while dW is in cache. Plain SGD rides in the product: the
+ * optimizer says W <- beta W + alpha X^T dZ with its own alpha and beta, so
+ * dW is never stored and W is read and written once; the optimizer updates
+ * the bias from db. Any other rule: dW into the gradient array, then the
+ * optimizer's update of the layer's slice [off, off + n_params). */
+static void layer_update(nnact_net *net, const struct layer *L, const struct nnact__opt_run *r)
 {
-    const struct layer *L = &net->layers[l];
-    weight_product(net, L);
-    return L->off;
-}
-
-void nnact__net_mark_grads(nnact_net *net)
-{
-    net->have_grad = 1;
-}
-
-void nnact__net_layer_sgd(nnact_net *net, size_t l, double lr, double decay)
-{
-    const struct layer *L = &net->layers[l];
-    const double *in = l ? net->layers[l - 1].a : net->xin;
-    /* W <- decay W - lr X^T dZ: the update rides in the weight product's
-       alpha and beta, so dW is never stored and W is read and written once */
-    nnact__dgemm(1, 0, L->n_in, L->n_out, net->fwd_batch, -lr, in, L->n_in, L->dz, L->n_out, decay,
-                 W_OF(net, L), L->n_out);
-    double *b = B_OF(net, L);
-    if (b) {
-        const double *db = DW_OF(net, L) + L->n_in * L->n_out;
-        for (size_t j = 0; j < L->n_out; j++)
-            b[j] = decay * b[j] + -lr * db[j];
+    if (r->fused) {
+        const double *in = L == net->layers ? net->xin : (L - 1)->a;
+        nnact__dgemm(1, 0, L->n_in, L->n_out, net->fwd_batch, r->alpha, in, L->n_in, L->dz,
+                     L->n_out, r->beta, W_OF(net, L), L->n_out);
+        double *b = B_OF(net, L);
+        if (b) nnact__opt_fused_update(r, L->n_out, b, DB_OF(net, L));
+        return;
     }
+    weight_product(net, L);
+    nnact__opt_update(r, L->off, L->n_params, W_OF(net, L), DW_OF(net, L));
+}
+
+/* nnact__net_backward_update without its FP guard */
+static nnact_status backward_update(nnact_net *net, struct nnact__opt_run *r, const char *who)
+{
+    /* every dZ, db and the dX chain first, each taken before any W changes */
+    net->have_grad = 0; /* db written, dW not yet */
+    const int bounded = r->layerwise && r->check_finite;
+    const double bound = backward_dz(net, net->layers[net->n_layers - 1].d, NULL, bounded);
+    const double scale = r->fused && r->lr > 1.0 ? r->lr : 1.0;
+    if (r->layerwise && (!r->check_finite || bound * scale <= PRODUCT_SAFE)) {
+        /* proved finite (or not asked to be): no separate all-finite pass */
+        NNACT_FORWARD_IF_ERROR(nnact__opt_begin(r, net->n_params, who));
+        for (size_t l = net->n_layers; l-- > 0;)
+            layer_update(net, &net->layers[l], r);
+        nnact__opt_end(r);
+        /* with the fused SGD product no dW exists: the gradients stay unreadable */
+        net->have_grad = !r->fused;
+        return NNACT_OK;
+    }
+    /* not proved finite, or global-norm clipping (it needs the whole gradient
+       first): every dW, then the optimizer's checked step, which names the
+       first non-finite gradient and changes nothing */
+    for (size_t l = 0; l < net->n_layers; l++)
+        weight_product(net, &net->layers[l]);
+    net->have_grad = 1;
+    struct nnact__opt_seg seg = {net->store, net->grads, net->n_params};
+    return nnact__opt_step_run(r, 1, &seg, who);
+}
+
+nnact_status nnact__net_backward_update(nnact_net *net, struct nnact__opt_run *r, const char *who)
+{
+    nnact__fpguard fp; /* as in forward_impl: once per call, not per row block */
+    nnact__fpguard_save(&fp);
+    nnact_status s = backward_update(net, r, who);
+    nnact__fpguard_restore(&fp);
+    return s;
 }
 
 /* ---- predict ------------------------------------------------------------ */
@@ -670,6 +709,8 @@ static nnact_status predict_into(const nnact_net *net, size_t batch, const doubl
     const size_t w = widest_output(net);
     double *buf[2] = {work, work + batch * w};
     const double *in = x;
+    nnact__fpguard fp; /* as in forward_impl */
+    nnact__fpguard_save(&fp);
     /* The same products in the same order and shapes as forward, so the same
      * bits; only the buffers differ (two, reused in turn). */
     for (size_t l = 0; l < net->n_layers; l++) {
@@ -681,6 +722,7 @@ static nnact_status predict_into(const nnact_net *net, size_t batch, const doubl
         dense_activate(L, batch, z, a);
         in = a;
     }
+    nnact__fpguard_restore(&fp);
     memmove(y, in, batch * nnact_net_output_size(net) * sizeof(double));
     return NNACT_OK;
 }

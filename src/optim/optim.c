@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/names.h"
 #include "optim/optim_internal.h"
+#include "optim/optim_testing.h"
 
 /* Kinds and hyper-parameter keys are 0 .. the enums' last value; the tables
  * below have one row each (checked after them). */
@@ -24,8 +25,6 @@ struct nnact_opt {
     size_t bound_n;    /* 0 = not bound yet */
     double *state;     /* nstate_bufs(kind) * bound_n doubles */
     int momentum_init; /* torch's "momentum_buffer is None" on the first step */
-    void *scratch;     /* for the training loop, see nnact__opt_scratch */
-    size_t scratch_bytes;
 };
 
 /* A hyper-parameter's default for one kind, where it differs from the
@@ -163,7 +162,6 @@ void nnact_opt_free(nnact_opt *o)
 {
     if (o == NULL) return;
     nnact__free(o->state);
-    nnact__free(o->scratch);
     nnact__free(o);
 }
 
@@ -241,27 +239,11 @@ void nnact__opt_set_step_count(nnact_opt *o, uint64_t steps)
     o->steps = steps;
 }
 
-void *nnact__opt_scratch(nnact_opt *o, size_t bytes)
-{
-    if (bytes <= o->scratch_bytes && o->scratch != NULL) return o->scratch;
-    void *p = nnact__malloc(bytes);
-    if (p == NULL) return NULL;
-    nnact__free(o->scratch);
-    o->scratch = p;
-    o->scratch_bytes = bytes;
-    return p;
-}
-
 nnact_status nnact__opt_check_length(const nnact_opt *o, size_t n, const char *who)
 {
     NNACT_RETURN_IF(state_bufs(o->kind) > 0 && o->bound_n != 0 && n != o->bound_n, NNACT_ERR_SHAPE,
                     "%s: optimizer state holds %zu parameters, step given %zu", who, o->bound_n, n);
     return NNACT_OK;
-}
-
-int nnact__opt_checks_finite(const nnact_opt *o)
-{
-    return o->hp[NNACT_OPT_PARAM_CHECK_FINITE] != 0.0;
 }
 
 int nnact__all_finite(size_t n, const double *x)
@@ -305,13 +287,14 @@ static inline double safe_div(double a, double b)
     return b > 0.0 ? a / b : (a == 0.0 ? 0.0 : a / b);
 }
 
-#define step_ctx nnact__opt_run
-
-static void update_segment(nnact_opt *o, const struct step_ctx *c, size_t off, size_t n, double *p,
+/* The rule on the slice [off, off + n) of the flat vector, at the run's
+   learning rate (the scheduled one, or the LR hyper-parameter). */
+static void update_segment(const struct nnact__opt_run *c, size_t off, size_t n, double *p,
                            const double *g0)
 {
-    const double *hp = c->hp;
-    const double lr = hp[NNACT_OPT_PARAM_LR], wd = hp[NNACT_OPT_PARAM_WEIGHT_DECAY];
+    nnact_opt *o = c->o;
+    const double *hp = o->hp;
+    const double lr = c->lr, wd = hp[NNACT_OPT_PARAM_WEIGHT_DECAY];
     const double cv = c->cv, scale = c->scale;
     const size_t N = o->bound_n;
     double *s0 = o->state ? o->state + off : NULL;
@@ -436,9 +419,32 @@ static double seg_norm(size_t nseg, const struct nnact__opt_seg *segs, double cv
     return amax * sqrt(sum);
 }
 
-nnact_status nnact__opt_step_segments(nnact_opt *o, size_t nseg, const struct nnact__opt_seg *segs,
-                                      const char *who)
+void nnact__opt_run_init(nnact_opt *o, double lr, struct nnact__opt_run *r)
 {
+    const double *hp = o->hp;
+    memset(r, 0, sizeof *r);
+    r->o = o;
+    r->lr = isnan(lr) ? hp[NNACT_OPT_PARAM_LR] : lr;
+    r->check_finite = hp[NNACT_OPT_PARAM_CHECK_FINITE] != 0.0;
+    r->layerwise = !(hp[NNACT_OPT_PARAM_CLIP_NORM] > 0.0);
+    r->cv = hp[NNACT_OPT_PARAM_CLIP_VALUE];
+    r->scale = 1.0;
+    if (o->kind == NNACT_OPT_SGD && r->layerwise && !(r->cv > 0.0)) {
+        /* lr * wd can overflow where the unfused p - lr (g + wd p) does not:
+           then the step takes the unfused path */
+        const double decay = 1.0 - r->lr * hp[NNACT_OPT_PARAM_WEIGHT_DECAY];
+        if (isfinite(decay)) {
+            r->fused = 1;
+            r->alpha = -r->lr;
+            r->beta = decay;
+        }
+    }
+}
+
+nnact_status nnact__opt_step_run(struct nnact__opt_run *r, size_t nseg,
+                                 const struct nnact__opt_seg *segs, const char *who)
+{
+    nnact_opt *o = r->o;
     size_t n = 0;
     for (size_t s = 0; s < nseg; s++) {
         NNACT_RETURN_IF(segs[s].n > 0 && (segs[s].params == NULL || segs[s].grads == NULL),
@@ -448,12 +454,12 @@ nnact_status nnact__opt_step_segments(nnact_opt *o, size_t nseg, const struct nn
     }
     NNACT_RETURN_IF(n == 0, NNACT_ERR_ARG, "%s: n is 0", who);
     NNACT_FORWARD_IF_ERROR(nnact__opt_check_length(o, n, who));
-    if (o->hp[NNACT_OPT_PARAM_CHECK_FINITE] != 0.0) {
+    if (r->check_finite) {
         for (size_t s = 0; s < nseg; s++) {
             if (nnact__all_finite(segs[s].n, segs[s].grads)) continue;
             size_t i = 0, base = 0;
-            for (size_t r = 0; r < s; r++)
-                base += segs[r].n;
+            for (size_t q = 0; q < s; q++)
+                base += segs[q].n;
             while (isfinite(segs[s].grads[i]))
                 i++;
             return nnact__fail(NNACT_ERR_NUMERIC,
@@ -461,23 +467,23 @@ nnact_status nnact__opt_step_segments(nnact_opt *o, size_t nseg, const struct nn
                                base + i, segs[s].grads[i]);
         }
     }
-    struct step_ctx c;
-    NNACT_FORWARD_IF_ERROR(nnact__opt_begin(o, n, &c, who));
+    NNACT_FORWARD_IF_ERROR(nnact__opt_begin(r, n, who));
     if (o->hp[NNACT_OPT_PARAM_CLIP_NORM] > 0.0) {
-        double coef = o->hp[NNACT_OPT_PARAM_CLIP_NORM] / (seg_norm(nseg, segs, c.cv) + 1e-6);
-        c.scale = coef < 1.0 ? coef : 1.0;
+        double coef = o->hp[NNACT_OPT_PARAM_CLIP_NORM] / (seg_norm(nseg, segs, r->cv) + 1e-6);
+        r->scale = coef < 1.0 ? coef : 1.0;
     }
     size_t off = 0;
     for (size_t s = 0; s < nseg; s++) {
-        update_segment(o, &c, off, segs[s].n, segs[s].params, segs[s].grads);
+        update_segment(r, off, segs[s].n, segs[s].params, segs[s].grads);
         off += segs[s].n;
     }
-    nnact__opt_end(o, &c);
+    nnact__opt_end(r);
     return NNACT_OK;
 }
 
-nnact_status nnact__opt_begin(nnact_opt *o, size_t n, struct nnact__opt_run *c, const char *who)
+nnact_status nnact__opt_begin(struct nnact__opt_run *r, size_t n, const char *who)
 {
+    nnact_opt *o = r->o;
     const size_t nbufs = state_bufs(o->kind);
     NNACT_FORWARD_IF_ERROR(nnact__opt_check_length(o, n, who));
     if (nbufs > 0 && o->bound_n == 0) {
@@ -494,46 +500,32 @@ nnact_status nnact__opt_begin(nnact_opt *o, size_t n, struct nnact__opt_run *c, 
         o->bound_n = n;
         o->momentum_init = 0;
     }
-    c->hp = o->hp;
-    c->t = o->steps == UINT64_MAX ? UINT64_MAX : o->steps + 1;
-    c->cv = o->hp[NNACT_OPT_PARAM_CLIP_VALUE];
-    c->scale = 1.0;
-    c->uses_momentum = (o->kind == NNACT_OPT_MOMENTUM || o->kind == NNACT_OPT_NESTEROV) &&
+    r->t = o->steps == UINT64_MAX ? UINT64_MAX : o->steps + 1;
+    r->uses_momentum = (o->kind == NNACT_OPT_MOMENTUM || o->kind == NNACT_OPT_NESTEROV) &&
                        o->hp[NNACT_OPT_PARAM_MOMENTUM] != 0.0;
-    c->first_momentum = c->uses_momentum && !o->momentum_init;
+    r->first_momentum = r->uses_momentum && !o->momentum_init;
     return NNACT_OK;
 }
 
-void nnact__opt_update(nnact_opt *o, const struct nnact__opt_run *c, size_t off, size_t n,
-                       double *p, const double *g)
+void nnact__opt_update(const struct nnact__opt_run *r, size_t off, size_t n, double *p,
+                       const double *g)
 {
-    update_segment(o, c, off, n, p, g);
+    update_segment(r, off, n, p, g);
 }
 
-void nnact__opt_end(nnact_opt *o, const struct nnact__opt_run *c)
+void nnact__opt_fused_update(const struct nnact__opt_run *r, size_t n, double *p, const double *g)
 {
-    o->steps = c->t;
-    if (c->uses_momentum) o->momentum_init = 1;
+    /* plain SGD, p <- (1 - lr wd) p - lr g: the same expression the fused
+       weight product evaluates with alpha and beta */
+    const double alpha = r->alpha, beta = r->beta;
+    for (size_t i = 0; i < n; i++)
+        p[i] = beta * p[i] + alpha * g[i];
 }
 
-int nnact__opt_layerwise(const nnact_opt *o)
+void nnact__opt_end(const struct nnact__opt_run *r)
 {
-    return !(o->hp[NNACT_OPT_PARAM_CLIP_NORM] > 0.0);
-}
-
-int nnact__opt_fused_sgd(const nnact_opt *o, double *lr, double *decay)
-{
-    if (o->kind != NNACT_OPT_SGD || o->hp[NNACT_OPT_PARAM_CLIP_NORM] > 0.0 ||
-        o->hp[NNACT_OPT_PARAM_CLIP_VALUE] > 0.0)
-        return 0;
-    const double lr_ = o->hp[NNACT_OPT_PARAM_LR];
-    const double decay_ = 1.0 - lr_ * o->hp[NNACT_OPT_PARAM_WEIGHT_DECAY];
-    /* lr * wd can overflow where the unfused p - lr (g + wd p) does not: then
-     * the step takes the unfused path */
-    if (!isfinite(decay_)) return 0;
-    *lr = lr_;
-    *decay = decay_;
-    return 1;
+    r->o->steps = r->t;
+    if (r->uses_momentum) r->o->momentum_init = 1;
 }
 
 nnact_status nnact_opt_step(nnact_opt *o, size_t n, double *params, const double *grads)
@@ -543,7 +535,9 @@ nnact_status nnact_opt_step(nnact_opt *o, size_t n, double *params, const double
     NNACT_RETURN_IF(params == NULL, NNACT_ERR_ARG, "nnact_opt_step: params is NULL");
     NNACT_RETURN_IF(grads == NULL, NNACT_ERR_ARG, "nnact_opt_step: grads is NULL");
     struct nnact__opt_seg seg = {params, grads, n};
-    return nnact__opt_step_segments(o, 1, &seg, "nnact_opt_step");
+    struct nnact__opt_run r;
+    nnact__opt_run_init(o, NAN, &r);
+    return nnact__opt_step_run(&r, 1, &seg, "nnact_opt_step");
 }
 
 void nnact__opt_state_view(const nnact_opt *o, struct nnact__opt_state *s)

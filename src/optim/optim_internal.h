@@ -17,67 +17,73 @@ struct nnact__opt_seg {
     size_t n;
 };
 
-/* One step over the concatenation of the segments (total length = sum of n).
- * Same statuses and guarantees as nnact_opt_step(): on NNACT_ERR_NUMERIC or
- * NNACT_ERR_SHAPE nothing is touched. `who` names the public caller in details. */
-NNACT_HIDDEN nnact_status nnact__opt_step_segments(nnact_opt *o, size_t nseg,
-                                                   const struct nnact__opt_seg *segs,
-                                                   const char *who);
-
-/* A step taken piece by piece (the training step updates each layer right
- * after its weight product, while the gradient is still in cache):
- * nnact__opt_begin checks the length and binds the state (the only failures:
- * SHAPE, OVERFLOW, NOMEM, with nothing changed), nnact__opt_update applies the
- * rule to the slice [off, off + n) of the flat vector, nnact__opt_end counts
- * the step. Every slice must be updated exactly once between begin and end.
- * The caller has proved the gradients finite; no CLIP_NORM (it needs the
- * whole gradient first: nnact__opt_layerwise() says when this is allowed). */
+/* One step of an optimizer, as a value: the training step builds it with the
+ * step's learning rate and hands it to the network's backward-and-update
+ * (nnact__net_backward_update), so a scheduled rate flows into the update
+ * without being written into the optimizer.
+ *
+ * nnact__opt_run_init reads the optimizer's settings (it cannot fail and
+ * changes nothing): lr = NAN takes the LR hyper-parameter, any other value
+ * (finite, >= 0, checked by the caller) is used instead of it for this step.
+ *
+ * Then either the checked step over whole segments (nnact__opt_step_run:
+ * finiteness check, global-norm clipping, same statuses and guarantees as
+ * nnact_opt_step(); on failure nothing is touched), or a step taken piece by
+ * piece, each layer updated right after its weight product while the
+ * gradient is still in cache: nnact__opt_begin checks the length and binds
+ * the state (the only failures: SHAPE, OVERFLOW, NOMEM, with nothing
+ * changed), nnact__opt_update applies the rule to the slice [off, off + n) of
+ * the flat vector, nnact__opt_end counts the step. Every slice is updated
+ * exactly once between begin and end; the caller has proved the gradients
+ * finite; allowed only when `layerwise` (no CLIP_NORM: it needs the whole
+ * gradient first).
+ *
+ * Plain SGD (`fused`): the whole rule is p <- beta p + alpha g (alpha = -lr,
+ * beta = 1 - lr weight_decay, finite), so a caller that computes g as a
+ * matrix product may fold the update into that product's alpha and beta
+ * (the network does, for W <- beta W + alpha X^T dZ, and never stores dW);
+ * nnact__opt_fused_update applies the same rule to a slice it does not fold
+ * (the bias). The arithmetic stays here: the network only passes alpha and
+ * beta to its product. A fused piecewise step still runs between begin and
+ * end (the step count). */
 struct nnact__opt_run {
-    const double *hp;
-    uint64_t t;       /* step number of this update, >= 1 */
-    double cv, scale; /* clipping */
+    nnact_opt *o;
+    double lr;        /* this step's learning rate */
+    int check_finite; /* CHECK_FINITE: non-finite gradients are refused */
+    int layerwise;    /* slices may be updated one at a time */
+    int fused;        /* plain SGD, foldable: p <- beta p + alpha g */
+    double alpha, beta;
+    double cv, scale; /* clipping: CLIP_VALUE, the global-norm factor */
+    uint64_t t;       /* step number of this update, >= 1 (set by begin) */
     int first_momentum, uses_momentum;
 };
-NNACT_HIDDEN nnact_status nnact__opt_begin(nnact_opt *o, size_t n, struct nnact__opt_run *r,
-                                           const char *who);
-NNACT_HIDDEN void nnact__opt_update(nnact_opt *o, const struct nnact__opt_run *r, size_t off,
-                                    size_t n, double *p, const double *g);
-NNACT_HIDDEN void nnact__opt_end(nnact_opt *o, const struct nnact__opt_run *r);
-NNACT_HIDDEN int nnact__opt_layerwise(const nnact_opt *o);
-/* 1 for plain SGD without clipping whose 1 - lr weight_decay is finite: then a
- * step is p <- decay p - lr g with *decay = 1 - lr weight_decay, which a
- * caller may fold into a product. */
-NNACT_HIDDEN int nnact__opt_fused_sgd(const nnact_opt *o, double *lr, double *decay);
+NNACT_HIDDEN void nnact__opt_run_init(nnact_opt *o, double lr, struct nnact__opt_run *r);
+NNACT_HIDDEN nnact_status nnact__opt_step_run(struct nnact__opt_run *r, size_t nseg,
+                                              const struct nnact__opt_seg *segs, const char *who);
+NNACT_HIDDEN nnact_status nnact__opt_begin(struct nnact__opt_run *r, size_t n, const char *who);
+NNACT_HIDDEN void nnact__opt_update(const struct nnact__opt_run *r, size_t off, size_t n, double *p,
+                                    const double *g);
+NNACT_HIDDEN void nnact__opt_fused_update(const struct nnact__opt_run *r, size_t n, double *p,
+                                          const double *g);
+NNACT_HIDDEN void nnact__opt_end(const struct nnact__opt_run *r);
 
 /* NNACT_ERR_SHAPE (with a detail) when a bound optimizer would refuse a step of
  * length n; lets a caller check before it changes anything else. */
 NNACT_HIDDEN nnact_status nnact__opt_check_length(const nnact_opt *o, size_t n, const char *who);
 
-/* 1 when the optimizer refuses non-finite gradients (CHECK_FINITE). */
-NNACT_HIDDEN int nnact__opt_checks_finite(const nnact_opt *o);
-
 /* 1 when every x[i] is finite (no NaN, no +-Inf). One branch-free read pass. */
 NNACT_HIDDEN int nnact__all_finite(size_t n, const double *x);
-
-/* Scratch memory owned by the optimizer for its caller (the training loop keeps
- * its forward output, loss gradient and segment table here, since an optimizer
- * is bound to one network). Grows only; returns NULL on allocation failure
- * (the old block is kept). */
-NNACT_HIDDEN void *nnact__opt_scratch(nnact_opt *o, size_t bytes);
-
-/* Test hook: set the step counter (to reach its saturation without 2^64 steps). */
-NNACT_HIDDEN void nnact__opt_set_step_count(nnact_opt *o, uint64_t steps);
 
 /* Checkpoints (src/io/checkpoint_api.c): a read-only view of the whole state
  * of an optimizer, and its all-or-nothing import. */
 struct nnact__opt_state {
     nnact_opt_kind kind;
-    const double *hp;     /* every key, NNACT_OPT_PARAM_CHECK_FINITE + 1 values */
+    const double *hp; /* every key, NNACT_OPT_PARAM_CHECK_FINITE + 1 values */
     uint64_t steps;
-    size_t bound_n;       /* 0: not bound yet */
-    size_t n_bufs;        /* state vectors when bound (0 otherwise) */
+    size_t bound_n; /* 0: not bound yet */
+    size_t n_bufs;  /* state vectors when bound (0 otherwise) */
     int momentum_init;
-    const double *state;  /* n_bufs * bound_n doubles, vector after vector */
+    const double *state; /* n_bufs * bound_n doubles, vector after vector */
 };
 NNACT_HIDDEN void nnact__opt_state_view(const nnact_opt *o, struct nnact__opt_state *s);
 /* Replaces o's hyper-parameters (the keys that apply to its kind), step count,
