@@ -281,7 +281,7 @@ typedef int (*nnact_fit_epoch_callback)(const nnact_fit_epoch *e, void *user);
  */
 typedef enum nnact_fit_stop {
     NNACT_FIT_STOP_COMPLETED = 0, /**< every epoch up to EPOCHS trained */
-    NNACT_FIT_STOP_CALLBACK = 1,  /**< the callback returned nonzero */
+    NNACT_FIT_STOP_CALLBACK = 1,  /**< the callback returned nonzero before EPOCHS */
     NNACT_FIT_STOP_ERROR = 2      /**< a step, the schedule or a checkpoint failed */
 } nnact_fit_stop;
 
