@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "nnact_test.h"
+#include "alloc_fault.h"
+
+#include "core/alloc.h"
 
 #include "net_ref.h"
 #include "nnact/nnact.h"
@@ -243,12 +246,168 @@ static void bad_steps_are_refused(void **state)
     nnact_net_free(net);
 }
 
+/* nnact_net_gradcheck_run: with the 1.0 call's settings, the 1.0 numbers bit
+ * for bit; MAX_PARAMS checks an evenly spaced subset; options and report
+ * records checked. */
+static void run_with_options(void **state)
+{
+    (void)state;
+    unsigned long long seed = 77;
+    struct sample s;
+    while (!make_sample(NNACT_ACT_TANH, NNACT_LOSS_HUBER, &seed, &s)) {
+    }
+    nnact_net *net = build(NNACT_ACT_TANH, &s);
+    double err, le[6], le2[6];
+    size_t wl, wi;
+    assert_int_equal(nnact_net_gradcheck_ex(net, NNACT_LOSS_HUBER, 0.5, BATCH, s.x, s.t, 1e-5, &err,
+                                            le, &wl, &wi),
+                     NNACT_OK);
+    nnact_gradcheck_config *c = NULL;
+    assert_int_equal(nnact_gradcheck_config_create(&c), NNACT_OK);
+    double v = 1;
+    uint64_t m = 9;
+    assert_int_equal(nnact_gradcheck_config_get_real(c, NNACT_GRADCHECK_PARAM_H, &v), NNACT_OK);
+    assert_same_bits(v, NNACT_GRADCHECK_AUTO);
+    assert_int_equal(nnact_gradcheck_config_get_real(c, NNACT_GRADCHECK_PARAM_LOSS_PARAM, &v),
+                     NNACT_OK);
+    assert_true(isnan(v));
+    assert_int_equal(nnact_gradcheck_config_get_int(c, NNACT_GRADCHECK_PARAM_MAX_PARAMS, &m),
+                     NNACT_OK);
+    assert_int_equal(m, 0);
+    assert_int_equal(nnact_gradcheck_config_set_real(c, NNACT_GRADCHECK_PARAM_H, 1e-5), NNACT_OK);
+    assert_int_equal(nnact_gradcheck_config_set_real(c, NNACT_GRADCHECK_PARAM_LOSS_PARAM, 0.5),
+                     NNACT_OK);
+    nnact_gradcheck_report r;
+    memset(&r, 0, sizeof r);
+    r.size = sizeof r;
+    assert_int_equal(nnact_net_gradcheck_run(net, NNACT_LOSS_HUBER, BATCH, s.x, s.t, c, &r, le2),
+                     NNACT_OK);
+    assert_int_equal(r.size, sizeof r);
+    assert_same_bits(r.max_rel_err, err);
+    assert_int_equal(r.worst_layer, wl);
+    assert_int_equal(r.worst_index, wi);
+    assert_int_equal(r.params_checked, nnact_net_param_count(net));
+    assert_memory_equal(le, le2, sizeof le);
+    /* cfg NULL: every default (AUTO step, default loss parameter) */
+    assert_int_equal(nnact_net_gradcheck_ex(net, NNACT_LOSS_HUBER, NAN, BATCH, s.x, s.t,
+                                            NNACT_GRADCHECK_AUTO, &err, NULL, NULL, NULL),
+                     NNACT_OK);
+    assert_int_equal(
+        nnact_net_gradcheck_run(net, NNACT_LOSS_HUBER, BATCH, s.x, s.t, NULL, &r, NULL), NNACT_OK);
+    assert_same_bits(r.max_rel_err, err);
+    /* MAX_PARAMS 7 of 39: seven checked, each layer's error at most the full run's */
+    assert_int_equal(nnact_gradcheck_config_set_int(c, NNACT_GRADCHECK_PARAM_MAX_PARAMS, 7),
+                     NNACT_OK);
+    assert_int_equal(nnact_net_gradcheck_run(net, NNACT_LOSS_HUBER, BATCH, s.x, s.t, c, &r, le2),
+                     NNACT_OK);
+    assert_int_equal(r.params_checked, 7);
+    for (int i = 0; i < 6; i++)
+        assert_true(le2[i] <= le[i]);
+    /* the options' errors: unchanged after each */
+    assert_int_equal(nnact_gradcheck_config_set_real(c, NNACT_GRADCHECK_PARAM_H, -1.0),
+                     NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "h = -1"));
+    assert_int_equal(nnact_gradcheck_config_set_real(c, NNACT_GRADCHECK_PARAM_H, NAN),
+                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_gradcheck_config_set_real(c, NNACT_GRADCHECK_PARAM_H, INFINITY),
+                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_gradcheck_config_get_real(c, NNACT_GRADCHECK_PARAM_H, &v), NNACT_OK);
+    assert_same_bits(v, 1e-5);
+    assert_int_equal(nnact_gradcheck_config_set_int(c, NNACT_GRADCHECK_PARAM_H, 1), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "key 'h' is real"));
+    assert_int_equal(nnact_gradcheck_config_set_real(c, NNACT_GRADCHECK_PARAM_MAX_PARAMS, 1.0),
+                     NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "'max_params' is an integer"));
+    assert_int_equal(nnact_gradcheck_config_get_int(c, NNACT_GRADCHECK_PARAM_LOSS_PARAM, &m),
+                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_gradcheck_config_get_real(c, NNACT_GRADCHECK_PARAM_MAX_PARAMS, &v),
+                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_gradcheck_config_set_int(c, (nnact_gradcheck_param)3, 1), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "unknown key 3"));
+    assert_int_equal(nnact_gradcheck_config_set_real(c, (nnact_gradcheck_param)-1, 1),
+                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_gradcheck_config_get_int(c, NNACT_GRADCHECK_PARAM_MAX_PARAMS, &m),
+                     NNACT_OK);
+    assert_int_equal(m, 7);
+    assert_int_equal(nnact_gradcheck_config_create(NULL), NNACT_ERR_ARG);
+    assert_int_equal(nnact_gradcheck_config_set_int(NULL, NNACT_GRADCHECK_PARAM_MAX_PARAMS, 1),
+                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_gradcheck_config_get_int(c, NNACT_GRADCHECK_PARAM_MAX_PARAMS, NULL),
+                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_gradcheck_config_set_real(NULL, NNACT_GRADCHECK_PARAM_H, 0),
+                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_gradcheck_config_get_real(NULL, NNACT_GRADCHECK_PARAM_H, &v),
+                     NNACT_ERR_ARG);
+    nnact_gradcheck_config *d = (nnact_gradcheck_config *)1;
+    nnact__alloc_set_hook(fail_all, NULL);
+    assert_int_equal(nnact_gradcheck_config_create(&d), NNACT_ERR_NOMEM);
+    assert_null(d);
+    /* the run's own buffer failing: NOMEM, the report untouched */
+    r.params_checked = 1234;
+    assert_int_equal(nnact_net_gradcheck_run(net, NNACT_LOSS_HUBER, BATCH, s.x, s.t, c, &r, NULL),
+                     NNACT_ERR_NOMEM);
+    nnact__alloc_set_hook(NULL, NULL);
+    assert_int_equal(r.params_checked, 1234);
+    /* the run's arguments */
+    assert_int_equal(nnact_net_gradcheck_run(net, NNACT_LOSS_HUBER, BATCH, s.x, s.t, c, NULL, NULL),
+                     NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "nnact_net_gradcheck_run: report is NULL"));
+    assert_int_equal(nnact_net_gradcheck_run(NULL, NNACT_LOSS_HUBER, BATCH, s.x, s.t, c, &r, NULL),
+                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_net_gradcheck_run(net, NNACT_LOSS_HUBER, 0, s.x, s.t, c, &r, NULL),
+                     NNACT_ERR_ARG);
+    r.size = sizeof r - 8;
+    assert_int_equal(nnact_net_gradcheck_run(net, NNACT_LOSS_HUBER, BATCH, s.x, s.t, c, &r, NULL),
+                     NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "report->size"));
+    assert_int_equal(r.params_checked, 1234);
+    nnact_gradcheck_config_free(c);
+    nnact_gradcheck_config_free(NULL);
+    nnact_net_free(net);
+}
+
+/* MAX_PARAMS on the relu-kink network (W[0], W[1], b; only W[1] and b disagree):
+ * 1 checks W[0] alone (error 0), 2 checks W[0] and b (floor(3 i / 2) spacing:
+ * parameters 0 and 2), 0 or more than 3 check all three. */
+static void max_params_picks_evenly(void **state)
+{
+    (void)state;
+    nnact_net *net = NULL;
+    const double W[2] = {0.5, 0.0}, b = 0.0, x[2] = {0.0, 2.0}, t = 1.0;
+    assert_int_equal(nnact_net_create(2, &net), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense(net, 1, NNACT_ACT_RELU, NAN), NNACT_OK);
+    assert_int_equal(nnact_net_set_layer(net, 0, W, &b), NNACT_OK);
+    nnact_gradcheck_config *c = NULL;
+    assert_int_equal(nnact_gradcheck_config_create(&c), NNACT_OK);
+    static const struct {
+        uint64_t max, checked, worst_index;
+        double min_err, max_err;
+    } cases[] = {
+        {1, 1, 0, 0.0, 0.0}, {2, 2, 2, 0.99, 1.01}, {0, 3, 1, 0.99, 1.01}, {100, 3, 1, 0.99, 1.01}};
+    for (size_t i = 0; i < 4; i++) {
+        nnact_gradcheck_report r = {sizeof r, 0, 9, 9, 9};
+        double le[2];
+        assert_int_equal(
+            nnact_gradcheck_config_set_int(c, NNACT_GRADCHECK_PARAM_MAX_PARAMS, cases[i].max),
+            NNACT_OK);
+        assert_int_equal(nnact_net_gradcheck_run(net, NNACT_LOSS_HALF_SSE, 1, x, &t, c, &r, le),
+                         NNACT_OK);
+        assert_int_equal(r.params_checked, cases[i].checked);
+        assert_int_equal(r.worst_layer, 0);
+        assert_int_equal(r.worst_index, cases[i].worst_index);
+        assert_true(r.max_rel_err >= cases[i].min_err && r.max_rel_err <= cases[i].max_err);
+        assert_true(le[0] <= r.max_rel_err && le[1] <= r.max_rel_err);
+    }
+    nnact_gradcheck_config_free(c);
+    nnact_net_free(net);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(every_activation_and_loss),
-        cmocka_unit_test(catches_a_disagreement),
-        cmocka_unit_test(bad_steps_are_refused),
+        cmocka_unit_test(every_activation_and_loss), cmocka_unit_test(catches_a_disagreement),
+        cmocka_unit_test(bad_steps_are_refused),     cmocka_unit_test(run_with_options),
+        cmocka_unit_test(max_params_picks_evenly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

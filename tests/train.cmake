@@ -1,5 +1,6 @@
 nnact_add_test(test_train test_train.c)
 nnact_add_test(test_train_resume test_train_resume.c)
+nnact_add_test(test_fit_config test_fit_config.c)
 
 # The nnact tool's training face: the demo's XOR table, and nnact train end to end
 # (not a terminal under CTest, so plain lines).

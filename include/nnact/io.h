@@ -124,6 +124,57 @@ NNACT_API nnact_status nnact_net_load_buffer_ex(const void *data, size_t size, u
  * ------------------------------------------------------------------------- */
 
 /**
+ * @brief A checkpoint's training position: an output/input record whose
+ *        fields are only ever appended (docs/ABI.md, size-prefixed records).
+ *
+ * Set `size = sizeof(nnact_checkpoint_position)`; the library reads or writes
+ * only the fields that fit inside `size` and never writes `size`.
+ * @since 1.1
+ */
+typedef struct nnact_checkpoint_position {
+    size_t size;             /**< set by the caller: sizeof(nnact_checkpoint_position) */
+    uint64_t epochs_done;    /**< completed epochs: the schedule's next step index */
+    uint64_t batch_in_epoch; /**< minibatches done in the current epoch (0 at a boundary) */
+    double base_lr;          /**< the learning rate a schedule scales (finite, >= 0) */
+    uint64_t rng_key;        /**< the shuffling PRNG's key (nnact_net_fit_run(): its seed) */
+    uint64_t rng_counter;    /**< the shuffling PRNG's draws so far */
+} nnact_checkpoint_position;
+
+/**
+ * @brief nnact_checkpoint_save() with the position as a record.
+ * @param pos the position; pos->size at least the 1.1 record's.
+ * @return as nnact_checkpoint_save(), and NNACT_ERR_ARG for a NULL pos or a
+ *         pos->size below the 1.1 record's.
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_checkpoint_save_at(const char *path, const nnact_net *net,
+                                                const nnact_opt *opt,
+                                                const nnact_checkpoint_position *pos);
+
+/**
+ * @brief nnact_checkpoint_load() with the position as a record.
+ * @param pos NULL (position not wanted), or a record with pos->size set:
+ *        written on NNACT_OK only.
+ * @return as nnact_checkpoint_load(), and NNACT_ERR_ARG for a pos->size below
+ *         the 1.1 record's (checked before the file is opened).
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_checkpoint_load_at(const char *path, unsigned flags, nnact_net **net,
+                                                nnact_opt **opt, nnact_checkpoint_position *pos);
+
+/**
+ * @brief nnact_checkpoint_load_buffer() with the position as a record.
+ * @param pos NULL, or a record with pos->size set: written on NNACT_OK only.
+ * @return as nnact_checkpoint_load_buffer(), and NNACT_ERR_ARG for a
+ *         pos->size below the 1.1 record's.
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_checkpoint_load_buffer_at(const void *data, size_t size,
+                                                       unsigned flags, nnact_net **net,
+                                                       nnact_opt **opt,
+                                                       nnact_checkpoint_position *pos);
+
+/**
  * @brief Saves a checkpoint atomically (as nnact_net_save()).
  * @param opt the optimizer training net (bound to its parameter count, or not yet bound).
  * @param epochs_done completed epochs: the schedule's next step index.

@@ -22,6 +22,7 @@
 #include "nnact/act.h"
 #include "nnact/loss.h"
 #include "nnact/net.h"
+#include "nnact/gradcheck.h"
 #include "nnact/optim.h"
 #include "nnact/init.h"
 #include "nnact/train.h"

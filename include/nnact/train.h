@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "nnact/export.h"
+#include "nnact/io.h"
 #include "nnact/loss.h"
 #include "nnact/net.h"
 #include "nnact/optim.h"
@@ -63,8 +64,11 @@ NNACT_API nnact_status nnact_net_train_step(nnact_net *net, nnact_opt *o, nnact_
  *        (after the epoch's checkpoint, if any, is written).
  *
  * The callback may read the network and the optimizer (e.g. save them): the
- * epoch's updates are complete. During the fit the optimizer's LR is the
- * scheduled LR of this epoch (see nnact_net_fit_ex() on checkpoints).
+ * epoch's updates are complete. Given to nnact_net_fit() or nnact_net_fit_ex()
+ * with a schedule, it finds the scheduled LR of this epoch in the optimizer
+ * (see nnact_net_fit_ex() on checkpoints); registered on a nnact_fit_config
+ * for nnact_net_fit_run(), it finds the base LR there (the rate the epoch used
+ * is in nnact_fit_epoch, for a nnact_fit_epoch_callback).
  * @param epoch 1 .. epochs (absolute also in a resumed nnact_net_fit_ex()).
  * @param loss mean over the epoch's minibatches of the batch loss, weighted by
  *        batch rows (for NNACT_LOSS_HALF_SSE, whose batch loss is a sum, this is
@@ -92,8 +96,11 @@ typedef int (*nnact_fit_callback)(size_t epoch, size_t epochs, double loss, doub
  * epoch in an order drawn from `seed` (Fisher-Yates over the library's PRNG,
  * the same on every machine), in batches of batch_size and one final smaller
  * batch when batch_size does not divide n_train. When `sched` is not NULL the
- * optimizer's LR at step index epoch-1 is nnact_sched_lr(sched, base, epoch-1)
- * with base the LR at the call; the LR is set back to base before returning.
+ * steps of epoch e use the rate nnact_sched_lr(sched, base, e-1), base being
+ * the optimizer's LR at the call; the optimizer's LR hyper-parameter holds
+ * that rate only while the callback runs and is base otherwise and at the
+ * return. This call is nnact_net_fit_run() with the settings of its
+ * arguments (docs/OPTIMIZERS.md).
  * The best epoch (lowest validation loss, or training loss without validation)
  * is remembered and returned.
  *
@@ -191,6 +198,257 @@ NNACT_API nnact_status nnact_net_fit_ex(nnact_net *net, nnact_opt *o, nnact_loss
                                         uint64_t seed, const nnact_sched *sched, unsigned flags,
                                         const char *checkpoint, nnact_fit_callback cb, void *user,
                                         size_t *best_epoch, double *best_loss);
+
+/* ---------------------------------------------------------------------------
+ * The fit configuration (1.1): options that grow without new signatures.
+ *
+ * nnact_net_fit_run() takes the network, the optimizer, the data and an opaque
+ * nnact_fit_config set through enum-keyed setters, as nnact_opt_set() sets an
+ * optimizer; a later option is a new key, not a new function. What a fit
+ * reports comes back in nnact_fit_report, a record whose first field is its
+ * size: fields are only ever appended, and the library writes only the fields
+ * that fit in the size the caller states (docs/ABI.md).
+ * ------------------------------------------------------------------------- */
+
+/** @brief Opaque fit configuration (create, set, pass to nnact_net_fit_run()). @since 1.1 */
+typedef struct nnact_fit_config nnact_fit_config;
+
+/**
+ * @brief Keys of nnact_fit_config. Values explicit and append-only.
+ *
+ * Integer keys go through nnact_fit_config_set_int() / _get_int(), real keys
+ * through nnact_fit_config_set_real() / _get_real(); the other call is
+ * NNACT_ERR_ARG.
+ * @since 1.1
+ */
+typedef enum nnact_fit_param {
+    /** int, 1 .. SIZE_MAX, default 1: the last epoch to train (absolute, as the
+     *  1.0 `epochs`). */
+    NNACT_FIT_PARAM_EPOCHS = 0,
+    /** int, 0 .. SIZE_MAX, default 32: rows per minibatch, the last one of an
+     *  epoch smaller when it does not divide the training rows; 0 = all training
+     *  rows (full batch). A size above the training rows is NNACT_ERR_ARG from
+     *  nnact_net_fit_run(), as in nnact_net_fit(): silently clamping would
+     *  hide a mistake. */
+    NNACT_FIT_PARAM_BATCH_SIZE = 1,
+    /** int, any value, default 0: the shuffling PRNG's seed. */
+    NNACT_FIT_PARAM_SEED = 2,
+    /** real, [0, 1), default 0: the last floor(n * fraction) rows are the
+     *  validation split; when > 0 it must leave at least one row on each side. */
+    NNACT_FIT_PARAM_VAL_FRACTION = 3,
+    /** int, 0 or 1, default 1: visit the training rows in a shuffled order
+     *  (0 = the NNACT_FIT_NO_SHUFFLE of nnact_net_fit()). */
+    NNACT_FIT_PARAM_SHUFFLE = 4,
+    /** int, 0 or 1, default 0: at the end put back the best epoch's parameters
+     *  (NNACT_FIT_RESTORE_BEST of nnact_net_fit()). */
+    NNACT_FIT_PARAM_RESTORE_BEST = 5,
+    /** int, 0 .. SIZE_MAX, default 0: epochs already done (resume; see
+     *  nnact_net_fit_ex() and nnact_fit_config_resume()); above EPOCHS is
+     *  NNACT_ERR_ARG from nnact_net_fit_run(). */
+    NNACT_FIT_PARAM_START_EPOCH = 6,
+    /** int, 1 .. SIZE_MAX, default 1: with a checkpoint path, save after every
+     *  epoch e (absolute) with e % interval == 0, and after the last epoch
+     *  trained (EPOCHS, or the epoch the callback stopped at). */
+    NNACT_FIT_PARAM_CHECKPOINT_INTERVAL = 7
+} nnact_fit_param;
+
+/**
+ * @brief What the epoch callback sees (nnact_fit_epoch_callback). A record
+ *        whose fields are only ever appended: `size` is the size the library
+ *        filled (read a later field only when size says it is there).
+ * @since 1.1
+ */
+typedef struct nnact_fit_epoch {
+    size_t size;     /**< sizeof the record as the library filled it */
+    uint64_t epoch;  /**< 1 .. epochs, absolute */
+    uint64_t epochs; /**< NNACT_FIT_PARAM_EPOCHS */
+    double loss;     /**< training loss of the epoch, as nnact_fit_callback's */
+    double val_loss; /**< validation loss after the epoch; NAN without a split */
+    double elapsed;  /**< seconds since the call started (monotonic) */
+    double lr;       /**< the rate the epoch's steps used (scheduled, or the optimizer's LR) */
+} nnact_fit_epoch;
+
+/**
+ * @brief Called by nnact_net_fit_run() after each epoch (after its checkpoint,
+ *        if one is due), with the epoch's record; the optimizer then holds its
+ *        base LR.
+ * @return 0 to go on, nonzero to stop after this epoch.
+ * @since 1.1
+ */
+typedef int (*nnact_fit_epoch_callback)(const nnact_fit_epoch *e, void *user);
+
+/** @brief Why nnact_net_fit_run() stopped (nnact_fit_report::stop_reason). Append-only. @since 1.1
+ */
+typedef enum nnact_fit_stop {
+    NNACT_FIT_STOP_COMPLETED = 0, /**< every epoch up to EPOCHS trained */
+    NNACT_FIT_STOP_CALLBACK = 1,  /**< the callback returned nonzero before EPOCHS */
+    NNACT_FIT_STOP_ERROR = 2      /**< a step, the schedule or a checkpoint failed */
+} nnact_fit_stop;
+
+/**
+ * @brief What nnact_net_fit_run() did: an output record the caller owns.
+ *
+ * Set `size = sizeof(nnact_fit_report)` before the call; the library writes
+ * only the fields that fit inside `size` (a program built against 1.1 keeps
+ * working when later versions append fields) and never writes `size`.
+ * @since 1.1
+ */
+typedef struct nnact_fit_report {
+    size_t size;          /**< set by the caller: sizeof(nnact_fit_report) */
+    uint64_t epochs_done; /**< absolute: START_EPOCH plus the epochs completed */
+    uint64_t best_epoch;  /**< best among the epochs this call trained, absolute; 0: none */
+    double best_loss;     /**< its validation (or training) loss; NAN: none */
+    double last_loss;     /**< training loss of the last completed epoch; NAN: none */
+    double last_val_loss; /**< its validation loss; NAN: none or no split */
+    double seconds;       /**< time the call took (monotonic) */
+    int stop_reason;      /**< an nnact_fit_stop */
+} nnact_fit_report;
+
+/**
+ * @brief New configuration with every key at its default, no schedule, no
+ *        checkpoint, no callback.
+ * @param out receives it; NULL on failure.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL out); NNACT_ERR_NOMEM.
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_fit_config_create(nnact_fit_config **out);
+
+/** @brief Frees a configuration (and its copies of the schedule and path); NULL is fine. @since 1.1
+ */
+NNACT_API void nnact_fit_config_free(nnact_fit_config *c);
+
+/**
+ * @brief An independent copy: every key, its own copy of the schedule and
+ *        checkpoint path, the same callback and user pointer.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL c or out); NNACT_ERR_NOMEM (*out NULL).
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_fit_config_copy(const nnact_fit_config *c, nnact_fit_config **out);
+
+/**
+ * @brief Sets an integer key (range and default per key in nnact_fit_param).
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL c, unknown key, a real key, a value
+ *         out of range: the detail names the key; the configuration unchanged).
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_fit_config_set_int(nnact_fit_config *c, nnact_fit_param p, uint64_t v);
+
+/**
+ * @brief Reads an integer key.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL c or v, unknown key, a real key; *v untouched).
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_fit_config_get_int(const nnact_fit_config *c, nnact_fit_param p,
+                                                uint64_t *v);
+
+/**
+ * @brief Sets a real key (NNACT_FIT_PARAM_VAL_FRACTION).
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL c, unknown key, an integer key, a
+ *         value out of range or NaN; the configuration unchanged).
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_fit_config_set_real(nnact_fit_config *c, nnact_fit_param p, double v);
+
+/**
+ * @brief Reads a real key.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL c or v, unknown key, an integer key).
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_fit_config_get_real(const nnact_fit_config *c, nnact_fit_param p,
+                                                 double *v);
+
+/**
+ * @brief The learning-rate schedule: epoch e's steps use
+ *        nnact_sched_lr(s, base, e-1), base the optimizer's LR at the call to
+ *        nnact_net_fit_run(). The rate is passed to each step; the optimizer's
+ *        LR is never changed by the fit.
+ * @param s copied (the configuration keeps no pointer to it); NULL: no schedule.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL c); NNACT_ERR_NOMEM (unchanged).
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_fit_config_set_schedule(nnact_fit_config *c, const nnact_sched *s);
+
+/**
+ * @brief Checkpoint file written with nnact_checkpoint_save() after the epochs
+ *        NNACT_FIT_PARAM_CHECKPOINT_INTERVAL names and after the last epoch
+ *        trained (see nnact_net_fit_ex() for what it holds and how to resume;
+ *        the optimizer is stored as it is, its LR the base LR).
+ * @param path copied; NULL: no checkpoint.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL c, empty path); NNACT_ERR_NOMEM (unchanged).
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_fit_config_set_checkpoint(nnact_fit_config *c, const char *path);
+
+/**
+ * @brief The 1.0 per-epoch callback (see nnact_fit_callback: here the
+ *        optimizer holds its base LR during the call). Replaces any callback
+ *        set before (a configuration holds one callback).
+ * @param cb NULL: none. @param user kept and passed through: the one caller
+ *        pointer a configuration keeps.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL c).
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_fit_config_set_callback(nnact_fit_config *c, nnact_fit_callback cb,
+                                                     void *user);
+
+/**
+ * @brief A per-epoch callback that receives a nnact_fit_epoch record (which
+ *        grows with later versions; it has the epoch's learning rate).
+ *        Replaces any callback set before.
+ * @param cb NULL: none. @param user kept and passed through.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL c).
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_fit_config_set_epoch_callback(nnact_fit_config *c,
+                                                           nnact_fit_epoch_callback cb, void *user);
+
+/**
+ * @brief Sets the keys a resumed fit takes from a checkpoint's position:
+ *        START_EPOCH = pos->epochs_done and SEED = pos->rng_key (the other
+ *        settings must be the first run's; see nnact_net_fit_ex()).
+ * @param pos as filled by nnact_checkpoint_load_at(); pos->size at least
+ *        the 1.1 record's.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL c or pos, pos->size too small,
+ *         epochs_done above SIZE_MAX; unchanged).
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_fit_config_resume(nnact_fit_config *c,
+                                               const nnact_checkpoint_position *pos);
+
+/**
+ * @brief Trains as configured: epochs START_EPOCH+1 .. EPOCHS of shuffled
+ *        minibatches over nnact_net_train_step()'s step, a validation split
+ *        scored after each epoch, the best epoch remembered, checkpoints, and
+ *        the callback. nnact_net_fit_ex(args) is this call with the settings of
+ *        its arguments (bit for bit the same parameters).
+ *
+ * The rows, the split, the shuffles, the resume rule and what is or is not
+ * carried across a resume are nnact_net_fit_ex()'s. The schedule's rate is
+ * passed into each step: the optimizer's LR hyper-parameter keeps its base
+ * value throughout (during the callback too) and is never written, so a
+ * checkpoint stores the optimizer as it is. Allocates at the start only (and
+ * each checkpoint save its file image).
+ * @param n rows of x (n x n_in) and t (n x target width).
+ * @param cfg the settings (read during the call only; not kept).
+ * @param report NULL, or the caller's record with report->size set; written
+ *        on NNACT_OK and on every failure after the arguments were accepted
+ *        (what was done up to the failing step, stop_reason
+ *        NNACT_FIT_STOP_ERROR); untouched when the arguments are refused.
+ * @return NNACT_OK (also when the callback stopped training); NNACT_ERR_ARG
+ *         (NULL net, o, x, t or cfg; n 0; START_EPOCH > EPOCHS; BATCH_SIZE
+ *         above the training rows; a VAL_FRACTION leaving an empty side;
+ *         unknown loss kind; report->size below the 1.1 record's);
+ *         NNACT_ERR_STATE (a network without layers); NNACT_ERR_NOMEM;
+ *         NNACT_ERR_OVERFLOW; any status of the step (training stops there,
+ *         the updates before it stay); NNACT_ERR_ARG when the schedule gives a
+ *         rate that is not finite and >= 0; any status of
+ *         nnact_checkpoint_save() (training stops after that epoch, the
+ *         previous file intact, no callback for it).
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_net_fit_run(nnact_net *net, nnact_opt *o, nnact_loss_kind k, size_t n,
+                                         const double *x, const double *t,
+                                         const nnact_fit_config *cfg, nnact_fit_report *report);
 
 NNACT_END_DECLS
 

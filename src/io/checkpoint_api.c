@@ -2,6 +2,7 @@
  * the optimizer module's state view/import) and the training position, in
  * one atomically saved kind-2 file. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,11 +10,17 @@
 #include "io/checkpoint.h"
 #include "optim/optim_internal.h"
 
-nnact_status nnact_checkpoint_save(const char *path, const nnact_net *net, const nnact_opt *opt,
-                                   uint64_t epochs_done, uint64_t batch_in_epoch, double base_lr,
-                                   uint64_t rng_key, uint64_t rng_counter)
+/* The 1.1 position record: everything up to and including rng_counter. A
+ * later version appends fields and reads or writes them only when the
+ * caller's size covers them. */
+#define POSITION_1_1_SIZE (offsetof(nnact_checkpoint_position, rng_counter) + sizeof(uint64_t))
+
+static nnact_status save_at(const char *who, const char *path, const nnact_net *net,
+                            const nnact_opt *opt, const nnact_checkpoint_position *pos)
 {
-    static const char who[] = "nnact_checkpoint_save";
+    const uint64_t epochs_done = pos->epochs_done, batch_in_epoch = pos->batch_in_epoch;
+    const uint64_t rng_key = pos->rng_key, rng_counter = pos->rng_counter;
+    const double base_lr = pos->base_lr;
     NNACT_RETURN_IF(path == NULL || net == NULL || opt == NULL, NNACT_ERR_ARG, "%s: %s is NULL",
                     who,
                     path == NULL  ? "path"
@@ -50,6 +57,26 @@ nnact_status nnact_checkpoint_save(const char *path, const nnact_net *net, const
     return st;
 }
 
+nnact_status nnact_checkpoint_save(const char *path, const nnact_net *net, const nnact_opt *opt,
+                                   uint64_t epochs_done, uint64_t batch_in_epoch, double base_lr,
+                                   uint64_t rng_key, uint64_t rng_counter)
+{
+    const nnact_checkpoint_position pos = {sizeof pos, epochs_done, batch_in_epoch,
+                                           base_lr,    rng_key,     rng_counter};
+    return save_at("nnact_checkpoint_save", path, net, opt, &pos);
+}
+
+nnact_status nnact_checkpoint_save_at(const char *path, const nnact_net *net, const nnact_opt *opt,
+                                      const nnact_checkpoint_position *pos)
+{
+    static const char who[] = "nnact_checkpoint_save_at";
+    NNACT_RETURN_IF(pos == NULL, NNACT_ERR_ARG, "%s: pos is NULL", who);
+    NNACT_RETURN_IF(pos->size < POSITION_1_1_SIZE, NNACT_ERR_ARG,
+                    "%s: pos->size %zu is below the %zu bytes of the 1.1 record", who, pos->size,
+                    (size_t)POSITION_1_1_SIZE);
+    return save_at(who, path, net, opt, pos);
+}
+
 /* Rewraps the detail a callee recorded. It is copied out first: the detail
  * lives in the same thread-local buffer nnact__fail writes, and formatting a
  * buffer into itself is undefined behaviour (and garbles the message). The
@@ -68,8 +95,7 @@ static nnact_status rejected(const char *who, nnact_status s, uint64_t offset, c
  * and flags and owns data. */
 static nnact_status load_from(const char *who, const unsigned char *data, size_t size,
                               unsigned flags, nnact_net **net, nnact_opt **opt,
-                              uint64_t *epochs_done, uint64_t *batch_in_epoch, double *base_lr,
-                              uint64_t *rng_key, uint64_t *rng_counter)
+                              nnact_checkpoint_position *pos)
 {
     struct nnact__model_view m;
     struct nnact__ckpt_opt o;
@@ -121,11 +147,12 @@ static nnact_status load_from(const char *who, const unsigned char *data, size_t
     }
     *net = n;
     *opt = p;
-    if (epochs_done) *epochs_done = t.epochs_done;
-    if (batch_in_epoch) *batch_in_epoch = t.batch_in_epoch;
-    if (base_lr) *base_lr = t.base_lr;
-    if (rng_key) *rng_key = t.rng_key;
-    if (rng_counter) *rng_counter = t.rng_counter;
+    /* the 1.1 fields (the caller's size was checked to cover them) */
+    pos->epochs_done = t.epochs_done;
+    pos->batch_in_epoch = t.batch_in_epoch;
+    pos->base_lr = t.base_lr;
+    pos->rng_key = t.rng_key;
+    pos->rng_counter = t.rng_counter;
     return NNACT_OK;
 }
 
@@ -141,21 +168,52 @@ static nnact_status check_args(const char *who, unsigned flags, nnact_net **net,
     return NNACT_OK;
 }
 
-nnact_status nnact_checkpoint_load(const char *path, unsigned flags, nnact_net **net,
-                                   nnact_opt **opt, uint64_t *epochs_done, uint64_t *batch_in_epoch,
-                                   double *base_lr, uint64_t *rng_key, uint64_t *rng_counter)
+/* The 1.0 calls' loose position pointers, each may be NULL. */
+struct loose_position {
+    uint64_t *epochs_done, *batch_in_epoch, *rng_key, *rng_counter;
+    double *base_lr;
+};
+
+static void scatter(const nnact_checkpoint_position *pos, const struct loose_position *out)
 {
-    static const char who[] = "nnact_checkpoint_load";
+    if (out->epochs_done) *out->epochs_done = pos->epochs_done;
+    if (out->batch_in_epoch) *out->batch_in_epoch = pos->batch_in_epoch;
+    if (out->base_lr) *out->base_lr = pos->base_lr;
+    if (out->rng_key) *out->rng_key = pos->rng_key;
+    if (out->rng_counter) *out->rng_counter = pos->rng_counter;
+}
+
+static nnact_status load_file(const char *who, const char *path, unsigned flags, nnact_net **net,
+                              nnact_opt **opt, nnact_checkpoint_position *pos)
+{
     NNACT_FORWARD_IF_ERROR(check_args(who, flags, net, opt));
     NNACT_RETURN_IF(path == NULL, NNACT_ERR_ARG, "%s: path is NULL", who);
     NNACT_RETURN_IF(path[0] == '\0', NNACT_ERR_ARG, "%s: path is empty", who);
     unsigned char *data;
     size_t size;
     NNACT_FORWARD_IF_ERROR(nnact__io_read_file(who, path, NNACT__IO_KIND_CHECKPOINT, &data, &size));
-    nnact_status st = load_from(who, data, size, flags, net, opt, epochs_done, batch_in_epoch,
-                                base_lr, rng_key, rng_counter);
+    nnact_status st = load_from(who, data, size, flags, net, opt, pos);
     nnact__free(data);
     return st;
+}
+
+static nnact_status load_buffer(const char *who, const void *data, size_t size, unsigned flags,
+                                nnact_net **net, nnact_opt **opt, nnact_checkpoint_position *pos)
+{
+    NNACT_FORWARD_IF_ERROR(check_args(who, flags, net, opt));
+    NNACT_RETURN_IF(data == NULL, NNACT_ERR_ARG, "%s: data is NULL", who);
+    return load_from(who, (const unsigned char *)data, size, flags, net, opt, pos);
+}
+
+nnact_status nnact_checkpoint_load(const char *path, unsigned flags, nnact_net **net,
+                                   nnact_opt **opt, uint64_t *epochs_done, uint64_t *batch_in_epoch,
+                                   double *base_lr, uint64_t *rng_key, uint64_t *rng_counter)
+{
+    nnact_checkpoint_position pos = {sizeof pos, 0, 0, 0.0, 0, 0};
+    const struct loose_position out = {epochs_done, batch_in_epoch, rng_key, rng_counter, base_lr};
+    NNACT_FORWARD_IF_ERROR(load_file("nnact_checkpoint_load", path, flags, net, opt, &pos));
+    scatter(&pos, &out);
+    return NNACT_OK;
 }
 
 nnact_status nnact_checkpoint_load_buffer(const void *data, size_t size, unsigned flags,
@@ -163,9 +221,47 @@ nnact_status nnact_checkpoint_load_buffer(const void *data, size_t size, unsigne
                                           uint64_t *batch_in_epoch, double *base_lr,
                                           uint64_t *rng_key, uint64_t *rng_counter)
 {
-    static const char who[] = "nnact_checkpoint_load_buffer";
-    NNACT_FORWARD_IF_ERROR(check_args(who, flags, net, opt));
-    NNACT_RETURN_IF(data == NULL, NNACT_ERR_ARG, "%s: data is NULL", who);
-    return load_from(who, (const unsigned char *)data, size, flags, net, opt, epochs_done,
-                     batch_in_epoch, base_lr, rng_key, rng_counter);
+    nnact_checkpoint_position pos = {sizeof pos, 0, 0, 0.0, 0, 0};
+    const struct loose_position out = {epochs_done, batch_in_epoch, rng_key, rng_counter, base_lr};
+    NNACT_FORWARD_IF_ERROR(
+        load_buffer("nnact_checkpoint_load_buffer", data, size, flags, net, opt, &pos));
+    scatter(&pos, &out);
+    return NNACT_OK;
+}
+
+/* The caller's record, checked before anything else (also before the handles
+ * are cleared, which is the "untouched" of a refused argument). */
+static nnact_status check_position(const char *who, const nnact_checkpoint_position *pos)
+{
+    NNACT_RETURN_IF(pos != NULL && pos->size < POSITION_1_1_SIZE, NNACT_ERR_ARG,
+                    "%s: pos->size %zu is below the %zu bytes of the 1.1 record", who, pos->size,
+                    (size_t)POSITION_1_1_SIZE);
+    return NNACT_OK;
+}
+
+nnact_status nnact_checkpoint_load_at(const char *path, unsigned flags, nnact_net **net,
+                                      nnact_opt **opt, nnact_checkpoint_position *pos)
+{
+    static const char who[] = "nnact_checkpoint_load_at";
+    NNACT_FORWARD_IF_ERROR(check_position(who, pos));
+    nnact_checkpoint_position got = {sizeof got, 0, 0, 0.0, 0, 0};
+    NNACT_FORWARD_IF_ERROR(load_file(who, path, flags, net, opt, &got));
+    if (pos != NULL)
+        memcpy((char *)pos + sizeof pos->size, (const char *)&got + sizeof got.size,
+               POSITION_1_1_SIZE - sizeof got.size);
+    return NNACT_OK;
+}
+
+nnact_status nnact_checkpoint_load_buffer_at(const void *data, size_t size, unsigned flags,
+                                             nnact_net **net, nnact_opt **opt,
+                                             nnact_checkpoint_position *pos)
+{
+    static const char who[] = "nnact_checkpoint_load_buffer_at";
+    NNACT_FORWARD_IF_ERROR(check_position(who, pos));
+    nnact_checkpoint_position got = {sizeof got, 0, 0, 0.0, 0, 0};
+    NNACT_FORWARD_IF_ERROR(load_buffer(who, data, size, flags, net, opt, &got));
+    if (pos != NULL)
+        memcpy((char *)pos + sizeof pos->size, (const char *)&got + sizeof got.size,
+               POSITION_1_1_SIZE - sizeof got.size);
+    return NNACT_OK;
 }

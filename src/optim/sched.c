@@ -270,3 +270,28 @@ nnact_status nnact_sched_lr(const nnact_sched *s, double base_lr, uint64_t t, do
     *lr = v;
     return NNACT_OK;
 }
+
+/* (included here, not at the top, to keep this addition one hunk apart from
+   the family table above) */
+#include "optim/sched_internal.h"
+
+/* A copy for an owner that must not keep the caller's pointer (the fit
+ * configuration); milestones copied too. */
+nnact_status nnact__sched_clone(const nnact_sched *s, nnact_sched **out, const char *who)
+{
+    *out = NULL;
+    nnact_sched *c = nnact__malloc(sizeof *c);
+    NNACT_RETURN_IF(c == NULL, NNACT_ERR_NOMEM, "%s: out of memory", who);
+    *c = *s;
+    c->milestones = NULL;
+    if (s->n_milestones > 0) {
+        c->milestones = nnact__malloc(s->n_milestones * sizeof *c->milestones);
+        if (c->milestones == NULL) {
+            nnact__free(c);
+            return nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory", who);
+        }
+        memcpy(c->milestones, s->milestones, s->n_milestones * sizeof *c->milestones);
+    }
+    *out = c;
+    return NNACT_OK;
+}

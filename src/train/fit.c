@@ -1,7 +1,10 @@
-/* nnact_net_fit / nnact_net_fit_ex: epochs of shuffled minibatches over
- * nnact_net_train_step, a validation split scored after each epoch, the best
- * epoch remembered; a run resumes at a given epoch by replaying the skipped
- * epochs' shuffles from the seed, and may checkpoint itself after each epoch. */
+/* The fit loop (nnact_net_fit_run and the 1.0 nnact_net_fit / _ex on top of
+ * it): epochs of shuffled minibatches over the training step, a validation
+ * split scored after each epoch, the best epoch remembered; a run resumes at
+ * a given epoch by replaying the skipped epochs' shuffles from the seed, and
+ * may checkpoint itself. The schedule's rate is passed into each step: the
+ * optimizer's LR is not written (except around a 1.0 callback, which was
+ * promised the scheduled rate there). */
 #include <math.h>
 #include <string.h>
 #include <time.h>
@@ -13,6 +16,8 @@
 #include "net/net_internal.h"
 #include "nnact/io.h"
 #include "nnact/train.h"
+#include "train/fit_internal.h"
+#include "train/train_internal.h"
 
 /* PRNG stream of the shuffles, apart from the streams nnact_net_init uses (layer indices) */
 #define FIT_SHUFFLE_STREAM UINT64_C(0x53485546464c4531)
@@ -24,12 +29,99 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* Sizes derived from the arguments once they are checked. */
+struct fit_plan {
+    size_t n_in, n_out, tw, n_train, n_val, batch, np, work_n, epochs, start;
+    double base_lr;
+};
+
 struct fit_buffers {
     size_t *order;     /* n_train row indices */
     double *xb, *tb;   /* batch copies */
     double *yv, *work; /* validation output and predict scratch */
     double *best;      /* parameters of the best epoch */
 };
+
+/* Everything one run carries from epoch to epoch. */
+struct fit_run {
+    const char *who;
+    nnact_net *net;
+    nnact_opt *o;
+    nnact_loss_kind k;
+    const double *x, *t;
+    const struct nnact__fit_settings *s;
+    struct fit_plan p;
+    struct fit_buffers b;
+    struct nnact__rng rng;
+    double t0;
+    double best;        /* lowest score so far; INFINITY before any */
+    nnact_fit_report r; /* what is done so far */
+};
+
+void nnact__fit_settings_default(struct nnact__fit_settings *s)
+{
+    memset(s, 0, sizeof *s);
+    s->epochs = 1;
+    s->batch_size = 32;
+    s->checkpoint_interval = 1;
+    s->shuffle = 1;
+}
+
+/* The handles, the data and the settings, in 1.0's order of checks (the
+ * details of the 1.0 calls stay as they were). */
+static nnact_status check_args(const char *who, const nnact_net *net, const nnact_opt *o, size_t n,
+                               const double *x, const double *t,
+                               const struct nnact__fit_settings *s)
+{
+    NNACT_RETURN_IF(net == NULL || o == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
+                    net == NULL ? "net" : "optimizer");
+    NNACT_RETURN_IF(x == NULL || t == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
+                    x == NULL ? "x" : "t");
+    NNACT_RETURN_IF(n == 0, NNACT_ERR_ARG, "%s: n is 0", who);
+    NNACT_RETURN_IF(s->epochs == 0, NNACT_ERR_ARG, "%s: epochs is 0", who);
+    NNACT_RETURN_IF(s->start_epoch > s->epochs, NNACT_ERR_ARG,
+                    "%s: start_epoch %llu is past the last epoch %llu", who,
+                    (unsigned long long)s->start_epoch, (unsigned long long)s->epochs);
+    NNACT_RETURN_IF(s->checkpoint != NULL && s->checkpoint[0] == '\0', NNACT_ERR_ARG,
+                    "%s: checkpoint path is empty", who);
+    NNACT_RETURN_IF(s->v1_0 && s->batch_size == 0, NNACT_ERR_ARG, "%s: batch_size is 0", who);
+    NNACT_RETURN_IF(s->v1_0_unknown_flags, NNACT_ERR_ARG, "%s: unknown flags 0x%x", who,
+                    s->v1_0_unknown_flags);
+    NNACT_RETURN_IF(!(s->val_fraction >= 0.0 && s->val_fraction < 1.0), NNACT_ERR_ARG,
+                    "%s: val_fraction = %g is outside [0, 1)", who, s->val_fraction);
+    NNACT_RETURN_IF(nnact_net_layer_count(net) == 0, NNACT_ERR_STATE, "%s: network has no layers",
+                    who);
+    return NNACT_OK;
+}
+
+/* The sizes of the run; the checks that need them. */
+static nnact_status make_plan(const char *who, nnact_net *net, const nnact_opt *o,
+                              nnact_loss_kind k, size_t n, const struct nnact__fit_settings *s,
+                              struct fit_plan *p)
+{
+    p->n_in = nnact_net_input_size(net);
+    p->n_out = nnact_net_output_size(net);
+    p->tw = nnact_loss_target_width(k, p->n_out);
+    NNACT_RETURN_IF(p->tw == 0, NNACT_ERR_ARG, "%s: unknown loss kind %d", who, (int)k);
+    p->n_val = (size_t)floor((double)n * s->val_fraction);
+    NNACT_RETURN_IF(s->val_fraction > 0.0 && (p->n_val == 0 || p->n_val >= n), NNACT_ERR_ARG,
+                    "%s: val_fraction %g of %zu rows leaves an empty side", who, s->val_fraction,
+                    n);
+    p->n_train = n - p->n_val;
+    NNACT_RETURN_IF(s->batch_size > p->n_train, NNACT_ERR_ARG,
+                    "%s: batch_size %llu is larger than the %zu training rows", who,
+                    (unsigned long long)s->batch_size, p->n_train);
+    p->batch = s->batch_size == 0 ? p->n_train : (size_t)s->batch_size;
+    /* both at most SIZE_MAX: the configuration's setters and the 1.0 size_t */
+    p->epochs = (size_t)s->epochs;
+    p->start = (size_t)s->start_epoch;
+    NNACT_FORWARD_IF_ERROR(nnact_opt_get(o, NNACT_OPT_PARAM_LR, &p->base_lr));
+    p->np = nnact_net_param_count(net);
+    p->work_n = 0;
+    if (p->n_val > 0)
+        NNACT_FORWARD_IF_ERROR(nnact_net_predict_workspace(net, p->n_val, &p->work_n));
+    return NNACT_OK;
+}
 
 static void free_buffers(struct fit_buffers *b)
 {
@@ -54,12 +146,32 @@ static void *alloc_array(size_t count, size_t size, int *failed)
     return p;
 }
 
-static nnact_status fit_run(const char *who, nnact_net *net, nnact_opt *o, nnact_loss_kind k,
-                            size_t n, const double *x, const double *t, size_t start_epoch,
-                            size_t epochs, size_t batch_size, double val_fraction, uint64_t seed,
-                            const nnact_sched *sched, unsigned flags, const char *checkpoint,
-                            nnact_fit_callback cb, void *user, size_t *best_epoch,
-                            double *best_loss);
+/* Every allocation of the run, at its start. */
+static nnact_status alloc_buffers(const char *who, const struct fit_plan *p, int restore_best,
+                                  struct fit_buffers *b)
+{
+    int failed = 0;
+    size_t cells;
+    memset(b, 0, sizeof *b);
+    b->order = alloc_array(p->n_train, sizeof(size_t), &failed);
+    failed |= !nnact__mul_size(p->batch, p->n_in, &cells);
+    b->xb = alloc_array(cells, sizeof(double), &failed);
+    failed |= !nnact__mul_size(p->batch, p->tw, &cells);
+    b->tb = alloc_array(cells, sizeof(double), &failed);
+    if (p->n_val > 0) {
+        failed |= !nnact__mul_size(p->n_val, p->n_out, &cells);
+        b->yv = alloc_array(cells, sizeof(double), &failed);
+        b->work = alloc_array(p->work_n, sizeof(double), &failed);
+    }
+    if (restore_best) b->best = alloc_array(p->np, sizeof(double), &failed);
+    if (failed) {
+        free_buffers(b);
+        return nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory (or sizes overflow)", who);
+    }
+    for (size_t i = 0; i < p->n_train; i++)
+        b->order[i] = i;
+    return NNACT_OK;
+}
 
 /* Fisher-Yates over the running order: each epoch permutes the previous
    epoch's order, so epoch e's order depends on every shuffle before it */
@@ -73,23 +185,199 @@ static void shuffle(size_t *order, size_t n_train, struct nnact__rng *rng)
     }
 }
 
-/* Writes the checkpoint of the state after `epochs_done` epochs. The
-   optimizer's LR hyper-parameter is the scheduled one during an epoch; it is
-   set to base_lr while the file is written, so the file's optimizer is the one
-   a resumed fit must be given, then set back (both values were accepted
-   before, so neither set can fail). */
-static nnact_status save_checkpoint(const char *path, const nnact_net *net, nnact_opt *o,
-                                    const nnact_sched *sched, double base_lr, size_t epochs_done,
-                                    uint64_t seed, const struct nnact__rng *rng)
+/* The rate of epoch index e (0-based): the schedule's, or NAN for the
+   optimizer's own LR. Refused like nnact_opt_set would refuse it. */
+static nnact_status epoch_lr(const struct fit_run *f, size_t e, double *lr)
 {
-    double lr = base_lr;
-    if (sched != NULL) {
-        nnact_opt_get(o, NNACT_OPT_PARAM_LR, &lr);
-        nnact_opt_set(o, NNACT_OPT_PARAM_LR, base_lr);
+    *lr = NAN;
+    if (f->s->sched == NULL) return NNACT_OK;
+    NNACT_FORWARD_IF_ERROR(nnact_sched_lr(f->s->sched, f->p.base_lr, (uint64_t)e, lr));
+    NNACT_RETURN_IF(!(isfinite(*lr) && *lr >= 0.0), NNACT_ERR_ARG,
+                    "%s: the schedule gives lr %g for epoch %zu", f->who, *lr, e + 1);
+    return NNACT_OK;
+}
+
+/* One pass over the training rows in minibatches; *train_loss is the
+   row-weighted mean of the batch losses. */
+static nnact_status train_epoch(struct fit_run *f, double lr, double *train_loss)
+{
+    const struct fit_plan *p = &f->p;
+    struct fit_buffers *b = &f->b;
+    if (f->s->shuffle) shuffle(b->order, p->n_train, &f->rng);
+    double sum = 0.0;
+    for (size_t start = 0; start < p->n_train; start += p->batch) {
+        size_t rows = p->n_train - start < p->batch ? p->n_train - start : p->batch;
+        for (size_t r = 0; r < rows; r++) {
+            size_t src = b->order[start + r];
+            memcpy(b->xb + r * p->n_in, f->x + src * p->n_in, p->n_in * sizeof(double));
+            memcpy(b->tb + r * p->tw, f->t + src * p->tw, p->tw * sizeof(double));
+        }
+        double L;
+        NNACT_FORWARD_IF_ERROR(
+            nnact__train_step(f->net, f->o, f->k, rows, b->xb, b->tb, lr, &L, f->who));
+        sum += L * (double)rows;
     }
-    nnact_status st =
-        nnact_checkpoint_save(path, net, o, (uint64_t)epochs_done, 0, base_lr, seed, rng->counter);
-    if (sched != NULL) nnact_opt_set(o, NNACT_OPT_PARAM_LR, lr);
+    *train_loss = sum / (double)p->n_train;
+    return NNACT_OK;
+}
+
+/* Validation loss of the epoch (NAN without a split) and the best epoch. */
+static nnact_status score_epoch(struct fit_run *f, size_t e, double train_loss, double *val_loss)
+{
+    const struct fit_plan *p = &f->p;
+    *val_loss = NAN;
+    if (p->n_val > 0) {
+        NNACT_FORWARD_IF_ERROR(nnact_net_predict_ws(f->net, p->n_val, f->x + p->n_train * p->n_in,
+                                                    f->b.yv, f->b.work, p->work_n));
+        NNACT_FORWARD_IF_ERROR(nnact_loss(f->k, p->n_val, p->n_out, f->b.yv,
+                                          f->t + p->n_train * p->tw, val_loss, NULL));
+    }
+    const double score = p->n_val > 0 ? *val_loss : train_loss;
+    if (score < f->best) { /* a NaN score is never the best */
+        f->best = score;
+        f->r.best_loss = score;
+        f->r.best_epoch = (uint64_t)e + 1;
+        if (f->b.best != NULL)
+            memcpy(f->b.best, nnact__net_params(f->net, NULL), p->np * sizeof(double));
+    }
+    return NNACT_OK;
+}
+
+/* The checkpoint after `done` epochs: the optimizer as it is (its LR is the
+   base LR), the base LR and the shuffling PRNG's position. */
+static nnact_status save_checkpoint(const struct fit_run *f, size_t done)
+{
+    return nnact_checkpoint_save(f->s->checkpoint, f->net, f->o, (uint64_t)done, 0, f->p.base_lr,
+                                 f->s->seed, f->rng.counter);
+}
+
+static int checkpoint_due(const struct fit_run *f, size_t done)
+{
+    return f->s->checkpoint != NULL &&
+           (done % (size_t)f->s->checkpoint_interval == 0 || done == f->p.epochs);
+}
+
+/* The callback of epoch index e; nonzero: stop. A 1.0 callback finds the
+   epoch's scheduled rate in the optimizer, as 1.0 promised; both rates were
+   accepted before (base by the optimizer, lr by epoch_lr), so neither set
+   can fail. */
+static int notify(const struct fit_run *f, size_t e, double lr, double train_loss, double val_loss)
+{
+    const struct nnact__fit_settings *s = f->s;
+    const double elapsed = now_seconds() - f->t0;
+    if (s->epoch_cb != NULL) {
+        nnact_fit_epoch rec = {
+            sizeof rec, (uint64_t)e + 1, (uint64_t)f->p.epochs, train_loss, val_loss, elapsed, lr};
+        if (isnan(lr)) nnact_opt_get(f->o, NNACT_OPT_PARAM_LR, &rec.lr);
+        return s->epoch_cb(&rec, s->user) != 0;
+    }
+    if (s->cb == NULL) return 0;
+    const int shown = s->v1_0 && s->sched != NULL;
+    if (shown) nnact_opt_set(f->o, NNACT_OPT_PARAM_LR, lr);
+    const int stop = s->cb(e + 1, f->p.epochs, train_loss, val_loss, elapsed, s->user) != 0;
+    if (shown) nnact_opt_set(f->o, NNACT_OPT_PARAM_LR, f->p.base_lr);
+    return stop;
+}
+
+/* One epoch, index e: train, score, checkpoint, callback. */
+static nnact_status run_epoch(struct fit_run *f, size_t e, int *stop)
+{
+    double lr, train_loss, val_loss;
+    NNACT_FORWARD_IF_ERROR(epoch_lr(f, e, &lr));
+    NNACT_FORWARD_IF_ERROR(train_epoch(f, lr, &train_loss));
+    f->r.epochs_done = (uint64_t)e + 1; /* its updates stay whatever follows */
+    f->r.last_loss = train_loss;
+    NNACT_FORWARD_IF_ERROR(score_epoch(f, e, train_loss, &val_loss));
+    f->r.last_val_loss = val_loss;
+    const int due = checkpoint_due(f, e + 1);
+    if (due) NNACT_FORWARD_IF_ERROR(save_checkpoint(f, e + 1));
+    *stop = notify(f, e, lr, train_loss, val_loss);
+    /* stopped early between due epochs: the file still ends at the last epoch trained */
+    if (*stop && !due && f->s->checkpoint != NULL) return save_checkpoint(f, e + 1);
+    return NNACT_OK;
+}
+
+static void run_epochs(struct fit_run *f, nnact_status *st)
+{
+    nnact__rng_init(&f->rng, f->s->seed, FIT_SHUFFLE_STREAM);
+    /* the skipped epochs' shuffles, replayed: the order and the PRNG are then
+       exactly where an uninterrupted run has them (about n_train - 1 draws an epoch) */
+    if (f->s->shuffle)
+        for (size_t e = 0; e < f->p.start; e++)
+            shuffle(f->b.order, f->p.n_train, &f->rng);
+    f->t0 = now_seconds();
+    f->r.stop_reason = NNACT_FIT_STOP_COMPLETED;
+    for (size_t e = f->p.start; e < f->p.epochs; e++) {
+        int stop = 0;
+        *st = run_epoch(f, e, &stop);
+        if (*st != NNACT_OK) {
+            f->r.stop_reason = NNACT_FIT_STOP_ERROR;
+            return;
+        }
+        if (stop) {
+            f->r.stop_reason =
+                e + 1 < f->p.epochs ? NNACT_FIT_STOP_CALLBACK : NNACT_FIT_STOP_COMPLETED;
+            return;
+        }
+    }
+}
+
+nnact_status nnact__fit(const char *who, nnact_net *net, nnact_opt *o, nnact_loss_kind k, size_t n,
+                        const double *x, const double *t, const struct nnact__fit_settings *s,
+                        nnact_fit_report *report, int *reported)
+{
+    *reported = 0;
+    struct fit_run f = {.who = who, .net = net, .o = o, .k = k, .x = x, .t = t, .s = s};
+    NNACT_FORWARD_IF_ERROR(check_args(who, net, o, n, x, t, s));
+    NNACT_FORWARD_IF_ERROR(make_plan(who, net, o, k, n, s, &f.p));
+    const double t_call = now_seconds();
+    f.r.epochs_done = (uint64_t)f.p.start;
+    f.r.best_loss = f.r.last_loss = f.r.last_val_loss = NAN;
+    f.r.stop_reason = NNACT_FIT_STOP_COMPLETED;
+    f.best = INFINITY;
+    /* nothing has run yet: a failed allocation leaves the outputs untouched too */
+    NNACT_FORWARD_IF_ERROR(alloc_buffers(who, &f.p, s->restore_best, &f.b));
+    nnact_status st = NNACT_OK;
+    run_epochs(&f, &st);
+    if (st == NNACT_OK && f.b.best != NULL && f.r.best_epoch > 0)
+        memcpy(nnact__net_params(net, NULL), f.b.best, f.p.np * sizeof(double));
+    free_buffers(&f.b);
+    f.r.seconds = now_seconds() - t_call;
+    f.r.size = sizeof f.r;
+    *report = f.r;
+    *reported = 1;
+    return st;
+}
+
+/* ---- the 1.0 calls ---- */
+
+static nnact_status fit_v1_0(const char *who, nnact_net *net, nnact_opt *o, nnact_loss_kind k,
+                             size_t n, const double *x, const double *t, size_t start_epoch,
+                             size_t epochs, size_t batch_size, double val_fraction, uint64_t seed,
+                             const nnact_sched *sched, unsigned flags, const char *checkpoint,
+                             nnact_fit_callback cb, void *user, size_t *best_epoch,
+                             double *best_loss)
+{
+    struct nnact__fit_settings s;
+    nnact__fit_settings_default(&s);
+    s.epochs = epochs;
+    s.batch_size = batch_size;
+    s.seed = seed;
+    s.start_epoch = start_epoch;
+    s.val_fraction = val_fraction;
+    s.shuffle = !(flags & NNACT_FIT_NO_SHUFFLE);
+    s.restore_best = (flags & NNACT_FIT_RESTORE_BEST) != 0;
+    s.sched = sched;
+    s.checkpoint = checkpoint;
+    s.cb = cb;
+    s.user = user;
+    s.v1_0 = 1;
+    s.v1_0_unknown_flags = flags & ~(NNACT_FIT_NO_SHUFFLE | NNACT_FIT_RESTORE_BEST);
+    nnact_fit_report r;
+    int reported;
+    nnact_status st = nnact__fit(who, net, o, k, n, x, t, &s, &r, &reported);
+    if (reported && best_epoch != NULL) *best_epoch = (size_t)r.best_epoch;
+    if (reported && best_loss != NULL) *best_loss = r.best_epoch > 0 ? r.best_loss : NAN;
     return st;
 }
 
@@ -99,8 +387,8 @@ nnact_status nnact_net_fit(nnact_net *net, nnact_opt *o, nnact_loss_kind k, size
                            unsigned flags, nnact_fit_callback cb, void *user, size_t *best_epoch,
                            double *best_loss)
 {
-    return fit_run("nnact_net_fit", net, o, k, n, x, t, 0, epochs, batch_size, val_fraction, seed,
-                   sched, flags, NULL, cb, user, best_epoch, best_loss);
+    return fit_v1_0("nnact_net_fit", net, o, k, n, x, t, 0, epochs, batch_size, val_fraction, seed,
+                    sched, flags, NULL, cb, user, best_epoch, best_loss);
 }
 
 nnact_status nnact_net_fit_ex(nnact_net *net, nnact_opt *o, nnact_loss_kind k, size_t n,
@@ -110,130 +398,6 @@ nnact_status nnact_net_fit_ex(nnact_net *net, nnact_opt *o, nnact_loss_kind k, s
                               nnact_fit_callback cb, void *user, size_t *best_epoch,
                               double *best_loss)
 {
-    return fit_run("nnact_net_fit_ex", net, o, k, n, x, t, start_epoch, epochs, batch_size,
-                   val_fraction, seed, sched, flags, checkpoint, cb, user, best_epoch, best_loss);
-}
-
-static nnact_status fit_run(const char *who, nnact_net *net, nnact_opt *o, nnact_loss_kind k,
-                            size_t n, const double *x, const double *t, size_t start_epoch,
-                            size_t epochs, size_t batch_size, double val_fraction, uint64_t seed,
-                            const nnact_sched *sched, unsigned flags, const char *checkpoint,
-                            nnact_fit_callback cb, void *user, size_t *best_epoch,
-                            double *best_loss)
-{
-    NNACT_RETURN_IF(net == NULL || o == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
-                    net == NULL ? "net" : "optimizer");
-    NNACT_RETURN_IF(x == NULL || t == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
-                    x == NULL ? "x" : "t");
-    NNACT_RETURN_IF(n == 0, NNACT_ERR_ARG, "%s: n is 0", who);
-    NNACT_RETURN_IF(epochs == 0, NNACT_ERR_ARG, "%s: epochs is 0", who);
-    NNACT_RETURN_IF(start_epoch > epochs, NNACT_ERR_ARG,
-                    "%s: start_epoch %zu is past the last epoch %zu", who, start_epoch, epochs);
-    NNACT_RETURN_IF(checkpoint != NULL && checkpoint[0] == '\0', NNACT_ERR_ARG,
-                    "%s: checkpoint path is empty", who);
-    NNACT_RETURN_IF(batch_size == 0, NNACT_ERR_ARG, "%s: batch_size is 0", who);
-    NNACT_RETURN_IF(flags & ~(NNACT_FIT_NO_SHUFFLE | NNACT_FIT_RESTORE_BEST), NNACT_ERR_ARG,
-                    "%s: unknown flags 0x%x", who, flags);
-    NNACT_RETURN_IF(!(val_fraction >= 0.0 && val_fraction < 1.0), NNACT_ERR_ARG,
-                    "%s: val_fraction = %g is outside [0, 1)", who, val_fraction);
-    NNACT_RETURN_IF(nnact_net_layer_count(net) == 0, NNACT_ERR_STATE, "%s: network has no layers",
-                    who);
-    const size_t n_in = nnact_net_input_size(net), n_out = nnact_net_output_size(net);
-    const size_t tw = nnact_loss_target_width(k, n_out);
-    NNACT_RETURN_IF(tw == 0, NNACT_ERR_ARG, "%s: unknown loss kind %d", who, (int)k);
-    const size_t n_val = (size_t)floor((double)n * val_fraction);
-    NNACT_RETURN_IF(val_fraction > 0.0 && (n_val == 0 || n_val >= n), NNACT_ERR_ARG,
-                    "%s: val_fraction %g of %zu rows leaves an empty side", who, val_fraction, n);
-    const size_t n_train = n - n_val;
-    NNACT_RETURN_IF(batch_size > n_train, NNACT_ERR_ARG,
-                    "%s: batch_size %zu is larger than the %zu training rows", who, batch_size,
-                    n_train);
-    double base_lr;
-    NNACT_FORWARD_IF_ERROR(nnact_opt_get(o, NNACT_OPT_PARAM_LR, &base_lr));
-    const size_t np = nnact_net_param_count(net);
-
-    struct fit_buffers b = {0};
-    int failed = 0;
-    size_t work_n = 0;
-    if (n_val > 0) NNACT_FORWARD_IF_ERROR(nnact_net_predict_workspace(net, n_val, &work_n));
-    size_t cells;
-    b.order = alloc_array(n_train, sizeof(size_t), &failed);
-    failed |= !nnact__mul_size(batch_size, n_in, &cells);
-    b.xb = alloc_array(cells, sizeof(double), &failed);
-    failed |= !nnact__mul_size(batch_size, tw, &cells);
-    b.tb = alloc_array(cells, sizeof(double), &failed);
-    if (n_val > 0) {
-        failed |= !nnact__mul_size(n_val, n_out, &cells);
-        b.yv = alloc_array(cells, sizeof(double), &failed);
-        b.work = alloc_array(work_n, sizeof(double), &failed);
-    }
-    if (flags & NNACT_FIT_RESTORE_BEST) b.best = alloc_array(np, sizeof(double), &failed);
-    if (failed) {
-        free_buffers(&b);
-        return nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory (or sizes overflow)", who);
-    }
-    for (size_t i = 0; i < n_train; i++)
-        b.order[i] = i;
-
-    struct nnact__rng rng;
-    nnact__rng_init(&rng, seed, FIT_SHUFFLE_STREAM);
-    /* the skipped epochs' shuffles, replayed: the order and the PRNG are then
-       exactly where an uninterrupted run has them (about n_train - 1 draws an epoch) */
-    if (!(flags & NNACT_FIT_NO_SHUFFLE))
-        for (size_t e = 0; e < start_epoch; e++)
-            shuffle(b.order, n_train, &rng);
-    const double t0 = now_seconds();
-    nnact_status st = NNACT_OK;
-    size_t best_e = 0;
-    double best = INFINITY;
-    for (size_t e = start_epoch; e < epochs; e++) {
-        if (sched != NULL) {
-            double lr;
-            st = nnact_sched_lr(sched, base_lr, (uint64_t)e, &lr);
-            if (st == NNACT_OK) st = nnact_opt_set(o, NNACT_OPT_PARAM_LR, lr);
-            if (st != NNACT_OK) break;
-        }
-        if (!(flags & NNACT_FIT_NO_SHUFFLE)) shuffle(b.order, n_train, &rng);
-        double sum = 0.0;
-        for (size_t start = 0; start < n_train && st == NNACT_OK; start += batch_size) {
-            size_t rows = n_train - start < batch_size ? n_train - start : batch_size;
-            for (size_t r = 0; r < rows; r++) {
-                size_t src = b.order[start + r];
-                memcpy(b.xb + r * n_in, x + src * n_in, n_in * sizeof(double));
-                memcpy(b.tb + r * tw, t + src * tw, tw * sizeof(double));
-            }
-            double L;
-            st = nnact_net_train_step(net, o, k, rows, b.xb, b.tb, &L);
-            sum += L * (double)rows;
-        }
-        if (st != NNACT_OK) break;
-        double train_loss = sum / (double)n_train, val_loss = NAN;
-        if (n_val > 0) {
-            st = nnact_net_predict_ws(net, n_val, x + n_train * n_in, b.yv, b.work, work_n);
-            if (st == NNACT_OK)
-                st = nnact_loss(k, n_val, n_out, b.yv, t + n_train * tw, &val_loss, NULL);
-            if (st != NNACT_OK) break;
-        }
-        double score = n_val > 0 ? val_loss : train_loss;
-        if (score < best) {
-            best = score;
-            best_e = e + 1;
-            if (b.best != NULL) memcpy(b.best, nnact__net_params(net, NULL), np * sizeof(double));
-        }
-        if (checkpoint != NULL) {
-            st = save_checkpoint(checkpoint, net, o, sched, base_lr, e + 1, seed, &rng);
-            if (st != NNACT_OK) break;
-        }
-        if (cb != NULL && cb(e + 1, epochs, train_loss, val_loss, now_seconds() - t0, user) != 0)
-            break;
-    }
-    /* the rate goes back to what the caller set (base_lr was accepted before,
-       so this cannot fail and the detail of a failed step stays) */
-    if (sched != NULL) nnact_opt_set(o, NNACT_OPT_PARAM_LR, base_lr);
-    if (st == NNACT_OK && b.best != NULL && best_e > 0)
-        memcpy(nnact__net_params(net, NULL), b.best, np * sizeof(double));
-    free_buffers(&b);
-    if (best_epoch != NULL) *best_epoch = best_e;
-    if (best_loss != NULL) *best_loss = best_e > 0 ? best : NAN;
-    return st;
+    return fit_v1_0("nnact_net_fit_ex", net, o, k, n, x, t, start_epoch, epochs, batch_size,
+                    val_fraction, seed, sched, flags, checkpoint, cb, user, best_epoch, best_loss);
 }

@@ -1,0 +1,660 @@
+/* train: nnact_fit_config (defaults, ranges, types, NULLs, copies, allocation
+ * failure), nnact_net_fit_run against nnact_net_fit_ex bit for bit (every
+ * optimizer, with a schedule, validation, restore-best), its report, the
+ * optimizer's LR left at its base, the checkpoint interval, a resume through
+ * nnact_checkpoint_load_at + nnact_fit_config_resume ending bit-identical to
+ * an uninterrupted run, and the checkpoint position record. */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "nnact_test.h"
+#include "alloc_fault.h"
+#include "resume_fixture.h"
+
+#include "core/alloc.h"
+#include "nnact/nnact.h"
+
+enum { ROWS = 13, BATCH = 4, EPOCHS = 6, STOP = 3, MAXP = 64 };
+static double X[ROWS * 2], T[ROWS];
+static const double BASE = 0.05;
+static const uint64_t SEED = 77;
+static char dir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    for (int i = 0; i < ROWS; i++) {
+        X[2 * i] = (double)(i % 4) / 3.0 - 0.5;
+        X[2 * i + 1] = (double)(i % 5) / 4.0 - 0.5;
+        T[i] = X[2 * i] * X[2 * i + 1] > 0 ? 1.0 : 0.0;
+    }
+    snprintf(dir, sizeof dir, "/tmp/nnact_fitcfg_XXXXXX");
+    return mkdtemp(dir) == NULL ? -1 : 0;
+}
+
+static const char *path(const char *name)
+{
+    static char p[4][128];
+    static int next;
+    char *r = p[next++ % 4];
+    snprintf(r, sizeof p[0], "%s/%s", dir, name);
+    return r;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    const char *names[] = {"a.ckpt", "b.ckpt", "i.ckpt", "full.ckpt"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        unlink(path(names[i]));
+    rmdir(dir);
+    return 0;
+}
+
+/* Two files with the same bytes. */
+static int files_equal(const char *p, const char *q)
+{
+    static unsigned char a[1 << 14], b[1 << 14];
+    FILE *f = fopen(p, "rb"), *g = fopen(q, "rb");
+    assert_non_null(f);
+    assert_non_null(g);
+    size_t na = fread(a, 1, sizeof a, f), nb = fread(b, 1, sizeof b, g);
+    fclose(f);
+    fclose(g);
+    return na == nb && na < sizeof a && memcmp(a, b, na) == 0;
+}
+
+static nnact_opt *fresh_opt(nnact_opt_kind k)
+{
+    nnact_opt *o = resume_fresh_opt(k);
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, BASE), NNACT_OK);
+    return o;
+}
+
+static nnact_sched *step_sched(void)
+{
+    nnact_sched *s = NULL;
+    assert_int_equal(nnact_sched_create(NNACT_SCHED_STEP, &s), NNACT_OK);
+    assert_int_equal(nnact_sched_set(s, NNACT_SCHED_PARAM_STEP_SIZE, 2), NNACT_OK);
+    assert_int_equal(nnact_sched_set(s, NNACT_SCHED_PARAM_GAMMA, 0.5), NNACT_OK);
+    return s;
+}
+
+static int same_params(const nnact_net *a, const nnact_net *b)
+{
+    double pa[MAXP], pb[MAXP];
+    size_t n = nnact_net_param_count(a);
+    assert_true(n <= MAXP && n == nnact_net_param_count(b));
+    assert_int_equal(nnact_net_get_params(a, n, pa), NNACT_OK);
+    assert_int_equal(nnact_net_get_params(b, n, pb), NNACT_OK);
+    return memcmp(pa, pb, n * sizeof(double)) == 0;
+}
+
+/* A configuration of the 1.0 test's run: EPOCHS, BATCH, val 0.2, SEED, step schedule. */
+static nnact_fit_config *run_config(const nnact_sched *s)
+{
+    nnact_fit_config *c = NULL;
+    assert_int_equal(nnact_fit_config_create(&c), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_EPOCHS, EPOCHS), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_BATCH_SIZE, BATCH), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_SEED, SEED), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_real(c, NNACT_FIT_PARAM_VAL_FRACTION, 0.2), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_schedule(c, s), NNACT_OK);
+    return c;
+}
+
+static void defaults_ranges_and_types(void **state)
+{
+    (void)state;
+    nnact_fit_config *c = NULL;
+    assert_int_equal(nnact_fit_config_create(&c), NNACT_OK);
+    static const struct {
+        nnact_fit_param p;
+        uint64_t def, bad;
+    } ints[] = {
+        {NNACT_FIT_PARAM_EPOCHS, 1, 0},
+        {NNACT_FIT_PARAM_BATCH_SIZE, 32,
+         UINT64_MAX}, /* above SIZE_MAX only where size_t is 32-bit */
+        {NNACT_FIT_PARAM_SEED, 0, 0},
+        {NNACT_FIT_PARAM_SHUFFLE, 1, 2},
+        {NNACT_FIT_PARAM_RESTORE_BEST, 0, 7},
+        {NNACT_FIT_PARAM_START_EPOCH, 0, 0},
+        {NNACT_FIT_PARAM_CHECKPOINT_INTERVAL, 1, 0},
+    };
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        uint64_t v = 99;
+        assert_int_equal(nnact_fit_config_get_int(c, ints[i].p, &v), NNACT_OK);
+        assert_int_equal(v, ints[i].def);
+        if (ints[i].p == NNACT_FIT_PARAM_SEED || ints[i].p == NNACT_FIT_PARAM_START_EPOCH ||
+            (ints[i].p == NNACT_FIT_PARAM_BATCH_SIZE && SIZE_MAX == UINT64_MAX))
+            continue; /* every value is in range */
+        assert_int_equal(nnact_fit_config_set_int(c, ints[i].p, ints[i].bad), NNACT_ERR_ARG);
+        assert_int_equal(nnact_fit_config_get_int(c, ints[i].p, &v), NNACT_OK);
+        assert_int_equal(v, ints[i].def); /* unchanged */
+    }
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_EPOCHS, 0), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "nnact_fit_config_set_int: epochs = 0"));
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_SHUFFLE, 2), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "shuffle"));
+    /* values taken, read back */
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_SEED, UINT64_MAX), NNACT_OK);
+    uint64_t v;
+    assert_int_equal(nnact_fit_config_get_int(c, NNACT_FIT_PARAM_SEED, &v), NNACT_OK);
+    assert_true(v == UINT64_MAX);
+    /* the real key */
+    double r = 5;
+    assert_int_equal(nnact_fit_config_get_real(c, NNACT_FIT_PARAM_VAL_FRACTION, &r), NNACT_OK);
+    assert_same_bits(r, 0.0);
+    const double bad_r[] = {-0.1, 1.0, NAN, INFINITY};
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(nnact_fit_config_set_real(c, NNACT_FIT_PARAM_VAL_FRACTION, bad_r[i]),
+                         NNACT_ERR_ARG);
+        assert_non_null(strstr(nnact_last_error(), "val_fraction"));
+    }
+    assert_int_equal(nnact_fit_config_set_real(c, NNACT_FIT_PARAM_VAL_FRACTION, 0.25), NNACT_OK);
+    assert_int_equal(nnact_fit_config_get_real(c, NNACT_FIT_PARAM_VAL_FRACTION, &r), NNACT_OK);
+    assert_same_bits(r, 0.25);
+    /* wrong-typed and unknown keys */
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_VAL_FRACTION, 0), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "'val_fraction' is real"));
+    assert_int_equal(nnact_fit_config_get_int(c, NNACT_FIT_PARAM_VAL_FRACTION, &v), NNACT_ERR_ARG);
+    assert_int_equal(nnact_fit_config_set_real(c, NNACT_FIT_PARAM_EPOCHS, 3.0), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "'epochs' is an integer"));
+    assert_int_equal(nnact_fit_config_get_real(c, NNACT_FIT_PARAM_EPOCHS, &r), NNACT_ERR_ARG);
+    assert_int_equal(nnact_fit_config_set_int(c, (nnact_fit_param)8, 1), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "unknown key 8"));
+    assert_int_equal(nnact_fit_config_set_real(c, (nnact_fit_param)-1, 0.5), NNACT_ERR_ARG);
+    assert_int_equal(nnact_fit_config_get_int(c, (nnact_fit_param)99, &v), NNACT_ERR_ARG);
+    /* checkpoint path */
+    assert_int_equal(nnact_fit_config_set_checkpoint(c, ""), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "path is empty"));
+    assert_int_equal(nnact_fit_config_set_checkpoint(c, "x.ckpt"), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_checkpoint(c, NULL), NNACT_OK);
+    /* NULL handles */
+    assert_int_equal(nnact_fit_config_create(NULL), NNACT_ERR_ARG);
+    assert_int_equal(nnact_fit_config_set_int(NULL, NNACT_FIT_PARAM_EPOCHS, 1), NNACT_ERR_ARG);
+    assert_int_equal(nnact_fit_config_get_int(NULL, NNACT_FIT_PARAM_EPOCHS, &v), NNACT_ERR_ARG);
+    assert_int_equal(nnact_fit_config_get_int(c, NNACT_FIT_PARAM_EPOCHS, NULL), NNACT_ERR_ARG);
+    assert_int_equal(nnact_fit_config_set_real(NULL, NNACT_FIT_PARAM_VAL_FRACTION, 0),
+                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_fit_config_get_real(c, NNACT_FIT_PARAM_VAL_FRACTION, NULL),
+                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_fit_config_set_schedule(NULL, NULL), NNACT_ERR_ARG);
+    assert_int_equal(nnact_fit_config_set_checkpoint(NULL, "a"), NNACT_ERR_ARG);
+    assert_int_equal(nnact_fit_config_set_callback(NULL, NULL, NULL), NNACT_ERR_ARG);
+    assert_int_equal(nnact_fit_config_set_epoch_callback(NULL, NULL, NULL), NNACT_ERR_ARG);
+    assert_int_equal(nnact_fit_config_resume(NULL, NULL), NNACT_ERR_ARG);
+    nnact_fit_config *d = (nnact_fit_config *)1;
+    assert_int_equal(nnact_fit_config_copy(NULL, &d), NNACT_ERR_ARG);
+    assert_int_equal(nnact_fit_config_copy(c, NULL), NNACT_ERR_ARG);
+    nnact_fit_config_free(NULL);
+    nnact_fit_config_free(c);
+}
+
+static void copies_and_allocation_failure(void **state)
+{
+    (void)state;
+    nnact_sched *s = step_sched();
+    nnact_fit_config *c = run_config(s);
+    nnact_sched_free(s); /* the configuration kept its own copy */
+    assert_int_equal(nnact_fit_config_set_checkpoint(c, path("a.ckpt")), NNACT_OK);
+    nnact_fit_config *d = NULL;
+    assert_int_equal(nnact_fit_config_copy(c, &d), NNACT_OK);
+    nnact_fit_config_free(c);
+    uint64_t v;
+    assert_int_equal(nnact_fit_config_get_int(d, NNACT_FIT_PARAM_EPOCHS, &v), NNACT_OK);
+    assert_int_equal(v, EPOCHS);
+    /* every allocation of create, copy, set_schedule and set_checkpoint failing */
+    nnact_fit_config *e = (nnact_fit_config *)1;
+    nnact__alloc_set_hook(fail_all, NULL);
+    assert_int_equal(nnact_fit_config_create(&e), NNACT_ERR_NOMEM);
+    assert_null(e);
+    e = (nnact_fit_config *)1;
+    assert_int_equal(nnact_fit_config_copy(d, &e), NNACT_ERR_NOMEM);
+    assert_null(e);
+    nnact__alloc_set_hook(NULL, NULL);
+    for (size_t k = 0; k < 3; k++) { /* copy: the object, the schedule, the path */
+        struct fail_at f = {k, 0};
+        e = (nnact_fit_config *)1;
+        nnact__alloc_set_hook(fail_kth, &f);
+        assert_int_equal(nnact_fit_config_copy(d, &e), NNACT_ERR_NOMEM);
+        nnact__alloc_set_hook(NULL, NULL);
+        assert_null(e);
+    }
+    s = step_sched();
+    nnact__alloc_set_hook(fail_all, NULL);
+    assert_int_equal(nnact_fit_config_set_schedule(d, s), NNACT_ERR_NOMEM);
+    assert_int_equal(nnact_fit_config_set_checkpoint(d, "b"), NNACT_ERR_NOMEM);
+    nnact__alloc_set_hook(NULL, NULL);
+    nnact_sched_free(s);
+    /* d still trains as the run config with its schedule: same as a fresh one */
+    nnact_net *a = resume_fresh_net(), *b = resume_fresh_net();
+    nnact_opt *oa = fresh_opt(NNACT_OPT_ADAM), *ob = fresh_opt(NNACT_OPT_ADAM);
+    assert_int_equal(nnact_fit_config_set_checkpoint(d, NULL), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(a, oa, NNACT_LOSS_MSE, ROWS, X, T, d, NULL), NNACT_OK);
+    s = step_sched();
+    assert_int_equal(nnact_net_fit_ex(b, ob, NNACT_LOSS_MSE, ROWS, X, T, 0, EPOCHS, BATCH, 0.2,
+                                      SEED, s, 0, NULL, NULL, NULL, NULL, NULL),
+                     NNACT_OK);
+    assert_true(same_params(a, b));
+    /* nnact_net_fit_run's own allocations failing: NOMEM, nothing changed, report untouched */
+    double before[MAXP], after[MAXP];
+    size_t np = nnact_net_param_count(a);
+    assert_int_equal(nnact_net_get_params(a, np, before), NNACT_OK);
+    uint64_t steps = nnact_opt_step_count(oa);
+    nnact_fit_report rep = {sizeof rep, 42, 0, 0, 0, 0, 0, 0};
+    nnact__alloc_set_hook(fail_all, NULL);
+    assert_int_equal(nnact_net_fit_run(a, oa, NNACT_LOSS_MSE, ROWS, X, T, d, &rep),
+                     NNACT_ERR_NOMEM);
+    nnact__alloc_set_hook(NULL, NULL);
+    assert_int_equal(nnact_net_get_params(a, np, after), NNACT_OK);
+    assert_memory_equal(before, after, np * sizeof(double));
+    assert_true(nnact_opt_step_count(oa) == steps);
+    assert_int_equal(rep.epochs_done, 42);
+    nnact_sched_free(s);
+    nnact_net_free(a);
+    nnact_net_free(b);
+    nnact_opt_free(oa);
+    nnact_opt_free(ob);
+    nnact_fit_config_free(d);
+}
+
+struct seen {
+    size_t calls;
+    nnact_opt *o;
+    double opt_lr[EPOCHS + 1], rec_lr[EPOCHS + 1], loss[EPOCHS + 1], val[EPOCHS + 1];
+    size_t stop_at;
+};
+
+static int on_record(const nnact_fit_epoch *e, void *user)
+{
+    struct seen *g = user;
+    assert_true(e->size >= sizeof *e);
+    assert_true(e->epoch >= 1 && e->epoch <= e->epochs && e->epochs <= EPOCHS);
+    assert_int_equal(nnact_opt_get(g->o, NNACT_OPT_PARAM_LR, &g->opt_lr[e->epoch]), NNACT_OK);
+    g->rec_lr[e->epoch] = e->lr;
+    g->loss[e->epoch] = e->loss;
+    g->val[e->epoch] = e->val_loss;
+    g->calls++;
+    return g->stop_at != 0 && e->epoch >= g->stop_at;
+}
+
+static int on_epoch(size_t epoch, size_t epochs, double loss, double val, double elapsed,
+                    void *user)
+{
+    struct seen *g = user;
+    (void)epochs;
+    (void)elapsed;
+    assert_int_equal(nnact_opt_get(g->o, NNACT_OPT_PARAM_LR, &g->opt_lr[epoch]), NNACT_OK);
+    g->loss[epoch] = loss;
+    g->val[epoch] = val;
+    g->calls++;
+    return 0;
+}
+
+/* Every optimizer, a schedule, validation and restore-best: fit_run's
+ * parameters and optimizer file are the bits of nnact_net_fit_ex's; its
+ * callbacks see the base LR in the optimizer and the scheduled one in the record. */
+static void fit_run_equals_fit_ex(void **state)
+{
+    (void)state;
+    nnact_sched *s = step_sched();
+    for (int k = 0; k < (int)nnact_opt_count(); k++) {
+        for (int best = 0; best < 2; best++) {
+            nnact_net *a = resume_fresh_net(), *b = resume_fresh_net();
+            nnact_opt *oa = fresh_opt((nnact_opt_kind)k), *ob = fresh_opt((nnact_opt_kind)k);
+            size_t be = 0;
+            double bl = 0;
+            assert_int_equal(nnact_net_fit_ex(a, oa, NNACT_LOSS_MSE, ROWS, X, T, 0, EPOCHS, BATCH,
+                                              0.2, SEED, s, best ? NNACT_FIT_RESTORE_BEST : 0,
+                                              path("a.ckpt"), NULL, NULL, &be, &bl),
+                             NNACT_OK);
+            nnact_fit_config *c = run_config(s);
+            assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_RESTORE_BEST, best),
+                             NNACT_OK);
+            assert_int_equal(nnact_fit_config_set_checkpoint(c, path("b.ckpt")), NNACT_OK);
+            struct seen g = {0};
+            g.o = ob;
+            assert_int_equal(nnact_fit_config_set_epoch_callback(c, on_record, &g), NNACT_OK);
+            nnact_fit_report r;
+            memset(&r, 0x55, sizeof r);
+            r.size = sizeof r;
+            assert_int_equal(nnact_net_fit_run(b, ob, NNACT_LOSS_MSE, ROWS, X, T, c, &r), NNACT_OK);
+            assert_true(same_params(a, b));
+            assert_int_equal(nnact_opt_step_count(oa), nnact_opt_step_count(ob));
+            /* the whole checkpoint files, optimizer state and position included */
+            assert_true(files_equal(path("a.ckpt"), path("b.ckpt")));
+            /* the report */
+            assert_int_equal(r.size, sizeof r);
+            assert_int_equal(r.epochs_done, EPOCHS);
+            assert_int_equal(r.best_epoch, be);
+            assert_same_bits(r.best_loss, bl);
+            assert_same_bits(r.last_loss, g.loss[EPOCHS]);
+            assert_same_bits(r.last_val_loss, g.val[EPOCHS]);
+            assert_true(r.seconds >= 0.0);
+            assert_int_equal(r.stop_reason, NNACT_FIT_STOP_COMPLETED);
+            /* LRs: the optimizer keeps its base, the record has the schedule's */
+            assert_int_equal(g.calls, EPOCHS);
+            for (size_t e = 1; e <= EPOCHS; e++) {
+                assert_same_bits(g.opt_lr[e], BASE);
+                assert_same_bits(g.rec_lr[e], BASE * pow(0.5, (double)((e - 1) / 2)));
+            }
+            double lr;
+            assert_int_equal(nnact_opt_get(ob, NNACT_OPT_PARAM_LR, &lr), NNACT_OK);
+            assert_same_bits(lr, BASE);
+            nnact_fit_config_free(c);
+            nnact_net_free(a);
+            nnact_net_free(b);
+            nnact_opt_free(oa);
+            nnact_opt_free(ob);
+        }
+    }
+    nnact_sched_free(s);
+}
+
+/* The 1.0 callback registered on a configuration sees the base LR; the
+ * configuration's batch size 0 is the full batch (the 1.0 call refuses 0);
+ * shuffle 0 is NNACT_FIT_NO_SHUFFLE. */
+static void legacy_callback_full_batch_no_shuffle(void **state)
+{
+    (void)state;
+    nnact_sched *s = step_sched();
+    nnact_net *a = resume_fresh_net(), *b = resume_fresh_net();
+    nnact_opt *oa = fresh_opt(NNACT_OPT_MOMENTUM), *ob = fresh_opt(NNACT_OPT_MOMENTUM);
+    struct seen ga = {0}, gb = {0};
+    ga.o = oa;
+    gb.o = ob;
+    assert_int_equal(nnact_net_fit_ex(a, oa, NNACT_LOSS_MSE, ROWS, X, T, 0, EPOCHS, ROWS - 2, 0.2,
+                                      SEED, s, NNACT_FIT_NO_SHUFFLE, NULL, on_epoch, &ga, NULL,
+                                      NULL),
+                     NNACT_OK);
+    nnact_fit_config *c = run_config(s);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_BATCH_SIZE, 0), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_SHUFFLE, 0), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_callback(c, on_epoch, &gb), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(b, ob, NNACT_LOSS_MSE, ROWS, X, T, c, NULL), NNACT_OK);
+    assert_true(same_params(a, b));
+    for (size_t e = 1; e <= EPOCHS; e++) {
+        assert_same_bits(ga.opt_lr[e], BASE * pow(0.5, (double)((e - 1) / 2))); /* 1.0: scheduled */
+        assert_same_bits(gb.opt_lr[e], BASE);                                   /* 1.1: base */
+        assert_same_bits(ga.loss[e], gb.loss[e]);
+    }
+    /* batch above the training rows: refused as in 1.0, report untouched */
+    nnact_fit_report r = {sizeof r, 9, 9, 0, 0, 0, 0, 0};
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_BATCH_SIZE, ROWS), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(b, ob, NNACT_LOSS_MSE, ROWS, X, T, c, &r), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "nnact_net_fit_run: batch_size 13 is larger"));
+    assert_int_equal(r.epochs_done, 9);
+    nnact_fit_config_free(c);
+    nnact_sched_free(s);
+    nnact_net_free(a);
+    nnact_net_free(b);
+    nnact_opt_free(oa);
+    nnact_opt_free(ob);
+}
+
+static void fit_run_bad_input_and_stop(void **state)
+{
+    (void)state;
+    nnact_net *net = resume_fresh_net();
+    nnact_opt *o = fresh_opt(NNACT_OPT_SGD);
+    nnact_fit_config *c = run_config(NULL);
+    nnact_fit_report r = {sizeof r, 9, 9, 0, 0, 0, 0, 0};
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, T, NULL, &r),
+                     NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "nnact_net_fit_run: config is NULL"));
+    assert_int_equal(nnact_net_fit_run(NULL, o, NNACT_LOSS_MSE, ROWS, X, T, c, &r), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "nnact_net_fit_run: net is NULL"));
+    assert_int_equal(nnact_net_fit_run(net, NULL, NNACT_LOSS_MSE, ROWS, X, T, c, &r),
+                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, NULL, T, c, &r),
+                     NNACT_ERR_ARG);
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, 0, X, T, c, &r), NNACT_ERR_ARG);
+    assert_int_equal(nnact_net_fit_run(net, o, (nnact_loss_kind)99, ROWS, X, T, c, &r),
+                     NNACT_ERR_ARG);
+    r.size = sizeof r - sizeof(int) - 8; /* an older, shorter record than 1.1's */
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, T, c, &r), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "report->size"));
+    r.size = sizeof r;
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_START_EPOCH, EPOCHS + 1),
+                     NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, T, c, &r), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "start_epoch 7 is past the last epoch 6"));
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_START_EPOCH, 0), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_real(c, NNACT_FIT_PARAM_VAL_FRACTION, 0.01), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, T, c, &r), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "leaves an empty side"));
+    nnact_net *empty = NULL;
+    assert_int_equal(nnact_net_create(2, &empty), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(empty, o, NNACT_LOSS_MSE, ROWS, X, T, c, &r),
+                     NNACT_ERR_STATE);
+    nnact_net_free(empty);
+    assert_int_equal(r.epochs_done, 9); /* refused arguments: report untouched */
+    assert_int_equal(nnact_opt_step_count(o), 0);
+    /* the callback stops after epoch 2: CALLBACK, two epochs in the report */
+    assert_int_equal(nnact_fit_config_set_real(c, NNACT_FIT_PARAM_VAL_FRACTION, 0.0), NNACT_OK);
+    struct seen g = {0};
+    g.o = o;
+    g.stop_at = 2;
+    assert_int_equal(nnact_fit_config_set_epoch_callback(c, on_record, &g), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, T, c, &r), NNACT_OK);
+    assert_int_equal(r.stop_reason, NNACT_FIT_STOP_CALLBACK);
+    assert_int_equal(r.epochs_done, 2);
+    assert_int_equal(g.calls, 2);
+    assert_true(isnan(r.last_val_loss));
+    assert_same_bits(r.last_loss, g.loss[2]);
+    assert_same_bits(g.rec_lr[1], BASE); /* no schedule: the optimizer's own */
+    /* a failing step: ERROR, report written with what was done */
+    const double tn[ROWS] = {NAN};
+    assert_int_equal(nnact_fit_config_set_epoch_callback(c, NULL, NULL), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, tn, c, &r),
+                     NNACT_ERR_NUMERIC);
+    assert_non_null(strstr(nnact_last_error(), "nnact_net_fit_run"));
+    assert_int_equal(r.stop_reason, NNACT_FIT_STOP_ERROR);
+    assert_int_equal(r.epochs_done, 0);
+    assert_int_equal(r.best_epoch, 0);
+    assert_true(isnan(r.best_loss) && isnan(r.last_loss));
+    nnact_fit_config_free(c);
+    nnact_net_free(net);
+    nnact_opt_free(o);
+}
+
+/* The epochs_done of the checkpoint file as each callback finds it (0: no file). */
+static uint64_t file_epoch[EPOCHS + 1];
+
+static int look_at_file(const nnact_fit_epoch *e, void *user)
+{
+    const size_t *stop_at = user;
+    nnact_checkpoint_position pos = {sizeof pos, 0, 0, 0, 0, 0};
+    nnact_net *ln = NULL;
+    nnact_opt *lo = NULL;
+    file_epoch[e->epoch] = 0;
+    if (nnact_checkpoint_load_at(path("i.ckpt"), 0, &ln, &lo, &pos) == NNACT_OK)
+        file_epoch[e->epoch] = pos.epochs_done;
+    nnact_net_free(ln);
+    nnact_opt_free(lo);
+    return *stop_at != 0 && e->epoch >= *stop_at;
+}
+
+/* CHECKPOINT_INTERVAL 4 of 6 epochs: files after epochs 4 and 6 only (the
+ * callback runs after a due checkpoint); a callback stop at 3 or 5 (not due)
+ * still leaves that epoch in the file; so does the last epoch of a 5-epoch run. */
+static void checkpoint_interval(void **state)
+{
+    (void)state;
+    nnact_fit_config *c = run_config(NULL);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_CHECKPOINT_INTERVAL, 4), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_checkpoint(c, path("i.ckpt")), NNACT_OK);
+    static const struct {
+        size_t epochs, stop_at;
+        uint64_t seen[EPOCHS + 1], final;
+    } cases[] = {
+        {EPOCHS, 0, {0, 0, 0, 0, 4, 4, 6}, 6},
+        {5, 0, {0, 0, 0, 0, 4, 5}, 5},
+        {EPOCHS, 3, {0, 0, 0, 0}, 3},
+        {EPOCHS, 5, {0, 0, 0, 0, 4, 4}, 5},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        unlink(path("i.ckpt"));
+        nnact_net *net = resume_fresh_net();
+        nnact_opt *o = fresh_opt(NNACT_OPT_ADAM);
+        size_t stop = cases[i].stop_at;
+        assert_int_equal(nnact_fit_config_set_epoch_callback(c, look_at_file, &stop), NNACT_OK);
+        assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_EPOCHS, cases[i].epochs),
+                         NNACT_OK);
+        assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, T, c, NULL), NNACT_OK);
+        const size_t last = stop ? stop : cases[i].epochs;
+        for (size_t e = 1; e <= last; e++)
+            assert_int_equal(file_epoch[e], cases[i].seen[e]);
+        nnact_checkpoint_position pos = {sizeof pos, 0, 0, 0, 0, 0};
+        nnact_net *ln = NULL;
+        nnact_opt *lo = NULL;
+        assert_int_equal(nnact_checkpoint_load_at(path("i.ckpt"), 0, &ln, &lo, &pos), NNACT_OK);
+        assert_int_equal(pos.epochs_done, cases[i].final);
+        assert_true(same_params(net, ln));
+        nnact_net_free(ln);
+        nnact_opt_free(lo);
+        nnact_net_free(net);
+        nnact_opt_free(o);
+    }
+    nnact_fit_config_free(c);
+}
+
+/* Stopped after STOP, reloaded with nnact_checkpoint_load_at, resumed with
+ * nnact_fit_config_resume: bit-identical to the uninterrupted run, final
+ * checkpoint file included, for every optimizer. */
+static void resume_through_position(void **state)
+{
+    (void)state;
+    nnact_sched *s = step_sched();
+    for (int k = 0; k < (int)nnact_opt_count(); k++) {
+        nnact_net *a = resume_fresh_net(), *b = resume_fresh_net();
+        nnact_opt *oa = fresh_opt((nnact_opt_kind)k), *ob = fresh_opt((nnact_opt_kind)k);
+        nnact_fit_config *c = run_config(s);
+        assert_int_equal(nnact_fit_config_set_checkpoint(c, path("full.ckpt")), NNACT_OK);
+        assert_int_equal(nnact_net_fit_run(a, oa, NNACT_LOSS_MSE, ROWS, X, T, c, NULL), NNACT_OK);
+        /* the interrupted run: stopped by its callback after STOP */
+        struct seen g = {0};
+        g.o = ob;
+        g.stop_at = STOP;
+        assert_int_equal(nnact_fit_config_set_checkpoint(c, path("b.ckpt")), NNACT_OK);
+        assert_int_equal(nnact_fit_config_set_epoch_callback(c, on_record, &g), NNACT_OK);
+        assert_int_equal(nnact_net_fit_run(b, ob, NNACT_LOSS_MSE, ROWS, X, T, c, NULL), NNACT_OK);
+        assert_false(same_params(a, b));
+        nnact_net_free(b);
+        nnact_opt_free(ob);
+        nnact_checkpoint_position pos;
+        memset(&pos, 0, sizeof pos);
+        pos.size = sizeof pos;
+        assert_int_equal(nnact_checkpoint_load_at(path("b.ckpt"), 0, &b, &ob, &pos), NNACT_OK);
+        assert_int_equal(pos.epochs_done, STOP);
+        assert_int_equal(pos.batch_in_epoch, 0);
+        assert_same_bits(pos.base_lr, BASE);
+        assert_true(pos.rng_key == SEED && pos.rng_counter > 0);
+        double lr;
+        assert_int_equal(nnact_opt_get(ob, NNACT_OPT_PARAM_LR, &lr), NNACT_OK);
+        assert_same_bits(lr, BASE); /* the file's optimizer is the base, nothing to fix */
+        nnact_fit_config *r = NULL;
+        assert_int_equal(nnact_fit_config_copy(c, &r), NNACT_OK);
+        assert_int_equal(nnact_fit_config_set_int(r, NNACT_FIT_PARAM_SEED, 0), NNACT_OK);
+        assert_int_equal(nnact_fit_config_set_epoch_callback(r, NULL, NULL), NNACT_OK);
+        assert_int_equal(nnact_fit_config_resume(r, &pos), NNACT_OK);
+        uint64_t v;
+        assert_int_equal(nnact_fit_config_get_int(r, NNACT_FIT_PARAM_START_EPOCH, &v), NNACT_OK);
+        assert_int_equal(v, STOP);
+        assert_int_equal(nnact_fit_config_get_int(r, NNACT_FIT_PARAM_SEED, &v), NNACT_OK);
+        assert_true(v == SEED);
+        nnact_fit_report rep = {sizeof rep, 0, 0, 0, 0, 0, 0, 0};
+        assert_int_equal(nnact_net_fit_run(b, ob, NNACT_LOSS_MSE, ROWS, X, T, r, &rep), NNACT_OK);
+        assert_int_equal(rep.epochs_done, EPOCHS);
+        assert_true(rep.best_epoch > STOP || rep.best_epoch == 0);
+        assert_true(same_params(a, b));
+        assert_true(files_equal(path("full.ckpt"), path("b.ckpt")));
+        /* a too-short position record */
+        pos.size = 8;
+        assert_int_equal(nnact_fit_config_resume(r, &pos), NNACT_ERR_ARG);
+        nnact_fit_config_free(r);
+        nnact_fit_config_free(c);
+        nnact_net_free(a);
+        nnact_net_free(b);
+        nnact_opt_free(oa);
+        nnact_opt_free(ob);
+    }
+    nnact_sched_free(s);
+}
+
+/* The _at calls against the 1.0 ones: same bytes, same position; sizes checked. */
+static void checkpoint_position_record(void **state)
+{
+    (void)state;
+    nnact_net *net = resume_fresh_net();
+    nnact_opt *o = fresh_opt(NNACT_OPT_RMSPROP);
+    const nnact_checkpoint_position at = {sizeof at, 7, 2, 0.125, 99, 1234};
+    assert_int_equal(nnact_checkpoint_save_at(path("a.ckpt"), net, o, &at), NNACT_OK);
+    assert_int_equal(nnact_checkpoint_save(path("b.ckpt"), net, o, 7, 2, 0.125, 99, 1234),
+                     NNACT_OK);
+    assert_true(files_equal(path("a.ckpt"), path("b.ckpt")));
+    nnact_checkpoint_position pos = {sizeof pos, 0, 0, 0, 0, 0};
+    nnact_net *ln = NULL;
+    nnact_opt *lo = NULL;
+    assert_int_equal(nnact_checkpoint_load_at(path("a.ckpt"), 0, &ln, &lo, &pos), NNACT_OK);
+    assert_true(pos.size == sizeof pos && pos.epochs_done == 7 && pos.batch_in_epoch == 2 &&
+                pos.rng_key == 99 && pos.rng_counter == 1234);
+    assert_same_bits(pos.base_lr, 0.125);
+    assert_true(same_params(net, ln));
+    nnact_net_free(ln);
+    nnact_opt_free(lo);
+    assert_int_equal(nnact_checkpoint_load_at(path("a.ckpt"), 0, &ln, &lo, NULL), NNACT_OK);
+    nnact_net_free(ln);
+    nnact_opt_free(lo);
+    /* from memory */
+    FILE *f = fopen(path("a.ckpt"), "rb");
+    assert_non_null(f);
+    unsigned char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    memset(&pos, 0, sizeof pos);
+    pos.size = sizeof pos;
+    assert_int_equal(nnact_checkpoint_load_buffer_at(buf, n, 0, &ln, &lo, &pos), NNACT_OK);
+    assert_true(pos.epochs_done == 7 && pos.rng_counter == 1234);
+    nnact_net_free(ln);
+    nnact_opt_free(lo);
+    /* bad records and arguments: refused, handles NULL, position untouched */
+    nnact_checkpoint_position small = {8, 5, 5, 5, 5, 5};
+    assert_int_equal(nnact_checkpoint_save_at(path("a.ckpt"), net, o, &small), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "nnact_checkpoint_save_at: pos->size 8"));
+    assert_int_equal(nnact_checkpoint_save_at(path("a.ckpt"), net, o, NULL), NNACT_ERR_ARG);
+    assert_int_equal(nnact_checkpoint_load_at(path("a.ckpt"), 0, &ln, &lo, &small), NNACT_ERR_ARG);
+    assert_int_equal(small.epochs_done, 5);
+    assert_int_equal(nnact_checkpoint_load_buffer_at(buf, n, 0, &ln, &lo, &small), NNACT_ERR_ARG);
+    assert_int_equal(nnact_checkpoint_load_at(path("missing.ckpt"), 0, &ln, &lo, &pos),
+                     NNACT_ERR_IO);
+    assert_null(ln);
+    assert_null(lo);
+    assert_int_equal(pos.epochs_done, 7);
+    assert_int_equal(nnact_checkpoint_load_buffer_at(buf, n - 1, 0, &ln, &lo, &pos),
+                     NNACT_ERR_FORMAT);
+    assert_int_equal(nnact_checkpoint_load_buffer_at(NULL, n, 0, &ln, &lo, &pos), NNACT_ERR_ARG);
+    nnact__alloc_set_hook(fail_all, NULL);
+    assert_int_equal(nnact_checkpoint_load_buffer_at(buf, n, 0, &ln, &lo, &pos), NNACT_ERR_NOMEM);
+    nnact__alloc_set_hook(NULL, NULL);
+    assert_null(ln);
+    nnact_net_free(net);
+    nnact_opt_free(o);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(defaults_ranges_and_types),
+        cmocka_unit_test(copies_and_allocation_failure),
+        cmocka_unit_test(fit_run_equals_fit_ex),
+        cmocka_unit_test(legacy_callback_full_batch_no_shuffle),
+        cmocka_unit_test(fit_run_bad_input_and_stop),
+        cmocka_unit_test(checkpoint_interval),
+        cmocka_unit_test(resume_through_position),
+        cmocka_unit_test(checkpoint_position_record),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
