@@ -25,5 +25,6 @@
 #include "nnact/train.h"
 #include "nnact/collapse.h"
 #include "nnact/io.h"
+#include "nnact/spec.h"
 
 #endif /* NNACT_NNACT_H */
