@@ -25,7 +25,7 @@ set_tests_properties(cli_gradcheck_spec_case PROPERTIES
 foreach(case "zero|3,0,1|layer 1 at offset 2 of \"3,0,1\": a size must be positive"
              "trailing|3,4,|layer 2 at offset 4 of \"3,4,\": a separator must be followed"
              "mixed|3,4-1|layer 1 at offset 3 of \"3,4-1\": '-' after ','"
-             "unknown_act|3,4:frobnicate,1|layer 1 at offset 4 .*unknown activation \\"frobnicate\\""
+             "unknown_act|3,4:frobnicate,1|layer 1 at offset 4 .*unknown activation .frobnicate."
              "nolayer|3|input size at offset 1 of \"3\": needs at least one layer"
              "overflow|3,99999999999999999999999,1|layer 1 at offset 2 .*: the size overflows"
              "input_act|3:tanh,1|input size at offset 1 .*: the input size takes no activation"

@@ -31,13 +31,14 @@ void cli_train_help(FILE *out)
     fprintf(out, "  --opt NAME         adam (default), or one of\n"
                  "                     ");
     cli_print_kinds(out, CLI_OPT, "                     ", 79);
-    fprintf(out,
-            "  --lr X             learning rate (default: the optimizer's own; 0.02 for adam on xor)\n"
-            "  --epochs N         (default 1000)\n"
-            "  --batch B          minibatch rows (default: all training rows)\n"
-            "  --val F            validation fraction in [0, 1) (default 0)\n"
-            "  --sched NAME       constant (default; cosine takes T_max = epochs), one of\n"
-            "                     ");
+    fprintf(
+        out,
+        "  --lr X             learning rate (default: the optimizer's own; 0.02 for adam on xor)\n"
+        "  --epochs N         (default 1000)\n"
+        "  --batch B          minibatch rows (default: all training rows)\n"
+        "  --val F            validation fraction in [0, 1) (default 0)\n"
+        "  --sched NAME       constant (default; cosine takes T_max = epochs), one of\n"
+        "                     ");
     cli_print_kinds(out, CLI_SCHED, "                     ", 79);
     fprintf(out, "  --init NAME        xavier_uniform (default), or one of\n"
                  "                     ");
@@ -194,7 +195,6 @@ static int on_epoch(size_t epoch, size_t epochs, double loss, double val, double
     return 0;
 }
 
-
 static const char cmd[] = "train";
 
 /* Everything the command line says, defaults filled in. */
@@ -239,7 +239,7 @@ static int model_value(const char *a, const char *v, struct train_opts *o)
 /* One option with its value: CLI_OK or a usage error. */
 static int parse_value(const char *a, const char *v, struct train_opts *o)
 {
-    static const char *const model_opts[] = {"--hidden", "--act", "--out-act",
+    static const char *const model_opts[] = {"--hidden", "--act",  "--out-act",
                                              "--opt",    "--init", "--lr"};
     for (size_t k = 0; k < sizeof model_opts / sizeof *model_opts; k++)
         if (strcmp(a, model_opts[k]) == 0) return model_value(a, v, o);
@@ -348,8 +348,8 @@ static int new_model(const struct train_opts *o, const struct data *d, struct mo
     else if ((size_t)snprintf(spec, sizeof spec, "%zu%c%s%c%zu", d->n_in, sep, o->hidden, sep,
                               d->n_out) >= sizeof spec)
         return cli_usage_error(cmd, "--hidden: the layer list is too long");
-    nnact_status st = nnact_net_from_spec(spec, (nnact_act_kind)o->act,
-                                          (nnact_act_kind)o->out_act, 0, &m->net);
+    nnact_status st =
+        nnact_net_from_spec(spec, (nnact_act_kind)o->act, (nnact_act_kind)o->out_act, 0, &m->net);
     if (st == NNACT_ERR_ARG) return cli_usage_error(cmd, "--hidden: %s", cli_library_reason());
     if (st == NNACT_OK) st = nnact_net_init(m->net, (nnact_init_kind)o->init, o->seed);
     if (st == NNACT_OK) st = nnact_opt_create((nnact_opt_kind)o->opt, &m->opt);
@@ -371,8 +371,8 @@ static int new_model(const struct train_opts *o, const struct data *d, struct mo
 static int resume_model(const struct train_opts *o, const struct data *d, struct model *m)
 {
     uint64_t epochs_done = 0;
-    nnact_status st = nnact_checkpoint_load(o->resume_path, 0, &m->net, &m->opt, &epochs_done,
-                                            NULL, &m->resume_base_lr, &m->seed, NULL);
+    nnact_status st = nnact_checkpoint_load(o->resume_path, 0, &m->net, &m->opt, &epochs_done, NULL,
+                                            &m->resume_base_lr, &m->seed, NULL);
     if (st != NNACT_OK) {
         fprintf(stderr, "nnact train: --resume: %s\n", nnact_last_error());
         return CLI_FAILED;
