@@ -8,7 +8,7 @@
 #include "nnact/nnact.h"
 
 /* Reasons with numbers in them; the tools are single-threaded. */
-static char reason[256];
+static char reason[1024];
 
 const char *cli_parse_size(const char *s, size_t min, size_t max, size_t *out)
 {
@@ -97,7 +97,19 @@ const char *cli_parse_kind(enum cli_family f, const char *s, int *kind)
         break;
     }
     }
-    return st == NNACT_OK ? NULL : cli_library_reason();
+    if (st == NNACT_OK) return NULL;
+    /* every family's from_name lists the valid names; where one does not
+     * (yet), the list is added here so the usage line always has it */
+    const char *why = cli_library_reason();
+    if (strstr(why, "(valid: ") != NULL) return why;
+    size_t used = strlen(reason);
+    for (size_t i = 0; i < cli_kind_count(f) && used < sizeof reason; i++) {
+        int w = snprintf(reason + used, sizeof reason - used, "%s%s",
+                         i ? ", " : " (valid: ", cli_kind_name(f, i));
+        used += w > 0 ? (size_t)w : 0;
+    }
+    if (used + 1 < sizeof reason) strcat(reason, ")");
+    return reason;
 }
 
 size_t cli_kind_count(enum cli_family f)
@@ -137,16 +149,20 @@ const char *cli_kind_name(enum cli_family f, size_t i)
 
 void cli_print_kinds(FILE *out, enum cli_family f, const char *indent, size_t width)
 {
+    const size_t n = cli_kind_count(f);
     size_t col = strlen(indent);
-    for (size_t i = 0; i < cli_kind_count(f); i++) {
+    for (size_t i = 0; i < n; i++) {
         const char *name = cli_kind_name(f, i);
-        size_t n = strlen(name) + (i + 1 < cli_kind_count(f) ? 2 : 0);
-        if (i > 0 && col + n > width) {
+        const size_t len = strlen(name) + (i + 1 < n);
+        if (i > 0 && col + 1 + len > width) {
             fprintf(out, "\n%s", indent);
             col = strlen(indent);
+        } else if (i > 0) {
+            fputc(' ', out);
+            col++;
         }
-        fprintf(out, "%s%s", name, i + 1 < cli_kind_count(f) ? ", " : "");
-        col += n;
+        fprintf(out, "%s%s", name, i + 1 < n ? "," : "");
+        col += len;
     }
     fputc('\n', out);
 }

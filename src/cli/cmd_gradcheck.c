@@ -35,7 +35,7 @@ void cli_gradcheck_help(FILE *out)
                  "  --tol T          exit 1 when the worst error exceeds T (default 1e-6)\n"
                  "  --no-bias        layers without bias\n"
                  "\n"
-                 "Activations: ");
+                 "Activations (ACT):\n  ");
     cli_print_kinds(out, CLI_ACT, "  ", 79);
     fprintf(out, "\nError = |analytic - numeric| / max(|analytic|, |numeric|, 1e-4 max(1, |L|)).\n"
                  "Kinked activations (relu, ...) can disagree at points within h of a kink.\n");

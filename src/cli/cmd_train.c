@@ -54,7 +54,7 @@ void cli_train_help(FILE *out)
             "                     different --seed are refused); pass the first run's --data,\n"
             "                     --outputs, --loss, --batch, --val and --sched, and --epochs\n"
             "                     as the total; the result is bit-identical to one run\n"
-            "\nActivations: ");
+            "\nActivations (ACT):\n  ");
     cli_print_kinds(out, CLI_ACT, "  ", 79);
 }
 
