@@ -11,6 +11,14 @@
 #include "cli/cli.h"
 #include "nnact/nnact.h"
 
+/* One help line "  --opt NAME ... default" and the family's names under it. */
+static void names_option(FILE *out, const char *line, enum cli_family f)
+{
+    static const char indent[] = "                     ";
+    fprintf(out, "%s\n%s", line, indent);
+    cli_print_kinds(out, f, indent, 79);
+}
+
 void cli_train_help(FILE *out)
 {
     fprintf(out,
@@ -24,25 +32,19 @@ void cli_train_help(FILE *out)
             "                     optional :ACT[:ALPHA] (default 8; 0 = none); the network is\n"
             "                     INPUTS,SPEC,OUTPUTS in nnact gradcheck's --layers grammar\n"
             "  --act NAME         hidden activation where SPEC names none (default tanh)\n"
-            "  --out-act NAME     output activation (default identity)\n"
-            "  --loss NAME        mse (default), or one of\n"
-            "                     ");
-    cli_print_kinds(out, CLI_LOSS, "                     ", 79);
-    fprintf(out, "  --opt NAME         adam (default), or one of\n"
-                 "                     ");
-    cli_print_kinds(out, CLI_OPT, "                     ", 79);
+            "  --out-act NAME     output activation (default identity)\n");
+    names_option(out, "  --loss NAME        mse (default), or one of", CLI_LOSS);
+    names_option(out, "  --opt NAME         adam (default), or one of", CLI_OPT);
     fprintf(
         out,
         "  --lr X             learning rate (default: the optimizer's own; 0.02 for adam on xor)\n"
         "  --epochs N         (default 1000)\n"
         "  --batch B          minibatch rows (default: all training rows)\n"
-        "  --val F            validation fraction in [0, 1) (default 0)\n"
-        "  --sched NAME       constant (default; cosine takes T_max = epochs), one of\n"
-        "                     ");
-    cli_print_kinds(out, CLI_SCHED, "                     ", 79);
-    fprintf(out, "  --init NAME        xavier_uniform (default), or one of\n"
-                 "                     ");
-    cli_print_kinds(out, CLI_INIT, "                     ", 79);
+        "  --val F            validation fraction in [0, 1) (default 0)\n");
+    names_option(out,
+                 "  --sched NAME       constant (default; cosine takes T_max = epochs), one of",
+                 CLI_SCHED);
+    names_option(out, "  --init NAME        xavier_uniform (default), or one of", CLI_INIT);
     fprintf(out,
             "  --seed S           initialisation and shuffling seed (default 1)\n"
             "  --save FILE        save the trained model to FILE (atomically)\n"
