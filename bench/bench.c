@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "bench.h"
+#include "cli/random.h"
 #include "nnact/runtime.h"
 
 static struct bench_opts *g_opts;
@@ -312,15 +313,8 @@ void bench_set_threads(int n)
 
 void bench_fill(double *v, size_t n, double lo, double hi, unsigned long long seed)
 {
-    /* splitmix64: fast, seedable, the same on every machine */
-    unsigned long long s = seed * 0x9E3779B97F4A7C15ull + 1;
-    for (size_t i = 0; i < n; i++) {
-        unsigned long long z = (s += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        z ^= z >> 31;
-        v[i] = lo + (hi - lo) * ((double)(z >> 11) * 0x1.0p-53);
-    }
+    /* the library's reproducible PRNG: the same data on every machine */
+    (void)cli_fill_uniform(seed, 0, lo, hi, n, v);
 }
 
 double *bench_alloc(size_t n)

@@ -1,11 +1,11 @@
 /* Network specs: the four standard networks and command-line ones. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/args.h"
 #include "netspec.h"
-#include "nnact/act.h"
+#include "nnact/nnact.h"
 
 const struct netspec bench_nets[4] = {
     {"xor", 2, 2, {2, 1}, {NNACT_ACT_TANH, NNACT_ACT_SIGMOID}, 4},
@@ -19,15 +19,29 @@ const struct netspec bench_nets[4] = {
      256},
 };
 
-static int parse_size(const char *p, const char **end, size_t *v)
+/* The bench's bounds on top of the library's grammar: its tables hold
+ * SPEC_MAX_LAYERS layers, and a width above 1e6 is no benchmark anyone meant. */
+#define SPEC_MAX_WIDTH 1000000u
+
+/* The widths and kinds of a network read back into the bench's struct; 0, or
+ * -1 with a reason. */
+static int from_net(const nnact_net *net, struct netspec *s, char *err, size_t errlen)
 {
-    if (*p < '0' || *p > '9') return -1;
-    errno = 0;
-    char *e = NULL;
-    unsigned long long x = strtoull(p, &e, 10);
-    if (errno != 0 || x == 0 || x > 1000000) return -1;
-    *v = (size_t)x;
-    *end = e;
+    s->n_in = nnact_net_input_size(net);
+    s->n_layers = nnact_net_layer_count(net);
+    if (s->n_layers > SPEC_MAX_LAYERS) {
+        snprintf(err, errlen, "more than %d layers", SPEC_MAX_LAYERS);
+        return -1;
+    }
+    for (size_t l = 0; l < s->n_layers; l++) {
+        nnact_act_kind k = NNACT_ACT_IDENTITY;
+        (void)nnact_net_layer_info(net, l, NULL, &s->out[l], &k, NULL, NULL);
+        s->act[l] = (int)k;
+        if (s->out[l] > SPEC_MAX_WIDTH || s->n_in > SPEC_MAX_WIDTH) {
+            snprintf(err, errlen, "layer %zu: sizes are at most %u here", l + 1, SPEC_MAX_WIDTH);
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -35,53 +49,24 @@ int netspec_parse(const char *text, struct netspec *s, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
     snprintf(s->name, sizeof s->name, "spec");
-    const char *p = text;
-    if (parse_size(p, &p, &s->n_in) != 0) {
-        snprintf(err, errlen, "input size must be a positive integer <= 1000000 at '%s'", p);
+    /* nnact_net_from_spec: the one grammar; without ':act' a hidden layer is
+     * relu and the last identity, as the bench always read it */
+    nnact_net *net = NULL;
+    if (nnact_net_from_spec(text, NNACT_ACT_RELU, NNACT_ACT_IDENTITY, 0, &net) != NNACT_OK) {
+        snprintf(err, errlen, "%s", cli_library_reason());
         return -1;
     }
-    int explicit_act[SPEC_MAX_LAYERS] = {0};
-    while (*p == '-') {
-        p++;
-        if (s->n_layers == SPEC_MAX_LAYERS) {
-            snprintf(err, errlen, "more than %d layers", SPEC_MAX_LAYERS);
-            return -1;
-        }
-        size_t l = s->n_layers;
-        if (parse_size(p, &p, &s->out[l]) != 0) {
-            snprintf(err, errlen, "layer %zu: size must be a positive integer <= 1000000 at '%s'",
-                     l + 1, p);
-            return -1;
-        }
-        if (*p == ':') {
-            char name[32];
-            size_t n = 0;
-            p++;
-            while (*p && *p != '-' && n + 1 < sizeof name)
-                name[n++] = *p++;
-            name[n] = '\0';
-            nnact_act_kind k;
-            if (n == 0 || (*p && *p != '-') || nnact_act_from_name(name, &k) != NNACT_OK) {
-                snprintf(err, errlen, "layer %zu: unknown activation '%s'", l + 1, name);
-                return -1;
-            }
-            s->act[l] = (int)k;
-            explicit_act[l] = 1;
-        }
-        s->n_layers++;
-    }
-    if (*p != '\0') {
-        snprintf(err, errlen, "unexpected '%s' (expected IN-N1[:act]-N2[:act]...)", p);
-        return -1;
-    }
-    if (s->n_layers == 0) {
-        snprintf(err, errlen, "needs at least one layer (IN-N1[:act]...)");
-        return -1;
-    }
-    for (size_t l = 0; l < s->n_layers; l++)
-        if (!explicit_act[l])
-            s->act[l] = l + 1 == s->n_layers ? NNACT_ACT_IDENTITY : NNACT_ACT_RELU;
-    return 0;
+    int rc = from_net(net, s, err, errlen);
+    nnact_net_free(net);
+    return rc;
+}
+
+void netspec_text(const struct netspec *s, char *buf, size_t len)
+{
+    size_t used = (size_t)snprintf(buf, len, "%zu", s->n_in);
+    for (size_t l = 0; l < s->n_layers && used < len; l++)
+        used += (size_t)snprintf(buf + used, len - used, "-%zu:%s", s->out[l],
+                                 nnact_act_name((nnact_act_kind)s->act[l]));
 }
 
 void netspec_shape(const struct netspec *s, char *buf, size_t len)

@@ -15,10 +15,14 @@ struct netspec {
     size_t batch;
 };
 
-/* Parses "IN-N1[:act]-N2[:act]...": sizes are positive integers, an activation
- * is a name nnact_act_from_name() knows; without one a hidden layer is relu and
- * the last is identity. Returns 0, or -1 with a reason in err. */
+/* Parses a spec in the library's grammar (nnact/spec.h: "784-1024:relu-10" or
+ * "3,4:tanh,1"); without ':act' a hidden layer is relu and the last identity.
+ * The bench also holds it to SPEC_MAX_LAYERS layers of at most 1e6 units.
+ * Returns 0, or -1 with a reason in err. */
 int netspec_parse(const char *text, struct netspec *s, char *err, size_t errlen);
+/* The same network as "IN-N1:act-N2:act...", every activation named (what
+ * the peers and the memory child are given). */
+void netspec_text(const struct netspec *s, char *buf, size_t len);
 /* "784-1024-1024-10" */
 void netspec_shape(const struct netspec *s, char *buf, size_t len);
 /* Flops of the matrix products of one train step at this batch (forward

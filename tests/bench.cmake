@@ -5,9 +5,14 @@ if(TARGET nnact_bench)
       "suite|nosuite|nosuite: unknown suite"
       "case|--case;no/such/case|--case: no case matches"
       "net_zero|--net;784-0-10|--net: malformed network spec '784-0-10': layer 1"
-      "net_act|--net;4-3:frobnicate|--net: malformed network spec '4-3:frobnicate': layer 1: unknown activation"
+      "net_act|--net;4-3:frobnicate|--net: malformed network spec '4-3:frobnicate': layer 1 at offset 4 of \"4-3:frobnicate\": unknown activation"
       "net_text|--net;4-x|--net: malformed network spec '4-x'"
-      "net_nolayer|--net;4|--net: malformed network spec '4': needs at least one layer"
+      "net_nolayer|--net;4|--net: malformed network spec '4': input size at offset 1 of \"4\": needs at least one layer"
+      "net_trailing|--net;4-3-|--net: malformed network spec '4-3-': layer 2 at offset 4 of \"4-3-\": a separator must be followed by a layer size"
+      "net_wide|--net;4-2000000|--net: malformed network spec '4-2000000': layer 1: sizes are at most 1000000 here"
+      "repeat_space|--repeat; 3|--repeat: needs a positive integer, got ' 3' (is not a non-negative integer"
+      "repeat_junk|--repeat;3x|--repeat: needs a positive integer, got '3x' (has junk after the number)"
+      "repeat_huge|--repeat;99999999999999999999999|--repeat: needs a positive integer, got '99999999999999999999999' (is too large)"
       "repeat_zero|--repeat;0|--repeat: needs a positive integer"
       "repeat_neg|--repeat;-3|--repeat: needs a positive integer"
       "threads_zero|--threads;0|--threads: needs a positive integer"
@@ -25,6 +30,11 @@ if(TARGET nnact_bench)
              COMMAND ${CMAKE_COMMAND} -DBENCH=$<TARGET_FILE:nnact_bench> "-DARGS=${argv}"
                      "-DEXPECT=${expect}" -DMODE=bad -P ${CMAKE_CURRENT_SOURCE_DIR}/bench_check.cmake)
   endforeach()
+  # The library's grammar in its comma spelling, as nnact gradcheck reads it.
+  add_test(NAME bench_net_comma_spec
+           COMMAND nnact_bench train --quick --repeat 1 --net 3,4:tanh,1 --case "train/net1/sgd")
+  set_tests_properties(bench_net_comma_spec PROPERTIES
+    PASS_REGULAR_EXPRESSION "net1/sgd" FAIL_REGULAR_EXPRESSION "CHECK FAILED")
   add_test(NAME bench_json_records
            COMMAND ${CMAKE_COMMAND} -DBENCH=$<TARGET_FILE:nnact_bench>
                    -DOUT=${CMAKE_CURRENT_BINARY_DIR}/bench_small.json -DMODE=json

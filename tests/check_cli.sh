@@ -38,5 +38,56 @@ expect 2 "demo with a stray option" -- "$nnact" demo --bogus-option
 expect 0 "demo" -- "$nnact" demo
 grep -q 'libnnact' "$tmp/out" || { echo "FAIL demo does not say what it is"; fail=1; }
 
+# Option values: one rule set (src/cli/args.c). Names match case-insensitively
+# through the families' from_name; a refusal is one line listing the valid
+# names, with no library function name in it.
+one_line_usage() { # one_line_usage DESCRIPTION
+  [ "$(wc -l < "$tmp/err")" -eq 1 ] || { echo "FAIL $1: error is not one line"; cat "$tmp/err"; fail=1; }
+  grep -q 'nnact_' "$tmp/err" && { echo "FAIL $1: error names a library function: $(cat "$tmp/err")"; fail=1; }
+  true
+}
+expect 0 "train --opt ADAM" -- "$nnact" train --opt ADAM --epochs 1
+expect 0 "train --init zeros" -- "$nnact" train --init zeros --epochs 1
+expect 0 "train --sched Multi_Step" -- "$nnact" train --sched Multi_Step --epochs 2
+expect 2 "train --opt foo" -- "$nnact" train --opt foo
+one_line_usage "train --opt foo"
+grep -q 'valid: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw' "$tmp/err" \
+  || { echo "FAIL train --opt foo: does not list the optimizers: $(cat "$tmp/err")"; fail=1; }
+expect 2 "train --sched foo" -- "$nnact" train --sched foo
+one_line_usage "train --sched foo"
+grep -q 'linear_warmup' "$tmp/err" || { echo "FAIL train --sched foo: does not list every schedule"; fail=1; }
+for bad in " 1" "-1" "+1" "1x" "99999999999999999999999" ""; do
+  expect 2 "train --epochs '$bad'" -- "$nnact" train --epochs "$bad"
+  one_line_usage "train --epochs '$bad'"
+done
+for bad in nan inf -inf 1e999 " 0.1" 0.1x -0.5; do
+  expect 2 "train --lr '$bad'" -- "$nnact" train --lr "$bad"
+  one_line_usage "train --lr '$bad'"
+done
+expect 2 "train --val 1" -- "$nnact" train --val 1
+one_line_usage "train --val 1"
+expect 2 "train --hidden 4,x" -- "$nnact" train --hidden 4,x
+one_line_usage "train --hidden 4,x"
+grep -q 'layer 2 at offset 4 of "2,4,x,1"' "$tmp/err" || { echo "FAIL train --hidden 4,x: $(cat "$tmp/err")"; fail=1; }
+expect 0 "train --hidden 4-3" -- "$nnact" train --hidden 4-3 --epochs 1
+grep -q '^network 2-4-3-1 (tanh hidden, identity out)' "$tmp/out" || { echo "FAIL train --hidden 4-3: $(head -1 "$tmp/out")"; fail=1; }
+expect 0 "train --hidden 0" -- "$nnact" train --hidden 0 --epochs 1
+grep -q '^network 2-1 (' "$tmp/out" || { echo "FAIL train --hidden 0: $(head -1 "$tmp/out")"; fail=1; }
+expect 2 "gradcheck --batch -1" -- "$nnact" gradcheck --layers 3,1 --batch -1
+one_line_usage "gradcheck --batch -1"
+expect 2 "gradcheck --loss foo" -- "$nnact" gradcheck --layers 3,1 --loss foo
+one_line_usage "gradcheck --loss foo"
+grep -q 'valid: half_sse' "$tmp/err" || { echo "FAIL gradcheck --loss foo: no valid names"; fail=1; }
+# One network grammar: both spellings give the same network.
+expect 0 "gradcheck --layers 3-4:tanh-1" -- "$nnact" gradcheck --layers 3-4:tanh-1
+grep -q '^network 3 -> 4 tanh -> 1 identity;' "$tmp/out" || { echo "FAIL gradcheck 3-4:tanh-1"; fail=1; }
+expect 0 "gradcheck --layers 3,4:tanh,1" -- "$nnact" gradcheck --layers 3,4:tanh,1
+grep -q '^network 3 -> 4 tanh -> 1 identity;' "$tmp/out" || { echo "FAIL gradcheck 3,4:tanh,1"; fail=1; }
+# --help lists every name of a family (looped from the library, no "...")
+"$nnact" train --help > "$tmp/help"
+for n in zeros multi_step linear_warmup adamw softmax_ce_index swish_beta; do
+  grep -q "$n" "$tmp/help" || { echo "FAIL train --help does not list $n"; fail=1; }
+done
+
 [ $fail -eq 0 ] && echo "nnact CLI: all checks passed"
 exit $fail

@@ -2,6 +2,7 @@
 nnact_add_test(test_io test_io.c)
 nnact_add_test(test_io_file test_io_file.c)
 nnact_add_test(test_io_adversarial test_io_adversarial.c)
+nnact_add_test(test_io_describe test_io_describe.c)
 
 # nnact info FILE: layers, parameter count (69 = 5*4+4 + 4*3+3 + 3*5 + 5*2+2 + 2*1+1,
 # see tests/gen_io_fixtures.py) and the checksum the fixture generator wrote.

@@ -222,6 +222,77 @@ NNACT_API nnact_status nnact_checkpoint_load_buffer(const void *data, size_t siz
                                                     double *base_lr, uint64_t *rng_key,
                                                     uint64_t *rng_counter);
 
+/* ---------------------------------------------------------------------------
+ * Describing a file: what a model file or a checkpoint holds, without the
+ * caller knowing the format (used by `nnact info FILE`).
+ * ------------------------------------------------------------------------- */
+
+/** @brief What a libnnact file holds (the header's kind field). @since 1.1 */
+typedef enum nnact_file_kind {
+    NNACT_FILE_MODEL = 1,     /**< a model file (nnact_net_save()) */
+    NNACT_FILE_CHECKPOINT = 2 /**< a training checkpoint (nnact_checkpoint_save()) */
+} nnact_file_kind;
+
+/**
+ * @brief A file's description, filled by nnact_file_describe().
+ *
+ * The caller sets `size` to sizeof(nnact_file_info) as it was compiled; later
+ * versions only append fields, and fill no more than `size` bytes, so a
+ * caller built against an older header keeps working.
+ * @since 1.1
+ */
+typedef struct nnact_file_info {
+    size_t size;             /**< in: sizeof(nnact_file_info) (at least the 1.1 size) */
+    nnact_file_kind kind;    /**< model or checkpoint */
+    uint32_t format_version; /**< the header's format version */
+    uint64_t file_size;      /**< bytes, header and checksum included */
+    uint32_t crc32c;         /**< the stored CRC-32C (always verified: a mismatch fails) */
+    size_t n_layers;         /**< dense layers */
+    size_t n_inputs;         /**< input width of the network */
+    size_t n_outputs;        /**< output width of the last layer */
+    uint64_t n_params;       /**< weights plus biases, all layers */
+    uint64_t n_nonfinite;    /**< parameters that are NaN or +-Inf (a plain load refuses them) */
+    /* Checkpoints only (zero for a model file): */
+    nnact_opt_kind opt_kind; /**< the optimizer's kind */
+    uint64_t opt_steps;      /**< optimizer steps taken */
+    uint64_t epochs_done;    /**< completed epochs */
+    uint64_t batch_in_epoch; /**< minibatches done in the next epoch */
+    double base_lr;          /**< the learning rate a schedule scales */
+} nnact_file_info;
+
+/**
+ * @brief Describes the model file or checkpoint at `path`, and optionally
+ *        loads its network.
+ *
+ * Reads as nnact_net_load_ex() does: only a regular file, its header checked
+ * (magic, version, kind, declared size against the format's limits and the
+ * file's size) before the rest is read, so memory stays bounded by a size the
+ * format allows. Every check of the matching loader runs, the checksum
+ * included, except that non-finite parameters are counted, not refused.
+ * @param info out: the description; info->size set by the caller. Unchanged
+ *        on failure.
+ * @param net NULL, or receives the file's network (non-finite parameters
+ *        kept) for per-layer details (nnact_net_layer_info(),
+ *        nnact_net_get_layer()); the caller frees it; NULL on failure.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL or empty path, NULL info, info->size
+ *         below the 1.1 size); NNACT_ERR_IO (cannot open or read, not a
+ *         regular file); NNACT_ERR_FORMAT (not a libnnact file: bad magic,
+ *         or any check of the loader, checksum mismatch included);
+ *         NNACT_ERR_NOMEM.
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_file_describe(const char *path, nnact_file_info *info,
+                                           nnact_net **net);
+
+/**
+ * @brief As nnact_file_describe() on `size` bytes at `data` (not retained).
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL info, info->size below the 1.1 size,
+ *         NULL data with size > 0); NNACT_ERR_FORMAT; NNACT_ERR_NOMEM.
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_file_describe_buffer(const void *data, size_t size,
+                                                  nnact_file_info *info, nnact_net **net);
+
 NNACT_END_DECLS
 
 #endif /* NNACT_IO_H */

@@ -29,5 +29,6 @@
 #include "nnact/linalg.h"
 #include "nnact/collapse.h"
 #include "nnact/io.h"
+#include "nnact/spec.h"
 
 #endif /* NNACT_NNACT_H */

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/collapse_demos.h"
+#include "cli/random.h"
 #include "nnact/nnact.h"
 
 void cli_collapse_help(FILE *out)
@@ -22,16 +23,10 @@ void cli_collapse_help(FILE *out)
                  "See docs/collapse.md.\n");
 }
 
-/* Deterministic weights, the same on every machine: splitmix64 to [-1, 1). */
-static uint64_t rng = 0x2545f4914f6cdd1dull;
-static double uniform(void)
-{
-    uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    z ^= z >> 31;
-    return (double)(z >> 11) * 0x1.0p-52 - 1.0;
-}
+/* Deterministic weights, the same on every machine: the library's PRNG
+ * (cli_fill_uniform), one seed per demonstration, one stream per array. */
+static uint64_t demo_seed = 1;
+#define STREAM_INPUTS 1000u
 
 static int fail(const char *what)
 {
@@ -58,10 +53,10 @@ static nnact_status identity_chain(size_t n, const size_t *widths, int bias, nna
                                    bias ? 0 : NNACT_DENSE_NO_BIAS);
         double *W = malloc(ni * no * sizeof *W), *b = malloc(no * sizeof *b);
         if (W == NULL || b == NULL) s = NNACT_ERR_NOMEM;
-        for (size_t i = 0; s == NNACT_OK && i < ni * no; i++)
-            W[i] = uniform() / sqrt((double)ni);
-        for (size_t j = 0; s == NNACT_OK && j < no; j++)
-            b[j] = uniform();
+        const double r = 1.0 / sqrt((double)ni);
+        if (s == NNACT_OK && (cli_fill_uniform(demo_seed, 2 * l, -r, r, ni * no, W) != 0 ||
+                              cli_fill_uniform(demo_seed, 2 * l + 1, -1.0, 1.0, no, b) != 0))
+            s = NNACT_ERR_ARG;
         if (s == NNACT_OK) s = nnact_net_set_layer(net, l, W, bias ? b : NULL);
         free(W);
         free(b);
@@ -129,7 +124,7 @@ int cli_collapse_toy(FILE *out, int brief)
      * the first input: a linear network can fit it. */
     const double X[12] = {0, 0, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1}, T[4] = {0, 0, 1, 1};
     static const size_t widths[] = {3, 4, 10, 1};
-    rng = 0x2545f4914f6cdd1dull;
+    demo_seed = 0x2545f4914f6cdd1dull;
     TRY(identity_chain(4, widths, 0, &net), "3-4-10-1 net");
     double y[4], dy[4], W[40], dW[40], loss = 0;
     const int epochs = 3000;
@@ -194,8 +189,10 @@ static int chain_demo(FILE *out, int brief, size_t nw, const size_t *widths)
     size_t rank;
     TRY(nnact_net_collapse_order(net, order, sizeof order, &flops, &naive), "order");
     TRY(nnact_net_collapse(net, K, c), "collapse");
-    for (size_t i = 0; i < 8 * n; i++)
-        x[i] = uniform();
+    if (cli_fill_uniform(demo_seed, STREAM_INPUTS, -1.0, 1.0, 8 * n, x) != 0) {
+        rc = CLI_FAILED;
+        goto done;
+    }
     TRY(nnact_net_collapse_check_ex(net, 8, x, &a, &r, &bound, &ratio), "check");
     TRY(nnact_singular_values(n, n, K, s), "singular values");
     TRY(nnact_rank(n, n, K, -1.0, &rank), "rank");
@@ -235,7 +232,7 @@ done:
 int cli_collapse_chain(FILE *out, int brief)
 {
     static const size_t short_chain[] = {1000, 2, 1000}, long_chain[] = {1000, 2, 1000, 2, 1000};
-    rng = 0x5851f42d4c957f2dull;
+    demo_seed = 0x5851f42d4c957f2dull;
     int rc = chain_demo(out, brief, 3, short_chain);
     if (rc == CLI_OK && !brief) {
         fprintf(out, "\n");

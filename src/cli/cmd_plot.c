@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "nnact/nnact.h"
 
@@ -26,16 +27,6 @@ void cli_plot_help(FILE *out)
                  "derivative over [A, B] (default [-6, 6]) to FILE, or to standard output.\n"
                  "--alpha sets the kind's parameter (leaky slope, ELU alpha, softplus beta,\n"
                  "shrink lambda); without it the default is used.\n");
-}
-
-/* A finite number from s, or NAN. */
-static double number_arg(const char *s)
-{
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno != 0 || !isfinite(v)) return NAN;
-    return v;
 }
 
 /* A "nice" grid step (1, 2 or 5 times a power of ten) giving about 8 lines. */
@@ -159,9 +150,9 @@ int cli_plot(int argc, char **argv)
         const char *s = argv[i];
         if (strcmp(s, "--from") == 0 || strcmp(s, "--to") == 0 || strcmp(s, "--alpha") == 0) {
             if (i + 1 >= argc) return cli_usage_error("plot", "%s needs a number", s);
-            double v = number_arg(argv[++i]);
-            if (isnan(v))
-                return cli_usage_error("plot", "%s: '%s' is not a finite number", s, argv[i]);
+            double v = 0.0;
+            const char *why = cli_parse_real(argv[++i], -HUGE_VAL, HUGE_VAL, &v);
+            if (why != NULL) return cli_usage_error("plot", "%s: '%s' %s", s, argv[i], why);
             if (s[2] == 'f')
                 a = v;
             else if (s[2] == 't')
@@ -182,15 +173,15 @@ int cli_plot(int argc, char **argv)
     if (kind_name == NULL)
         return cli_usage_error("plot", "which activation? (e.g. 'nnact plot gelu')");
     if (!(a < b)) return cli_usage_error("plot", "--from %g must be below --to %g", a, b);
-    nnact_act_kind k;
-    if (nnact_act_from_name(kind_name, &k) != NNACT_OK)
-        return cli_usage_error("plot", "unknown activation '%s'", kind_name);
+    int k;
+    const char *why = cli_parse_kind(CLI_ACT, kind_name, &k);
+    if (why != NULL) return cli_usage_error("plot", "%s", why);
 
     static double x[PLOT_POINTS], y[PLOT_POINTS], d[PLOT_POINTS];
     for (int i = 0; i < PLOT_POINTS; i++)
         x[i] = a + (b - a) * i / (PLOT_POINTS - 1);
-    if (nnact_act_forward(k, alpha, PLOT_POINTS, x, y) != NNACT_OK ||
-        nnact_act_derivative(k, alpha, PLOT_POINTS, x, d) != NNACT_OK)
+    if (nnact_act_forward((nnact_act_kind)k, alpha, PLOT_POINTS, x, y) != NNACT_OK ||
+        nnact_act_derivative((nnact_act_kind)k, alpha, PLOT_POINTS, x, d) != NNACT_OK)
         return cli_usage_error("plot", "%s", nnact_last_error());
 
     FILE *out = stdout;

@@ -7,41 +7,57 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "nnact/nnact.h"
 
+/* One help line "  --opt NAME ... default" and the family's names under it. */
+static void names_option(FILE *out, const char *line, enum cli_family f)
+{
+    static const char indent[] = "                     ";
+    fprintf(out, "%s\n%s", line, indent);
+    cli_print_kinds(out, f, indent, 79);
+}
+
 void cli_train_help(FILE *out)
 {
+    fprintf(out,
+            "usage: nnact train [OPTIONS]\n\n"
+            "Trains a dense network with nnact_net_fit and prints the loss per epoch\n"
+            "(a progress bar on a terminal, plain lines otherwise) and the predictions.\n\n"
+            "  --data NAME|FILE   xor (default), toy (the 4x3 set y = first input), sine,\n"
+            "                     or a CSV/whitespace file of numbers, one row per line\n"
+            "  --outputs K        the last K columns of FILE are the targets (default 1)\n"
+            "  --hidden SPEC      hidden layers: widths separated by ',' or '-', each with an\n"
+            "                     optional :ACT[:ALPHA] (default 8; 0 = none); the network is\n"
+            "                     INPUTS,SPEC,OUTPUTS in nnact gradcheck's --layers grammar\n"
+            "  --act NAME         hidden activation where SPEC names none (default tanh)\n"
+            "  --out-act NAME     output activation (default identity)\n");
+    names_option(out, "  --loss NAME        mse (default), or one of", CLI_LOSS);
+    names_option(out, "  --opt NAME         adam (default), or one of", CLI_OPT);
     fprintf(
         out,
-        "usage: nnact train [OPTIONS]\n\n"
-        "Trains a dense network with nnact_net_fit and prints the loss per epoch\n"
-        "(a progress bar on a terminal, plain lines otherwise) and the predictions.\n\n"
-        "  --data NAME|FILE   xor (default), toy (the 4x3 set y = first input), sine,\n"
-        "                     or a CSV/whitespace file of numbers, one row per line\n"
-        "  --outputs K        the last K columns of FILE are the targets (default 1)\n"
-        "  --hidden W[,W...]  hidden layer widths (default 8; 0 = none)\n"
-        "  --act NAME         hidden activation (default tanh)\n"
-        "  --out-act NAME     output activation (default identity)\n"
-        "  --loss NAME        mse (default), half_sse, mae, huber, bce_logits, ...\n"
-        "  --opt NAME         sgd, momentum, nesterov, adagrad, rmsprop, adam (default), adamw\n"
         "  --lr X             learning rate (default: the optimizer's own; 0.02 for adam on xor)\n"
         "  --epochs N         (default 1000)\n"
         "  --batch B          minibatch rows (default: all training rows)\n"
-        "  --val F            validation fraction in [0, 1) (default 0)\n"
-        "  --sched NAME       constant (default), step, exponential, cosine (T_max = epochs)\n"
-        "  --init NAME        normal, xavier_uniform (default), xavier_normal, he_uniform,\n"
-        "                     he_normal\n"
-        "  --seed S           initialisation and shuffling seed (default 1)\n"
-        "  --save FILE        save the trained model to FILE (atomically)\n"
-        "  --checkpoint FILE  save a training checkpoint to FILE after every epoch\n"
-        "                     (atomically: an interrupted run leaves the last epoch's)\n"
-        "  --resume FILE      continue the run a checkpoint FILE stopped: the network,\n"
-        "                     optimizer, epochs done, base lr and seed come from FILE\n"
-        "                     (--hidden, --act, --out-act, --opt, --lr, --init and a\n"
-        "                     different --seed are refused); pass the first run's --data,\n"
-        "                     --outputs, --loss, --batch, --val and --sched, and --epochs\n"
-        "                     as the total; the result is bit-identical to one run\n");
+        "  --val F            validation fraction in [0, 1) (default 0)\n");
+    names_option(out,
+                 "  --sched NAME       constant (default; cosine takes T_max = epochs), one of",
+                 CLI_SCHED);
+    names_option(out, "  --init NAME        xavier_uniform (default), or one of", CLI_INIT);
+    fprintf(out,
+            "  --seed S           initialisation and shuffling seed (default 1)\n"
+            "  --save FILE        save the trained model to FILE (atomically)\n"
+            "  --checkpoint FILE  save a training checkpoint to FILE after every epoch\n"
+            "                     (atomically: an interrupted run leaves the last epoch's)\n"
+            "  --resume FILE      continue the run a checkpoint FILE stopped: the network,\n"
+            "                     optimizer, epochs done, base lr and seed come from FILE\n"
+            "                     (--hidden, --act, --out-act, --opt, --lr, --init and a\n"
+            "                     different --seed are refused); pass the first run's --data,\n"
+            "                     --outputs, --loss, --batch, --val and --sched, and --epochs\n"
+            "                     as the total; the result is bit-identical to one run\n"
+            "\nActivations (ACT):\n  ");
+    cli_print_kinds(out, CLI_ACT, "  ", 79);
 }
 
 struct data {
@@ -181,279 +197,326 @@ static int on_epoch(size_t epoch, size_t epochs, double loss, double val, double
     return 0;
 }
 
-static int parse_size(const char *s, size_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end != '\0' || s[0] == '-') return 0;
-    *out = (size_t)v;
-    return 1;
-}
+static const char cmd[] = "train";
 
-static int parse_double(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    *out = strtod(s, &end);
-    return !errno && end != s && *end == '\0';
-}
-
-static const char *const opt_names[] = {"sgd",     "momentum", "nesterov", "adagrad",
-                                        "rmsprop", "adam",     "adamw"};
-static const char *const init_names[] = {"normal", "xavier_uniform", "xavier_normal", "he_uniform",
-                                         "he_normal"};
-
-static int lookup(const char *name, const char *const *names, int n)
-{
-    for (int i = 0; i < n; i++)
-        if (strcmp(name, names[i]) == 0) return i;
-    return -1;
-}
-
-/* The network and optimizer of a checkpoint, with the position to resume at. */
-struct resumed {
-    nnact_net *net;
-    nnact_opt *opt;
-    uint64_t epochs_done, seed;
-    double base_lr;
+/* Everything the command line says, defaults filled in. */
+struct train_opts {
+    const char *data, *hidden, *save_path, *ckpt_path, *resume_path;
+    const char *model_opt; /* the last option that --resume refuses, if any */
+    size_t n_out_file, epochs, batch;
+    double lr, val; /* lr NAN: the default */
+    uint64_t seed;
+    int seed_given;
+    int act, out_act, loss, opt, sched, init; /* kinds of each family */
 };
 
-static int load_resume(const char *path, struct resumed *r)
+/* An option naming a kind of a family: *kind, or a usage error listing the names. */
+static int kind_value(const char *a, const char *v, enum cli_family f, int *kind)
 {
-    nnact_status st = nnact_checkpoint_load(path, 0, &r->net, &r->opt, &r->epochs_done, NULL,
-                                            &r->base_lr, &r->seed, NULL);
-    /* a checkpoint saved mid-schedule may hold the scheduled rate: the fit
-       scales the optimizer's rate at the call, which must be the base */
-    if (st == NNACT_OK) st = nnact_opt_set(r->opt, NNACT_OPT_PARAM_LR, r->base_lr);
+    const char *why = cli_parse_kind(f, v, kind);
+    return why ? cli_usage_error(cmd, "%s: %s", a, why) : CLI_OK;
+}
+
+/* The options that shape the model (refused with --resume). */
+static int model_value(const char *a, const char *v, struct train_opts *o)
+{
+    const char *why = NULL;
+    o->model_opt = a;
+    if (strcmp(a, "--hidden") == 0) {
+        o->hidden = v;
+    } else if (strcmp(a, "--act") == 0) {
+        return kind_value(a, v, CLI_ACT, &o->act);
+    } else if (strcmp(a, "--out-act") == 0) {
+        return kind_value(a, v, CLI_ACT, &o->out_act);
+    } else if (strcmp(a, "--opt") == 0) {
+        return kind_value(a, v, CLI_OPT, &o->opt);
+    } else if (strcmp(a, "--init") == 0) {
+        return kind_value(a, v, CLI_INIT, &o->init);
+    } else {
+        why = cli_parse_real(v, 0.0, HUGE_VAL, &o->lr); /* --lr */
+    }
+    return why ? cli_usage_error(cmd, "%s: '%s' %s", a, v, why) : CLI_OK;
+}
+
+/* One option with its value: CLI_OK or a usage error. */
+static int parse_value(const char *a, const char *v, struct train_opts *o)
+{
+    static const char *const model_opts[] = {"--hidden", "--act",  "--out-act",
+                                             "--opt",    "--init", "--lr"};
+    for (size_t k = 0; k < sizeof model_opts / sizeof *model_opts; k++)
+        if (strcmp(a, model_opts[k]) == 0) return model_value(a, v, o);
+    const char *why = NULL;
+    if (strcmp(a, "--data") == 0) {
+        o->data = v;
+    } else if (strcmp(a, "--outputs") == 0) {
+        why = cli_parse_size(v, 1, SIZE_MAX, &o->n_out_file);
+    } else if (strcmp(a, "--loss") == 0) {
+        return kind_value(a, v, CLI_LOSS, &o->loss);
+    } else if (strcmp(a, "--sched") == 0) {
+        return kind_value(a, v, CLI_SCHED, &o->sched);
+    } else if (strcmp(a, "--val") == 0) {
+        why = cli_parse_real(v, 0.0, 1.0, &o->val);
+        if (why == NULL && o->val >= 1.0) why = "is not below 1";
+    } else if (strcmp(a, "--epochs") == 0) {
+        why = cli_parse_size(v, 0, SIZE_MAX, &o->epochs);
+    } else if (strcmp(a, "--batch") == 0) {
+        why = cli_parse_size(v, 0, SIZE_MAX, &o->batch);
+    } else if (strcmp(a, "--seed") == 0) {
+        why = cli_parse_u64(v, &o->seed);
+        o->seed_given = 1;
+    } else if (strcmp(a, "--save") == 0) {
+        o->save_path = v;
+    } else if (strcmp(a, "--checkpoint") == 0) {
+        o->ckpt_path = v;
+    } else if (strcmp(a, "--resume") == 0) {
+        o->resume_path = v;
+    } else {
+        return cli_usage_error(cmd, "unknown option '%s' (see nnact train --help)", a);
+    }
+    return why ? cli_usage_error(cmd, "%s: '%s' %s", a, v, why) : CLI_OK;
+}
+
+static int parse_opts(int argc, char **argv, struct train_opts *o)
+{
+    *o = (struct train_opts){.data = "xor",
+                             .hidden = "8",
+                             .n_out_file = 1,
+                             .epochs = 1000,
+                             .lr = NAN,
+                             .seed = 1,
+                             .act = NNACT_ACT_TANH,
+                             .out_act = NNACT_ACT_IDENTITY,
+                             .loss = NNACT_LOSS_MSE,
+                             .opt = NNACT_OPT_ADAM,
+                             .sched = NNACT_SCHED_CONSTANT,
+                             .init = NNACT_INIT_XAVIER_UNIFORM};
+    for (int i = 1; i < argc; i += 2) {
+        if (i + 1 >= argc)
+            return cli_usage_error(cmd, "'%s' needs a value (see nnact train --help)", argv[i]);
+        int rc = parse_value(argv[i], argv[i + 1], o);
+        if (rc != CLI_OK) return rc;
+    }
+    if (o->resume_path != NULL && o->model_opt != NULL)
+        return cli_usage_error(cmd,
+                               "%s cannot be combined with --resume (the network and the "
+                               "optimizer come from the checkpoint)",
+                               o->model_opt);
+    return CLI_OK;
+}
+
+static void free_data(struct data *d)
+{
+    free(d->x);
+    free(d->t);
+}
+
+static int load_data(const struct train_opts *o, struct data *d)
+{
+    char err[512] = "";
+    int b = builtin(o->data, d);
+    if (b == 0 || (b < 0 && !read_file(o->data, o->n_out_file, d, err, sizeof err))) {
+        fprintf(stderr, "nnact train: %s\n", b == 0 ? "out of memory" : err);
+        free_data(d);
+        return CLI_FAILED;
+    }
+    return CLI_OK;
+}
+
+/* The model being trained: network, optimizer, where the run starts. */
+struct model {
+    nnact_net *net;
+    nnact_opt *opt;
+    size_t start;          /* epochs already done */
+    double resume_base_lr; /* NAN unless resumed */
+    uint64_t seed;
+};
+
+static void free_model(struct model *m)
+{
+    nnact_opt_free(m->opt);
+    nnact_net_free(m->net);
+    m->net = NULL;
+    m->opt = NULL;
+}
+
+/* INPUTS,HIDDEN,OUTPUTS through the one network grammar (nnact_net_from_spec);
+ * --act and --out-act are the defaults where the spec names none. */
+static int new_model(const struct train_opts *o, const struct data *d, struct model *m)
+{
+    char spec[1024];
+    const char sep = strchr(o->hidden, '-') ? '-' : ',';
+    if (strcmp(o->hidden, "0") == 0)
+        snprintf(spec, sizeof spec, "%zu%c%zu", d->n_in, sep, d->n_out);
+    else if ((size_t)snprintf(spec, sizeof spec, "%zu%c%s%c%zu", d->n_in, sep, o->hidden, sep,
+                              d->n_out) >= sizeof spec)
+        return cli_usage_error(cmd, "--hidden: the layer list is too long");
+    nnact_status st =
+        nnact_net_from_spec(spec, (nnact_act_kind)o->act, (nnact_act_kind)o->out_act, 0, &m->net);
+    if (st == NNACT_ERR_ARG) return cli_usage_error(cmd, "--hidden: %s", cli_library_reason());
+    if (st == NNACT_OK) st = nnact_net_init(m->net, (nnact_init_kind)o->init, o->seed);
+    if (st == NNACT_OK) st = nnact_opt_create((nnact_opt_kind)o->opt, &m->opt);
+    double lr = o->lr;
+    if (isnan(lr)) lr = o->opt == NNACT_OPT_ADAM && strcmp(o->data, "xor") == 0 ? 0.02 : NAN;
+    if (st == NNACT_OK && !isnan(lr)) st = nnact_opt_set(m->opt, NNACT_OPT_PARAM_LR, lr);
+    m->seed = o->seed;
+    m->resume_base_lr = NAN;
+    if (st != NNACT_OK) {
+        fprintf(stderr, "nnact train: %s\n", nnact_last_error());
+        free_model(m);
+        return CLI_FAILED;
+    }
+    return CLI_OK;
+}
+
+/* The network, optimizer and position of a checkpoint, checked against the
+ * command line and the data. */
+static int resume_model(const struct train_opts *o, const struct data *d, struct model *m)
+{
+    uint64_t epochs_done = 0;
+    nnact_status st = nnact_checkpoint_load(o->resume_path, 0, &m->net, &m->opt, &epochs_done, NULL,
+                                            &m->resume_base_lr, &m->seed, NULL);
     if (st != NNACT_OK) {
         fprintf(stderr, "nnact train: --resume: %s\n", nnact_last_error());
-        nnact_net_free(r->net);
-        nnact_opt_free(r->opt);
-        r->net = NULL;
-        r->opt = NULL;
-        return 0;
+        return CLI_FAILED;
     }
-    return 1;
+    int ok = 1;
+    if (o->seed_given && m->seed != o->seed) {
+        fprintf(stderr, "nnact train: --seed %llu differs from the checkpoint's seed %llu\n",
+                (unsigned long long)o->seed, (unsigned long long)m->seed);
+        ok = 0;
+    } else if (nnact_net_input_size(m->net) != d->n_in ||
+               nnact_net_output_size(m->net) != d->n_out) {
+        /* fit reads rows as wide as the network's input: they must agree */
+        fprintf(stderr,
+                "nnact train: --resume: the checkpoint's network maps %zu inputs to %zu "
+                "outputs, the data has %zu and %zu\n",
+                nnact_net_input_size(m->net), nnact_net_output_size(m->net), d->n_in, d->n_out);
+        ok = 0;
+    } else if (epochs_done > o->epochs) {
+        fprintf(stderr,
+                "nnact train: --resume: the checkpoint is at epoch %llu, past --epochs %zu\n",
+                (unsigned long long)epochs_done, o->epochs);
+        ok = 0;
+    }
+    if (!ok) {
+        free_model(m);
+        return CLI_FAILED;
+    }
+    m->start = (size_t)epochs_done;
+    printf("resuming %s after epoch %zu of %zu\n", o->resume_path, m->start, o->epochs);
+    return CLI_OK;
+}
+
+static nnact_status make_sched(const struct train_opts *o, nnact_sched **s)
+{
+    *s = NULL;
+    if (o->sched == NNACT_SCHED_CONSTANT) return NNACT_OK;
+    nnact_status st = nnact_sched_create((nnact_sched_kind)o->sched, s);
+    if (st == NNACT_OK && o->sched == NNACT_SCHED_COSINE)
+        st = nnact_sched_set(*s, NNACT_SCHED_PARAM_T_MAX, (double)(o->epochs ? o->epochs : 1));
+    return st;
+}
+
+/* "network 2-8-1 (tanh hidden, identity out), adam lr 0.02, ..." */
+static void print_setup(const struct train_opts *o, const struct data *d, const struct model *m,
+                        size_t n_val, size_t batch)
+{
+    const size_t n_layers = nnact_net_layer_count(m->net);
+    nnact_act_kind hidden = (nnact_act_kind)o->act, out = (nnact_act_kind)o->out_act;
+    printf("network %zu", d->n_in);
+    for (size_t l = 0; l < n_layers; l++) {
+        size_t w = 0;
+        nnact_act_kind k = NNACT_ACT_IDENTITY;
+        (void)nnact_net_layer_info(m->net, l, NULL, &w, &k, NULL, NULL);
+        if (l + 1 < n_layers) printf("-%zu", w);
+        *(l + 1 < n_layers ? &hidden : &out) = k;
+    }
+    double lr_now = NAN;
+    (void)nnact_opt_get(m->opt, NNACT_OPT_PARAM_LR, &lr_now);
+    if (!isnan(m->resume_base_lr)) lr_now = m->resume_base_lr;
+    printf("-%zu (%s hidden, %s out), %s lr %g, loss %s, %zu rows (%zu validation), "
+           "batch %zu, seed %llu\n",
+           d->n_out, nnact_act_name(hidden), nnact_act_name(out),
+           nnact_opt_name(nnact_opt_get_kind(m->opt)), lr_now,
+           nnact_loss_name((nnact_loss_kind)o->loss), d->n, n_val, batch,
+           (unsigned long long)m->seed);
+}
+
+/* The fit itself, in one place. A checkpoint saved mid-schedule may hold the
+ * scheduled rate: the fit scales the optimizer's rate at the call, which must
+ * be the base the checkpoint recorded. */
+static nnact_status run_fit(const struct train_opts *o, const struct data *d, struct model *m,
+                            nnact_sched *s, size_t batch, struct progress *pr, size_t *best_epoch,
+                            double *best)
+{
+    if (!isnan(m->resume_base_lr)) {
+        nnact_status st = nnact_opt_set(m->opt, NNACT_OPT_PARAM_LR, m->resume_base_lr);
+        if (st != NNACT_OK) return st;
+    }
+    return nnact_net_fit_ex(m->net, m->opt, (nnact_loss_kind)o->loss, d->n, d->x, d->t, m->start,
+                            o->epochs, batch, o->val, m->seed, s, 0, o->ckpt_path, on_epoch, pr,
+                            best_epoch, best);
+}
+
+/* The best epoch and the first rows' predictions. */
+static void report(const struct data *d, const struct model *m, size_t n_val, size_t best_epoch,
+                   double best)
+{
+    if (best_epoch == 0)
+        printf("nothing to train: the checkpoint is at the last epoch\n");
+    else
+        printf("best epoch %zu%s, %s loss %.9g\n", best_epoch,
+               m->start ? " of the resumed epochs" : "", n_val ? "validation" : "training", best);
+    size_t show = d->n < 8 ? d->n : 8;
+    double *y = malloc(show * d->n_out * sizeof *y);
+    if (y != NULL && nnact_net_predict(m->net, show, d->x, y) == NNACT_OK) {
+        printf("first %zu rows: target -> prediction\n", show);
+        for (size_t r = 0; r < show; r++) {
+            printf(" ");
+            for (size_t j = 0; j < d->n_out; j++)
+                printf("  %g -> %.6f", d->t[r * d->n_out + j], y[r * d->n_out + j]);
+            printf("\n");
+        }
+    }
+    free(y);
+}
+
+/* Schedule, fit, save and report on a built model. */
+static int train(const struct train_opts *o, const struct data *d, struct model *m)
+{
+    nnact_sched *s = NULL;
+    const size_t n_val = (size_t)floor((double)d->n * o->val);
+    const size_t batch = o->batch ? o->batch : d->n - n_val;
+    struct progress pr = {isatty(fileno(stdout)), o->epochs / 20 ? o->epochs / 20 : 1};
+    size_t best_epoch = 0;
+    double best = NAN;
+    nnact_status st = make_sched(o, &s);
+    if (st == NNACT_OK) {
+        print_setup(o, d, m, n_val, batch);
+        st = run_fit(o, d, m, s, batch, &pr, &best_epoch, &best);
+    }
+    if (st == NNACT_OK && o->save_path != NULL) st = nnact_net_save(m->net, o->save_path);
+    nnact_sched_free(s);
+    if (st != NNACT_OK) {
+        if (pr.tty) printf("\n");
+        fprintf(stderr, "nnact train: %s\n", nnact_last_error());
+        return CLI_FAILED;
+    }
+    report(d, m, n_val, best_epoch, best);
+    return CLI_OK;
 }
 
 int cli_train(int argc, char **argv)
 {
-    const char *data = "xor", *hidden = "8", *sched_name = "constant";
-    const char *save_path = NULL, *ckpt_path = NULL, *resume_path = NULL, *model_opt = NULL;
-    int seed_given = 0;
-    size_t n_out_file = 1, epochs = 1000, batch = 0, widths[64], n_hidden = 0;
-    double lr = NAN, val = 0.0;
-    uint64_t seed = 1;
-    nnact_act_kind act = NNACT_ACT_TANH, out_act = NNACT_ACT_IDENTITY;
-    nnact_loss_kind loss = NNACT_LOSS_MSE;
-    int opt_kind = NNACT_OPT_ADAM, init = NNACT_INIT_XAVIER_UNIFORM;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (i + 1 >= argc)
-            return cli_usage_error("train", "'%s' needs a value (see nnact train --help)", a);
-        const char *v = argv[++i];
-        size_t sz;
-        if (strcmp(a, "--data") == 0) {
-            data = v;
-        } else if (strcmp(a, "--outputs") == 0) {
-            if (!parse_size(v, &n_out_file) || n_out_file == 0)
-                return cli_usage_error("train", "--outputs: '%s' is not a positive count", v);
-        } else if (strcmp(a, "--hidden") == 0) {
-            hidden = v;
-            model_opt = a;
-        } else if (strcmp(a, "--act") == 0 || strcmp(a, "--out-act") == 0) {
-            nnact_act_kind k;
-            if (nnact_act_from_name(v, &k) != NNACT_OK)
-                return cli_usage_error("train", "%s: unknown activation '%s'", a, v);
-            *(a[2] == 'a' ? &act : &out_act) = k;
-            model_opt = a;
-        } else if (strcmp(a, "--loss") == 0) {
-            if (nnact_loss_from_name(v, &loss) != NNACT_OK)
-                return cli_usage_error("train", "--loss: unknown loss '%s'", v);
-        } else if (strcmp(a, "--opt") == 0) {
-            if ((opt_kind = lookup(v, opt_names, 7)) < 0)
-                return cli_usage_error("train", "--opt: unknown optimizer '%s'", v);
-            model_opt = a;
-        } else if (strcmp(a, "--init") == 0) {
-            if ((init = lookup(v, init_names, 5)) < 0)
-                return cli_usage_error("train", "--init: unknown scheme '%s'", v);
-            model_opt = a;
-        } else if (strcmp(a, "--lr") == 0) {
-            if (!parse_double(v, &lr))
-                return cli_usage_error("train", "--lr: '%s' is not a number", v);
-            model_opt = a;
-        } else if (strcmp(a, "--val") == 0) {
-            if (!parse_double(v, &val))
-                return cli_usage_error("train", "--val: '%s' is not a number", v);
-        } else if (strcmp(a, "--epochs") == 0) {
-            if (!parse_size(v, &epochs))
-                return cli_usage_error("train", "--epochs: '%s' is not a count", v);
-        } else if (strcmp(a, "--batch") == 0) {
-            if (!parse_size(v, &batch))
-                return cli_usage_error("train", "--batch: '%s' is not a count", v);
-        } else if (strcmp(a, "--seed") == 0) {
-            if (!parse_size(v, &sz))
-                return cli_usage_error("train", "--seed: '%s' is not a count", v);
-            seed = sz;
-            seed_given = 1;
-        } else if (strcmp(a, "--sched") == 0) {
-            sched_name = v;
-        } else if (strcmp(a, "--save") == 0) {
-            save_path = v;
-        } else if (strcmp(a, "--checkpoint") == 0) {
-            ckpt_path = v;
-        } else if (strcmp(a, "--resume") == 0) {
-            resume_path = v;
-        } else {
-            return cli_usage_error("train", "unknown option '%s' (see nnact train --help)", a);
-        }
-    }
-    if (resume_path != NULL && model_opt != NULL)
-        return cli_usage_error("train",
-                               "%s cannot be combined with --resume (the network and the "
-                               "optimizer come from the checkpoint)",
-                               model_opt);
-    /* hidden widths */
-    {
-        char buf[512];
-        snprintf(buf, sizeof buf, "%s", hidden);
-        for (char *tok = strtok(buf, ","); tok != NULL; tok = strtok(NULL, ",")) {
-            size_t w;
-            if (!parse_size(tok, &w) || n_hidden == 64)
-                return cli_usage_error("train", "--hidden: bad width list '%s'", hidden);
-            if (w > 0) widths[n_hidden++] = w;
-        }
-    }
-    nnact_sched_kind sk;
-    if (strcmp(sched_name, "constant") == 0)
-        sk = NNACT_SCHED_CONSTANT;
-    else if (strcmp(sched_name, "step") == 0)
-        sk = NNACT_SCHED_STEP;
-    else if (strcmp(sched_name, "exponential") == 0)
-        sk = NNACT_SCHED_EXPONENTIAL;
-    else if (strcmp(sched_name, "cosine") == 0)
-        sk = NNACT_SCHED_COSINE;
-    else
-        return cli_usage_error("train", "--sched: unknown schedule '%s'", sched_name);
-
+    struct train_opts o;
+    int rc = parse_opts(argc, argv, &o);
+    if (rc != CLI_OK) return rc;
     struct data d = {0};
-    char err[512] = "";
-    int b = builtin(data, &d);
-    if (b == 0 || (b < 0 && !read_file(data, n_out_file, &d, err, sizeof err))) {
-        fprintf(stderr, "nnact train: %s\n", b == 0 ? "out of memory" : err);
-        free(d.x);
-        free(d.t);
-        return CLI_FAILED;
-    }
-    if (isnan(lr)) lr = opt_kind == NNACT_OPT_ADAM && strcmp(data, "xor") == 0 ? 0.02 : -1.0;
-
-    nnact_net *net = NULL;
-    nnact_opt *o = NULL;
-    nnact_sched *s = NULL;
-    nnact_status st = NNACT_OK;
-    size_t start = 0;
-    if (resume_path != NULL) {
-        struct resumed r;
-        int ok = load_resume(resume_path, &r);
-        if (ok && seed_given && r.seed != seed) {
-            fprintf(stderr, "nnact train: --seed %llu differs from the checkpoint's seed %llu\n",
-                    (unsigned long long)seed, (unsigned long long)r.seed);
-            ok = 0;
-        }
-        /* fit reads rows as wide as the network's input: they must agree */
-        if (ok &&
-            (nnact_net_input_size(r.net) != d.n_in || nnact_net_output_size(r.net) != d.n_out)) {
-            fprintf(stderr,
-                    "nnact train: --resume: the checkpoint's network maps %zu inputs to %zu "
-                    "outputs, the data has %zu and %zu\n",
-                    nnact_net_input_size(r.net), nnact_net_output_size(r.net), d.n_in, d.n_out);
-            ok = 0;
-        }
-        if (ok && r.epochs_done > epochs) {
-            fprintf(stderr,
-                    "nnact train: --resume: the checkpoint is at epoch %llu, past --epochs %zu\n",
-                    (unsigned long long)r.epochs_done, epochs);
-            ok = 0;
-        }
-        if (!ok) {
-            nnact_net_free(r.net);
-            nnact_opt_free(r.opt);
-            free(d.x);
-            free(d.t);
-            return CLI_FAILED;
-        }
-        net = r.net;
-        o = r.opt;
-        seed = r.seed;
-        start = (size_t)r.epochs_done;
-        opt_kind = (int)nnact_opt_get_kind(o);
-        n_hidden = 0; /* the widths printed come from the loaded network */
-        for (size_t l = 0; l + 1 < nnact_net_layer_count(net) && n_hidden < 64; l++)
-            if (nnact_net_layer_info(net, l, NULL, &widths[n_hidden], &act, NULL, NULL) == NNACT_OK)
-                n_hidden++;
-        size_t last = nnact_net_layer_count(net) - 1;
-        nnact_net_layer_info(net, last, NULL, NULL, &out_act, NULL, NULL);
-        printf("resuming %s after epoch %zu of %zu\n", resume_path, start, epochs);
-    } else {
-        st = nnact_net_create(d.n_in, &net);
-        for (size_t l = 0; l < n_hidden && st == NNACT_OK; l++)
-            st = nnact_net_add_dense(net, widths[l], act, NAN);
-        if (st == NNACT_OK) st = nnact_net_add_dense(net, d.n_out, out_act, NAN);
-        if (st == NNACT_OK) st = nnact_net_init(net, (nnact_init_kind)init, seed);
-        if (st == NNACT_OK) st = nnact_opt_create((nnact_opt_kind)opt_kind, &o);
-        if (st == NNACT_OK && lr >= 0.0) st = nnact_opt_set(o, NNACT_OPT_PARAM_LR, lr);
-    }
-    if (st == NNACT_OK && sk != NNACT_SCHED_CONSTANT) st = nnact_sched_create(sk, &s);
-    if (st == NNACT_OK && sk == NNACT_SCHED_COSINE)
-        st = nnact_sched_set(s, NNACT_SCHED_PARAM_T_MAX, (double)(epochs ? epochs : 1));
-    size_t n_val = (size_t)floor((double)d.n * (val >= 0.0 && val < 1.0 ? val : 0.0));
-    if (batch == 0) batch = d.n - n_val;
-    size_t best_epoch = 0;
-    double best = NAN;
-    struct progress pr = {isatty(fileno(stdout)), epochs / 20 ? epochs / 20 : 1};
-    if (st == NNACT_OK) {
-        double lr_now = NAN;
-        nnact_opt_get(o, NNACT_OPT_PARAM_LR, &lr_now);
-        printf("network %zu", d.n_in);
-        for (size_t l = 0; l < n_hidden; l++)
-            printf("-%zu", widths[l]);
-        printf("-%zu (%s hidden, %s out), %s lr %g, loss %s, %zu rows (%zu validation), "
-               "batch %zu, seed %llu\n",
-               d.n_out, nnact_act_name(act), nnact_act_name(out_act), opt_names[opt_kind], lr_now,
-               nnact_loss_name(loss), d.n, n_val, batch, (unsigned long long)seed);
-        st = nnact_net_fit_ex(net, o, loss, d.n, d.x, d.t, start, epochs, batch, val, seed, s, 0,
-                              ckpt_path, on_epoch, &pr, &best_epoch, &best);
-        if (st == NNACT_OK && save_path != NULL) st = nnact_net_save(net, save_path);
-    }
-    int rc = CLI_OK;
-    if (st != NNACT_OK) {
-        if (pr.tty) printf("\n");
-        fprintf(stderr, "nnact train: %s\n", nnact_last_error());
-        rc = CLI_FAILED;
-    } else {
-        if (best_epoch == 0)
-            printf("nothing to train: the checkpoint is at the last epoch\n");
-        else
-            printf("best epoch %zu%s, %s loss %.9g\n", best_epoch,
-                   start ? " of the resumed epochs" : "", n_val ? "validation" : "training", best);
-        size_t show = d.n < 8 ? d.n : 8;
-        double *y = malloc(show * d.n_out * sizeof *y);
-        if (y != NULL && nnact_net_predict(net, show, d.x, y) == NNACT_OK) {
-            printf("first %zu rows: target -> prediction\n", show);
-            for (size_t r = 0; r < show; r++) {
-                printf(" ");
-                for (size_t j = 0; j < d.n_out; j++)
-                    printf("  %g -> %.6f", d.t[r * d.n_out + j], y[r * d.n_out + j]);
-                printf("\n");
-            }
-        }
-        free(y);
-    }
-    nnact_sched_free(s);
-    nnact_opt_free(o);
-    nnact_net_free(net);
-    free(d.x);
-    free(d.t);
+    if ((rc = load_data(&o, &d)) != CLI_OK) return rc;
+    struct model m = {0};
+    rc = o.resume_path ? resume_model(&o, &d, &m) : new_model(&o, &d, &m);
+    if (rc == CLI_OK) rc = train(&o, &d, &m);
+    free_model(&m);
+    free_data(&d);
     return rc;
 }

@@ -1,0 +1,168 @@
+/* Command-line values: the rules of args.h, shared by nnact and nnact-bench. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/args.h"
+#include "nnact/nnact.h"
+
+/* Reasons with numbers in them; the tools are single-threaded. */
+static char reason[1024];
+
+const char *cli_parse_size(const char *s, size_t min, size_t max, size_t *out)
+{
+    uint64_t v;
+    const char *why = cli_parse_u64(s, &v);
+    if (why != NULL) return why;
+    if (v < min || v > max) {
+        snprintf(reason, sizeof reason, "is outside %zu..%zu", min, max);
+        return reason;
+    }
+    *out = (size_t)v;
+    return NULL;
+}
+
+const char *cli_parse_u64(const char *s, uint64_t *out)
+{
+    /* strtoull alone would skip spaces and accept a sign ("-1" wraps) */
+    if (s[0] < '0' || s[0] > '9') return "is not a non-negative integer (digits only)";
+    uint64_t v = 0;
+    size_t i = 0;
+    for (; s[i] >= '0' && s[i] <= '9'; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10) return "is too large";
+        v = v * 10 + d;
+    }
+    if (s[i] != '\0') return "has junk after the number";
+    *out = v;
+    return NULL;
+}
+
+const char *cli_parse_real(const char *s, double lo, double hi, double *out)
+{
+    const char *digits = s + (s[0] == '-' || s[0] == '+');
+    if (!((digits[0] >= '0' && digits[0] <= '9') || digits[0] == '.'))
+        return "is not a finite number";
+    if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
+        return "is not a decimal number";
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0') return "is not a number (junk after it)";
+    if (!isfinite(v) || errno == ERANGE) return "is not a finite number in range";
+    if (v < lo || v > hi) {
+        snprintf(reason, sizeof reason, "is outside [%g, %g]", lo, hi);
+        return reason;
+    }
+    *out = v;
+    return NULL;
+}
+
+const char *cli_library_reason(void)
+{
+    const char *d = nnact_last_error();
+    const char *colon = strncmp(d, "nnact_", 6) == 0 ? strstr(d, ": ") : NULL;
+    snprintf(reason, sizeof reason, "%s", colon ? colon + 2 : d);
+    return reason;
+}
+
+const char *cli_parse_kind(enum cli_family f, const char *s, int *kind)
+{
+    nnact_status st = NNACT_ERR_ARG;
+    switch (f) {
+    case CLI_ACT: {
+        nnact_act_kind k;
+        if ((st = nnact_act_from_name(s, &k)) == NNACT_OK) *kind = (int)k;
+        break;
+    }
+    case CLI_LOSS: {
+        nnact_loss_kind k;
+        if ((st = nnact_loss_from_name(s, &k)) == NNACT_OK) *kind = (int)k;
+        break;
+    }
+    case CLI_OPT: {
+        nnact_opt_kind k;
+        if ((st = nnact_opt_from_name(s, &k)) == NNACT_OK) *kind = (int)k;
+        break;
+    }
+    case CLI_SCHED: {
+        nnact_sched_kind k;
+        if ((st = nnact_sched_from_name(s, &k)) == NNACT_OK) *kind = (int)k;
+        break;
+    }
+    case CLI_INIT: {
+        nnact_init_kind k;
+        if ((st = nnact_init_from_name(s, &k)) == NNACT_OK) *kind = (int)k;
+        break;
+    }
+    }
+    if (st == NNACT_OK) return NULL;
+    /* every family's from_name lists the valid names; where one does not
+     * (yet), the list is added here so the usage line always has it */
+    const char *why = cli_library_reason();
+    if (strstr(why, "(valid: ") != NULL) return why;
+    size_t used = strlen(reason);
+    for (size_t i = 0; i < cli_kind_count(f) && used < sizeof reason; i++) {
+        int w = snprintf(reason + used, sizeof reason - used, "%s%s",
+                         i ? ", " : " (valid: ", cli_kind_name(f, i));
+        used += w > 0 ? (size_t)w : 0;
+    }
+    if (used + 1 < sizeof reason) strcat(reason, ")");
+    return reason;
+}
+
+size_t cli_kind_count(enum cli_family f)
+{
+    switch (f) {
+    case CLI_ACT:
+        return nnact_act_count();
+    case CLI_LOSS:
+        return nnact_loss_count();
+    case CLI_OPT:
+        return nnact_opt_count();
+    case CLI_SCHED:
+        return nnact_sched_count();
+    case CLI_INIT:
+        return nnact_init_count();
+    }
+    return 0;
+}
+
+const char *cli_kind_name(enum cli_family f, size_t i)
+{
+    if (i >= cli_kind_count(f)) return NULL;
+    switch (f) {
+    case CLI_ACT:
+        return nnact_act_name((nnact_act_kind)i);
+    case CLI_LOSS:
+        return nnact_loss_name((nnact_loss_kind)i);
+    case CLI_OPT:
+        return nnact_opt_name((nnact_opt_kind)i);
+    case CLI_SCHED:
+        return nnact_sched_name((nnact_sched_kind)i);
+    case CLI_INIT:
+        return nnact_init_name((nnact_init_kind)i);
+    }
+    return NULL;
+}
+
+void cli_print_kinds(FILE *out, enum cli_family f, const char *indent, size_t width)
+{
+    const size_t n = cli_kind_count(f);
+    size_t col = strlen(indent);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = cli_kind_name(f, i);
+        const size_t len = strlen(name) + (i + 1 < n);
+        if (i > 0 && col + 1 + len > width) {
+            fprintf(out, "\n%s", indent);
+            col = strlen(indent);
+        } else if (i > 0) {
+            fputc(' ', out);
+            col++;
+        }
+        fprintf(out, "%s%s", name, i + 1 < n ? "," : "");
+        col += len;
+    }
+    fputc('\n', out);
+}

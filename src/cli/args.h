@@ -1,0 +1,35 @@
+/* Command-line values for nnact and nnact-bench: one set of rules for every
+ * option. Each parser returns NULL on success, or the reason the value was
+ * refused, a short phrase for a one-line usage error (static text, or the
+ * library's detail without its function name; valid until the next call). */
+#ifndef NNACT_CLI_ARGS_H
+#define NNACT_CLI_ARGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Decimal digits only (no sign, space, prefix or suffix), no overflow, and
+ * within [min, max]. */
+const char *cli_parse_size(const char *s, size_t min, size_t max, size_t *out);
+const char *cli_parse_u64(const char *s, uint64_t *out);
+
+/* A finite decimal number (no leading space, no NaN or Inf, no trailing
+ * junk) within [lo, hi]; pass -HUGE_VAL/HUGE_VAL for no bound. */
+const char *cli_parse_real(const char *s, double lo, double hi, double *out);
+
+/* The enumerated families, matched case-insensitively through their
+ * nnact_<family>_from_name (aliases accepted); a refusal lists the valid names. */
+enum cli_family { CLI_ACT, CLI_LOSS, CLI_OPT, CLI_SCHED, CLI_INIT };
+const char *cli_parse_kind(enum cli_family f, const char *s, int *kind);
+/* Canonical name of kind i (NULL past the end) and the number of kinds. */
+const char *cli_kind_name(enum cli_family f, size_t i);
+size_t cli_kind_count(enum cli_family f);
+/* The family's names, comma-separated, wrapped after `width` columns with
+ * continuation lines starting with `indent`. */
+void cli_print_kinds(FILE *out, enum cli_family f, const char *indent, size_t width);
+
+/* nnact_last_error() without its leading "nnact_function: ". */
+const char *cli_library_reason(void);
+
+#endif /* NNACT_CLI_ARGS_H */
