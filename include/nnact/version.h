@@ -11,7 +11,7 @@
 #include "nnact/export.h"
 
 #define NNACT_VERSION_MAJOR 1
-#define NNACT_VERSION_MINOR 0
+#define NNACT_VERSION_MINOR 1
 #define NNACT_VERSION_PATCH 0
 
 #define NNACT_VERSION_STRINGIFY_(x) #x

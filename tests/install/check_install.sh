@@ -10,7 +10,7 @@ trap 'rm -rf "$work"' EXIT
 prefix=$work/prefix
 
 cmake --install "$build" --prefix "$prefix" >/dev/null
-for f in include/nnact/nnact.h lib/libnnact.so.1.0.0 lib/libnnact.so.1 lib/libnnact.so lib/libnnact.a \
+for f in include/nnact/nnact.h lib/libnnact.so.1.1.0 lib/libnnact.so.1 lib/libnnact.so lib/libnnact.a \
          lib/pkgconfig/nnact.pc lib/cmake/nnact/nnactConfig.cmake lib/cmake/nnact/nnactConfigVersion.cmake \
          bin/nnact bin/nnact-bench; do
   [ -e "$prefix/$f" ] || { echo "missing after install: $f"; exit 1; }
