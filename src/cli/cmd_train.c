@@ -442,20 +442,34 @@ static void print_setup(const struct train_opts *o, const struct data *d, const 
            (unsigned long long)m->seed);
 }
 
-/* The fit itself, in one place. A checkpoint saved mid-schedule may hold the
- * scheduled rate: the fit scales the optimizer's rate at the call, which must
- * be the base the checkpoint recorded. */
+/* The fit itself, in one place, through the library's fit configuration. A
+ * checkpoint saved from a 1.0 fit callback may hold the scheduled rate as the
+ * optimizer's: the fit scales the optimizer's rate, which must be the base
+ * rate the checkpoint recorded. */
 static nnact_status run_fit(const struct train_opts *o, const struct data *d, struct model *m,
                             nnact_sched *s, size_t batch, struct progress *pr, size_t *best_epoch,
                             double *best)
 {
-    if (!isnan(m->resume_base_lr)) {
-        nnact_status st = nnact_opt_set(m->opt, NNACT_OPT_PARAM_LR, m->resume_base_lr);
-        if (st != NNACT_OK) return st;
-    }
-    return nnact_net_fit_ex(m->net, m->opt, (nnact_loss_kind)o->loss, d->n, d->x, d->t, m->start,
-                            o->epochs, batch, o->val, m->seed, s, 0, o->ckpt_path, on_epoch, pr,
-                            best_epoch, best);
+    nnact_fit_config *cfg = NULL;
+    nnact_fit_report rep = {.size = sizeof rep, .best_epoch = 0, .best_loss = NAN};
+    nnact_status st = nnact_fit_config_create(&cfg);
+    if (st == NNACT_OK && !isnan(m->resume_base_lr))
+        st = nnact_opt_set(m->opt, NNACT_OPT_PARAM_LR, m->resume_base_lr);
+    if (st == NNACT_OK) st = nnact_fit_config_set_int(cfg, NNACT_FIT_PARAM_EPOCHS, o->epochs);
+    if (st == NNACT_OK) st = nnact_fit_config_set_int(cfg, NNACT_FIT_PARAM_BATCH_SIZE, batch);
+    if (st == NNACT_OK) st = nnact_fit_config_set_int(cfg, NNACT_FIT_PARAM_SEED, m->seed);
+    if (st == NNACT_OK) st = nnact_fit_config_set_int(cfg, NNACT_FIT_PARAM_START_EPOCH, m->start);
+    if (st == NNACT_OK) st = nnact_fit_config_set_real(cfg, NNACT_FIT_PARAM_VAL_FRACTION, o->val);
+    if (st == NNACT_OK) st = nnact_fit_config_set_schedule(cfg, s);
+    if (st == NNACT_OK) st = nnact_fit_config_set_checkpoint(cfg, o->ckpt_path);
+    if (st == NNACT_OK) st = nnact_fit_config_set_callback(cfg, on_epoch, pr);
+    if (st == NNACT_OK)
+        st = nnact_net_fit_run(m->net, m->opt, (nnact_loss_kind)o->loss, d->n, d->x, d->t, cfg,
+                               &rep);
+    nnact_fit_config_free(cfg);
+    *best_epoch = (size_t)rep.best_epoch;
+    *best = rep.best_loss;
+    return st;
 }
 
 /* The best epoch and the first rows' predictions. */
