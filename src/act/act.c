@@ -4,7 +4,6 @@
 
 #include "act/act_internal.h"
 #include "act/fpguard.h"
-#include "core/cpu.h"
 #include "core/names.h"
 
 #define SELU_SA (1.0507009873554804934193349852946 * 1.6732632423543772848170429916717)
@@ -143,21 +142,6 @@ nnact_status nnact__act_resolve(const char *who, nnact_act_kind k, double alpha,
  * so that a call leaves the floating-point environment as it found it
  * (issue 3, item 5). */
 
-/* 1 when the vector path took the call. The choice depends on the CPU and
- * the kind only, never on n, so an element's result never depends on the
- * array it sits in. */
-static int vector_path(nnact_act_kind k, double a, int mode, size_t n, const double *x,
-                       const double *dy, double *out)
-{
-    if (k == NNACT_ACT_SWISH && a == 1.0) k = NNACT_ACT_SILU; /* same bits on every path */
-#ifdef NNACT_HAVE_AVX2
-    if (nnact__cpu_flags() & NNACT_CPU_AVX2_FMA) return nnact__act_avx2(k, a, mode, n, x, dy, out);
-#else
-    (void)k, (void)a, (void)mode, (void)n, (void)x, (void)dy, (void)out;
-#endif
-    return 0;
-}
-
 /* In place (same pointer) is fine; any other overlap would read values the
  * loop already overwrote. */
 static int overlaps_badly(const double *in, const double *out, size_t n)
@@ -180,45 +164,37 @@ static nnact_status check_arrays(const char *who, size_t n, const double *in1, c
     return NNACT_OK;
 }
 
-nnact_status nnact_act_forward(nnact_act_kind k, double alpha, size_t n, const double *x, double *y)
+/* The public element-wise calls: checks, then the kernels (act_kernels.c)
+ * inside the FP guard. mode as nnact__act_apply(): 2 (backward) reads dy. */
+static nnact_status elementwise(const char *who, nnact_act_kind k, double alpha, int mode, size_t n,
+                                const double *x, const double *dy, double *out)
 {
     double a;
-    NNACT_FORWARD_IF_ERROR(nnact__act_resolve("nnact_act_forward", k, alpha, &a));
+    NNACT_FORWARD_IF_ERROR(nnact__act_resolve(who, k, alpha, &a));
     if (n == 0) return NNACT_OK;
-    NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_forward", n, x, x, y));
+    NNACT_FORWARD_IF_ERROR(check_arrays(who, n, x, mode == 2 ? dy : x, out));
     nnact__fpguard flags;
     nnact__fpguard_save(&flags);
-    if (!vector_path(k, a, 0, n, x, NULL, y)) nnact__act_ref_array(k, a, 0, n, x, NULL, y);
+    nnact__act_apply(k, a, mode, n, x, dy, out);
     nnact__fpguard_restore(&flags);
     return NNACT_OK;
+}
+
+nnact_status nnact_act_forward(nnact_act_kind k, double alpha, size_t n, const double *x, double *y)
+{
+    return elementwise("nnact_act_forward", k, alpha, 0, n, x, NULL, y);
 }
 
 nnact_status nnact_act_derivative(nnact_act_kind k, double alpha, size_t n, const double *x,
                                   double *d)
 {
-    double a;
-    NNACT_FORWARD_IF_ERROR(nnact__act_resolve("nnact_act_derivative", k, alpha, &a));
-    if (n == 0) return NNACT_OK;
-    NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_derivative", n, x, x, d));
-    nnact__fpguard flags;
-    nnact__fpguard_save(&flags);
-    if (!vector_path(k, a, 1, n, x, NULL, d)) nnact__act_ref_array(k, a, 1, n, x, NULL, d);
-    nnact__fpguard_restore(&flags);
-    return NNACT_OK;
+    return elementwise("nnact_act_derivative", k, alpha, 1, n, x, NULL, d);
 }
 
 nnact_status nnact_act_backward(nnact_act_kind k, double alpha, size_t n, const double *x,
                                 const double *dy, double *dx)
 {
-    double a;
-    NNACT_FORWARD_IF_ERROR(nnact__act_resolve("nnact_act_backward", k, alpha, &a));
-    if (n == 0) return NNACT_OK;
-    NNACT_FORWARD_IF_ERROR(check_arrays("nnact_act_backward", n, x, dy, dx));
-    nnact__fpguard flags;
-    nnact__fpguard_save(&flags);
-    if (!vector_path(k, a, 2, n, x, dy, dx)) nnact__act_ref_array(k, a, 2, n, x, dy, dx);
-    nnact__fpguard_restore(&flags);
-    return NNACT_OK;
+    return elementwise("nnact_act_backward", k, alpha, 2, n, x, dy, dx);
 }
 
 nnact_status nnact_act_backward_from_output(nnact_act_kind k, double alpha, size_t n,
@@ -233,8 +209,7 @@ nnact_status nnact_act_backward_from_output(nnact_act_kind k, double alpha, size
     NNACT_FORWARD_IF_ERROR(check_arrays(who, n, y, dy, dx));
     nnact__fpguard flags;
     nnact__fpguard_save(&flags);
-    for (size_t i = 0; i < n; i++)
-        dx[i] = dy[i] * nnact__act_ref_df_from_y(k, a, y[i]);
+    nnact__act_from_output(k, a, n, y, dy, dx);
     nnact__fpguard_restore(&flags);
     return NNACT_OK;
 }
