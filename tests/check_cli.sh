@@ -89,5 +89,12 @@ for n in zeros multi_step linear_warmup adamw softmax_ce_index swish_beta; do
   grep -q "$n" "$tmp/help" || { echo "FAIL train --help does not list $n"; fail=1; }
 done
 
+# saving never replaces a device, FIFO or directory (issue 13 item 2)
+mkfifo "$tmp/fifo"
+expect 1 "train --save FIFO" -- timeout 20 "$nnact" train --epochs 2 --save "$tmp/fifo"
+grep -q 'not a regular file' "$tmp/err" || { echo "FAIL train --save FIFO: '$(cat "$tmp/err")'"; fail=1; }
+[ -p "$tmp/fifo" ] || { echo "FAIL train --save FIFO: the FIFO was replaced"; fail=1; }
+expect 1 "train --checkpoint DIR" -- timeout 20 "$nnact" train --epochs 2 --checkpoint "$tmp"
+grep -q 'not a regular file: the target is a directory' "$tmp/err" || { echo "FAIL train --checkpoint DIR: '$(cat "$tmp/err")'"; fail=1; }
 [ $fail -eq 0 ] && echo "nnact CLI: all checks passed"
 exit $fail

@@ -1,5 +1,4 @@
 /* Command-line values: the rules of args.h, shared by nnact and nnact-bench. */
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,10 +46,11 @@ const char *cli_parse_real(const char *s, double lo, double hi, double *out)
     if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
         return "is not a decimal number";
     char *end = NULL;
-    errno = 0;
     double v = strtod(s, &end);
     if (end == s || *end != '\0') return "is not a number (junk after it)";
-    if (!isfinite(v) || errno == ERANGE) return "is not a finite number in range";
+    /* overflow is refused; an underflow (ERANGE with a subnormal or zero
+       result) is the correctly rounded value, as 5e-324 is the least double */
+    if (!isfinite(v)) return "is not a finite number in range";
     if (v < lo || v > hi) {
         snprintf(reason, sizeof reason, "is outside [%g, %g]", lo, hi);
         return reason;

@@ -36,6 +36,15 @@ static double grid_step(double span)
     return (m < 1.5 ? 1.0 : m < 3.5 ? 2.0 : m < 7.5 ? 5.0 : 10.0) * p;
 }
 
+/* Grid lines first, first + step, ... up to hi, counted by index and never by
+ * accumulation: over a range a few ulps wide, t += step would not advance.
+ * At most 20 (a nice step gives about 8). */
+static int grid_lines(double first, double hi, double step)
+{
+    double n = floor((hi - first) / step + 1e-9) + 1;
+    return n >= 1 && n <= 20 ? (int)n : n > 20 ? 20 : 0;
+}
+
 struct frame {
     double x0, x1, y0, y1;
 };
@@ -79,6 +88,9 @@ static void write_svg(FILE *out, nnact_act_kind k, double alpha, double a, doubl
         if (isfinite(d[i])) f.y0 = fmin(f.y0, d[i]), f.y1 = fmax(f.y1, d[i]);
     }
     if (!(f.y0 <= f.y1)) f.y0 = -1, f.y1 = 1;
+    /* values near DBL_MAX: a frame whose span or padding overflows would put
+       NaN into every coordinate; the curves are clamped to the frame anyway */
+    f.y0 = fmax(f.y0, -0x1p1020), f.y1 = fmin(f.y1, 0x1p1020);
     double pad = 0.06 * (f.y1 - f.y0 > 0 ? f.y1 - f.y0 : 1.0);
     f.y0 -= pad, f.y1 += pad;
 
@@ -98,15 +110,17 @@ static void write_svg(FILE *out, nnact_act_kind k, double alpha, double a, doubl
     }
     /* grid and tick labels */
     double sx = grid_step(f.x1 - f.x0), sy = grid_step(f.y1 - f.y0);
-    for (double t = ceil(f.x0 / sx) * sx; t <= f.x1 + 1e-9 * sx; t += sx) {
-        double v = fabs(t) < 1e-9 * sx ? 0.0 : t;
+    const double gx = ceil(f.x0 / sx) * sx, gy = ceil(f.y0 / sy) * sy;
+    const int nx = grid_lines(gx, f.x1, sx), ny = grid_lines(gy, f.y1, sy);
+    for (int i = 0; i < nx; i++) {
+        double t = gx + i * sx, v = fabs(t) < 1e-9 * sx ? 0.0 : t;
         fprintf(out, "<line x1=\"%.2f\" y1=\"%d\" x2=\"%.2f\" y2=\"%d\" stroke=\"#e4e4e4\"/>\n",
                 px(&f, v), MARGIN_T, px(&f, v), PLOT_H - MARGIN_B);
         fprintf(out, "<text x=\"%.2f\" y=\"%d\" text-anchor=\"middle\">%g</text>\n", px(&f, v),
                 PLOT_H - MARGIN_B + 16, v);
     }
-    for (double t = ceil(f.y0 / sy) * sy; t <= f.y1 + 1e-9 * sy; t += sy) {
-        double v = fabs(t) < 1e-9 * sy ? 0.0 : t;
+    for (int i = 0; i < ny; i++) {
+        double t = gy + i * sy, v = fabs(t) < 1e-9 * sy ? 0.0 : t;
         fprintf(out, "<line x1=\"%d\" y1=\"%.2f\" x2=\"%d\" y2=\"%.2f\" stroke=\"#e4e4e4\"/>\n",
                 MARGIN_L, py(&f, v), PLOT_W - MARGIN_R, py(&f, v));
         fprintf(out, "<text x=\"%d\" y=\"%.2f\" text-anchor=\"end\">%g</text>\n", MARGIN_L - 6,
@@ -173,13 +187,15 @@ int cli_plot(int argc, char **argv)
     if (kind_name == NULL)
         return cli_usage_error("plot", "which activation? (e.g. 'nnact plot gelu')");
     if (!(a < b)) return cli_usage_error("plot", "--from %g must be below --to %g", a, b);
+    if (!isfinite(b - a))
+        return cli_usage_error("plot", "the range [%g, %g] is too wide: its width overflows", a, b);
     int k;
     const char *why = cli_parse_kind(CLI_ACT, kind_name, &k);
     if (why != NULL) return cli_usage_error("plot", "%s", why);
 
     static double x[PLOT_POINTS], y[PLOT_POINTS], d[PLOT_POINTS];
     for (int i = 0; i < PLOT_POINTS; i++)
-        x[i] = a + (b - a) * i / (PLOT_POINTS - 1);
+        x[i] = a + (b - a) * ((double)i / (PLOT_POINTS - 1)); /* (b - a) i alone may overflow */
     if (nnact_act_forward((nnact_act_kind)k, alpha, PLOT_POINTS, x, y) != NNACT_OK ||
         nnact_act_derivative((nnact_act_kind)k, alpha, PLOT_POINTS, x, d) != NNACT_OK)
         return cli_usage_error("plot", "%s", nnact_last_error());
@@ -193,10 +209,13 @@ int cli_plot(int argc, char **argv)
         }
     }
     write_svg(out, k, alpha, a, b, x, y, d, PLOT_POINTS);
-    int bad = ferror(out);
-    if (path != NULL && fclose(out) != 0) bad = 1;
+    errno = 0;
+    int bad = fflush(out) != 0 || ferror(out);
+    int err = errno;
+    if (path != NULL && fclose(out) != 0) bad = 1, err = err ? err : errno;
     if (bad) {
-        fprintf(stderr, "nnact plot: writing '%s' failed\n", path ? path : "standard output");
+        fprintf(stderr, "nnact plot: writing '%s' failed: %s\n", path ? path : "standard output",
+                err ? strerror(err) : "write error");
         return CLI_FAILED;
     }
     return CLI_OK;
