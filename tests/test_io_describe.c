@@ -2,6 +2,9 @@
  * tests/gen_io_fixtures.py (expected values from the generator, not from a
  * run), on hostile bytes, and on bad arguments. */
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "alloc_fault.h"
 #include "test_io_util.h"
@@ -174,6 +177,36 @@ static void struct_sizes(void **state)
     assert_int_equal(nnact_file_describe(CKPT, &d, NULL), NNACT_ERR_ARG);
 }
 
+/* A huge sparse file is judged by its header before anything is read or
+ * allocated (nnact info once read up to 8 GiB before checking the magic):
+ * 3 GiB of zeros, and 3 GiB behind a model's real header (its declared size
+ * disagrees with the file's), each fail at once with no allocation. */
+static void huge_file_judged_by_header(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/nnact_describe_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, (off_t)3 << 30), 0);
+    nnact_file_info d = fresh();
+    size_t before = nnact__alloc_count();
+    assert_int_equal(nnact_file_describe(path, &d, NULL), NNACT_ERR_FORMAT);
+    assert_non_null(strstr(nnact_last_error(), "bad magic"));
+    assert_int_equal(nnact__alloc_count(), before);
+
+    unsigned char head[24];
+    FILE *f = fopen(FIVE, "rb");
+    assert_non_null(f);
+    assert_int_equal(fread(head, 1, sizeof head, f), sizeof head);
+    fclose(f);
+    assert_int_equal(pwrite(fd, head, sizeof head, 0), (ssize_t)sizeof head);
+    before = nnact__alloc_count();
+    assert_int_equal(nnact_file_describe(path, &d, NULL), NNACT_ERR_FORMAT);
+    assert_int_equal(nnact__alloc_count(), before);
+    close(fd);
+    unlink(path);
+}
+
 static void bad_arguments(void **state)
 {
     (void)state;
@@ -221,10 +254,15 @@ static void allocation_failure(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(model_from_path),    cmocka_unit_test(checkpoint_from_path),
-        cmocka_unit_test(buffer_equals_path), cmocka_unit_test(hostile_bytes),
-        cmocka_unit_test(nonfinite_counted),  cmocka_unit_test(struct_sizes),
-        cmocka_unit_test(bad_arguments),      cmocka_unit_test(allocation_failure),
+        cmocka_unit_test(model_from_path),
+        cmocka_unit_test(checkpoint_from_path),
+        cmocka_unit_test(buffer_equals_path),
+        cmocka_unit_test(hostile_bytes),
+        cmocka_unit_test(nonfinite_counted),
+        cmocka_unit_test(struct_sizes),
+        cmocka_unit_test(huge_file_judged_by_header),
+        cmocka_unit_test(bad_arguments),
+        cmocka_unit_test(allocation_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
