@@ -96,5 +96,18 @@ grep -q 'not a regular file' "$tmp/err" || { echo "FAIL train --save FIFO: '$(ca
 [ -p "$tmp/fifo" ] || { echo "FAIL train --save FIFO: the FIFO was replaced"; fail=1; }
 expect 1 "train --checkpoint DIR" -- timeout 20 "$nnact" train --epochs 2 --checkpoint "$tmp"
 grep -q 'not a regular file: the target is a directory' "$tmp/err" || { echo "FAIL train --checkpoint DIR: '$(cat "$tmp/err")'"; fail=1; }
+# --hidden: a parameter's '-' is not the dash spelling's separator
+for h in '4:leaky_relu:-0.1,3' '4,3:elu:1e-3' '4:leaky_relu@-0.1-3'; do
+  expect 0 "train --hidden $h" -- "$nnact" train --epochs 2 --hidden "$h"
+  grep -q '^network 2-4-3-1 ' "$tmp/out" || { echo "FAIL train --hidden $h: $(head -1 "$tmp/out")"; fail=1; }
+done
+grep -q '(hidden leaky_relu, tanh, identity out)' "$tmp/out" || { echo "FAIL mixed hidden kinds: $(head -1 "$tmp/out")"; fail=1; }
+expect 2 "train --epochs 0" -- "$nnact" train --epochs 0
+[ "$(wc -l < "$tmp/err")" -eq 1 ] || { echo "FAIL --epochs 0: error is not one line"; fail=1; }
+# a NaN target in a validation row: refused before training, naming its row
+printf '0,0,0\n0,1,1\n1,0,1\n1,1,0\n0.5,0.5,nan\n' > "$tmp/v.csv"
+expect 1 "train with a NaN validation target" -- "$nnact" train --data "$tmp/v.csv" --val 0.2 --epochs 3
+grep -q 'row 4: target 0 is nan' "$tmp/err" || { echo "FAIL NaN validation target: '$(cat "$tmp/err")'"; fail=1; }
+if grep -q 'nothing to train' "$tmp/out"; then echo "FAIL NaN validation target: 'nothing to train'"; fail=1; fi
 [ $fail -eq 0 ] && echo "nnact CLI: all checks passed"
 exit $fail

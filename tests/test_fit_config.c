@@ -445,16 +445,78 @@ static void fit_run_bad_input_and_stop(void **state)
     assert_true(isnan(r.last_val_loss));
     assert_same_bits(r.last_loss, g.loss[2]);
     assert_same_bits(g.rec_lr[1], BASE); /* no schedule: the optimizer's own */
-    /* a failing step: ERROR, report written with what was done */
-    const double tn[ROWS] = {NAN};
+    /* a failing step: ERROR, report written with what was done. The data are
+       finite (non-finite data are refused before training) but the targets
+       are so large that the first batch's squared error overflows */
+    double th[ROWS];
+    for (int i = 0; i < ROWS; i++)
+        th[i] = 1e300;
     assert_int_equal(nnact_fit_config_set_epoch_callback(c, NULL, NULL), NNACT_OK);
-    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, tn, c, &r),
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, th, c, &r),
                      NNACT_ERR_NUMERIC);
     assert_non_null(strstr(nnact_last_error(), "nnact_net_fit_run"));
     assert_int_equal(r.stop_reason, NNACT_FIT_STOP_ERROR);
     assert_int_equal(r.epochs_done, 0);
     assert_int_equal(r.best_epoch, 0);
     assert_true(isnan(r.best_loss) && isnan(r.last_loss));
+    nnact_fit_config_free(c);
+    nnact_net_free(net);
+    nnact_opt_free(o);
+}
+
+/* Bad data is refused before anything is trained, naming the row of x and t
+ * (validation rows too: a NaN target there once gave NNACT_OK with a NaN best
+ * loss and best epoch 0); a validation loss that overflows on finite data is
+ * NNACT_ERR_NUMERIC naming the epoch, the epochs before it kept. */
+static void bad_data_and_nonfinite_validation(void **state)
+{
+    (void)state;
+    nnact_net *net = resume_fresh_net();
+    nnact_opt *o = fresh_opt(NNACT_OPT_ADAM);
+    nnact_fit_config *c = run_config(NULL);
+    assert_int_equal(nnact_fit_config_set_real(c, NNACT_FIT_PARAM_VAL_FRACTION, 0.25), NNACT_OK);
+    const size_t P = nnact_net_param_count(net);
+    double *before = malloc(P * sizeof *before), *after = malloc(P * sizeof *after);
+    assert_int_equal(nnact_net_get_params(net, P, before), NNACT_OK);
+    double x[ROWS * 2], t[ROWS];
+    memcpy(x, X, sizeof x);
+    memcpy(t, T, sizeof t);
+    const double bad[] = {NAN, INFINITY, -INFINITY};
+    for (int b = 0; b < 3; b++) {
+        nnact_fit_report r = {sizeof r, 9, 9, 0, 0, 0, 0, 0};
+        t[ROWS - 1] = bad[b]; /* the last row: a validation row */
+        assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, x, t, c, &r),
+                         NNACT_ERR_ARG);
+        assert_non_null(strstr(nnact_last_error(), "row 12: target 0 is"));
+        t[ROWS - 1] = T[ROWS - 1];
+        x[2 * 3 + 1] = bad[b]; /* a training row's input */
+        assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, x, t, c, &r),
+                         NNACT_ERR_ARG);
+        assert_non_null(strstr(nnact_last_error(), "row 3: input 1 is"));
+        x[2 * 3 + 1] = X[2 * 3 + 1];
+        assert_int_equal(r.epochs_done, 9); /* refused: no report, nothing ran */
+        assert_int_equal(nnact_net_get_params(net, P, after), NNACT_OK);
+        assert_memory_equal(before, after, P * sizeof *before);
+        assert_int_equal(nnact_opt_step_count(o), 0);
+    }
+    /* a label outside bce_logits' [0, 1] in a validation row: named by its row */
+    t[ROWS - 2] = 2.0;
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_BCE_LOGITS, ROWS, x, t, c, NULL),
+                     NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "target 11 is 2"));
+    t[ROWS - 2] = T[ROWS - 2];
+    /* finite data whose loss overflows in the validation rows (10, 11, 12) only */
+    for (int i = ROWS - 3; i < ROWS; i++)
+        t[i] = 1e300;
+    nnact_fit_report r = {sizeof r, 0, 0, 0, 0, 0, 0, 0};
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, x, t, c, &r),
+                     NNACT_ERR_NUMERIC);
+    assert_non_null(strstr(nnact_last_error(), "epoch 1: the validation loss is"));
+    assert_int_equal(r.stop_reason, NNACT_FIT_STOP_ERROR);
+    assert_int_equal(r.epochs_done, 1);
+    assert_int_equal(r.best_epoch, 0);
+    free(before);
+    free(after);
     nnact_fit_config_free(c);
     nnact_net_free(net);
     nnact_opt_free(o);
@@ -652,6 +714,7 @@ int main(void)
         cmocka_unit_test(fit_run_equals_fit_ex),
         cmocka_unit_test(legacy_callback_full_batch_no_shuffle),
         cmocka_unit_test(fit_run_bad_input_and_stop),
+        cmocka_unit_test(bad_data_and_nonfinite_validation),
         cmocka_unit_test(checkpoint_interval),
         cmocka_unit_test(resume_through_position),
         cmocka_unit_test(checkpoint_position_record),

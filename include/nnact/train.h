@@ -118,9 +118,16 @@ typedef int (*nnact_fit_callback)(size_t epoch, size_t epochs, double loss, doub
  * @param best_loss out (may be NULL): its validation (or training) loss.
  * @return NNACT_OK (also when the callback stopped training); NNACT_ERR_ARG (NULL
  *         net, o, x or t; n, epochs or batch_size 0; batch_size > n_train; bad
- *         val_fraction; unknown flags); any status of nnact_net_train_step(): then
- *         training stops at that step, the updates of the steps before it stay,
- *         and the LR is set back.
+ *         val_fraction; unknown flags; since 1.1 also a NaN or infinite
+ *         value in any row of x or t, or a target outside the loss's domain,
+ *         validation rows included: found before anything is trained, the
+ *         detail naming the row of x/t); any status of nnact_net_train_step():
+ *         then training stops at that step, the updates of the steps before it
+ *         stay, and the LR is set back; NNACT_ERR_NUMERIC (since 1.1) when the
+ *         validation loss of an epoch is not finite (the network overflowed on
+ *         finite data): training stops after that epoch, whose updates stay,
+ *         and the detail names the epoch (before 1.1 such an epoch was
+ *         silently never the best).
  * @since 1.0
  */
 NNACT_API nnact_status nnact_net_fit(nnact_net *net, nnact_opt *o, nnact_loss_kind k, size_t n,
@@ -437,7 +444,12 @@ NNACT_API nnact_status nnact_fit_config_resume(nnact_fit_config *c,
  * @return NNACT_OK (also when the callback stopped training); NNACT_ERR_ARG
  *         (NULL net, o, x, t or cfg; n 0; START_EPOCH > EPOCHS; BATCH_SIZE
  *         above the training rows; a VAL_FRACTION leaving an empty side;
- *         unknown loss kind; report->size below the 1.1 record's);
+ *         unknown loss kind; report->size below the 1.1 record's; a NaN or
+ *         infinite value in any row of x or t, or a target outside the loss's
+ *         domain, validation rows included, the detail naming the row);
+ *         NNACT_ERR_NUMERIC when an epoch's validation loss is not finite
+ *         (training stops after that epoch, its updates stay, the detail
+ *         names the epoch);
  *         NNACT_ERR_STATE (a network without layers); NNACT_ERR_NOMEM;
  *         NNACT_ERR_OVERFLOW; any status of the step (training stops there,
  *         the updates before it stay); NNACT_ERR_ARG when the schedule gives a

@@ -258,7 +258,7 @@ static int parse_value(const char *a, const char *v, struct train_opts *o)
         why = cli_parse_real(v, 0.0, 1.0, &o->val);
         if (why == NULL && o->val >= 1.0) why = "is not below 1";
     } else if (strcmp(a, "--epochs") == 0) {
-        why = cli_parse_size(v, 0, SIZE_MAX, &o->epochs);
+        why = cli_parse_size(v, 1, SIZE_MAX, &o->epochs);
     } else if (strcmp(a, "--batch") == 0) {
         why = cli_parse_size(v, 0, SIZE_MAX, &o->batch);
     } else if (strcmp(a, "--seed") == 0) {
@@ -326,9 +326,10 @@ static int load_data(const struct train_opts *o, struct data *d)
 struct model {
     nnact_net *net;
     nnact_opt *opt;
-    size_t start;          /* epochs already done */
-    double resume_base_lr; /* NAN unless resumed */
+    size_t start; /* epochs already done */
     uint64_t seed;
+    int resumed; /* pos holds the checkpoint's position */
+    nnact_checkpoint_position pos;
 };
 
 static void free_model(struct model *m)
@@ -339,12 +340,35 @@ static void free_model(struct model *m)
     m->opt = NULL;
 }
 
+/* The separator --hidden uses (',' when it has one layer): the character
+ * after its first layer, read as the grammar reads a layer, "WIDTH[:ACT[(:|@)
+ * NUMBER]]", so the '-' of a parameter (4:leaky_relu:-0.1,3) is not taken for
+ * the dash spelling's separator. */
+static char hidden_separator(const char *h)
+{
+    const char *p = h;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (*p == ':') {
+        p++;
+        while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+               *p == '_')
+            p++;
+        if (*p == ':' || *p == '@') {
+            char *end = NULL;
+            (void)strtod(p + 1, &end);
+            if (end != NULL && end > p + 1) p = end;
+        }
+    }
+    return *p == '-' ? '-' : ',';
+}
+
 /* INPUTS,HIDDEN,OUTPUTS through the one network grammar (nnact_net_from_spec);
  * --act and --out-act are the defaults where the spec names none. */
 static int new_model(const struct train_opts *o, const struct data *d, struct model *m)
 {
     char spec[1024];
-    const char sep = strchr(o->hidden, '-') ? '-' : ',';
+    const char sep = hidden_separator(o->hidden);
     if (strcmp(o->hidden, "0") == 0)
         snprintf(spec, sizeof spec, "%zu%c%zu", d->n_in, sep, d->n_out);
     else if ((size_t)snprintf(spec, sizeof spec, "%zu%c%s%c%zu", d->n_in, sep, o->hidden, sep,
@@ -359,7 +383,6 @@ static int new_model(const struct train_opts *o, const struct data *d, struct mo
     if (isnan(lr)) lr = o->opt == NNACT_OPT_ADAM && strcmp(o->data, "xor") == 0 ? 0.02 : NAN;
     if (st == NNACT_OK && !isnan(lr)) st = nnact_opt_set(m->opt, NNACT_OPT_PARAM_LR, lr);
     m->seed = o->seed;
-    m->resume_base_lr = NAN;
     if (st != NNACT_OK) {
         fprintf(stderr, "nnact train: %s\n", nnact_last_error());
         free_model(m);
@@ -372,13 +395,15 @@ static int new_model(const struct train_opts *o, const struct data *d, struct mo
  * command line and the data. */
 static int resume_model(const struct train_opts *o, const struct data *d, struct model *m)
 {
-    uint64_t epochs_done = 0;
-    nnact_status st = nnact_checkpoint_load(o->resume_path, 0, &m->net, &m->opt, &epochs_done, NULL,
-                                            &m->resume_base_lr, &m->seed, NULL);
+    m->pos.size = sizeof m->pos;
+    nnact_status st = nnact_checkpoint_load_at(o->resume_path, 0, &m->net, &m->opt, &m->pos);
     if (st != NNACT_OK) {
         fprintf(stderr, "nnact train: --resume: %s\n", nnact_last_error());
         return CLI_FAILED;
     }
+    const uint64_t epochs_done = m->pos.epochs_done;
+    m->seed = m->pos.rng_key;
+    m->resumed = 1;
     int ok = 1;
     if (o->seed_given && m->seed != o->seed) {
         fprintf(stderr, "nnact train: --seed %llu differs from the checkpoint's seed %llu\n",
@@ -422,30 +447,44 @@ static void print_setup(const struct train_opts *o, const struct data *d, const 
                         size_t n_val, size_t batch)
 {
     const size_t n_layers = nnact_net_layer_count(m->net);
-    nnact_act_kind hidden = (nnact_act_kind)o->act, out = (nnact_act_kind)o->out_act;
+    nnact_act_kind kinds[64], out = (nnact_act_kind)o->out_act;
+    int same = 1;
     printf("network %zu", d->n_in);
     for (size_t l = 0; l < n_layers; l++) {
         size_t w = 0;
         nnact_act_kind k = NNACT_ACT_IDENTITY;
         (void)nnact_net_layer_info(m->net, l, NULL, &w, &k, NULL, NULL);
         if (l + 1 < n_layers) printf("-%zu", w);
-        *(l + 1 < n_layers ? &hidden : &out) = k;
+        if (l + 1 == n_layers) out = k;
+        if (l < 64) kinds[l] = k;
+        same &= l + 1 == n_layers || l == 0 || l >= 64 || k == kinds[0];
     }
+    /* one kind for every hidden layer: "(tanh hidden, ...)"; else each in turn */
+    printf("-%zu (", d->n_out);
+    if (n_layers < 2)
+        printf("no hidden layer");
+    else if (same)
+        printf("%s hidden", nnact_act_name(kinds[0]));
+    else
+        for (size_t l = 0; l + 1 < n_layers && l < 64; l++)
+            printf("%s%s", l ? ", " : "hidden ", nnact_act_name(kinds[l]));
     double lr_now = NAN;
     (void)nnact_opt_get(m->opt, NNACT_OPT_PARAM_LR, &lr_now);
-    if (!isnan(m->resume_base_lr)) lr_now = m->resume_base_lr;
-    printf("-%zu (%s hidden, %s out), %s lr %g, loss %s, %zu rows (%zu validation), "
+    if (m->resumed) lr_now = m->pos.base_lr;
+    printf(", %s out), %s lr %g, loss %s, %zu rows (%zu validation), "
            "batch %zu, seed %llu\n",
-           d->n_out, nnact_act_name(hidden), nnact_act_name(out),
-           nnact_opt_name(nnact_opt_get_kind(m->opt)), lr_now,
+           nnact_act_name(out), nnact_opt_name(nnact_opt_get_kind(m->opt)), lr_now,
            nnact_loss_name((nnact_loss_kind)o->loss), d->n, n_val, batch,
            (unsigned long long)m->seed);
 }
 
-/* The fit itself, in one place, through the library's fit configuration. A
- * checkpoint saved from a 1.0 fit callback may hold the scheduled rate as the
- * optimizer's: the fit scales the optimizer's rate, which must be the base
- * rate the checkpoint recorded. */
+/* The fit itself, in one place, through the library's fit configuration; a
+ * resumed run takes its start epoch and shuffling seed from the checkpoint's
+ * position (nnact_fit_config_resume). The fit scales the optimizer's rate, so
+ * that rate must be the base rate the checkpoint recorded: the checkpoints
+ * this tool writes hold it so; one saved from a 1.0 fit callback holds the
+ * scheduled rate instead, and is set back to its recorded base, once, with a
+ * note. */
 static nnact_status run_fit(const struct train_opts *o, const struct data *d, struct model *m,
                             nnact_sched *s, size_t batch, struct progress *pr, size_t *best_epoch,
                             double *best)
@@ -453,12 +492,18 @@ static nnact_status run_fit(const struct train_opts *o, const struct data *d, st
     nnact_fit_config *cfg = NULL;
     nnact_fit_report rep = {.size = sizeof rep, .best_epoch = 0, .best_loss = NAN};
     nnact_status st = nnact_fit_config_create(&cfg);
-    if (st == NNACT_OK && !isnan(m->resume_base_lr))
-        st = nnact_opt_set(m->opt, NNACT_OPT_PARAM_LR, m->resume_base_lr);
+    double lr = NAN;
+    if (st == NNACT_OK && m->resumed &&
+        nnact_opt_get(m->opt, NNACT_OPT_PARAM_LR, &lr) == NNACT_OK && lr != m->pos.base_lr) {
+        printf("note: the checkpoint's optimizer rate %g is not its recorded base rate %g; "
+               "resuming from the base rate\n",
+               lr, m->pos.base_lr);
+        st = nnact_opt_set(m->opt, NNACT_OPT_PARAM_LR, m->pos.base_lr);
+    }
     if (st == NNACT_OK) st = nnact_fit_config_set_int(cfg, NNACT_FIT_PARAM_EPOCHS, o->epochs);
     if (st == NNACT_OK) st = nnact_fit_config_set_int(cfg, NNACT_FIT_PARAM_BATCH_SIZE, batch);
     if (st == NNACT_OK) st = nnact_fit_config_set_int(cfg, NNACT_FIT_PARAM_SEED, m->seed);
-    if (st == NNACT_OK) st = nnact_fit_config_set_int(cfg, NNACT_FIT_PARAM_START_EPOCH, m->start);
+    if (st == NNACT_OK && m->resumed) st = nnact_fit_config_resume(cfg, &m->pos);
     if (st == NNACT_OK) st = nnact_fit_config_set_real(cfg, NNACT_FIT_PARAM_VAL_FRACTION, o->val);
     if (st == NNACT_OK) st = nnact_fit_config_set_schedule(cfg, s);
     if (st == NNACT_OK) st = nnact_fit_config_set_checkpoint(cfg, o->ckpt_path);
@@ -473,10 +518,10 @@ static nnact_status run_fit(const struct train_opts *o, const struct data *d, st
 }
 
 /* The best epoch and the first rows' predictions. */
-static void report(const struct data *d, const struct model *m, size_t n_val, size_t best_epoch,
-                   double best)
+static void report(const struct data *d, const struct model *m, size_t epochs, size_t n_val,
+                   size_t best_epoch, double best)
 {
-    if (best_epoch == 0)
+    if (m->start >= epochs)
         printf("nothing to train: the checkpoint is at the last epoch\n");
     else
         printf("best epoch %zu%s, %s loss %.9g\n", best_epoch,
@@ -516,7 +561,7 @@ static int train(const struct train_opts *o, const struct data *d, struct model 
         fprintf(stderr, "nnact train: %s\n", nnact_last_error());
         return CLI_FAILED;
     }
-    report(d, m, n_val, best_epoch, best);
+    report(d, m, o->epochs, n_val, best_epoch, best);
     return CLI_OK;
 }
 

@@ -13,6 +13,7 @@
 #include "core/checked.h"
 #include "core/error.h"
 #include "init/rng.h"
+#include "loss/loss_internal.h"
 #include "net/net_internal.h"
 #include "nnact/io.h"
 #include "nnact/train.h"
@@ -92,6 +93,25 @@ static nnact_status check_args(const char *who, const nnact_net *net, const nnac
     NNACT_RETURN_IF(nnact_net_layer_count(net) == 0, NNACT_ERR_STATE, "%s: network has no layers",
                     who);
     return NNACT_OK;
+}
+
+/* Every row, training and validation alike, before anything is trained: a
+ * NaN or infinite input or target can only end the fit in a non-finite loss
+ * (after the epochs before it ran), and a target outside the loss's domain
+ * would be reported by its place in a shuffled batch. Rows are named by
+ * their index in x and t. One read pass. */
+static nnact_status check_data(const char *who, nnact_loss_kind k, size_t n, const double *x,
+                               const double *t, const struct fit_plan *p)
+{
+    for (size_t r = 0; r < n; r++) {
+        for (size_t j = 0; j < p->n_in; j++)
+            NNACT_RETURN_IF(!isfinite(x[r * p->n_in + j]), NNACT_ERR_ARG,
+                            "%s: row %zu: input %zu is %g", who, r, j, x[r * p->n_in + j]);
+        for (size_t j = 0; j < p->tw; j++)
+            NNACT_RETURN_IF(!isfinite(t[r * p->tw + j]), NNACT_ERR_ARG,
+                            "%s: row %zu: target %zu is %g", who, r, j, t[r * p->tw + j]);
+    }
+    return nnact__loss_check_targets(who, k, n, p->n_out, t);
 }
 
 /* The sizes of the run; the checks that need them. */
@@ -231,6 +251,10 @@ static nnact_status score_epoch(struct fit_run *f, size_t e, double train_loss, 
                                                     f->b.yv, f->b.work, p->work_n));
         NNACT_FORWARD_IF_ERROR(nnact_loss(f->k, p->n_val, p->n_out, f->b.yv,
                                           f->t + p->n_train * p->tw, val_loss, NULL));
+        /* the data are finite (check_data): the network overflowed on them */
+        NNACT_RETURN_IF(!isfinite(*val_loss), NNACT_ERR_NUMERIC,
+                        "%s: epoch %zu: the validation loss is %g (its updates stay)", f->who,
+                        e + 1, *val_loss);
     }
     const double score = p->n_val > 0 ? *val_loss : train_loss;
     if (score < f->best) { /* a NaN score is never the best */
@@ -330,6 +354,7 @@ nnact_status nnact__fit(const char *who, nnact_net *net, nnact_opt *o, nnact_los
     struct fit_run f = {.who = who, .net = net, .o = o, .k = k, .x = x, .t = t, .s = s};
     NNACT_FORWARD_IF_ERROR(check_args(who, net, o, n, x, t, s));
     NNACT_FORWARD_IF_ERROR(make_plan(who, net, o, k, n, s, &f.p));
+    NNACT_FORWARD_IF_ERROR(check_data(who, k, n, x, t, &f.p));
     const double t_call = now_seconds();
     f.r.epochs_done = (uint64_t)f.p.start;
     f.r.best_loss = f.r.last_loss = f.r.last_val_loss = NAN;
