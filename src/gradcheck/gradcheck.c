@@ -7,6 +7,7 @@
 
 #include "core/alloc.h"
 #include "core/checked.h"
+#include "core/record.h"
 #include "net/net_internal.h"
 #include "nnact/gradcheck.h"
 
@@ -191,9 +192,6 @@ nnact_status nnact_net_gradcheck(nnact_net *net, nnact_loss_kind k, size_t batch
     return nnact_net_gradcheck_ex(net, k, NAN, batch, x, t, h, max_rel_err, NULL, NULL, NULL);
 }
 
-/* The 1.1 report: up to and including params_checked. */
-#define REPORT_1_1_SIZE (offsetof(nnact_gradcheck_report, params_checked) + sizeof(uint64_t))
-
 nnact_status nnact_net_gradcheck_run(nnact_net *net, nnact_loss_kind k, size_t batch,
                                      const double *x, const double *t,
                                      const nnact_gradcheck_config *cfg,
@@ -206,19 +204,14 @@ nnact_status nnact_net_gradcheck_run(nnact_net *net, nnact_loss_kind k, size_t b
                     : x == NULL ? "x"
                     : t == NULL ? "t"
                                 : "report");
-    NNACT_RETURN_IF(report->size < REPORT_1_1_SIZE, NNACT_ERR_ARG,
-                    "%s: report->size %zu is below the %zu bytes of the 1.1 record", who,
-                    report->size, (size_t)REPORT_1_1_SIZE);
+    NNACT_FORWARD_IF_ERROR(nnact__record_check(who, "report", report, NNACT__GRADCHECK_REPORT_MIN));
     const nnact_gradcheck_config defaults = {NNACT_GRADCHECK_AUTO, NAN, 0};
     const nnact_gradcheck_config *c = cfg != NULL ? cfg : &defaults;
     struct gc_result r;
     NNACT_FORWARD_IF_ERROR(
         gradcheck(who, net, k, c->loss_param, batch, x, t, c->h, c->max_params, layer_err, &r));
-    /* the 1.1 fields; a later version writes its own only when size covers them */
-    report->max_rel_err = r.worst;
-    report->worst_layer = r.layer;
-    report->worst_index = r.index;
-    report->params_checked = r.checked;
+    const nnact_gradcheck_report out = {sizeof out, r.worst, r.layer, r.index, r.checked};
+    nnact__record_put(report, &out, sizeof out);
     return NNACT_OK;
 }
 

@@ -7,13 +7,13 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/record.h"
 #include "io/checkpoint.h"
 #include "optim/optim_internal.h"
 
 /* The 1.1 position record: everything up to and including rng_counter. A
  * later version appends fields and reads or writes them only when the
  * caller's size covers them. */
-#define POSITION_1_1_SIZE (offsetof(nnact_checkpoint_position, rng_counter) + sizeof(uint64_t))
 
 static nnact_status save_at(const char *who, const char *path, const nnact_net *net,
                             const nnact_opt *opt, const nnact_checkpoint_position *pos)
@@ -71,9 +71,7 @@ nnact_status nnact_checkpoint_save_at(const char *path, const nnact_net *net, co
 {
     static const char who[] = "nnact_checkpoint_save_at";
     NNACT_RETURN_IF(pos == NULL, NNACT_ERR_ARG, "%s: pos is NULL", who);
-    NNACT_RETURN_IF(pos->size < POSITION_1_1_SIZE, NNACT_ERR_ARG,
-                    "%s: pos->size %zu is below the %zu bytes of the 1.1 record", who, pos->size,
-                    (size_t)POSITION_1_1_SIZE);
+    NNACT_FORWARD_IF_ERROR(nnact__record_check(who, "pos", pos, NNACT__CHECKPOINT_POSITION_MIN));
     return save_at(who, path, net, opt, pos);
 }
 
@@ -233,10 +231,8 @@ nnact_status nnact_checkpoint_load_buffer(const void *data, size_t size, unsigne
  * are cleared, which is the "untouched" of a refused argument). */
 static nnact_status check_position(const char *who, const nnact_checkpoint_position *pos)
 {
-    NNACT_RETURN_IF(pos != NULL && pos->size < POSITION_1_1_SIZE, NNACT_ERR_ARG,
-                    "%s: pos->size %zu is below the %zu bytes of the 1.1 record", who, pos->size,
-                    (size_t)POSITION_1_1_SIZE);
-    return NNACT_OK;
+    return pos != NULL ? nnact__record_check(who, "pos", pos, NNACT__CHECKPOINT_POSITION_MIN)
+                       : NNACT_OK;
 }
 
 nnact_status nnact_checkpoint_load_at(const char *path, unsigned flags, nnact_net **net,
@@ -246,9 +242,7 @@ nnact_status nnact_checkpoint_load_at(const char *path, unsigned flags, nnact_ne
     NNACT_FORWARD_IF_ERROR(check_position(who, pos));
     nnact_checkpoint_position got = {sizeof got, 0, 0, 0.0, 0, 0};
     NNACT_FORWARD_IF_ERROR(load_file(who, path, flags, net, opt, &got));
-    if (pos != NULL)
-        memcpy((char *)pos + sizeof pos->size, (const char *)&got + sizeof got.size,
-               POSITION_1_1_SIZE - sizeof got.size);
+    if (pos != NULL) nnact__record_put(pos, &got, sizeof got);
     return NNACT_OK;
 }
 
@@ -260,8 +254,6 @@ nnact_status nnact_checkpoint_load_buffer_at(const void *data, size_t size, unsi
     NNACT_FORWARD_IF_ERROR(check_position(who, pos));
     nnact_checkpoint_position got = {sizeof got, 0, 0, 0.0, 0, 0};
     NNACT_FORWARD_IF_ERROR(load_buffer(who, data, size, flags, net, opt, &got));
-    if (pos != NULL)
-        memcpy((char *)pos + sizeof pos->size, (const char *)&got + sizeof got.size,
-               POSITION_1_1_SIZE - sizeof got.size);
+    if (pos != NULL) nnact__record_put(pos, &got, sizeof got);
     return NNACT_OK;
 }

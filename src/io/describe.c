@@ -5,20 +5,15 @@
 #include <stddef.h>
 
 #include "core/alloc.h"
+#include "core/record.h"
 #include "io/checkpoint.h"
 #include "io/io_internal.h"
-
-/* The 1.1 struct ends after base_lr; later fields are appended behind it. */
-#define INFO_SIZE_1_1 (offsetof(nnact_file_info, base_lr) + sizeof(double))
 
 static nnact_status check_info(const char *who, const nnact_file_info *info, nnact_net **net)
 {
     if (net != NULL) *net = NULL;
     NNACT_RETURN_IF(info == NULL, NNACT_ERR_ARG, "%s: info is NULL", who);
-    NNACT_RETURN_IF(info->size < INFO_SIZE_1_1, NNACT_ERR_ARG,
-                    "%s: info->size %zu is below %zu (set it to sizeof(nnact_file_info))", who,
-                    info->size, (size_t)INFO_SIZE_1_1);
-    return NNACT_OK;
+    return nnact__record_check(who, "info", info, NNACT__FILE_INFO_MIN);
 }
 
 /* The model section's facts, from a view format.c validated. */
@@ -69,10 +64,7 @@ static nnact_status describe(const char *who, const unsigned char *data, size_t 
     d.crc32c = nnact__get_u32(data + size - NNACT__IO_CRC_LEN);
     describe_model(&m, &d);
     if (net != NULL) NNACT_FORWARD_IF_ERROR(nnact__io_build_net(who, &m, net));
-    /* Only the prefix the caller's struct has room for; its size stays. */
-    const size_t caller_size = info->size;
-    d.size = caller_size;
-    memcpy(info, &d, caller_size < sizeof d ? caller_size : sizeof d);
+    nnact__record_put(info, &d, sizeof d);
     return NNACT_OK;
 }
 

@@ -9,6 +9,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/record.h"
 #include "optim/sched_internal.h"
 #include "train/fit_internal.h"
 
@@ -238,17 +239,12 @@ nnact_status nnact_fit_config_set_epoch_callback(nnact_fit_config *c, nnact_fit_
     return NNACT_OK;
 }
 
-/* The 1.1 position record: up to and including rng_counter (io.h). */
-#define POSITION_1_1_SIZE (offsetof(nnact_checkpoint_position, rng_counter) + sizeof(uint64_t))
-
 nnact_status nnact_fit_config_resume(nnact_fit_config *c, const nnact_checkpoint_position *pos)
 {
     static const char who[] = "nnact_fit_config_resume";
     NNACT_RETURN_IF(c == NULL || pos == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
                     c == NULL ? "config" : "pos");
-    NNACT_RETURN_IF(pos->size < POSITION_1_1_SIZE, NNACT_ERR_ARG,
-                    "%s: pos->size %zu is below the %zu bytes of the 1.1 record", who, pos->size,
-                    (size_t)POSITION_1_1_SIZE);
+    NNACT_FORWARD_IF_ERROR(nnact__record_check(who, "pos", pos, NNACT__CHECKPOINT_POSITION_MIN));
     NNACT_RETURN_IF(pos->epochs_done > SIZE_MAX, NNACT_ERR_ARG,
                     "%s: epochs_done %llu does not fit a size_t", who,
                     (unsigned long long)pos->epochs_done);
@@ -257,24 +253,17 @@ nnact_status nnact_fit_config_resume(nnact_fit_config *c, const nnact_checkpoint
     return NNACT_OK;
 }
 
-/* The 1.1 report: up to and including stop_reason. */
-#define REPORT_1_1_SIZE (offsetof(nnact_fit_report, stop_reason) + sizeof(int))
-
 nnact_status nnact_net_fit_run(nnact_net *net, nnact_opt *o, nnact_loss_kind k, size_t n,
                                const double *x, const double *t, const nnact_fit_config *cfg,
                                nnact_fit_report *report)
 {
     static const char who[] = "nnact_net_fit_run";
     NNACT_RETURN_IF(cfg == NULL, NNACT_ERR_ARG, "%s: config is NULL", who);
-    NNACT_RETURN_IF(report != NULL && report->size < REPORT_1_1_SIZE, NNACT_ERR_ARG,
-                    "%s: report->size %zu is below the %zu bytes of the 1.1 record", who,
-                    report->size, (size_t)REPORT_1_1_SIZE);
+    if (report != NULL)
+        NNACT_FORWARD_IF_ERROR(nnact__record_check(who, "report", report, NNACT__FIT_REPORT_MIN));
     nnact_fit_report r;
     int reported = 0;
     nnact_status st = nnact__fit(who, net, o, k, n, x, t, &cfg->s, &r, &reported);
-    /* the fields of the caller's version (all of 1.1's), never its size */
-    if (reported && report != NULL)
-        memcpy((char *)report + sizeof r.size, (const char *)&r + sizeof r.size,
-               REPORT_1_1_SIZE - sizeof r.size);
+    if (reported && report != NULL) nnact__record_put(report, &r, sizeof r);
     return st;
 }
