@@ -484,5 +484,6 @@ int main(void)
         cmocka_unit_test(nan_propagates),
         cmocka_unit_test(net_calls_keep_the_fp_flags),
     };
+    nnact_test_skip_from_env();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
