@@ -26,9 +26,7 @@ struct suite {
 
 static const struct suite suites[] = {
     {"limits", bench_suite_limits, 1},
-#ifdef NNACT_BENCH_HAVE_ACT
-    {"act", bench_suite_act, 1}, /* suite_act.c, from the activations module */
-#endif
+    {"act", bench_suite_act, 1},
     {"dense", bench_suite_dense, 1},   {"train", bench_suite_train, 1},
     {"small", bench_suite_small, 1},   {"collapse", bench_suite_collapse, 1},
     {"peers", bench_suite_peers, 1},

@@ -252,7 +252,8 @@ typedef struct nnact_file_info {
     size_t n_outputs;        /**< output width of the last layer */
     uint64_t n_params;       /**< weights plus biases, all layers */
     uint64_t n_nonfinite;    /**< parameters that are NaN or +-Inf (a plain load refuses them) */
-    /* Checkpoints only (zero for a model file): */
+    /* Checkpoints only: for a model file these are zero (so opt_kind reads as
+       NNACT_OPT_SGD): look at `kind` first. */
     nnact_opt_kind opt_kind; /**< the optimizer's kind */
     uint64_t opt_steps;      /**< optimizer steps taken */
     uint64_t epochs_done;    /**< completed epochs */

@@ -97,19 +97,8 @@ const char *cli_parse_kind(enum cli_family f, const char *s, int *kind)
         break;
     }
     }
-    if (st == NNACT_OK) return NULL;
-    /* every family's from_name lists the valid names; where one does not
-     * (yet), the list is added here so the usage line always has it */
-    const char *why = cli_library_reason();
-    if (strstr(why, "(valid: ") != NULL) return why;
-    size_t used = strlen(reason);
-    for (size_t i = 0; i < cli_kind_count(f) && used < sizeof reason; i++) {
-        int w = snprintf(reason + used, sizeof reason - used, "%s%s",
-                         i ? ", " : " (valid: ", cli_kind_name(f, i));
-        used += w > 0 ? (size_t)w : 0;
-    }
-    if (used + 1 < sizeof reason) strcat(reason, ")");
-    return reason;
+    /* every family's from_name lists the valid names in its detail */
+    return st == NNACT_OK ? NULL : cli_library_reason();
 }
 
 size_t cli_kind_count(enum cli_family f)

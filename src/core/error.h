@@ -3,6 +3,8 @@
 #ifndef NNACT_CORE_ERROR_H
 #define NNACT_CORE_ERROR_H
 
+#include <stddef.h>
+
 #include "nnact/status.h"
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -16,6 +18,11 @@
 /* Records "fmt ..." as this thread's last error and returns s, so a failing
  * check reads `return nnact__fail(NNACT_ERR_ARG, "...", ...);`. */
 NNACT_HIDDEN nnact_status nnact__fail(nnact_status s, const char *fmt, ...) NNACT_PRINTF(2, 3);
+
+/* The calling thread's last detail without its leading "nnact_function: ",
+ * copied into buf (the detail buffer itself is what nnact__fail writes, so a
+ * caller that rewraps a callee's detail must copy it out first). */
+NNACT_HIDDEN const char *nnact__last_reason(char *buf, size_t cap);
 
 /* Return status s with a detail when cond holds. */
 #define NNACT_RETURN_IF(cond, s, ...)                                                              \

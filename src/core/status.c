@@ -1,6 +1,7 @@
 /* Status names and the thread-local detail of the last failure. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "core/error.h"
 
@@ -39,4 +40,13 @@ nnact_status nnact__fail(nnact_status s, const char *fmt, ...)
     vsnprintf(last_error, sizeof last_error, fmt, ap);
     va_end(ap);
     return s;
+}
+
+const char *nnact__last_reason(char *buf, size_t cap)
+{
+    const char *d = last_error, *colon = strstr(d, ": ");
+    /* the prefix is one word, "nnact_something", right before the first ": " */
+    if (strncmp(d, "nnact_", 6) == 0 && colon != NULL && strchr(d, ' ') == colon + 1) d = colon + 2;
+    snprintf(buf, cap, "%s", d);
+    return buf;
 }

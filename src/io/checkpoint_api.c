@@ -75,18 +75,12 @@ nnact_status nnact_checkpoint_save_at(const char *path, const nnact_net *net, co
     return save_at(who, path, net, opt, pos);
 }
 
-/* Rewraps the detail a callee recorded. It is copied out first: the detail
- * lives in the same thread-local buffer nnact__fail writes, and formatting a
- * buffer into itself is undefined behaviour (and garbles the message). The
- * callee's own "function: " prefix is dropped in favour of ours. */
+/* Rewraps the detail a callee recorded, with our function's name. */
 static nnact_status rejected(const char *who, nnact_status s, uint64_t offset, const char *what)
 {
-    char detail[512]; /* the capacity of the last-error buffer (core/status.c) */
-    snprintf(detail, sizeof detail, "%s", nnact_last_error());
-    const char *reason = detail, *colon = strstr(detail, ": ");
-    if (colon != NULL && strchr(detail, ' ') == colon + 1) reason = colon + 2;
+    char reason[512]; /* the capacity of the last-error buffer (core/status.c) */
     return nnact__fail(s, "%s: offset %llu: %s rejected: %s", who, (unsigned long long)offset, what,
-                       reason);
+                       nnact__last_reason(reason, sizeof reason));
 }
 
 /* Everything after the bytes are in memory; the caller checked the handles

@@ -38,16 +38,6 @@ static nnact_status spec_error(const struct cursor *c, const char *fmt, ...)
                        nnact__quote(c->spec, 48, quoted, sizeof quoted), reason);
 }
 
-/* A callee's detail without its "nnact_function: " prefix, copied out of the
- * thread's error buffer before spec_error overwrites it. */
-static const char *callee_reason(char *buf, size_t cap)
-{
-    const char *d = nnact_last_error();
-    const char *colon = strncmp(d, "nnact_", 6) == 0 ? strstr(d, ": ") : NULL;
-    snprintf(buf, cap, "%s", colon ? colon + 2 : d);
-    return buf;
-}
-
 static int is_digit(char ch)
 {
     return ch >= '0' && ch <= '9';
@@ -96,7 +86,7 @@ static nnact_status parse_act(struct cursor *c, nnact_act_kind *act, double *alp
     memcpy(name, p, n);
     name[n] = '\0';
     if (nnact_act_from_name(name, act) != NNACT_OK)
-        return spec_error(c, "%s", callee_reason(why, sizeof why));
+        return spec_error(c, "%s", nnact__last_reason(why, sizeof why));
     c->at += n;
     p += n;
     if (*p != ':' && *p != '@') return NNACT_OK;
@@ -158,7 +148,7 @@ static nnact_status build(struct cursor *c, nnact_act_kind hidden_act, nnact_act
         st = nnact_net_add_dense_ex(net, width, act, alpha, layer_flags);
         if (st != NNACT_OK) {
             char why[400];
-            callee_reason(why, sizeof why);
+            nnact__last_reason(why, sizeof why);
             if (st != NNACT_ERR_ARG)
                 return nnact__fail(st, "%s: layer %zu: %s", WHO, c->layer, why);
             c->at = layer_at;
@@ -189,7 +179,7 @@ nnact_status nnact_net_from_spec(const char *spec, nnact_act_kind hidden_act,
     nnact_status st = nnact_net_create(n_in, &net);
     if (st != NNACT_OK) {
         char why[400];
-        return nnact__fail(st, "%s: input size: %s", WHO, callee_reason(why, sizeof why));
+        return nnact__fail(st, "%s: input size: %s", WHO, nnact__last_reason(why, sizeof why));
     }
     st = build(&c, hidden_act, output_act, layer_flags, net);
     if (st != NNACT_OK) {
