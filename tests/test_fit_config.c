@@ -522,6 +522,61 @@ static void bad_data_and_nonfinite_validation(void **state)
     nnact_opt_free(o);
 }
 
+/* Allocations seen by each epoch's callback: a fit allocates at its start
+ * only, so every epoch after the first finds the same count. */
+static size_t allocs_at[EPOCHS + 1];
+
+static int count_allocs(const nnact_fit_epoch *e, void *user)
+{
+    (void)user;
+    allocs_at[e->epoch] = nnact__alloc_count();
+    return 0;
+}
+
+static void allocates_at_start_only_and_bad_rates(void **state)
+{
+    (void)state;
+    nnact_net *net = resume_fresh_net();
+    nnact_opt *o = fresh_opt(NNACT_OPT_ADAM);
+    nnact_sched *s = NULL;
+    assert_int_equal(nnact_sched_create(NNACT_SCHED_COSINE, &s), NNACT_OK);
+    nnact_fit_config *c = run_config(s);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_RESTORE_BEST, 1), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_epoch_callback(c, count_allocs, NULL), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, T, c, NULL), NNACT_OK);
+    for (int e = 2; e <= EPOCHS; e++)
+        assert_int_equal(allocs_at[e], allocs_at[1]);
+
+    /* an exponential schedule whose rate overflows at epoch 3 (0.05, 5e298,
+       +Inf): refused there, the epochs before it kept, the optimizer's LR
+       untouched. Zero weights and zero targets give zero gradients, so the
+       huge finite rate of epoch 2 moves nothing */
+    assert_int_equal(nnact_net_init(net, NNACT_INIT_ZEROS, 1), NNACT_OK);
+    const double zeros[ROWS] = {0};
+    nnact_opt_free(o); /* a fresh optimizer: Adam's moments would move them */
+    o = fresh_opt(NNACT_OPT_SGD);
+    nnact_sched *grow = NULL;
+    assert_int_equal(nnact_sched_create(NNACT_SCHED_EXPONENTIAL, &grow), NNACT_OK);
+    assert_int_equal(nnact_sched_set(grow, NNACT_SCHED_PARAM_GAMMA, 1e300), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_schedule(c, grow), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_epoch_callback(c, NULL, NULL), NNACT_OK);
+    nnact_fit_report r = {sizeof r, 0, 0, 0, 0, 0, 0, 0};
+    double lr0, lr1;
+    assert_int_equal(nnact_opt_get(o, NNACT_OPT_PARAM_LR, &lr0), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, zeros, c, &r),
+                     NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "the schedule gives lr inf for epoch 3"));
+    assert_int_equal(r.stop_reason, NNACT_FIT_STOP_ERROR);
+    assert_int_equal(r.epochs_done, 2);
+    assert_int_equal(nnact_opt_get(o, NNACT_OPT_PARAM_LR, &lr1), NNACT_OK);
+    assert_same_bits(lr1, lr0);
+    nnact_sched_free(grow);
+    nnact_sched_free(s);
+    nnact_fit_config_free(c);
+    nnact_net_free(net);
+    nnact_opt_free(o);
+}
+
 /* The epochs_done of the checkpoint file as each callback finds it (0: no file). */
 static uint64_t file_epoch[EPOCHS + 1];
 
@@ -715,6 +770,7 @@ int main(void)
         cmocka_unit_test(legacy_callback_full_batch_no_shuffle),
         cmocka_unit_test(fit_run_bad_input_and_stop),
         cmocka_unit_test(bad_data_and_nonfinite_validation),
+        cmocka_unit_test(allocates_at_start_only_and_bad_rates),
         cmocka_unit_test(checkpoint_interval),
         cmocka_unit_test(resume_through_position),
         cmocka_unit_test(checkpoint_position_record),
