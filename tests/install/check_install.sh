@@ -11,7 +11,7 @@ prefix=$work/prefix
 
 cmake --install "$build" --prefix "$prefix" >/dev/null
 for f in include/nnact/nnact.h lib/libnnact.so.1.1.0 lib/libnnact.so.1 lib/libnnact.so lib/libnnact.a \
-         lib/pkgconfig/nnact.pc lib/cmake/nnact/nnactConfig.cmake lib/cmake/nnact/nnactConfigVersion.cmake \
+         lib/pkgconfig/nnact.pc lib/pkgconfig/nnact-static.pc lib/cmake/nnact/nnactConfig.cmake lib/cmake/nnact/nnactConfigVersion.cmake \
          bin/nnact bin/nnact-bench; do
   [ -e "$prefix/$f" ] || { echo "missing after install: $f"; exit 1; }
 done
@@ -30,10 +30,11 @@ $cc -std=c11 $extra -o "$work/pc_shared" "$src/tests/install/consumer.c" \
 # (ldd's output is captured first: grep -q closing the pipe early would trip pipefail)
 deps=$(ldd "$work/pc_shared")
 grep -q "$prefix/lib/libnnact.so.1" <<< "$deps" || { echo "pkg-config consumer not linked to the installed .so"; exit 1; }
-# static libnnact: what Libs.private/Requires.private list must be enough
+# static libnnact, exactly as the README writes it: nnact-static.pc names
+# libnnact.a, and its Libs.private/Requires.private must be enough
 # shellcheck disable=SC2046,SC2086
-$cc -std=c11 $extra -o "$work/pc_static" "$src/tests/install/consumer.c" $(pkg-config --cflags nnact) \
-    $(pkg-config --static --libs nnact | sed 's/-lnnact\b/-l:libnnact.a/')
+$cc -std=c11 $extra -o "$work/pc_static" "$src/tests/install/consumer.c" \
+    $(pkg-config --static --cflags --libs nnact-static)
 "$work/pc_static"
 deps=$(ldd "$work/pc_static")
 if grep -q libnnact <<< "$deps"; then echo "static consumer loads libnnact.so"; exit 1; fi
