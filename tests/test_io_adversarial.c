@@ -202,7 +202,9 @@ static void header_and_layer_fields(void **state)
         free(p);
     }
     field(f, size, 8, 4, 0, "format version 0 is not supported");
-    field(f, size, 8, 4, 2, "format version 2");
+    field(f, size, 8, 4, 3, "format version 3");
+    /* version 2 promises the preprocessing section after the parameters */
+    field(f, size, 8, 4, 2, "the preprocessing section needs 8 bytes");
     field(f, size, 8, 4, UINT32_MAX, NULL);
     field(f, size, 12, 4, 0, "unknown file kind");
     field(f, size, 12, 4, 3, "unknown file kind");
@@ -284,7 +286,7 @@ static void wrapping_products_and_oversized_declarations(void **state)
                                  {NNACT_IO_MAX_DIM, 17}};
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
         memset(p, 0, sizeof p);
-        nnact__io_put_header(p, NNACT__IO_KIND_MODEL, sizeof p);
+        nnact__io_put_header(p, 1, NNACT__IO_KIND_MODEL, sizeof p);
         nnact__put_u64(p + 24, pairs[i][0]);
         nnact__put_u32(p + 32, 1);
         nnact__put_u64(p + 40, pairs[i][0]);
