@@ -264,7 +264,8 @@ NNACT_API nnact_status nnact_net_get_input_scaling(const nnact_net *net, double 
  *        one-logit binary network, names[0] for logit < 0 and names[1] for > 0).
  *        Copied. Saved in model and checkpoint files. nnact_net_add_dense() and
  *        _ex() remove them (they describe the old last layer's outputs).
- * @param count 0, nnact_net_output_size(net), or 2 when that size is 1; at most
+ * @param count 0, or nnact_net_output_size(net) when that is 2 or more, or exactly 2
+ *        when it is 1 (one logit: a single name is refused); at most
  *        NNACT_NET_MAX_CLASSES.
  * @param names count NUL-terminated strings (NULL allowed when count is 0), each
  *        1 to NNACT_NET_MAX_CLASS_NAME bytes, all distinct. Any bytes but NUL

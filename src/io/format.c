@@ -145,7 +145,7 @@ static nnact_status parse_prep(const char *who, const unsigned char *data, uint6
     NNACT_RETURN_IF(!names && n != 0, NNACT_ERR_FORMAT,
                     "%s: offset %llu: %lu class names without the names flag", who, (ull)at + 4,
                     (unsigned long)n);
-    NNACT_RETURN_IF(names && n != v->n_outputs && !(v->n_outputs == 1 && n == 2), NNACT_ERR_FORMAT,
+    NNACT_RETURN_IF(names && (v->n_outputs == 1 ? n != 2 : n != v->n_outputs), NNACT_ERR_FORMAT,
                     "%s: offset %llu: %lu class names for %llu outputs (one per output, or 2 "
                     "for one logit)",
                     who, (ull)at + 4, (unsigned long)n, (ull)v->n_outputs);

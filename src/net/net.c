@@ -971,7 +971,7 @@ nnact_status nnact_net_set_class_names(nnact_net *net, size_t count, const char 
     NNACT_RETURN_IF(count > NNACT_NET_MAX_CLASSES, NNACT_ERR_ARG, "%s: %zu class names, at most %d",
                     who, count, NNACT_NET_MAX_CLASSES);
     const size_t out = nnact_net_output_size(net);
-    NNACT_RETURN_IF(count != out && !(out == 1 && count == 2), NNACT_ERR_SHAPE,
+    NNACT_RETURN_IF(out == 1 ? count != 2 : count != out, NNACT_ERR_SHAPE,
                     "%s: %zu class names for %zu outputs (one per output, or 2 for one logit)", who,
                     count, out);
     size_t text = 0;
