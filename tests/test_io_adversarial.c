@@ -69,8 +69,8 @@ static void expect_accept(const unsigned char *data, size_t size)
  * layers starting at every activation kind. */
 static void for_each_valid_file(void (*fn)(const unsigned char *, size_t, int thorough))
 {
-    static const char *names[] = {"io_empty.nnm", "io_one.nnm",     "io_nobias.nnm",
-                                  "io_five.nnm",  "io_xor.nnm",     "io_all_acts.nnm",
+    static const char *names[] = {"io_empty.nnm", "io_one.nnm",        "io_nobias.nnm",
+                                  "io_five.nnm",  "io_xor.nnm",        "io_all_acts.nnm",
                                   "io_prep.nnm",  "io_prep_binary.nnm"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         size_t size;
@@ -372,7 +372,7 @@ static void prep_section_fields(void **state)
     field(f, size, 412, 4, NNACT_NET_MAX_CLASS_NAME + 1, "class name 1 has length 256");
     field(f, size, 416, 4, UINT32_MAX, "class name 2 has length");
     field(f, size, 416, 4, 200, "the class names needs");
-    field(f, size, 416, 4, 9, "padding byte");  /* eats a padding byte: the rest is short */
+    field(f, size, 416, 4, 9, "padding byte"); /* eats a padding byte: the rest is short */
     field(f, size, 416, 4, 11, "offset 447: NUL byte inside a class name"); /* the pad */
     /* a NUL inside a name, a nonzero padding byte (checksum fixed) */
     unsigned char *p = malloc(size);
