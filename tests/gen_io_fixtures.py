@@ -13,6 +13,7 @@ import struct
 
 MAGIC = b"\x89NNACT\r\n"
 VERSION = 1
+VERSION_PREP = 2  # a file whose model body ends with the preprocessing section
 KIND_MODEL = 1
 NO_BIAS = 1
 
@@ -42,9 +43,28 @@ def io_value(layer, index):
     return ((k * 37) % 101 - 50) / 16.0
 
 
-def model(n_inputs, layers, values=io_value, kind=KIND_MODEL, extra=b""):
+def prep_section(n_inputs, scaling=None, names=None):
+    """The preprocessing section (format version 2): u32 flags (1 scaling,
+    2 class names), u32 class count, the shifts then the scales (f64 each), the
+    names' u32 byte lengths then their bytes, zero padding to 8 bytes."""
+    flags = (1 if scaling else 0) | (2 if names else 0)
+    sec = struct.pack("<II", flags, len(names) if names else 0)
+    if scaling:
+        shift, scale = scaling
+        assert len(shift) == len(scale) == n_inputs
+        sec += b"".join(struct.pack("<d", v) for v in list(shift) + list(scale))
+    if names:
+        sec += b"".join(struct.pack("<I", len(n)) for n in names)
+        sec += b"".join(names)
+    return sec + b"\0" * (-len(sec) % 8)
+
+
+def model(n_inputs, layers, values=io_value, kind=KIND_MODEL, extra=b"", scaling=None,
+          names=None):
     """layers: list of (n_out, act_id, alpha, flags). Returns the file bytes;
-    `extra` is appended to the payload (the checkpoint sections, kind 2)."""
+    `extra` is appended to the payload (the checkpoint sections, kind 2).
+    scaling: (shift, scale) lists; names: list of bytes; either makes the file
+    version 2 with the preprocessing section right after the parameters."""
     body = struct.pack("<QII", n_inputs, len(layers), 0)
     n_in = n_inputs
     params = b""
@@ -53,8 +73,12 @@ def model(n_inputs, layers, values=io_value, kind=KIND_MODEL, extra=b""):
         count = n_in * n_out + (0 if flags & NO_BIAS else n_out)
         params += b"".join(struct.pack("<d", values(li, j)) for j in range(count))
         n_in = n_out
+    version = VERSION
+    if scaling or names:
+        version = VERSION_PREP
+        params += prep_section(n_inputs, scaling, names)
     payload = body + params + extra
-    head = MAGIC + struct.pack("<IIQ", VERSION, kind, len(payload))
+    head = MAGIC + struct.pack("<IIQ", version, kind, len(payload))
     data = head + payload
     return data + struct.pack("<I", crc32c(data))
 
@@ -108,6 +132,26 @@ def main():
     files["io_ckpt_adam.nnm"] = model(5, [(4, 2, 0.0, 0), (3, 4, 0.25, 0), (5, 1, 0.0, NO_BIAS),
                                           (2, 7, 2.0, 0), (1, 0, 0.0, 0)],
                                       kind=2, extra=opt + train)
+
+    # Preprocessing (version 2): an input scaling and class names. Shifts and
+    # scales exact in binary64, with a negative and a subnormal scale and a
+    # -0.0 shift; names of 1..8 bytes with a tab and UTF-8 (any byte but NUL).
+    shift = [0.5, -0.0, 1024.25]
+    scale = [2.0, -0.125, 5e-324]
+    names = [b"setosa", b"versi\tcolor", b"virg\xc3\xadnica"]
+    files["io_prep.nnm"] = model(3, [(4, 3, 0.0, 0), (3, 0, 0.0, 0)], scaling=(shift, scale),
+                                 names=names)
+    # One logit with two names (binary), no scaling: 1 + 2 bytes of names
+    # leave 5 bytes of padding.
+    files["io_prep_binary.nnm"] = model(2, [(1, 0, 0.0, 0)], names=[b"n", b"ja"])
+    # A checkpoint with the section: io_ckpt_adam's network and optimizer
+    # state, an input scaling and one name per output.
+    files["io_ckpt_prep.nnm"] = model(5, [(4, 2, 0.0, 0), (3, 4, 0.25, 0), (5, 1, 0.0, NO_BIAS),
+                                          (2, 7, 2.0, 0), (1, 0, 0.0, 0)],
+                                      kind=2, extra=opt + train,
+                                      scaling=([1.0, 2.0, 3.0, 4.0, 5.0],
+                                               [0.5, 0.25, 8.0, -1.0, 3.0]),
+                                      names=[b"no", b"yes"])
 
     for name, data in files.items():
         with open(os.path.join(out, name), "wb") as f:

@@ -39,3 +39,8 @@ set_tests_properties(cli_demo_save_reload PROPERTIES
   FAIL_REGULAR_EXPRESSION "same bits: NO")
 nnact_add_test(test_io_checkpoint test_io_checkpoint.c)
 nnact_add_test(test_io_resume test_io_resume.c)
+# A version-2 model (tests/gen_io_fixtures.py): its input scaling and class
+# names, the tab in a name shown escaped.
+add_test(NAME cli_info_prep_fixture COMMAND nnact_cli info ${CMAKE_CURRENT_SOURCE_DIR}/data/io_prep.nnm)
+set_tests_properties(cli_info_prep_fixture PROPERTIES
+  PASS_REGULAR_EXPRESSION "452 bytes, libnnact model, format 2[)]\n.*parameters +31\nscaling +[(]x - shift[)] / scale on each of the 3 inputs\nclasses +3: setosa, versi\\\\tcolor, virg..nica\nchecksum +CRC-32C 0xea270a12, verified")

@@ -4,8 +4,9 @@
 
 #include "test_io_util.h"
 
-static const char *fixtures[] = {"io_empty.nnm", "io_one.nnm", "io_nobias.nnm",
-                                 "io_five.nnm",  "io_xor.nnm", "io_all_acts.nnm"};
+static const char *fixtures[] = {"io_empty.nnm", "io_one.nnm",        "io_nobias.nnm",
+                                 "io_five.nnm",  "io_xor.nnm",        "io_all_acts.nnm",
+                                 "io_prep.nnm",  "io_prep_binary.nnm"};
 enum { N_FIXTURES = sizeof fixtures / sizeof fixtures[0] };
 
 static void crc32c_check_values(void **state)
@@ -343,6 +344,125 @@ static void allocation_failures(void **state)
     free(data);
 }
 
+/* The version-2 fixtures (tests/gen_io_fixtures.py): the section's values as
+ * written, and a file's version is 1 exactly when it has no section. */
+static void prep_fixtures_load_as_written(void **state)
+{
+    (void)state;
+    size_t size;
+    unsigned char *data = io_fixture("io_prep.nnm", &size);
+    assert_int_equal(size, 452);
+    assert_int_equal(nnact__get_u32(data + 8), 2);
+    nnact_net *net = NULL;
+    assert_int_equal(nnact_net_load_buffer(data, size, &net), NNACT_OK);
+    const double shift[3] = {0.5, -0.0, 1024.25}, scale[3] = {2.0, -0.125, 5e-324};
+    double sh[3], sc[3];
+    int present = 0;
+    assert_int_equal(nnact_net_get_input_scaling(net, sh, sc, &present), NNACT_OK);
+    assert_int_equal(present, 1);
+    for (int j = 0; j < 3; j++) {
+        assert_same_bits(sh[j], shift[j]);
+        assert_same_bits(sc[j], scale[j]);
+    }
+    assert_int_equal(nnact_net_class_count(net), 3);
+    assert_string_equal(nnact_net_class_name(net, 0), "setosa");
+    assert_string_equal(nnact_net_class_name(net, 1), "versi\tcolor");
+    assert_string_equal(nnact_net_class_name(net, 2), "virg\xc3\xadnica");
+    assert_null(nnact_net_class_name(net, 3));
+    /* the network computes layers((x - shift) / scale): the same bits as the
+     * file's layers alone on the scaled rows */
+    const double x[2 * 3] = {1.0, 0.25, 1024.25, -3.0, 0.0, 1024.25};
+    double xs[2 * 3], y1[2 * 3], y2[2 * 3];
+    for (int i = 0; i < 6; i++)
+        xs[i] = (x[i] - shift[i % 3]) / scale[i % 3];
+    assert_int_equal(nnact_net_predict(net, 2, x, y1), NNACT_OK);
+    assert_int_equal(nnact_net_set_input_scaling(net, NULL, NULL), NNACT_OK);
+    assert_int_equal(nnact_net_predict(net, 2, xs, y2), NNACT_OK);
+    for (int i = 0; i < 6; i++)
+        assert_same_bits(y1[i], y2[i]);
+    /* without scaling and names the file is version 1 again */
+    assert_int_equal(nnact_net_set_class_names(net, 0, NULL), NNACT_OK);
+    size_t n;
+    unsigned char *v1 = io_save(net, &n);
+    assert_int_equal(nnact__get_u32(v1 + 8), 1);
+    assert_int_equal(n, size - 8 - 48 - 12 - 24 - 4); /* head, scaling, lengths, names + pad */
+    free(v1);
+    nnact_net_free(net);
+    free(data);
+
+    data = io_fixture("io_prep_binary.nnm", &size);
+    assert_int_equal(nnact_net_load_buffer(data, size, &net), NNACT_OK);
+    assert_int_equal(nnact_net_get_input_scaling(net, sh, sc, &present), NNACT_OK);
+    assert_int_equal(present, 0);
+    assert_same_bits(sh[0], 0.0);
+    assert_same_bits(sc[1], 1.0);
+    assert_int_equal(nnact_net_output_size(net), 1);
+    assert_int_equal(nnact_net_class_count(net), 2);
+    assert_string_equal(nnact_net_class_name(net, 0), "n");
+    assert_string_equal(nnact_net_class_name(net, 1), "ja");
+    nnact_net_free(net);
+    free(data);
+}
+
+/* load(save(net)) with every combination of scaling and names, for 0..5
+ * layers and every activation kind: same network, same bits out. */
+static void roundtrip_with_prep(void **state)
+{
+    (void)state;
+    for (int which = 1; which <= 3; which++) {
+        for (int layers = 0; layers <= 5; layers++) {
+            for (int act0 = 0; act0 < (int)nnact_act_count(); act0 += 3) {
+                nnact_net *net = io_make_net(3, layers, act0);
+                io_add_prep(net, which);
+                size_t n, m;
+                unsigned char *data = io_save(net, &n);
+                assert_int_equal(nnact__get_u32(data + 8), 2);
+                nnact_net *back = NULL;
+                assert_int_equal(nnact_net_load_buffer(data, n, &back), NNACT_OK);
+                io_assert_same_net(net, back);
+                if (layers > 0) {
+                    double x[4 * 3], y1[4 * 5], y2[4 * 5];
+                    for (size_t j = 0; j < 12; j++)
+                        x[j] = (double)((int)(j * 13 % 17) - 8) / 4.0;
+                    assert_int_equal(nnact_net_predict(net, 4, x, y1), NNACT_OK);
+                    assert_int_equal(nnact_net_predict(back, 4, x, y2), NNACT_OK);
+                    for (size_t j = 0; j < 4 * nnact_net_output_size(net); j++)
+                        assert_same_bits(y2[j], y1[j]);
+                }
+                unsigned char *again = io_save(back, &m);
+                assert_int_equal(m, n);
+                assert_memory_equal(again, data, n);
+                nnact_net_free(net);
+                nnact_net_free(back);
+                free(data);
+                free(again);
+            }
+        }
+    }
+}
+
+/* A repeated class name passes the structure checks (they allocate nothing)
+ * and is refused when the network takes the names: a format error naming the
+ * offset of the lengths. */
+static void repeated_class_name_refused(void **state)
+{
+    (void)state;
+    size_t size;
+    unsigned char *data = io_fixture("io_prep_binary.nnm", &size);
+    /* section at 96: flags, count, lengths 1 and 2 at 104 and 108, "n" "ja"
+       at 112: make the second name "n" too (length 1, the freed byte padding) */
+    nnact__put_u32(data + 104 + 4, 1);
+    data[113] = 'n';
+    data[114] = 0;
+    io_fix_crc(data, size);
+    nnact_net *net = (nnact_net *)data;
+    assert_int_equal(nnact_net_load_buffer(data, size, &net), NNACT_ERR_FORMAT);
+    assert_null(net);
+    assert_non_null(strstr(nnact_last_error(), "offset 104: class names rejected"));
+    assert_non_null(strstr(nnact_last_error(), "appears twice"));
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -355,6 +475,9 @@ int main(void)
         cmocka_unit_test(bad_arguments),
         cmocka_unit_test(checkpoint_kind_refused_by_net_load),
         cmocka_unit_test(allocation_failures),
+        cmocka_unit_test(prep_fixtures_load_as_written),
+        cmocka_unit_test(roundtrip_with_prep),
+        cmocka_unit_test(repeated_class_name_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -69,8 +69,9 @@ static void expect_accept(const unsigned char *data, size_t size)
  * layers starting at every activation kind. */
 static void for_each_valid_file(void (*fn)(const unsigned char *, size_t, int thorough))
 {
-    static const char *names[] = {"io_empty.nnm", "io_one.nnm", "io_nobias.nnm",
-                                  "io_five.nnm",  "io_xor.nnm", "io_all_acts.nnm"};
+    static const char *names[] = {"io_empty.nnm", "io_one.nnm",        "io_nobias.nnm",
+                                  "io_five.nnm",  "io_xor.nnm",        "io_all_acts.nnm",
+                                  "io_prep.nnm",  "io_prep_binary.nnm"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         size_t size;
         unsigned char *data = io_fixture(names[i], &size);
@@ -80,6 +81,18 @@ static void for_each_valid_file(void (*fn)(const unsigned char *, size_t, int th
     for (int layers = 0; layers <= 5; layers++) {
         for (int act0 = 0; act0 < (int)nnact_act_count(); act0++) {
             nnact_net *net = io_make_net(1 + (size_t)act0 % 4, layers, act0);
+            size_t size;
+            unsigned char *data = io_save(net, &size);
+            nnact_net_free(net);
+            fn(data, size, 0);
+            free(data);
+        }
+    }
+    /* version 2: scaling only, names only, both */
+    for (int which = 1; which <= 3; which++) {
+        for (int layers = 0; layers <= 2; layers++) {
+            nnact_net *net = io_make_net(3, layers, which + layers);
+            io_add_prep(net, which);
             size_t size;
             unsigned char *data = io_save(net, &size);
             nnact_net_free(net);
@@ -202,7 +215,9 @@ static void header_and_layer_fields(void **state)
         free(p);
     }
     field(f, size, 8, 4, 0, "format version 0 is not supported");
-    field(f, size, 8, 4, 2, "format version 2");
+    field(f, size, 8, 4, 3, "format version 3");
+    /* version 2 promises the preprocessing section after the parameters */
+    field(f, size, 8, 4, 2, "the preprocessing section needs 8 bytes");
     field(f, size, 8, 4, UINT32_MAX, NULL);
     field(f, size, 12, 4, 0, "unknown file kind");
     field(f, size, 12, 4, 3, "unknown file kind");
@@ -284,7 +299,7 @@ static void wrapping_products_and_oversized_declarations(void **state)
                                  {NNACT_IO_MAX_DIM, 17}};
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
         memset(p, 0, sizeof p);
-        nnact__io_put_header(p, NNACT__IO_KIND_MODEL, sizeof p);
+        nnact__io_put_header(p, 1, NNACT__IO_KIND_MODEL, sizeof p);
         nnact__put_u64(p + 24, pairs[i][0]);
         nnact__put_u32(p + 32, 1);
         nnact__put_u64(p + 40, pairs[i][0]);
@@ -312,6 +327,76 @@ static void wrapping_products_and_oversized_declarations(void **state)
     expect_reject(p, sizeof p, "the layer table needs 131072 bytes");
 }
 
+/* The preprocessing section's fields (io_prep.nnm: 3 inputs, layers 3->4->3,
+ * 31 parameters ending at 24+16+64+248 = 352; the section: flags at 352,
+ * count at 356, shifts at 360, scales at 384, lengths at 408, names at 420,
+ * padding 446..447). Each set to a value outside its rule, checksum fixed. */
+static void prep_section_fields(void **state)
+{
+    (void)state;
+    size_t size;
+    unsigned char *f = io_fixture("io_prep.nnm", &size);
+    expect_accept(f, size);
+    assert_int_equal(nnact__get_u32(f + 352), 3);
+    /* flags: unknown bits, none, a missing part */
+    field(f, size, 352, 4, 4 | 3, "unknown preprocessing flags 0x4");
+    field(f, size, 352, 4, 0x80000003u, "unknown preprocessing flags");
+    field(f, size, 352, 4, 0, "empty preprocessing section");
+    field(f, size, 352, 4, 1, "3 class names without the names flag");
+    field(f, size, 352, 4, 2, "offset 360: class name 0 has length");
+    /* class count: against the 3 outputs and the limits */
+    field(f, size, 356, 4, 2, "2 class names for 3 outputs");
+    field(f, size, 356, 4, 4, "4 class names for 3 outputs");
+    field(f, size, 356, 4, 0, "0 class names for 3 outputs");
+    field(f, size, 356, 4, NNACT_NET_MAX_CLASSES + 1, "class names for 3 outputs");
+    field(f, size, 356, 4, UINT32_MAX, "class names for 3 outputs");
+    /* scaling values: never non-finite, scale never zero */
+    const double bad_shift[] = {NAN, INFINITY, -INFINITY};
+    const double bad_scale[] = {NAN, INFINITY, -INFINITY, 0.0, -0.0};
+    for (int j = 0; j < 3; j++) {
+        uint64_t bits;
+        char words[64];
+        for (size_t b = 0; b < sizeof bad_shift / sizeof bad_shift[0]; b++) {
+            memcpy(&bits, &bad_shift[b], sizeof bits);
+            snprintf(words, sizeof words, "offset %d: input shift[%d]", 360 + 8 * j, j);
+            field(f, size, (size_t)(360 + 8 * j), 8, bits, words);
+        }
+        for (size_t b = 0; b < sizeof bad_scale / sizeof bad_scale[0]; b++) {
+            memcpy(&bits, &bad_scale[b], sizeof bits);
+            snprintf(words, sizeof words, "offset %d: input scale[%d]", 384 + 8 * j, j);
+            field(f, size, (size_t)(384 + 8 * j), 8, bits, words);
+        }
+    }
+    /* name lengths: 0, over the limit, longer than the bytes present */
+    field(f, size, 408, 4, 0, "offset 408: class name 0 has length 0");
+    field(f, size, 412, 4, NNACT_NET_MAX_CLASS_NAME + 1, "class name 1 has length 256");
+    field(f, size, 416, 4, UINT32_MAX, "class name 2 has length");
+    field(f, size, 416, 4, 200, "the class names needs");
+    field(f, size, 416, 4, 9, "padding byte"); /* eats a padding byte: the rest is short */
+    field(f, size, 416, 4, 11, "offset 447: NUL byte inside a class name"); /* the pad */
+    /* a NUL inside a name, a nonzero padding byte (checksum fixed) */
+    unsigned char *p = malloc(size);
+    assert_non_null(p);
+    memcpy(p, f, size);
+    p[421] = 0;
+    io_fix_crc(p, size);
+    expect_reject(p, size, "offset 421: NUL byte inside a class name");
+    memcpy(p, f, size);
+    p[447] = 1;
+    io_fix_crc(p, size);
+    expect_reject(p, size, "offset 447: padding byte is 0x01");
+    free(p);
+    /* the version decides whether the section is there: a version-1 header
+       on this file leaves the section as bytes after the model */
+    field(f, size, 8, 4, 1, "offset 352: 96 bytes after the model");
+    /* the version-2 payload limit is the version-1 one plus the section's */
+    char words[96];
+    snprintf(words, sizeof words, "exceeds the limit of %llu",
+             (unsigned long long)(NNACT__IO_MAX_MODEL_PAYLOAD + NNACT__IO_MAX_PREP));
+    field(f, size, 16, 8, NNACT__IO_MAX_MODEL_PAYLOAD + NNACT__IO_MAX_PREP + 1, words);
+    free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -320,6 +405,7 @@ int main(void)
         cmocka_unit_test(trailing_and_concatenated_rejected),
         cmocka_unit_test(header_and_layer_fields),
         cmocka_unit_test(wrapping_products_and_oversized_declarations),
+        cmocka_unit_test(prep_section_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -366,6 +366,65 @@ static void checkpoint_load_out_of_memory(void **state_)
     free(f);
 }
 
+/* A checkpoint with the preprocessing section (io_ckpt_prep.nnm): the
+ * section sits between the model parameters (ending at 752) and the optimizer
+ * section, which it moves to 752 + 8 + 80 + 8 + 5 + 3 = 856. Loads with its
+ * scaling and names, saves back byte for byte, and is as strict as the rest. */
+static void checkpoint_with_prep_fixture(void **state_)
+{
+    (void)state_;
+    size_t size;
+    unsigned char *f = io_fixture("io_ckpt_prep.nnm", &size);
+    nnact_net *net = NULL;
+    nnact_opt *opt = NULL;
+    nnact_checkpoint_position pos = {sizeof pos, 0, 0, 0.0, 0, 0};
+    assert_int_equal(nnact_checkpoint_load_buffer_at(f, size, 0, &net, &opt, &pos), NNACT_OK);
+    assert_int_equal(param_count(net), 69);
+    assert_int_equal(nnact_opt_step_count(opt), 1234);
+    assert_int_equal(pos.epochs_done, 12);
+    double shift[5], scale[5];
+    int present = 0;
+    assert_int_equal(nnact_net_get_input_scaling(net, shift, scale, &present), NNACT_OK);
+    assert_int_equal(present, 1);
+    assert_same_bits(shift[4], 5.0);
+    assert_same_bits(scale[3], -1.0);
+    assert_int_equal(nnact_net_class_count(net), 2);
+    assert_string_equal(nnact_net_class_name(net, 1), "yes");
+    char dir[] = "/tmp/nnact_ckprep_XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/c.nnm", dir);
+    assert_int_equal(nnact_checkpoint_save_at(path, net, opt, &pos), NNACT_OK);
+    size_t n;
+    unsigned char *again = io_read_all(path, &n);
+    assert_int_equal(n, size);
+    assert_memory_equal(again, f, size);
+    free(again);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
+    nnact_net_free(net);
+    nnact_opt_free(opt);
+
+    for (size_t k = 0; k < size; k++) {
+        unsigned char *p = malloc(k ? k : 1);
+        assert_non_null(p);
+        memcpy(p, f, k);
+        expect_reject(p, k, NULL);
+        free(p);
+    }
+    for (size_t i = 0; i < size; i++) {
+        f[i] ^= (unsigned char)(1u << (i % 8));
+        expect_reject(f, size, NULL);
+        f[i] ^= (unsigned char)(1u << (i % 8));
+    }
+    field(f, size, 752, 4, 0, "empty preprocessing section");
+    field(f, size, 756, 4, 1, "1 class names for 1 outputs");
+    field(f, size, 760 + 40, 8, 0, "offset 800: input scale[0]");
+    field(f, size, 856, 4, 7, "offset 856: optimizer kind 7 is unknown");
+    /* version 1: the section is read as the optimizer section, and fails there */
+    field(f, size, 8, 4, 1, "offset 764: reserved field");
+    free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -375,6 +434,7 @@ int main(void)
         cmocka_unit_test(checkpoint_load_hyper_parameter_detail),
         cmocka_unit_test(checkpoint_load_buffer_fixture),
         cmocka_unit_test(checkpoint_load_out_of_memory),
+        cmocka_unit_test(checkpoint_with_prep_fixture),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,6 +41,8 @@ static void model_from_path(void **state)
     assert_int_equal(d.n_nonfinite, 0);
     assert_int_equal(d.opt_steps, 0);
     assert_int_equal(d.epochs_done, 0);
+    assert_int_equal(d.input_scaling, 0); /* a version-1 file has no section */
+    assert_int_equal(d.n_classes, 0);
     assert_non_null(net);
     assert_int_equal(nnact_net_layer_count(net), 5);
     assert_int_equal(nnact_net_param_count(net), 69);
@@ -170,9 +172,13 @@ static void struct_sizes(void **state)
     for (size_t i = 0; i < sizeof big.tail; i++)
         assert_int_equal(big.tail[i], 0x5A);
     nnact_file_info d = fresh();
-    d.size = offsetof(nnact_file_info, base_lr) + sizeof(double);
+    /* the 1.1 record ends with n_classes (the preprocessing fields joined it
+       before 1.1 was released) */
+    d.size = offsetof(nnact_file_info, n_classes) + sizeof(size_t);
     assert_int_equal(nnact_file_describe(CKPT, &d, NULL), NNACT_OK);
     assert_int_equal(d.epochs_done, 12);
+    d.size = offsetof(nnact_file_info, n_classes);
+    assert_int_equal(nnact_file_describe(CKPT, &d, NULL), NNACT_ERR_ARG);
     d.size = offsetof(nnact_file_info, base_lr);
     assert_int_equal(nnact_file_describe(CKPT, &d, NULL), NNACT_ERR_ARG);
 }
@@ -251,6 +257,36 @@ static void allocation_failure(void **state)
     }
 }
 
+/* Version-2 files: whether they hold a scaling, how many class names, for a
+ * model and a checkpoint, and the network comes with both. */
+static void prep_reported(void **state)
+{
+    (void)state;
+    nnact_file_info d = fresh();
+    nnact_net *net = NULL;
+    assert_int_equal(nnact_file_describe(NNACT_TEST_DATA_DIR "/io_prep.nnm", &d, &net), NNACT_OK);
+    assert_int_equal(d.format_version, 2);
+    assert_int_equal(d.file_size, 452);
+    assert_int_equal(d.input_scaling, 1);
+    assert_int_equal(d.n_classes, 3);
+    assert_int_equal(d.n_outputs, 3);
+    assert_string_equal(nnact_net_class_name(net, 0), "setosa");
+    nnact_net_free(net);
+    d = fresh();
+    assert_int_equal(nnact_file_describe(NNACT_TEST_DATA_DIR "/io_prep_binary.nnm", &d, NULL),
+                     NNACT_OK);
+    assert_int_equal(d.input_scaling, 0);
+    assert_int_equal(d.n_classes, 2);
+    d = fresh();
+    assert_int_equal(nnact_file_describe(NNACT_TEST_DATA_DIR "/io_ckpt_prep.nnm", &d, NULL),
+                     NNACT_OK);
+    assert_int_equal(d.kind, NNACT_FILE_CHECKPOINT);
+    assert_int_equal(d.format_version, 2);
+    assert_int_equal(d.input_scaling, 1);
+    assert_int_equal(d.n_classes, 2);
+    assert_int_equal(d.opt_steps, 1234);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -263,6 +299,7 @@ int main(void)
         cmocka_unit_test(huge_file_judged_by_header),
         cmocka_unit_test(bad_arguments),
         cmocka_unit_test(allocation_failure),
+        cmocka_unit_test(prep_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

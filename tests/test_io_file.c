@@ -559,9 +559,9 @@ static void load_checks_header_before_allocating(void **state)
     expect_cheap_reject(p, 1, "offset 0: bad magic");
     /* Bad version and kind. */
     header(h, 1, mib512 - 28);
-    nnact__put_u32(h + 8, 2);
+    nnact__put_u32(h + 8, 3);
     sparse_file(p, h, mib512);
-    expect_cheap_reject(p, 0, "offset 8: format version 2");
+    expect_cheap_reject(p, 0, "offset 8: format version 3");
     header(h, 3, mib512 - 28);
     sparse_file(p, h, mib512);
     expect_cheap_reject(p, 0, "offset 12: unknown file kind 3");

@@ -93,10 +93,53 @@ static inline nnact_net *io_make_net(size_t n_inputs, int n_layers, int act0)
     return net;
 }
 
-/* Layers, activations, parameters and all weights bit-identical. */
+/* Adds the preprocessing a version-2 file carries: with bit 0 of `which` an
+ * input scaling (exact values, a negative scale, a -0.0 shift), with bit 1 one
+ * class name per output (two for one output), of 1.. bytes with a control
+ * character. Call after the last layer (adding a layer removes the names). */
+static inline void io_add_prep(nnact_net *net, int which)
+{
+    const size_t n_in = nnact_net_input_size(net);
+    if (which & 1) {
+        double shift[16], scale[16];
+        assert_true(n_in <= 16);
+        for (size_t j = 0; j < n_in; j++) {
+            shift[j] = j == 1 ? -0.0 : (double)j * 0.75 - 1.0;
+            scale[j] = j % 2 ? -0.5 * (double)(j + 1) : 0.25 * (double)(j + 1);
+        }
+        assert_int_equal(nnact_net_set_input_scaling(net, shift, scale), NNACT_OK);
+    }
+    if (which & 2) {
+        size_t n = nnact_net_output_size(net);
+        if (n == 1) n = 2;
+        static const char *const pool[] = {"a", "bb", "c\tc", "dddd", "e\x01\xff", "ffffff",
+                                           "g", "hh", "i",    "jj",   "k",         "ll",
+                                           "m", "nn", "o",    "pp"};
+        assert_true(n <= 16);
+        assert_int_equal(nnact_net_set_class_names(net, n, pool), NNACT_OK);
+    }
+}
+
+/* Layers, activations, parameters, all weights, the input scaling and the
+ * class names bit-identical. */
 static inline void io_assert_same_net(const nnact_net *a, const nnact_net *b)
 {
     assert_int_equal(nnact_net_input_size(a), nnact_net_input_size(b));
+    {
+        const size_t n = nnact_net_input_size(a);
+        double *sa = calloc(4 * n, sizeof *sa);
+        int pa = -1, pb = -1;
+        assert_non_null(sa);
+        assert_int_equal(nnact_net_get_input_scaling(a, sa, sa + n, &pa), NNACT_OK);
+        assert_int_equal(nnact_net_get_input_scaling(b, sa + 2 * n, sa + 3 * n, &pb), NNACT_OK);
+        assert_int_equal(pa, pb);
+        for (size_t j = 0; j < 2 * n; j++)
+            assert_same_bits(sa[j], sa[2 * n + j]);
+        free(sa);
+        assert_int_equal(nnact_net_class_count(a), nnact_net_class_count(b));
+        for (size_t i = 0; i < nnact_net_class_count(a); i++)
+            assert_string_equal(nnact_net_class_name(a, i), nnact_net_class_name(b, i));
+    }
     assert_int_equal(nnact_net_layer_count(a), nnact_net_layer_count(b));
     for (size_t i = 0; i < nnact_net_layer_count(a); i++) {
         size_t ia, oa, ib, ob;

@@ -12,6 +12,16 @@
  * Shapes are row-major: K is n_in x n_out, c is n_out, a batch x is
  * batch x n_in. Arrays are caller-owned; out-arrays are written only on
  * success. docs/collapse.md gives the argument, the algorithm and the bound.
+ *
+ * A network with an input scaling (nnact_net_set_input_scaling(), since 1.1)
+ * is the map of its layers applied to (x - shift) / scale, and every call here
+ * describes the whole map: nnact_net_collapse() and nnact_net_local_affine()
+ * return K' = diag(1/scale) K and c' = c - (shift/scale) K (K, c those of the
+ * layers; an entry may overflow to +-Inf for a tiny scale, as a product of
+ * large weights may), the check compares it with the network and counts the
+ * scaling as one more layer of width n_in in its bound, nnact_net_fuse_linear()
+ * gives the new network the same scaling and class names, and the flops and
+ * order of nnact_net_collapse_ex()/_order() are those of the weight chain.
  */
 #ifndef NNACT_COLLAPSE_H
 #define NNACT_COLLAPSE_H

@@ -259,6 +259,10 @@ typedef struct nnact_file_info {
     uint64_t epochs_done;    /**< completed epochs */
     uint64_t batch_in_epoch; /**< minibatches done in the next epoch */
     double base_lr;          /**< the learning rate a schedule scales */
+    /* Both kinds (format version 2; 0 in a version-1 file): */
+    int input_scaling; /**< 1 when the file holds an input scaling (nnact_net_set_input_scaling())
+                        */
+    size_t n_classes;  /**< class names it holds (nnact_net_set_class_names()), 0 for none */
 } nnact_file_info;
 
 /**

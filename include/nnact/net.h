@@ -196,7 +196,8 @@ NNACT_API nnact_status nnact_net_predict(const nnact_net *net, size_t batch, con
 
 /**
  * @brief Doubles of scratch nnact_net_predict_ws() needs at this batch: 2 batch w_max,
- *        w_max the widest layer output.
+ *        w_max the widest layer output (with an input scaling, the widest of
+ *        those and n_inputs: the scaled batch is kept there).
  * @return NNACT_OK; NNACT_ERR_ARG (NULL net or n_doubles, batch 0); NNACT_ERR_STATE (no
  *         layers); NNACT_ERR_OVERFLOW.
  * @since 1.0
@@ -213,6 +214,80 @@ NNACT_API nnact_status nnact_net_predict_workspace(const nnact_net *net, size_t 
  */
 NNACT_API nnact_status nnact_net_predict_ws(const nnact_net *net, size_t batch, const double *x,
                                             double *y, double *work, size_t n_work);
+
+/* ---- preprocessing kept with the model (1.1) ------------------------------ */
+
+/** @brief Most class names a network holds (nnact_net_set_class_names()). @since 1.1 */
+#define NNACT_NET_MAX_CLASSES 65536
+/** @brief Longest class name in bytes, without the terminating NUL. @since 1.1 */
+#define NNACT_NET_MAX_CLASS_NAME 255
+
+/**
+ * @brief Sets (or, with shift and scale both NULL, removes) the network's input
+ *        scaling: the network then computes layers((x - shift) / scale), column
+ *        by column, in every path — nnact_net_forward() (the scaled input is what
+ *        the first layer's dW uses), nnact_net_backward() (dx = dX / scale, the
+ *        gradient with respect to the caller's unscaled x), the training step and
+ *        the fit, nnact_net_predict() and _ws(), the gradient check, and the
+ *        collapse calls (nnact/collapse.h: K and c include it). The scaled copy of a
+ *        batch lives in the network's input buffer (forward) or in the caller's
+ *        predict workspace: no call allocates for it in steady state.
+ *        Typical use: shift and scale from nnact_scaling_fit() on the training
+ *        rows. Saved in model and checkpoint files (docs/FORMAT.md, version 2).
+ *        Adding layers keeps the scaling (it belongs to the input). A kept forward
+ *        is forgotten (nnact_net_backward() then needs a new forward).
+ * @param shift, scale n_inputs doubles each, copied; every scale finite and
+ *        nonzero, every shift finite. Both NULL: no scaling (the network computes
+ *        layers(x), bit for bit as one that never had a scaling).
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net, exactly one of shift and scale NULL,
+ *         a non-finite shift, a zero or non-finite scale: the detail names the
+ *         index); NNACT_ERR_NOMEM. On failure the network is unchanged.
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_net_set_input_scaling(nnact_net *net, const double *shift,
+                                                   const double *scale);
+
+/**
+ * @brief The network's input scaling.
+ * @param shift, scale NULL (not wanted) or n_inputs doubles: the stored values,
+ *        or 0 and 1 (the identity) when the network has no scaling.
+ * @param present NULL or receives 1 when the network has a scaling, else 0.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net).
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_net_get_input_scaling(const nnact_net *net, double *shift,
+                                                   double *scale, int *present);
+
+/**
+ * @brief Sets (or, with count 0, removes) the names of the network's output
+ *        classes: name i is class index i (the output column i, or for a
+ *        one-logit binary network, names[0] for logit < 0 and names[1] for > 0).
+ *        Copied. Saved in model and checkpoint files. nnact_net_add_dense() and
+ *        _ex() remove them (they describe the old last layer's outputs).
+ * @param count 0, or nnact_net_output_size(net) when that is 2 or more, or exactly 2
+ *        when it is 1 (one logit: a single name is refused); at most
+ *        NNACT_NET_MAX_CLASSES.
+ * @param names count NUL-terminated strings (NULL allowed when count is 0), each
+ *        1 to NNACT_NET_MAX_CLASS_NAME bytes, all distinct. Any bytes but NUL
+ *        are allowed (tools show control characters escaped).
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net, NULL names or a NULL name, an empty,
+ *         too long or repeated name, count over NNACT_NET_MAX_CLASSES);
+ *         NNACT_ERR_SHAPE (count does not match the output width); NNACT_ERR_NOMEM.
+ *         On failure the network is unchanged.
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_net_set_class_names(nnact_net *net, size_t count,
+                                                 const char *const *names);
+
+/** @brief Number of class names (0 for NULL or none). @since 1.1 */
+NNACT_API size_t nnact_net_class_count(const nnact_net *net);
+
+/**
+ * @brief Class name i, owned by the network (valid until the names change or the
+ *        network is freed); NULL for a NULL net or i >= nnact_net_class_count().
+ * @since 1.1
+ */
+NNACT_API const char *nnact_net_class_name(const nnact_net *net, size_t i);
 
 NNACT_END_DECLS
 

@@ -28,6 +28,52 @@ static int print_layers(const nnact_net *net)
     return 1;
 }
 
+/* A class name as the terminal should see it: control bytes (C0, DEL, and
+ * C1 as UTF-8 encodes them) and backslashes escaped, everything else (UTF-8
+ * text) as it is. Writes at most cap - 1 bytes; returns the bytes written. */
+static size_t escaped(const char *s, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && n + 5 < cap; p++) {
+        if (*p == '\\') {
+            n += (size_t)snprintf(out + n, cap - n, "\\\\");
+        } else if (*p == '\t') {
+            n += (size_t)snprintf(out + n, cap - n, "\\t");
+        } else if (*p == '\n') {
+            n += (size_t)snprintf(out + n, cap - n, "\\n");
+        } else if (*p < 0x20 || *p == 0x7f) {
+            n += (size_t)snprintf(out + n, cap - n, "\\x%02x", *p);
+        } else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+            n += (size_t)snprintf(out + n, cap - n, "\\u%04x", p[1]);
+            p++;
+        } else {
+            out[n++] = (char)*p;
+        }
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* "classes       3: setosa, versicolor, virginica", cut to about 80 columns
+ * with the count of names left out. */
+static void print_classes(const nnact_net *net)
+{
+    const size_t n = nnact_net_class_count(net);
+    printf("classes       %zu:", n);
+    size_t col = 20;
+    for (size_t i = 0; i < n; i++) {
+        char buf[4 * NNACT_NET_MAX_CLASS_NAME + 8];
+        const size_t len = escaped(nnact_net_class_name(net, i), buf, sizeof buf);
+        if (i > 0 && col + len + 2 > 66) {
+            printf(", ... (%zu more)", n - i);
+            break;
+        }
+        printf("%s %s", i ? "," : "", buf);
+        col += len + 2;
+    }
+    printf("\n");
+}
+
 static void print_position(const nnact_file_info *d)
 {
     printf("optimizer     %s, %llu steps taken\n", nnact_opt_name(d->opt_kind),
@@ -60,6 +106,10 @@ int cli_info_file(const char *path)
             printf(" (%llu non-finite: a plain load refuses this file)",
                    (unsigned long long)d.n_nonfinite);
         printf("\n");
+        /* format 2 only: a version-1 file prints exactly what it always did */
+        if (d.input_scaling)
+            printf("scaling       (x - shift) / scale on each of the %zu inputs\n", d.n_inputs);
+        if (d.n_classes) print_classes(net);
         if (checkpoint) print_position(&d);
         printf("checksum      CRC-32C 0x%08lx, verified\n", (unsigned long)d.crc32c);
     } else {

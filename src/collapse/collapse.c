@@ -65,8 +65,15 @@ nnact_status nnact_net_collapse_ex(const nnact_net *net, double *K, double *c, d
                     : K == NULL ? "K"
                                 : "c");
     nnact__layers ls;
+    nnact__input_scaling sc;
     NNACT_FORWARD_IF_ERROR(nnact__layers_load(net, 0, &ls, who));
     nnact_status s = nnact__layers_require_linear(&ls, 0, ls.count, who);
+    /* the input scaling is one more (diagonal) affine map in front, folded
+       into K and c after the chain; its cost is not part of the flops */
+    if (s == NNACT_OK)
+        s = nnact__input_scaling_load(net, &sc, who);
+    else
+        memset(&sc, 0, sizeof sc);
     if (s == NNACT_OK && ls.count == 0) {
         /* The empty composition is the identity map. */
         size_t bytes;
@@ -75,9 +82,11 @@ nnact_status nnact_net_collapse_ex(const nnact_net *net, double *K, double *c, d
                             ls.dims[0]);
         } else {
             identity_map(ls.dims[0], K, c);
+            nnact__input_scaling_fold(&sc, ls.dims[0], K, c);
             if (flops) *flops = 0.0;
             if (naive_flops) *naive_flops = 0.0;
         }
+        nnact__input_scaling_free(&sc);
         nnact__layers_free(&ls);
         return s;
     }
@@ -97,11 +106,13 @@ nnact_status nnact_net_collapse_ex(const nnact_net *net, double *K, double *c, d
     }
     if (s == NNACT_OK) {
         nnact__collapse_eval(&ls, &ch, 0, ls.count, ls.W, ls.b, work, K, c);
+        nnact__input_scaling_fold(&sc, ls.dims[ls.count], K, c);
         if (flops) *flops = 2.0 * ch.mults;
         if (naive_flops) *naive_flops = 2.0 * ch.naive_mults;
     }
     nnact__free(work);
     nnact__chain_free(&ch);
+    nnact__input_scaling_free(&sc);
     nnact__layers_free(&ls);
     return s;
 }
@@ -165,6 +176,7 @@ static size_t reserve(struct carve *cv, size_t a, size_t b)
  * one block of workspace carved into the arrays below. */
 struct check {
     nnact__layers ls;
+    nnact__input_scaling sc; /* folded into K, c and P, p */
     nnact__chain ch;
     size_t batch, n_in, n_out, chain_work;
     double *block;
@@ -182,6 +194,7 @@ static void check_free(struct check *ck)
     nnact__free(ck->absW);
     nnact__free(ck->block);
     nnact__chain_free(&ck->ch);
+    nnact__input_scaling_free(&ck->sc);
     nnact__layers_free(&ck->ls);
 }
 
@@ -215,7 +228,8 @@ static nnact_status check_load(const nnact_net *net, size_t batch, const double 
     NNACT_FORWARD_IF_ERROR(nnact__require_finite(who, "x", batch, ck->n_in, x));
     NNACT_FORWARD_IF_ERROR(nnact__collapse_plan(&ck->ls, 0, L, &ck->ch, &ck->chain_work, who));
     NNACT_FORWARD_IF_ERROR(nnact__layers_load_weights(net, &ck->ls, who));
-    return nnact__layers_require_finite(&ck->ls, 0, L, who);
+    NNACT_FORWARD_IF_ERROR(nnact__layers_require_finite(&ck->ls, 0, L, who));
+    return nnact__input_scaling_load(net, &ck->sc, who);
 }
 
 /* The workspace block, its size checked before it is allocated. */
@@ -273,6 +287,8 @@ static void check_eval(struct check *ck, const double *x)
         ck->absW[L + l] = ck->aw + (ls->b[l] - ls->data);
     }
     nnact__collapse_eval(ls, &ck->ch, 0, L, ck->absW, ck->absW + L, ck->chain, ck->P, ck->p);
+    nnact__input_scaling_fold(&ck->sc, n_out, ck->K, ck->c);
+    nnact__input_scaling_fold_abs(&ck->sc, n_out, ck->P, ck->p);
     for (size_t i = 0; i < batch * n_in; i++)
         ck->ax[i] = fabs(x[i]);
     for (size_t r = 0; r < batch; r++) {
@@ -289,9 +305,12 @@ static void check_eval(struct check *ck, const double *x)
  * of the contracted widths (n_in(l) + 1): hence the factor 2. M itself is a
  * product of non-negative numbers, computed within a factor (1 + g(S)) of the
  * exact one, hence 1 / (1 - g(S)). */
-static double bound_factor(const nnact__layers *ls)
+static double bound_factor(const nnact__layers *ls, const nnact__input_scaling *sc)
 {
-    double S = 0.0;
+    /* an input scaling counts as one more layer of width n_in: the network
+       computes (x - shift) / scale with two roundings per entry, the
+       collapsed map folds shift / scale and 1 / scale in with one each */
+    double S = sc->present ? (double)ls->dims[0] + 1.0 : 0.0;
     for (size_t l = 0; l < ls->count; l++)
         S += (double)ls->dims[l] + 1.0;
     double g = nnact__gamma(S);
@@ -303,7 +322,7 @@ static double bound_factor(const nnact__layers *ls)
 static void check_compare(const struct check *ck, double *max_abs_err, double *max_rel_err,
                           double *bound, double *ratio)
 {
-    const double factor = bound_factor(&ck->ls);
+    const double factor = bound_factor(&ck->ls, &ck->sc);
     const double *yn = ck->yn, *yc = ck->yc, *M = ck->M;
     double mabs = 0.0, mrel = 0.0, mb = 0.0, mr = 0.0;
     for (size_t i = 0; i < ck->batch * ck->n_out; i++) {

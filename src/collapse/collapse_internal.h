@@ -84,6 +84,31 @@ NNACT_HIDDEN void nnact__collapse_eval(const nnact__layers *ls, const nnact__cha
                                        size_t first, size_t last, double *const *W,
                                        double *const *b, double *work, double *K, double *c);
 
+/* The network's input scaling x' = (x - shift) / scale (nnact_net_set_input_scaling),
+ * copied out: the collapse calls fold it into the map of the layers, so that
+ * K and c describe the whole network. */
+typedef struct nnact__input_scaling {
+    int present;
+    size_t n;      /* n_in */
+    double *shift; /* n doubles each, then n of scratch; NULL when absent */
+    double *scale;
+    double *tmp;
+} nnact__input_scaling;
+/* Copies it out (one allocation when present). */
+NNACT_HIDDEN nnact_status nnact__input_scaling_load(const nnact_net *net, nnact__input_scaling *sc,
+                                                    const char *who);
+NNACT_HIDDEN void nnact__input_scaling_free(nnact__input_scaling *sc);
+/* The map x~ K + c of the layers, with x~ = (x - shift) / scale, as x K' + c':
+ * c' = c - (shift / scale) K, then K' = diag(1 / scale) K (row i of K divided
+ * by scale[i]). In place; K is n x n_out. Nothing when absent. Entries may
+ * overflow to +-Inf for a tiny scale, as a product of large weights may. */
+NNACT_HIDDEN void nnact__input_scaling_fold(const nnact__input_scaling *sc, size_t n_out, double *K,
+                                            double *c);
+/* The same fold on the magnitudes of the rounding bound (|K|-like P, p >= 0):
+ * p' = p + |shift / scale| P, P' = diag(1 / |scale|) P. */
+NNACT_HIDDEN void nnact__input_scaling_fold_abs(const nnact__input_scaling *sc, size_t n_out,
+                                                double *P, double *p);
+
 /* g(k) = k u / (1 - k u), u = 2^-53; +Inf when k u >= 1. */
 NNACT_HIDDEN double nnact__gamma(double k);
 

@@ -127,6 +127,25 @@ static nnact_status build(const nnact__layers *ls, nnact_net *out, size_t *map, 
     return s;
 }
 
+/* The fused network computes the same function as `net`: same input scaling
+ * in front, and the same outputs, hence the same class names. */
+static nnact_status copy_prep(const nnact_net *net, nnact_net *fused, const char *who)
+{
+    nnact__input_scaling sc;
+    NNACT_FORWARD_IF_ERROR(nnact__input_scaling_load(net, &sc, who));
+    nnact_status s = sc.present ? nnact_net_set_input_scaling(fused, sc.shift, sc.scale) : NNACT_OK;
+    nnact__input_scaling_free(&sc);
+    const size_t n = nnact_net_class_count(net);
+    if (s != NNACT_OK || n == 0) return s;
+    const char **names = nnact__malloc(n * sizeof *names);
+    NNACT_RETURN_IF(names == NULL, NNACT_ERR_NOMEM, "%s: out of memory", who);
+    for (size_t i = 0; i < n; i++)
+        names[i] = nnact_net_class_name(net, i);
+    s = nnact_net_set_class_names(fused, n, names);
+    nnact__free((void *)names);
+    return s;
+}
+
 nnact_status nnact_net_fuse_linear(const nnact_net *net, nnact_net **out, size_t *layer_map,
                                    double *flops_before, double *flops_after)
 {
@@ -150,6 +169,7 @@ nnact_status nnact_net_fuse_linear(const nnact_net *net, nnact_net **out, size_t
     }
     if (s == NNACT_OK) s = nnact_net_create(ls.dims[0], &fused);
     if (s == NNACT_OK) s = build(&ls, fused, map, &after, who);
+    if (s == NNACT_OK) s = copy_prep(net, fused, who);
     const size_t count = ls.count;
     nnact__layers_free(&ls);
     if (s != NNACT_OK) {
@@ -234,6 +254,18 @@ nnact_status nnact_net_local_affine(const nnact_net *net, const double *x, doubl
                             nnact_act_name(ls.act[l]));
     const size_t n_in = ls.dims[0], L = ls.count;
     if (s == NNACT_OK) s = nnact__require_finite(who, "x", 1, n_in, x);
+    /* With an input scaling the layers see x~ = (x - shift) / scale, and
+       their local map is folded back to x: K' = diag(1/scale) K, c' = c -
+       (shift/scale) K, the same closed form as nnact_net_collapse(). */
+    nnact__input_scaling sc;
+    memset(&sc, 0, sizeof sc);
+    if (s == NNACT_OK) s = nnact__input_scaling_load(net, &sc, who);
+    if (s == NNACT_OK && sc.present) {
+        for (size_t i = 0; i < n_in; i++)
+            sc.tmp[i] = (x[i] - sc.shift[i]) / sc.scale[i];
+        x = sc.tmp;
+        s = nnact__require_finite(who, "the scaled x", 1, n_in, x);
+    }
     if (s == NNACT_OK && L == 0) {
         size_t bytes;
         if (!nnact__matrix_bytes(n_in, n_in, &bytes))
@@ -243,9 +275,11 @@ nnact_status nnact_net_local_affine(const nnact_net *net, const double *x, doubl
             for (size_t i = 0; i < n_in; i++)
                 K[i * n_in + i] = 1.0;
             memset(c, 0, n_in * sizeof(double));
+            nnact__input_scaling_fold(&sc, n_in, K, c);
         }
     }
     if (s != NNACT_OK || L == 0) {
+        nnact__input_scaling_free(&sc);
         nnact__layers_free(&ls);
         return s;
     }
@@ -293,9 +327,11 @@ nnact_status nnact_net_local_affine(const nnact_net *net, const double *x, doubl
             ls.b[l] = b;
         }
         if (s == NNACT_OK) nnact__collapse_eval(&ls, &ch, 0, L, ls.W, ls.b, work, K, c);
+        if (s == NNACT_OK) nnact__input_scaling_fold(&sc, ls.dims[L], K, c);
     }
     nnact__free(work);
     nnact__chain_free(&ch);
+    nnact__input_scaling_free(&sc);
     nnact__layers_free(&ls);
     return s;
 }

@@ -1,5 +1,6 @@
 /* Copying a network's layers out through the public net API, so collapse
  * depends on the network only through what every user can see. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -127,4 +128,60 @@ nnact_status nnact__layers_require_finite(const nnact__layers *ls, size_t first,
         NNACT_FORWARD_IF_ERROR(nnact__require_finite(who, what, 1, ls->dims[l + 1], ls->b[l]));
     }
     return NNACT_OK;
+}
+
+nnact_status nnact__input_scaling_load(const nnact_net *net, nnact__input_scaling *sc,
+                                       const char *who)
+{
+    memset(sc, 0, sizeof *sc);
+    NNACT_FORWARD_IF_ERROR(nnact_net_get_input_scaling(net, NULL, NULL, &sc->present));
+    if (!sc->present) return NNACT_OK;
+    sc->n = nnact_net_input_size(net);
+    size_t bytes; /* n_in < 2^31 */
+    NNACT_RETURN_IF(!nnact__matrix_bytes(sc->n, 3, &bytes), NNACT_ERR_OVERFLOW,
+                    "%s: %zu inputs overflow", who, sc->n);
+    sc->shift = nnact__malloc(bytes);
+    if (sc->shift == NULL) {
+        memset(sc, 0, sizeof *sc);
+        return nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory", who);
+    }
+    sc->scale = sc->shift + sc->n;
+    sc->tmp = sc->scale + sc->n;
+    return nnact_net_get_input_scaling(net, sc->shift, sc->scale, NULL);
+}
+
+void nnact__input_scaling_free(nnact__input_scaling *sc)
+{
+    nnact__free(sc->shift);
+    memset(sc, 0, sizeof *sc);
+}
+
+void nnact__input_scaling_fold(const nnact__input_scaling *sc, size_t n_out, double *K, double *c)
+{
+    if (!sc->present) return;
+    for (size_t i = 0; i < sc->n; i++) {
+        const double t = sc->shift[i] / sc->scale[i];
+        double *row = K + i * n_out;
+        for (size_t j = 0; j < n_out; j++)
+            c[j] -= t * row[j];
+    }
+    for (size_t i = 0; i < sc->n; i++) {
+        double *row = K + i * n_out;
+        for (size_t j = 0; j < n_out; j++)
+            row[j] /= sc->scale[i];
+    }
+}
+
+void nnact__input_scaling_fold_abs(const nnact__input_scaling *sc, size_t n_out, double *P,
+                                   double *p)
+{
+    if (!sc->present) return;
+    for (size_t i = 0; i < sc->n; i++) {
+        const double t = fabs(sc->shift[i] / sc->scale[i]), s = fabs(sc->scale[i]);
+        double *row = P + i * n_out;
+        for (size_t j = 0; j < n_out; j++) {
+            p[j] += t * row[j];
+            row[j] /= s;
+        }
+    }
 }

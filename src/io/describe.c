@@ -26,6 +26,8 @@ static void describe_model(const struct nnact__model_view *m, nnact_file_info *d
         d->n_outputs =
             (size_t)nnact__get_u64(m->table + (size_t)(m->n_layers - 1) * NNACT__IO_LAYER_LEN + 8);
     d->n_params = m->n_params;
+    d->input_scaling = m->shift != NULL;
+    d->n_classes = m->n_classes;
     d->n_nonfinite = 0;
     for (uint64_t i = 0; i < m->n_params; i++)
         d->n_nonfinite += !isfinite(nnact__get_f64(m->params + i * 8u));

@@ -29,9 +29,11 @@ nnact_status nnact__io_check_file_header(const char *who, const unsigned char *d
                     "%s: offset %llu: file ends inside the header (%llu bytes, need at least %llu)",
                     who, (ull)size, (ull)size, (ull)min);
     uint32_t version = nnact__get_u32(data + 8);
-    NNACT_RETURN_IF(version != NNACT__IO_VERSION, NNACT_ERR_FORMAT,
-                    "%s: offset 8: format version %lu is not supported (this library reads %u)",
-                    who, (unsigned long)version, NNACT__IO_VERSION);
+    NNACT_RETURN_IF(version != NNACT__IO_VERSION && version != NNACT__IO_VERSION_PREP,
+                    NNACT_ERR_FORMAT,
+                    "%s: offset 8: format version %lu is not supported (this library reads %u "
+                    "and %u)",
+                    who, (unsigned long)version, NNACT__IO_VERSION, NNACT__IO_VERSION_PREP);
     uint32_t k = nnact__get_u32(data + 12);
     NNACT_RETURN_IF(k != NNACT__IO_KIND_MODEL && k != NNACT__IO_KIND_CHECKPOINT, NNACT_ERR_FORMAT,
                     "%s: offset 12: unknown file kind %lu (1 model, 2 checkpoint)", who,
@@ -39,7 +41,8 @@ nnact_status nnact__io_check_file_header(const char *who, const unsigned char *d
     uint64_t payload = nnact__get_u64(data + 16);
     uint64_t present = (uint64_t)size - min;
     const uint64_t max =
-        k == NNACT__IO_KIND_MODEL ? NNACT__IO_MAX_MODEL_PAYLOAD : NNACT__IO_MAX_CKPT_PAYLOAD;
+        (k == NNACT__IO_KIND_MODEL ? NNACT__IO_MAX_MODEL_PAYLOAD : NNACT__IO_MAX_CKPT_PAYLOAD) +
+        (version == NNACT__IO_VERSION_PREP ? NNACT__IO_MAX_PREP : 0u);
     NNACT_RETURN_IF(payload > max, NNACT_ERR_FORMAT,
                     "%s: offset 16: declared payload of %llu bytes exceeds the limit of %llu for "
                     "a %s",
@@ -80,6 +83,101 @@ nnact_status nnact__io_need(const char *who, uint64_t offset, uint64_t limit, ui
 static int same_bits(double a, double b)
 {
     return memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* The scaling: every shift finite, every scale finite and nonzero, whatever
+ * the load flags (a non-finite scaling is never a model's state). */
+static nnact_status parse_scaling(const char *who, const unsigned char *data, uint64_t at,
+                                  uint64_t n)
+{
+    for (uint64_t j = 0; j < 2 * n; j++, at += 8) {
+        const double d = nnact__get_f64(data + at);
+        NNACT_RETURN_IF(!isfinite(d) || (j >= n && d == 0.0), NNACT_ERR_FORMAT,
+                        "%s: offset %llu: input %s[%llu] is %g (%s)", who, (ull)at,
+                        j < n ? "shift" : "scale", (ull)(j < n ? j : j - n), d,
+                        j < n ? "must be finite" : "must be finite and nonzero");
+    }
+    return NNACT_OK;
+}
+
+/* The class names: lengths 1..NNACT_NET_MAX_CLASS_NAME, no NUL byte inside;
+ * *bytes receives their total. (That they are distinct is checked when the
+ * network takes them: nnact_net_set_class_names.) */
+static nnact_status parse_names(const char *who, const unsigned char *data, uint64_t at,
+                                uint64_t limit, uint32_t n, uint64_t *bytes)
+{
+    NNACT_FORWARD_IF_ERROR(nnact__io_need(who, at, limit, 4u * (uint64_t)n, "the name lengths"));
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const uint32_t len = nnact__get_u32(data + at + 4u * (uint64_t)i);
+        NNACT_RETURN_IF(len < 1 || len > NNACT_NET_MAX_CLASS_NAME, NNACT_ERR_FORMAT,
+                        "%s: offset %llu: class name %lu has length %lu, outside [1, %d]", who,
+                        (ull)(at + 4u * (uint64_t)i), (unsigned long)i, (unsigned long)len,
+                        NNACT_NET_MAX_CLASS_NAME);
+        total += len;
+    }
+    at += 4u * (uint64_t)n;
+    NNACT_FORWARD_IF_ERROR(nnact__io_need(who, at, limit, total, "the class names"));
+    const unsigned char *nul = memchr(data + at, 0, (size_t)total);
+    NNACT_RETURN_IF(nul != NULL, NNACT_ERR_FORMAT, "%s: offset %llu: NUL byte inside a class name",
+                    who, (ull)(nul - data));
+    *bytes = total;
+    return NNACT_OK;
+}
+
+/* The preprocessing section of a version-2 file at `at` (docs/FORMAT.md). */
+static nnact_status parse_prep(const char *who, const unsigned char *data, uint64_t at,
+                               uint64_t limit, struct nnact__model_view *v)
+{
+    const uint64_t start = at;
+    NNACT_FORWARD_IF_ERROR(
+        nnact__io_need(who, at, limit, NNACT__IO_PREP_HEAD_LEN, "the preprocessing section"));
+    const uint32_t flags = nnact__get_u32(data + at), n = nnact__get_u32(data + at + 4);
+    const uint32_t known = NNACT__IO_PREP_SCALING | NNACT__IO_PREP_NAMES;
+    NNACT_RETURN_IF((flags & ~known) != 0, NNACT_ERR_FORMAT,
+                    "%s: offset %llu: unknown preprocessing flags 0x%lx", who, (ull)at,
+                    (unsigned long)(flags & ~known));
+    NNACT_RETURN_IF(flags == 0, NNACT_ERR_FORMAT,
+                    "%s: offset %llu: empty preprocessing section (a file without one is "
+                    "version 1)",
+                    who, (ull)at);
+    const int names = (flags & NNACT__IO_PREP_NAMES) != 0;
+    NNACT_RETURN_IF(!names && n != 0, NNACT_ERR_FORMAT,
+                    "%s: offset %llu: %lu class names without the names flag", who, (ull)at + 4,
+                    (unsigned long)n);
+    NNACT_RETURN_IF(names && (v->n_outputs == 1 ? n != 2 : n != v->n_outputs), NNACT_ERR_FORMAT,
+                    "%s: offset %llu: %lu class names for %llu outputs (one per output, or 2 "
+                    "for one logit)",
+                    who, (ull)at + 4, (unsigned long)n, (ull)v->n_outputs);
+    at += NNACT__IO_PREP_HEAD_LEN;
+    v->prep_flags = flags;
+    v->prep_offset = start;
+    if (flags & NNACT__IO_PREP_SCALING) {
+        /* n_inputs <= 2^24: 16 n_inputs cannot wrap */
+        NNACT_FORWARD_IF_ERROR(
+            nnact__io_need(who, at, limit, 16u * v->n_inputs, "the input scaling"));
+        NNACT_FORWARD_IF_ERROR(parse_scaling(who, data, at, v->n_inputs));
+        v->shift = data + at;
+        at += 16u * v->n_inputs;
+    }
+    if (names) {
+        uint64_t bytes = 0;
+        NNACT_FORWARD_IF_ERROR(parse_names(who, data, at, limit, n, &bytes));
+        v->n_classes = n;
+        v->name_lengths = data + at;
+        v->names_offset = at;
+        at += 4u * (uint64_t)n;
+        v->names = data + at;
+        at += bytes;
+    }
+    const uint64_t pad = (8u - (at - start) % 8u) % 8u;
+    NNACT_FORWARD_IF_ERROR(nnact__io_need(who, at, limit, pad, "the section's padding"));
+    for (uint64_t i = 0; i < pad; i++)
+        NNACT_RETURN_IF(data[at + i] != 0, NNACT_ERR_FORMAT,
+                        "%s: offset %llu: padding byte is 0x%02x, must be 0", who, (ull)(at + i),
+                        (unsigned)data[at + i]);
+    v->end = at + pad;
+    return NNACT_OK;
 }
 
 nnact_status nnact__io_parse_model(const char *who, const unsigned char *data, uint64_t offset,
@@ -157,13 +255,18 @@ nnact_status nnact__io_parse_model(const char *who, const unsigned char *data, u
     NNACT_RETURN_IF(!nnact__mul_u64(total, sizeof(double), &param_bytes), NNACT_ERR_FORMAT,
                     "%s: offset %llu: parameter bytes overflow", who, (ull)offset);
     NNACT_FORWARD_IF_ERROR(nnact__io_need(who, offset, limit, param_bytes, "the parameters"));
+    memset(v, 0, sizeof *v);
+    v->version = nnact__get_u32(data + NNACT__IO_MAGIC_LEN); /* the header was checked */
     v->n_inputs = n_inputs;
+    v->n_outputs = prev_out;
     v->n_layers = n_layers;
     v->table = table;
     v->params = data + offset;
     v->n_params = total;
     v->max_layer_params = max_layer;
     v->end = offset + param_bytes;
+    if (v->version == NNACT__IO_VERSION_PREP)
+        NNACT_FORWARD_IF_ERROR(parse_prep(who, data, v->end, limit, v));
     return NNACT_OK;
 }
 
@@ -199,10 +302,10 @@ nnact_status nnact__io_check_finite(const char *who, const unsigned char *data,
     return NNACT_OK;
 }
 
-void nnact__io_put_header(unsigned char *data, uint32_t kind, uint64_t size)
+void nnact__io_put_header(unsigned char *data, uint32_t version, uint32_t kind, uint64_t size)
 {
     memcpy(data, NNACT__IO_MAGIC, NNACT__IO_MAGIC_LEN);
-    nnact__put_u32(data + 8, NNACT__IO_VERSION);
+    nnact__put_u32(data + 8, version);
     nnact__put_u32(data + 12, kind);
     nnact__put_u64(data + 16, size - NNACT__IO_HEADER_LEN - NNACT__IO_CRC_LEN);
 }

@@ -12,9 +12,13 @@
 
 /* Header: magic[8] | u32 version | u32 kind | u64 payload size; then the
  * payload; then a u32 CRC-32C of header and payload. */
-#define NNACT__IO_MAGIC           "\x89NNACT\r\n"
-#define NNACT__IO_MAGIC_LEN       8u
+#define NNACT__IO_MAGIC     "\x89NNACT\r\n"
+#define NNACT__IO_MAGIC_LEN 8u
+/* Version 1: no preprocessing section; version 2: the model body ends with
+ * one (docs/FORMAT.md). A writer uses 1 whenever the network has nothing for
+ * the section, so such files stay readable by 1.0. */
 #define NNACT__IO_VERSION         1u
+#define NNACT__IO_VERSION_PREP    2u
 #define NNACT__IO_KIND_MODEL      1u
 #define NNACT__IO_KIND_CHECKPOINT 2u
 #define NNACT__IO_HEADER_LEN      24u
@@ -32,6 +36,15 @@
 #define NNACT__IO_MAX_MODEL_PAYLOAD                                                                \
     ((uint64_t)NNACT__IO_MODEL_HEAD_LEN + (uint64_t)NNACT_IO_MAX_LAYERS * NNACT__IO_LAYER_LEN +    \
      (uint64_t)NNACT_IO_MAX_PARAMS * 8u)
+/* Preprocessing section (version 2, right after the model parameters):
+ * u32 flags | u32 n_classes | [f64 shift x n_inputs, f64 scale x n_inputs]
+ * | [u32 length x n_classes, the names' bytes] | zero padding to 8 bytes. */
+#define NNACT__IO_PREP_HEAD_LEN 8u
+#define NNACT__IO_PREP_SCALING  1u
+#define NNACT__IO_PREP_NAMES    2u
+#define NNACT__IO_MAX_PREP                                                                         \
+    ((uint64_t)NNACT__IO_PREP_HEAD_LEN + 16u * (uint64_t)NNACT_IO_MAX_DIM +                        \
+     (uint64_t)NNACT_NET_MAX_CLASSES * (4u + NNACT_NET_MAX_CLASS_NAME))
 #define NNACT__IO_MAX_CKPT_EXTRA                                                                   \
     (8u + 15u * 16u + 24u + 3u * (uint64_t)NNACT_IO_MAX_PARAMS * 8u + 40u)
 #define NNACT__IO_MAX_CKPT_PAYLOAD (NNACT__IO_MAX_MODEL_PAYLOAD + NNACT__IO_MAX_CKPT_EXTRA)
@@ -91,13 +104,23 @@ NNACT_HIDDEN uint32_t nnact__crc32c(uint32_t crc, const void *data, size_t n);
 
 /* A validated view of a model body inside a buffer; points into the buffer. */
 struct nnact__model_view {
+    uint32_t version; /* the header's: 2 when the preprocessing section follows */
     uint64_t n_inputs;
     uint32_t n_layers;
     const unsigned char *table;  /* n_layers records */
     const unsigned char *params; /* all parameters, layer by layer: W then b */
     uint64_t n_params;           /* total doubles */
     uint64_t max_layer_params;   /* largest W plus b of one layer, in doubles */
-    uint64_t end;                /* offset just past the model body */
+    uint64_t n_outputs;          /* the last layer's n_out (n_inputs without layers) */
+    /* preprocessing section (version 2), else 0 / NULL */
+    uint32_t prep_flags;        /* NNACT__IO_PREP_SCALING | NNACT__IO_PREP_NAMES */
+    uint64_t prep_offset;       /* of the section */
+    const unsigned char *shift; /* n_inputs f64, then scale: n_inputs f64 */
+    uint32_t n_classes;
+    const unsigned char *name_lengths; /* n_classes u32 */
+    const unsigned char *names;        /* the names' bytes, one after the other */
+    uint64_t names_offset;
+    uint64_t end; /* offset just past the model body (and its section) */
 };
 
 /* Checks, in this order, magic, version, kind, declared payload size against
@@ -129,8 +152,11 @@ NNACT_HIDDEN nnact_status nnact__io_check_finite(const char *who, const unsigned
 NNACT_HIDDEN nnact_status nnact__io_build_net(const char *who, const struct nnact__model_view *v,
                                               nnact_net **out);
 
+/* Format version a network is written with: 2 when it has an input scaling
+ * or class names (the preprocessing section), else 1. */
+NNACT_HIDDEN uint32_t nnact__io_net_version(const nnact_net *net);
 /* Model body size of a network, in bytes (checked), and its serialization
- * at p (exactly that many bytes). */
+ * at p (exactly that many bytes), the preprocessing section included. */
 NNACT_HIDDEN nnact_status nnact__io_model_size(const char *who, const nnact_net *net,
                                                uint64_t *bytes);
 NNACT_HIDDEN nnact_status nnact__io_write_model(const char *who, const nnact_net *net,
@@ -143,7 +169,8 @@ NNACT_HIDDEN nnact_status nnact__io_start_image(const char *who, const nnact_net
                                                 uint32_t kind, uint64_t extra, unsigned char **data,
                                                 uint64_t *total, uint64_t *body);
 /* Header at data, CRC at the end of a buffer of `size` bytes. */
-NNACT_HIDDEN void nnact__io_put_header(unsigned char *data, uint32_t kind, uint64_t size);
+NNACT_HIDDEN void nnact__io_put_header(unsigned char *data, uint32_t version, uint32_t kind,
+                                       uint64_t size);
 NNACT_HIDDEN void nnact__io_put_crc(unsigned char *data, size_t size);
 
 /* File layer. Reads a whole regular file (bounded, never blocks): its fixed

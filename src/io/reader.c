@@ -2,7 +2,52 @@
  * its public API (create, add_dense_ex, set_layer). */
 #include "core/alloc.h"
 #include "core/checked.h"
+#include "core/error.h"
 #include "io/io_internal.h"
+
+typedef unsigned long long ull;
+
+/* The scaling of a validated view into the network. */
+static nnact_status build_scaling(const char *who, const struct nnact__model_view *v,
+                                  nnact_net *net)
+{
+    const size_t n = (size_t)v->n_inputs; /* <= 2^24 */
+    double *tmp = nnact__malloc(2 * n * sizeof(double));
+    NNACT_RETURN_IF(tmp == NULL, NNACT_ERR_NOMEM, "%s: out of memory", who);
+    for (size_t j = 0; j < 2 * n; j++)
+        tmp[j] = nnact__get_f64(v->shift + 8 * j);
+    nnact_status s = nnact_net_set_input_scaling(net, tmp, tmp + n);
+    nnact__free(tmp);
+    return s;
+}
+
+/* The class names of a validated view: copied with their NULs, then given to
+ * the network, which refuses a repeated name (a format error here). */
+static nnact_status build_names(const char *who, const struct nnact__model_view *v, nnact_net *net)
+{
+    const size_t n = v->n_classes; /* <= NNACT_NET_MAX_CLASSES, names <= 255 bytes */
+    size_t text = 0;
+    for (size_t i = 0; i < n; i++)
+        text += nnact__get_u32(v->name_lengths + 4 * i) + 1u;
+    char **ptrs = nnact__malloc(n * sizeof *ptrs + text);
+    NNACT_RETURN_IF(ptrs == NULL, NNACT_ERR_NOMEM, "%s: out of memory", who);
+    char *p = (char *)(ptrs + n);
+    const unsigned char *src = v->names;
+    for (size_t i = 0; i < n; i++) {
+        const size_t len = nnact__get_u32(v->name_lengths + 4 * i);
+        memcpy(p, src, len);
+        p[len] = '\0';
+        ptrs[i] = p;
+        p += len + 1;
+        src += len;
+    }
+    nnact_status s = nnact_net_set_class_names(net, n, (const char *const *)ptrs);
+    nnact__free(ptrs);
+    if (s == NNACT_OK || s == NNACT_ERR_NOMEM) return s;
+    char reason[512];
+    return nnact__fail(NNACT_ERR_FORMAT, "%s: offset %llu: class names rejected: %s", who,
+                       (ull)v->names_offset, nnact__last_reason(reason, sizeof reason));
+}
 
 nnact_status nnact__io_build_net(const char *who, const struct nnact__model_view *v,
                                  nnact_net **out)
@@ -38,6 +83,9 @@ nnact_status nnact__io_build_net(const char *who, const struct nnact__model_view
         s = nnact_net_set_layer(net, i, tmp, bias ? tmp + n_in * n_out : NULL);
     }
     nnact__free(tmp);
+    /* names last: adding a layer removes them */
+    if (s == NNACT_OK && v->shift != NULL) s = build_scaling(who, v, net);
+    if (s == NNACT_OK && v->n_classes > 0) s = build_names(who, v, net);
     if (s != NNACT_OK) {
         nnact_net_free(net);
         return s;

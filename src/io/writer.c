@@ -7,6 +7,58 @@
 
 typedef unsigned long long ull;
 
+uint32_t nnact__io_net_version(const nnact_net *net)
+{
+    int scaled = 0;
+    (void)nnact_net_get_input_scaling(net, NULL, NULL, &scaled);
+    return scaled || nnact_net_class_count(net) > 0 ? NNACT__IO_VERSION_PREP : NNACT__IO_VERSION;
+}
+
+/* Bytes of the preprocessing section (0 when the network has none). The
+ * network's own limits (NNACT_NET_MAX_CLASSES, NNACT_NET_MAX_CLASS_NAME) keep
+ * it within NNACT__IO_MAX_PREP. */
+static uint64_t prep_size(const nnact_net *net)
+{
+    if (nnact__io_net_version(net) == NNACT__IO_VERSION) return 0;
+    int scaled = 0;
+    (void)nnact_net_get_input_scaling(net, NULL, NULL, &scaled);
+    uint64_t n = NNACT__IO_PREP_HEAD_LEN + (scaled ? 16u * (uint64_t)nnact_net_input_size(net) : 0);
+    for (size_t i = 0; i < nnact_net_class_count(net); i++)
+        n += 4u + strlen(nnact_net_class_name(net, i));
+    return n + (8u - n % 8u) % 8u;
+}
+
+/* The section at p (prep_size(net) bytes). */
+static nnact_status write_prep(const char *who, const nnact_net *net, unsigned char *p)
+{
+    const size_t n_in = nnact_net_input_size(net), n_classes = nnact_net_class_count(net);
+    int scaled = 0;
+    (void)nnact_net_get_input_scaling(net, NULL, NULL, &scaled);
+    unsigned char *start = p;
+    nnact__put_u32(p, (scaled ? NNACT__IO_PREP_SCALING : 0u) |
+                          (n_classes ? NNACT__IO_PREP_NAMES : 0u));
+    nnact__put_u32(p + 4, (uint32_t)n_classes);
+    p += NNACT__IO_PREP_HEAD_LEN;
+    if (scaled) {
+        double *tmp = nnact__malloc(2 * n_in * sizeof(double)); /* n_in <= 2^24 */
+        NNACT_RETURN_IF(tmp == NULL, NNACT_ERR_NOMEM, "%s: out of memory", who);
+        (void)nnact_net_get_input_scaling(net, tmp, tmp + n_in, NULL);
+        for (size_t j = 0; j < 2 * n_in; j++, p += 8)
+            nnact__put_f64(p, tmp[j]);
+        nnact__free(tmp);
+    }
+    for (size_t i = 0; i < n_classes; i++, p += 4)
+        nnact__put_u32(p, (uint32_t)strlen(nnact_net_class_name(net, i)));
+    for (size_t i = 0; i < n_classes; i++) {
+        const size_t len = strlen(nnact_net_class_name(net, i));
+        memcpy(p, nnact_net_class_name(net, i), len);
+        p += len;
+    }
+    while ((size_t)(p - start) % 8u != 0)
+        *p++ = 0;
+    return NNACT_OK;
+}
+
 nnact_status nnact__io_model_size(const char *who, const nnact_net *net, uint64_t *bytes)
 {
     size_t n_layers = nnact_net_layer_count(net);
@@ -33,7 +85,8 @@ nnact_status nnact__io_model_size(const char *who, const nnact_net *net, uint64_
                         NNACT_IO_MAX_PARAMS);
     }
     /* Bounded by the limits above (2^28 doubles, 4096 records): no wrap. */
-    *bytes = NNACT__IO_MODEL_HEAD_LEN + (uint64_t)n_layers * NNACT__IO_LAYER_LEN + total * 8u;
+    *bytes = NNACT__IO_MODEL_HEAD_LEN + (uint64_t)n_layers * NNACT__IO_LAYER_LEN + total * 8u +
+             prep_size(net);
     return NNACT_OK;
 }
 
@@ -85,7 +138,7 @@ nnact_status nnact__io_write_model(const char *who, const nnact_net *net, unsign
             nnact__put_f64(q, tmp[j]);
     }
     nnact__free(tmp);
-    return NNACT_OK;
+    return nnact__io_net_version(net) == NNACT__IO_VERSION ? NNACT_OK : write_prep(who, net, q);
 }
 
 /* Whole model file in a fresh buffer of *size bytes. */
@@ -103,7 +156,7 @@ nnact_status nnact__io_start_image(const char *who, const nnact_net *net, uint32
     unsigned char *buf = nnact__malloc((size_t)*total);
     NNACT_RETURN_IF(buf == NULL, NNACT_ERR_NOMEM, "%s: cannot allocate %llu bytes", who,
                     (ull)*total);
-    nnact__io_put_header(buf, kind, *total);
+    nnact__io_put_header(buf, nnact__io_net_version(net), kind, *total);
     nnact_status s = nnact__io_write_model(who, net, buf + NNACT__IO_HEADER_LEN);
     if (s != NNACT_OK) {
         nnact__free(buf);

@@ -4,6 +4,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "act/act_internal.h"
@@ -11,6 +12,7 @@
 #include "blas/blas.h"
 #include "core/alloc.h"
 #include "core/checked.h"
+#include "core/names.h"
 #include "net/net_internal.h"
 #include "net/net_testing.h"
 #include "optim/optim_internal.h"
@@ -50,6 +52,13 @@ struct nnact_net {
     const double *xin; /* input of the kept forward: xk, or a borrowed x */
     size_t fwd_batch;  /* batch of the kept forward; 0 = none */
     int have_grad;
+    /* input scaling x' = (x - shift) / scale: one block of 2 n_in doubles,
+     * shift then scale; NULL when there is none */
+    double *shift, *scale;
+    /* class names: one block of n_classes pointers followed by their bytes
+     * (each NUL-terminated); names_bytes is the block's size */
+    char **class_names;
+    size_t n_classes, names_bytes;
 };
 
 #define W_OF(net, l) ((net)->store + (l)->off)
@@ -100,6 +109,8 @@ void nnact_net_free(nnact_net *net)
     nnact__free(net->grads);
     nnact__free(net->store);
     nnact__free(net->layers);
+    nnact__free(net->shift);
+    nnact__free(net->class_names);
     nnact__free(net);
 }
 
@@ -198,6 +209,10 @@ nnact_status nnact_net_add_dense_ex(nnact_net *net, size_t n_outputs, nnact_act_
     net->n_layers++;
     net->n_params = total;
     net->have_grad = 0;
+    /* the names described the old last layer's outputs; the input scaling stays */
+    nnact__free(net->class_names);
+    net->class_names = NULL;
+    net->n_classes = net->names_bytes = 0;
     return NNACT_OK;
 }
 
@@ -395,7 +410,8 @@ nnact_status nnact_net_memory_bytes(const nnact_net *net, size_t batch, size_t *
                     "nnact_net_memory_bytes: %s is NULL", net == NULL ? "net" : "bytes");
     /* parameters and gradients: 2 n_params doubles fit, add_dense checked it */
     fixed = sizeof(struct nnact_net) + net->n_layers * sizeof(struct layer) +
-            2 * net->n_params * sizeof(double);
+            2 * net->n_params * sizeof(double) + net->names_bytes;
+    if (net->shift) fixed += 2 * net->n_in * sizeof(double);
     if (batch > 0 && net->n_layers > 0) {
         NNACT_RETURN_IF(!workspace_doubles(net, batch, &ws), NNACT_ERR_OVERFLOW,
                         "nnact_net_memory_bytes: batch %zu overflows", batch);
@@ -435,6 +451,18 @@ static void dense_activate(const struct layer *L, size_t batch, const double *z,
     nnact__act_apply(L->act, L->alpha, 0, batch * L->n_out, z, NULL, a);
 }
 
+/* out = (x - shift) / scale, row by row: a division, not a product with a
+ * reciprocal, so that the network on x gives the bits of the network without
+ * scaling on the same expression computed by the caller. */
+static void scale_input(const nnact_net *net, size_t batch, const double *x, double *out)
+{
+    const size_t n = net->n_in;
+    const double *shift = net->shift, *scale = net->scale;
+    for (size_t r = 0; r < batch; r++, x += n, out += n)
+        for (size_t j = 0; j < n; j++)
+            out[j] = (x[j] - shift[j]) / scale[j];
+}
+
 static nnact_status forward_impl(nnact_net *net, size_t batch, const double *x, double *y,
                                  const char *who, int borrow)
 {
@@ -445,7 +473,10 @@ static nnact_status forward_impl(nnact_net *net, size_t batch, const double *x, 
     NNACT_FORWARD_IF_ERROR(ensure_workspace(net, batch, who));
 
     const double *in = x;
-    if (!borrow) { /* the caller may change x before backward */
+    if (net->shift) { /* the scaled batch is the first layer's input, kept for dW */
+        scale_input(net, batch, x, net->xk);
+        in = net->xk;
+    } else if (!borrow) { /* the caller may change x before backward */
         memcpy(net->xk, x, batch * net->n_in * sizeof(double));
         in = net->xk;
     }
@@ -619,6 +650,11 @@ nnact_status nnact_net_backward(nnact_net *net, const double *dy, double *dx)
     (void)backward_dz(net, dy, dx, 0);
     for (size_t l = 0; l < net->n_layers; l++)
         weight_product(net, &net->layers[l]);
+    if (dx != NULL && net->shift != NULL) { /* d/dx of (x - shift) / scale is 1 / scale */
+        for (size_t r = 0; r < B; r++)
+            for (size_t j = 0; j < net->n_in; j++)
+                dx[r * net->n_in + j] /= net->scale[j];
+    }
     nnact__fpguard_restore(&fp);
     net->have_grad = 1;
     return NNACT_OK;
@@ -696,7 +732,9 @@ nnact_status nnact_net_predict_workspace(const nnact_net *net, size_t batch, siz
                     net == NULL ? "net" : "n_doubles");
     NNACT_RETURN_IF(batch == 0, NNACT_ERR_ARG, "%s: batch is 0", who);
     NNACT_RETURN_IF(net->n_layers == 0, NNACT_ERR_STATE, "%s: the network has no layers", who);
-    NNACT_RETURN_IF(batch > INT32_MAX || !nnact__mul_size(widest_output(net), 2, &n) ||
+    size_t w = widest_output(net);
+    if (net->shift != NULL && net->n_in > w) w = net->n_in; /* the scaled batch sits in a buffer */
+    NNACT_RETURN_IF(batch > INT32_MAX || !nnact__mul_size(w, 2, &n) ||
                         !nnact__matrix_bytes(n, batch, &n),
                     NNACT_ERR_OVERFLOW, "%s: batch %zu: scratch size overflows", who, batch);
     *n_doubles = n / sizeof(double);
@@ -706,9 +744,14 @@ nnact_status nnact_net_predict_workspace(const nnact_net *net, size_t batch, siz
 static nnact_status predict_into(const nnact_net *net, size_t batch, const double *x, double *y,
                                  double *work)
 {
-    const size_t w = widest_output(net);
+    size_t w = widest_output(net);
+    if (net->shift != NULL && net->n_in > w) w = net->n_in;
     double *buf[2] = {work, work + batch * w};
     const double *in = x;
+    if (net->shift != NULL) { /* as forward: the first layer reads the scaled batch */
+        scale_input(net, batch, x, buf[0]);
+        in = buf[0];
+    }
     nnact__fpguard fp; /* as in forward_impl */
     nnact__fpguard_save(&fp);
     /* The same products in the same order and shapes as forward, so the same
@@ -821,4 +864,146 @@ int nnact__net_layer_view(const nnact_net *net, size_t l, const double **W, cons
     if (W) *W = W_OF(net, L);
     if (b) *b = B_OF(net, L);
     return 1;
+}
+
+/* ---- preprocessing kept with the model ---------------------------------- */
+
+nnact_status nnact_net_set_input_scaling(nnact_net *net, const double *shift, const double *scale)
+{
+    static const char who[] = "nnact_net_set_input_scaling";
+    NNACT_RETURN_IF(net == NULL, NNACT_ERR_ARG, "%s: net is NULL", who);
+    NNACT_RETURN_IF((shift == NULL) != (scale == NULL), NNACT_ERR_ARG,
+                    "%s: %s is NULL but %s is not (both NULL removes the scaling)", who,
+                    shift == NULL ? "shift" : "scale", shift == NULL ? "scale" : "shift");
+    const size_t n = net->n_in;
+    double *block = NULL;
+    if (shift != NULL) {
+        for (size_t j = 0; j < n; j++) {
+            NNACT_RETURN_IF(!isfinite(shift[j]), NNACT_ERR_ARG, "%s: shift[%zu] is %g, not finite",
+                            who, j, shift[j]);
+            NNACT_RETURN_IF(!isfinite(scale[j]) || scale[j] == 0.0, NNACT_ERR_ARG,
+                            "%s: scale[%zu] is %g, must be finite and nonzero", who, j, scale[j]);
+        }
+        size_t bytes; /* n_in <= INT32_MAX: cannot overflow a 64-bit size_t */
+        NNACT_RETURN_IF(!nnact__matrix_bytes(n, 2, &bytes), NNACT_ERR_OVERFLOW,
+                        "%s: %zu inputs overflow size_t", who, n);
+        block = nnact__malloc(bytes);
+        NNACT_RETURN_IF(block == NULL, NNACT_ERR_NOMEM, "%s: out of memory", who);
+        memcpy(block, shift, n * sizeof(double));
+        memcpy(block + n, scale, n * sizeof(double));
+    }
+    nnact__free(net->shift);
+    net->shift = block;
+    net->scale = block ? block + n : NULL;
+    /* the kept forward was taken through the old map */
+    nnact__net_forget_forward(net);
+    return NNACT_OK;
+}
+
+nnact_status nnact_net_get_input_scaling(const nnact_net *net, double *shift, double *scale,
+                                         int *present)
+{
+    NNACT_RETURN_IF(net == NULL, NNACT_ERR_ARG, "nnact_net_get_input_scaling: net is NULL");
+    for (size_t j = 0; j < net->n_in; j++) {
+        if (shift) shift[j] = net->shift ? net->shift[j] : 0.0;
+        if (scale) scale[j] = net->shift ? net->scale[j] : 1.0;
+    }
+    if (present) *present = net->shift != NULL;
+    return NNACT_OK;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Each name non-NULL, 1..NNACT_NET_MAX_CLASS_NAME bytes; *bytes receives their
+ * lengths plus NULs. */
+static nnact_status check_names(size_t count, const char *const *names, size_t *bytes,
+                                const char *who)
+{
+    char q[96];
+    size_t total = 0;
+    for (size_t i = 0; i < count; i++) {
+        NNACT_RETURN_IF(names[i] == NULL, NNACT_ERR_ARG, "%s: names[%zu] is NULL", who, i);
+        const size_t len = strnlen(names[i], NNACT_NET_MAX_CLASS_NAME + 1);
+        NNACT_RETURN_IF(len == 0, NNACT_ERR_ARG, "%s: names[%zu] is empty", who, i);
+        NNACT_RETURN_IF(len > NNACT_NET_MAX_CLASS_NAME, NNACT_ERR_ARG,
+                        "%s: names[%zu] %s is longer than %d bytes", who, i,
+                        nnact__quote(names[i], 32, q, sizeof q), NNACT_NET_MAX_CLASS_NAME);
+        total += len + 1; /* <= 65536 * 256: no wrap */
+    }
+    *bytes = total;
+    return NNACT_OK;
+}
+
+/* NNACT_ERR_ARG when two of the copied names are equal (sorted view). */
+static nnact_status check_distinct(size_t count, char **copy, const char *who)
+{
+    char q[96];
+    char **sorted = nnact__malloc(count * sizeof *sorted);
+    NNACT_RETURN_IF(sorted == NULL, NNACT_ERR_NOMEM, "%s: out of memory", who);
+    memcpy(sorted, copy, count * sizeof *sorted);
+    qsort(sorted, count, sizeof *sorted, compare_names);
+    for (size_t i = 1; i < count; i++) {
+        if (strcmp(sorted[i - 1], sorted[i]) == 0) {
+            nnact_status s = nnact__fail(NNACT_ERR_ARG, "%s: class name %s appears twice", who,
+                                         nnact__quote(sorted[i], 32, q, sizeof q));
+            nnact__free(sorted);
+            return s;
+        }
+    }
+    nnact__free(sorted);
+    return NNACT_OK;
+}
+
+nnact_status nnact_net_set_class_names(nnact_net *net, size_t count, const char *const *names)
+{
+    static const char who[] = "nnact_net_set_class_names";
+    NNACT_RETURN_IF(net == NULL, NNACT_ERR_ARG, "%s: net is NULL", who);
+    if (count == 0) {
+        nnact__free(net->class_names);
+        net->class_names = NULL;
+        net->n_classes = net->names_bytes = 0;
+        return NNACT_OK;
+    }
+    NNACT_RETURN_IF(names == NULL, NNACT_ERR_ARG, "%s: names is NULL with count %zu", who, count);
+    NNACT_RETURN_IF(count > NNACT_NET_MAX_CLASSES, NNACT_ERR_ARG, "%s: %zu class names, at most %d",
+                    who, count, NNACT_NET_MAX_CLASSES);
+    const size_t out = nnact_net_output_size(net);
+    NNACT_RETURN_IF(out == 1 ? count != 2 : count != out, NNACT_ERR_SHAPE,
+                    "%s: %zu class names for %zu outputs (one per output, or 2 for one logit)", who,
+                    count, out);
+    size_t text = 0;
+    NNACT_FORWARD_IF_ERROR(check_names(count, names, &text, who));
+    const size_t bytes = count * sizeof(char *) + text;
+    char **block = nnact__malloc(bytes);
+    NNACT_RETURN_IF(block == NULL, NNACT_ERR_NOMEM, "%s: out of memory (%zu bytes)", who, bytes);
+    char *p = (char *)(block + count);
+    for (size_t i = 0; i < count; i++) {
+        const size_t len = strlen(names[i]) + 1;
+        memcpy(p, names[i], len);
+        block[i] = p;
+        p += len;
+    }
+    nnact_status s = check_distinct(count, block, who);
+    if (s != NNACT_OK) {
+        nnact__free(block);
+        return s;
+    }
+    nnact__free(net->class_names);
+    net->class_names = block;
+    net->n_classes = count;
+    net->names_bytes = bytes;
+    return NNACT_OK;
+}
+
+size_t nnact_net_class_count(const nnact_net *net)
+{
+    return net ? net->n_classes : 0;
+}
+
+const char *nnact_net_class_name(const nnact_net *net, size_t i)
+{
+    return net && i < net->n_classes ? net->class_names[i] : NULL;
 }

@@ -60,7 +60,9 @@ NNACT_HIDDEN int nnact__net_block(nnact_net *net, size_t i, struct nnact__net_bl
  *
  * nnact__net_forward_borrow: nnact_net_forward without the copies of x and y
  * (same checks, same statuses, errors named as nnact_net_forward): it reads x
- * in place, so x must stay unchanged until the backward is done and
+ * in place (with an input scaling it writes (x - shift) / scale into the
+ * network's input buffer instead, which costs no allocation and reads x once),
+ * so x must stay unchanged until the backward is done and
  * nnact__net_forget_forward() called (the network then keeps no forward, so
  * nothing later reads x). Output and dy buffer are NULL while no forward is
  * kept; both are invalidated by the next forward at a larger batch,
