@@ -17,6 +17,10 @@
 
 enum { ROWS = 13, BATCH = 4, EPOCHS = 6, STOP = 3, MAXP = 64 };
 static double X[ROWS * 2], T[ROWS];
+/* X and T reordered by nnact_split_rows(ROWS, NULL, 0.2, SEED): the first
+   side, then the validation rows. nnact_net_fit_run with VAL_FRACTION 0.2
+   is nnact_net_fit_ex (which validates on the last rows) on these. */
+static double XS[ROWS * 2], TS[ROWS];
 static const double BASE = 0.05;
 static const uint64_t SEED = 77;
 static char dir[64];
@@ -28,6 +32,13 @@ static int setup(void **state)
         X[2 * i] = (double)(i % 4) / 3.0 - 0.5;
         X[2 * i + 1] = (double)(i % 5) / 4.0 - 0.5;
         T[i] = X[2 * i] * X[2 * i + 1] > 0 ? 1.0 : 0.0;
+    }
+    size_t order[ROWS], n_first = 0;
+    if (nnact_split_rows(ROWS, NULL, 0.2, SEED, order, &n_first) != NNACT_OK) return -1;
+    for (int i = 0; i < ROWS; i++) {
+        XS[2 * i] = X[2 * order[i]];
+        XS[2 * i + 1] = X[2 * order[i] + 1];
+        TS[i] = T[order[i]];
     }
     snprintf(dir, sizeof dir, "/tmp/nnact_fitcfg_XXXXXX");
     return mkdtemp(dir) == NULL ? -1 : 0;
@@ -121,12 +132,14 @@ static void defaults_ranges_and_types(void **state)
         {NNACT_FIT_PARAM_RESTORE_BEST, 0, 7},
         {NNACT_FIT_PARAM_START_EPOCH, 0, 0},
         {NNACT_FIT_PARAM_CHECKPOINT_INTERVAL, 1, 0},
+        {NNACT_FIT_PARAM_PATIENCE, 0, 0},
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
         uint64_t v = 99;
         assert_int_equal(nnact_fit_config_get_int(c, ints[i].p, &v), NNACT_OK);
         assert_int_equal(v, ints[i].def);
         if (ints[i].p == NNACT_FIT_PARAM_SEED || ints[i].p == NNACT_FIT_PARAM_START_EPOCH ||
+            ints[i].p == NNACT_FIT_PARAM_PATIENCE ||
             (ints[i].p == NNACT_FIT_PARAM_BATCH_SIZE && SIZE_MAX == UINT64_MAX))
             continue; /* every value is in range */
         assert_int_equal(nnact_fit_config_set_int(c, ints[i].p, ints[i].bad), NNACT_ERR_ARG);
@@ -162,8 +175,8 @@ static void defaults_ranges_and_types(void **state)
     assert_int_equal(nnact_fit_config_set_real(c, NNACT_FIT_PARAM_EPOCHS, 3.0), NNACT_ERR_ARG);
     assert_non_null(strstr(nnact_last_error(), "'epochs' is an integer"));
     assert_int_equal(nnact_fit_config_get_real(c, NNACT_FIT_PARAM_EPOCHS, &r), NNACT_ERR_ARG);
-    assert_int_equal(nnact_fit_config_set_int(c, (nnact_fit_param)8, 1), NNACT_ERR_ARG);
-    assert_non_null(strstr(nnact_last_error(), "unknown key 8"));
+    assert_int_equal(nnact_fit_config_set_int(c, (nnact_fit_param)9, 1), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "unknown key 9"));
     assert_int_equal(nnact_fit_config_set_real(c, (nnact_fit_param)-1, 0.5), NNACT_ERR_ARG);
     assert_int_equal(nnact_fit_config_get_int(c, (nnact_fit_param)99, &v), NNACT_ERR_ARG);
     /* checkpoint path */
@@ -234,7 +247,7 @@ static void copies_and_allocation_failure(void **state)
     assert_int_equal(nnact_fit_config_set_checkpoint(d, NULL), NNACT_OK);
     assert_int_equal(nnact_net_fit_run(a, oa, NNACT_LOSS_MSE, ROWS, X, T, d, NULL), NNACT_OK);
     s = step_sched();
-    assert_int_equal(nnact_net_fit_ex(b, ob, NNACT_LOSS_MSE, ROWS, X, T, 0, EPOCHS, BATCH, 0.2,
+    assert_int_equal(nnact_net_fit_ex(b, ob, NNACT_LOSS_MSE, ROWS, XS, TS, 0, EPOCHS, BATCH, 0.2,
                                       SEED, s, 0, NULL, NULL, NULL, NULL, NULL),
                      NNACT_OK);
     assert_true(same_params(a, b));
@@ -306,7 +319,7 @@ static void fit_run_equals_fit_ex(void **state)
             nnact_opt *oa = fresh_opt((nnact_opt_kind)k), *ob = fresh_opt((nnact_opt_kind)k);
             size_t be = 0;
             double bl = 0;
-            assert_int_equal(nnact_net_fit_ex(a, oa, NNACT_LOSS_MSE, ROWS, X, T, 0, EPOCHS, BATCH,
+            assert_int_equal(nnact_net_fit_ex(a, oa, NNACT_LOSS_MSE, ROWS, XS, TS, 0, EPOCHS, BATCH,
                                               0.2, SEED, s, best ? NNACT_FIT_RESTORE_BEST : 0,
                                               path("a.ckpt"), NULL, NULL, &be, &bl),
                              NNACT_OK);
@@ -365,7 +378,7 @@ static void legacy_callback_full_batch_no_shuffle(void **state)
     struct seen ga = {0}, gb = {0};
     ga.o = oa;
     gb.o = ob;
-    assert_int_equal(nnact_net_fit_ex(a, oa, NNACT_LOSS_MSE, ROWS, X, T, 0, EPOCHS, ROWS - 2, 0.2,
+    assert_int_equal(nnact_net_fit_ex(a, oa, NNACT_LOSS_MSE, ROWS, XS, TS, 0, EPOCHS, ROWS - 2, 0.2,
                                       SEED, s, NNACT_FIT_NO_SHUFFLE, NULL, on_epoch, &ga, NULL,
                                       NULL),
                      NNACT_OK);
@@ -505,9 +518,13 @@ static void bad_data_and_nonfinite_validation(void **state)
                      NNACT_ERR_ARG);
     assert_non_null(strstr(nnact_last_error(), "target 11 is 2"));
     t[ROWS - 2] = T[ROWS - 2];
-    /* finite data whose loss overflows in the validation rows (10, 11, 12) only */
+    /* finite data whose loss overflows in the validation rows only (the three
+       nnact_split_rows draws from the seed) */
+    size_t order[ROWS], n_first = 0;
+    assert_int_equal(nnact_split_rows(ROWS, NULL, 0.25, SEED, order, &n_first), NNACT_OK);
+    assert_int_equal(n_first, ROWS - 3);
     for (int i = ROWS - 3; i < ROWS; i++)
-        t[i] = 1e300;
+        t[order[i]] = 1e300;
     nnact_fit_report r = {sizeof r, 0, 0, 0, 0, 0, 0, 0};
     assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, x, t, c, &r),
                      NNACT_ERR_NUMERIC);
