@@ -20,29 +20,29 @@ static void column_range(size_t rows, size_t cols, size_t j, const double *x, do
 }
 
 /* Mean and population std of a non-constant column. The values are first
-   divided by a power of two near their largest magnitude (exact, barring
-   values 2^-1022 below it, which cannot move the result), so neither the
-   sum nor the squares overflow; the mean is refined by a second pass and
-   the variance is the corrected two-pass form sum d^2 - (sum d)^2 / n. */
+   scaled by 2^-e, e the exponent of their largest magnitude (ldexp: exact,
+   barring values 2^-1022 below the largest, which cannot move the result),
+   so neither the sum nor the squares overflow or lose subnormal digits; the
+   mean is refined by a second pass and the variance is the corrected
+   two-pass form sum d^2 - (sum d)^2 / n. */
 static void column_moments(size_t rows, size_t cols, size_t j, const double *x, double big,
                            double *mean, double *std)
 {
     int e;
     frexp(big, &e);
-    const double down = ldexp(1.0, -e), up = ldexp(1.0, e);
     double sum = 0.0;
     for (size_t r = 0; r < rows; r++)
-        sum += x[r * cols + j] * down;
+        sum += ldexp(x[r * cols + j], -e);
     const double n = (double)rows, m1 = sum / n;
     double ds = 0.0, d2 = 0.0;
     for (size_t r = 0; r < rows; r++) {
-        const double d = x[r * cols + j] * down - m1;
+        const double d = ldexp(x[r * cols + j], -e) - m1;
         ds += d;
         d2 += d * d;
     }
     const double var = fmax((d2 - ds * ds / n) / n, 0.0);
-    *mean = (m1 + ds / n) * up;
-    *std = sqrt(var) * up;
+    *mean = ldexp(m1 + ds / n, e);
+    *std = ldexp(sqrt(var), e);
 }
 
 nnact_status nnact_scaling_fit(nnact_scaling kind, size_t rows, size_t cols, const double *x,
