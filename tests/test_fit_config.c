@@ -666,6 +666,9 @@ static void resume_through_position(void **state)
         nnact_net *a = resume_fresh_net(), *b = resume_fresh_net();
         nnact_opt *oa = fresh_opt((nnact_opt_kind)k), *ob = fresh_opt((nnact_opt_kind)k);
         nnact_fit_config *c = run_config(s);
+        /* with the validation split and patience (too long to stop these runs):
+           the resumed run draws the same split from the seed */
+        assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_PATIENCE, EPOCHS), NNACT_OK);
         assert_int_equal(nnact_fit_config_set_checkpoint(c, path("full.ckpt")), NNACT_OK);
         assert_int_equal(nnact_net_fit_run(a, oa, NNACT_LOSS_MSE, ROWS, X, T, c, NULL), NNACT_OK);
         /* the interrupted run: stopped by its callback after STOP */
@@ -716,6 +719,235 @@ static void resume_through_position(void **state)
         nnact_opt_free(ob);
     }
     nnact_sched_free(s);
+}
+
+/* Early stopping on a crafted run: one input fixed at 1, an identity unit
+ * from 0, the training rows' target 1 and the validation rows' 0.3. Full-batch
+ * SGD moves the output 0, 0.2, 0.36, 0.488, ... (y_e = 1 - 0.8^e), so the
+ * validation loss falls until epoch 2 and rises after it: with PATIENCE 3
+ * the fit stops after epoch 5 and puts back epoch 2's parameters. */
+enum { ES_ROWS = 20, ES_EPOCHS = 30, ES_PATIENCE = 3 };
+
+struct early_seen {
+    size_t calls;
+    double val[ES_EPOCHS + 1];
+    double params[ES_EPOCHS + 1][2];
+    nnact_net *net;
+};
+
+static int capture_params(const nnact_fit_epoch *e, void *user)
+{
+    struct early_seen *g = user;
+    g->calls++;
+    g->val[e->epoch] = e->val_loss;
+    assert_int_equal(nnact_net_get_params(g->net, 2, g->params[e->epoch]), NNACT_OK);
+    return 0;
+}
+
+static nnact_net *unit_net(void)
+{
+    nnact_net *net = NULL;
+    assert_int_equal(nnact_net_create(1, &net), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense(net, 1, NNACT_ACT_IDENTITY, NAN), NNACT_OK);
+    const double w = 0.0, b = 0.0;
+    assert_int_equal(nnact_net_set_layer(net, 0, &w, &b), NNACT_OK);
+    return net;
+}
+
+static void early_stop_restores_best(void **state)
+{
+    (void)state;
+    double x[ES_ROWS], t[ES_ROWS];
+    size_t order[ES_ROWS], n_first = 0;
+    /* the validation rows are the ones nnact_split_rows draws from the seed */
+    assert_int_equal(nnact_split_rows(ES_ROWS, NULL, 0.25, SEED, order, &n_first), NNACT_OK);
+    for (size_t i = 0; i < ES_ROWS; i++) {
+        x[order[i]] = 1.0;
+        t[order[i]] = i < n_first ? 1.0 : 0.3;
+    }
+    nnact_net *net = unit_net();
+    nnact_opt *o = NULL;
+    assert_int_equal(nnact_opt_create(NNACT_OPT_SGD, &o), NNACT_OK);
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, 0.05), NNACT_OK);
+    nnact_fit_config *c = NULL;
+    assert_int_equal(nnact_fit_config_create(&c), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_EPOCHS, ES_EPOCHS), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_BATCH_SIZE, 0), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_SEED, SEED), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_real(c, NNACT_FIT_PARAM_VAL_FRACTION, 0.25), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_PATIENCE, ES_PATIENCE), NNACT_OK);
+    struct early_seen g = {0};
+    g.net = net;
+    assert_int_equal(nnact_fit_config_set_epoch_callback(c, capture_params, &g), NNACT_OK);
+    nnact_fit_report r;
+    memset(&r, 0x55, sizeof r);
+    r.size = sizeof r;
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ES_ROWS, x, t, c, &r), NNACT_OK);
+    /* the outputs the run went through, and its validation losses */
+    for (size_t e = 1; e <= g.calls; e++) {
+        const double y = g.params[e][0] + g.params[e][1];
+        assert_close(y, 1.0 - pow(0.8, (double)e), 1e-12);
+        assert_close(g.val[e], (y - 0.3) * (y - 0.3), 1e-12);
+    }
+    assert_true(g.val[2] < g.val[1] && g.val[3] > g.val[2] && g.val[4] > g.val[3]);
+    assert_int_equal(g.calls, 2 + ES_PATIENCE); /* the callback saw the last epoch */
+    assert_int_equal(r.stop_reason, NNACT_FIT_STOP_EARLY);
+    assert_int_equal(r.epochs_done, 2 + ES_PATIENCE);
+    assert_int_equal(r.best_epoch, 2);
+    assert_same_bits(r.best_loss, g.val[2]);
+    assert_same_bits(r.last_val_loss, g.val[2 + ES_PATIENCE]);
+    double now[2];
+    assert_int_equal(nnact_net_get_params(net, 2, now), NNACT_OK);
+    assert_memory_equal(now, g.params[2], sizeof now); /* epoch 2's, bit for bit */
+    /* a patience that does not run out: completed, the last epoch's parameters */
+    nnact_net_free(net);
+    net = unit_net();
+    g = (struct early_seen){0};
+    g.net = net;
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_PATIENCE, ES_EPOCHS), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ES_ROWS, x, t, c, &r), NNACT_OK);
+    assert_int_equal(r.stop_reason, NNACT_FIT_STOP_COMPLETED);
+    assert_int_equal(r.epochs_done, ES_EPOCHS);
+    assert_int_equal(r.best_epoch, 2);
+    assert_int_equal(nnact_net_get_params(net, 2, now), NNACT_OK);
+    assert_memory_equal(now, g.params[ES_EPOCHS], sizeof now);
+    /* equal is no improvement: a rate of 0 keeps the loss, so patience 1 stops at epoch 2 */
+    nnact_net_free(net);
+    net = unit_net();
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, 0.0), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_PATIENCE, 1), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ES_ROWS, x, t, c, &r), NNACT_OK);
+    assert_int_equal(r.stop_reason, NNACT_FIT_STOP_EARLY);
+    assert_int_equal(r.epochs_done, 2);
+    assert_int_equal(r.best_epoch, 1);
+    /* patience without a validation split: refused at fit time, report untouched */
+    assert_int_equal(nnact_fit_config_set_real(c, NNACT_FIT_PARAM_VAL_FRACTION, 0.0), NNACT_OK);
+    nnact_fit_report u = {sizeof u, 9, 9, 0, 0, 0, 0, 0};
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ES_ROWS, x, t, c, &u),
+                     NNACT_ERR_ARG);
+    assert_non_null(
+        strstr(nnact_last_error(), "nnact_net_fit_run: patience 1 needs a validation split"));
+    assert_int_equal(u.epochs_done, 9);
+    /* PATIENCE takes 0 .. SIZE_MAX; 0 is off and needs no split */
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_PATIENCE, 0), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ES_ROWS, x, t, c, &u), NNACT_OK);
+    assert_int_equal(u.stop_reason, NNACT_FIT_STOP_COMPLETED);
+    assert_int_equal(nnact_fit_config_set_real(c, NNACT_FIT_PARAM_PATIENCE, 1.0), NNACT_ERR_ARG);
+    nnact_fit_config_free(c);
+    nnact_net_free(net);
+    nnact_opt_free(o);
+}
+
+static int first_val(const nnact_fit_epoch *e, void *user)
+{
+    *(double *)user = e->val_loss;
+    return 1; /* one epoch is enough */
+}
+
+/* The validation loss of epoch 1 of nnact_net_fit_run (rate 0: the network
+   stays as it is) with VAL_FRACTION 0.25. */
+static double fit_val_loss(nnact_net *net, nnact_loss_kind k, size_t n, const double *x,
+                           const double *t)
+{
+    nnact_opt *o = NULL;
+    assert_int_equal(nnact_opt_create(NNACT_OPT_SGD, &o), NNACT_OK);
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, 0.0), NNACT_OK);
+    nnact_fit_config *c = NULL;
+    assert_int_equal(nnact_fit_config_create(&c), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_EPOCHS, 3), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_SEED, SEED), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_BATCH_SIZE, 8), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_real(c, NNACT_FIT_PARAM_VAL_FRACTION, 0.25), NNACT_OK);
+    double val = 0;
+    assert_int_equal(nnact_fit_config_set_epoch_callback(c, first_val, &val), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(net, o, k, n, x, t, c, NULL), NNACT_OK);
+    nnact_fit_config_free(c);
+    nnact_opt_free(o);
+    return val;
+}
+
+enum { SV_N = 40 };
+
+/* The loss of the rows nnact_split_rows(labels) puts second; the rows per
+   class there in count[] (labels 0, 1, 2). */
+static double split_val_loss(const nnact_net *net, nnact_loss_kind k, const double *x,
+                             const double *t, const double *labels, size_t count[3])
+{
+    size_t order[SV_N], n_first = 0;
+    double xv[SV_N * 2], tv[SV_N], y[SV_N * 3], loss;
+    assert_int_equal(nnact_split_rows(SV_N, labels, 0.25, SEED, order, &n_first), NNACT_OK);
+    assert_int_equal(n_first, SV_N - 10);
+    for (size_t i = 0; i < 10; i++) {
+        const size_t r = order[n_first + i];
+        memcpy(xv + 2 * i, x + 2 * r, 2 * sizeof(double));
+        tv[i] = t[r];
+        count[(size_t)t[r]]++;
+    }
+    assert_int_equal(nnact_net_predict(net, 10, xv, y), NNACT_OK);
+    assert_int_equal(nnact_loss(k, 10, nnact_net_output_size(net), y, tv, &loss, NULL), NNACT_OK);
+    return loss;
+}
+
+static nnact_net *linear_net(size_t outputs)
+{
+    nnact_net *net = NULL;
+    assert_int_equal(nnact_net_create(2, &net), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense(net, outputs, NNACT_ACT_IDENTITY, NAN), NNACT_OK);
+    assert_int_equal(nnact_net_init(net, NNACT_INIT_XAVIER_UNIFORM, 5), NNACT_OK);
+    return net;
+}
+
+/* The validation split of nnact_net_fit_run on class-sorted rows (where "the
+ * last rows" validate on one class): for softmax_ce_index, and bce_logits
+ * with 0/1 targets, the rows the stratified nnact_split_rows draws, bit for
+ * bit, each class in proportion; bce_logits with a soft target: the
+ * shuffled split; the 1.0 call still takes the last rows. */
+static void stratified_validation_split(void **state)
+{
+    (void)state;
+    double x[SV_N * 2], t[SV_N], y[SV_N * 3];
+    for (size_t i = 0; i < SV_N; i++) {
+        t[i] = i < 24 ? 0.0 : i < 36 ? 1.0 : 2.0; /* 24, 12, 4 rows, sorted by class */
+        x[2 * i] = sin(1.0 + (double)i);
+        x[2 * i + 1] = cos(3.0 * (double)i);
+    }
+    nnact_net *net = linear_net(3);
+    const nnact_loss_kind ce = NNACT_LOSS_SOFTMAX_CE_INDEX;
+    const double val = fit_val_loss(net, ce, SV_N, x, t);
+    size_t count[3] = {0}, ignored[3] = {0};
+    assert_same_bits(val, split_val_loss(net, ce, x, t, t, count));
+    assert_int_equal(count[0], 6);
+    assert_int_equal(count[1], 3);
+    assert_int_equal(count[2], 1);
+    assert_true(val != split_val_loss(net, ce, x, t, NULL, ignored)); /* not the shuffled rows */
+    /* the 1.0 call: the last 10 rows, all of class 1 and 2 */
+    nnact_opt *o = NULL;
+    assert_int_equal(nnact_opt_create(NNACT_OPT_SGD, &o), NNACT_OK);
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, 0.0), NNACT_OK);
+    double best = 0, want;
+    assert_int_equal(
+        nnact_net_fit(net, o, ce, SV_N, x, t, 1, 4, 0.25, SEED, NULL, 0, NULL, NULL, NULL, &best),
+        NNACT_OK);
+    assert_int_equal(nnact_net_predict(net, 10, x + 2 * (SV_N - 10), y), NNACT_OK);
+    assert_int_equal(nnact_loss(ce, 10, 3, y, t + SV_N - 10, &want, NULL), NNACT_OK);
+    assert_same_bits(best, want);
+    nnact_opt_free(o);
+    nnact_net_free(net);
+    /* binary, one logit: 0/1 targets stratified (30 and 10 rows: 7.5 and 2.5,
+       the tied remainder to the smaller class: 8 and 2) */
+    for (size_t i = 0; i < SV_N; i++)
+        t[i] = i < 30 ? 0.0 : 1.0;
+    net = linear_net(1);
+    const nnact_loss_kind bce = NNACT_LOSS_BCE_LOGITS;
+    memset(count, 0, sizeof count);
+    assert_same_bits(fit_val_loss(net, bce, SV_N, x, t), split_val_loss(net, bce, x, t, t, count));
+    assert_int_equal(count[0], 8);
+    assert_int_equal(count[1], 2);
+    /* a soft target: not class labels, the shuffled split */
+    t[0] = 0.5;
+    assert_same_bits(fit_val_loss(net, bce, SV_N, x, t),
+                     split_val_loss(net, bce, x, t, NULL, ignored));
+    nnact_net_free(net);
 }
 
 /* The _at calls against the 1.0 ones: same bytes, same position; sizes checked. */
@@ -789,6 +1021,8 @@ int main(void)
         cmocka_unit_test(bad_data_and_nonfinite_validation),
         cmocka_unit_test(allocates_at_start_only_and_bad_rates),
         cmocka_unit_test(checkpoint_interval),
+        cmocka_unit_test(early_stop_restores_best),
+        cmocka_unit_test(stratified_validation_split),
         cmocka_unit_test(resume_through_position),
         cmocka_unit_test(checkpoint_position_record),
     };
