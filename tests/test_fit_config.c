@@ -920,6 +920,38 @@ static void stratified_validation_split(void **state)
     assert_int_equal(count[1], 3);
     assert_int_equal(count[2], 1);
     assert_true(val != split_val_loss(net, ce, x, t, NULL, ignored)); /* not the shuffled rows */
+    /* every allocation failing in turn (the split's scratch among them):
+       NOMEM, the network as it was */
+    nnact_fit_config *c = NULL;
+    assert_int_equal(nnact_fit_config_create(&c), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_BATCH_SIZE, 8), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_real(c, NNACT_FIT_PARAM_VAL_FRACTION, 0.25), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_PATIENCE, 2), NNACT_OK);
+    nnact_opt *adam = NULL;
+    assert_int_equal(nnact_opt_create(NNACT_OPT_ADAM, &adam), NNACT_OK);
+    double before[9], after[9];
+    assert_int_equal(nnact_net_get_params(net, 9, before), NNACT_OK);
+    nnact_status st = NNACT_ERR_NOMEM;
+    for (size_t k = 0; st == NNACT_ERR_NOMEM; k++) {
+        struct fail_at f = {k, 0};
+        nnact_fit_report r = {sizeof r, 9, 9, 0, 0, 0, 0, 0};
+        nnact__alloc_set_hook(fail_kth, &f);
+        st = nnact_net_fit_run(net, adam, ce, SV_N, x, t, c, &r);
+        nnact__alloc_set_hook(NULL, NULL);
+        if (st == NNACT_ERR_NOMEM) {
+            /* at the start: no report; in the first step (the optimizer's state
+               or the network's scratch): nothing done */
+            assert_true(r.epochs_done == 9 ||
+                        (r.epochs_done == 0 && r.stop_reason == NNACT_FIT_STOP_ERROR));
+            assert_int_equal(nnact_net_get_params(net, 9, after), NNACT_OK);
+            assert_memory_equal(before, after, sizeof before);
+        }
+        assert_true(k < 20);
+    }
+    assert_int_equal(st, NNACT_OK);
+    assert_int_equal(nnact_net_set_params(net, 9, before), NNACT_OK);
+    nnact_opt_free(adam);
+    nnact_fit_config_free(c);
     /* the 1.0 call: the last 10 rows, all of class 1 and 2 */
     nnact_opt *o = NULL;
     assert_int_equal(nnact_opt_create(NNACT_OPT_SGD, &o), NNACT_OK);
