@@ -814,6 +814,8 @@ static void early_stop_restores_best(void **state)
     /* equal is no improvement: a rate of 0 keeps the loss, so patience 1 stops at epoch 2 */
     nnact_net_free(net);
     net = unit_net();
+    g = (struct early_seen){0};
+    g.net = net;
     assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, 0.0), NNACT_OK);
     assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_PATIENCE, 1), NNACT_OK);
     assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ES_ROWS, x, t, c, &r), NNACT_OK);
