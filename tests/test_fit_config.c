@@ -17,6 +17,10 @@
 
 enum { ROWS = 13, BATCH = 4, EPOCHS = 6, STOP = 3, MAXP = 64 };
 static double X[ROWS * 2], T[ROWS];
+/* X and T reordered by nnact_split_rows(ROWS, NULL, 0.2, SEED): the first
+   side, then the validation rows. nnact_net_fit_run with VAL_FRACTION 0.2
+   is nnact_net_fit_ex (which validates on the last rows) on these. */
+static double XS[ROWS * 2], TS[ROWS];
 static const double BASE = 0.05;
 static const uint64_t SEED = 77;
 static char dir[64];
@@ -28,6 +32,13 @@ static int setup(void **state)
         X[2 * i] = (double)(i % 4) / 3.0 - 0.5;
         X[2 * i + 1] = (double)(i % 5) / 4.0 - 0.5;
         T[i] = X[2 * i] * X[2 * i + 1] > 0 ? 1.0 : 0.0;
+    }
+    size_t order[ROWS], n_first = 0;
+    if (nnact_split_rows(ROWS, NULL, 0.2, SEED, order, &n_first) != NNACT_OK) return -1;
+    for (int i = 0; i < ROWS; i++) {
+        XS[2 * i] = X[2 * order[i]];
+        XS[2 * i + 1] = X[2 * order[i] + 1];
+        TS[i] = T[order[i]];
     }
     snprintf(dir, sizeof dir, "/tmp/nnact_fitcfg_XXXXXX");
     return mkdtemp(dir) == NULL ? -1 : 0;
@@ -121,12 +132,14 @@ static void defaults_ranges_and_types(void **state)
         {NNACT_FIT_PARAM_RESTORE_BEST, 0, 7},
         {NNACT_FIT_PARAM_START_EPOCH, 0, 0},
         {NNACT_FIT_PARAM_CHECKPOINT_INTERVAL, 1, 0},
+        {NNACT_FIT_PARAM_PATIENCE, 0, 0},
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
         uint64_t v = 99;
         assert_int_equal(nnact_fit_config_get_int(c, ints[i].p, &v), NNACT_OK);
         assert_int_equal(v, ints[i].def);
         if (ints[i].p == NNACT_FIT_PARAM_SEED || ints[i].p == NNACT_FIT_PARAM_START_EPOCH ||
+            ints[i].p == NNACT_FIT_PARAM_PATIENCE ||
             (ints[i].p == NNACT_FIT_PARAM_BATCH_SIZE && SIZE_MAX == UINT64_MAX))
             continue; /* every value is in range */
         assert_int_equal(nnact_fit_config_set_int(c, ints[i].p, ints[i].bad), NNACT_ERR_ARG);
@@ -162,8 +175,8 @@ static void defaults_ranges_and_types(void **state)
     assert_int_equal(nnact_fit_config_set_real(c, NNACT_FIT_PARAM_EPOCHS, 3.0), NNACT_ERR_ARG);
     assert_non_null(strstr(nnact_last_error(), "'epochs' is an integer"));
     assert_int_equal(nnact_fit_config_get_real(c, NNACT_FIT_PARAM_EPOCHS, &r), NNACT_ERR_ARG);
-    assert_int_equal(nnact_fit_config_set_int(c, (nnact_fit_param)8, 1), NNACT_ERR_ARG);
-    assert_non_null(strstr(nnact_last_error(), "unknown key 8"));
+    assert_int_equal(nnact_fit_config_set_int(c, (nnact_fit_param)9, 1), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "unknown key 9"));
     assert_int_equal(nnact_fit_config_set_real(c, (nnact_fit_param)-1, 0.5), NNACT_ERR_ARG);
     assert_int_equal(nnact_fit_config_get_int(c, (nnact_fit_param)99, &v), NNACT_ERR_ARG);
     /* checkpoint path */
@@ -234,7 +247,7 @@ static void copies_and_allocation_failure(void **state)
     assert_int_equal(nnact_fit_config_set_checkpoint(d, NULL), NNACT_OK);
     assert_int_equal(nnact_net_fit_run(a, oa, NNACT_LOSS_MSE, ROWS, X, T, d, NULL), NNACT_OK);
     s = step_sched();
-    assert_int_equal(nnact_net_fit_ex(b, ob, NNACT_LOSS_MSE, ROWS, X, T, 0, EPOCHS, BATCH, 0.2,
+    assert_int_equal(nnact_net_fit_ex(b, ob, NNACT_LOSS_MSE, ROWS, XS, TS, 0, EPOCHS, BATCH, 0.2,
                                       SEED, s, 0, NULL, NULL, NULL, NULL, NULL),
                      NNACT_OK);
     assert_true(same_params(a, b));
@@ -306,7 +319,7 @@ static void fit_run_equals_fit_ex(void **state)
             nnact_opt *oa = fresh_opt((nnact_opt_kind)k), *ob = fresh_opt((nnact_opt_kind)k);
             size_t be = 0;
             double bl = 0;
-            assert_int_equal(nnact_net_fit_ex(a, oa, NNACT_LOSS_MSE, ROWS, X, T, 0, EPOCHS, BATCH,
+            assert_int_equal(nnact_net_fit_ex(a, oa, NNACT_LOSS_MSE, ROWS, XS, TS, 0, EPOCHS, BATCH,
                                               0.2, SEED, s, best ? NNACT_FIT_RESTORE_BEST : 0,
                                               path("a.ckpt"), NULL, NULL, &be, &bl),
                              NNACT_OK);
@@ -365,7 +378,7 @@ static void legacy_callback_full_batch_no_shuffle(void **state)
     struct seen ga = {0}, gb = {0};
     ga.o = oa;
     gb.o = ob;
-    assert_int_equal(nnact_net_fit_ex(a, oa, NNACT_LOSS_MSE, ROWS, X, T, 0, EPOCHS, ROWS - 2, 0.2,
+    assert_int_equal(nnact_net_fit_ex(a, oa, NNACT_LOSS_MSE, ROWS, XS, TS, 0, EPOCHS, ROWS - 2, 0.2,
                                       SEED, s, NNACT_FIT_NO_SHUFFLE, NULL, on_epoch, &ga, NULL,
                                       NULL),
                      NNACT_OK);
@@ -505,9 +518,13 @@ static void bad_data_and_nonfinite_validation(void **state)
                      NNACT_ERR_ARG);
     assert_non_null(strstr(nnact_last_error(), "target 11 is 2"));
     t[ROWS - 2] = T[ROWS - 2];
-    /* finite data whose loss overflows in the validation rows (10, 11, 12) only */
+    /* finite data whose loss overflows in the validation rows only (the three
+       nnact_split_rows draws from the seed) */
+    size_t order[ROWS], n_first = 0;
+    assert_int_equal(nnact_split_rows(ROWS, NULL, 0.25, SEED, order, &n_first), NNACT_OK);
+    assert_int_equal(n_first, ROWS - 3);
     for (int i = ROWS - 3; i < ROWS; i++)
-        t[i] = 1e300;
+        t[order[i]] = 1e300;
     nnact_fit_report r = {sizeof r, 0, 0, 0, 0, 0, 0, 0};
     assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, x, t, c, &r),
                      NNACT_ERR_NUMERIC);
@@ -649,6 +666,9 @@ static void resume_through_position(void **state)
         nnact_net *a = resume_fresh_net(), *b = resume_fresh_net();
         nnact_opt *oa = fresh_opt((nnact_opt_kind)k), *ob = fresh_opt((nnact_opt_kind)k);
         nnact_fit_config *c = run_config(s);
+        /* with the validation split and patience (too long to stop these runs):
+           the resumed run draws the same split from the seed */
+        assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_PATIENCE, EPOCHS), NNACT_OK);
         assert_int_equal(nnact_fit_config_set_checkpoint(c, path("full.ckpt")), NNACT_OK);
         assert_int_equal(nnact_net_fit_run(a, oa, NNACT_LOSS_MSE, ROWS, X, T, c, NULL), NNACT_OK);
         /* the interrupted run: stopped by its callback after STOP */
@@ -699,6 +719,269 @@ static void resume_through_position(void **state)
         nnact_opt_free(ob);
     }
     nnact_sched_free(s);
+}
+
+/* Early stopping on a crafted run: one input fixed at 1, an identity unit
+ * from 0, the training rows' target 1 and the validation rows' 0.3. Full-batch
+ * SGD moves the output 0, 0.2, 0.36, 0.488, ... (y_e = 1 - 0.8^e), so the
+ * validation loss falls until epoch 2 and rises after it: with PATIENCE 3
+ * the fit stops after epoch 5 and puts back epoch 2's parameters. */
+enum { ES_ROWS = 20, ES_EPOCHS = 30, ES_PATIENCE = 3 };
+
+struct early_seen {
+    size_t calls;
+    double val[ES_EPOCHS + 1];
+    double params[ES_EPOCHS + 1][2];
+    nnact_net *net;
+};
+
+static int capture_params(const nnact_fit_epoch *e, void *user)
+{
+    struct early_seen *g = user;
+    g->calls++;
+    g->val[e->epoch] = e->val_loss;
+    assert_int_equal(nnact_net_get_params(g->net, 2, g->params[e->epoch]), NNACT_OK);
+    return 0;
+}
+
+static nnact_net *unit_net(void)
+{
+    nnact_net *net = NULL;
+    assert_int_equal(nnact_net_create(1, &net), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense(net, 1, NNACT_ACT_IDENTITY, NAN), NNACT_OK);
+    const double w = 0.0, b = 0.0;
+    assert_int_equal(nnact_net_set_layer(net, 0, &w, &b), NNACT_OK);
+    return net;
+}
+
+static void early_stop_restores_best(void **state)
+{
+    (void)state;
+    double x[ES_ROWS], t[ES_ROWS];
+    size_t order[ES_ROWS], n_first = 0;
+    /* the validation rows are the ones nnact_split_rows draws from the seed */
+    assert_int_equal(nnact_split_rows(ES_ROWS, NULL, 0.25, SEED, order, &n_first), NNACT_OK);
+    for (size_t i = 0; i < ES_ROWS; i++) {
+        x[order[i]] = 1.0;
+        t[order[i]] = i < n_first ? 1.0 : 0.3;
+    }
+    nnact_net *net = unit_net();
+    nnact_opt *o = NULL;
+    assert_int_equal(nnact_opt_create(NNACT_OPT_SGD, &o), NNACT_OK);
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, 0.05), NNACT_OK);
+    nnact_fit_config *c = NULL;
+    assert_int_equal(nnact_fit_config_create(&c), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_EPOCHS, ES_EPOCHS), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_BATCH_SIZE, 0), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_SEED, SEED), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_real(c, NNACT_FIT_PARAM_VAL_FRACTION, 0.25), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_PATIENCE, ES_PATIENCE), NNACT_OK);
+    struct early_seen g = {0};
+    g.net = net;
+    assert_int_equal(nnact_fit_config_set_epoch_callback(c, capture_params, &g), NNACT_OK);
+    nnact_fit_report r;
+    memset(&r, 0x55, sizeof r);
+    r.size = sizeof r;
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ES_ROWS, x, t, c, &r), NNACT_OK);
+    /* the outputs the run went through, and its validation losses */
+    for (size_t e = 1; e <= g.calls; e++) {
+        const double y = g.params[e][0] + g.params[e][1];
+        assert_close(y, 1.0 - pow(0.8, (double)e), 1e-12);
+        assert_close(g.val[e], (y - 0.3) * (y - 0.3), 1e-12);
+    }
+    assert_true(g.val[2] < g.val[1] && g.val[3] > g.val[2] && g.val[4] > g.val[3]);
+    assert_int_equal(g.calls, 2 + ES_PATIENCE); /* the callback saw the last epoch */
+    assert_int_equal(r.stop_reason, NNACT_FIT_STOP_EARLY);
+    assert_int_equal(r.epochs_done, 2 + ES_PATIENCE);
+    assert_int_equal(r.best_epoch, 2);
+    assert_same_bits(r.best_loss, g.val[2]);
+    assert_same_bits(r.last_val_loss, g.val[2 + ES_PATIENCE]);
+    double now[2];
+    assert_int_equal(nnact_net_get_params(net, 2, now), NNACT_OK);
+    assert_memory_equal(now, g.params[2], sizeof now); /* epoch 2's, bit for bit */
+    /* a patience that does not run out: completed, the last epoch's parameters */
+    nnact_net_free(net);
+    net = unit_net();
+    g = (struct early_seen){0};
+    g.net = net;
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_PATIENCE, ES_EPOCHS), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ES_ROWS, x, t, c, &r), NNACT_OK);
+    assert_int_equal(r.stop_reason, NNACT_FIT_STOP_COMPLETED);
+    assert_int_equal(r.epochs_done, ES_EPOCHS);
+    assert_int_equal(r.best_epoch, 2);
+    assert_int_equal(nnact_net_get_params(net, 2, now), NNACT_OK);
+    assert_memory_equal(now, g.params[ES_EPOCHS], sizeof now);
+    /* equal is no improvement: a rate of 0 keeps the loss, so patience 1 stops at epoch 2 */
+    nnact_net_free(net);
+    net = unit_net();
+    g = (struct early_seen){0};
+    g.net = net;
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, 0.0), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_PATIENCE, 1), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ES_ROWS, x, t, c, &r), NNACT_OK);
+    assert_int_equal(r.stop_reason, NNACT_FIT_STOP_EARLY);
+    assert_int_equal(r.epochs_done, 2);
+    assert_int_equal(r.best_epoch, 1);
+    /* patience without a validation split: refused at fit time, report untouched */
+    assert_int_equal(nnact_fit_config_set_real(c, NNACT_FIT_PARAM_VAL_FRACTION, 0.0), NNACT_OK);
+    nnact_fit_report u = {sizeof u, 9, 9, 0, 0, 0, 0, 0};
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ES_ROWS, x, t, c, &u),
+                     NNACT_ERR_ARG);
+    assert_non_null(
+        strstr(nnact_last_error(), "nnact_net_fit_run: patience 1 needs a validation split"));
+    assert_int_equal(u.epochs_done, 9);
+    /* PATIENCE takes 0 .. SIZE_MAX; 0 is off and needs no split */
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_PATIENCE, 0), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ES_ROWS, x, t, c, &u), NNACT_OK);
+    assert_int_equal(u.stop_reason, NNACT_FIT_STOP_COMPLETED);
+    assert_int_equal(nnact_fit_config_set_real(c, NNACT_FIT_PARAM_PATIENCE, 1.0), NNACT_ERR_ARG);
+    nnact_fit_config_free(c);
+    nnact_net_free(net);
+    nnact_opt_free(o);
+}
+
+static int first_val(const nnact_fit_epoch *e, void *user)
+{
+    *(double *)user = e->val_loss;
+    return 1; /* one epoch is enough */
+}
+
+/* The validation loss of epoch 1 of nnact_net_fit_run (rate 0: the network
+   stays as it is) with VAL_FRACTION 0.25. */
+static double fit_val_loss(nnact_net *net, nnact_loss_kind k, size_t n, const double *x,
+                           const double *t)
+{
+    nnact_opt *o = NULL;
+    assert_int_equal(nnact_opt_create(NNACT_OPT_SGD, &o), NNACT_OK);
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, 0.0), NNACT_OK);
+    nnact_fit_config *c = NULL;
+    assert_int_equal(nnact_fit_config_create(&c), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_EPOCHS, 3), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_SEED, SEED), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_BATCH_SIZE, 8), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_real(c, NNACT_FIT_PARAM_VAL_FRACTION, 0.25), NNACT_OK);
+    double val = 0;
+    assert_int_equal(nnact_fit_config_set_epoch_callback(c, first_val, &val), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(net, o, k, n, x, t, c, NULL), NNACT_OK);
+    nnact_fit_config_free(c);
+    nnact_opt_free(o);
+    return val;
+}
+
+enum { SV_N = 40 };
+
+/* The loss of the rows nnact_split_rows(labels) puts second; the rows per
+   class there in count[] (labels 0, 1, 2). */
+static double split_val_loss(const nnact_net *net, nnact_loss_kind k, const double *x,
+                             const double *t, const double *labels, size_t count[3])
+{
+    size_t order[SV_N], n_first = 0;
+    double xv[SV_N * 2], tv[SV_N], y[SV_N * 3], loss;
+    assert_int_equal(nnact_split_rows(SV_N, labels, 0.25, SEED, order, &n_first), NNACT_OK);
+    assert_int_equal(n_first, SV_N - 10);
+    for (size_t i = 0; i < 10; i++) {
+        const size_t r = order[n_first + i];
+        memcpy(xv + 2 * i, x + 2 * r, 2 * sizeof(double));
+        tv[i] = t[r];
+        count[(size_t)t[r]]++;
+    }
+    assert_int_equal(nnact_net_predict(net, 10, xv, y), NNACT_OK);
+    assert_int_equal(nnact_loss(k, 10, nnact_net_output_size(net), y, tv, &loss, NULL), NNACT_OK);
+    return loss;
+}
+
+static nnact_net *linear_net(size_t outputs)
+{
+    nnact_net *net = NULL;
+    assert_int_equal(nnact_net_create(2, &net), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense(net, outputs, NNACT_ACT_IDENTITY, NAN), NNACT_OK);
+    assert_int_equal(nnact_net_init(net, NNACT_INIT_XAVIER_UNIFORM, 5), NNACT_OK);
+    return net;
+}
+
+/* The validation split of nnact_net_fit_run on class-sorted rows (where "the
+ * last rows" validate on one class): for softmax_ce_index, and bce_logits
+ * with 0/1 targets, the rows the stratified nnact_split_rows draws, bit for
+ * bit, each class in proportion; bce_logits with a soft target: the
+ * shuffled split; the 1.0 call still takes the last rows. */
+static void stratified_validation_split(void **state)
+{
+    (void)state;
+    double x[SV_N * 2], t[SV_N], y[SV_N * 3];
+    for (size_t i = 0; i < SV_N; i++) {
+        t[i] = i < 24 ? 0.0 : i < 36 ? 1.0 : 2.0; /* 24, 12, 4 rows, sorted by class */
+        x[2 * i] = sin(1.0 + (double)i);
+        x[2 * i + 1] = cos(3.0 * (double)i);
+    }
+    nnact_net *net = linear_net(3);
+    const nnact_loss_kind ce = NNACT_LOSS_SOFTMAX_CE_INDEX;
+    const double val = fit_val_loss(net, ce, SV_N, x, t);
+    size_t count[3] = {0}, ignored[3] = {0};
+    assert_same_bits(val, split_val_loss(net, ce, x, t, t, count));
+    assert_int_equal(count[0], 6);
+    assert_int_equal(count[1], 3);
+    assert_int_equal(count[2], 1);
+    assert_true(val != split_val_loss(net, ce, x, t, NULL, ignored)); /* not the shuffled rows */
+    /* every allocation failing in turn (the split's scratch among them):
+       NOMEM, the network as it was */
+    nnact_fit_config *c = NULL;
+    assert_int_equal(nnact_fit_config_create(&c), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_BATCH_SIZE, 8), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_real(c, NNACT_FIT_PARAM_VAL_FRACTION, 0.25), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_PATIENCE, 2), NNACT_OK);
+    nnact_opt *adam = NULL;
+    assert_int_equal(nnact_opt_create(NNACT_OPT_ADAM, &adam), NNACT_OK);
+    double before[9], after[9];
+    assert_int_equal(nnact_net_get_params(net, 9, before), NNACT_OK);
+    nnact_status st = NNACT_ERR_NOMEM;
+    for (size_t k = 0; st == NNACT_ERR_NOMEM; k++) {
+        struct fail_at f = {k, 0};
+        nnact_fit_report r = {sizeof r, 9, 9, 0, 0, 0, 0, 0};
+        nnact__alloc_set_hook(fail_kth, &f);
+        st = nnact_net_fit_run(net, adam, ce, SV_N, x, t, c, &r);
+        nnact__alloc_set_hook(NULL, NULL);
+        if (st == NNACT_ERR_NOMEM) {
+            /* at the start: no report; in the first step (the optimizer's state
+               or the network's scratch): nothing done */
+            assert_true(r.epochs_done == 9 ||
+                        (r.epochs_done == 0 && r.stop_reason == NNACT_FIT_STOP_ERROR));
+            assert_int_equal(nnact_net_get_params(net, 9, after), NNACT_OK);
+            assert_memory_equal(before, after, sizeof before);
+        }
+        assert_true(k < 20);
+    }
+    assert_int_equal(st, NNACT_OK);
+    assert_int_equal(nnact_net_set_params(net, 9, before), NNACT_OK);
+    nnact_opt_free(adam);
+    nnact_fit_config_free(c);
+    /* the 1.0 call: the last 10 rows, all of class 1 and 2 */
+    nnact_opt *o = NULL;
+    assert_int_equal(nnact_opt_create(NNACT_OPT_SGD, &o), NNACT_OK);
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, 0.0), NNACT_OK);
+    double best = 0, want;
+    assert_int_equal(
+        nnact_net_fit(net, o, ce, SV_N, x, t, 1, 4, 0.25, SEED, NULL, 0, NULL, NULL, NULL, &best),
+        NNACT_OK);
+    assert_int_equal(nnact_net_predict(net, 10, x + 2 * (SV_N - 10), y), NNACT_OK);
+    assert_int_equal(nnact_loss(ce, 10, 3, y, t + SV_N - 10, &want, NULL), NNACT_OK);
+    assert_same_bits(best, want);
+    nnact_opt_free(o);
+    nnact_net_free(net);
+    /* binary, one logit: 0/1 targets stratified (30 and 10 rows: 7.5 and 2.5,
+       the tied remainder to the smaller class: 8 and 2) */
+    for (size_t i = 0; i < SV_N; i++)
+        t[i] = i < 30 ? 0.0 : 1.0;
+    net = linear_net(1);
+    const nnact_loss_kind bce = NNACT_LOSS_BCE_LOGITS;
+    memset(count, 0, sizeof count);
+    assert_same_bits(fit_val_loss(net, bce, SV_N, x, t), split_val_loss(net, bce, x, t, t, count));
+    assert_int_equal(count[0], 8);
+    assert_int_equal(count[1], 2);
+    /* a soft target: not class labels, the shuffled split */
+    t[0] = 0.5;
+    assert_same_bits(fit_val_loss(net, bce, SV_N, x, t),
+                     split_val_loss(net, bce, x, t, NULL, ignored));
+    nnact_net_free(net);
 }
 
 /* The _at calls against the 1.0 ones: same bytes, same position; sizes checked. */
@@ -772,6 +1055,8 @@ int main(void)
         cmocka_unit_test(bad_data_and_nonfinite_validation),
         cmocka_unit_test(allocates_at_start_only_and_bad_rates),
         cmocka_unit_test(checkpoint_interval),
+        cmocka_unit_test(early_stop_restores_best),
+        cmocka_unit_test(stratified_validation_split),
         cmocka_unit_test(resume_through_position),
         cmocka_unit_test(checkpoint_position_record),
     };

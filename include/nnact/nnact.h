@@ -26,6 +26,7 @@
 #include "nnact/optim.h"
 #include "nnact/init.h"
 #include "nnact/train.h"
+#include "nnact/eval.h"
 #include "nnact/linalg.h"
 #include "nnact/collapse.h"
 #include "nnact/io.h"

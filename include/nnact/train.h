@@ -240,8 +240,14 @@ typedef enum nnact_fit_param {
     NNACT_FIT_PARAM_BATCH_SIZE = 1,
     /** int, any value, default 0: the shuffling PRNG's seed. */
     NNACT_FIT_PARAM_SEED = 2,
-    /** real, [0, 1), default 0: the last floor(n * fraction) rows are the
-     *  validation split; when > 0 it must leave at least one row on each side. */
+    /** real, [0, 1), default 0: floor(n * fraction) rows are the validation
+     *  split; when > 0 it must leave at least one row on each side. The rows
+     *  are drawn with nnact_split_rows() from SEED (so a resumed fit draws
+     *  the same ones): stratified by class for NNACT_LOSS_SOFTMAX_CE_INDEX,
+     *  and for NNACT_LOSS_BCE_LOGITS with one output when every target is 0
+     *  or 1; shuffled otherwise. The training order of the first epoch
+     *  starts from the split's first side. (nnact_net_fit() and
+     *  nnact_net_fit_ex() keep 1.0's rule: the last rows.) */
     NNACT_FIT_PARAM_VAL_FRACTION = 3,
     /** int, 0 or 1, default 1: visit the training rows in a shuffled order
      *  (0 = the NNACT_FIT_NO_SHUFFLE of nnact_net_fit()). */
@@ -256,7 +262,21 @@ typedef enum nnact_fit_param {
     /** int, 1 .. SIZE_MAX, default 1: with a checkpoint path, save after every
      *  epoch e (absolute) with e % interval == 0, and after the last epoch
      *  trained (EPOCHS, or the epoch the callback stopped at). */
-    NNACT_FIT_PARAM_CHECKPOINT_INTERVAL = 7
+    NNACT_FIT_PARAM_CHECKPOINT_INTERVAL = 7,
+    /** int, 0 .. SIZE_MAX, default 0 (off): early stopping. Training stops
+     *  after the epoch at which the validation loss has not improved
+     *  (become strictly lower than the best so far; scikit-learn's MLP
+     *  counts an improvement only beyond a tolerance `tol`, here there is
+     *  none) for PATIENCE epochs in a row, the last epoch included; the
+     *  parameters of the best epoch are then put back (as RESTORE_BEST) and
+     *  the report says NNACT_FIT_STOP_EARLY with the best epoch and its
+     *  loss. The epoch's callback and checkpoint run before the stop (the
+     *  checkpoint holds that epoch's parameters, not the best). Running out
+     *  of patience wins over a callback asking to stop at the same epoch.
+     *  Needs a validation split: PATIENCE > 0 with VAL_FRACTION 0 is
+     *  NNACT_ERR_ARG from nnact_net_fit_run(). Like the best epoch, the
+     *  count starts again at a resume (START_EPOCH > 0). @since 1.1 */
+    NNACT_FIT_PARAM_PATIENCE = 8
 } nnact_fit_param;
 
 /**
@@ -289,7 +309,8 @@ typedef int (*nnact_fit_epoch_callback)(const nnact_fit_epoch *e, void *user);
 typedef enum nnact_fit_stop {
     NNACT_FIT_STOP_COMPLETED = 0, /**< every epoch up to EPOCHS trained */
     NNACT_FIT_STOP_CALLBACK = 1,  /**< the callback returned nonzero before EPOCHS */
-    NNACT_FIT_STOP_ERROR = 2      /**< a step, the schedule or a checkpoint failed */
+    NNACT_FIT_STOP_ERROR = 2,     /**< a step, the schedule or a checkpoint failed */
+    NNACT_FIT_STOP_EARLY = 3 /**< PATIENCE epochs without improvement; best parameters restored */
 } nnact_fit_stop;
 
 /**
@@ -426,11 +447,16 @@ NNACT_API nnact_status nnact_fit_config_resume(nnact_fit_config *c,
  * @brief Trains as configured: epochs START_EPOCH+1 .. EPOCHS of shuffled
  *        minibatches over nnact_net_train_step()'s step, a validation split
  *        scored after each epoch, the best epoch remembered, checkpoints, and
- *        the callback. nnact_net_fit_ex(args) is this call with the settings of
- *        its arguments (bit for bit the same parameters).
+ *        the callback, early stopping. nnact_net_fit_ex(args) is this call
+ *        with the settings of its arguments (bit for bit the same
+ *        parameters) when there is no validation split; with one, this call
+ *        draws it (NNACT_FIT_PARAM_VAL_FRACTION) and equals nnact_net_fit_ex()
+ *        on the rows reordered by nnact_split_rows() (first side, then the
+ *        validation rows), which takes the last rows.
  *
- * The rows, the split, the shuffles, the resume rule and what is or is not
- * carried across a resume are nnact_net_fit_ex()'s. The schedule's rate is
+ * The shuffles, the resume rule and what is or is not carried across a
+ * resume are nnact_net_fit_ex()'s; the validation split is drawn again from
+ * SEED at a resume, so it is the first run's. The schedule's rate is
  * passed into each step: the optimizer's LR hyper-parameter keeps its base
  * value throughout (during the callback too) and is never written, so a
  * checkpoint stores the optimizer as it is. Allocates at the start only (and
@@ -441,12 +467,13 @@ NNACT_API nnact_status nnact_fit_config_resume(nnact_fit_config *c,
  *        on NNACT_OK and on every failure after the arguments were accepted
  *        (what was done up to the failing step, stop_reason
  *        NNACT_FIT_STOP_ERROR); untouched when the arguments are refused.
- * @return NNACT_OK (also when the callback stopped training); NNACT_ERR_ARG
+ * @return NNACT_OK (also when the callback or PATIENCE stopped training); NNACT_ERR_ARG
  *         (NULL net, o, x, t or cfg; n 0; START_EPOCH > EPOCHS; BATCH_SIZE
  *         above the training rows; a VAL_FRACTION leaving an empty side;
  *         unknown loss kind; report->size below the 1.1 record's; a NaN or
  *         infinite value in any row of x or t, or a target outside the loss's
- *         domain, validation rows included, the detail naming the row);
+ *         domain, validation rows included, the detail naming the row;
+ *         PATIENCE > 0 without a validation split);
  *         NNACT_ERR_NUMERIC when an epoch's validation loss is not finite
  *         (training stops after that epoch, its updates stay, the detail
  *         names the epoch);

@@ -2,7 +2,11 @@
  * it): epochs of shuffled minibatches over the training step, a validation
  * split scored after each epoch, the best epoch remembered; a run resumes at
  * a given epoch by replaying the skipped epochs' shuffles from the seed, and
- * may checkpoint itself. The schedule's rate is passed into each step: the
+ * may checkpoint itself, and stops early when the validation loss has not
+ * improved for PATIENCE epochs. The validation split of nnact_net_fit_run is
+ * drawn with the seed (eval's split, stratified for class labels) and copied
+ * into contiguous buffers at the start; the 1.0 calls keep the last rows. The
+ * schedule's rate is passed into each step: the
  * optimizer's LR is not written (except around a 1.0 callback, which was
  * promised the scheduled rate there). */
 #include <math.h>
@@ -12,6 +16,7 @@
 #include "core/alloc.h"
 #include "core/checked.h"
 #include "core/error.h"
+#include "eval/eval_internal.h"
 #include "init/rng.h"
 #include "loss/loss_internal.h"
 #include "net/net_internal.h"
@@ -38,6 +43,8 @@ struct fit_plan {
 
 struct fit_buffers {
     size_t *order;     /* n_train row indices */
+    size_t *split;     /* n: the drawn split (1.1 with validation), NULL otherwise */
+    double *xv, *tv;   /* the drawn validation rows, contiguous */
     double *xb, *tb;   /* batch copies */
     double *yv, *work; /* validation output and predict scratch */
     double *best;      /* parameters of the best epoch */
@@ -50,12 +57,14 @@ struct fit_run {
     nnact_opt *o;
     nnact_loss_kind k;
     const double *x, *t;
+    const double *vx, *vt; /* the validation rows of x and t */
     const struct nnact__fit_settings *s;
     struct fit_plan p;
     struct fit_buffers b;
     struct nnact__rng rng;
     double t0;
     double best;        /* lowest score so far; INFINITY before any */
+    uint64_t stale;     /* epochs since the best one (patience) */
     nnact_fit_report r; /* what is done so far */
 };
 
@@ -90,6 +99,9 @@ static nnact_status check_args(const char *who, const nnact_net *net, const nnac
                     s->v1_0_unknown_flags);
     NNACT_RETURN_IF(!(s->val_fraction >= 0.0 && s->val_fraction < 1.0), NNACT_ERR_ARG,
                     "%s: val_fraction = %g is outside [0, 1)", who, s->val_fraction);
+    NNACT_RETURN_IF(s->patience > 0 && s->val_fraction == 0.0, NNACT_ERR_ARG,
+                    "%s: patience %llu needs a validation split (val_fraction is 0)", who,
+                    (unsigned long long)s->patience);
     NNACT_RETURN_IF(nnact_net_layer_count(net) == 0, NNACT_ERR_STATE, "%s: network has no layers",
                     who);
     return NNACT_OK;
@@ -146,6 +158,9 @@ static nnact_status make_plan(const char *who, nnact_net *net, const nnact_opt *
 static void free_buffers(struct fit_buffers *b)
 {
     nnact__free(b->order);
+    nnact__free(b->split);
+    nnact__free(b->xv);
+    nnact__free(b->tv);
     nnact__free(b->xb);
     nnact__free(b->tb);
     nnact__free(b->yv);
@@ -167,8 +182,8 @@ static void *alloc_array(size_t count, size_t size, int *failed)
 }
 
 /* Every allocation of the run, at its start. */
-static nnact_status alloc_buffers(const char *who, const struct fit_plan *p, int restore_best,
-                                  struct fit_buffers *b)
+static nnact_status alloc_buffers(const char *who, const struct fit_plan *p, int keep_best,
+                                  int draw_split, struct fit_buffers *b)
 {
     int failed = 0;
     size_t cells;
@@ -183,13 +198,61 @@ static nnact_status alloc_buffers(const char *who, const struct fit_plan *p, int
         b->yv = alloc_array(cells, sizeof(double), &failed);
         b->work = alloc_array(p->work_n, sizeof(double), &failed);
     }
-    if (restore_best) b->best = alloc_array(p->np, sizeof(double), &failed);
+    if (p->n_val > 0 && draw_split) {
+        b->split = alloc_array(p->n_train + p->n_val, sizeof(size_t), &failed);
+        failed |= !nnact__mul_size(p->n_val, p->n_in, &cells);
+        b->xv = alloc_array(cells, sizeof(double), &failed);
+        failed |= !nnact__mul_size(p->n_val, p->tw, &cells);
+        b->tv = alloc_array(cells, sizeof(double), &failed);
+    }
+    if (keep_best) b->best = alloc_array(p->np, sizeof(double), &failed);
     if (failed) {
         free_buffers(b);
         return nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory (or sizes overflow)", who);
     }
     for (size_t i = 0; i < p->n_train; i++)
         b->order[i] = i;
+    return NNACT_OK;
+}
+
+/* Class labels to stratify the validation split by: the class indices of
+   SOFTMAX_CE_INDEX, and BCE_LOGITS targets of one output when all are 0 or
+   1; NULL (a shuffled split) otherwise. */
+static const double *split_labels(nnact_loss_kind k, size_t n, const double *t,
+                                  const struct fit_plan *p)
+{
+    if (k == NNACT_LOSS_SOFTMAX_CE_INDEX) return t;
+    if (k != NNACT_LOSS_BCE_LOGITS || p->tw != 1) return NULL;
+    for (size_t r = 0; r < n; r++)
+        if (t[r] != 0.0 && t[r] != 1.0) return NULL;
+    return t;
+}
+
+/* The validation split of a 1.1 fit, from the seed (so a resumed fit draws
+   the same one): the training order starts as the split's first side and the
+   validation rows are copied out once. The 1.0 calls validate on the last
+   rows, in place. */
+static nnact_status draw_split(struct fit_run *f, size_t n)
+{
+    const struct fit_plan *p = &f->p;
+    struct fit_buffers *b = &f->b;
+    f->vx = f->x + p->n_train * p->n_in;
+    f->vt = f->t + p->n_train * p->tw;
+    if (b->split == NULL) return NNACT_OK;
+    size_t n_first;
+    NNACT_FORWARD_IF_ERROR(nnact__split_rows(f->who, n, split_labels(f->k, n, f->t, p),
+                                             f->s->val_fraction, f->s->seed, b->split, &n_first));
+    /* the same floor(n * fraction) rule as the plan's */
+    NNACT_RETURN_IF(n_first != p->n_train, NNACT_ERR_STATE, "%s: split of %zu rows, not %zu",
+                    f->who, n_first, p->n_train);
+    memcpy(b->order, b->split, p->n_train * sizeof *b->order);
+    for (size_t i = 0; i < p->n_val; i++) {
+        const size_t src = b->split[p->n_train + i];
+        memcpy(b->xv + i * p->n_in, f->x + src * p->n_in, p->n_in * sizeof(double));
+        memcpy(b->tv + i * p->tw, f->t + src * p->tw, p->tw * sizeof(double));
+    }
+    f->vx = b->xv;
+    f->vt = b->tv;
     return NNACT_OK;
 }
 
@@ -247,17 +310,19 @@ static nnact_status score_epoch(struct fit_run *f, size_t e, double train_loss, 
     const struct fit_plan *p = &f->p;
     *val_loss = NAN;
     if (p->n_val > 0) {
-        NNACT_FORWARD_IF_ERROR(nnact_net_predict_ws(f->net, p->n_val, f->x + p->n_train * p->n_in,
-                                                    f->b.yv, f->b.work, p->work_n));
-        NNACT_FORWARD_IF_ERROR(nnact_loss(f->k, p->n_val, p->n_out, f->b.yv,
-                                          f->t + p->n_train * p->tw, val_loss, NULL));
+        NNACT_FORWARD_IF_ERROR(
+            nnact_net_predict_ws(f->net, p->n_val, f->vx, f->b.yv, f->b.work, p->work_n));
+        NNACT_FORWARD_IF_ERROR(
+            nnact_loss(f->k, p->n_val, p->n_out, f->b.yv, f->vt, val_loss, NULL));
         /* the data are finite (check_data): the network overflowed on them */
         NNACT_RETURN_IF(!isfinite(*val_loss), NNACT_ERR_NUMERIC,
                         "%s: epoch %zu: the validation loss is %g (its updates stay)", f->who,
                         e + 1, *val_loss);
     }
     const double score = p->n_val > 0 ? *val_loss : train_loss;
-    if (score < f->best) { /* a NaN score is never the best */
+    f->stale++;
+    if (score < f->best) { /* a NaN score is never the best; equal is no improvement */
+        f->stale = 0;
         f->best = score;
         f->r.best_loss = score;
         f->r.best_epoch = (uint64_t)e + 1;
@@ -303,7 +368,10 @@ static int notify(const struct fit_run *f, size_t e, double lr, double train_los
     return stop;
 }
 
-/* One epoch, index e: train, score, checkpoint, callback. */
+/* Why run_epoch stops the run (0: it goes on). */
+enum { STOP_BY_CALLBACK = 1, STOP_BY_PATIENCE = 2 };
+
+/* One epoch, index e: train, score, checkpoint, callback, patience. */
 static nnact_status run_epoch(struct fit_run *f, size_t e, int *stop)
 {
     double lr, train_loss, val_loss;
@@ -315,7 +383,9 @@ static nnact_status run_epoch(struct fit_run *f, size_t e, int *stop)
     f->r.last_val_loss = val_loss;
     const int due = checkpoint_due(f, e + 1);
     if (due) NNACT_FORWARD_IF_ERROR(save_checkpoint(f, e + 1));
-    *stop = notify(f, e, lr, train_loss, val_loss);
+    *stop = notify(f, e, lr, train_loss, val_loss) ? STOP_BY_CALLBACK : 0;
+    /* the callback has seen the epoch; running out of patience wins over it */
+    if (f->s->patience > 0 && f->stale >= f->s->patience) *stop = STOP_BY_PATIENCE;
     /* stopped early between due epochs: the file still ends at the last epoch trained */
     if (*stop && !due && f->s->checkpoint != NULL) return save_checkpoint(f, e + 1);
     return NNACT_OK;
@@ -336,6 +406,10 @@ static void run_epochs(struct fit_run *f, nnact_status *st)
         *st = run_epoch(f, e, &stop);
         if (*st != NNACT_OK) {
             f->r.stop_reason = NNACT_FIT_STOP_ERROR;
+            return;
+        }
+        if (stop == STOP_BY_PATIENCE) {
+            f->r.stop_reason = NNACT_FIT_STOP_EARLY;
             return;
         }
         if (stop) {
@@ -361,10 +435,17 @@ nnact_status nnact__fit(const char *who, nnact_net *net, nnact_opt *o, nnact_los
     f.r.stop_reason = NNACT_FIT_STOP_COMPLETED;
     f.best = INFINITY;
     /* nothing has run yet: a failed allocation leaves the outputs untouched too */
-    NNACT_FORWARD_IF_ERROR(alloc_buffers(who, &f.p, s->restore_best, &f.b));
-    nnact_status st = NNACT_OK;
+    NNACT_FORWARD_IF_ERROR(
+        alloc_buffers(who, &f.p, s->restore_best || s->patience > 0, !s->v1_0, &f.b));
+    nnact_status st = draw_split(&f, n);
+    if (st != NNACT_OK) {
+        free_buffers(&f.b);
+        return st;
+    }
     run_epochs(&f, &st);
-    if (st == NNACT_OK && f.b.best != NULL && f.r.best_epoch > 0)
+    /* the best epoch's parameters: asked for, or after running out of patience */
+    const int restore = s->restore_best || f.r.stop_reason == NNACT_FIT_STOP_EARLY;
+    if (st == NNACT_OK && restore && f.b.best != NULL && f.r.best_epoch > 0)
         memcpy(nnact__net_params(net, NULL), f.b.best, f.p.np * sizeof(double));
     free_buffers(&f.b);
     f.r.seconds = now_seconds() - t_call;

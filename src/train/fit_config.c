@@ -27,7 +27,7 @@ struct key_desc {
     uint64_t min, max; /* integer keys */
 };
 
-#define FIT_PARAM_COUNT 8
+#define FIT_PARAM_COUNT 9
 
 static const struct key_desc keys[FIT_PARAM_COUNT] = {
     [NNACT_FIT_PARAM_EPOCHS] = {"epochs", KEY_INT, 1, SIZE_MAX},
@@ -38,9 +38,10 @@ static const struct key_desc keys[FIT_PARAM_COUNT] = {
     [NNACT_FIT_PARAM_RESTORE_BEST] = {"restore_best", KEY_INT, 0, 1},
     [NNACT_FIT_PARAM_START_EPOCH] = {"start_epoch", KEY_INT, 0, SIZE_MAX},
     [NNACT_FIT_PARAM_CHECKPOINT_INTERVAL] = {"checkpoint_interval", KEY_INT, 1, SIZE_MAX},
+    [NNACT_FIT_PARAM_PATIENCE] = {"patience", KEY_INT, 0, SIZE_MAX},
 };
 
-_Static_assert(NNACT_FIT_PARAM_CHECKPOINT_INTERVAL + 1 == FIT_PARAM_COUNT,
+_Static_assert(NNACT_FIT_PARAM_PATIENCE + 1 == FIT_PARAM_COUNT,
                "a new nnact_fit_param needs its row in keys[]");
 
 /* The key's descriptor if p is a key of this type; NULL with the detail set otherwise. */
@@ -72,6 +73,8 @@ static uint64_t *int_field(struct nnact__fit_settings *s, nnact_fit_param p, int
         return &s->start_epoch;
     case NNACT_FIT_PARAM_CHECKPOINT_INTERVAL:
         return &s->checkpoint_interval;
+    case NNACT_FIT_PARAM_PATIENCE:
+        return &s->patience;
     default:
         *flag = 1;
         return NULL; /* SHUFFLE, RESTORE_BEST: int flags */

@@ -12,6 +12,7 @@
 
 struct nnact__fit_settings {
     uint64_t epochs, batch_size, seed, start_epoch, checkpoint_interval;
+    uint64_t patience; /* 0: no early stopping */
     double val_fraction;
     int shuffle, restore_best;
     const nnact_sched *sched; /* borrowed from the caller for the call's length */
@@ -20,8 +21,10 @@ struct nnact__fit_settings {
     nnact_fit_epoch_callback epoch_cb;
     void *user;
     /* The 1.0 calls' contract: batch_size 0 and unknown flags are refused
-       (in 1.0's order of checks), and their callback finds the epoch's
-       scheduled LR in the optimizer (set for the callback's length only). */
+       (in 1.0's order of checks), their callback finds the epoch's
+       scheduled LR in the optimizer (set for the callback's length only),
+       and their validation split is the last rows (1.1 draws it with
+       nnact_split_rows from the seed). */
     int v1_0;
     unsigned v1_0_unknown_flags;
 };
