@@ -53,7 +53,8 @@ nnact_status nnact__label_index(struct nnact__reader *r, size_t col, const char 
         for (size_t k = (size_t)h & (r->n_slots - 1); r->slots[k] != 0;
              k = (k + 1) & (r->n_slots - 1)) {
             const char *l = r->labels[r->slots[k] - 1];
-            if (memcmp(l, cs, n) == 0 && l[n] == '\0') {
+            /* strncmp stops at the end of a shorter label; cells hold no NUL */
+            if (strncmp(l, cs, n) == 0 && l[n] == '\0') {
                 *index = (double)(r->slots[k] - 1);
                 return NNACT_OK;
             }
