@@ -200,6 +200,11 @@ static void delimiters(void **state)
     assert_same_bits(nnact_table_features(t)[3], 4.0);
     nnact_table_free(t);
     nnact_read_options_free(o);
+    /* a trailing delimiter is one more (empty) cell */
+    expect_fail("a,b\n1,2,\n", NULL, 0, 0, NNACT_ERR_FORMAT,
+                "t.csv:2:3: more than 2 cells (the first line has 2) cell \"\"");
+    expect_fail("a,b\n1,2\n3 4,5\n", NULL, 0, 0, NNACT_ERR_FORMAT,
+                "t.csv:3:1: not a number (column 'a') cell \"3 4\"");
     /* "1,,2" is an empty cell, never a merged separator */
     expect_fail("1,,2\n", NULL, 0, 0, NNACT_ERR_FORMAT, "t.csv:1:2: an empty cell cell \"\"");
     expect_fail("a;b\n1;\n", NULL, 0, 0, NNACT_ERR_FORMAT,

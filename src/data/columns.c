@@ -195,6 +195,20 @@ static nnact_status ragged_fail(struct nnact__reader *r, size_t got, const char 
                             (unsigned long long)r->src.line, got + 1, got, r->ncols);
 }
 
+/* A number cell at p that ends exactly at the delimiter (no blanks), the
+ * common case, parsed in one scan; NULL otherwise (then the cell is split and
+ * parsed again to accept blanks or to name the problem). */
+static inline const char *quick_number(const struct nnact__reader *r, const char *p,
+                                       const char *end, double *v, const char **next)
+{
+    const char *stop;
+    if (r->delim == ' ' || nnact__scan_number(p, end, v, &stop) != NNACT__NUM_OK) return NULL;
+    if (stop == end) return *next = NULL, stop;
+    if (*stop != r->delim) return NULL;
+    *next = stop + 1;
+    return stop;
+}
+
 nnact_status nnact__parse_row(struct nnact__reader *r, const char *line, size_t len)
 {
     const char *nul = memchr(line, '\0', len);
@@ -205,18 +219,22 @@ nnact_status nnact__parse_row(struct nnact__reader *r, const char *line, size_t 
     const int classify = r->o->task == NNACT_TASK_CLASSIFY;
     size_t col = 0;
     while (p != NULL) {
-        p = nnact__next_cell(r, p, end, &cs, &ce);
-        if (col >= r->ncols) return ragged_fail(r, col + 1, cs, ce);
-        int32_t role = r->role[col];
-        enum nnact__num e;
-        if (role >= 0) {
-            e = nnact__parse_number(cs, ce, &x[role]);
-        } else if (!classify) {
-            e = nnact__parse_number(cs, ce, &y[-1 - role]);
-        } else {
-            NNACT_FORWARD_IF_ERROR(nnact__label_index(r, col, cs, ce, &y[0]));
-            e = NNACT__NUM_OK;
+        if (col >= r->ncols) {
+            nnact__next_cell(r, p, end, &cs, &ce);
+            return ragged_fail(r, col + 1, cs, ce);
         }
+        int32_t role = r->role[col];
+        double *dest = role >= 0 ? &x[role] : classify ? NULL : &y[-1 - role];
+        if (dest != NULL && quick_number(r, p, end, dest, &p) != NULL) {
+            col++;
+            continue;
+        }
+        p = nnact__next_cell(r, p, end, &cs, &ce);
+        enum nnact__num e = NNACT__NUM_OK;
+        if (dest != NULL)
+            e = nnact__parse_number(cs, ce, dest);
+        else
+            NNACT_FORWARD_IF_ERROR(nnact__label_index(r, col, cs, ce, &y[0]));
         if (e != NNACT__NUM_OK) return number_fail(r, col, cs, ce, e);
         col++;
     }

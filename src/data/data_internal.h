@@ -26,6 +26,12 @@ enum nnact__num {
  * [eE][+-]digits. Hexadecimal and nan/inf are not numbers here. */
 NNACT_HIDDEN enum nnact__num nnact__parse_number(const char *p, const char *end, double *out);
 
+/* The longest number at p (same grammar, no blanks skipped): *stop is where it
+ * ends. NNACT__NUM_OK with a value, or NOT / NONFINITE / OVERFLOW / NOLOCALE;
+ * a caller checks that *stop is where the cell ends. */
+NNACT_HIDDEN enum nnact__num nnact__scan_number(const char *p, const char *end, double *out,
+                                                const char **stop);
+
 struct nnact_read_options {
     int64_t delimiter, header, comments, task, label_order, max_rows;
     char *targets; /* the list as given, NULL = none */

@@ -84,76 +84,32 @@ static const char *parse_exponent(const char *p, const char *end, long long *e)
     return p;
 }
 
-enum nnact__num nnact__parse_number(const char *p, const char *end, double *out)
+/* value = m x 10^e10 exactly, or 0 when the fast path does not apply. */
+static inline int fast_path(int neg, uint64_t m, long long e10, double *out)
 {
-    if (p == end) return NNACT__NUM_EMPTY;
-    int neg = 0;
-    if (*p == '+' || *p == '-') neg = *p++ == '-';
-    /* value = m x 10^e10 while at most 19 significant digits are seen */
-    uint64_t m = 0;
-    int nd = 0, sticky = 0, any = 0;
-    long long e10 = 0;
-    const char *first_sig = NULL, *q = p;
-    for (; q < end && is_digit(*q); q++) {
-        any = 1;
-        unsigned d = (unsigned)(*q - '0');
-        if (m == 0 && d == 0 && first_sig == NULL) continue;
-        if (first_sig == NULL) first_sig = q;
-        if (nd < 19)
-            m = m * 10 + d, nd++;
-        else
-            e10++, sticky |= d != 0;
-    }
-    const char *int_end = q;
-    if (q < end && *q == '.') {
-        for (q++; q < end && is_digit(*q); q++) {
-            any = 1;
-            unsigned d = (unsigned)(*q - '0');
-            if (first_sig == NULL && d == 0) {
-                e10--;
-                continue;
-            }
-            if (first_sig == NULL) first_sig = q;
-            if (nd < 19)
-                m = m * 10 + d, nd++, e10--;
-            else
-                sticky |= d != 0;
-        }
-    }
-    if (!any) {
-        if (starts_with_ci(p, end, "nan") || starts_with_ci(p, end, "inf"))
-            return NNACT__NUM_NONFINITE;
-        return NNACT__NUM_NOT;
-    }
-    long long ex = 0;
-    const char *digits_end = q;
-    if (q < end && (*q == 'e' || *q == 'E')) {
-        q = parse_exponent(q + 1, end, &ex);
-        if (q == NULL) return NNACT__NUM_NOT;
-    }
-    if (q != end) return NNACT__NUM_NOT;
-    if (m == 0) {
-        *out = neg ? -0.0 : 0.0;
-        return NNACT__NUM_OK;
-    }
-    e10 += ex;
-    if (!sticky && m <= (UINT64_C(1) << 53) && e10 >= -22 && e10 <= 22) {
-        double v = (double)m;
-        v = e10 >= 0 ? v * exact_pow10[e10] : v / exact_pow10[-e10];
-        *out = neg ? -v : v;
-        return NNACT__NUM_OK;
-    }
-    /* The slow path: every significant digit (up to KEEP_DIGITS) as an integer
-     * and the power of ten that scales it. */
+    if (m > (UINT64_C(1) << 53) || e10 < -22 || e10 > 22) return 0;
+    double v = (double)m;
+    v = e10 >= 0 ? v * exact_pow10[e10] : v / exact_pow10[-e10];
+    *out = neg ? -v : v;
+    return 1;
+}
+
+/* Any number of digits in [ds, de) (a '.' at int_end when int_end < de):
+ * the significant ones (up to KEEP_DIGITS, then a sticky flag) and the power
+ * of ten that scales them, then the fast path when they fit, else strtod. */
+static enum nnact__num general(int neg, const char *ds, const char *int_end, const char *de,
+                               long long ex, double *out)
+{
     char digits[KEEP_DIGITS];
     size_t n = 0;
-    /* zeros between the point and the first significant digit scale it down too */
-    long long scale = first_sig > int_end ? -(long long)(first_sig - int_end - 1) : 0;
+    long long scale = 0;
     int more = 0;
-    for (const char *r = first_sig; r < digits_end; r++) {
+    for (const char *r = ds; r < de; r++) {
         if (*r == '.') continue;
         int frac = r > int_end;
-        if (n < KEEP_DIGITS) {
+        if (n == 0 && *r == '0') {
+            scale -= frac; /* a leading zero: only its place counts */
+        } else if (n < KEEP_DIGITS) {
             digits[n++] = *r;
             scale -= frac;
         } else {
@@ -161,5 +117,74 @@ enum nnact__num nnact__parse_number(const char *p, const char *end, double *out)
             more |= *r != '0';
         }
     }
+    if (n == 0) {
+        *out = neg ? -0.0 : 0.0;
+        return NNACT__NUM_OK;
+    }
+    if (n <= 19 && !more) {
+        uint64_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            m = m * 10 + (uint64_t)(digits[i] - '0');
+        if (fast_path(neg, m, scale + ex, out)) return NNACT__NUM_OK;
+    }
     return slow_path(neg, digits, n, more, scale + ex, out);
+}
+
+enum nnact__num nnact__scan_number(const char *p, const char *end, double *out, const char **stop)
+{
+    const char *start = p;
+    int neg = 0;
+    if (p < end && (*p == '+' || *p == '-')) neg = *p++ == '-';
+    /* the common case first: at most 19 digits in all, accumulated as they come
+     * (more digits wrap m, but then the general path reads them again) */
+    const char *ds = p;
+    uint64_t m = 0;
+    while (p < end && is_digit(*p))
+        m = m * 10 + (uint64_t)(*p++ - '0');
+    const char *int_end = p;
+    size_t nfrac = 0;
+    if (p < end && *p == '.') {
+        const char *f = ++p;
+        while (p < end && is_digit(*p))
+            m = m * 10 + (uint64_t)(*p++ - '0');
+        nfrac = (size_t)(p - f);
+    }
+    size_t nd = (size_t)(int_end - ds) + nfrac;
+    if (nd == 0) {
+        *stop = start;
+        return starts_with_ci(ds, end, "nan") || starts_with_ci(ds, end, "inf")
+                   ? NNACT__NUM_NONFINITE
+                   : NNACT__NUM_NOT;
+    }
+    const char *de = p;
+    long long ex = 0;
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        const char *q = parse_exponent(p + 1, end, &ex);
+        if (q == NULL) {
+            *stop = p;
+            return NNACT__NUM_NOT;
+        }
+        p = q;
+    }
+    *stop = p;
+    if (nd <= 19) {
+        if (m == 0) {
+            *out = neg ? -0.0 : 0.0;
+            return NNACT__NUM_OK;
+        }
+        if (fast_path(neg, m, ex - (long long)nfrac, out)) return NNACT__NUM_OK;
+    }
+    return general(neg, ds, int_end, de, ex, out);
+}
+
+enum nnact__num nnact__parse_number(const char *p, const char *end, double *out)
+{
+    if (p == end) return NNACT__NUM_EMPTY;
+    const char *stop;
+    double v;
+    enum nnact__num e = nnact__scan_number(p, end, &v, &stop);
+    if (e == NNACT__NUM_NONFINITE) return e;
+    if (stop != end) return NNACT__NUM_NOT;
+    if (e == NNACT__NUM_OK) *out = v;
+    return e;
 }
