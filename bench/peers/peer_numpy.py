@@ -6,6 +6,37 @@ import sys
 
 import peercommon as pc
 
+
+def loadtxt_case(argv):
+    """nnact-bench's data suite: numpy.loadtxt on a CSV file with a header line,
+    timed `--repeat` times at one thread; the same one-line JSON protocol, with
+    the file's MB/s added: --loadtxt FILE [--repeat N]."""
+    import json
+    import os
+    import time
+    path = argv[argv.index("--loadtxt") + 1]
+    repeat = int(argv[argv.index("--repeat") + 1]) if "--repeat" in argv else 5
+    pc.set_thread_env(1)
+    import numpy as np  # noqa: E402
+    print(json.dumps({"peer": "numpy", "version": np.__version__, "threads": 1, "blas": "-"}))
+    times = []
+    for _ in range(max(repeat, 1)):
+        t0 = time.perf_counter()
+        a = np.loadtxt(path, delimiter=",", skiprows=1, dtype=np.float64)
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    size = os.path.getsize(path)
+    med = times[len(times) // 2]
+    print(json.dumps({"case": "data/loadtxt", "shape": "%dx%d" % a.shape, "batch": a.shape[0],
+                      "median_s": med, "min_s": times[0], "max_s": times[-1],
+                      "mb_s": size / 1e6 / med}))
+    sys.stdout.flush()
+    return 0
+
+
+if "--loadtxt" in sys.argv:
+    sys.exit(loadtxt_case(sys.argv))
+
 a = pc.arguments("numpy")
 pc.set_thread_env(a.threads)
 import numpy as np  # noqa: E402  (after the thread variables)

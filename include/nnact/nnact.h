@@ -31,5 +31,6 @@
 #include "nnact/collapse.h"
 #include "nnact/io.h"
 #include "nnact/spec.h"
+#include "nnact/data.h"
 
 #endif /* NNACT_NNACT_H */

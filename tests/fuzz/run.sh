@@ -2,6 +2,10 @@
 # Builds the libFuzzer harnesses with Debian's clang (-fsanitize=fuzzer,address,
 # undefined) and runs each for a bounded number of executions from the seed
 # corpus, after replaying every regression file. Exits nonzero on any finding.
+# Each harness has its seeds, dictionary and regression files: fuzz_load and
+# fuzz_roundtrip (model files) tests/fuzz/corpus, nnact.dict and
+# tests/data/io_regress_*; fuzz_data (the table reader) tests/fuzz/corpus_data,
+# data.dict and tests/data/data_regress_*.
 #
 #   tests/fuzz/run.sh [RUNS]        RUNS per harness, default 1000000 (minimum 100000
 #                                   unless NNACT_FUZZ_ALLOW_SHORT=1, for quick local tries)
@@ -47,10 +51,14 @@ for src in $(cd "$root" && find src -name '*.c' ! -path 'src/cli/*' | sort); do
 done
 
 status=0
-for h in fuzz_load fuzz_roundtrip; do
+for h in ${NNACT_FUZZ_HARNESSES:-fuzz_load fuzz_roundtrip fuzz_data}; do
+    case "$h" in
+    fuzz_data) corpus="$here/corpus_data" dict="$here/data.dict" prefix=data_regress_ ;;
+    *) corpus="$here/corpus" dict="$here/nnact.dict" prefix=io_regress_ ;;
+    esac
     "$cc" $cflags $san -fsanitize=fuzzer "$here/$h.c" $objs $libs -o "$out/$h"
     # Regression files first: each must run clean.
-    regress=$(find "$root/tests/data" -name 'io_regress_*' 2>/dev/null | sort)
+    regress=$(find "$root/tests/data" -name "$prefix*" 2>/dev/null | sort)
     if [ -n "$regress" ]; then
         # shellcheck disable=SC2086
         "$out/$h" $regress >"$out/$h.regress.log" 2>&1 || {
@@ -60,9 +68,9 @@ for h in fuzz_load fuzz_roundtrip; do
     fi
     # A fresh working corpus from the committed seeds, so runs are repeatable.
     rm -rf "$out/corpus_$h" && mkdir -p "$out/corpus_$h" "$out/artifacts"
-    cp "$here"/corpus/* "$out/corpus_$h/"
+    cp "$corpus"/* "$out/corpus_$h/"
     start=$(date +%s)
-    if "$out/$h" -runs="$runs" -seed="$seed" -dict="$here/nnact.dict" -max_len="$max_len" \
+    if "$out/$h" -runs="$runs" -seed="$seed" -dict="$dict" -max_len="$max_len" \
         -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=64 -print_final_stats=1 \
         -artifact_prefix="$out/artifacts/$h-" "$out/corpus_$h" >"$out/$h.log" 2>&1; then
         execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$h.log")
@@ -70,7 +78,7 @@ for h in fuzz_load fuzz_roundtrip; do
         echo "$h: $execs executions in $(( $(date +%s) - start )) s, $cov, no finding"
     else
         echo "run.sh: $h FOUND A PROBLEM (log $out/$h.log, input in $out/artifacts/);" >&2
-        echo "        copy the input to tests/data/io_regress_<name> once fixed" >&2
+        echo "        copy the input to tests/data/$prefix<name> once fixed" >&2
         tail -40 "$out/$h.log" >&2
         status=1
     fi
