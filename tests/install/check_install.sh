@@ -39,6 +39,18 @@ $cc -std=c11 $extra -o "$work/pc_static" "$src/tests/install/consumer.c" \
 deps=$(ldd "$work/pc_static")
 if grep -q libnnact <<< "$deps"; then echo "static consumer loads libnnact.so"; exit 1; fi
 
+# the worked example (docs/EXAMPLE.md), built as its comment says, on the shipped table
+# shellcheck disable=SC2046
+$cc -std=c11 $extra -o "$work/iris" "$src/examples/iris.c" $(pkg-config --cflags --libs nnact) \
+    -Wl,-rpath,"$prefix/lib" -lm
+"$work/iris" "$src/examples/data/iris.csv" "$work/iris.nnm" > "$work/iris.out"
+acc=$(sed -n 's/^held-out rows 30: accuracy \([0-9.]*\),.*/\1/p' "$work/iris.out")
+# 30 held-out flowers, 10 per species; setosa alone is linearly separable, so
+# anything trained at all scores well above a third
+awk -v a="$acc" 'BEGIN { exit !(a >= 0.8) }' || { cat "$work/iris.out"; echo "example: accuracy '$acc'"; exit 1; }
+"$prefix/bin/nnact" info "$work/iris.nnm" | grep -q 'classes       3: setosa, versicolor, virginica' \
+    || { echo "example: the saved model lacks its class names"; exit 1; }
+
 mkdir -p "$work/cm"
 cp "$src/tests/install/consumer.c" "$work/cm/"
 cp "$src/tests/install/CMakeLists.txt.in" "$work/cm/CMakeLists.txt"
