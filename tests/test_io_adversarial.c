@@ -339,7 +339,7 @@ static void prep_section_fields(void **state)
     expect_accept(f, size);
     assert_int_equal(nnact__get_u32(f + 352), 3);
     /* flags: unknown bits, none, a missing part */
-    field(f, size, 352, 4, 4 | 3, "unknown preprocessing flags 0x4");
+    field(f, size, 352, 4, 16 | 3, "unknown preprocessing flags 0x10");
     field(f, size, 352, 4, 0x80000003u, "unknown preprocessing flags");
     field(f, size, 352, 4, 0, "empty preprocessing section");
     field(f, size, 352, 4, 1, "3 class names without the names flag");

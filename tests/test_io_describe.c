@@ -172,11 +172,13 @@ static void struct_sizes(void **state)
     for (size_t i = 0; i < sizeof big.tail; i++)
         assert_int_equal(big.tail[i], 0x5A);
     nnact_file_info d = fresh();
-    /* the 1.1 record ends with n_classes (the preprocessing fields joined it
+    /* the 1.1 record ends with n_targets (the preprocessing fields joined it
        before 1.1 was released) */
-    d.size = offsetof(nnact_file_info, n_classes) + sizeof(size_t);
+    d.size = offsetof(nnact_file_info, n_targets) + sizeof(size_t);
     assert_int_equal(nnact_file_describe(CKPT, &d, NULL), NNACT_OK);
     assert_int_equal(d.epochs_done, 12);
+    d.size = offsetof(nnact_file_info, n_targets);
+    assert_int_equal(nnact_file_describe(CKPT, &d, NULL), NNACT_ERR_ARG);
     d.size = offsetof(nnact_file_info, n_classes);
     assert_int_equal(nnact_file_describe(CKPT, &d, NULL), NNACT_ERR_ARG);
     d.size = offsetof(nnact_file_info, base_lr);
