@@ -124,8 +124,8 @@ static nnact_status parse_names(const char *who, const unsigned char *data, uint
     (void)snprintf(label, sizeof label, "the %s names", what);
     NNACT_FORWARD_IF_ERROR(nnact__io_need(who, at, limit, total, label));
     const unsigned char *nul = memchr(data + at, 0, (size_t)total);
-    NNACT_RETURN_IF(nul != NULL, NNACT_ERR_FORMAT, "%s: offset %llu: NUL byte inside a %s name",
-                    who, (ull)(nul - data), what);
+    NNACT_RETURN_IF(nul != NULL, NNACT_ERR_FORMAT, "%s: offset %llu: NUL byte inside %s %s name",
+                    who, (ull)(nul - data), what[0] == 'i' ? "an" : "a", what);
     *bytes = total;
     return NNACT_OK;
 }
