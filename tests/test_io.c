@@ -4,9 +4,9 @@
 
 #include "test_io_util.h"
 
-static const char *fixtures[] = {"io_empty.nnm",      "io_one.nnm",         "io_nobias.nnm",
-                                 "io_five.nnm",       "io_xor.nnm",         "io_all_acts.nnm",
-                                 "io_prep.nnm",       "io_prep_binary.nnm", "io_prep_names.nnm",
+static const char *fixtures[] = {"io_empty.nnm",       "io_one.nnm",         "io_nobias.nnm",
+                                 "io_five.nnm",        "io_xor.nnm",         "io_all_acts.nnm",
+                                 "io_prep.nnm",        "io_prep_binary.nnm", "io_prep_names.nnm",
                                  "io_prep_regress.nnm"};
 enum { N_FIXTURES = sizeof fixtures / sizeof fixtures[0] };
 

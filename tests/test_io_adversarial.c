@@ -69,9 +69,9 @@ static void expect_accept(const unsigned char *data, size_t size)
  * layers starting at every activation kind. */
 static void for_each_valid_file(void (*fn)(const unsigned char *, size_t, int thorough))
 {
-    static const char *names[] = {"io_empty.nnm",      "io_one.nnm",         "io_nobias.nnm",
-                                  "io_five.nnm",       "io_xor.nnm",         "io_all_acts.nnm",
-                                  "io_prep.nnm",       "io_prep_binary.nnm", "io_prep_names.nnm",
+    static const char *names[] = {"io_empty.nnm",       "io_one.nnm",         "io_nobias.nnm",
+                                  "io_five.nnm",        "io_xor.nnm",         "io_all_acts.nnm",
+                                  "io_prep.nnm",        "io_prep_binary.nnm", "io_prep_names.nnm",
                                   "io_prep_regress.nnm"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         size_t size;
@@ -429,7 +429,8 @@ static void names_section_fields(void **state)
     field(f, size, 352, 4, 15 | 16, "offset 352: unknown preprocessing flags 0x10");
     field(f, size, 352, 4, 15 | 0x80000000u, "unknown preprocessing flags 0x80000000");
     field(f, size, 352, 4, 7, "offset 731: padding byte is 0x01"); /* targets read as padding */
-    field(f, size, 352, 4, 11, "offset 447: 12 target names for 3 outputs"); /* input lengths as targets */
+    field(f, size, 352, 4, 11,
+          "offset 447: 12 target names for 3 outputs"); /* input lengths as targets */
     /* input name lengths: zero, over the limit, more bytes than remain */
     field(f, size, 447, 4, 0, "offset 447: input name 0 has length 0, outside [1, 255]");
     field(f, size, 451, 4, NNACT_NET_MAX_CLASS_NAME + 1, "offset 451: input name 1 has length 256");

@@ -119,9 +119,8 @@ static inline void io_add_prep(nnact_net *net, int which)
         assert_int_equal(nnact_net_set_class_names(net, n, pool), NNACT_OK);
     }
     if (which & 4) {
-        static const char *const pool[] = {"in 0", "in,1", "\xc3\xa9", "x", "yy", "zzz",
-                                           "7",    "8",    "9",        "A", "B",  "C",
-                                           "D",    "E",    "F",        "G"};
+        static const char *const pool[] = {"in 0", "in,1", "\xc3\xa9", "x", "yy", "zzz", "7", "8",
+                                           "9",    "A",    "B",        "C", "D",  "E",   "F", "G"};
         assert_true(n_in <= 16);
         assert_int_equal(nnact_net_set_input_names(net, pool), NNACT_OK);
     }

@@ -53,10 +53,10 @@ static void input_names(void **state)
     char long_name[NNACT_NET_MAX_CLASS_NAME + 2];
     memset(long_name, 'n', sizeof long_name);
     long_name[NNACT_NET_MAX_CLASS_NAME + 1] = '\0';
-    const char *bad[][3] = {{"a", "b", "a"}, {"a", "", "c"}, {long_name, "b", "c"},
-                            {"a", "b", NULL}};
-    const char *words[] = {"input name a appears twice", "names[1] is empty",
-                           "longer than 255", "names[2] is NULL"};
+    const char *bad[][3] = {
+        {"a", "b", "a"}, {"a", "", "c"}, {long_name, "b", "c"}, {"a", "b", NULL}};
+    const char *words[] = {"input name a appears twice", "names[1] is empty", "longer than 255",
+                           "names[2] is NULL"};
     for (size_t i = 0; i < 4; i++) {
         assert_int_equal(nnact_net_set_input_names(a, bad[i]), NNACT_ERR_ARG);
         assert_non_null(strstr(nnact_last_error(), "nnact_net_set_input_names: "));
@@ -118,8 +118,8 @@ static void target_names(void **state)
     memset(long_name, 't', sizeof long_name);
     long_name[NNACT_NET_MAX_CLASS_NAME + 1] = '\0';
     const char *bad[][2] = {{"q", "q"}, {"", "b"}, {"a", long_name}, {NULL, "b"}};
-    const char *words[] = {"target name q appears twice", "names[0] is empty",
-                           "longer than 255", "names[0] is NULL"};
+    const char *words[] = {"target name q appears twice", "names[0] is empty", "longer than 255",
+                           "names[0] is NULL"};
     for (size_t i = 0; i < 4; i++) {
         assert_int_equal(nnact_net_set_target_names(a, 2, bad[i]), NNACT_ERR_ARG);
         assert_non_null(strstr(nnact_last_error(), words[i]));

@@ -131,8 +131,7 @@ int cli_info_file(const char *path)
         if (d.n_classes)
             print_names("classes", nnact_net_class_count(net), nnact_net_class_name, net, 0);
         /* "input names", not a second "inputs" line: the count line above stays as it was */
-        if (d.input_names)
-            print_names("input names", d.n_inputs, nnact_net_input_name, net, 1);
+        if (d.input_names) print_names("input names", d.n_inputs, nnact_net_input_name, net, 1);
         if (d.n_targets)
             print_names("targets", nnact_net_target_count(net), nnact_net_target_name, net, 1);
         if (checkpoint) print_position(&d);

@@ -71,8 +71,8 @@ static nnact_status build_names(const char *who, const struct nnact__model_view 
     nnact__free(ptrs);
     if (s == NNACT_OK || s == NNACT_ERR_NOMEM) return s;
     char reason[512];
-    return nnact__fail(NNACT_ERR_FORMAT, "%s: offset %llu: %s names rejected: %s", who,
-                       (ull)offset, what[which], nnact__last_reason(reason, sizeof reason));
+    return nnact__fail(NNACT_ERR_FORMAT, "%s: offset %llu: %s names rejected: %s", who, (ull)offset,
+                       what[which], nnact__last_reason(reason, sizeof reason));
 }
 
 nnact_status nnact__io_build_net(const char *who, const struct nnact__model_view *v,

@@ -67,10 +67,9 @@ static nnact_status write_prep(const char *who, const nnact_net *net, unsigned c
     int scaled = 0;
     (void)nnact_net_get_input_scaling(net, NULL, NULL, &scaled);
     unsigned char *start = p;
-    nnact__put_u32(p, (scaled ? NNACT__IO_PREP_SCALING : 0u) |
-                          (n_classes ? NNACT__IO_PREP_NAMES : 0u) |
-                          (inputs ? NNACT__IO_PREP_INPUTS : 0u) |
-                          (n_targets ? NNACT__IO_PREP_TARGETS : 0u));
+    nnact__put_u32(
+        p, (scaled ? NNACT__IO_PREP_SCALING : 0u) | (n_classes ? NNACT__IO_PREP_NAMES : 0u) |
+               (inputs ? NNACT__IO_PREP_INPUTS : 0u) | (n_targets ? NNACT__IO_PREP_TARGETS : 0u));
     nnact__put_u32(p + 4, (uint32_t)n_classes);
     p += NNACT__IO_PREP_HEAD_LEN;
     if (scaled) {

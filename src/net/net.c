@@ -959,8 +959,8 @@ static nnact_status check_distinct(size_t count, char **copy, const char *who, c
     qsort(sorted, count, sizeof *sorted, compare_names);
     for (size_t i = 1; i < count; i++) {
         if (strcmp(sorted[i - 1], sorted[i]) == 0) {
-            nnact_status s = nnact__fail(NNACT_ERR_ARG, "%s: %s name %s appears twice", who,
-                                         what, nnact__quote(sorted[i], 32, q, sizeof q));
+            nnact_status s = nnact__fail(NNACT_ERR_ARG, "%s: %s name %s appears twice", who, what,
+                                         nnact__quote(sorted[i], 32, q, sizeof q));
             nnact__free(sorted);
             return s;
         }
