@@ -138,7 +138,8 @@ NNACT_API nnact_status nnact_net_reserve(nnact_net *net, size_t max_batch);
  * @brief Bytes the network holds once forward/backward ran at batch `batch`
  *        (batch 0: without batch buffers). The formula is in docs/NETWORK.md:
  *        the handle, the layer table, parameters and gradients (16 P bytes; the
- *        gradients are allocated with the batch buffers), and
+ *        gradients are allocated with the batch buffers), the input scaling
+ *        and the class, input and target names when set (1.1), and
  *        8 batch (n_in + sum_l n_out_l (2 + keepZ_l)) bytes of buffers.
  * @return NNACT_OK; NNACT_ERR_ARG (NULL net or bytes); NNACT_ERR_OVERFLOW.
  * @since 1.0
