@@ -43,28 +43,41 @@ def io_value(layer, index):
     return ((k * 37) % 101 - 50) / 16.0
 
 
-def prep_section(n_inputs, scaling=None, names=None):
+def names_block(names):
+    """A names block: each name's u32 byte length, then all their bytes."""
+    return (b"".join(struct.pack("<I", len(n)) for n in names) + b"".join(names))
+
+
+def prep_section(n_inputs, scaling=None, names=None, inputs=None, targets=None):
     """The preprocessing section (format version 2): u32 flags (1 scaling,
-    2 class names), u32 class count, the shifts then the scales (f64 each), the
-    names' u32 byte lengths then their bytes, zero padding to 8 bytes."""
-    flags = (1 if scaling else 0) | (2 if names else 0)
+    2 class names, 4 input names, 8 target names), u32 class count, then in
+    that order: the shifts then the scales (f64 each); the class names block;
+    the input names block (n_inputs names, no count); the u32 target count and
+    the target names block; zero padding to 8 bytes."""
+    flags = ((1 if scaling else 0) | (2 if names else 0) | (4 if inputs else 0)
+             | (8 if targets else 0))
     sec = struct.pack("<II", flags, len(names) if names else 0)
     if scaling:
         shift, scale = scaling
         assert len(shift) == len(scale) == n_inputs
         sec += b"".join(struct.pack("<d", v) for v in list(shift) + list(scale))
     if names:
-        sec += b"".join(struct.pack("<I", len(n)) for n in names)
-        sec += b"".join(names)
+        sec += names_block(names)
+    if inputs:
+        assert len(inputs) == n_inputs
+        sec += names_block(inputs)
+    if targets:
+        sec += struct.pack("<I", len(targets)) + names_block(targets)
     return sec + b"\0" * (-len(sec) % 8)
 
 
 def model(n_inputs, layers, values=io_value, kind=KIND_MODEL, extra=b"", scaling=None,
-          names=None):
+          names=None, inputs=None, targets=None):
     """layers: list of (n_out, act_id, alpha, flags). Returns the file bytes;
     `extra` is appended to the payload (the checkpoint sections, kind 2).
-    scaling: (shift, scale) lists; names: list of bytes; either makes the file
-    version 2 with the preprocessing section right after the parameters."""
+    scaling: (shift, scale) lists; names, inputs, targets: lists of bytes (class,
+    input and target names); any of them makes the file version 2 with the
+    preprocessing section right after the parameters."""
     body = struct.pack("<QII", n_inputs, len(layers), 0)
     n_in = n_inputs
     params = b""
@@ -74,9 +87,9 @@ def model(n_inputs, layers, values=io_value, kind=KIND_MODEL, extra=b"", scaling
         params += b"".join(struct.pack("<d", values(li, j)) for j in range(count))
         n_in = n_out
     version = VERSION
-    if scaling or names:
+    if scaling or names or inputs or targets:
         version = VERSION_PREP
-        params += prep_section(n_inputs, scaling, names)
+        params += prep_section(n_inputs, scaling, names, inputs, targets)
     payload = body + params + extra
     head = MAGIC + struct.pack("<IIQ", version, kind, len(payload))
     data = head + payload
@@ -152,6 +165,24 @@ def main():
                                       scaling=([1.0, 2.0, 3.0, 4.0, 5.0],
                                                [0.5, 0.25, 8.0, -1.0, 3.0]),
                                       names=[b"no", b"yes"])
+    # All four members: io_prep's network, scaling and class names, the input
+    # (feature) names (a comma, a space, UTF-8 and a 255-byte name: the
+    # limit) and one target column, the one holding the class labels.
+    inputs = [b"sepal length", b"p,w\xc3\xa9", b"x" * 255]
+    files["io_prep_names.nnm"] = model(3, [(4, 3, 0.0, 0), (3, 0, 0.0, 0)],
+                                       scaling=(shift, scale), names=names, inputs=inputs,
+                                       targets=[b"species"])
+    # Regression: input names and one target name per output, nothing else
+    # (flags 4 | 8); 8 + 11 + 16 bytes: the padding is 5 bytes.
+    files["io_prep_regress.nnm"] = model(2, [(3, 3, 0.0, 0), (2, 0, 0.0, 0)],
+                                         inputs=[b"a", b"bb"], targets=[b"y1", b"y2"])
+    # A checkpoint with all four members.
+    files["io_ckpt_prep_names.nnm"] = model(
+        5, [(4, 2, 0.0, 0), (3, 4, 0.25, 0), (5, 1, 0.0, NO_BIAS), (2, 7, 2.0, 0),
+            (1, 0, 0.0, 0)],
+        kind=2, extra=opt + train,
+        scaling=([1.0, 2.0, 3.0, 4.0, 5.0], [0.5, 0.25, 8.0, -1.0, 3.0]),
+        names=[b"no", b"yes"], inputs=[b"f1", b"f2", b"f3", b"f4", b"f5"], targets=[b"label"])
 
     for name, data in files.items():
         with open(os.path.join(out, name), "wb") as f:

@@ -44,3 +44,8 @@ nnact_add_test(test_io_resume test_io_resume.c)
 add_test(NAME cli_info_prep_fixture COMMAND nnact_cli info ${CMAKE_CURRENT_SOURCE_DIR}/data/io_prep.nnm)
 set_tests_properties(cli_info_prep_fixture PROPERTIES
   PASS_REGULAR_EXPRESSION "452 bytes, libnnact model, format 2[)]\n.*parameters +31\nscaling +[(]x - shift[)] / scale on each of the 3 inputs\nclasses +3: setosa, versi\\\\tcolor, virg..nica\nchecksum +CRC-32C 0xea270a12, verified")
+# All four members of the section (tests/gen_io_fixtures.py): the existing
+# lines as before, then the input names (cut to the line) and the target.
+add_test(NAME cli_info_names_fixture COMMAND nnact_cli info ${CMAKE_CURRENT_SOURCE_DIR}/data/io_prep_names.nnm)
+set_tests_properties(cli_info_names_fixture PROPERTIES
+  PASS_REGULAR_EXPRESSION "756 bytes, libnnact model, format 2[)]\ninputs +3\n.*parameters +31\nscaling +[(]x - shift[)] / scale on each of the 3 inputs\nclasses +3: setosa, versi\\\\tcolor, virg..nica\ninput names +3: sepal length, p,w.., [.][.][.] [(]1 more[)]\ntargets +1: species\nchecksum +CRC-32C 0x54b0090f, verified")

@@ -4,9 +4,10 @@
 
 #include "test_io_util.h"
 
-static const char *fixtures[] = {"io_empty.nnm", "io_one.nnm",        "io_nobias.nnm",
-                                 "io_five.nnm",  "io_xor.nnm",        "io_all_acts.nnm",
-                                 "io_prep.nnm",  "io_prep_binary.nnm"};
+static const char *fixtures[] = {"io_empty.nnm",       "io_one.nnm",         "io_nobias.nnm",
+                                 "io_five.nnm",        "io_xor.nnm",         "io_all_acts.nnm",
+                                 "io_prep.nnm",        "io_prep_binary.nnm", "io_prep_names.nnm",
+                                 "io_prep_regress.nnm"};
 enum { N_FIXTURES = sizeof fixtures / sizeof fixtures[0] };
 
 static void crc32c_check_values(void **state)
@@ -404,12 +405,131 @@ static void prep_fixtures_load_as_written(void **state)
     free(data);
 }
 
+/* io_prep_names.nnm holds all four members (section at 352: head, scaling
+ * 360, class lengths 408 and bytes 420, input lengths 447 and bytes 459,
+ * target count 731, length 735, "species" 739, padding 746..751); and
+ * io_prep_regress.nnm only input and target names (flags 4 | 8). Loaded as
+ * written; removing every member gives a version-1 file again. */
+static void names_fixtures_load_as_written(void **state)
+{
+    (void)state;
+    size_t size;
+    unsigned char *data = io_fixture("io_prep_names.nnm", &size);
+    assert_int_equal(size, 756);
+    assert_int_equal(nnact__get_u32(data + 352), 15);
+    nnact_net *net = NULL;
+    assert_int_equal(nnact_net_load_buffer(data, size, &net), NNACT_OK);
+    int present = 0;
+    assert_int_equal(nnact_net_get_input_scaling(net, NULL, NULL, &present), NNACT_OK);
+    assert_int_equal(present, 1);
+    assert_int_equal(nnact_net_class_count(net), 3);
+    assert_string_equal(nnact_net_class_name(net, 2), "virg\xc3\xadnica");
+    assert_string_equal(nnact_net_input_name(net, 0), "sepal length");
+    assert_string_equal(nnact_net_input_name(net, 1), "p,w\xc3\xa9");
+    assert_int_equal(strlen(nnact_net_input_name(net, 2)), 255);
+    assert_int_equal(strspn(nnact_net_input_name(net, 2), "x"), 255);
+    assert_null(nnact_net_input_name(net, 3));
+    assert_int_equal(nnact_net_target_count(net), 1);
+    assert_string_equal(nnact_net_target_name(net, 0), "species");
+    /* each member removed in turn: the file shrinks by exactly its bytes */
+    size_t n;
+    unsigned char *v = NULL;
+    assert_int_equal(nnact_net_set_target_names(net, 0, NULL), NNACT_OK);
+    v = io_save(net, &n);
+    assert_int_equal(nnact__get_u32(v + 352), 7);
+    assert_int_equal(n, size - 16); /* 4 + 4 + 7 bytes and the padding: 400 -> 384 */
+    free(v);
+    assert_int_equal(nnact_net_set_input_names(net, NULL), NNACT_OK);
+    v = io_save(net, &n);
+    assert_int_equal(n, 452);
+    size_t prep_size;
+    unsigned char *prep = io_fixture("io_prep.nnm", &prep_size);
+    assert_int_equal(prep_size, 452);
+    assert_memory_equal(v, prep, 452);
+    free(prep);
+    free(v);
+    assert_int_equal(nnact_net_set_input_scaling(net, NULL, NULL), NNACT_OK);
+    assert_int_equal(nnact_net_set_class_names(net, 0, NULL), NNACT_OK);
+    v = io_save(net, &n);
+    assert_int_equal(nnact__get_u32(v + 8), 1);
+    free(v);
+    nnact_net_free(net);
+    free(data);
+
+    data = io_fixture("io_prep_regress.nnm", &size);
+    assert_int_equal(size, 284);
+    assert_int_equal(nnact__get_u32(data + 240), 12);
+    assert_int_equal(nnact_net_load_buffer(data, size, &net), NNACT_OK);
+    assert_int_equal(nnact_net_get_input_scaling(net, NULL, NULL, &present), NNACT_OK);
+    assert_int_equal(present, 0);
+    assert_int_equal(nnact_net_class_count(net), 0);
+    assert_string_equal(nnact_net_input_name(net, 0), "a");
+    assert_string_equal(nnact_net_input_name(net, 1), "bb");
+    assert_int_equal(nnact_net_target_count(net), 2);
+    assert_string_equal(nnact_net_target_name(net, 0), "y1");
+    assert_string_equal(nnact_net_target_name(net, 1), "y2");
+    /* input names alone still make a version-2 file, target names too */
+    assert_int_equal(nnact_net_set_target_names(net, 0, NULL), NNACT_OK);
+    v = io_save(net, &n);
+    assert_int_equal(nnact__get_u32(v + 8), 2);
+    assert_int_equal(nnact__get_u32(v + 240), 4);
+    assert_int_equal(n, 24 + 216 + 8 + 8 + 3 + 5 + 4);
+    free(v);
+    const char *t[1] = {"only"};
+    assert_int_equal(nnact_net_set_input_names(net, NULL), NNACT_OK);
+    assert_int_equal(nnact_net_set_target_names(net, 1, t), NNACT_OK);
+    v = io_save(net, &n);
+    assert_int_equal(nnact__get_u32(v + 240), 8);
+    assert_int_equal(nnact__get_u32(v + 248), 1);
+    assert_int_equal(n, 24 + 216 + 8 + 4 + 4 + 4 + 4 + 4);
+    free(v);
+    nnact_net_free(net);
+    free(data);
+}
+
+/* A repeated input or target name passes the structure checks and is refused
+ * when the network takes the names: a format error naming the offset of the
+ * member's lengths. */
+static void repeated_input_and_target_names_refused(void **state)
+{
+    (void)state;
+    size_t size;
+    unsigned char *data = io_fixture("io_prep_regress.nnm", &size);
+    /* input lengths at 248 (1) and 252 (2), bytes "abb" at 256: "a" and "a"
+       by making the second name one byte; the freed byte joins the next
+       member, so shift the rest of the section left by one instead */
+    unsigned char *p = malloc(size);
+    assert_non_null(p);
+    memcpy(p, data, size);
+    nnact__put_u32(p + 252, 1);
+    p[257] = 'a';
+    memmove(p + 258, p + 259, 275 - 259); /* "a" "a", target part one byte earlier */
+    p[274] = 0;                           /* padding 5 -> 6 bytes */
+    io_fix_crc(p, size);
+    nnact_net *net = (nnact_net *)p;
+    assert_int_equal(nnact_net_load_buffer(p, size, &net), NNACT_ERR_FORMAT);
+    assert_null(net);
+    assert_non_null(strstr(nnact_last_error(), "offset 248: input names rejected"));
+    assert_non_null(strstr(nnact_last_error(), "input name a appears twice"));
+    /* target names "y1" "y2" at 271: make them "y1" "y1" */
+    memcpy(p, data, size);
+    p[274] = '1';
+    io_fix_crc(p, size);
+    net = (nnact_net *)p;
+    assert_int_equal(nnact_net_load_buffer(p, size, &net), NNACT_ERR_FORMAT);
+    assert_null(net);
+    assert_non_null(strstr(nnact_last_error(), "offset 263: target names rejected"));
+    assert_non_null(strstr(nnact_last_error(), "target name y1 appears twice"));
+    free(p);
+    free(data);
+}
+
 /* load(save(net)) with every combination of scaling and names, for 0..5
  * layers and every activation kind: same network, same bits out. */
 static void roundtrip_with_prep(void **state)
 {
     (void)state;
-    for (int which = 1; which <= 3; which++) {
+    for (int which = 1; which <= 15; which++) {
         for (int layers = 0; layers <= 5; layers++) {
             for (int act0 = 0; act0 < (int)nnact_act_count(); act0 += 3) {
                 nnact_net *net = io_make_net(3, layers, act0);
@@ -478,6 +598,8 @@ int main(void)
         cmocka_unit_test(prep_fixtures_load_as_written),
         cmocka_unit_test(roundtrip_with_prep),
         cmocka_unit_test(repeated_class_name_refused),
+        cmocka_unit_test(names_fixtures_load_as_written),
+        cmocka_unit_test(repeated_input_and_target_names_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

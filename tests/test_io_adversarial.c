@@ -69,9 +69,10 @@ static void expect_accept(const unsigned char *data, size_t size)
  * layers starting at every activation kind. */
 static void for_each_valid_file(void (*fn)(const unsigned char *, size_t, int thorough))
 {
-    static const char *names[] = {"io_empty.nnm", "io_one.nnm",        "io_nobias.nnm",
-                                  "io_five.nnm",  "io_xor.nnm",        "io_all_acts.nnm",
-                                  "io_prep.nnm",  "io_prep_binary.nnm"};
+    static const char *names[] = {"io_empty.nnm",       "io_one.nnm",         "io_nobias.nnm",
+                                  "io_five.nnm",        "io_xor.nnm",         "io_all_acts.nnm",
+                                  "io_prep.nnm",        "io_prep_binary.nnm", "io_prep_names.nnm",
+                                  "io_prep_regress.nnm"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         size_t size;
         unsigned char *data = io_fixture(names[i], &size);
@@ -339,7 +340,7 @@ static void prep_section_fields(void **state)
     expect_accept(f, size);
     assert_int_equal(nnact__get_u32(f + 352), 3);
     /* flags: unknown bits, none, a missing part */
-    field(f, size, 352, 4, 4 | 3, "unknown preprocessing flags 0x4");
+    field(f, size, 352, 4, 16 | 3, "unknown preprocessing flags 0x10");
     field(f, size, 352, 4, 0x80000003u, "unknown preprocessing flags");
     field(f, size, 352, 4, 0, "empty preprocessing section");
     field(f, size, 352, 4, 1, "3 class names without the names flag");
@@ -397,6 +398,76 @@ static void prep_section_fields(void **state)
     free(f);
 }
 
+/* A copy of f with byte `at` set to `value`, checksum fixed: rejected with
+ * `words`. */
+static void byte_set(const unsigned char *f, size_t size, size_t at, unsigned char value,
+                     const char *words)
+{
+    unsigned char *p = malloc(size);
+    assert_non_null(p);
+    memcpy(p, f, size);
+    p[at] = value;
+    io_fix_crc(p, size);
+    expect_reject(p, size, words);
+    free(p);
+}
+
+/* The input and target names (io_prep_names.nnm: section at 352 with flags
+ * 15, class names to 446, input lengths at 447/451/455 (12, 5, 255), their
+ * bytes 459..730, target count 731, length 735, "species" 739..745, padding
+ * 746..751; io_prep_regress.nnm: flags 12 at 240, input lengths 248/252,
+ * bytes 256..258, target count 259, lengths 263/267, bytes 271..274, padding
+ * 275..279), field by field, each refused with its offset. */
+static void names_section_fields(void **state)
+{
+    (void)state;
+    size_t size;
+    unsigned char *f = io_fixture("io_prep_names.nnm", &size);
+    expect_accept(f, size);
+    /* flags: an unknown bit; a member's bit cleared, so its bytes are read as
+       the next member's or as padding */
+    field(f, size, 352, 4, 15 | 16, "offset 352: unknown preprocessing flags 0x10");
+    field(f, size, 352, 4, 15 | 0x80000000u, "unknown preprocessing flags 0x80000000");
+    field(f, size, 352, 4, 7, "offset 731: padding byte is 0x01"); /* targets read as padding */
+    field(f, size, 352, 4, 11,
+          "offset 447: 12 target names for 3 outputs"); /* input lengths as targets */
+    /* input name lengths: zero, over the limit, more bytes than remain */
+    field(f, size, 447, 4, 0, "offset 447: input name 0 has length 0, outside [1, 255]");
+    field(f, size, 451, 4, NNACT_NET_MAX_CLASS_NAME + 1, "offset 451: input name 1 has length 256");
+    field(f, size, 455, 4, UINT32_MAX, "offset 455: input name 2 has length 4294967295");
+    /* a NUL inside an input name, a NUL inside a target name */
+    byte_set(f, size, 459, 0, "offset 459: NUL byte inside an input name");
+    byte_set(f, size, 742, 0, "offset 742: NUL byte inside a target name");
+    /* target count: 0, over the 3 outputs, huge */
+    field(f, size, 731, 4, 0, "offset 731: 0 target names for 3 outputs");
+    field(f, size, 731, 4, 4, "offset 731: 4 target names for 3 outputs");
+    field(f, size, 731, 4, UINT32_MAX, "offset 731: 4294967295 target names for 3 outputs");
+    /* count 2 with one name: the second length is "spec" read as a number */
+    field(f, size, 731, 4, 2, "offset 739: target name 1 has length");
+    /* target length: zero, too long, past the end */
+    field(f, size, 735, 4, 0, "offset 735: target name 0 has length 0");
+    field(f, size, 735, 4, 256, "offset 735: target name 0 has length 256");
+    field(f, size, 735, 4, 200, "the target names needs 200 bytes");
+    field(f, size, 735, 4, 8, "offset 746: NUL byte inside a target name"); /* takes the pad */
+    field(f, size, 735, 4, 6, "offset 745: padding byte is 0x73");          /* leaves an 's' */
+    /* padding not zero, at its first and last byte */
+    byte_set(f, size, 746, 1, "offset 746: padding byte is 0x01");
+    byte_set(f, size, 751, 0x80, "offset 751: padding byte is 0x80");
+    free(f);
+
+    f = io_fixture("io_prep_regress.nnm", &size);
+    expect_accept(f, size);
+    /* the input names' count is the input width: a name short is refused by
+       the length that follows (the first target count byte read as a length) */
+    field(f, size, 248, 4, 0, "offset 248: input name 0 has length 0");
+    field(f, size, 259, 4, 3, "offset 259: 3 target names for 2 outputs");
+    field(f, size, 240, 4, 8, "offset 258: padding byte is 0x62"); /* inputs read as 1 target */
+    field(f, size, 240, 4, 4, "offset 259: padding byte is 0x02"); /* targets read as padding */
+    field(f, size, 240, 4, 0, "offset 240: empty preprocessing section");
+    byte_set(f, size, 279, 9, "offset 279: padding byte is 0x09");
+    free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +477,7 @@ int main(void)
         cmocka_unit_test(header_and_layer_fields),
         cmocka_unit_test(wrapping_products_and_oversized_declarations),
         cmocka_unit_test(prep_section_fields),
+        cmocka_unit_test(names_section_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -425,6 +425,60 @@ static void checkpoint_with_prep_fixture(void **state_)
     free(f);
 }
 
+/* A checkpoint with all four section members (io_ckpt_prep_names.nnm):
+ * section at 752 (head, scaling 760, class lengths 840 and bytes 848, input
+ * lengths 853 and bytes 873, target count 883, length 887, "label" 891..895,
+ * no padding), optimizer section at 896. Loads, saves back byte for byte,
+ * refuses every prefix and bit flip. */
+static void checkpoint_with_names_fixture(void **state_)
+{
+    (void)state_;
+    size_t size;
+    unsigned char *f = io_fixture("io_ckpt_prep_names.nnm", &size);
+    nnact_net *net = NULL;
+    nnact_opt *opt = NULL;
+    nnact_checkpoint_position pos = {sizeof pos, 0, 0, 0.0, 0, 0};
+    assert_int_equal(nnact_checkpoint_load_buffer_at(f, size, 0, &net, &opt, &pos), NNACT_OK);
+    assert_int_equal(nnact_opt_step_count(opt), 1234);
+    assert_int_equal(nnact_net_class_count(net), 2);
+    assert_string_equal(nnact_net_input_name(net, 0), "f1");
+    assert_string_equal(nnact_net_input_name(net, 4), "f5");
+    assert_int_equal(nnact_net_target_count(net), 1);
+    assert_string_equal(nnact_net_target_name(net, 0), "label");
+    char dir[] = "/tmp/nnact_cknames_XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/c.nnm", dir);
+    assert_int_equal(nnact_checkpoint_save_at(path, net, opt, &pos), NNACT_OK);
+    size_t n;
+    unsigned char *again = io_read_all(path, &n);
+    assert_int_equal(n, size);
+    assert_memory_equal(again, f, size);
+    free(again);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
+    nnact_net_free(net);
+    nnact_opt_free(opt);
+
+    for (size_t k = 0; k < size; k++) {
+        unsigned char *p = malloc(k ? k : 1);
+        assert_non_null(p);
+        memcpy(p, f, k);
+        expect_reject(p, k, NULL);
+        free(p);
+    }
+    for (size_t i = 0; i < size; i++) {
+        f[i] ^= (unsigned char)(1u << (i % 8));
+        expect_reject(f, size, NULL);
+        f[i] ^= (unsigned char)(1u << (i % 8));
+    }
+    field(f, size, 752, 4, 31, "offset 752: unknown preprocessing flags 0x10");
+    field(f, size, 853, 4, 0, "offset 853: input name 0 has length 0");
+    field(f, size, 883, 4, 2, "offset 883: 2 target names for 1 outputs");
+    field(f, size, 887, 4, 0, "offset 887: target name 0 has length 0");
+    field(f, size, 896, 4, 7, "offset 896: optimizer kind 7 is unknown");
+    free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -435,6 +489,7 @@ int main(void)
         cmocka_unit_test(checkpoint_load_buffer_fixture),
         cmocka_unit_test(checkpoint_load_out_of_memory),
         cmocka_unit_test(checkpoint_with_prep_fixture),
+        cmocka_unit_test(checkpoint_with_names_fixture),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

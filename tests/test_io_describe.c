@@ -172,11 +172,13 @@ static void struct_sizes(void **state)
     for (size_t i = 0; i < sizeof big.tail; i++)
         assert_int_equal(big.tail[i], 0x5A);
     nnact_file_info d = fresh();
-    /* the 1.1 record ends with n_classes (the preprocessing fields joined it
+    /* the 1.1 record ends with n_targets (the preprocessing fields joined it
        before 1.1 was released) */
-    d.size = offsetof(nnact_file_info, n_classes) + sizeof(size_t);
+    d.size = offsetof(nnact_file_info, n_targets) + sizeof(size_t);
     assert_int_equal(nnact_file_describe(CKPT, &d, NULL), NNACT_OK);
     assert_int_equal(d.epochs_done, 12);
+    d.size = offsetof(nnact_file_info, n_targets);
+    assert_int_equal(nnact_file_describe(CKPT, &d, NULL), NNACT_ERR_ARG);
     d.size = offsetof(nnact_file_info, n_classes);
     assert_int_equal(nnact_file_describe(CKPT, &d, NULL), NNACT_ERR_ARG);
     d.size = offsetof(nnact_file_info, base_lr);
@@ -285,6 +287,35 @@ static void prep_reported(void **state)
     assert_int_equal(d.input_scaling, 1);
     assert_int_equal(d.n_classes, 2);
     assert_int_equal(d.opt_steps, 1234);
+    assert_int_equal(d.input_names, 0);
+    assert_int_equal(d.n_targets, 0);
+    /* input and target names */
+    d = fresh();
+    assert_int_equal(nnact_file_describe(NNACT_TEST_DATA_DIR "/io_prep_names.nnm", &d, &net),
+                     NNACT_OK);
+    assert_int_equal(d.input_scaling, 1);
+    assert_int_equal(d.n_classes, 3);
+    assert_int_equal(d.input_names, 1);
+    assert_int_equal(d.n_targets, 1);
+    assert_string_equal(nnact_net_target_name(net, 0), "species");
+    nnact_net_free(net);
+    d = fresh();
+    assert_int_equal(nnact_file_describe(NNACT_TEST_DATA_DIR "/io_prep_regress.nnm", &d, NULL),
+                     NNACT_OK);
+    assert_int_equal(d.input_scaling, 0);
+    assert_int_equal(d.n_classes, 0);
+    assert_int_equal(d.input_names, 1);
+    assert_int_equal(d.n_targets, 2);
+    d = fresh();
+    assert_int_equal(nnact_file_describe(NNACT_TEST_DATA_DIR "/io_ckpt_prep_names.nnm", &d, NULL),
+                     NNACT_OK);
+    assert_int_equal(d.kind, NNACT_FILE_CHECKPOINT);
+    assert_int_equal(d.input_names, 1);
+    assert_int_equal(d.n_targets, 1);
+    d = fresh();
+    assert_int_equal(nnact_file_describe(NNACT_TEST_DATA_DIR "/io_one.nnm", &d, NULL), NNACT_OK);
+    assert_int_equal(d.input_names, 0);
+    assert_int_equal(d.n_targets, 0);
 }
 
 int main(void)

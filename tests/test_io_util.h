@@ -118,6 +118,18 @@ static inline void io_add_prep(nnact_net *net, int which)
         assert_true(n <= 16);
         assert_int_equal(nnact_net_set_class_names(net, n, pool), NNACT_OK);
     }
+    if (which & 4) {
+        static const char *const pool[] = {"in 0", "in,1", "\xc3\xa9", "x", "yy", "zzz", "7", "8",
+                                           "9",    "A",    "B",        "C", "D",  "E",   "F", "G"};
+        assert_true(n_in <= 16);
+        assert_int_equal(nnact_net_set_input_names(net, pool), NNACT_OK);
+    }
+    if (which & 8) {
+        static const char *const pool[] = {"target", "t\x01", "t2", "t3", "t4"};
+        const size_t n = nnact_net_output_size(net);
+        const size_t count = n < 5 ? n : 5;
+        assert_int_equal(nnact_net_set_target_names(net, count, pool), NNACT_OK);
+    }
 }
 
 /* Layers, activations, parameters, all weights, the input scaling and the
@@ -139,6 +151,14 @@ static inline void io_assert_same_net(const nnact_net *a, const nnact_net *b)
         assert_int_equal(nnact_net_class_count(a), nnact_net_class_count(b));
         for (size_t i = 0; i < nnact_net_class_count(a); i++)
             assert_string_equal(nnact_net_class_name(a, i), nnact_net_class_name(b, i));
+        for (size_t i = 0; i < n; i++) {
+            const char *ia = nnact_net_input_name(a, i), *ib = nnact_net_input_name(b, i);
+            assert_int_equal(ia == NULL, ib == NULL);
+            if (ia != NULL) assert_string_equal(ia, ib);
+        }
+        assert_int_equal(nnact_net_target_count(a), nnact_net_target_count(b));
+        for (size_t i = 0; i < nnact_net_target_count(a); i++)
+            assert_string_equal(nnact_net_target_name(a, i), nnact_net_target_name(b, i));
     }
     assert_int_equal(nnact_net_layer_count(a), nnact_net_layer_count(b));
     for (size_t i = 0; i < nnact_net_layer_count(a); i++) {

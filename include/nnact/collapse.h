@@ -20,7 +20,8 @@
  * layers; an entry may overflow to +-Inf for a tiny scale, as a product of
  * large weights may), the check compares it with the network and counts the
  * scaling as one more layer of width n_in in its bound, nnact_net_fuse_linear()
- * gives the new network the same scaling and class names, and the flops and
+ * gives the new network the same scaling and names (class, input and target
+ * names, nnact/net.h), and the flops and
  * order of nnact_net_collapse_ex()/_order() are those of the weight chain.
  */
 #ifndef NNACT_COLLAPSE_H

@@ -263,6 +263,8 @@ typedef struct nnact_file_info {
     int input_scaling; /**< 1 when the file holds an input scaling (nnact_net_set_input_scaling())
                         */
     size_t n_classes;  /**< class names it holds (nnact_net_set_class_names()), 0 for none */
+    int input_names;   /**< 1 when the file names its inputs (nnact_net_set_input_names()) */
+    size_t n_targets;  /**< target names it holds (nnact_net_set_target_names()), 0 for none */
 } nnact_file_info;
 
 /**

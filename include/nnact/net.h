@@ -138,7 +138,8 @@ NNACT_API nnact_status nnact_net_reserve(nnact_net *net, size_t max_batch);
  * @brief Bytes the network holds once forward/backward ran at batch `batch`
  *        (batch 0: without batch buffers). The formula is in docs/NETWORK.md:
  *        the handle, the layer table, parameters and gradients (16 P bytes; the
- *        gradients are allocated with the batch buffers), and
+ *        gradients are allocated with the batch buffers), the input scaling
+ *        and the class, input and target names when set (1.1), and
  *        8 batch (n_in + sum_l n_out_l (2 + keepZ_l)) bytes of buffers.
  * @return NNACT_OK; NNACT_ERR_ARG (NULL net or bytes); NNACT_ERR_OVERFLOW.
  * @since 1.0
@@ -288,6 +289,60 @@ NNACT_API size_t nnact_net_class_count(const nnact_net *net);
  * @since 1.1
  */
 NNACT_API const char *nnact_net_class_name(const nnact_net *net, size_t i);
+
+/**
+ * @brief Sets (or, with names NULL, removes) the names of the network's inputs
+ *        (the feature columns it reads, in order), so that a tool can match a
+ *        data file's columns by name. Copied. Saved in model and checkpoint
+ *        files (docs/FORMAT.md). Adding layers keeps them (they describe the
+ *        input); nnact_net_fuse_linear() copies them.
+ * @param names NULL, or nnact_net_input_size(net) NUL-terminated strings, each
+ *        1 to NNACT_NET_MAX_CLASS_NAME bytes, all distinct; any bytes but NUL.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net, a NULL, empty, too long or repeated
+ *         name: the detail names the index or the name); NNACT_ERR_OVERFLOW (the
+ *         names' bytes overflow size_t); NNACT_ERR_NOMEM. On failure the network
+ *         is unchanged.
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_net_set_input_names(nnact_net *net, const char *const *names);
+
+/**
+ * @brief Input name i, owned by the network (valid until the names change or the
+ *        network is freed); NULL for a NULL net, a network without input names,
+ *        or i >= nnact_net_input_size().
+ * @since 1.1
+ */
+NNACT_API const char *nnact_net_input_name(const nnact_net *net, size_t i);
+
+/**
+ * @brief Sets (or, with count 0, removes) the names of the target columns the
+ *        outputs were trained on: one column for a classifier whose outputs are
+ *        its classes (the column holding the labels), or one per output for
+ *        regression. Copied. Saved in model and checkpoint files.
+ *        nnact_net_add_dense() and _ex() remove them, as they remove the class
+ *        names (the output changed); nnact_net_fuse_linear() copies them. A
+ *        target name may equal an input name (no cross check).
+ * @param count 0, or 1 to nnact_net_output_size(net).
+ * @param names count NUL-terminated strings (NULL allowed when count is 0), each
+ *        1 to NNACT_NET_MAX_CLASS_NAME bytes, all distinct; any bytes but NUL.
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL net, NULL names or a NULL name, an empty,
+ *         too long or repeated name); NNACT_ERR_SHAPE (count over the output
+ *         width); NNACT_ERR_OVERFLOW; NNACT_ERR_NOMEM. On failure the network is
+ *         unchanged.
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_net_set_target_names(nnact_net *net, size_t count,
+                                                  const char *const *names);
+
+/** @brief Number of target names (0 for NULL or none). @since 1.1 */
+NNACT_API size_t nnact_net_target_count(const nnact_net *net);
+
+/**
+ * @brief Target name i, owned by the network (valid until the names change or
+ *        the network is freed); NULL for a NULL net or i >= nnact_net_target_count().
+ * @since 1.1
+ */
+NNACT_API const char *nnact_net_target_name(const nnact_net *net, size_t i);
 
 NNACT_END_DECLS
 

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "cli/io_cmds.h"
@@ -54,16 +55,34 @@ static size_t escaped(const char *s, char *out, size_t cap)
     return n;
 }
 
-/* "classes       3: setosa, versicolor, virginica", cut to about 80 columns
- * with the count of names left out. */
-static void print_classes(const nnact_net *net)
+typedef const char *(*name_at)(const nnact_net *net, size_t i);
+
+/* s escaped into at most `room` columns: when it does not fit, cut where no
+ * escape or UTF-8 sequence is split, and "..." appended. */
+static size_t escaped_cut(const char *s, char *out, size_t cap, size_t room)
 {
-    const size_t n = nnact_net_class_count(net);
-    printf("classes       %zu:", n);
+    size_t len = escaped(s, out, cap);
+    if (len <= room || room < 4) return len;
+    len = escaped(s, out, room - 3 + 1);
+    while (len > 0 && ((unsigned char)out[len - 1] & 0xc0) == 0x80) /* continuation bytes */
+        len--;
+    if (len > 0 && (unsigned char)out[len - 1] >= 0xc0) len--; /* and their lead byte */
+    memcpy(out + len, "...", 4);
+    return len + 3;
+}
+
+/* "classes       3: setosa, versicolor, virginica", cut to about 80 columns
+ * with the count of names left out; with cut_first a first name too long for
+ * the line is cut itself (the class line always showed its first name whole). */
+static void print_names(const char *label, size_t n, name_at name, const nnact_net *net,
+                        int cut_first)
+{
+    printf("%-13s %zu:", label, n);
     size_t col = 20;
     for (size_t i = 0; i < n; i++) {
         char buf[4 * NNACT_NET_MAX_CLASS_NAME + 8];
-        const size_t len = escaped(nnact_net_class_name(net, i), buf, sizeof buf);
+        const size_t len = i == 0 && cut_first ? escaped_cut(name(net, i), buf, sizeof buf, 56)
+                                               : escaped(name(net, i), buf, sizeof buf);
         if (i > 0 && col + len + 2 > 66) {
             printf(", ... (%zu more)", n - i);
             break;
@@ -109,7 +128,12 @@ int cli_info_file(const char *path)
         /* format 2 only: a version-1 file prints exactly what it always did */
         if (d.input_scaling)
             printf("scaling       (x - shift) / scale on each of the %zu inputs\n", d.n_inputs);
-        if (d.n_classes) print_classes(net);
+        if (d.n_classes)
+            print_names("classes", nnact_net_class_count(net), nnact_net_class_name, net, 0);
+        /* "input names", not a second "inputs" line: the count line above stays as it was */
+        if (d.input_names) print_names("input names", d.n_inputs, nnact_net_input_name, net, 1);
+        if (d.n_targets)
+            print_names("targets", nnact_net_target_count(net), nnact_net_target_name, net, 1);
         if (checkpoint) print_position(&d);
         printf("checksum      CRC-32C 0x%08lx, verified\n", (unsigned long)d.crc32c);
     } else {

@@ -128,20 +128,32 @@ static nnact_status build(const nnact__layers *ls, nnact_net *out, size_t *map, 
 }
 
 /* The fused network computes the same function as `net`: same input scaling
- * in front, and the same outputs, hence the same class names. */
+ * and input names in front, and the same outputs, hence the same class and
+ * target names. */
 static nnact_status copy_prep(const nnact_net *net, nnact_net *fused, const char *who)
 {
     nnact__input_scaling sc;
     NNACT_FORWARD_IF_ERROR(nnact__input_scaling_load(net, &sc, who));
     nnact_status s = sc.present ? nnact_net_set_input_scaling(fused, sc.shift, sc.scale) : NNACT_OK;
     nnact__input_scaling_free(&sc);
-    const size_t n = nnact_net_class_count(net);
+    const size_t n_in = nnact_net_input_size(net), n_classes = nnact_net_class_count(net),
+                 n_targets = nnact_net_target_count(net);
+    size_t n = n_in > n_classes ? n_in : n_classes;
+    if (n_targets > n) n = n_targets;
     if (s != NNACT_OK || n == 0) return s;
     const char **names = nnact__malloc(n * sizeof *names);
     NNACT_RETURN_IF(names == NULL, NNACT_ERR_NOMEM, "%s: out of memory", who);
-    for (size_t i = 0; i < n; i++)
+    if (nnact_net_input_name(net, 0) != NULL) {
+        for (size_t i = 0; i < n_in; i++)
+            names[i] = nnact_net_input_name(net, i);
+        s = nnact_net_set_input_names(fused, names);
+    }
+    for (size_t i = 0; i < n_classes; i++)
         names[i] = nnact_net_class_name(net, i);
-    s = nnact_net_set_class_names(fused, n, names);
+    if (s == NNACT_OK && n_classes > 0) s = nnact_net_set_class_names(fused, n_classes, names);
+    for (size_t i = 0; i < n_targets; i++)
+        names[i] = nnact_net_target_name(net, i);
+    if (s == NNACT_OK && n_targets > 0) s = nnact_net_set_target_names(fused, n_targets, names);
     nnact__free((void *)names);
     return s;
 }

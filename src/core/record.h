@@ -18,7 +18,7 @@
 #define NNACT__FIT_REPORT_MIN          NNACT__RECORD_END(nnact_fit_report, stop_reason)
 #define NNACT__CHECKPOINT_POSITION_MIN NNACT__RECORD_END(nnact_checkpoint_position, rng_counter)
 #define NNACT__GRADCHECK_REPORT_MIN    NNACT__RECORD_END(nnact_gradcheck_report, params_checked)
-#define NNACT__FILE_INFO_MIN           NNACT__RECORD_END(nnact_file_info, n_classes)
+#define NNACT__FILE_INFO_MIN           NNACT__RECORD_END(nnact_file_info, n_targets)
 #define NNACT__CLASS_METRICS_MIN       NNACT__RECORD_END(nnact_class_metrics, macro_f1)
 #define NNACT__REGRESS_METRICS_MIN     NNACT__RECORD_END(nnact_regress_metrics, r2)
 

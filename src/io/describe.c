@@ -28,6 +28,8 @@ static void describe_model(const struct nnact__model_view *m, nnact_file_info *d
     d->n_params = m->n_params;
     d->input_scaling = m->shift != NULL;
     d->n_classes = m->n_classes;
+    d->input_names = m->input_names != NULL;
+    d->n_targets = m->n_targets;
     d->n_nonfinite = 0;
     for (uint64_t i = 0; i < m->n_params; i++)
         d->n_nonfinite += !isfinite(nnact__get_f64(m->params + i * 8u));

@@ -3,6 +3,7 @@
  * loader allocates anything. Structure is checked before the checksum so a
  * fuzzer (and a user reading the error) reaches the precise field at fault. */
 #include <math.h>
+#include <stdio.h>
 
 #include "act/act_internal.h"
 #include "io/io_internal.h"
@@ -100,43 +101,44 @@ static nnact_status parse_scaling(const char *who, const unsigned char *data, ui
     return NNACT_OK;
 }
 
-/* The class names: lengths 1..NNACT_NET_MAX_CLASS_NAME, no NUL byte inside;
- * *bytes receives their total. (That they are distinct is checked when the
- * network takes them: nnact_net_set_class_names.) */
+/* A names block: n u32 lengths, each 1..NNACT_NET_MAX_CLASS_NAME, then the
+ * names' bytes, no NUL among them; *bytes receives their total. (That they are
+ * distinct is checked when the network takes them: nnact_net_set_*_names.) */
 static nnact_status parse_names(const char *who, const unsigned char *data, uint64_t at,
-                                uint64_t limit, uint32_t n, uint64_t *bytes)
+                                uint64_t limit, uint64_t n, const char *what, uint64_t *bytes)
 {
-    NNACT_FORWARD_IF_ERROR(nnact__io_need(who, at, limit, 4u * (uint64_t)n, "the name lengths"));
+    char label[48];
+    (void)snprintf(label, sizeof label, "the %s name lengths", what);
+    /* n <= 2^24: 4 n cannot wrap */
+    NNACT_FORWARD_IF_ERROR(nnact__io_need(who, at, limit, 4u * n, label));
     uint64_t total = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        const uint32_t len = nnact__get_u32(data + at + 4u * (uint64_t)i);
+    for (uint64_t i = 0; i < n; i++) {
+        const uint32_t len = nnact__get_u32(data + at + 4u * i);
         NNACT_RETURN_IF(len < 1 || len > NNACT_NET_MAX_CLASS_NAME, NNACT_ERR_FORMAT,
-                        "%s: offset %llu: class name %lu has length %lu, outside [1, %d]", who,
-                        (ull)(at + 4u * (uint64_t)i), (unsigned long)i, (unsigned long)len,
+                        "%s: offset %llu: %s name %llu has length %lu, outside [1, %d]", who,
+                        (ull)(at + 4u * i), what, (ull)i, (unsigned long)len,
                         NNACT_NET_MAX_CLASS_NAME);
         total += len;
     }
-    at += 4u * (uint64_t)n;
-    NNACT_FORWARD_IF_ERROR(nnact__io_need(who, at, limit, total, "the class names"));
+    at += 4u * n;
+    (void)snprintf(label, sizeof label, "the %s names", what);
+    NNACT_FORWARD_IF_ERROR(nnact__io_need(who, at, limit, total, label));
     const unsigned char *nul = memchr(data + at, 0, (size_t)total);
-    NNACT_RETURN_IF(nul != NULL, NNACT_ERR_FORMAT, "%s: offset %llu: NUL byte inside a class name",
-                    who, (ull)(nul - data));
+    NNACT_RETURN_IF(nul != NULL, NNACT_ERR_FORMAT, "%s: offset %llu: NUL byte inside %s %s name",
+                    who, (ull)(nul - data), what[0] == 'i' ? "an" : "a", what);
     *bytes = total;
     return NNACT_OK;
 }
 
-/* The preprocessing section of a version-2 file at `at` (docs/FORMAT.md). */
-static nnact_status parse_prep(const char *who, const unsigned char *data, uint64_t at,
-                               uint64_t limit, struct nnact__model_view *v)
+/* The section's head: known flags, not empty, the class count against the
+ * names flag and the output width. */
+static nnact_status parse_prep_head(const char *who, const unsigned char *data, uint64_t at,
+                                    const struct nnact__model_view *v)
 {
-    const uint64_t start = at;
-    NNACT_FORWARD_IF_ERROR(
-        nnact__io_need(who, at, limit, NNACT__IO_PREP_HEAD_LEN, "the preprocessing section"));
     const uint32_t flags = nnact__get_u32(data + at), n = nnact__get_u32(data + at + 4);
-    const uint32_t known = NNACT__IO_PREP_SCALING | NNACT__IO_PREP_NAMES;
-    NNACT_RETURN_IF((flags & ~known) != 0, NNACT_ERR_FORMAT,
+    NNACT_RETURN_IF((flags & ~(uint32_t)NNACT__IO_PREP_KNOWN) != 0, NNACT_ERR_FORMAT,
                     "%s: offset %llu: unknown preprocessing flags 0x%lx", who, (ull)at,
-                    (unsigned long)(flags & ~known));
+                    (unsigned long)(flags & ~(uint32_t)NNACT__IO_PREP_KNOWN));
     NNACT_RETURN_IF(flags == 0, NNACT_ERR_FORMAT,
                     "%s: offset %llu: empty preprocessing section (a file without one is "
                     "version 1)",
@@ -149,6 +151,40 @@ static nnact_status parse_prep(const char *who, const unsigned char *data, uint6
                     "%s: offset %llu: %lu class names for %llu outputs (one per output, or 2 "
                     "for one logit)",
                     who, (ull)at + 4, (unsigned long)n, (ull)v->n_outputs);
+    return NNACT_OK;
+}
+
+/* The target names at `at`: u32 count in [1, n_outputs], then a names block. */
+static nnact_status parse_targets(const char *who, const unsigned char *data, uint64_t at,
+                                  uint64_t limit, struct nnact__model_view *v, uint64_t *next)
+{
+    NNACT_FORWARD_IF_ERROR(nnact__io_need(who, at, limit, 4u, "the target count"));
+    const uint32_t n = nnact__get_u32(data + at);
+    NNACT_RETURN_IF(n < 1 || n > v->n_outputs, NNACT_ERR_FORMAT,
+                    "%s: offset %llu: %lu target names for %llu outputs (1 to the output width)",
+                    who, (ull)at, (unsigned long)n, (ull)v->n_outputs);
+    at += 4u;
+    uint64_t bytes = 0;
+    NNACT_FORWARD_IF_ERROR(parse_names(who, data, at, limit, n, "target", &bytes));
+    v->n_targets = n;
+    v->target_name_lengths = data + at;
+    v->target_names_offset = at;
+    at += 4u * (uint64_t)n;
+    v->target_names = data + at;
+    *next = at + bytes;
+    return NNACT_OK;
+}
+
+/* The preprocessing section of a version-2 file at `at` (docs/FORMAT.md):
+ * its members in the order of their flag bits, then the padding. */
+static nnact_status parse_prep(const char *who, const unsigned char *data, uint64_t at,
+                               uint64_t limit, struct nnact__model_view *v)
+{
+    const uint64_t start = at;
+    NNACT_FORWARD_IF_ERROR(
+        nnact__io_need(who, at, limit, NNACT__IO_PREP_HEAD_LEN, "the preprocessing section"));
+    NNACT_FORWARD_IF_ERROR(parse_prep_head(who, data, at, v));
+    const uint32_t flags = nnact__get_u32(data + at), n = nnact__get_u32(data + at + 4);
     at += NNACT__IO_PREP_HEAD_LEN;
     v->prep_flags = flags;
     v->prep_offset = start;
@@ -160,9 +196,9 @@ static nnact_status parse_prep(const char *who, const unsigned char *data, uint6
         v->shift = data + at;
         at += 16u * v->n_inputs;
     }
-    if (names) {
+    if (flags & NNACT__IO_PREP_NAMES) {
         uint64_t bytes = 0;
-        NNACT_FORWARD_IF_ERROR(parse_names(who, data, at, limit, n, &bytes));
+        NNACT_FORWARD_IF_ERROR(parse_names(who, data, at, limit, n, "class", &bytes));
         v->n_classes = n;
         v->name_lengths = data + at;
         v->names_offset = at;
@@ -170,6 +206,17 @@ static nnact_status parse_prep(const char *who, const unsigned char *data, uint6
         v->names = data + at;
         at += bytes;
     }
+    if (flags & NNACT__IO_PREP_INPUTS) {
+        uint64_t bytes = 0;
+        NNACT_FORWARD_IF_ERROR(parse_names(who, data, at, limit, v->n_inputs, "input", &bytes));
+        v->input_name_lengths = data + at;
+        v->input_names_offset = at;
+        at += 4u * v->n_inputs;
+        v->input_names = data + at;
+        at += bytes;
+    }
+    if (flags & NNACT__IO_PREP_TARGETS)
+        NNACT_FORWARD_IF_ERROR(parse_targets(who, data, at, limit, v, &at));
     const uint64_t pad = (8u - (at - start) % 8u) % 8u;
     NNACT_FORWARD_IF_ERROR(nnact__io_need(who, at, limit, pad, "the section's padding"));
     for (uint64_t i = 0; i < pad; i++)

@@ -38,13 +38,22 @@
      (uint64_t)NNACT_IO_MAX_PARAMS * 8u)
 /* Preprocessing section (version 2, right after the model parameters):
  * u32 flags | u32 n_classes | [f64 shift x n_inputs, f64 scale x n_inputs]
- * | [u32 length x n_classes, the names' bytes] | zero padding to 8 bytes. */
+ * | [u32 length x n_classes, the class names' bytes]
+ * | [u32 length x n_inputs, the input names' bytes]
+ * | [u32 n_targets, u32 length x n_targets, the target names' bytes]
+ * | zero padding to 8 bytes. */
 #define NNACT__IO_PREP_HEAD_LEN 8u
 #define NNACT__IO_PREP_SCALING  1u
 #define NNACT__IO_PREP_NAMES    2u
+#define NNACT__IO_PREP_INPUTS   4u
+#define NNACT__IO_PREP_TARGETS  8u
+#define NNACT__IO_PREP_KNOWN                                                                       \
+    (NNACT__IO_PREP_SCALING | NNACT__IO_PREP_NAMES | NNACT__IO_PREP_INPUTS | NNACT__IO_PREP_TARGETS)
 #define NNACT__IO_MAX_PREP                                                                         \
     ((uint64_t)NNACT__IO_PREP_HEAD_LEN + 16u * (uint64_t)NNACT_IO_MAX_DIM +                        \
-     (uint64_t)NNACT_NET_MAX_CLASSES * (4u + NNACT_NET_MAX_CLASS_NAME))
+     (uint64_t)NNACT_NET_MAX_CLASSES * (4u + NNACT_NET_MAX_CLASS_NAME) +                           \
+     (uint64_t)NNACT_IO_MAX_DIM * (4u + NNACT_NET_MAX_CLASS_NAME) + 4u +                           \
+     (uint64_t)NNACT_IO_MAX_DIM * (4u + NNACT_NET_MAX_CLASS_NAME))
 #define NNACT__IO_MAX_CKPT_EXTRA                                                                   \
     (8u + 15u * 16u + 24u + 3u * (uint64_t)NNACT_IO_MAX_PARAMS * 8u + 40u)
 #define NNACT__IO_MAX_CKPT_PAYLOAD (NNACT__IO_MAX_MODEL_PAYLOAD + NNACT__IO_MAX_CKPT_EXTRA)
@@ -120,6 +129,13 @@ struct nnact__model_view {
     const unsigned char *name_lengths; /* n_classes u32 */
     const unsigned char *names;        /* the names' bytes, one after the other */
     uint64_t names_offset;
+    /* input names (n_inputs of them) and target names, the same way; NULL / 0
+     * when absent */
+    const unsigned char *input_name_lengths, *input_names;
+    uint64_t input_names_offset;
+    uint32_t n_targets;
+    const unsigned char *target_name_lengths, *target_names;
+    uint64_t target_names_offset;
     uint64_t end; /* offset just past the model body (and its section) */
 };
 

@@ -21,32 +21,58 @@ static nnact_status build_scaling(const char *who, const struct nnact__model_vie
     return s;
 }
 
-/* The class names of a validated view: copied with their NULs, then given to
- * the network, which refuses a repeated name (a format error here). */
-static nnact_status build_names(const char *who, const struct nnact__model_view *v, nnact_net *net)
+/* A names block of a validated view (n u32 lengths, then the bytes) as n
+ * NUL-terminated strings in one allocation; NULL when out of memory. */
+static char **decode_names(size_t n, const unsigned char *lengths, const unsigned char *src)
 {
-    const size_t n = v->n_classes; /* <= NNACT_NET_MAX_CLASSES, names <= 255 bytes */
-    size_t text = 0;
+    size_t text = 0; /* n <= 2^24 names of <= 255 bytes */
     for (size_t i = 0; i < n; i++)
-        text += nnact__get_u32(v->name_lengths + 4 * i) + 1u;
+        text += nnact__get_u32(lengths + 4 * i) + 1u;
     char **ptrs = nnact__malloc(n * sizeof *ptrs + text);
-    NNACT_RETURN_IF(ptrs == NULL, NNACT_ERR_NOMEM, "%s: out of memory", who);
+    if (ptrs == NULL) return NULL;
     char *p = (char *)(ptrs + n);
-    const unsigned char *src = v->names;
     for (size_t i = 0; i < n; i++) {
-        const size_t len = nnact__get_u32(v->name_lengths + 4 * i);
+        const size_t len = nnact__get_u32(lengths + 4 * i);
         memcpy(p, src, len);
         p[len] = '\0';
         ptrs[i] = p;
         p += len + 1;
         src += len;
     }
-    nnact_status s = nnact_net_set_class_names(net, n, (const char *const *)ptrs);
+    return ptrs;
+}
+
+enum names_member { CLASS_NAMES, INPUT_NAMES, TARGET_NAMES };
+
+/* One names member of a validated view, given to the network, which refuses a
+ * repeated name (a format error here, at the member's offset). */
+static nnact_status build_names(const char *who, const struct nnact__model_view *v,
+                                enum names_member which, nnact_net *net)
+{
+    static const char *const what[] = {"class", "input", "target"};
+    const size_t n = which == CLASS_NAMES   ? v->n_classes
+                     : which == INPUT_NAMES ? (size_t)v->n_inputs
+                                            : v->n_targets;
+    const unsigned char *lengths = which == CLASS_NAMES   ? v->name_lengths
+                                   : which == INPUT_NAMES ? v->input_name_lengths
+                                                          : v->target_name_lengths;
+    const unsigned char *bytes = which == CLASS_NAMES   ? v->names
+                                 : which == INPUT_NAMES ? v->input_names
+                                                        : v->target_names;
+    const uint64_t offset = which == CLASS_NAMES   ? v->names_offset
+                            : which == INPUT_NAMES ? v->input_names_offset
+                                                   : v->target_names_offset;
+    char **ptrs = decode_names(n, lengths, bytes);
+    NNACT_RETURN_IF(ptrs == NULL, NNACT_ERR_NOMEM, "%s: out of memory", who);
+    const char *const *names = (const char *const *)ptrs;
+    nnact_status s = which == CLASS_NAMES   ? nnact_net_set_class_names(net, n, names)
+                     : which == INPUT_NAMES ? nnact_net_set_input_names(net, names)
+                                            : nnact_net_set_target_names(net, n, names);
     nnact__free(ptrs);
     if (s == NNACT_OK || s == NNACT_ERR_NOMEM) return s;
     char reason[512];
-    return nnact__fail(NNACT_ERR_FORMAT, "%s: offset %llu: class names rejected: %s", who,
-                       (ull)v->names_offset, nnact__last_reason(reason, sizeof reason));
+    return nnact__fail(NNACT_ERR_FORMAT, "%s: offset %llu: %s names rejected: %s", who, (ull)offset,
+                       what[which], nnact__last_reason(reason, sizeof reason));
 }
 
 nnact_status nnact__io_build_net(const char *who, const struct nnact__model_view *v,
@@ -85,7 +111,9 @@ nnact_status nnact__io_build_net(const char *who, const struct nnact__model_view
     nnact__free(tmp);
     /* names last: adding a layer removes them */
     if (s == NNACT_OK && v->shift != NULL) s = build_scaling(who, v, net);
-    if (s == NNACT_OK && v->n_classes > 0) s = build_names(who, v, net);
+    if (s == NNACT_OK && v->n_classes > 0) s = build_names(who, v, CLASS_NAMES, net);
+    if (s == NNACT_OK && v->input_names != NULL) s = build_names(who, v, INPUT_NAMES, net);
+    if (s == NNACT_OK && v->n_targets > 0) s = build_names(who, v, TARGET_NAMES, net);
     if (s != NNACT_OK) {
         nnact_net_free(net);
         return s;

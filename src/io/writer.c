@@ -11,32 +11,65 @@ uint32_t nnact__io_net_version(const nnact_net *net)
 {
     int scaled = 0;
     (void)nnact_net_get_input_scaling(net, NULL, NULL, &scaled);
-    return scaled || nnact_net_class_count(net) > 0 ? NNACT__IO_VERSION_PREP : NNACT__IO_VERSION;
+    return scaled || nnact_net_class_count(net) > 0 || nnact_net_input_name(net, 0) != NULL ||
+                   nnact_net_target_count(net) > 0
+               ? NNACT__IO_VERSION_PREP
+               : NNACT__IO_VERSION;
+}
+
+/* Bytes of a names block: a u32 length and the bytes of each name. */
+typedef const char *(*name_at)(const nnact_net *net, size_t i);
+static uint64_t names_size(const nnact_net *net, size_t n, name_at name)
+{
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < n; i++)
+        bytes += 4u + strlen(name(net, i));
+    return bytes;
+}
+
+/* Writes a names block at p; returns the byte after it. */
+static unsigned char *put_names(const nnact_net *net, size_t n, name_at name, unsigned char *p)
+{
+    for (size_t i = 0; i < n; i++, p += 4)
+        nnact__put_u32(p, (uint32_t)strlen(name(net, i)));
+    for (size_t i = 0; i < n; i++) {
+        const size_t len = strlen(name(net, i));
+        memcpy(p, name(net, i), len);
+        p += len;
+    }
+    return p;
 }
 
 /* Bytes of the preprocessing section (0 when the network has none). The
- * network's own limits (NNACT_NET_MAX_CLASSES, NNACT_NET_MAX_CLASS_NAME) keep
- * it within NNACT__IO_MAX_PREP. */
+ * network's own limits (NNACT_NET_MAX_CLASSES, NNACT_NET_MAX_CLASS_NAME, the
+ * input and output widths checked by the caller) keep it within
+ * NNACT__IO_MAX_PREP. */
 static uint64_t prep_size(const nnact_net *net)
 {
     if (nnact__io_net_version(net) == NNACT__IO_VERSION) return 0;
     int scaled = 0;
     (void)nnact_net_get_input_scaling(net, NULL, NULL, &scaled);
-    uint64_t n = NNACT__IO_PREP_HEAD_LEN + (scaled ? 16u * (uint64_t)nnact_net_input_size(net) : 0);
-    for (size_t i = 0; i < nnact_net_class_count(net); i++)
-        n += 4u + strlen(nnact_net_class_name(net, i));
+    const size_t n_in = nnact_net_input_size(net), n_targets = nnact_net_target_count(net);
+    uint64_t n = NNACT__IO_PREP_HEAD_LEN + (scaled ? 16u * (uint64_t)n_in : 0);
+    n += names_size(net, nnact_net_class_count(net), nnact_net_class_name);
+    if (nnact_net_input_name(net, 0) != NULL) n += names_size(net, n_in, nnact_net_input_name);
+    if (n_targets > 0) n += 4u + names_size(net, n_targets, nnact_net_target_name);
     return n + (8u - n % 8u) % 8u;
 }
 
-/* The section at p (prep_size(net) bytes). */
+/* The section at p (prep_size(net) bytes): its members in the order of their
+ * flag bits. */
 static nnact_status write_prep(const char *who, const nnact_net *net, unsigned char *p)
 {
-    const size_t n_in = nnact_net_input_size(net), n_classes = nnact_net_class_count(net);
+    const size_t n_in = nnact_net_input_size(net), n_classes = nnact_net_class_count(net),
+                 n_targets = nnact_net_target_count(net);
+    const int inputs = nnact_net_input_name(net, 0) != NULL;
     int scaled = 0;
     (void)nnact_net_get_input_scaling(net, NULL, NULL, &scaled);
     unsigned char *start = p;
-    nnact__put_u32(p, (scaled ? NNACT__IO_PREP_SCALING : 0u) |
-                          (n_classes ? NNACT__IO_PREP_NAMES : 0u));
+    nnact__put_u32(
+        p, (scaled ? NNACT__IO_PREP_SCALING : 0u) | (n_classes ? NNACT__IO_PREP_NAMES : 0u) |
+               (inputs ? NNACT__IO_PREP_INPUTS : 0u) | (n_targets ? NNACT__IO_PREP_TARGETS : 0u));
     nnact__put_u32(p + 4, (uint32_t)n_classes);
     p += NNACT__IO_PREP_HEAD_LEN;
     if (scaled) {
@@ -47,12 +80,11 @@ static nnact_status write_prep(const char *who, const nnact_net *net, unsigned c
             nnact__put_f64(p, tmp[j]);
         nnact__free(tmp);
     }
-    for (size_t i = 0; i < n_classes; i++, p += 4)
-        nnact__put_u32(p, (uint32_t)strlen(nnact_net_class_name(net, i)));
-    for (size_t i = 0; i < n_classes; i++) {
-        const size_t len = strlen(nnact_net_class_name(net, i));
-        memcpy(p, nnact_net_class_name(net, i), len);
-        p += len;
+    p = put_names(net, n_classes, nnact_net_class_name, p);
+    if (inputs) p = put_names(net, n_in, nnact_net_input_name, p);
+    if (n_targets > 0) {
+        nnact__put_u32(p, (uint32_t)n_targets);
+        p = put_names(net, n_targets, nnact_net_target_name, p + 4);
     }
     while ((size_t)(p - start) % 8u != 0)
         *p++ = 0;

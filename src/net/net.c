@@ -59,6 +59,11 @@ struct nnact_net {
      * (each NUL-terminated); names_bytes is the block's size */
     char **class_names;
     size_t n_classes, names_bytes;
+    /* input (feature) names: n_in of them or none; target names: 1..n_out
+     * data columns the outputs were trained on, or none. Same block layout,
+     * *_bytes each block's size. */
+    char **input_names, **target_names;
+    size_t input_names_bytes, n_targets, target_names_bytes;
 };
 
 #define W_OF(net, l) ((net)->store + (l)->off)
@@ -111,6 +116,8 @@ void nnact_net_free(nnact_net *net)
     nnact__free(net->layers);
     nnact__free(net->shift);
     nnact__free(net->class_names);
+    nnact__free(net->input_names);
+    nnact__free(net->target_names);
     nnact__free(net);
 }
 
@@ -209,10 +216,14 @@ nnact_status nnact_net_add_dense_ex(nnact_net *net, size_t n_outputs, nnact_act_
     net->n_layers++;
     net->n_params = total;
     net->have_grad = 0;
-    /* the names described the old last layer's outputs; the input scaling stays */
+    /* class and target names described the old last layer's outputs; the
+     * input scaling and the input names stay (they describe the input) */
     nnact__free(net->class_names);
     net->class_names = NULL;
     net->n_classes = net->names_bytes = 0;
+    nnact__free(net->target_names);
+    net->target_names = NULL;
+    net->n_targets = net->target_names_bytes = 0;
     return NNACT_OK;
 }
 
@@ -410,7 +421,8 @@ nnact_status nnact_net_memory_bytes(const nnact_net *net, size_t batch, size_t *
                     "nnact_net_memory_bytes: %s is NULL", net == NULL ? "net" : "bytes");
     /* parameters and gradients: 2 n_params doubles fit, add_dense checked it */
     fixed = sizeof(struct nnact_net) + net->n_layers * sizeof(struct layer) +
-            2 * net->n_params * sizeof(double) + net->names_bytes;
+            2 * net->n_params * sizeof(double) + net->names_bytes + net->input_names_bytes +
+            net->target_names_bytes;
     if (net->shift) fixed += 2 * net->n_in * sizeof(double);
     if (batch > 0 && net->n_layers > 0) {
         NNACT_RETURN_IF(!workspace_doubles(net, batch, &ws), NNACT_ERR_OVERFLOW,
@@ -938,7 +950,7 @@ static nnact_status check_names(size_t count, const char *const *names, size_t *
 }
 
 /* NNACT_ERR_ARG when two of the copied names are equal (sorted view). */
-static nnact_status check_distinct(size_t count, char **copy, const char *who)
+static nnact_status check_distinct(size_t count, char **copy, const char *who, const char *what)
 {
     char q[96];
     char **sorted = nnact__malloc(count * sizeof *sorted);
@@ -947,13 +959,45 @@ static nnact_status check_distinct(size_t count, char **copy, const char *who)
     qsort(sorted, count, sizeof *sorted, compare_names);
     for (size_t i = 1; i < count; i++) {
         if (strcmp(sorted[i - 1], sorted[i]) == 0) {
-            nnact_status s = nnact__fail(NNACT_ERR_ARG, "%s: class name %s appears twice", who,
+            nnact_status s = nnact__fail(NNACT_ERR_ARG, "%s: %s name %s appears twice", who, what,
                                          nnact__quote(sorted[i], 32, q, sizeof q));
             nnact__free(sorted);
             return s;
         }
     }
     nnact__free(sorted);
+    return NNACT_OK;
+}
+
+/* A checked copy of `count` names (non-NULL, 1..NNACT_NET_MAX_CLASS_NAME
+ * bytes, distinct) in one block: count pointers, then the bytes with their
+ * NULs. *out and *out_bytes are set only on success. */
+static nnact_status copy_names(size_t count, const char *const *names, const char *who,
+                               const char *what, char ***out, size_t *out_bytes)
+{
+    /* every name takes at most a pointer and 256 bytes: bounding count so
+     * bounds every sum below, whatever the width of size_t */
+    NNACT_RETURN_IF(count > SIZE_MAX / (sizeof(char *) + NNACT_NET_MAX_CLASS_NAME + 1),
+                    NNACT_ERR_OVERFLOW, "%s: %zu %s names overflow size_t", who, count, what);
+    size_t text = 0;
+    NNACT_FORWARD_IF_ERROR(check_names(count, names, &text, who));
+    const size_t bytes = count * sizeof(char *) + text;
+    char **block = nnact__malloc(bytes);
+    NNACT_RETURN_IF(block == NULL, NNACT_ERR_NOMEM, "%s: out of memory (%zu bytes)", who, bytes);
+    char *p = (char *)(block + count);
+    for (size_t i = 0; i < count; i++) {
+        const size_t len = strlen(names[i]) + 1;
+        memcpy(p, names[i], len);
+        block[i] = p;
+        p += len;
+    }
+    nnact_status s = check_distinct(count, block, who, what);
+    if (s != NNACT_OK) {
+        nnact__free(block);
+        return s;
+    }
+    *out = block;
+    *out_bytes = bytes;
     return NNACT_OK;
 }
 
@@ -974,23 +1018,9 @@ nnact_status nnact_net_set_class_names(nnact_net *net, size_t count, const char 
     NNACT_RETURN_IF(out == 1 ? count != 2 : count != out, NNACT_ERR_SHAPE,
                     "%s: %zu class names for %zu outputs (one per output, or 2 for one logit)", who,
                     count, out);
-    size_t text = 0;
-    NNACT_FORWARD_IF_ERROR(check_names(count, names, &text, who));
-    const size_t bytes = count * sizeof(char *) + text;
-    char **block = nnact__malloc(bytes);
-    NNACT_RETURN_IF(block == NULL, NNACT_ERR_NOMEM, "%s: out of memory (%zu bytes)", who, bytes);
-    char *p = (char *)(block + count);
-    for (size_t i = 0; i < count; i++) {
-        const size_t len = strlen(names[i]) + 1;
-        memcpy(p, names[i], len);
-        block[i] = p;
-        p += len;
-    }
-    nnact_status s = check_distinct(count, block, who);
-    if (s != NNACT_OK) {
-        nnact__free(block);
-        return s;
-    }
+    char **block = NULL;
+    size_t bytes = 0;
+    NNACT_FORWARD_IF_ERROR(copy_names(count, names, who, "class", &block, &bytes));
     nnact__free(net->class_names);
     net->class_names = block;
     net->n_classes = count;
@@ -1006,4 +1036,55 @@ size_t nnact_net_class_count(const nnact_net *net)
 const char *nnact_net_class_name(const nnact_net *net, size_t i)
 {
     return net && i < net->n_classes ? net->class_names[i] : NULL;
+}
+
+nnact_status nnact_net_set_input_names(nnact_net *net, const char *const *names)
+{
+    static const char who[] = "nnact_net_set_input_names";
+    NNACT_RETURN_IF(net == NULL, NNACT_ERR_ARG, "%s: net is NULL", who);
+    char **block = NULL;
+    size_t bytes = 0;
+    if (names != NULL)
+        NNACT_FORWARD_IF_ERROR(copy_names(net->n_in, names, who, "input", &block, &bytes));
+    nnact__free(net->input_names);
+    net->input_names = block;
+    net->input_names_bytes = bytes;
+    return NNACT_OK;
+}
+
+const char *nnact_net_input_name(const nnact_net *net, size_t i)
+{
+    return net && net->input_names && i < net->n_in ? net->input_names[i] : NULL;
+}
+
+nnact_status nnact_net_set_target_names(nnact_net *net, size_t count, const char *const *names)
+{
+    static const char who[] = "nnact_net_set_target_names";
+    NNACT_RETURN_IF(net == NULL, NNACT_ERR_ARG, "%s: net is NULL", who);
+    char **block = NULL;
+    size_t bytes = 0;
+    if (count > 0) {
+        NNACT_RETURN_IF(names == NULL, NNACT_ERR_ARG, "%s: names is NULL with count %zu", who,
+                        count);
+        const size_t out = nnact_net_output_size(net);
+        NNACT_RETURN_IF(count > out, NNACT_ERR_SHAPE,
+                        "%s: %zu target names for %zu outputs (1 to the output width)", who, count,
+                        out);
+        NNACT_FORWARD_IF_ERROR(copy_names(count, names, who, "target", &block, &bytes));
+    }
+    nnact__free(net->target_names);
+    net->target_names = block;
+    net->n_targets = count;
+    net->target_names_bytes = bytes;
+    return NNACT_OK;
+}
+
+size_t nnact_net_target_count(const nnact_net *net)
+{
+    return net ? net->n_targets : 0;
+}
+
+const char *nnact_net_target_name(const nnact_net *net, size_t i)
+{
+    return net && i < net->n_targets ? net->target_names[i] : NULL;
 }
