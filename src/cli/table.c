@@ -1,0 +1,200 @@
+/* Reading a user's table for train, eval and predict, and matching it to a
+ * model: the library reads and checks every cell (nnact/data.h); this file
+ * turns its details into one-line messages and lines the columns and classes
+ * up with the model's. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/args.h"
+#include "cli/cli.h"
+#include "cli/table.h"
+
+#ifdef CLI_QUOTE_MAX /* args.h has cli_quote and cli_vprint_clean (branch `rel`) */
+const char *cli_table_quote(const char *s)
+{
+    return cli_quote(s);
+}
+
+static void print_clean(FILE *out, const char *fmt, va_list ap)
+{
+    cli_vprint_clean(out, fmt, ap);
+}
+#else
+/* Until then: control bytes, quote and backslash escaped, cut at 64. */
+const char *cli_table_quote(const char *s)
+{
+    static char buf[4][64 * 4 + 8];
+    static int turn;
+    char *b = buf[turn++ & 3];
+    size_t n = 0, i = 0;
+    for (; s != NULL && s[i] && i < 64; i++) {
+        const unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f || c == '\\' || c == '\'')
+            n += (size_t)snprintf(b + n, 8, "\\x%02x", c);
+        else
+            b[n++] = (char)c;
+    }
+    snprintf(b + n, 8, "%s", s != NULL && s[i] ? "..." : "");
+    return b;
+}
+
+static void print_clean(FILE *out, const char *fmt, va_list ap)
+{
+    char line[1024];
+    vsnprintf(line, sizeof line, fmt, ap);
+    for (const unsigned char *p = (const unsigned char *)line; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            fprintf(out, "\\x%02x", *p);
+        else
+            fputc(*p, out);
+}
+#endif
+
+int cli_table_fail(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "nnact %s: ", cmd);
+    va_start(ap, fmt);
+    print_clean(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return CLI_FAILED;
+}
+
+int cli_table_read(const char *cmd, const char *path, const char *targets, int classify,
+                   int comments, nnact_table **out)
+{
+    nnact_read_options *ro = NULL;
+    nnact_status st = nnact_read_options_create(&ro);
+    if (st == NNACT_OK && targets != NULL) st = nnact_read_options_set_targets(ro, targets);
+    if (st == NNACT_OK && classify)
+        st = nnact_read_options_set_int(ro, NNACT_READ_TASK, NNACT_TASK_CLASSIFY);
+    if (st == NNACT_OK && comments) st = nnact_read_options_set_int(ro, NNACT_READ_COMMENTS, 1);
+    if (st == NNACT_OK) st = nnact_table_read_path(path, ro, out);
+    nnact_read_options_free(ro);
+    /* the library's detail names the file, line, column and cell, quoted */
+    return st == NNACT_OK ? CLI_OK : cli_table_fail(cmd, "%s", cli_library_reason());
+}
+
+int cli_table_map_labels(const char *cmd, const char *path, const nnact_table *t, size_t count,
+                         const char *const *names, double *labels)
+{
+    const size_t k = nnact_table_class_count(t), n = nnact_table_rows(t);
+    size_t *to = malloc((k ? k : 1) * sizeof *to);
+    if (to == NULL) return cli_table_fail(cmd, "out of memory");
+    for (size_t c = 0; c < k; c++) {
+        to[c] = count;
+        for (size_t i = 0; i < count && to[c] == count; i++)
+            if (strcmp(nnact_table_class_name(t, c), names[i]) == 0) to[c] = i;
+    }
+    const double *src = nnact_table_targets(t);
+    for (size_t r = 0; r < n; r++) {
+        const size_t c = (size_t)src[r];
+        if (to[c] == count) {
+            free(to);
+            return cli_table_fail(cmd, "%s:%llu: class '%s' was not seen in training",
+                                  cli_table_quote(path), (unsigned long long)nnact_table_line(t, r),
+                                  cli_table_quote(nnact_table_class_name(t, c)));
+        }
+        labels[r] = (double)to[c];
+    }
+    free(to);
+    return CLI_OK;
+}
+
+/* Column j of t for each model input, by name; 0 with a message when a name
+ * is missing or a file column is left over. */
+static int match_by_name(const char *cmd, const char *path, const nnact_net *net,
+                         const nnact_table *t, size_t *col)
+{
+    const size_t n_in = nnact_net_input_size(net), m = nnact_table_feature_count(t);
+    for (size_t i = 0; i < n_in; i++) {
+        const char *want = nnact_net_input_name(net, i);
+        col[i] = m;
+        for (size_t j = 0; j < m && col[i] == m; j++)
+            if (strcmp(nnact_table_feature_name(t, j), want) == 0) col[i] = j;
+        if (col[i] == m) {
+            cli_table_fail(cmd, "%s: no column '%s', a feature of the model", cli_table_quote(path),
+                           cli_table_quote(want));
+            return 0;
+        }
+    }
+    if (m != n_in) {
+        cli_table_fail(cmd, "%s: %zu feature columns, the model reads %zu", cli_table_quote(path),
+                       m, n_in);
+        return 0;
+    }
+    return 1;
+}
+
+int cli_table_features_for(const char *cmd, const char *path, const nnact_net *net,
+                           const nnact_table *t, double **x)
+{
+    const size_t n_in = nnact_net_input_size(net), m = nnact_table_feature_count(t);
+    const size_t n = nnact_table_rows(t);
+    size_t *col = malloc(n_in * sizeof *col);
+    *x = col ? malloc(n * n_in * sizeof **x) : NULL;
+    if (*x == NULL) {
+        free(col);
+        return cli_table_fail(cmd, "out of memory");
+    }
+    const int named = n_in > 0 && m > 0 && nnact_table_feature_name(t, 0) != NULL &&
+                      nnact_net_input_name(net, 0) != NULL;
+    int ok = 1;
+    if (named) {
+        ok = match_by_name(cmd, path, net, t, col);
+    } else if (m != n_in) {
+        cli_table_fail(cmd, "%s: %zu feature columns, the model reads %zu", cli_table_quote(path),
+                       m, n_in);
+        ok = 0;
+    } else {
+        for (size_t i = 0; i < n_in; i++)
+            col[i] = i;
+    }
+    const double *f = nnact_table_features(t);
+    for (size_t r = 0; ok && r < n; r++)
+        for (size_t i = 0; i < n_in; i++)
+            (*x)[r * n_in + i] = f[r * m + col[i]];
+    free(col);
+    if (!ok) {
+        free(*x);
+        *x = NULL;
+        return CLI_FAILED;
+    }
+    return CLI_OK;
+}
+
+int cli_model_set_names(const char *cmd, nnact_net *net, const char *const *features, size_t k,
+                        const char *const *targets)
+{
+    nnact_status st = NNACT_OK;
+    if (features != NULL) st = nnact_net_set_input_names(net, features);
+    if (st == NNACT_OK && k > 0 && targets != NULL)
+        st = nnact_net_set_target_names(net, k, targets);
+    return st == NNACT_OK ? CLI_OK : cli_table_fail(cmd, "%s", cli_library_reason());
+}
+
+size_t cli_model_target_count(const nnact_net *net)
+{
+    return nnact_net_target_count(net);
+}
+
+const char *cli_model_target_name(const nnact_net *net, size_t i)
+{
+    return nnact_net_target_name(net, i);
+}
+
+const char *cli_model_targets(const nnact_net *net)
+{
+    static char list[4096];
+    const size_t k = cli_model_target_count(net);
+    size_t len = 0;
+    for (size_t i = 0; i < k; i++) {
+        const char *name = cli_model_target_name(net, i);
+        /* a name with a comma cannot be listed: nnact_read_options_set_targets splits on it */
+        if (strchr(name, ',') != NULL || len + strlen(name) + 2 > sizeof list) return NULL;
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? "," : "", name);
+    }
+    return k ? list : NULL;
+}

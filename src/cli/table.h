@@ -1,0 +1,61 @@
+/* Tables and scores shared by nnact train, eval and predict: reading a user's
+ * file through the library's reader, matching its columns to a model's,
+ * mapping its class labels to the model's classes, and printing the metrics.
+ * Every failure prints one line "nnact CMD: ..." on stderr and returns
+ * CLI_FAILED; nothing here writes a file. */
+#ifndef NNACT_CLI_TABLE_H
+#define NNACT_CLI_TABLE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "nnact/nnact.h"
+
+/* User bytes for a message (escaped and cut) and a one-line run-time error
+ * (CLI_FAILED): args.h's cli_quote and cli_fail. */
+const char *cli_table_quote(const char *s);
+int cli_table_fail(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Reads path ("-": standard input) with the header detected, '#' comment
+ * lines skipped when comments, `targets` (NULL: none) as the target columns,
+ * classify: one column of class labels in first-seen order. */
+int cli_table_read(const char *cmd, const char *path, const char *targets, int classify,
+                   int comments, nnact_table **out);
+
+/* Maps the class indices of t (its own first-seen order) to the indices of
+ * names[0..count-1] in labels (t's rows); a label not among the names is an
+ * error naming path:line. */
+int cli_table_map_labels(const char *cmd, const char *path, const nnact_table *t, size_t count,
+                         const char *const *names, double *labels);
+
+/* The rows of t's features in the order of the model's inputs (malloc'd, rows
+ * x n_inputs): by name when the model and the file both name them, else by
+ * position (the counts must match). */
+int cli_table_features_for(const char *cmd, const char *path, const nnact_net *net,
+                           const nnact_table *t, double **x);
+
+/* The model's feature and target names (kept in the model file): features
+ * NULL (no header) or n_inputs names; k target names (k 0: none); read back
+ * below (0 / NULL when the model has none). */
+int cli_model_set_names(const char *cmd, nnact_net *net, const char *const *features, size_t k,
+                        const char *const *targets);
+size_t cli_model_target_count(const nnact_net *net);
+const char *cli_model_target_name(const nnact_net *net, size_t i);
+/* The model's target names joined with ',' for nnact_read_options_set_targets
+ * (static buffer), or NULL when it has none. */
+const char *cli_model_targets(const nnact_net *net);
+
+/* "accuracy 0.966667 (29 of 30 rows), log-loss 0.0712" and a confusion matrix
+ * of at most 80 columns (rows: true class, columns: predicted, labelled by
+ * index; long names cut). 0 when the metrics call fails. */
+int cli_print_classify(FILE *out, const char *title, size_t rows, size_t classes,
+                       const double *logits, const double *labels, const char *const *names);
+/* "R2 y1 0.95, y2 0.91, mean 0.93, MSE ..., MAE ..."; names NULL: y1, y2, ... */
+int cli_print_regress(FILE *out, const char *title, size_t rows, size_t outputs, const double *y,
+                      const double *t, const char *const *names);
+
+#endif /* NNACT_CLI_TABLE_H */
