@@ -9,9 +9,9 @@ enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
 
 struct cli_command {
     const char *name;
-    const char *summary;            /* one line for `nnact --help` */
+    const char *summary;               /* one line for `nnact --help` */
     int (*run)(int argc, char **argv); /* argv[0] is the subcommand's name */
-    void (*help)(FILE *out);        /* `nnact NAME --help` */
+    void (*help)(FILE *out);           /* `nnact NAME --help` */
 };
 
 /* A one-line error on stderr, "nnact NAME: message", and CLI_USAGE. */
@@ -32,6 +32,10 @@ int cli_gradcheck(int argc, char **argv);
 void cli_gradcheck_help(FILE *out);
 int cli_train(int argc, char **argv);
 void cli_train_help(FILE *out);
+int cli_eval(int argc, char **argv);
+void cli_eval_help(FILE *out);
+int cli_predict(int argc, char **argv);
+void cli_predict_help(FILE *out);
 /* nnact demo's XOR comparison (identity vs tanh vs ReLU hidden layer), demo_xor.c */
 int cli_demo_xor(FILE *out);
 int cli_collapse(int argc, char **argv);

@@ -14,6 +14,10 @@ static const struct cli_command commands[] = {
     {"gradcheck", "backprop against centered differences on a network spec", cli_gradcheck,
      cli_gradcheck_help},
     {"train", "train a dense network on a built-in set or a CSV file", cli_train, cli_train_help},
+    {"eval", "a saved model's scores on a labelled table (accuracy, R2, ...)", cli_eval,
+     cli_eval_help},
+    {"predict", "a saved model's predictions for the rows of a table", cli_predict,
+     cli_predict_help},
     {"plot", "SVG of an activation and its derivative", cli_plot, cli_plot_help},
 };
 static const size_t command_count = sizeof commands / sizeof commands[0];
@@ -40,8 +44,7 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 int cli_wants_help(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
-            return 1;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) return 1;
     return 0;
 }
 
@@ -51,7 +54,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return CLI_USAGE;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
         usage(stdout);
         return CLI_OK;
     }

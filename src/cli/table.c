@@ -62,8 +62,10 @@ int cli_table_fail(const char *cmd, const char *fmt, ...)
     return CLI_FAILED;
 }
 
-int cli_table_read(const char *cmd, const char *path, const char *targets, int classify,
-                   int comments, nnact_table **out)
+/* Reads path, or from memory when buf is not NULL (standard input read once
+ * and parsed again). */
+static nnact_status read_table(const char *path, const char *targets, int classify, int comments,
+                               const void *buf, size_t size, nnact_table **out)
 {
     nnact_read_options *ro = NULL;
     nnact_status st = nnact_read_options_create(&ro);
@@ -71,10 +73,64 @@ int cli_table_read(const char *cmd, const char *path, const char *targets, int c
     if (st == NNACT_OK && classify)
         st = nnact_read_options_set_int(ro, NNACT_READ_TASK, NNACT_TASK_CLASSIFY);
     if (st == NNACT_OK && comments) st = nnact_read_options_set_int(ro, NNACT_READ_COMMENTS, 1);
-    if (st == NNACT_OK) st = nnact_table_read_path(path, ro, out);
+    if (st == NNACT_OK)
+        st = buf != NULL ? nnact_table_read_buffer(buf, size, "<stdin>", ro, out)
+                         : nnact_table_read_path(path, ro, out);
     nnact_read_options_free(ro);
+    return st;
+}
+
+int cli_table_read(const char *cmd, const char *path, const char *targets, int classify,
+                   int comments, nnact_table **out)
+{
     /* the library's detail names the file, line, column and cell, quoted */
+    return read_table(path, targets, classify, comments, NULL, 0, out) == NNACT_OK
+               ? CLI_OK
+               : cli_table_fail(cmd, "%s", cli_library_reason());
+}
+
+/* All of standard input; NULL when it cannot be read. */
+static char *slurp_stdin(size_t *size)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf != NULL) {
+        n += fread(buf + n, 1, cap - n, stdin);
+        if (n < cap) break;
+        char *bigger = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+        if (bigger == NULL) free(buf);
+        buf = bigger;
+        cap *= 2;
+    }
+    if (buf != NULL && ferror(stdin)) {
+        free(buf);
+        buf = NULL;
+    }
+    *size = n;
+    return buf;
+}
+
+int cli_table_read_inputs(const char *cmd, const char *path, const nnact_net *net,
+                          nnact_table **out)
+{
+    size_t size = 0;
+    char *buf = NULL;
+    if (strcmp(path, "-") == 0 && (buf = slurp_stdin(&size)) == NULL)
+        return cli_table_fail(cmd, "cannot read standard input");
+    const char *targets = cli_model_targets(net);
+    const int classify = nnact_net_class_count(net) > 0;
+    nnact_status st = NNACT_ERR_FORMAT;
+    if (targets != NULL) st = read_table(path, targets, classify, 0, buf, size, out);
+    /* no target columns in the file (or the model names none): all features */
+    if (st != NNACT_OK) st = read_table(path, NULL, 0, 0, buf, size, out);
+    free(buf);
     return st == NNACT_OK ? CLI_OK : cli_table_fail(cmd, "%s", cli_library_reason());
+}
+
+int cli_model_load(const char *cmd, const char *path, nnact_net **net)
+{
+    return nnact_net_load(path, net) == NNACT_OK ? CLI_OK
+                                                 : cli_table_fail(cmd, "%s", cli_library_reason());
 }
 
 int cli_table_map_labels(const char *cmd, const char *path, const nnact_table *t, size_t count,

@@ -26,6 +26,15 @@ int cli_table_fail(const char *cmd, const char *fmt, ...)
 int cli_table_read(const char *cmd, const char *path, const char *targets, int classify,
                    int comments, nnact_table **out);
 
+/* The rows to predict on: path ("-": standard input) read with the model's
+ * target columns set aside when the file has them, as plain features when
+ * it has not. */
+int cli_table_read_inputs(const char *cmd, const char *path, const nnact_net *net,
+                          nnact_table **out);
+
+/* nnact_net_load with a one-line error. */
+int cli_model_load(const char *cmd, const char *path, nnact_net **net);
+
 /* Maps the class indices of t (its own first-seen order) to the indices of
  * names[0..count-1] in labels (t's rows); a label not among the names is an
  * error naming path:line. */
