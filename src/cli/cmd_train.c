@@ -201,8 +201,9 @@ static int parse_opts(int argc, char **argv, struct train_opts *o)
         int rc = parse_value(argv[i], argv[i + 1], o);
         if (rc != CLI_OK) return rc;
     }
+    const int rc = check_combinations(o);
     if (o->task == NNACT_TASK_CLASSIFY) o->loss = NNACT_LOSS_SOFTMAX_CE_INDEX;
-    return check_combinations(o);
+    return rc;
 }
 
 int cli_train(int argc, char **argv)

@@ -129,8 +129,11 @@ int cli_table_read_inputs(const char *cmd, const char *path, const nnact_net *ne
 
 int cli_model_load(const char *cmd, const char *path, nnact_net **net)
 {
-    return nnact_net_load(path, net) == NNACT_OK ? CLI_OK
-                                                 : cli_table_fail(cmd, "%s", cli_library_reason());
+    if (nnact_net_load(path, net) == NNACT_OK) return CLI_OK;
+    const char *why = cli_library_reason();
+    /* the loader names the path when it cannot open it, not a bad file's */
+    if (strstr(why, "(path '") != NULL) return cli_table_fail(cmd, "%s", why);
+    return cli_table_fail(cmd, "model '%s': %s", cli_table_quote(path), why);
 }
 
 int cli_table_map_labels(const char *cmd, const char *path, const nnact_table *t, size_t count,

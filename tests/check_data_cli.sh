@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# nnact train / eval / predict on users' tables: values checked on small files
+# made here (a separable 3-class set with string labels, a linear regression
+# set), and every bad input's exit status, one-line message and that nothing
+# is written on failure.
+# usage: check_data_cli.sh PATH/TO/nnact
+set -uo pipefail
+nnact=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+fail=0
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 1
+# expect STATUS DESCRIPTION -- command...   (stdout in out, stderr in err)
+expect() {
+  local want=$1 what=$2; shift 3
+  "$@" > out 2> err
+  local got=$?
+  if [ "$got" -ne "$want" ]; then echo "FAIL $what: exit $got, expected $want"; cat err; fail=1; fi
+  if [ "$want" -ne 0 ] && [ "$(wc -l < err)" -ne 1 ]; then
+    echo "FAIL $what: the error is not one line:"; cat err; fail=1
+  fi
+}
+# has DESCRIPTION FILE PATTERN: grep -E
+has() { grep -qE -- "$3" "$2" || { echo "FAIL $1: no '$3' in:"; cat "$2"; fail=1; }; }
+same() { [ "$2" = "$3" ] || { echo "FAIL $1: '${2:0:200}' != '${3:0:200}'"; fail=1; }; }
+
+# three well separated clusters, labels as words; rows of each class in turn
+awk 'BEGIN { print "a,b,kind"; srand(3);
+  split("north east west", name, " "); cx[1]=0; cy[1]=6; cx[2]=6; cy[2]=0; cx[3]=-6; cy[3]=0;
+  for (i = 0; i < 90; i++) { c = i % 3 + 1;
+    printf "%.3f,%.3f,%s\n", cx[c] + rand() - 0.5, cy[c] + rand() - 0.5, name[c] } }' > all.csv
+{ head -1 all.csv; sed -n '2,61p' all.csv; } > train.csv
+{ head -1 all.csv; sed -n '62,91p' all.csv; } > test.csv
+train_opts=(--target kind --task classify --standardize --hidden 8 --epochs 300 --lr 0.05 --seed 4)
+
+# train with a test file; its printed accuracy is eval --json's
+expect 0 "train classify" -- "$nnact" train --data train.csv "${train_opts[@]}" --test test.csv --save m.nnm
+has "train classify" out '^test rows 30: accuracy '
+has "train classify: confusion matrix" out '^0 north +10 +0 +0$'
+has "train classify: saved" out '^saved m.nnm$'
+train_acc=$(sed -n 's/^test rows 30: accuracy \([0-9.]*\) .*/\1/p' out)
+expect 0 "eval --json" -- "$nnact" eval m.nnm test.csv --json
+[ "$(wc -l < out)" -eq 1 ] || { echo "FAIL eval --json: not one line"; fail=1; }
+eval_acc=$(sed -n 's/.*"accuracy": \([0-9.e-]*\),.*/\1/p' out)
+same "train's accuracy is eval's" "$train_acc" "$(printf '%.6f' "$eval_acc")"
+has "eval --json" out '^\{"rows": 30, "accuracy": 1, "log_loss": [0-9.e-]+, "classes": \["north", "east", "west"\], "confusion": \[\[10, 0, 0\], \[0, 10, 0\], \[0, 0, 10\]\], "precision": \[1, 1, 1\], "recall": \[1, 1, 1\], "f1": \[1, 1, 1\]\}$'
+expect 0 "eval text" -- "$nnact" eval m.nnm test.csv
+has "eval text" out '^rows 30: accuracy 1.000000 \(30 of 30\)'
+
+# predict reproduces the labels of a separable set, with the target column
+# present, absent, the features reordered (matched by name) and from stdin
+expect 0 "predict" -- "$nnact" predict m.nnm all.csv
+same "predict = the labels" "$(cat out)" "$(tail -n +2 all.csv | cut -d, -f3)"
+cut -d, -f1,2 all.csv > features.csv
+awk -F, '{ print $2 "," $1 }' all.csv > swapped.csv
+for f in features.csv swapped.csv; do
+  expect 0 "predict $f" -- "$nnact" predict m.nnm "$f"
+  same "predict $f = the labels" "$(cat out)" "$(tail -n +2 all.csv | cut -d, -f3)"
+done
+"$nnact" predict m.nnm - < all.csv > stdin.out 2> err || { echo "FAIL predict -"; cat err; fail=1; }
+same "predict - = the labels" "$(cat stdin.out)" "$(tail -n +2 all.csv | cut -d, -f3)"
+expect 0 "predict --proba" -- "$nnact" predict m.nnm test.csv --proba
+awk -F, 'NF != 4 || $2 + $3 + $4 < 0.99999 || $2 + $3 + $4 > 1.00001 { bad = 1 }
+  END { exit bad }' out || { echo "FAIL --proba: not label,p,p,p summing to 1"; head -3 out; fail=1; }
+expect 0 "predict --output" -- "$nnact" predict m.nnm all.csv --output pred.txt
+same "--output = stdout" "$(cat pred.txt)" "$(cat stdin.out)"
+[ -s out ] && { echo "FAIL --output also printed"; fail=1; }
+
+# a 12-class confusion matrix with long names fits 80 columns
+awk 'BEGIN { print "x,y,label"; for (i = 0; i < 120; i++) { c = i % 12;
+  printf "%d,%d,class_number_%02d_with_a_long_name\n", c, (c * 7) % 12, c } }' > many.csv
+expect 0 "12 classes" -- "$nnact" train --data many.csv --target label --task classify --epochs 5
+sed -n '/^confusion/,$p' out | awk 'length($0) > 80 { bad = 1 } END { exit bad }' ||
+  { echo "FAIL confusion wider than 80"; fail=1; }
+has "12 classes: cut names" out '^11 class_number_11_with_a_~ +[0-9]'
+has "12 classes: columns by index" out '^ +0  1  2  3  4  5  6  7  8  9 10 11$'
+
+# regression: y = 2a - b; held-out R2 near 1; eval --json has mse, mae, r2
+awk 'BEGIN { print "a,b,y"; srand(5); for (i = 0; i < 200; i++) { a = rand(); b = rand();
+  printf "%.4f,%.4f,%.4f\n", a, b, 2 * a - b } }' > reg.csv
+expect 0 "train regress" -- "$nnact" train --data reg.csv --target y --task regress --standardize \
+  --test-fraction 0.25 --hidden 0 --epochs 400 --lr 0.05 --batch 16 --save r.nnm
+has "train regress" out '^test rows 50: R2 (0\.9[0-9]*|1\.000000), MSE'
+expect 0 "eval regress --json" -- "$nnact" eval r.nnm reg.csv --json
+has "eval regress --json" out '^\{"rows": 200, "mse": [0-9.e-]+, "mae": [0-9.e-]+, "r2": (0\.9[0-9.e-]*|1)\}$'
+expect 0 "predict regress" -- "$nnact" predict r.nnm reg.csv
+same "predict regress: one value a row" "$(wc -l < out)" 200
+# the 1.0 rule: without --target the last --outputs columns are the targets
+tail -n +2 reg.csv > reg_plain.csv
+expect 0 "train, no --target" -- "$nnact" train --data reg_plain.csv --epochs 5
+has "train, no --target" out '^first 8 rows: target -> prediction'
+
+# notes and warnings
+expect 0 "batch clamp" -- "$nnact" train --data train.csv "${train_opts[@]}" --epochs 2 --batch 1000
+has "batch clamp" out '^note: --batch 1000 is larger than the 60 training rows: using 60$'
+awk -F, 'NR > 1 { print $1 "," $2 "," ($3 == "north" ? 1 : 0) }' train.csv > binary.csv
+expect 0 "sigmoid twice" -- "$nnact" train --data binary.csv --epochs 2 --out-act sigmoid \
+  --loss bce_logits
+has "sigmoid twice" err 'warning: --out-act sigmoid with --loss bce_logits'
+expect 0 "patience" -- "$nnact" train --data train.csv "${train_opts[@]}" --val 0.25 --patience 3 \
+  --epochs 5000 --lr 0.5
+has "patience" out '^stopped early after epoch [0-9]+: no better validation loss for 3 epochs'
+
+# bad input: exit 1 (data) or 2 (usage), one line, nothing written
+echo old > keep.nnm; echo old > keep.txt
+untouched() { same "$1: --save/--output untouched" "$(cat keep.nnm keep.txt)" "old
+old"; }
+bad_train() { # STATUS WHAT PATTERN -- train arguments...
+  local st=$1 what=$2 pat=$3; shift 4
+  expect "$st" "$what" -- "$nnact" train "$@" --save keep.nnm
+  has "$what" err "$pat"; untouched "$what"
+}
+mkdir adir; : > empty.csv; head -1 train.csv > header.csv
+sed 's/^a,b,kind$/a,c,kind/' test.csv > othercols.csv
+{ cat test.csv; echo "0.1,0.2,south"; } > newlabel.csv
+sed '5s/.*/1.0,x1,east/' train.csv > badcell.csv
+bad_train 1 "missing file" "nope.csv" -- --data nope.csv --target kind --task classify
+bad_train 1 "directory" "adir" -- --data adir --target kind --task classify
+bad_train 1 "empty file" "empty.csv" -- --data empty.csv --target kind --task classify
+bad_train 1 "header only" "header.csv" -- --data header.csv --target kind --task classify
+bad_train 1 "no such target" "nosuch" -- --data train.csv --target nosuch --task classify
+bad_train 1 "bad cell" "badcell.csv:5:2" -- --data badcell.csv --target kind --task classify
+bad_train 1 "test columns" "othercols.csv" -- --data train.csv "${train_opts[@]}" --test othercols.csv
+bad_train 1 "label only in test" "newlabel.csv:32: class 'south' was not seen in training" -- \
+  --data train.csv "${train_opts[@]}" --test newlabel.csv
+bad_train 2 "--task bogus" "--task" -- --data train.csv --target kind --task bogus
+bad_train 2 "--test-fraction 1.5" "--test-fraction" -- --data train.csv --target kind --test-fraction 1.5
+bad_train 2 "--test and --test-fraction" "choose one" -- --data train.csv --target kind \
+  --test test.csv --test-fraction 0.2
+bad_train 2 "--patience without --val" "--patience" -- --data train.csv --target kind --patience 3
+bad_train 2 "classify without --target" "--target" -- --data train.csv --task classify
+bad_train 2 "classify with mse" "softmax_ce_index" -- --data train.csv --target kind \
+  --task classify --loss mse
+bad_train 2 "--target on a built-in set" "built-in" -- --data xor --target 1
+
+bad_predict() { # STATUS WHAT PATTERN -- predict arguments...
+  local st=$1 what=$2 pat=$3; shift 4
+  expect "$st" "$what" -- "$nnact" predict "$@" --output keep.txt
+  has "$what" err "$pat"; untouched "$what"
+}
+awk -F, 'NR == 1 { print "a,z"; next } { print $1 "," $2 }' all.csv > renamed.csv
+tail -n +2 all.csv | cut -d, -f1 > onecol.csv
+bad_predict 1 "predict: feature not in file" "no column 'b'" -- m.nnm renamed.csv
+bad_predict 1 "predict: column count" "1 feature columns, the model reads 2" -- m.nnm onecol.csv
+bad_predict 1 "predict: missing model" "nope.nnm" -- nope.nnm all.csv
+bad_predict 1 "predict: not a model" "all.csv" -- all.csv all.csv
+bad_predict 1 "predict: empty file" "empty.csv" -- m.nnm empty.csv
+bad_predict 2 "predict: no FILE" "MODEL and FILE" -- m.nnm
+bad_predict 2 "predict: unknown option" "--bogus" -- m.nnm all.csv --bogus
+bad_predict 2 "predict: --proba on regression" "--proba" -- r.nnm reg.csv --proba
+expect 1 "eval: unseen label" -- "$nnact" eval m.nnm newlabel.csv
+has "eval: unseen label" err "newlabel.csv:32: class 'south' was not seen in training"
+expect 1 "eval: no target column" -- "$nnact" eval m.nnm features.csv
+has "eval: no target column" err 'kind'
+expect 2 "eval: unknown option" -- "$nnact" eval m.nnm test.csv --bogus
+
+exit $fail
