@@ -20,43 +20,83 @@ static void names_option(FILE *out, const char *line, enum cli_family f)
     cli_print_kinds(out, f, indent, 79);
 }
 
-void cli_train_help(FILE *out)
+/* The data options: files, targets, task, held-out rows. */
+static void data_help(FILE *out)
 {
     fprintf(out,
-            "usage: nnact train [OPTIONS]\n\n"
-            "Trains a dense network with nnact_net_fit and prints the loss per epoch\n"
-            "(a progress bar on a terminal, plain lines otherwise) and the predictions.\n\n"
-            "  --data NAME|FILE   xor (default), toy (the 4x3 set y = first input), sine,\n"
-            "                     or a CSV/whitespace file of numbers, one row per line\n"
-            "  --outputs K        the last K columns of FILE are the targets (default 1)\n"
+            "  --data NAME|FILE   xor (default), toy (the 4x3 set y = first input), sine, or\n"
+            "                     a table FILE ('-': standard input): comma, semicolon, tab\n"
+            "                     or blank separated, the header line detected; read\n"
+            "                     strictly (a bad cell is an error naming FILE:LINE:COLUMN)\n"
+            "  --target COLS      the target columns, names or 1-based numbers separated by\n"
+            "                     ','; the other columns are the features. Without it the\n"
+            "                     last --outputs columns are regression targets (and '#'\n"
+            "                     lines are skipped)\n"
+            "  --outputs K        without --target: the last K columns are the targets (1)\n"
+            "  --task TASK        regress (default): the target columns are the outputs, loss\n"
+            "                     mse unless --loss; classify: one --target column of class\n"
+            "                     labels (any text), one output per class (two for a binary\n"
+            "                     task, not one logit), loss softmax_ce_index; the labels are\n"
+            "                     saved in the model in first-seen order\n"
+            "  --standardize      scale each feature to mean 0 and standard deviation 1,\n"
+            "                     fitted on the training rows only and saved in the model\n"
+            "                     (predict and eval apply it); constant columns are kept\n"
+            "  --test FILE        held-out rows: a table with the same columns and header;\n"
+            "                     scored at the end (a class it has that training has not is\n"
+            "                     an error naming FILE:LINE)\n"
+            "  --test-fraction F  hold out this share of --data's rows instead, in (0, 1),\n"
+            "                     drawn from --seed (stratified by class for classify)\n"
+            "  --val F            validation share of the training rows in [0, 1) (default\n"
+            "                     0), drawn from --seed (stratified for classify), never the\n"
+            "                     last rows\n"
+            "  --patience N       stop after N epochs without a better validation loss and\n"
+            "                     keep the best epoch's parameters (needs --val)\n");
+}
+
+void cli_train_help(FILE *out)
+{
+    fprintf(out, "usage: nnact train [OPTIONS]\n\n"
+                 "Trains a dense network with nnact_net_fit_run and prints the loss per epoch\n"
+                 "(a progress bar fitting the terminal, plain lines otherwise), then the\n"
+                 "held-out rows' scores: accuracy, log-loss and a confusion matrix (rows: true\n"
+                 "class, columns: predicted, at most 80 columns wide), or R2 per output and\n"
+                 "their mean, MSE and MAE. With --target and nothing held out, the training\n"
+                 "rows' scores; on a built-in set, the first rows' predictions.\n\n");
+    data_help(out);
+    fprintf(out,
             "  --hidden SPEC      hidden layers: widths separated by ',' or '-', each with an\n"
             "                     optional :ACT[:ALPHA] (default 8; 0 = none); the network is\n"
             "                     INPUTS,SPEC,OUTPUTS in nnact gradcheck's --layers grammar\n"
             "  --act NAME         hidden activation where SPEC names none (default tanh)\n"
-            "  --out-act NAME     output activation (default identity)\n");
+            "  --out-act NAME     output activation (default identity; sigmoid with\n"
+            "                     --loss bce_logits is warned about: the sigmoid twice)\n");
     names_option(out, "  --loss NAME        mse (default), or one of", CLI_LOSS);
     names_option(out, "  --opt NAME         adam (default), or one of", CLI_OPT);
-    fprintf(
-        out,
-        "  --lr X             learning rate (default: the optimizer's own; 0.02 for adam on xor)\n"
-        "  --epochs N         (default 1000)\n"
-        "  --batch B          minibatch rows (default: all training rows)\n"
-        "  --val F            validation fraction in [0, 1) (default 0)\n");
+    fprintf(out, "  --lr X             learning rate (default: the optimizer's own; 0.02 for adam\n"
+                 "                     on xor)\n"
+                 "  --epochs N         (default 1000)\n"
+                 "  --batch B          minibatch rows (default: all training rows; a larger B is\n"
+                 "                     clamped to them with a note)\n");
     names_option(out,
                  "  --sched NAME       constant (default; cosine takes T_max = epochs), one of",
                  CLI_SCHED);
     names_option(out, "  --init NAME        xavier_uniform (default), or one of", CLI_INIT);
     fprintf(out,
-            "  --seed S           initialisation and shuffling seed (default 1)\n"
-            "  --save FILE        save the trained model to FILE (atomically)\n"
+            "  --seed S           initialisation, split and shuffling seed (default 1)\n"
+            "  --save FILE        save the trained model to FILE, with its scaling, class,\n"
+            "                     feature and target names; written last and atomically (an\n"
+            "                     error leaves FILE as it was)\n"
             "  --checkpoint FILE  save a training checkpoint to FILE after every epoch\n"
             "                     (atomically: an interrupted run leaves the last epoch's)\n"
             "  --resume FILE      continue the run a checkpoint FILE stopped: the network,\n"
             "                     optimizer, epochs done, base lr and seed come from FILE\n"
-            "                     (--hidden, --act, --out-act, --opt, --lr, --init and a\n"
-            "                     different --seed are refused); pass the first run's --data,\n"
-            "                     --outputs, --loss, --batch, --val and --sched, and --epochs\n"
+            "                     (--hidden, --act, --out-act, --opt, --lr, --init,\n"
+            "                     --standardize and a different --seed are refused); pass the\n"
+            "                     first run's --data, --target, --task, --outputs, --loss,\n"
+            "                     --batch, --val, --test-fraction and --sched, and --epochs\n"
             "                     as the total; the result is bit-identical to one run\n"
+            "\nErrors are one line: exit status 1 for data (a file that cannot be read, a\n"
+            "bad cell, a missing column), 2 for usage.\n"
             "\nActivations (ACT):\n  ");
     cli_print_kinds(out, CLI_ACT, "  ", 79);
 }
