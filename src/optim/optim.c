@@ -287,10 +287,23 @@ static inline double safe_div(double a, double b)
     return b > 0.0 ? a / b : (a == 0.0 ? 0.0 : a / b);
 }
 
+/* Bit 63 set when x is NaN or +-Inf (the test of nnact__all_finite, per value). */
+static inline uint64_t nonfinite_bit(double x)
+{
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    return (b & UINT64_C(0x7ff0000000000000)) + (UINT64_C(1) << 52);
+}
+
 /* The rule on the slice [off, off + n) of the flat vector, at the run's
-   learning rate (the scheduled one, or the LR hyper-parameter). */
-static void update_segment(const struct nnact__opt_run *c, size_t off, size_t n, double *p,
-                           const double *g0)
+   learning rate (the scheduled one, or the LR hyper-parameter). commit = 1
+   writes the new parameters and state; commit = 0 is the dry run of the
+   checked step: the same arithmetic into locals, nothing written, returning
+   with bit 63 set when some gradient, new parameter or new state value is not
+   finite. One body for both, so the check sees exactly the values the commit
+   writes. */
+static inline uint64_t update_segment(const struct nnact__opt_run *c, size_t off, size_t n,
+                                      double *p, const double *g0, const int commit)
 {
     nnact_opt *o = c->o;
     const double *hp = o->hp;
@@ -300,13 +313,17 @@ static void update_segment(const struct nnact__opt_run *c, size_t off, size_t n,
     double *s0 = o->state ? o->state + off : NULL;
     double *s1 = o->state ? o->state + N + off : NULL;
     double *s2 = o->state ? o->state + 2 * N + off : NULL;
+    uint64_t bad = 0;
+#define NONFINITE(x) (bad |= commit ? 0 : nonfinite_bit(x))
 
     switch (o->kind) {
     case NNACT_OPT_SGD:
         for (size_t i = 0; i < n; i++) {
             double d = clipped(g0[i], cv, scale);
             if (wd != 0.0) d = d + wd * p[i];
-            p[i] = p[i] + -lr * d;
+            const double pn = p[i] + -lr * d;
+            NONFINITE(g0[i]), NONFINITE(pn);
+            if (commit) p[i] = pn;
         }
         break;
     case NNACT_OPT_MOMENTUM:
@@ -320,10 +337,13 @@ static void update_segment(const struct nnact__opt_run *c, size_t off, size_t n,
             if (mu != 0.0) {
                 /* torch: the buffer starts as a copy of the first gradient (no dampening) */
                 double b = c->first_momentum ? d : s0[i] * mu + (1.0 - damp) * d;
-                s0[i] = b;
+                NONFINITE(b);
+                if (commit) s0[i] = b;
                 d = nesterov ? d + mu * b : b;
             }
-            p[i] = p[i] + -lr * d;
+            const double pn = p[i] + -lr * d;
+            NONFINITE(g0[i]), NONFINITE(pn);
+            if (commit) p[i] = pn;
         }
         break;
     }
@@ -334,9 +354,11 @@ static void update_segment(const struct nnact__opt_run *c, size_t off, size_t n,
         for (size_t i = 0; i < n; i++) {
             double d = clipped(g0[i], cv, scale);
             if (wd != 0.0) d = d + wd * p[i];
-            s0[i] = s0[i] + d * d;
-            double std = sqrt(s0[i]) + eps;
-            p[i] = p[i] + safe_div(-clr * d, std);
+            const double sn = s0[i] + d * d;
+            double std = sqrt(sn) + eps;
+            const double pn = p[i] + safe_div(-clr * d, std);
+            NONFINITE(g0[i]), NONFINITE(sn), NONFINITE(pn);
+            if (commit) s0[i] = sn, p[i] = pn;
         }
         break;
     }
@@ -347,24 +369,31 @@ static void update_segment(const struct nnact__opt_run *c, size_t off, size_t n,
         for (size_t i = 0; i < n; i++) {
             double d = clipped(g0[i], cv, scale);
             if (wd != 0.0) d = d + wd * p[i];
-            s0[i] = s0[i] * alpha + (1.0 - alpha) * d * d;
+            const double sq = s0[i] * alpha + (1.0 - alpha) * d * d;
             double avg;
             if (centered) {
-                s1[i] = s1[i] * alpha + (1.0 - alpha) * d;
+                const double ga = s1[i] * alpha + (1.0 - alpha) * d;
+                NONFINITE(ga);
+                if (commit) s1[i] = ga;
                 /* E[g^2] - E[g]^2 >= 0 in exact arithmetic; rounding can make
                    it a hair negative, where torch would take sqrt of it (NaN) */
-                double var = s0[i] + -1.0 * s1[i] * s1[i];
+                double var = sq + -1.0 * ga * ga;
                 avg = sqrt(var > 0.0 ? var : 0.0);
             } else {
-                avg = sqrt(s0[i]);
+                avg = sqrt(sq);
             }
             avg = avg + eps;
+            double pn;
             if (mu > 0.0) {
-                s2[i] = s2[i] * mu + safe_div(d, avg);
-                p[i] = p[i] + -lr * s2[i];
+                const double buf = s2[i] * mu + safe_div(d, avg);
+                NONFINITE(buf);
+                if (commit) s2[i] = buf;
+                pn = p[i] + -lr * buf;
             } else {
-                p[i] = p[i] + safe_div(-lr * d, avg);
+                pn = p[i] + safe_div(-lr * d, avg);
             }
+            NONFINITE(g0[i]), NONFINITE(sq), NONFINITE(pn);
+            if (commit) s0[i] = sq, p[i] = pn;
         }
         break;
     }
@@ -381,23 +410,29 @@ static void update_segment(const struct nnact__opt_run *c, size_t off, size_t n,
         const double decay = 1.0 - lr * wd;
         for (size_t i = 0; i < n; i++) {
             double d = clipped(g0[i], cv, scale);
+            double pi = p[i];
             if (decoupled)
-                p[i] = p[i] * decay;
+                pi = pi * decay;
             else if (wd != 0.0)
-                d = d + wd * p[i];
-            s0[i] = s0[i] * b1 + (1.0 - b1) * d;
-            s1[i] = s1[i] * b2 + (1.0 - b2) * d * d;
-            double v = s1[i];
+                d = d + wd * pi;
+            const double m = s0[i] * b1 + (1.0 - b1) * d;
+            double v = s1[i] * b2 + (1.0 - b2) * d * d;
+            NONFINITE(m), NONFINITE(v);
+            if (commit) s0[i] = m, s1[i] = v;
             if (amsgrad) {
-                s2[i] = s2[i] > v ? s2[i] : v;
-                v = s2[i];
+                v = s2[i] > v ? s2[i] : v;
+                if (commit) s2[i] = v;
             }
             double denom = sqrt(v) / bc2_sqrt + eps;
-            p[i] = p[i] + safe_div(-step_size * s0[i], denom);
+            const double pn = pi + safe_div(-step_size * m, denom);
+            NONFINITE(g0[i]), NONFINITE(pi), NONFINITE(pn);
+            if (commit) p[i] = pn;
         }
         break;
     }
     }
+#undef NONFINITE
+    return bad;
 }
 
 static double seg_norm(size_t nseg, const struct nnact__opt_seg *segs, double cv)
@@ -441,6 +476,51 @@ void nnact__opt_run_init(nnact_opt *o, double lr, struct nnact__opt_run *r)
     }
 }
 
+/* The dry run over every segment: nonzero when some gradient, new parameter or
+   new state value would not be finite. */
+static int update_would_fail(const struct nnact__opt_run *r, size_t nseg,
+                             const struct nnact__opt_seg *segs)
+{
+    uint64_t bad = 0;
+    size_t off = 0;
+    for (size_t s = 0; s < nseg; s++) {
+        bad |= update_segment(r, off, segs[s].n, segs[s].params, segs[s].grads, 0);
+        off += segs[s].n;
+    }
+    return (int)(bad >> 63);
+}
+
+/* After a failed dry run: the detail names the first non-finite gradient, or
+   else the first parameter whose update is not finite (an overflow: the
+   gradients are finite). */
+static nnact_status update_failure(const struct nnact__opt_run *r, size_t nseg,
+                                   const struct nnact__opt_seg *segs, const char *who)
+{
+    size_t base = 0;
+    for (size_t s = 0; s < nseg; s++) {
+        for (size_t i = 0; i < segs[s].n; i++)
+            if (!isfinite(segs[s].grads[i]))
+                return nnact__fail(NNACT_ERR_NUMERIC,
+                                   "%s: gradient %zu is %g; parameters and state left unchanged",
+                                   who, base + i, segs[s].grads[i]);
+        base += segs[s].n;
+    }
+    base = 0;
+    for (size_t s = 0; s < nseg; s++) {
+        for (size_t i = 0; i < segs[s].n; i++)
+            if (update_segment(r, base + i, 1, segs[s].params + i, segs[s].grads + i, 0) >> 63)
+                return nnact__fail(NNACT_ERR_NUMERIC,
+                                   "%s: the update of parameter %zu overflows (learning rate %g); "
+                                   "parameters and state left unchanged",
+                                   who, base + i, r->lr);
+        base += segs[s].n;
+    }
+    return nnact__fail(NNACT_ERR_NUMERIC,
+                       "%s: the update overflows; parameters and state left "
+                       "unchanged",
+                       who);
+}
+
 nnact_status nnact__opt_step_run(struct nnact__opt_run *r, size_t nseg,
                                  const struct nnact__opt_seg *segs, const char *who)
 {
@@ -454,27 +534,32 @@ nnact_status nnact__opt_step_run(struct nnact__opt_run *r, size_t nseg,
     }
     NNACT_RETURN_IF(n == 0, NNACT_ERR_ARG, "%s: n is 0", who);
     NNACT_FORWARD_IF_ERROR(nnact__opt_check_length(o, n, who));
-    if (r->check_finite) {
-        for (size_t s = 0; s < nseg; s++) {
-            if (nnact__all_finite(segs[s].n, segs[s].grads)) continue;
-            size_t i = 0, base = 0;
-            for (size_t q = 0; q < s; q++)
-                base += segs[q].n;
-            while (isfinite(segs[s].grads[i]))
-                i++;
-            return nnact__fail(NNACT_ERR_NUMERIC,
-                               "%s: gradient %zu is %g; parameters and state left unchanged", who,
-                               base + i, segs[s].grads[i]);
-        }
+    if (r->check_finite) { /* a non-finite gradient is refused before the state is bound */
+        for (size_t s = 0; s < nseg; s++)
+            if (!nnact__all_finite(segs[s].n, segs[s].grads))
+                return update_failure(r, nseg, segs, who);
     }
+    const int was_bound = o->bound_n != 0;
     NNACT_FORWARD_IF_ERROR(nnact__opt_begin(r, n, who));
     if (o->hp[NNACT_OPT_PARAM_CLIP_NORM] > 0.0) {
         double coef = o->hp[NNACT_OPT_PARAM_CLIP_NORM] / (seg_norm(nseg, segs, r->cv) + 1e-6);
         r->scale = coef < 1.0 ? coef : 1.0;
     }
+    /* the update's result is checked before anything is written: an
+       overflowing step (a huge learning rate, parameter or state) leaves
+       parameters, state and step count as they were */
+    if (r->check_finite && update_would_fail(r, nseg, segs)) {
+        nnact_status s = update_failure(r, nseg, segs, who);
+        if (!was_bound && o->state) { /* undo the binding begin just made */
+            nnact__free(o->state);
+            o->state = NULL;
+            o->bound_n = 0;
+        }
+        return s;
+    }
     size_t off = 0;
     for (size_t s = 0; s < nseg; s++) {
-        update_segment(r, off, segs[s].n, segs[s].params, segs[s].grads);
+        update_segment(r, off, segs[s].n, segs[s].params, segs[s].grads, 1);
         off += segs[s].n;
     }
     nnact__opt_end(r);
@@ -510,7 +595,27 @@ nnact_status nnact__opt_begin(struct nnact__opt_run *r, size_t n, const char *wh
 void nnact__opt_update(const struct nnact__opt_run *r, size_t off, size_t n, double *p,
                        const double *g)
 {
-    update_segment(r, off, n, p, g);
+    update_segment(r, off, n, p, g, 1);
+}
+
+static double max_abs(size_t n, const double *x)
+{
+    double m = 0.0;
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        const double a = fabs(x[i]);
+        m = a > m ? a : m;
+        bad |= !(a <= DBL_MAX);
+    }
+    return bad ? INFINITY : m;
+}
+
+int nnact__opt_proves_finite(const struct nnact__opt_run *r, size_t n, const double *p, double gmax)
+{
+    /* |beta p + alpha g| <= |beta| max|p| + lr max|g| (plus rounding), each
+       term at most 2^1020: far below DBL_MAX (2^1024) */
+    if (!r->fused || !(r->lr * gmax <= 0x1p1020)) return 0;
+    return fabs(r->beta) * max_abs(n, p) <= 0x1p1020;
 }
 
 void nnact__opt_fused_update(const struct nnact__opt_run *r, size_t n, double *p, const double *g)
