@@ -109,5 +109,12 @@ printf '0,0,0\n0,1,1\n1,0,1\n1,1,0\n0.5,0.5,nan\n' > "$tmp/v.csv"
 expect 1 "train with a NaN validation target" -- "$nnact" train --data "$tmp/v.csv" --val 0.2 --epochs 3
 grep -q 'row 4: target 0 is nan' "$tmp/err" || { echo "FAIL NaN validation target: '$(cat "$tmp/err")'"; fail=1; }
 if grep -q 'nothing to train' "$tmp/out"; then echo "FAIL NaN validation target: 'nothing to train'"; fail=1; fi
+# an overflowing update (issue 13 item 5): lr 1e308 keeps epoch 1's parameters finite (a
+# legitimate step), the next forward overflows: exit 1 naming the epoch, nothing left non-finite;
+# a rate whose update itself overflows is refused in epoch 1, naming the overflow
+expect 1 "train --lr 1e308 --opt sgd" -- "$nnact" train --lr 1e308 --opt sgd --epochs 3
+grep -q '^nnact train: epoch 2 of 3: .*loss is inf' "$tmp/err" || { echo "FAIL train --lr 1e308: '$(cat "$tmp/err")'"; fail=1; }
+expect 1 "train --lr 1.79e308 --opt sgd" -- "$nnact" train --lr 1.79e308 --opt sgd --epochs 3 --hidden 200 --init normal
+grep -q '^nnact train: epoch 1 of 3: .*the update of parameter [0-9]* overflows' "$tmp/err" || { echo "FAIL train --lr 1.79e308: '$(cat "$tmp/err")'"; fail=1; }
 [ $fail -eq 0 ] && echo "nnact CLI: all checks passed"
 exit $fail

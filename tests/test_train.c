@@ -1,6 +1,7 @@
 /* Training: MLP trajectories against torch.optim (fixtures from
  * gen_optim_fixtures.py), the learning demonstrations, nnact_net_init,
  * nnact_net_fit, and every bad input of the training calls. */
+#include <float.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -339,6 +340,62 @@ static void bad_targets_are_refused_before_anything_runs(void **state)
     nnact_net_free(net);
 }
 
+/* nnact_net_train_step with a learning rate at or near DBL_MAX, for the seven
+   rules: each step succeeds with every parameter finite, or is refused with
+   NNACT_ERR_NUMERIC and parameters, optimizer state and step count
+   bit-identical to before. */
+static void overflowing_train_step_is_refused_with_nothing_changed(void **state)
+{
+    (void)state;
+    const double lrs[] = {DBL_MAX, 1e308, 1e250, 1e100};
+    fill_fit_data_for_kth();
+    int refused = 0, succeeded = 0;
+    for (int k = 0; k < (int)nnact_opt_count(); k++)
+        for (size_t l = 0; l < sizeof lrs / sizeof lrs[0]; l++) {
+            nnact_net *net = mlp_3642();
+            assert_int_equal(nnact_net_init(net, NNACT_INIT_XAVIER_UNIFORM, 7), NNACT_OK);
+            nnact_opt *o = NULL;
+            assert_int_equal(nnact_opt_create((nnact_opt_kind)k, &o), NNACT_OK);
+            double L;
+            assert_int_equal(nnact_net_train_step(net, o, NNACT_LOSS_MSE, 16, kth_x, kth_t, &L),
+                             NNACT_OK);
+            assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, lrs[l]), NNACT_OK);
+            const size_t np = nnact_net_param_count(net);
+            double p0[64], p1[64];
+            assert_true(np <= 64);
+            for (int t = 0; t < 4; t++) {
+                struct nnact__opt_state v;
+                nnact__opt_state_view(o, &v);
+                const uint64_t steps = v.steps;
+                const size_t ns = v.n_bufs * v.bound_n;
+                double st0[3 * 64];
+                assert_true(ns <= 3 * 64);
+                if (ns) memcpy(st0, v.state, ns * sizeof(double));
+                assert_int_equal(nnact_net_get_params(net, np, p0), NNACT_OK);
+                nnact_status s = nnact_net_train_step(net, o, NNACT_LOSS_MSE, 16, kth_x, kth_t, &L);
+                assert_int_equal(nnact_net_get_params(net, np, p1), NNACT_OK);
+                nnact__opt_state_view(o, &v);
+                if (s == NNACT_OK) {
+                    succeeded++;
+                    for (size_t i = 0; i < np; i++)
+                        assert_true(isfinite(p1[i]));
+                    assert_int_equal(v.steps, steps + 1);
+                } else {
+                    refused++;
+                    assert_int_equal(s, NNACT_ERR_NUMERIC);
+                    assert_non_null(strstr(nnact_last_error(), "nnact_net_train_step"));
+                    assert_memory_equal(p0, p1, np * sizeof(double));
+                    assert_int_equal(v.steps, steps);
+                    if (ns) assert_memory_equal(st0, v.state, ns * sizeof(double));
+                }
+            }
+            nnact_opt_free(o);
+            nnact_net_free(net);
+        }
+    assert_true(refused > 0);
+    assert_true(succeeded > 0);
+}
+
 static void nonfinite_loss_or_gradient_changes_nothing(void **state)
 {
     (void)state;
@@ -481,7 +538,8 @@ static void fused_sgd_step_follows_the_rule(void **state)
             assert_int_equal(nnact_net_get_params(net, 62, q), NNACT_OK);
             for (int i = 0; i < 62; i++) {
                 const long double e =
-                    (long double)p[i] - (long double)lr * ((long double)g[i] + wd * (long double)p[i]);
+                    (long double)p[i] -
+                    (long double)lr * ((long double)g[i] + wd * (long double)p[i]);
                 p[i] = (double)e;
                 assert_close(q[i], p[i], 1e-15 * fmax(1.0, fabs(p[i])));
             }
@@ -536,8 +594,7 @@ static void opt_same_state(const nnact_opt *a, const nnact_opt *b)
     assert_int_equal(sa.bound_n, sb.bound_n);
     assert_int_equal(sa.n_bufs, sb.n_bufs);
     assert_int_equal(sa.momentum_init, sb.momentum_init);
-    if (sa.n_bufs)
-        assert_memory_equal(sa.state, sb.state, sa.n_bufs * sa.bound_n * sizeof(double));
+    if (sa.n_bufs) assert_memory_equal(sa.state, sb.state, sa.n_bufs * sa.bound_n * sizeof(double));
 }
 
 static void scheduled_rate_equals_setting_the_lr(void **state)
@@ -548,11 +605,11 @@ static void scheduled_rate_equals_setting_the_lr(void **state)
         nnact_opt_param key;
         double value;
     } cases[] = {
-        {NNACT_OPT_SGD, NNACT_OPT_PARAM_WEIGHT_DECAY, 0.0},   /* fused */
-        {NNACT_OPT_SGD, NNACT_OPT_PARAM_WEIGHT_DECAY, 0.1},   /* fused, decay = 1 - lr wd */
-        {NNACT_OPT_SGD, NNACT_OPT_PARAM_CLIP_VALUE, 0.05},    /* layerwise, unfused */
-        {NNACT_OPT_SGD, NNACT_OPT_PARAM_CLIP_NORM, 0.01},     /* checked path */
-        {NNACT_OPT_SGD, NNACT_OPT_PARAM_CHECK_FINITE, 0.0},   /* no bound */
+        {NNACT_OPT_SGD, NNACT_OPT_PARAM_WEIGHT_DECAY, 0.0}, /* fused */
+        {NNACT_OPT_SGD, NNACT_OPT_PARAM_WEIGHT_DECAY, 0.1}, /* fused, decay = 1 - lr wd */
+        {NNACT_OPT_SGD, NNACT_OPT_PARAM_CLIP_VALUE, 0.05},  /* layerwise, unfused */
+        {NNACT_OPT_SGD, NNACT_OPT_PARAM_CLIP_NORM, 0.01},   /* checked path */
+        {NNACT_OPT_SGD, NNACT_OPT_PARAM_CHECK_FINITE, 0.0}, /* no bound */
         {NNACT_OPT_MOMENTUM, NNACT_OPT_PARAM_DAMPENING, 0.2},
         {NNACT_OPT_NESTEROV, NNACT_OPT_PARAM_WEIGHT_DECAY, 0.01},
         {NNACT_OPT_ADAGRAD, NNACT_OPT_PARAM_LR_DECAY, 0.1},
@@ -581,8 +638,7 @@ static void scheduled_rate_equals_setting_the_lr(void **state)
             assert_int_equal(nnact_net_train_step(twin, ref, NNACT_LOSS_MSE, 8, x, t, &L2),
                              NNACT_OK);
             assert_int_equal(
-                nnact__train_step(net, o, NNACT_LOSS_MSE, 8, x, t, sched[s], &L, "test"),
-                NNACT_OK);
+                nnact__train_step(net, o, NNACT_LOSS_MSE, 8, x, t, sched[s], &L, "test"), NNACT_OK);
             assert_same_bits(L, L2);
             assert_int_equal(nnact_net_get_params(net, 62, p), NNACT_OK);
             assert_int_equal(nnact_net_get_params(twin, 62, q), NNACT_OK);
@@ -664,7 +720,7 @@ static void layerwise_update_equals_backward_then_step(void **state)
     double x[24], t[16];
     train_data_3642(x, t);
     const nnact_opt_kind kinds[] = {NNACT_OPT_MOMENTUM, NNACT_OPT_NESTEROV, NNACT_OPT_ADAGRAD,
-                                    NNACT_OPT_RMSPROP, NNACT_OPT_ADAM, NNACT_OPT_ADAMW,
+                                    NNACT_OPT_RMSPROP,  NNACT_OPT_ADAM,     NNACT_OPT_ADAMW,
                                     NNACT_OPT_SGD};
     for (size_t c = 0; c < sizeof kinds / sizeof kinds[0]; c++) {
         nnact_net *net = mlp_3642(), *twin = mlp_3642();
@@ -1000,6 +1056,7 @@ int main(void)
         cmocka_unit_test(train_step_bad_input),
         cmocka_unit_test(bad_targets_are_refused_before_anything_runs),
         cmocka_unit_test(nonfinite_loss_or_gradient_changes_nothing),
+        cmocka_unit_test(overflowing_train_step_is_refused_with_nothing_changed),
         cmocka_unit_test(train_step_allocates_only_at_a_new_batch_size),
         cmocka_unit_test(fused_sgd_step_follows_the_rule),
         cmocka_unit_test(fused_sgd_refuses_an_overflowing_decay),

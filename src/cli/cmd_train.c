@@ -169,12 +169,14 @@ static int read_file(const char *path, size_t n_out, struct data *d, char *err, 
 struct progress {
     int tty;
     size_t every;
+    size_t done; /* the last epoch completed (0: none in this run) */
 };
 
 static int on_epoch(size_t epoch, size_t epochs, double loss, double val, double elapsed,
                     void *user)
 {
-    const struct progress *pr = user;
+    struct progress *pr = user;
+    pr->done = epoch;
     if (pr->tty) {
         if (epoch != 1 && epoch != epochs && epoch % (epochs / 100 ? epochs / 100 : 1) != 0)
             return 0; /* at most ~100 redraws */
@@ -546,19 +548,26 @@ static int train(const struct train_opts *o, const struct data *d, struct model 
     nnact_sched *s = NULL;
     const size_t n_val = (size_t)floor((double)d->n * o->val);
     const size_t batch = o->batch ? o->batch : d->n - n_val;
-    struct progress pr = {isatty(fileno(stdout)), o->epochs / 20 ? o->epochs / 20 : 1};
+    struct progress pr = {isatty(fileno(stdout)), o->epochs / 20 ? o->epochs / 20 : 1, 0};
     size_t best_epoch = 0;
     double best = NAN;
     nnact_status st = make_sched(o, &s);
+    int in_fit = 0;
     if (st == NNACT_OK) {
         print_setup(o, d, m, n_val, batch);
         st = run_fit(o, d, m, s, batch, &pr, &best_epoch, &best);
+        in_fit = st != NNACT_OK;
     }
     if (st == NNACT_OK && o->save_path != NULL) st = nnact_net_save(m->net, o->save_path);
     nnact_sched_free(s);
     if (st != NNACT_OK) {
         if (pr.tty) printf("\n");
-        fprintf(stderr, "nnact train: %s\n", nnact_last_error());
+        fflush(stdout);
+        if (in_fit && st == NNACT_ERR_NUMERIC) /* say which epoch: the ones before it are kept */
+            fprintf(stderr, "nnact train: epoch %zu of %zu: %s\n",
+                    (pr.done ? pr.done : m->start) + 1, o->epochs, nnact_last_error());
+        else
+            fprintf(stderr, "nnact train: %s\n", nnact_last_error());
         return CLI_FAILED;
     }
     report(d, m, o->epochs, n_val, best_epoch, best);
