@@ -116,5 +116,22 @@ expect 1 "train --lr 1e308 --opt sgd" -- "$nnact" train --lr 1e308 --opt sgd --e
 grep -q '^nnact train: epoch 2 of 3: .*loss is inf' "$tmp/err" || { echo "FAIL train --lr 1e308: '$(cat "$tmp/err")'"; fail=1; }
 expect 1 "train --lr 1.79e308 --opt sgd" -- "$nnact" train --lr 1.79e308 --opt sgd --epochs 3 --hidden 200 --init normal
 grep -q '^nnact train: epoch 1 of 3: .*the update of parameter [0-9]* overflows' "$tmp/err" || { echo "FAIL train --lr 1.79e308: '$(cat "$tmp/err")'"; fail=1; }
+# quadratic work is capped (issue 13 item 7): a huge network is refused before it is built,
+# a mid-size one compares an evenly spaced sample and says so
+SECONDS=0
+expect 2 "gradcheck --layers 3,20000000:tanh,1" -- timeout 20 "$nnact" gradcheck --layers 3,20000000:tanh,1
+one_line_usage "gradcheck --layers 3,20000000:tanh,1"
+grep -q 'would have 100000001 parameters; this tool builds at most 10000000' "$tmp/err" || { echo "FAIL gradcheck huge: '$(cat "$tmp/err")'"; fail=1; }
+[ $SECONDS -le 5 ] || { echo "FAIL gradcheck huge: took ${SECONDS}s"; fail=1; }
+expect 2 "gradcheck --layers 3,4294967296,4294967296" -- "$nnact" gradcheck --layers 3,4294967296,4294967296
+one_line_usage "gradcheck --layers 3,4294967296,4294967296"
+expect 0 "gradcheck --max-params 500" -- "$nnact" gradcheck --layers 10,300:tanh,1 --max-params 500
+grep -q '^checked 500 of 3601 parameters' "$tmp/out" || { echo "FAIL gradcheck --max-params 500: no 'checked 500 of 3601'"; fail=1; }
+expect 0 "gradcheck default sample" -- "$nnact" gradcheck --layers 3,4:tanh,1
+grep -q '^checked 21 of 21 parameters$' "$tmp/out" || { echo "FAIL gradcheck small: not every parameter checked"; fail=1; }
+expect 2 "gradcheck --max-params 0 on a big net" -- "$nnact" gradcheck --layers 10,300:tanh,700:tanh,1 --max-params 0
+one_line_usage "gradcheck --max-params 0 on a big net"
+expect 2 "gradcheck --max-params 200001" -- "$nnact" gradcheck --layers 3,1 --max-params 200001
+one_line_usage "gradcheck --max-params 200001"
 [ $fail -eq 0 ] && echo "nnact CLI: all checks passed"
 exit $fail
