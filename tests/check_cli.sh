@@ -133,5 +133,34 @@ expect 2 "gradcheck --max-params 0 on a big net" -- "$nnact" gradcheck --layers 
 one_line_usage "gradcheck --max-params 0 on a big net"
 expect 2 "gradcheck --max-params 200001" -- "$nnact" gradcheck --layers 3,1 --max-params 200001
 one_line_usage "gradcheck --max-params 200001"
+# user bytes in messages are escaped and cut (issue 13 item 6): one line, no control byte
+clean_line() { # clean_line DESCRIPTION
+  [ "$(wc -l < "$tmp/err")" -eq 1 ] || { echo "FAIL $1: error is not one line"; cat -v "$tmp/err"; fail=1; }
+  if LC_ALL=C grep -q '[[:cntrl:]]' <(tr -d '\n' < "$tmp/err"); then echo "FAIL $1: a control byte in '$(cat -v "$tmp/err")'"; fail=1; fi
+  [ "$(wc -c < "$tmp/err")" -le 400 ] || { echo "FAIL $1: message not cut ($(wc -c < "$tmp/err") bytes)"; fail=1; }
+}
+long=$(printf 'z%.0s' $(seq 300))
+expect 2 "train --opt ESC" -- "$nnact" train --opt $'\x1b[31mx'
+clean_line "train --opt ESC"; grep -qF '\x1b[31mx' "$tmp/err" || { echo "FAIL train --opt ESC: not escaped: $(cat -v "$tmp/err")"; fail=1; }
+expect 2 "train --opt long" -- "$nnact" train --opt "$long"
+clean_line "train --opt long"
+expect 2 "plot a\\x01b" -- "$nnact" plot $'a\x01b'
+clean_line "plot a\\x01b"; grep -qF 'a\x01b' "$tmp/err" || { echo "FAIL plot a\\x01b: $(cat -v "$tmp/err")"; fail=1; }
+expect 1 "info /nonexistent/BEL" -- "$nnact" info $'/nonexistent/\x07'
+clean_line "info /nonexistent/BEL"; grep -qF '/nonexistent/\x07' "$tmp/err" || { echo "FAIL info BEL: $(cat -v "$tmp/err")"; fail=1; }
+expect 1 "info long path" -- "$nnact" info "/nonexistent/$long"$'\x1b'
+clean_line "info long path"
+expect 2 "unknown command ESC" -- "$nnact" $'\x1b[2J'"$long"
+clean_line "unknown command ESC"
+expect 2 "train --epochs junk" -- "$nnact" train --epochs $'1\x01'"$long"
+clean_line "train --epochs junk"
+expect 2 "train unknown option" -- "$nnact" train $'--\x1b'"$long" 1
+clean_line "train unknown option"
+expect 1 "plot -o control path" -- "$nnact" plot gelu -o $'/nonexistent/\x07'"$long"
+clean_line "plot -o control path"
+expect 1 "train --data control path" -- "$nnact" train --data $'/nonexistent/\x07'"$long"
+clean_line "train --data control path"
+expect 2 "gradcheck --layers control" -- "$nnact" gradcheck --layers $'3,\x1b[31m4'"$long"
+clean_line "gradcheck --layers control"
 [ $fail -eq 0 ] && echo "nnact CLI: all checks passed"
 exit $fail

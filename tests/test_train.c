@@ -396,6 +396,64 @@ static void overflowing_train_step_is_refused_with_nothing_changed(void **state)
     assert_true(succeeded > 0);
 }
 
+/* 1 when the text has no control byte (< 0x20 or 0x7f) */
+static int plain_text(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f) return 0;
+    return 1;
+}
+
+/* Details that quote user bytes (a name, a path, a spec) escape control
+   characters and cut long values (issue 13 item 6). */
+static void details_escape_and_cut_user_bytes(void **state)
+{
+    (void)state;
+    char long_name[400];
+    memset(long_name, 'q', 300);
+    long_name[300] = '\0';
+    const char *names[] = {"a\x01"
+                           "b",
+                           "\x1b[31mx", long_name};
+    for (size_t i = 0; i < 3; i++) {
+        nnact_act_kind k;
+        assert_int_equal(nnact_act_from_name(names[i], &k), NNACT_ERR_ARG);
+        const char *d = nnact_last_error();
+        assert_true(plain_text(d));
+        assert_non_null(strstr(d, "nnact_act_from_name"));
+        if (i == 0) assert_non_null(strstr(d, "a\\x01b"));
+        if (i == 1) assert_non_null(strstr(d, "\\x1b[31mx"));
+        if (i == 2) {
+            assert_null(strstr(d, long_name + 200)); /* cut: 100 q's in a row are not there */
+            assert_non_null(strstr(d, "..."));
+        }
+        nnact_opt_kind ok;
+        assert_int_equal(nnact_opt_from_name(names[i], &ok), NNACT_ERR_ARG);
+        assert_true(plain_text(nnact_last_error()));
+    }
+    /* a path: escaped, and a long one keeps its last 100 characters */
+    char path[360] = "/nonexistent/\x07\x1b[31m/";
+    strcat(path, long_name);
+    const char *paths[] = {"/nonexistent/\x07", "/nonexistent/a\nb", path};
+    for (size_t i = 0; i < 3; i++) {
+        nnact_net *net = NULL;
+        assert_int_equal(nnact_net_load(paths[i], &net), NNACT_ERR_IO);
+        assert_null(net);
+        const char *d = nnact_last_error();
+        assert_true(plain_text(d));
+        assert_non_null(strstr(d, "nnact_net_load"));
+        if (i == 0) assert_non_null(strstr(d, "/nonexistent/\\x07'"));
+        if (i == 1) assert_non_null(strstr(d, "/nonexistent/a\\nb'"));
+        if (i == 2) assert_true(strlen(d) < 300);
+    }
+    /* a spec */
+    nnact_net *net = NULL;
+    assert_int_equal(
+        nnact_net_from_spec("3,\x1b[31m4", NNACT_ACT_TANH, NNACT_ACT_IDENTITY, 0, &net),
+        NNACT_ERR_ARG);
+    assert_true(plain_text(nnact_last_error()));
+}
+
 static void nonfinite_loss_or_gradient_changes_nothing(void **state)
 {
     (void)state;
@@ -1057,6 +1115,7 @@ int main(void)
         cmocka_unit_test(bad_targets_are_refused_before_anything_runs),
         cmocka_unit_test(nonfinite_loss_or_gradient_changes_nothing),
         cmocka_unit_test(overflowing_train_step_is_refused_with_nothing_changed),
+        cmocka_unit_test(details_escape_and_cut_user_bytes),
         cmocka_unit_test(train_step_allocates_only_at_a_new_batch_size),
         cmocka_unit_test(fused_sgd_step_follows_the_rule),
         cmocka_unit_test(fused_sgd_refuses_an_overflowing_decay),

@@ -92,9 +92,9 @@ static int parse_value(const char *a, const char *v, struct gc_opts *o)
         why = cli_parse_real(v, 0.0, HUGE_VAL, &o->tol);
         if (why == NULL && o->tol == 0.0) why = "is not a positive number";
     } else {
-        return cli_usage_error(cmd, "unknown option '%s' (try --help)", a);
+        return cli_usage_error(cmd, "unknown option '%s' (try --help)", cli_quote(a));
     }
-    return why ? cli_usage_error(cmd, "%s: '%s' %s", a, v, why) : CLI_OK;
+    return why ? cli_usage_error(cmd, "%s: '%s' %s", a, cli_quote(v), why) : CLI_OK;
 }
 
 static int parse_opts(int argc, char **argv, struct gc_opts *o)
@@ -112,7 +112,8 @@ static int parse_opts(int argc, char **argv, struct gc_opts *o)
             continue;
         }
         if (i + 1 >= argc)
-            return cli_usage_error(cmd, "'%s' needs a value or is unknown (try --help)", argv[i]);
+            return cli_usage_error(cmd, "'%s' needs a value or is unknown (try --help)",
+                                   cli_quote(argv[i]));
         int rc = parse_value(argv[i], argv[i + 1], o);
         if (rc != CLI_OK) return rc;
         i++;
