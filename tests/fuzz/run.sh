@@ -47,7 +47,7 @@ for src in $(cd "$root" && find src -name '*.c' ! -path 'src/cli/*' | sort); do
 done
 
 status=0
-for h in fuzz_load fuzz_roundtrip; do
+for h in fuzz_load fuzz_roundtrip fuzz_args; do
     "$cc" $cflags $san -fsanitize=fuzzer "$here/$h.c" $objs $libs -o "$out/$h"
     # Regression files first: each must run clean.
     regress=$(find "$root/tests/data" -name 'io_regress_*' 2>/dev/null | sort)
