@@ -534,20 +534,16 @@ nnact_status nnact__opt_step_run(struct nnact__opt_run *r, size_t nseg,
     }
     NNACT_RETURN_IF(n == 0, NNACT_ERR_ARG, "%s: n is 0", who);
     NNACT_FORWARD_IF_ERROR(nnact__opt_check_length(o, n, who));
-    if (r->check_finite) { /* a non-finite gradient is refused before the state is bound */
-        for (size_t s = 0; s < nseg; s++)
-            if (!nnact__all_finite(segs[s].n, segs[s].grads))
-                return update_failure(r, nseg, segs, who);
-    }
     const int was_bound = o->bound_n != 0;
     NNACT_FORWARD_IF_ERROR(nnact__opt_begin(r, n, who));
     if (o->hp[NNACT_OPT_PARAM_CLIP_NORM] > 0.0) {
         double coef = o->hp[NNACT_OPT_PARAM_CLIP_NORM] / (seg_norm(nseg, segs, r->cv) + 1e-6);
         r->scale = coef < 1.0 ? coef : 1.0;
     }
-    /* the update's result is checked before anything is written: an
+    /* the gradient and the update's result are checked before anything is
+       written (one dry run reads both): a non-finite gradient or an
        overflowing step (a huge learning rate, parameter or state) leaves
-       parameters, state and step count as they were */
+       parameters, state, step count and binding as they were */
     if (r->check_finite && update_would_fail(r, nseg, segs)) {
         nnact_status s = update_failure(r, nseg, segs, who);
         if (!was_bound && o->state) { /* undo the binding begin just made */
