@@ -354,6 +354,48 @@ static void overflowing_first_step_leaves_optimizer_unbound(void **state)
     }
 }
 
+/* The a-priori proof that lets a step skip its dry run reads the state's
+   tracked maxima: a buffer left large while momentum was off, and an
+   imported second moment that is negative, must still be caught. */
+static void proof_of_a_finite_update_is_sound(void **state)
+{
+    (void)state;
+    nnact_opt *o = NULL;
+    assert_int_equal(nnact_opt_create(NNACT_OPT_MOMENTUM, &o), NNACT_OK);
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, 1e-300), NNACT_OK);
+    double x[2] = {0, 0}, g[2] = {1e300, -1e300};
+    for (int t = 0; t < 3; t++) /* the buffer grows to ~2.7e300 */
+        assert_int_equal(nnact_opt_step(o, 2, x, g), NNACT_OK);
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_MOMENTUM, 0.0), NNACT_OK);
+    double small[2] = {1.0, 1.0};
+    assert_int_equal(nnact_opt_step(o, 2, x, small), NNACT_OK); /* buffer untouched */
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_MOMENTUM, 0.9), NNACT_OK);
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, 1e10), NNACT_OK);
+    double before[2];
+    memcpy(before, x, sizeof x);
+    assert_int_equal(nnact_opt_step(o, 2, x, small), NNACT_ERR_NUMERIC);
+    assert_non_null(strstr(nnact_last_error(), "overflows"));
+    assert_memory_equal(x, before, sizeof x);
+    nnact_opt_free(o);
+
+    /* an imported Adam state with a negative second moment: sqrt of it is NaN */
+    assert_int_equal(nnact_opt_create(NNACT_OPT_ADAM, &o), NNACT_OK);
+    double st[3 * 2] = {1, 1, -1, -1, 0, 0};
+    struct nnact__opt_state v;
+    nnact__opt_state_view(o, &v);
+    v.bound_n = 2;
+    v.n_bufs = 3;
+    v.steps = 5;
+    v.state = st;
+    assert_int_equal(nnact__opt_state_import(o, &v, "test"), NNACT_OK);
+    double y[2] = {1, 2}, gy[2] = {1e-3, 1e-3}, ybefore[2];
+    memcpy(ybefore, y, sizeof y);
+    assert_int_equal(nnact_opt_step(o, 2, y, gy), NNACT_ERR_NUMERIC);
+    assert_memory_equal(y, ybefore, sizeof y);
+    assert_int_equal(nnact_opt_step_count(o), 5);
+    nnact_opt_free(o);
+}
+
 static void check_finite_can_be_switched_off(void **state)
 {
     (void)state;
@@ -707,6 +749,7 @@ int main(void)
         cmocka_unit_test(nonfinite_gradient_leaves_params_and_state),
         cmocka_unit_test(overflowing_update_is_refused_with_nothing_changed),
         cmocka_unit_test(overflowing_first_step_leaves_optimizer_unbound),
+        cmocka_unit_test(proof_of_a_finite_update_is_sound),
         cmocka_unit_test(check_finite_can_be_switched_off),
         cmocka_unit_test(stateful_optimizer_is_bound_to_its_first_length),
         cmocka_unit_test(bad_hyper_parameters_are_rejected),

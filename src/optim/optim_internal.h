@@ -75,11 +75,15 @@ NNACT_HIDDEN void nnact__opt_fused_update(const struct nnact__opt_run *r, size_t
 NNACT_HIDDEN void nnact__opt_end(const struct nnact__opt_run *r);
 
 /* 1 when a piecewise step of the run over the n parameters p is proved to
- * leave every parameter finite, given that every gradient entry (every
- * partial sum of a fused product included) is at most gmax in magnitude: only
- * the fused SGD rule has such a bound (|beta| max|p| + lr gmax far below
- * DBL_MAX; one read pass over p). 0 for every other rule (their step depends
- * on the state) or when the bound fails: then take the checked step. */
+ * leave every parameter and state value finite, given that every gradient
+ * entry (every partial sum of a fused product included) is at most gmax in
+ * magnitude. One read pass over p (max |p|); the state is not read: the
+ * optimizer keeps its vectors' maxima from the last committed step (or
+ * import). Fused SGD: |beta| max|p| + lr gmax far below DBL_MAX; every other
+ * rule: a coarse bound of its step (over eps, not over the root of the second
+ * moment) that holds for any ordinary setting. 0 when the bound fails (a
+ * huge rate, parameter or state, eps = 0, an imported negative second
+ * moment): then take the checked step, whose dry run decides. */
 NNACT_HIDDEN int nnact__opt_proves_finite(const struct nnact__opt_run *r, size_t n, const double *p,
                                           double gmax);
 
