@@ -663,7 +663,7 @@ static nnact_status backward_update(nnact_net *net, struct nnact__opt_run *r, co
     const double scale = r->fused && r->lr > 1.0 ? r->lr : 1.0;
     if (r->layerwise &&
         (!r->check_finite || (bound * scale <= PRODUCT_SAFE &&
-                               nnact__opt_proves_finite(r, net->n_params, net->store, bound)))) {
+                              nnact__opt_proves_finite(r, net->n_params, net->store, bound)))) {
         /* gradients and update proved finite (or not asked to be): no
            all-finite pass, no dry run */
         NNACT_FORWARD_IF_ERROR(nnact__opt_begin(r, net->n_params, who));
