@@ -432,7 +432,7 @@ static int resume_model(const struct train_opts *o, const struct data *d, struct
         return CLI_FAILED;
     }
     m->start = (size_t)epochs_done;
-    printf("resuming %s after epoch %zu of %zu\n", o->resume_path, m->start, o->epochs);
+    printf("resuming %s after epoch %zu of %zu\n", cli_quote(o->resume_path), m->start, o->epochs);
     return CLI_OK;
 }
 
