@@ -101,7 +101,7 @@ static int read_file(const char *path, size_t n_out, struct data *d, char *err, 
 {
     FILE *f = fopen(path, "r");
     if (f == NULL) {
-        snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+        snprintf(err, errlen, "cannot open '%s': %s", cli_quote(path), strerror(errno));
         return 0;
     }
     size_t cap = 0, len = 0, width = 0, row = 0;
@@ -117,7 +117,8 @@ static int read_file(const char *path, size_t n_out, struct data *d, char *err, 
             if (*p == '\0' || *p == '#') break;
             double val = strtod(p, &end);
             if (end == p) {
-                snprintf(err, errlen, "%s:%zu: not a number near '%.20s'", path, row + 1, p);
+                snprintf(err, errlen, "%s:%zu: not a number near '%s'", cli_quote(path), row + 1,
+                         cli_quote(p));
                 ok = 0;
                 break;
             }
@@ -138,15 +139,15 @@ static int read_file(const char *path, size_t n_out, struct data *d, char *err, 
         if (!ok || w == 0) continue;
         if (width == 0) width = w;
         if (w != width) {
-            snprintf(err, errlen, "%s:%zu: %zu columns, the first row has %zu", path, row + 1, w,
-                     width);
+            snprintf(err, errlen, "%s:%zu: %zu columns, the first row has %zu", cli_quote(path),
+                     row + 1, w, width);
             ok = 0;
         }
         row++;
     }
     fclose(f);
     if (ok && (row == 0 || width <= n_out)) {
-        snprintf(err, errlen, "%s: need rows with more than %zu columns", path, n_out);
+        snprintf(err, errlen, "%s: need rows with more than %zu columns", cli_quote(path), n_out);
         ok = 0;
     }
     if (ok) {
@@ -169,12 +170,14 @@ static int read_file(const char *path, size_t n_out, struct data *d, char *err, 
 struct progress {
     int tty;
     size_t every;
+    size_t done; /* the last epoch completed (0: none in this run) */
 };
 
 static int on_epoch(size_t epoch, size_t epochs, double loss, double val, double elapsed,
                     void *user)
 {
-    const struct progress *pr = user;
+    struct progress *pr = user;
+    pr->done = epoch;
     if (pr->tty) {
         if (epoch != 1 && epoch != epochs && epoch % (epochs / 100 ? epochs / 100 : 1) != 0)
             return 0; /* at most ~100 redraws */
@@ -235,7 +238,7 @@ static int model_value(const char *a, const char *v, struct train_opts *o)
     } else {
         why = cli_parse_real(v, 0.0, HUGE_VAL, &o->lr); /* --lr */
     }
-    return why ? cli_usage_error(cmd, "%s: '%s' %s", a, v, why) : CLI_OK;
+    return why ? cli_usage_error(cmd, "%s: '%s' %s", a, cli_quote(v), why) : CLI_OK;
 }
 
 /* One option with its value: CLI_OK or a usage error. */
@@ -271,9 +274,9 @@ static int parse_value(const char *a, const char *v, struct train_opts *o)
     } else if (strcmp(a, "--resume") == 0) {
         o->resume_path = v;
     } else {
-        return cli_usage_error(cmd, "unknown option '%s' (see nnact train --help)", a);
+        return cli_usage_error(cmd, "unknown option '%s' (see nnact train --help)", cli_quote(a));
     }
-    return why ? cli_usage_error(cmd, "%s: '%s' %s", a, v, why) : CLI_OK;
+    return why ? cli_usage_error(cmd, "%s: '%s' %s", a, cli_quote(v), why) : CLI_OK;
 }
 
 static int parse_opts(int argc, char **argv, struct train_opts *o)
@@ -292,7 +295,8 @@ static int parse_opts(int argc, char **argv, struct train_opts *o)
                              .init = NNACT_INIT_XAVIER_UNIFORM};
     for (int i = 1; i < argc; i += 2) {
         if (i + 1 >= argc)
-            return cli_usage_error(cmd, "'%s' needs a value (see nnact train --help)", argv[i]);
+            return cli_usage_error(cmd, "'%s' needs a value (see nnact train --help)",
+                                   cli_quote(argv[i]));
         int rc = parse_value(argv[i], argv[i + 1], o);
         if (rc != CLI_OK) return rc;
     }
@@ -315,7 +319,7 @@ static int load_data(const struct train_opts *o, struct data *d)
     char err[512] = "";
     int b = builtin(o->data, d);
     if (b == 0 || (b < 0 && !read_file(o->data, o->n_out_file, d, err, sizeof err))) {
-        fprintf(stderr, "nnact train: %s\n", b == 0 ? "out of memory" : err);
+        cli_fail(cmd, "%s", b == 0 ? "out of memory" : err);
         free_data(d);
         return CLI_FAILED;
     }
@@ -428,7 +432,7 @@ static int resume_model(const struct train_opts *o, const struct data *d, struct
         return CLI_FAILED;
     }
     m->start = (size_t)epochs_done;
-    printf("resuming %s after epoch %zu of %zu\n", o->resume_path, m->start, o->epochs);
+    printf("resuming %s after epoch %zu of %zu\n", cli_quote(o->resume_path), m->start, o->epochs);
     return CLI_OK;
 }
 
@@ -546,19 +550,26 @@ static int train(const struct train_opts *o, const struct data *d, struct model 
     nnact_sched *s = NULL;
     const size_t n_val = (size_t)floor((double)d->n * o->val);
     const size_t batch = o->batch ? o->batch : d->n - n_val;
-    struct progress pr = {isatty(fileno(stdout)), o->epochs / 20 ? o->epochs / 20 : 1};
+    struct progress pr = {isatty(fileno(stdout)), o->epochs / 20 ? o->epochs / 20 : 1, 0};
     size_t best_epoch = 0;
     double best = NAN;
     nnact_status st = make_sched(o, &s);
+    int in_fit = 0;
     if (st == NNACT_OK) {
         print_setup(o, d, m, n_val, batch);
         st = run_fit(o, d, m, s, batch, &pr, &best_epoch, &best);
+        in_fit = st != NNACT_OK;
     }
     if (st == NNACT_OK && o->save_path != NULL) st = nnact_net_save(m->net, o->save_path);
     nnact_sched_free(s);
     if (st != NNACT_OK) {
         if (pr.tty) printf("\n");
-        fprintf(stderr, "nnact train: %s\n", nnact_last_error());
+        fflush(stdout);
+        if (in_fit && st == NNACT_ERR_NUMERIC) /* say which epoch: the ones before it are kept */
+            fprintf(stderr, "nnact train: epoch %zu of %zu: %s\n",
+                    (pr.done ? pr.done : m->start) + 1, o->epochs, nnact_last_error());
+        else
+            fprintf(stderr, "nnact train: %s\n", nnact_last_error());
         return CLI_FAILED;
     }
     report(d, m, o->epochs, n_val, best_epoch, best);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "nnact/nnact.h"
 
@@ -31,7 +32,7 @@ int cli_usage_error(const char *command, const char *fmt, ...)
     va_list ap;
     fprintf(stderr, "nnact %s: ", command);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    cli_vprint_clean(stderr, fmt, ap); /* one line, whatever the values hold */
     va_end(ap);
     fputc('\n', stderr);
     return CLI_USAGE;
@@ -40,8 +41,7 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 int cli_wants_help(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
-            return 1;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) return 1;
     return 0;
 }
 
@@ -51,7 +51,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return CLI_USAGE;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
         usage(stdout);
         return CLI_OK;
     }
@@ -68,6 +69,6 @@ int main(int argc, char **argv)
             return commands[i].run(argc - 1, argv + 1);
         }
     }
-    fprintf(stderr, "nnact: unknown command '%s' (try 'nnact --help')\n", argv[1]);
+    fprintf(stderr, "nnact: unknown command '%s' (try 'nnact --help')\n", cli_quote(argv[1]));
     return CLI_USAGE;
 }
