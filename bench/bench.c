@@ -247,9 +247,10 @@ void bench_report(struct bench_opts *o, const struct bench_record *r)
         else
             snprintf(med_s, sizeof med_s, "%.4g s", r->median);
     }
-    printf("%-30s %-20s %6zu %3d %11s %15s %8s  %s%s%s\n", r->name, r->shape, r->batch, threads,
-           med_s, rate_s, ratio_s, r->limit ? r->limit : "-", r->note ? "; " : "",
-           r->note ? r->note : "");
+    if (!r->json_only)
+        printf("%-30s %-20s %6zu %3d %11s %15s %8s  %s%s%s\n", r->name, r->shape, r->batch,
+               threads, med_s, rate_s, ratio_s, r->limit ? r->limit : "-", r->note ? "; " : "",
+               r->note ? r->note : "");
     fflush(stdout);
     if (o->json != NULL) {
         fprintf(o->json, "%s\n  {\"suite\": ", o->json_records ? "," : "");

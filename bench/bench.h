@@ -47,6 +47,8 @@ struct bench_record {
     double paired_ratio;          /* > 0: the ratio, as the median of paired samples
                                      (bench_time_interleaved), printed instead of
                                      median / limit_median */
+    int json_only; /* 1: a JSON record without a table row (e.g. a peer that is not installed,
+                      said once above the table instead of on every row) */
 };
 
 typedef void (*bench_fn)(void *ctx);

@@ -160,9 +160,17 @@ static void peers_group(struct bench_opts *o, char names[][64],
     }
     struct peer_result res[2][2];
     char about[2][256];
+    int absent[2];
     for (int p = 0; p < 2; p++) {
-        run_peer(o, peers[p], names, n, res[p], about[p], sizeof about[p]);
-        if (first) printf("peer %-6s %s\n", peers[p], about[p]);
+        /* a peer that does not start at all (not installed) is said once here;
+           its rows stay out of the table and in the JSON, marked MISSING */
+        absent[p] = run_peer(o, peers[p], names, n, res[p], about[p], sizeof about[p]) != 0;
+        if (first && absent[p])
+            printf("peer %-6s %s: its rows are left out below (kept in --json); "
+                   "'apt-get install python3-%s' adds it\n",
+                   peers[p], about[p], peers[p]);
+        else if (first)
+            printf("peer %-6s %s\n", peers[p], about[p]);
     }
     if (first)
         printf("(ratio = peer time / libnnact time = libnnact's speedup over the peer; libnnact's\n"
@@ -184,6 +192,7 @@ static void peers_group(struct bench_opts *o, char names[][64],
             struct bench_record q = r;
             snprintf(q.name, sizeof q.name, "%s/%s", names[i], peers[p]);
             q.limit = "libnnact same case (ratio = speedup)";
+            q.json_only = absent[p];
             if (res[p][i].status[0] != '\0') {
                 q.median = q.min = q.max = 0.0;
                 q.limit_median = 0.0;

@@ -107,7 +107,60 @@ expect 2 "train --epochs 0" -- "$nnact" train --epochs 0
 # a NaN target in a validation row: refused before training, naming its row
 printf '0,0,0\n0,1,1\n1,0,1\n1,1,0\n0.5,0.5,nan\n' > "$tmp/v.csv"
 expect 1 "train with a NaN validation target" -- "$nnact" train --data "$tmp/v.csv" --val 0.2 --epochs 3
-grep -q 'row 4: target 0 is nan' "$tmp/err" || { echo "FAIL NaN validation target: '$(cat "$tmp/err")'"; fail=1; }
+grep -q 'v.csv:5:3: not a finite number' "$tmp/err" || { echo "FAIL NaN validation target: '$(cat "$tmp/err")'"; fail=1; }
 if grep -q 'nothing to train' "$tmp/out"; then echo "FAIL NaN validation target: 'nothing to train'"; fail=1; fi
+# an overflowing update (issue 13 item 5): lr 1e308 keeps epoch 1's parameters finite (a
+# legitimate step), the next forward overflows: exit 1 naming the epoch, nothing left non-finite;
+# a rate whose update itself overflows is refused in epoch 1, naming the overflow
+expect 1 "train --lr 1e308 --opt sgd" -- "$nnact" train --lr 1e308 --opt sgd --epochs 3
+grep -q '^nnact train: epoch 2 of 3: .*loss is inf' "$tmp/err" || { echo "FAIL train --lr 1e308: '$(cat "$tmp/err")'"; fail=1; }
+expect 1 "train --lr 1.79e308 --opt sgd" -- "$nnact" train --lr 1.79e308 --opt sgd --epochs 3 --hidden 200 --init normal
+grep -q '^nnact train: epoch 1 of 3: .*the update of parameter [0-9]* overflows' "$tmp/err" || { echo "FAIL train --lr 1.79e308: '$(cat "$tmp/err")'"; fail=1; }
+# quadratic work is capped (issue 13 item 7): a huge network is refused before it is built,
+# a mid-size one compares an evenly spaced sample and says so
+SECONDS=0
+expect 2 "gradcheck --layers 3,20000000:tanh,1" -- timeout 20 "$nnact" gradcheck --layers 3,20000000:tanh,1
+one_line_usage "gradcheck --layers 3,20000000:tanh,1"
+grep -q 'would have 100000001 parameters; this tool builds at most 10000000' "$tmp/err" || { echo "FAIL gradcheck huge: '$(cat "$tmp/err")'"; fail=1; }
+[ $SECONDS -le 5 ] || { echo "FAIL gradcheck huge: took ${SECONDS}s"; fail=1; }
+expect 2 "gradcheck --layers 3,4294967296,4294967296" -- "$nnact" gradcheck --layers 3,4294967296,4294967296
+one_line_usage "gradcheck --layers 3,4294967296,4294967296"
+expect 0 "gradcheck --max-params 500" -- "$nnact" gradcheck --layers 10,300:tanh,1 --max-params 500
+grep -q '^checked 500 of 3601 parameters' "$tmp/out" || { echo "FAIL gradcheck --max-params 500: no 'checked 500 of 3601'"; fail=1; }
+expect 0 "gradcheck default sample" -- "$nnact" gradcheck --layers 3,4:tanh,1
+grep -q '^checked 21 of 21 parameters$' "$tmp/out" || { echo "FAIL gradcheck small: not every parameter checked"; fail=1; }
+expect 2 "gradcheck --max-params 0 on a big net" -- "$nnact" gradcheck --layers 10,300:tanh,700:tanh,1 --max-params 0
+one_line_usage "gradcheck --max-params 0 on a big net"
+expect 2 "gradcheck --max-params 200001" -- "$nnact" gradcheck --layers 3,1 --max-params 200001
+one_line_usage "gradcheck --max-params 200001"
+# user bytes in messages are escaped and cut (issue 13 item 6): one line, no control byte
+clean_line() { # clean_line DESCRIPTION
+  [ "$(wc -l < "$tmp/err")" -eq 1 ] || { echo "FAIL $1: error is not one line"; cat -v "$tmp/err"; fail=1; }
+  if LC_ALL=C grep -q '[[:cntrl:]]' <(tr -d '\n' < "$tmp/err"); then echo "FAIL $1: a control byte in '$(cat -v "$tmp/err")'"; fail=1; fi
+  [ "$(wc -c < "$tmp/err")" -le 400 ] || { echo "FAIL $1: message not cut ($(wc -c < "$tmp/err") bytes)"; fail=1; }
+}
+long=$(printf 'z%.0s' $(seq 300))
+expect 2 "train --opt ESC" -- "$nnact" train --opt $'\x1b[31mx'
+clean_line "train --opt ESC"; grep -qF '\x1b[31mx' "$tmp/err" || { echo "FAIL train --opt ESC: not escaped: $(cat -v "$tmp/err")"; fail=1; }
+expect 2 "train --opt long" -- "$nnact" train --opt "$long"
+clean_line "train --opt long"
+expect 2 "plot a\\x01b" -- "$nnact" plot $'a\x01b'
+clean_line "plot a\\x01b"; grep -qF 'a\x01b' "$tmp/err" || { echo "FAIL plot a\\x01b: $(cat -v "$tmp/err")"; fail=1; }
+expect 1 "info /nonexistent/BEL" -- "$nnact" info $'/nonexistent/\x07'
+clean_line "info /nonexistent/BEL"; grep -qF '/nonexistent/\x07' "$tmp/err" || { echo "FAIL info BEL: $(cat -v "$tmp/err")"; fail=1; }
+expect 1 "info long path" -- "$nnact" info "/nonexistent/$long"$'\x1b'
+clean_line "info long path"
+expect 2 "unknown command ESC" -- "$nnact" $'\x1b[2J'"$long"
+clean_line "unknown command ESC"
+expect 2 "train --epochs junk" -- "$nnact" train --epochs $'1\x01'"$long"
+clean_line "train --epochs junk"
+expect 2 "train unknown option" -- "$nnact" train $'--\x1b'"$long" 1
+clean_line "train unknown option"
+expect 1 "plot -o control path" -- "$nnact" plot gelu -o $'/nonexistent/\x07'"$long"
+clean_line "plot -o control path"
+expect 1 "train --data control path" -- "$nnact" train --data $'/nonexistent/\x07'"$long"
+clean_line "train --data control path"
+expect 2 "gradcheck --layers control" -- "$nnact" gradcheck --layers $'3,\x1b[31m4'"$long"
+clean_line "gradcheck --layers control"
 [ $fail -eq 0 ] && echo "nnact CLI: all checks passed"
 exit $fail

@@ -238,6 +238,164 @@ static void nonfinite_gradient_leaves_params_and_state(void **state)
     }
 }
 
+/* Everything a step may change, for comparing before and after a refused one. */
+struct opt_snapshot {
+    uint64_t steps;
+    size_t bound_n, n_bufs;
+    int momentum_init;
+    double state[3 * NQ];
+};
+
+static void take_snapshot(const nnact_opt *o, struct opt_snapshot *s)
+{
+    struct nnact__opt_state v;
+    nnact__opt_state_view(o, &v);
+    memset(s, 0, sizeof *s);
+    s->steps = v.steps;
+    s->bound_n = v.bound_n;
+    s->n_bufs = v.n_bufs;
+    s->momentum_init = v.momentum_init;
+    assert_true(v.n_bufs * v.bound_n <= 3 * NQ);
+    if (v.n_bufs != 0 && v.bound_n != 0)
+        memcpy(s->state, v.state, v.n_bufs * v.bound_n * sizeof(double));
+}
+
+/* Settings that reach every state vector and branch of the seven rules. */
+static void set_variant(nnact_opt *o, nnact_opt_kind k, int variant)
+{
+    if (variant == 0) return;
+    if (k == NNACT_OPT_RMSPROP) {
+        assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_CENTERED, 1.0), NNACT_OK);
+        assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_MOMENTUM, 0.9), NNACT_OK);
+    } else if (k == NNACT_OPT_ADAM || k == NNACT_OPT_ADAMW) {
+        assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_AMSGRAD, 1.0), NNACT_OK);
+    }
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_WEIGHT_DECAY, 0.5), NNACT_OK);
+}
+
+/* A learning rate at or near DBL_MAX (inside the documented range): every
+   step either succeeds with every parameter and state value finite, or is
+   refused with NNACT_ERR_NUMERIC naming the overflow, with parameters, state
+   and step count bit-identical to before. Both outcomes occur. */
+static void overflowing_update_is_refused_with_nothing_changed(void **state)
+{
+    (void)state;
+    const double lrs[] = {DBL_MAX, 1e308, 1e300, 1e200, 1e154};
+    const double gscale[] = {1.0, 1e10, 1e-10};
+    int refused = 0, succeeded = 0;
+    for (int k = 0; k < NKINDS; k++)
+        for (int variant = 0; variant < 2; variant++)
+            for (size_t l = 0; l < sizeof lrs / sizeof lrs[0]; l++)
+                for (int gs = 0; gs < 3; gs++) {
+                    nnact_opt *o = NULL;
+                    assert_int_equal(nnact_opt_create(all_kinds[k], &o), NNACT_OK);
+                    set_variant(o, all_kinds[k], variant);
+                    double x[NQ] = {1, -2, 3, -4, 5}, g[NQ];
+                    /* two ordinary steps first, so the state is not all zero */
+                    for (int t = 0; t < 2; t++) {
+                        for (int i = 0; i < NQ; i++)
+                            g[i] = cos(x[i] + t);
+                        assert_int_equal(nnact_opt_step(o, NQ, x, g), NNACT_OK);
+                    }
+                    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, lrs[l]), NNACT_OK);
+                    for (int t = 0; t < 6; t++) {
+                        for (int i = 0; i < NQ; i++)
+                            g[i] = gscale[gs] * cos(0.7 * i + t);
+                        double before[NQ];
+                        struct opt_snapshot s0, s1;
+                        memcpy(before, x, sizeof x);
+                        take_snapshot(o, &s0);
+                        nnact_status st = nnact_opt_step(o, NQ, x, g);
+                        take_snapshot(o, &s1);
+                        if (st == NNACT_OK) {
+                            succeeded++;
+                            for (int i = 0; i < NQ; i++)
+                                assert_true(isfinite(x[i]));
+                            for (size_t i = 0; i < s1.n_bufs * s1.bound_n; i++)
+                                assert_true(isfinite(s1.state[i]));
+                            assert_int_equal(s1.steps, s0.steps + 1);
+                        } else {
+                            refused++;
+                            assert_int_equal(st, NNACT_ERR_NUMERIC);
+                            assert_non_null(strstr(nnact_last_error(), "overflows"));
+                            assert_non_null(strstr(nnact_last_error(), "nnact_opt_step"));
+                            assert_memory_equal(x, before, sizeof x);
+                            assert_memory_equal(&s0, &s1, sizeof s0);
+                        }
+                    }
+                    nnact_opt_free(o);
+                }
+    assert_true(refused > 0);
+    assert_true(succeeded > 0);
+}
+
+/* The first step of an unbound optimizer that overflows does not bind it. */
+static void overflowing_first_step_leaves_optimizer_unbound(void **state)
+{
+    (void)state;
+    for (int k = 0; k < NKINDS; k++) {
+        nnact_opt *o = NULL;
+        assert_int_equal(nnact_opt_create(all_kinds[k], &o), NNACT_OK);
+        assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, DBL_MAX), NNACT_OK);
+        double x[2] = {1e308, -1e308}, g[2] = {-1.0, 1.0}, before[2];
+        memcpy(before, x, sizeof x);
+        assert_int_equal(nnact_opt_step(o, 2, x, g), NNACT_ERR_NUMERIC);
+        assert_non_null(strstr(nnact_last_error(), "parameter 0 overflows"));
+        assert_memory_equal(x, before, sizeof x);
+        struct nnact__opt_state v;
+        nnact__opt_state_view(o, &v);
+        assert_int_equal(v.bound_n, 0);
+        assert_int_equal(v.steps, 0);
+        /* so a step of another length is still accepted */
+        double y[3] = {0, 0, 0}, h[3] = {1, 1, 1};
+        assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, 1e-3), NNACT_OK);
+        assert_int_equal(nnact_opt_step(o, 3, y, h), NNACT_OK);
+        nnact_opt_free(o);
+    }
+}
+
+/* The a-priori proof that lets a step skip its dry run reads the state's
+   tracked maxima: a buffer left large while momentum was off, and an
+   imported second moment that is negative, must still be caught. */
+static void proof_of_a_finite_update_is_sound(void **state)
+{
+    (void)state;
+    nnact_opt *o = NULL;
+    assert_int_equal(nnact_opt_create(NNACT_OPT_MOMENTUM, &o), NNACT_OK);
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, 1e-300), NNACT_OK);
+    double x[2] = {0, 0}, g[2] = {1e300, -1e300};
+    for (int t = 0; t < 3; t++) /* the buffer grows to ~2.7e300 */
+        assert_int_equal(nnact_opt_step(o, 2, x, g), NNACT_OK);
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_MOMENTUM, 0.0), NNACT_OK);
+    double small[2] = {1.0, 1.0};
+    assert_int_equal(nnact_opt_step(o, 2, x, small), NNACT_OK); /* buffer untouched */
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_MOMENTUM, 0.9), NNACT_OK);
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, 1e10), NNACT_OK);
+    double before[2];
+    memcpy(before, x, sizeof x);
+    assert_int_equal(nnact_opt_step(o, 2, x, small), NNACT_ERR_NUMERIC);
+    assert_non_null(strstr(nnact_last_error(), "overflows"));
+    assert_memory_equal(x, before, sizeof x);
+    nnact_opt_free(o);
+
+    /* an imported Adam state with a negative second moment: sqrt of it is NaN */
+    assert_int_equal(nnact_opt_create(NNACT_OPT_ADAM, &o), NNACT_OK);
+    double st[3 * 2] = {1, 1, -1, -1, 0, 0};
+    struct nnact__opt_state v;
+    nnact__opt_state_view(o, &v);
+    v.bound_n = 2;
+    v.n_bufs = 3;
+    v.steps = 5;
+    v.state = st;
+    assert_int_equal(nnact__opt_state_import(o, &v, "test"), NNACT_OK);
+    double y[2] = {1, 2}, gy[2] = {1e-3, 1e-3}, ybefore[2];
+    memcpy(ybefore, y, sizeof y);
+    assert_int_equal(nnact_opt_step(o, 2, y, gy), NNACT_ERR_NUMERIC);
+    assert_memory_equal(y, ybefore, sizeof y);
+    assert_int_equal(nnact_opt_step_count(o), 5);
+    nnact_opt_free(o);
+}
+
 static void check_finite_can_be_switched_off(void **state)
 {
     (void)state;
@@ -589,6 +747,9 @@ int main(void)
         cmocka_unit_test(momentum_zero_is_sgd_bit_exact),
         cmocka_unit_test(zero_gradient_changes_nothing),
         cmocka_unit_test(nonfinite_gradient_leaves_params_and_state),
+        cmocka_unit_test(overflowing_update_is_refused_with_nothing_changed),
+        cmocka_unit_test(overflowing_first_step_leaves_optimizer_unbound),
+        cmocka_unit_test(proof_of_a_finite_update_is_sound),
         cmocka_unit_test(check_finite_can_be_switched_off),
         cmocka_unit_test(stateful_optimizer_is_bound_to_its_first_length),
         cmocka_unit_test(bad_hyper_parameters_are_rejected),

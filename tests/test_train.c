@@ -1,6 +1,7 @@
 /* Training: MLP trajectories against torch.optim (fixtures from
  * gen_optim_fixtures.py), the learning demonstrations, nnact_net_init,
  * nnact_net_fit, and every bad input of the training calls. */
+#include <float.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -339,6 +340,120 @@ static void bad_targets_are_refused_before_anything_runs(void **state)
     nnact_net_free(net);
 }
 
+/* nnact_net_train_step with a learning rate at or near DBL_MAX, for the seven
+   rules: each step succeeds with every parameter finite, or is refused with
+   NNACT_ERR_NUMERIC and parameters, optimizer state and step count
+   bit-identical to before. */
+static void overflowing_train_step_is_refused_with_nothing_changed(void **state)
+{
+    (void)state;
+    const double lrs[] = {DBL_MAX, 1e308, 1e250, 1e100};
+    fill_fit_data_for_kth();
+    int refused = 0, succeeded = 0;
+    for (int k = 0; k < (int)nnact_opt_count(); k++)
+        for (size_t l = 0; l < sizeof lrs / sizeof lrs[0]; l++) {
+            nnact_net *net = mlp_3642();
+            assert_int_equal(nnact_net_init(net, NNACT_INIT_XAVIER_UNIFORM, 7), NNACT_OK);
+            nnact_opt *o = NULL;
+            assert_int_equal(nnact_opt_create((nnact_opt_kind)k, &o), NNACT_OK);
+            double L;
+            assert_int_equal(nnact_net_train_step(net, o, NNACT_LOSS_MSE, 16, kth_x, kth_t, &L),
+                             NNACT_OK);
+            assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, lrs[l]), NNACT_OK);
+            const size_t np = nnact_net_param_count(net);
+            double p0[64], p1[64];
+            assert_true(np <= 64);
+            for (int t = 0; t < 4; t++) {
+                struct nnact__opt_state v;
+                nnact__opt_state_view(o, &v);
+                const uint64_t steps = v.steps;
+                const size_t ns = v.n_bufs * v.bound_n;
+                double st0[3 * 64];
+                assert_true(ns <= 3 * 64);
+                if (ns) memcpy(st0, v.state, ns * sizeof(double));
+                assert_int_equal(nnact_net_get_params(net, np, p0), NNACT_OK);
+                nnact_status s = nnact_net_train_step(net, o, NNACT_LOSS_MSE, 16, kth_x, kth_t, &L);
+                assert_int_equal(nnact_net_get_params(net, np, p1), NNACT_OK);
+                nnact__opt_state_view(o, &v);
+                if (s == NNACT_OK) {
+                    succeeded++;
+                    for (size_t i = 0; i < np; i++)
+                        assert_true(isfinite(p1[i]));
+                    assert_int_equal(v.steps, steps + 1);
+                } else {
+                    refused++;
+                    assert_int_equal(s, NNACT_ERR_NUMERIC);
+                    assert_non_null(strstr(nnact_last_error(), "nnact_net_train_step"));
+                    assert_memory_equal(p0, p1, np * sizeof(double));
+                    assert_int_equal(v.steps, steps);
+                    if (ns) assert_memory_equal(st0, v.state, ns * sizeof(double));
+                }
+            }
+            nnact_opt_free(o);
+            nnact_net_free(net);
+        }
+    assert_true(refused > 0);
+    assert_true(succeeded > 0);
+}
+
+/* 1 when the text has no control byte (< 0x20 or 0x7f) */
+static int plain_text(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f) return 0;
+    return 1;
+}
+
+/* Details that quote user bytes (a name, a path, a spec) escape control
+   characters and cut long values (issue 13 item 6). */
+static void details_escape_and_cut_user_bytes(void **state)
+{
+    (void)state;
+    char long_name[400];
+    memset(long_name, 'q', 300);
+    long_name[300] = '\0';
+    const char *names[] = {"a\x01"
+                           "b",
+                           "\x1b[31mx", long_name};
+    for (size_t i = 0; i < 3; i++) {
+        nnact_act_kind k;
+        assert_int_equal(nnact_act_from_name(names[i], &k), NNACT_ERR_ARG);
+        const char *d = nnact_last_error();
+        assert_true(plain_text(d));
+        assert_non_null(strstr(d, "nnact_act_from_name"));
+        if (i == 0) assert_non_null(strstr(d, "a\\x01b"));
+        if (i == 1) assert_non_null(strstr(d, "\\x1b[31mx"));
+        if (i == 2) {
+            assert_null(strstr(d, long_name + 200)); /* cut: 100 q's in a row are not there */
+            assert_non_null(strstr(d, "..."));
+        }
+        nnact_opt_kind ok;
+        assert_int_equal(nnact_opt_from_name(names[i], &ok), NNACT_ERR_ARG);
+        assert_true(plain_text(nnact_last_error()));
+    }
+    /* a path: escaped, and a long one keeps its last 100 characters */
+    char path[360] = "/nonexistent/\x07\x1b[31m/";
+    strcat(path, long_name);
+    const char *paths[] = {"/nonexistent/\x07", "/nonexistent/a\nb", path};
+    for (size_t i = 0; i < 3; i++) {
+        nnact_net *net = NULL;
+        assert_int_equal(nnact_net_load(paths[i], &net), NNACT_ERR_IO);
+        assert_null(net);
+        const char *d = nnact_last_error();
+        assert_true(plain_text(d));
+        assert_non_null(strstr(d, "nnact_net_load"));
+        if (i == 0) assert_non_null(strstr(d, "/nonexistent/\\x07'"));
+        if (i == 1) assert_non_null(strstr(d, "/nonexistent/a\\nb'"));
+        if (i == 2) assert_true(strlen(d) < 300);
+    }
+    /* a spec */
+    nnact_net *net = NULL;
+    assert_int_equal(
+        nnact_net_from_spec("3,\x1b[31m4", NNACT_ACT_TANH, NNACT_ACT_IDENTITY, 0, &net),
+        NNACT_ERR_ARG);
+    assert_true(plain_text(nnact_last_error()));
+}
+
 static void nonfinite_loss_or_gradient_changes_nothing(void **state)
 {
     (void)state;
@@ -481,7 +596,8 @@ static void fused_sgd_step_follows_the_rule(void **state)
             assert_int_equal(nnact_net_get_params(net, 62, q), NNACT_OK);
             for (int i = 0; i < 62; i++) {
                 const long double e =
-                    (long double)p[i] - (long double)lr * ((long double)g[i] + wd * (long double)p[i]);
+                    (long double)p[i] -
+                    (long double)lr * ((long double)g[i] + wd * (long double)p[i]);
                 p[i] = (double)e;
                 assert_close(q[i], p[i], 1e-15 * fmax(1.0, fabs(p[i])));
             }
@@ -536,8 +652,7 @@ static void opt_same_state(const nnact_opt *a, const nnact_opt *b)
     assert_int_equal(sa.bound_n, sb.bound_n);
     assert_int_equal(sa.n_bufs, sb.n_bufs);
     assert_int_equal(sa.momentum_init, sb.momentum_init);
-    if (sa.n_bufs)
-        assert_memory_equal(sa.state, sb.state, sa.n_bufs * sa.bound_n * sizeof(double));
+    if (sa.n_bufs) assert_memory_equal(sa.state, sb.state, sa.n_bufs * sa.bound_n * sizeof(double));
 }
 
 static void scheduled_rate_equals_setting_the_lr(void **state)
@@ -548,11 +663,11 @@ static void scheduled_rate_equals_setting_the_lr(void **state)
         nnact_opt_param key;
         double value;
     } cases[] = {
-        {NNACT_OPT_SGD, NNACT_OPT_PARAM_WEIGHT_DECAY, 0.0},   /* fused */
-        {NNACT_OPT_SGD, NNACT_OPT_PARAM_WEIGHT_DECAY, 0.1},   /* fused, decay = 1 - lr wd */
-        {NNACT_OPT_SGD, NNACT_OPT_PARAM_CLIP_VALUE, 0.05},    /* layerwise, unfused */
-        {NNACT_OPT_SGD, NNACT_OPT_PARAM_CLIP_NORM, 0.01},     /* checked path */
-        {NNACT_OPT_SGD, NNACT_OPT_PARAM_CHECK_FINITE, 0.0},   /* no bound */
+        {NNACT_OPT_SGD, NNACT_OPT_PARAM_WEIGHT_DECAY, 0.0}, /* fused */
+        {NNACT_OPT_SGD, NNACT_OPT_PARAM_WEIGHT_DECAY, 0.1}, /* fused, decay = 1 - lr wd */
+        {NNACT_OPT_SGD, NNACT_OPT_PARAM_CLIP_VALUE, 0.05},  /* layerwise, unfused */
+        {NNACT_OPT_SGD, NNACT_OPT_PARAM_CLIP_NORM, 0.01},   /* checked path */
+        {NNACT_OPT_SGD, NNACT_OPT_PARAM_CHECK_FINITE, 0.0}, /* no bound */
         {NNACT_OPT_MOMENTUM, NNACT_OPT_PARAM_DAMPENING, 0.2},
         {NNACT_OPT_NESTEROV, NNACT_OPT_PARAM_WEIGHT_DECAY, 0.01},
         {NNACT_OPT_ADAGRAD, NNACT_OPT_PARAM_LR_DECAY, 0.1},
@@ -581,8 +696,7 @@ static void scheduled_rate_equals_setting_the_lr(void **state)
             assert_int_equal(nnact_net_train_step(twin, ref, NNACT_LOSS_MSE, 8, x, t, &L2),
                              NNACT_OK);
             assert_int_equal(
-                nnact__train_step(net, o, NNACT_LOSS_MSE, 8, x, t, sched[s], &L, "test"),
-                NNACT_OK);
+                nnact__train_step(net, o, NNACT_LOSS_MSE, 8, x, t, sched[s], &L, "test"), NNACT_OK);
             assert_same_bits(L, L2);
             assert_int_equal(nnact_net_get_params(net, 62, p), NNACT_OK);
             assert_int_equal(nnact_net_get_params(twin, 62, q), NNACT_OK);
@@ -664,7 +778,7 @@ static void layerwise_update_equals_backward_then_step(void **state)
     double x[24], t[16];
     train_data_3642(x, t);
     const nnact_opt_kind kinds[] = {NNACT_OPT_MOMENTUM, NNACT_OPT_NESTEROV, NNACT_OPT_ADAGRAD,
-                                    NNACT_OPT_RMSPROP, NNACT_OPT_ADAM, NNACT_OPT_ADAMW,
+                                    NNACT_OPT_RMSPROP,  NNACT_OPT_ADAM,     NNACT_OPT_ADAMW,
                                     NNACT_OPT_SGD};
     for (size_t c = 0; c < sizeof kinds / sizeof kinds[0]; c++) {
         nnact_net *net = mlp_3642(), *twin = mlp_3642();
@@ -1000,6 +1114,8 @@ int main(void)
         cmocka_unit_test(train_step_bad_input),
         cmocka_unit_test(bad_targets_are_refused_before_anything_runs),
         cmocka_unit_test(nonfinite_loss_or_gradient_changes_nothing),
+        cmocka_unit_test(overflowing_train_step_is_refused_with_nothing_changed),
+        cmocka_unit_test(details_escape_and_cut_user_bytes),
         cmocka_unit_test(train_step_allocates_only_at_a_new_batch_size),
         cmocka_unit_test(fused_sgd_step_follows_the_rule),
         cmocka_unit_test(fused_sgd_refuses_an_overflowing_decay),

@@ -13,7 +13,7 @@ set_tests_properties(cli_train_toy PROPERTIES
   PASS_REGULAR_EXPRESSION "epoch 2000/2000 loss [0-9.e-]+ time.*0 -> -?0\\.0[0-9]*\n +0 -> -?0\\.0[0-9]*\n +1 -> [01]\\.[09][0-9]*\n +1 -> [01]\\.[09]")
 add_test(NAME cli_train_bad_batch COMMAND nnact_cli train --batch 9)
 set_tests_properties(cli_train_bad_batch PROPERTIES
-  PASS_REGULAR_EXPRESSION "nnact train: nnact_net_fit_run: batch_size 9 is larger than the 4 training rows")
+  PASS_REGULAR_EXPRESSION "note: --batch 9 is larger than the 4 training rows: using 4")
 
 # nnact train --checkpoint/--resume: interrupted and resumed equals uninterrupted, byte for byte.
 add_test(NAME cli_train_resume

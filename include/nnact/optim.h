@@ -81,9 +81,11 @@ typedef enum nnact_opt_param {
     /** Clamp each gradient element to [-c, c] before the update (and before
         CLIP_NORM); 0 = off. */
     NNACT_OPT_PARAM_CLIP_VALUE = 13,
-    /** 1: refuse a non-finite gradient with NNACT_ERR_NUMERIC before touching
-        anything (one read pass over the gradient, see docs/OPTIMIZERS.md);
-        0: skip the check (for measuring its cost; a NaN then spreads into
+    /** 1: refuse a non-finite gradient, and an update whose result (a new
+        parameter or state value) would not be finite, with NNACT_ERR_NUMERIC
+        before touching anything (a read pass over the gradient and a dry run
+        of the rule, see docs/OPTIMIZERS.md); 0: skip the checks (for
+        measuring their cost; a NaN or an overflow then spreads into
         parameters and state). */
     NNACT_OPT_PARAM_CHECK_FINITE = 14
 } nnact_opt_param;
@@ -163,8 +165,11 @@ NNACT_API void nnact_opt_reset(nnact_opt *o);
  * allocate. params and grads may not overlap.
  * @return NNACT_OK; NNACT_ERR_ARG (NULL o, params or grads with n > 0, n 0);
  *         NNACT_ERR_SHAPE (n differs from the bound length);
- *         NNACT_ERR_NUMERIC (a NaN or infinite gradient: params, state and step
- *         count untouched); NNACT_ERR_NOMEM (first step only; nothing bound).
+ *         NNACT_ERR_NUMERIC (a NaN or infinite gradient, or, since 1.1, an
+ *         update that would leave a parameter or state value NaN or infinite,
+ *         e.g. lr near DBL_MAX: params, state and step count untouched, the
+ *         optimizer not bound by a first step); NNACT_ERR_NOMEM (first step
+ *         only; nothing bound).
  * @since 1.0
  */
 NNACT_API nnact_status nnact_opt_step(nnact_opt *o, size_t n, double *params, const double *grads);

@@ -39,8 +39,11 @@ NNACT_BEGIN_DECLS
  * runs, so the gradients readable with nnact_net_get_grads() are still those of
  * the previous step; a finite loss whose gradient holds NaN/Inf returns
  * NNACT_ERR_NUMERIC after backward, and the gradients then readable are this
- * batch's (to find the layer that overflowed). Every layer's gradient is known
- * finite before any layer is updated. In both cases the parameters,
+ * batch's (to find the layer that overflowed); an update whose result would
+ * not be finite (a learning rate near DBL_MAX, huge parameters) returns
+ * NNACT_ERR_NUMERIC naming the parameter (since 1.1; 1.0 could leave Inf/NaN
+ * parameters and return NNACT_OK). Every layer's gradient and update is known
+ * finite before any layer is updated. In all cases the parameters,
  * the optimizer's state and its step count are unchanged, and *loss holds the
  * loss computed.
  * @param t targets: batch x nnact_loss_target_width(k, n_out).

@@ -59,6 +59,59 @@ const char *cli_parse_real(const char *s, double lo, double hi, double *out)
     return NULL;
 }
 
+const char *cli_quote(const char *s)
+{
+    static char bufs[4][4 * CLI_QUOTE_MAX + 8];
+    static unsigned next;
+    static const char hex[] = "0123456789abcdef";
+    char *buf = bufs[next++ % 4];
+    if (s == NULL) s = "(null)";
+    size_t o = 0, i = 0;
+    for (; s[i] != '\0' && i < CLI_QUOTE_MAX; i++) {
+        const unsigned char c = (unsigned char)s[i];
+        if (c == '\n' || c == '\t' || c == '\r' || c == '\'' || c == '\\') {
+            buf[o++] = '\\';
+            buf[o++] = c == '\n' ? 'n' : c == '\t' ? 't' : c == '\r' ? 'r' : (char)c;
+        } else if (c < 0x20 || c >= 0x7f) {
+            buf[o++] = '\\';
+            buf[o++] = 'x';
+            buf[o++] = hex[c >> 4];
+            buf[o++] = hex[c & 15];
+        } else {
+            buf[o++] = (char)c;
+        }
+    }
+    if (s[i] != '\0') {
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+void cli_vprint_clean(FILE *out, const char *fmt, va_list ap)
+{
+    char text[1001];
+    vsnprintf(text, sizeof text, fmt, ap);
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+        if (*c < 0x20 || *c == 0x7f)
+            fprintf(out, "\\x%02x", *c);
+        else
+            fputc(*c, out);
+    }
+}
+
+int cli_fail(const char *command, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "nnact %s: ", command);
+    va_start(ap, fmt);
+    cli_vprint_clean(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return 1;
+}
+
 const char *cli_library_reason(void)
 {
     const char *d = nnact_last_error();

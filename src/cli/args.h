@@ -5,6 +5,7 @@
 #ifndef NNACT_CLI_ARGS_H
 #define NNACT_CLI_ARGS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +29,28 @@ size_t cli_kind_count(enum cli_family f);
 /* The family's names, comma-separated, wrapped after `width` columns with
  * continuation lines starting with `indent`. */
 void cli_print_kinds(FILE *out, enum cli_family f, const char *indent, size_t width);
+
+/* User bytes (an argument, a path, a file's text) for a message: control
+ * characters, '\'', '\\' and bytes >= 0x7f escaped (\n, \t, \xHH) and the
+ * value cut after CLI_QUOTE_MAX characters with "..." appended. The result
+ * lives in one of four static buffers used in turn: at most four per
+ * message (the tools are single-threaded). NULL reads as "(null)". */
+#define CLI_QUOTE_MAX 64
+const char *cli_quote(const char *s);
+
+/* vfprintf(out, fmt, ap) with every control byte of the formatted text
+ * escaped as \xHH (the last line of defence for a value that did not go
+ * through cli_quote: a message is always one line of plain text). The text is
+ * cut at 1000 bytes. */
+void cli_vprint_clean(FILE *out, const char *fmt, va_list ap);
+
+/* "nnact COMMAND: message" on stderr through cli_vprint_clean; returns
+ * CLI_FAILED (1). For run-time failures; cli_usage_error (cli.h) for usage. */
+int cli_fail(const char *command, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 
 /* nnact_last_error() without its leading "nnact_function: ". */
 const char *cli_library_reason(void);

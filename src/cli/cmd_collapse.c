@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/collapse_demos.h"
 #include "cli/random.h"
@@ -243,7 +244,8 @@ int cli_collapse_chain(FILE *out, int brief)
 
 int cli_collapse(int argc, char **argv)
 {
-    if (argc > 1) return cli_usage_error("collapse", "unexpected argument '%s'", argv[1]);
+    if (argc > 1)
+        return cli_usage_error("collapse", "unexpected argument '%s'", cli_quote(argv[1]));
     printf("Linearity collapse: without activation functions, any depth is one affine map.\n\n");
     int rc = cli_collapse_xor(stdout, 0);
     if (rc == CLI_OK) {

@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/collapse_demos.h"
 #include "cli/io_cmds.h"
@@ -46,20 +47,16 @@ static int demo_catalogue(void)
 
 int cli_demo(int argc, char **argv)
 {
-    if (argc > 1)
-        return cli_usage_error("demo", "unexpected argument '%s'", argv[1]);
+    if (argc > 1) return cli_usage_error("demo", "unexpected argument '%s'", cli_quote(argv[1]));
     printf("libnnact %s: activation functions with exact-enough derivatives,\n"
            "dense networks on cblas_dgemm, and linearity collapse.\n\n",
            nnact_version_string());
     printf("BLAS: %s; %d threads\n\n", nnact_blas_info(), nnact_blas_get_threads());
-    if (demo_catalogue() != CLI_OK)
-        return CLI_FAILED;
+    if (demo_catalogue() != CLI_OK) return CLI_FAILED;
     printf("\n2. Why a network needs a nonlinearity\n");
-    if (cli_demo_xor(stdout) != CLI_OK)
-        return CLI_FAILED;
+    if (cli_demo_xor(stdout) != CLI_OK) return CLI_FAILED;
     printf("\n3. Linearity collapse\n");
-    if (cli_demo_collapse(stdout) != CLI_OK)
-        return CLI_FAILED;
+    if (cli_demo_collapse(stdout) != CLI_OK) return CLI_FAILED;
     printf("\n4. Model files\n\n");
     return cli_demo_io(stdout, NULL);
 }

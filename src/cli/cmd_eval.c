@@ -121,16 +121,16 @@ static int labels_for(const char *path, const nnact_net *net, const nnact_table 
     const size_t k = nnact_net_class_count(net), n = nnact_table_rows(t);
     const size_t kt = nnact_table_target_count(t);
     if (k == 0 && kt != nnact_net_output_size(net))
-        return cli_table_fail(cmd, "%s: %zu target columns, the model has %zu outputs",
-                              cli_table_quote(path), kt, nnact_net_output_size(net));
+        return cli_fail(cmd, "%s: %zu target columns, the model has %zu outputs", cli_quote(path),
+                        kt, nnact_net_output_size(net));
     *lab = malloc((n * kt + 1) * sizeof **lab);
-    if (*lab == NULL) return cli_table_fail(cmd, "out of memory");
+    if (*lab == NULL) return cli_fail(cmd, "out of memory");
     if (k == 0) {
         memcpy(*lab, nnact_table_targets(t), n * kt * sizeof **lab);
         return CLI_OK;
     }
     const char **names = malloc(k * sizeof *names);
-    if (names == NULL) return cli_table_fail(cmd, "out of memory");
+    if (names == NULL) return cli_fail(cmd, "out of memory");
     for (size_t i = 0; i < k; i++)
         names[i] = nnact_net_class_name(net, i);
     const int rc = cli_table_map_labels(cmd, path, t, k, names, *lab);
@@ -144,10 +144,10 @@ static int score(const char *path, const nnact_net *net, const nnact_table *t, i
     const size_t n = nnact_table_rows(t), w = nnact_net_output_size(net);
     const size_t k = nnact_net_class_count(net);
     double *x = NULL, *lab = NULL, *y = malloc(n * w * sizeof *y);
-    int rc = y ? cli_table_features_for(cmd, path, net, t, &x) : cli_table_fail(cmd, "no memory");
+    int rc = y ? cli_table_features_for(cmd, path, net, t, &x) : cli_fail(cmd, "no memory");
     if (rc == CLI_OK) rc = labels_for(path, net, t, &lab);
     if (rc == CLI_OK && nnact_net_predict(net, n, x, y) != NNACT_OK)
-        rc = cli_table_fail(cmd, "%s", cli_library_reason());
+        rc = cli_fail(cmd, "%s", cli_library_reason());
     const char **names = k ? malloc(k * sizeof *names) : NULL;
     for (size_t i = 0; names != NULL && i < k; i++)
         names[i] = nnact_net_class_name(net, i);
@@ -157,7 +157,7 @@ static int score(const char *path, const nnact_net *net, const nnact_table *t, i
         const int ok = json ? (k ? classify_json(n, net, y, lab) : regress_json(n, w, y, lab))
                        : k  ? names && cli_print_classify(stdout, title, n, k, y, lab, names)
                             : cli_print_regress(stdout, title, n, w, y, lab, NULL);
-        if (!ok) rc = cli_table_fail(cmd, "%s", cli_library_reason());
+        if (!ok) rc = cli_fail(cmd, "%s", cli_library_reason());
     }
     free(names);
     free(x);
@@ -178,9 +178,9 @@ int cli_eval(int argc, char **argv)
             targets = argv[i];
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             return cli_usage_error(cmd, "unknown option '%s' (see nnact eval --help)",
-                                   cli_table_quote(argv[i]));
+                                   cli_quote(argv[i]));
         } else if (npos == 2) {
-            return cli_usage_error(cmd, "unexpected argument '%s'", cli_table_quote(argv[i]));
+            return cli_usage_error(cmd, "unexpected argument '%s'", cli_quote(argv[i]));
         } else {
             pos[npos++] = argv[i];
         }

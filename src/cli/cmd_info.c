@@ -1,6 +1,7 @@
 /* nnact info: what library, which BLAS, which CPU paths. */
 #include <stdio.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/io_cmds.h"
 #include "nnact/nnact.h"
@@ -17,10 +18,8 @@ void cli_info_help(FILE *out)
 
 int cli_info(int argc, char **argv)
 {
-    if (argc > 2)
-        return cli_usage_error("info", "unexpected argument '%s'", argv[2]);
-    if (argc == 2)
-        return cli_info_file(argv[1]);
+    if (argc > 2) return cli_usage_error("info", "unexpected argument '%s'", cli_quote(argv[2]));
+    if (argc == 2) return cli_info_file(argv[1]);
     printf("libnnact      %s (headers %s)\n", nnact_version_string(), NNACT_VERSION_STRING);
     printf("BLAS          %s\n", nnact_blas_info());
     printf("BLAS threads  %d\n", nnact_blas_get_threads());

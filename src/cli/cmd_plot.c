@@ -163,10 +163,11 @@ int cli_plot(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         if (strcmp(s, "--from") == 0 || strcmp(s, "--to") == 0 || strcmp(s, "--alpha") == 0) {
-            if (i + 1 >= argc) return cli_usage_error("plot", "%s needs a number", s);
+            if (i + 1 >= argc) return cli_usage_error("plot", "%s needs a number", cli_quote(s));
             double v = 0.0;
             const char *why = cli_parse_real(argv[++i], -HUGE_VAL, HUGE_VAL, &v);
-            if (why != NULL) return cli_usage_error("plot", "%s: '%s' %s", s, argv[i], why);
+            if (why != NULL)
+                return cli_usage_error("plot", "%s: '%s' %s", s, cli_quote(argv[i]), why);
             if (s[2] == 'f')
                 a = v;
             else if (s[2] == 't')
@@ -174,14 +175,14 @@ int cli_plot(int argc, char **argv)
             else
                 alpha = v;
         } else if (strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0) {
-            if (i + 1 >= argc) return cli_usage_error("plot", "%s needs a file name", s);
+            if (i + 1 >= argc) return cli_usage_error("plot", "%s needs a file name", cli_quote(s));
             path = argv[++i];
         } else if (s[0] == '-' && s[1] != '\0') {
-            return cli_usage_error("plot", "unknown option '%s'", s);
+            return cli_usage_error("plot", "unknown option '%s'", cli_quote(s));
         } else if (kind_name == NULL) {
             kind_name = s;
         } else {
-            return cli_usage_error("plot", "unexpected argument '%s'", s);
+            return cli_usage_error("plot", "unexpected argument '%s'", cli_quote(s));
         }
     }
     if (kind_name == NULL)
@@ -204,8 +205,7 @@ int cli_plot(int argc, char **argv)
     if (path != NULL) {
         out = fopen(path, "w");
         if (out == NULL) {
-            fprintf(stderr, "nnact plot: cannot write '%s': %s\n", path, strerror(errno));
-            return CLI_FAILED;
+            return cli_fail("plot", "cannot write '%s': %s", cli_quote(path), strerror(errno));
         }
     }
     write_svg(out, k, alpha, a, b, x, y, d, PLOT_POINTS);
@@ -214,9 +214,9 @@ int cli_plot(int argc, char **argv)
     int err = errno;
     if (path != NULL && fclose(out) != 0) bad = 1, err = err ? err : errno;
     if (bad) {
-        fprintf(stderr, "nnact plot: writing '%s' failed: %s\n", path ? path : "standard output",
-                err ? strerror(err) : "write error");
-        return CLI_FAILED;
+        return cli_fail("plot", "writing '%s' failed: %s",
+                        path ? cli_quote(path) : "standard output",
+                        err ? strerror(err) : "write error");
     }
     return CLI_OK;
 }

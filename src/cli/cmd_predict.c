@@ -81,7 +81,7 @@ static int write_file(const char *path, const nnact_net *net, size_t n, const do
 {
     const size_t len = strlen(path);
     char *tmp = malloc(len + 16);
-    if (tmp == NULL) return cli_table_fail(cmd, "out of memory");
+    if (tmp == NULL) return cli_fail(cmd, "out of memory");
     snprintf(tmp, len + 16, "%s.tmp-XXXXXX", path);
     const int fd = mkstemp(tmp);
     if (fd >= 0) { /* the mode a plain fopen would give, not mkstemp's 0600 */
@@ -100,8 +100,7 @@ static int write_file(const char *path, const nnact_net *net, size_t n, const do
     if (!ok) {
         if (fd >= 0) unlink(tmp);
         free(tmp);
-        return cli_table_fail(cmd, "--output '%s': %s", cli_table_quote(path),
-                              strerror(errno ? errno : err));
+        return cli_fail(cmd, "--output '%s': %s", cli_quote(path), strerror(errno ? errno : err));
     }
     free(tmp);
     return CLI_OK;
@@ -115,17 +114,17 @@ static int run(const char *model, const char *path, const char *output, int prob
     int rc = cli_model_load(cmd, model, &net);
     if (rc == CLI_OK && proba && nnact_net_class_count(net) == 0)
         rc = cli_usage_error(cmd, "--proba needs a classifier: '%s' has no class names",
-                             cli_table_quote(model));
+                             cli_quote(model));
     if (rc == CLI_OK) rc = cli_table_read_inputs(cmd, path, net, &t);
     if (rc == CLI_OK) rc = cli_table_features_for(cmd, path, net, t, &x);
     const size_t n = t ? nnact_table_rows(t) : 0;
     if (rc == CLI_OK && (y = malloc(n * nnact_net_output_size(net) * sizeof *y)) == NULL)
-        rc = cli_table_fail(cmd, "out of memory");
+        rc = cli_fail(cmd, "out of memory");
     if (rc == CLI_OK && nnact_net_predict(net, n, x, y) != NNACT_OK)
-        rc = cli_table_fail(cmd, "%s", cli_library_reason());
+        rc = cli_fail(cmd, "%s", cli_library_reason());
     if (rc == CLI_OK && output != NULL) rc = write_file(output, net, n, y, proba);
     if (rc == CLI_OK && output == NULL && (!write_rows(stdout, net, n, y, proba) || fflush(stdout)))
-        rc = cli_table_fail(cmd, "cannot write to standard output");
+        rc = cli_fail(cmd, "cannot write to standard output");
     free(y);
     free(x);
     nnact_table_free(t);
@@ -145,9 +144,9 @@ int cli_predict(int argc, char **argv)
             output = argv[i];
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             return cli_usage_error(cmd, "unknown option '%s' (see nnact predict --help)",
-                                   cli_table_quote(argv[i]));
+                                   cli_quote(argv[i]));
         } else if (npos == 2) {
-            return cli_usage_error(cmd, "unexpected argument '%s'", cli_table_quote(argv[i]));
+            return cli_usage_error(cmd, "unexpected argument '%s'", cli_quote(argv[i]));
         } else {
             pos[npos++] = argv[i];
         }

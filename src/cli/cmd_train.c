@@ -128,7 +128,7 @@ static int model_value(const char *a, const char *v, struct train_opts *o)
     } else {
         why = cli_parse_real(v, 0.0, HUGE_VAL, &o->lr); /* --lr */
     }
-    return why ? cli_usage_error(cmd, "%s: '%s' %s", a, cli_table_quote(v), why) : CLI_OK;
+    return why ? cli_usage_error(cmd, "%s: '%s' %s", a, cli_quote(v), why) : CLI_OK;
 }
 
 /* One option with its value: CLI_OK or a usage error. */
@@ -182,10 +182,9 @@ static int parse_value(const char *a, const char *v, struct train_opts *o)
     } else if (strcmp(a, "--resume") == 0) {
         o->resume_path = v;
     } else {
-        return cli_usage_error(cmd, "unknown option '%s' (see nnact train --help)",
-                               cli_table_quote(a));
+        return cli_usage_error(cmd, "unknown option '%s' (see nnact train --help)", cli_quote(a));
     }
-    return why ? cli_usage_error(cmd, "%s: '%s' %s", a, cli_table_quote(v), why) : CLI_OK;
+    return why ? cli_usage_error(cmd, "%s: '%s' %s", a, cli_quote(v), why) : CLI_OK;
 }
 
 /* Options that only make sense together. */
@@ -237,7 +236,7 @@ static int parse_opts(int argc, char **argv, struct train_opts *o)
         }
         if (i + 1 >= argc)
             return cli_usage_error(cmd, "'%s' needs a value (see nnact train --help)",
-                                   cli_table_quote(argv[i]));
+                                   cli_quote(argv[i]));
         int rc = parse_value(argv[i], argv[i + 1], o);
         if (rc != CLI_OK) return rc;
     }

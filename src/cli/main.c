@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "nnact/nnact.h"
 
@@ -35,7 +36,7 @@ int cli_usage_error(const char *command, const char *fmt, ...)
     va_list ap;
     fprintf(stderr, "nnact %s: ", command);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    cli_vprint_clean(stderr, fmt, ap); /* one line, whatever the values hold */
     va_end(ap);
     fputc('\n', stderr);
     return CLI_USAGE;
@@ -72,6 +73,6 @@ int main(int argc, char **argv)
             return commands[i].run(argc - 1, argv + 1);
         }
     }
-    fprintf(stderr, "nnact: unknown command '%s' (try 'nnact --help')\n", argv[1]);
+    fprintf(stderr, "nnact: unknown command '%s' (try 'nnact --help')\n", cli_quote(argv[1]));
     return CLI_USAGE;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/args.h"
 #include "cli/table.h"
 
 /* A class name cut to `width` bytes ("~" marks the cut), control bytes as '?':
@@ -104,7 +105,7 @@ int cli_print_regress(FILE *out, const char *title, size_t rows, size_t outputs,
             return 0;
         }
         if (names != NULL)
-            fprintf(out, " %s %.6f,", cli_table_quote(names[j]), one.r2);
+            fprintf(out, " %s %.6f,", cli_quote(names[j]), one.r2);
         else
             fprintf(out, " y%zu %.6f,", j + 1, one.r2);
     }

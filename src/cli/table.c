@@ -2,65 +2,12 @@
  * model: the library reads and checks every cell (nnact/data.h); this file
  * turns its details into one-line messages and lines the columns and classes
  * up with the model's. */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/table.h"
-
-#ifdef CLI_QUOTE_MAX /* args.h has cli_quote and cli_vprint_clean (branch `rel`) */
-const char *cli_table_quote(const char *s)
-{
-    return cli_quote(s);
-}
-
-static void print_clean(FILE *out, const char *fmt, va_list ap)
-{
-    cli_vprint_clean(out, fmt, ap);
-}
-#else
-/* Until then: control bytes, quote and backslash escaped, cut at 64. */
-const char *cli_table_quote(const char *s)
-{
-    static char buf[4][64 * 4 + 8];
-    static int turn;
-    char *b = buf[turn++ & 3];
-    size_t n = 0, i = 0;
-    for (; s != NULL && s[i] && i < 64; i++) {
-        const unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7f || c == '\\' || c == '\'')
-            n += (size_t)snprintf(b + n, 8, "\\x%02x", c);
-        else
-            b[n++] = (char)c;
-    }
-    snprintf(b + n, 8, "%s", s != NULL && s[i] ? "..." : "");
-    return b;
-}
-
-static void print_clean(FILE *out, const char *fmt, va_list ap)
-{
-    char line[1024];
-    vsnprintf(line, sizeof line, fmt, ap);
-    for (const unsigned char *p = (const unsigned char *)line; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            fprintf(out, "\\x%02x", *p);
-        else
-            fputc(*p, out);
-}
-#endif
-
-int cli_table_fail(const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "nnact %s: ", cmd);
-    va_start(ap, fmt);
-    print_clean(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    return CLI_FAILED;
-}
 
 /* Reads path, or from memory when buf is not NULL (standard input read once
  * and parsed again). */
@@ -86,7 +33,7 @@ int cli_table_read(const char *cmd, const char *path, const char *targets, int c
     /* the library's detail names the file, line, column and cell, quoted */
     return read_table(path, targets, classify, comments, NULL, 0, out) == NNACT_OK
                ? CLI_OK
-               : cli_table_fail(cmd, "%s", cli_library_reason());
+               : cli_fail(cmd, "%s", cli_library_reason());
 }
 
 /* All of standard input; NULL when it cannot be read. */
@@ -116,7 +63,7 @@ int cli_table_read_inputs(const char *cmd, const char *path, const nnact_net *ne
     size_t size = 0;
     char *buf = NULL;
     if (strcmp(path, "-") == 0 && (buf = slurp_stdin(&size)) == NULL)
-        return cli_table_fail(cmd, "cannot read standard input");
+        return cli_fail(cmd, "cannot read standard input");
     const char *targets = cli_model_targets(net);
     const int classify = nnact_net_class_count(net) > 0;
     nnact_status st = NNACT_ERR_FORMAT;
@@ -124,7 +71,7 @@ int cli_table_read_inputs(const char *cmd, const char *path, const nnact_net *ne
     /* no target columns in the file (or the model names none): all features */
     if (st != NNACT_OK) st = read_table(path, NULL, 0, 0, buf, size, out);
     free(buf);
-    return st == NNACT_OK ? CLI_OK : cli_table_fail(cmd, "%s", cli_library_reason());
+    return st == NNACT_OK ? CLI_OK : cli_fail(cmd, "%s", cli_library_reason());
 }
 
 int cli_model_load(const char *cmd, const char *path, nnact_net **net)
@@ -132,8 +79,8 @@ int cli_model_load(const char *cmd, const char *path, nnact_net **net)
     if (nnact_net_load(path, net) == NNACT_OK) return CLI_OK;
     const char *why = cli_library_reason();
     /* the loader names the path when it cannot open it, not a bad file's */
-    if (strstr(why, "(path '") != NULL) return cli_table_fail(cmd, "%s", why);
-    return cli_table_fail(cmd, "model '%s': %s", cli_table_quote(path), why);
+    if (strstr(why, "(path '") != NULL) return cli_fail(cmd, "%s", why);
+    return cli_fail(cmd, "model '%s': %s", cli_quote(path), why);
 }
 
 int cli_table_map_labels(const char *cmd, const char *path, const nnact_table *t, size_t count,
@@ -141,7 +88,7 @@ int cli_table_map_labels(const char *cmd, const char *path, const nnact_table *t
 {
     const size_t k = nnact_table_class_count(t), n = nnact_table_rows(t);
     size_t *to = malloc((k ? k : 1) * sizeof *to);
-    if (to == NULL) return cli_table_fail(cmd, "out of memory");
+    if (to == NULL) return cli_fail(cmd, "out of memory");
     for (size_t c = 0; c < k; c++) {
         to[c] = count;
         for (size_t i = 0; i < count && to[c] == count; i++)
@@ -152,9 +99,9 @@ int cli_table_map_labels(const char *cmd, const char *path, const nnact_table *t
         const size_t c = (size_t)src[r];
         if (to[c] == count) {
             free(to);
-            return cli_table_fail(cmd, "%s:%llu: class '%s' was not seen in training",
-                                  cli_table_quote(path), (unsigned long long)nnact_table_line(t, r),
-                                  cli_table_quote(nnact_table_class_name(t, c)));
+            return cli_fail(cmd, "%s:%llu: class '%s' was not seen in training", cli_quote(path),
+                            (unsigned long long)nnact_table_line(t, r),
+                            cli_quote(nnact_table_class_name(t, c)));
         }
         labels[r] = (double)to[c];
     }
@@ -174,14 +121,13 @@ static int match_by_name(const char *cmd, const char *path, const nnact_net *net
         for (size_t j = 0; j < m && col[i] == m; j++)
             if (strcmp(nnact_table_feature_name(t, j), want) == 0) col[i] = j;
         if (col[i] == m) {
-            cli_table_fail(cmd, "%s: no column '%s', a feature of the model", cli_table_quote(path),
-                           cli_table_quote(want));
+            cli_fail(cmd, "%s: no column '%s', a feature of the model", cli_quote(path),
+                     cli_quote(want));
             return 0;
         }
     }
     if (m != n_in) {
-        cli_table_fail(cmd, "%s: %zu feature columns, the model reads %zu", cli_table_quote(path),
-                       m, n_in);
+        cli_fail(cmd, "%s: %zu feature columns, the model reads %zu", cli_quote(path), m, n_in);
         return 0;
     }
     return 1;
@@ -196,7 +142,7 @@ int cli_table_features_for(const char *cmd, const char *path, const nnact_net *n
     *x = col ? malloc(n * n_in * sizeof **x) : NULL;
     if (*x == NULL) {
         free(col);
-        return cli_table_fail(cmd, "out of memory");
+        return cli_fail(cmd, "out of memory");
     }
     const int named = n_in > 0 && m > 0 && nnact_table_feature_name(t, 0) != NULL &&
                       nnact_net_input_name(net, 0) != NULL;
@@ -204,8 +150,7 @@ int cli_table_features_for(const char *cmd, const char *path, const nnact_net *n
     if (named) {
         ok = match_by_name(cmd, path, net, t, col);
     } else if (m != n_in) {
-        cli_table_fail(cmd, "%s: %zu feature columns, the model reads %zu", cli_table_quote(path),
-                       m, n_in);
+        cli_fail(cmd, "%s: %zu feature columns, the model reads %zu", cli_quote(path), m, n_in);
         ok = 0;
     } else {
         for (size_t i = 0; i < n_in; i++)
@@ -231,7 +176,7 @@ int cli_model_set_names(const char *cmd, nnact_net *net, const char *const *feat
     if (features != NULL) st = nnact_net_set_input_names(net, features);
     if (st == NNACT_OK && k > 0 && targets != NULL)
         st = nnact_net_set_target_names(net, k, targets);
-    return st == NNACT_OK ? CLI_OK : cli_table_fail(cmd, "%s", cli_library_reason());
+    return st == NNACT_OK ? CLI_OK : cli_fail(cmd, "%s", cli_library_reason());
 }
 
 size_t cli_model_target_count(const nnact_net *net)

@@ -11,15 +11,6 @@
 
 #include "nnact/nnact.h"
 
-/* User bytes for a message (escaped and cut) and a one-line run-time error
- * (CLI_FAILED): args.h's cli_quote and cli_fail. */
-const char *cli_table_quote(const char *s);
-int cli_table_fail(const char *cmd, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
 /* Reads path ("-": standard input) with the header detected, '#' comment
  * lines skipped when comments, `targets` (NULL: none) as the target columns,
  * classify: one column of class labels in first-seen order. */

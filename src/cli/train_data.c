@@ -91,10 +91,10 @@ static int read_test(const struct train_opts *o, struct data *d, size_t n_out)
     }
     size_t n_in = 0;
     if (!same) {
-        rc = cli_table_fail(cmd, "%s: its columns differ from %s's", cli_table_quote(o->test_path),
-                            cli_table_quote(o->data));
+        rc = cli_fail(cmd, "%s: its columns differ from %s's", cli_quote(o->test_path),
+                      cli_quote(o->data));
     } else if (!split_columns(t, n_out, &d->x_test, &d->t_test, &n_in)) {
-        rc = cli_table_fail(cmd, "out of memory");
+        rc = cli_fail(cmd, "out of memory");
     } else if (classify) {
         rc = cli_table_map_labels(cmd, o->test_path, t, d->classes, d->class_names, d->t_test);
     }
@@ -117,12 +117,12 @@ static int hold_out(const struct train_opts *o, struct data *d)
 {
     const size_t n = d->n, w_t = d->classes ? 1 : d->n_out;
     size_t *order = malloc(n * sizeof *order), n_first = 0;
-    if (order == NULL) return cli_table_fail(cmd, "out of memory");
+    if (order == NULL) return cli_fail(cmd, "out of memory");
     nnact_status st =
         nnact_split_rows(n, d->classes ? d->t : NULL, o->test_fraction, o->seed, order, &n_first);
     if (st != NNACT_OK || n_first == n || n_first == 0) {
         free(order);
-        return st != NNACT_OK ? cli_table_fail(cmd, "%s", cli_library_reason())
+        return st != NNACT_OK ? cli_fail(cmd, "%s", cli_library_reason())
                               : cli_usage_error(cmd, "--test-fraction %g leaves no %s rows of %zu",
                                                 o->test_fraction, n_first ? "test" : "training", n);
     }
@@ -136,7 +136,7 @@ static int hold_out(const struct train_opts *o, struct data *d)
     d->t = t;
     d->n = n_first;
     d->n_test = n - n_first;
-    return x && t && d->x_test && d->t_test ? CLI_OK : cli_table_fail(cmd, "out of memory");
+    return x && t && d->x_test && d->t_test ? CLI_OK : cli_fail(cmd, "out of memory");
 }
 
 /* The class names of the training file (at least two classes). */
@@ -144,12 +144,12 @@ static int classes_of(const struct train_opts *o, struct data *d)
 {
     d->classes = nnact_table_class_count(d->table);
     d->class_names = malloc(d->classes * sizeof *d->class_names);
-    if (d->class_names == NULL) return cli_table_fail(cmd, "out of memory");
+    if (d->class_names == NULL) return cli_fail(cmd, "out of memory");
     for (size_t c = 0; c < d->classes; c++)
         d->class_names[c] = nnact_table_class_name(d->table, c);
     if (d->classes < 2)
-        return cli_table_fail(cmd, "%s: one class only ('%s'): nothing to tell apart",
-                              cli_table_quote(o->data), cli_table_quote(d->class_names[0]));
+        return cli_fail(cmd, "%s: one class only ('%s'): nothing to tell apart", cli_quote(o->data),
+                        cli_quote(d->class_names[0]));
     d->n_out = d->classes;
     return CLI_OK;
 }
@@ -161,21 +161,19 @@ static int load_file(const struct train_opts *o, struct data *d)
     if (rc != CLI_OK) return rc;
     const size_t m = nnact_table_feature_count(d->table), k = o->targets ? 0 : o->n_out_file;
     if (o->targets == NULL && m <= k)
-        return cli_table_fail(cmd, "%s: need rows with more than %zu columns",
-                              cli_table_quote(o->data), k);
+        return cli_fail(cmd, "%s: need rows with more than %zu columns", cli_quote(o->data), k);
     d->n = nnact_table_rows(d->table);
     d->n_out = o->targets ? nnact_table_target_count(d->table) : k;
-    if (!split_columns(d->table, k, &d->x, &d->t, &d->n_in))
-        return cli_table_fail(cmd, "out of memory");
+    if (!split_columns(d->table, k, &d->x, &d->t, &d->n_in)) return cli_fail(cmd, "out of memory");
     if (classify && (rc = classes_of(o, d)) != CLI_OK) return rc;
     d->feature_names = malloc(m * sizeof *d->feature_names);
-    if (d->feature_names == NULL) return cli_table_fail(cmd, "out of memory");
+    if (d->feature_names == NULL) return cli_fail(cmd, "out of memory");
     for (size_t j = 0; j < m; j++)
         d->feature_names[j] = nnact_table_feature_name(d->table, j);
     const size_t kt = nnact_table_target_count(d->table), nt = kt ? kt : k;
     if (m > 0 && d->feature_names[0] != NULL) { /* a header */
         d->target_names = malloc(nt * sizeof *d->target_names);
-        if (d->target_names == NULL) return cli_table_fail(cmd, "out of memory");
+        if (d->target_names == NULL) return cli_fail(cmd, "out of memory");
         for (size_t j = 0; j < nt; j++)
             d->target_names[j] =
                 kt ? nnact_table_target_name(d->table, j) : d->feature_names[d->n_in + j];
@@ -191,7 +189,7 @@ int train_load_data(const struct train_opts *o, struct data *d)
     const int b = builtin(o->data, d);
     if (b == 0) {
         train_free_data(d);
-        return cli_table_fail(cmd, "out of memory");
+        return cli_fail(cmd, "out of memory");
     }
     if (b > 0) return CLI_OK;
     d->from_file = 1;
@@ -214,7 +212,7 @@ int train_prepare_net(const struct train_opts *o, const struct data *d, nnact_ne
     }
     if (st == NNACT_OK && d->classes)
         st = nnact_net_set_class_names(net, d->classes, d->class_names);
-    if (st != NNACT_OK) return cli_table_fail(cmd, "%s", cli_library_reason());
+    if (st != NNACT_OK) return cli_fail(cmd, "%s", cli_library_reason());
     if (d->target_names == NULL) return CLI_OK; /* a built-in set or no header */
     /* the target names: one label column, or one per output */
     const size_t k = d->classes ? 1 : d->n_out;

@@ -111,7 +111,7 @@ int train_new_model(const struct train_opts *o, const struct data *d, struct mod
     /* as long as --hidden is: it is parsed whole */
     const size_t cap = strlen(o->hidden) + 64;
     char *spec = malloc(cap);
-    if (spec == NULL) return cli_table_fail(cmd, "out of memory");
+    if (spec == NULL) return cli_fail(cmd, "out of memory");
     const char sep = hidden_separator(o->hidden);
     if (strcmp(o->hidden, "0") == 0)
         snprintf(spec, cap, "%zu%c%zu", d->n_in, sep, d->n_out);
@@ -128,7 +128,7 @@ int train_new_model(const struct train_opts *o, const struct data *d, struct mod
     if (st == NNACT_OK && !isnan(lr)) st = nnact_opt_set(m->opt, NNACT_OPT_PARAM_LR, lr);
     m->seed = o->seed;
     int rc = st == NNACT_OK ? train_prepare_net(o, d, m->net)
-                            : cli_table_fail(cmd, "%s", cli_library_reason());
+                            : cli_fail(cmd, "%s", cli_library_reason());
     if (rc != CLI_OK) train_free_model(m);
     return rc;
 }
@@ -140,28 +140,27 @@ int train_resume_model(const struct train_opts *o, const struct data *d, struct 
     m->pos.size = sizeof m->pos;
     nnact_status st = nnact_checkpoint_load_at(o->resume_path, 0, &m->net, &m->opt, &m->pos);
     if (st != NNACT_OK) {
-        return cli_table_fail(cmd, "--resume: %s", cli_library_reason());
+        return cli_fail(cmd, "--resume: %s", cli_library_reason());
     }
     const uint64_t epochs_done = m->pos.epochs_done;
     m->seed = m->pos.rng_key;
     m->resumed = 1;
     int ok = 1;
     if (o->seed_given && m->seed != o->seed) {
-        cli_table_fail(cmd, "--seed %llu differs from the checkpoint's seed %llu",
-                       (unsigned long long)o->seed, (unsigned long long)m->seed);
+        cli_fail(cmd, "--seed %llu differs from the checkpoint's seed %llu",
+                 (unsigned long long)o->seed, (unsigned long long)m->seed);
         ok = 0;
     } else if (nnact_net_input_size(m->net) != d->n_in ||
                nnact_net_output_size(m->net) != d->n_out) {
         /* fit reads rows as wide as the network's input: they must agree */
-        cli_table_fail(cmd,
-                       "--resume: the checkpoint's network maps %zu inputs to %zu "
-                       "outputs, the data has %zu and %zu",
-                       nnact_net_input_size(m->net), nnact_net_output_size(m->net), d->n_in,
-                       d->n_out);
+        cli_fail(cmd,
+                 "--resume: the checkpoint's network maps %zu inputs to %zu "
+                 "outputs, the data has %zu and %zu",
+                 nnact_net_input_size(m->net), nnact_net_output_size(m->net), d->n_in, d->n_out);
         ok = 0;
     } else if (epochs_done > o->epochs) {
-        cli_table_fail(cmd, "--resume: the checkpoint is at epoch %llu, past --epochs %zu",
-                       (unsigned long long)epochs_done, o->epochs);
+        cli_fail(cmd, "--resume: the checkpoint is at epoch %llu, past --epochs %zu",
+                 (unsigned long long)epochs_done, o->epochs);
         ok = 0;
     }
     if (!ok) {
@@ -169,7 +168,7 @@ int train_resume_model(const struct train_opts *o, const struct data *d, struct 
         return CLI_FAILED;
     }
     m->start = (size_t)epochs_done;
-    printf("resuming %s after epoch %zu of %zu\n", o->resume_path, m->start, o->epochs);
+    printf("resuming %s after epoch %zu of %zu\n", cli_quote(o->resume_path), m->start, o->epochs);
     return CLI_OK;
 }
 
@@ -278,7 +277,7 @@ static int report(const struct train_opts *o, const struct data *d, const struct
     double *y = malloc((show ? show : 1) * d->n_out * sizeof *y);
     if (y == NULL || nnact_net_predict(m->net, show, x, y) != NNACT_OK) {
         free(y);
-        return cli_table_fail(cmd, "%s", y ? cli_library_reason() : "out of memory");
+        return cli_fail(cmd, "%s", y ? cli_library_reason() : "out of memory");
     }
     int ok = 1;
     char title[64];
@@ -297,7 +296,7 @@ static int report(const struct train_opts *o, const struct data *d, const struct
         }
     }
     free(y);
-    return ok ? CLI_OK : cli_table_fail(cmd, "%s", cli_library_reason());
+    return ok ? CLI_OK : cli_fail(cmd, "%s", cli_library_reason());
 }
 
 /* The batch the fit uses: all training rows for 0, and a larger one clamped
@@ -338,13 +337,13 @@ int train_run(const struct train_opts *o, const struct data *d, struct model *m)
         if (pr.tty) printf("\n");
         fflush(stdout);
         if (in_fit && st == NNACT_ERR_NUMERIC) /* say which epoch: the ones before it are kept */
-            return cli_table_fail(cmd, "epoch %zu of %zu: %s", (pr.done ? pr.done : m->start) + 1,
-                                  o->epochs, nnact_last_error());
-        return cli_table_fail(cmd, "%s", nnact_last_error());
+            return cli_fail(cmd, "epoch %zu of %zu: %s", (pr.done ? pr.done : m->start) + 1,
+                            o->epochs, nnact_last_error());
+        return cli_fail(cmd, "%s", nnact_last_error());
     }
     int rc = report(o, d, m, n_val, &rep);
     if (rc == CLI_OK && o->save_path != NULL && nnact_net_save(m->net, o->save_path) != NNACT_OK)
-        rc = cli_table_fail(cmd, "%s", nnact_last_error());
-    if (rc == CLI_OK && o->save_path != NULL) printf("saved %s\n", cli_table_quote(o->save_path));
+        rc = cli_fail(cmd, "%s", nnact_last_error());
+    if (rc == CLI_OK && o->save_path != NULL) printf("saved %s\n", cli_quote(o->save_path));
     return rc;
 }

@@ -13,6 +13,7 @@
 
 #include "core/alloc.h"
 #include "core/checked.h"
+#include "core/names.h"
 #include "io/io_internal.h"
 
 typedef unsigned long long ull;
@@ -42,16 +43,19 @@ static const char *errtext(int err, char *buf, size_t n)
 }
 
 /* The path as error messages show it: whole up to 100 characters, else
- * "..." and its last 100, so the reason (which comes first) and the path
- * together fit in the 512-byte last-error buffer. */
+ * "..." and its last 100 (the file's name is at the end), escaped through
+ * nnact__quote (control bytes and bytes >= 0x7f as \xHH; an escaped path is
+ * cut at SHOWN_CAP), so a message is one line of plain text and the reason
+ * (which comes first) and the path together fit in the 512-byte last-error
+ * buffer. */
 #define SHOWN_TAIL 100u
-#define SHOWN_CAP  (SHOWN_TAIL + 4u)
+#define SHOWN_CAP  168u
 static const char *shown(const char *path, char *buf)
 {
-    size_t n = strlen(path);
-    if (n <= SHOWN_TAIL) return path;
-    memcpy(buf, "...", 3);
-    memcpy(buf + 3, path + n - SHOWN_TAIL, SHOWN_TAIL + 1);
+    const size_t n = strlen(path);
+    const size_t skip = n > SHOWN_TAIL ? n - SHOWN_TAIL : 0;
+    if (skip) memcpy(buf, "...", 3);
+    nnact__quote(path + skip, SHOWN_TAIL, buf + (skip ? 3 : 0), SHOWN_CAP - 3);
     return buf;
 }
 

@@ -591,7 +591,8 @@ static double max_abs(size_t n, const double *x)
  * buffer, or the caller's dy for an identity top layer), every db (column
  * sums, in the gradient array), and the chain of input gradients dX = dZ W^T,
  * each taken before anything changes W. With want_bound, returns the largest
- * B max|X_l| max|dZ_l| over the layers (X_l the layer's input): every entry of
+ * B max|X_l| max|dZ_l| and max|db_l| over the layers (X_l the layer's input),
+ * a bound on every gradient entry: every entry of
  * every partial sum of the weight products X^T dZ is bounded by it, so when it
  * is far below DBL_MAX those products are finite. +Inf when some dZ_l or X_l
  * is not finite. */
@@ -623,10 +624,13 @@ static double backward_dz(nnact_net *net, const double *dy, double *dx, int want
                 dzmax = m > dzmax || m != m ? m : dzmax;
             }
         }
-        if (db && want_bound && !(max_abs(w, db) <= DBL_MAX)) dzmax = INFINITY;
+        /* the bias gradients count in the bound too (the optimizer's proof of a finite update) */
+        const double dbmax = db && want_bound ? max_abs(w, db) : 0.0;
+        if (!(dbmax <= DBL_MAX)) dzmax = INFINITY;
         if (want_bound) {
             const double *in = l ? net->layers[l - 1].a : net->xin;
-            const double s = (double)B * max_abs(B * L->n_in, in) * dzmax;
+            double s = (double)B * max_abs(B * L->n_in, in) * dzmax;
+            s = dbmax > s ? dbmax : s;
             bound = (s > bound || s != s) ? s : bound;
         }
         double *out = l ? net->layers[l - 1].d : dx;
@@ -705,8 +709,11 @@ static nnact_status backward_update(nnact_net *net, struct nnact__opt_run *r, co
     const int bounded = r->layerwise && r->check_finite;
     const double bound = backward_dz(net, net->layers[net->n_layers - 1].d, NULL, bounded);
     const double scale = r->fused && r->lr > 1.0 ? r->lr : 1.0;
-    if (r->layerwise && (!r->check_finite || bound * scale <= PRODUCT_SAFE)) {
-        /* proved finite (or not asked to be): no separate all-finite pass */
+    if (r->layerwise &&
+        (!r->check_finite || (bound * scale <= PRODUCT_SAFE &&
+                              nnact__opt_proves_finite(r, net->n_params, net->store, bound)))) {
+        /* gradients and update proved finite (or not asked to be): no
+           all-finite pass, no dry run */
         NNACT_FORWARD_IF_ERROR(nnact__opt_begin(r, net->n_params, who));
         for (size_t l = net->n_layers; l-- > 0;)
             layer_update(net, &net->layers[l], r);

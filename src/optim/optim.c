@@ -25,6 +25,14 @@ struct nnact_opt {
     size_t bound_n;    /* 0 = not bound yet */
     double *state;     /* nstate_bufs(kind) * bound_n doubles */
     int momentum_init; /* torch's "momentum_buffer is None" on the first step */
+    /* What the a-priori proof of a finite update knows of the state without
+       reading it: smax[k] >= max |state vector k| (NaN when some value is
+       not finite), and whether the vectors under a square root (Adagrad's
+       sum, RMSprop's square average, Adam's second moment) are >= 0. Set at
+       binding and import, kept by every committed step (next_max collects
+       the new values' maxima between begin and end); valid while bound. */
+    double smax[3], next_max[3];
+    int sq_nonneg;
 };
 
 /* A hyper-parameter's default for one kind, where it differs from the
@@ -232,6 +240,7 @@ void nnact_opt_reset(nnact_opt *o)
     o->bound_n = 0;
     o->steps = 0;
     o->momentum_init = 0;
+    o->smax[0] = o->smax[1] = o->smax[2] = 0.0;
 }
 
 void nnact__opt_set_step_count(nnact_opt *o, uint64_t steps)
@@ -287,10 +296,58 @@ static inline double safe_div(double a, double b)
     return b > 0.0 ? a / b : (a == 0.0 ? 0.0 : a / b);
 }
 
+/* max |x[i]|, or +Inf when some x[i] is NaN or infinite */
+static double max_abs(size_t n, const double *x)
+{
+    double m = 0.0;
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        const double a = fabs(x[i]);
+        m = a > m ? a : m;
+        bad |= !(a <= DBL_MAX);
+    }
+    return bad ? INFINITY : m;
+}
+
+/* Bit k set when a step of o's rule, with its settings now, writes state
+   vector k (the others keep their values, and their maxima). */
+static unsigned written_vectors(const nnact_opt *o)
+{
+    const double *hp = o->hp;
+    switch (o->kind) {
+    case NNACT_OPT_MOMENTUM:
+    case NNACT_OPT_NESTEROV:
+        return hp[NNACT_OPT_PARAM_MOMENTUM] != 0.0 ? 1u : 0u;
+    case NNACT_OPT_ADAGRAD:
+        return 1u;
+    case NNACT_OPT_RMSPROP:
+        return 1u | (hp[NNACT_OPT_PARAM_CENTERED] != 0.0 ? 2u : 0u) |
+               (hp[NNACT_OPT_PARAM_MOMENTUM] > 0.0 ? 4u : 0u);
+    case NNACT_OPT_ADAM:
+    case NNACT_OPT_ADAMW:
+        return 3u | (hp[NNACT_OPT_PARAM_AMSGRAD] != 0.0 ? 4u : 0u);
+    default:
+        return 0u;
+    }
+}
+
+/* Bit 63 set when x is NaN or +-Inf (the test of nnact__all_finite, per value). */
+static inline uint64_t nonfinite_bit(double x)
+{
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    return (b & UINT64_C(0x7ff0000000000000)) + (UINT64_C(1) << 52);
+}
+
 /* The rule on the slice [off, off + n) of the flat vector, at the run's
-   learning rate (the scheduled one, or the LR hyper-parameter). */
-static void update_segment(const struct nnact__opt_run *c, size_t off, size_t n, double *p,
-                           const double *g0)
+   learning rate (the scheduled one, or the LR hyper-parameter). commit = 1
+   writes the new parameters and state; commit = 0 is the dry run of the
+   checked step: the same arithmetic into locals, nothing written, returning
+   with bit 63 set when some gradient, new parameter or new state value is not
+   finite. One body for both, so the check sees exactly the values the commit
+   writes. */
+static inline uint64_t update_segment(const struct nnact__opt_run *c, size_t off, size_t n,
+                                      double *p, const double *g0, const int commit)
 {
     nnact_opt *o = c->o;
     const double *hp = o->hp;
@@ -300,13 +357,19 @@ static void update_segment(const struct nnact__opt_run *c, size_t off, size_t n,
     double *s0 = o->state ? o->state + off : NULL;
     double *s1 = o->state ? o->state + N + off : NULL;
     double *s2 = o->state ? o->state + 2 * N + off : NULL;
+    uint64_t bad = 0;
+    double m0 = 0.0, m1 = 0.0, m2 = 0.0; /* the new state's maxima, when committing */
+#define NONFINITE(x)   (bad |= commit ? 0 : nonfinite_bit(x))
+#define KEEP_MAX(m, x) ((m) = (commit && (fabs(x) > (m) || (x) != (x))) ? fabs(x) : (m))
 
     switch (o->kind) {
     case NNACT_OPT_SGD:
         for (size_t i = 0; i < n; i++) {
             double d = clipped(g0[i], cv, scale);
             if (wd != 0.0) d = d + wd * p[i];
-            p[i] = p[i] + -lr * d;
+            const double pn = p[i] + -lr * d;
+            NONFINITE(g0[i]), NONFINITE(pn);
+            if (commit) p[i] = pn;
         }
         break;
     case NNACT_OPT_MOMENTUM:
@@ -320,10 +383,13 @@ static void update_segment(const struct nnact__opt_run *c, size_t off, size_t n,
             if (mu != 0.0) {
                 /* torch: the buffer starts as a copy of the first gradient (no dampening) */
                 double b = c->first_momentum ? d : s0[i] * mu + (1.0 - damp) * d;
-                s0[i] = b;
+                NONFINITE(b), KEEP_MAX(m0, b);
+                if (commit) s0[i] = b;
                 d = nesterov ? d + mu * b : b;
             }
-            p[i] = p[i] + -lr * d;
+            const double pn = p[i] + -lr * d;
+            NONFINITE(g0[i]), NONFINITE(pn);
+            if (commit) p[i] = pn;
         }
         break;
     }
@@ -334,9 +400,11 @@ static void update_segment(const struct nnact__opt_run *c, size_t off, size_t n,
         for (size_t i = 0; i < n; i++) {
             double d = clipped(g0[i], cv, scale);
             if (wd != 0.0) d = d + wd * p[i];
-            s0[i] = s0[i] + d * d;
-            double std = sqrt(s0[i]) + eps;
-            p[i] = p[i] + safe_div(-clr * d, std);
+            const double sn = s0[i] + d * d;
+            double std = sqrt(sn) + eps;
+            const double pn = p[i] + safe_div(-clr * d, std);
+            NONFINITE(g0[i]), NONFINITE(sn), NONFINITE(pn), KEEP_MAX(m0, sn);
+            if (commit) s0[i] = sn, p[i] = pn;
         }
         break;
     }
@@ -347,24 +415,31 @@ static void update_segment(const struct nnact__opt_run *c, size_t off, size_t n,
         for (size_t i = 0; i < n; i++) {
             double d = clipped(g0[i], cv, scale);
             if (wd != 0.0) d = d + wd * p[i];
-            s0[i] = s0[i] * alpha + (1.0 - alpha) * d * d;
+            const double sq = s0[i] * alpha + (1.0 - alpha) * d * d;
             double avg;
             if (centered) {
-                s1[i] = s1[i] * alpha + (1.0 - alpha) * d;
+                const double ga = s1[i] * alpha + (1.0 - alpha) * d;
+                NONFINITE(ga), KEEP_MAX(m1, ga);
+                if (commit) s1[i] = ga;
                 /* E[g^2] - E[g]^2 >= 0 in exact arithmetic; rounding can make
                    it a hair negative, where torch would take sqrt of it (NaN) */
-                double var = s0[i] + -1.0 * s1[i] * s1[i];
+                double var = sq + -1.0 * ga * ga;
                 avg = sqrt(var > 0.0 ? var : 0.0);
             } else {
-                avg = sqrt(s0[i]);
+                avg = sqrt(sq);
             }
             avg = avg + eps;
+            double pn;
             if (mu > 0.0) {
-                s2[i] = s2[i] * mu + safe_div(d, avg);
-                p[i] = p[i] + -lr * s2[i];
+                const double buf = s2[i] * mu + safe_div(d, avg);
+                NONFINITE(buf), KEEP_MAX(m2, buf);
+                if (commit) s2[i] = buf;
+                pn = p[i] + -lr * buf;
             } else {
-                p[i] = p[i] + safe_div(-lr * d, avg);
+                pn = p[i] + safe_div(-lr * d, avg);
             }
+            NONFINITE(g0[i]), NONFINITE(sq), NONFINITE(pn), KEEP_MAX(m0, sq);
+            if (commit) s0[i] = sq, p[i] = pn;
         }
         break;
     }
@@ -381,23 +456,36 @@ static void update_segment(const struct nnact__opt_run *c, size_t off, size_t n,
         const double decay = 1.0 - lr * wd;
         for (size_t i = 0; i < n; i++) {
             double d = clipped(g0[i], cv, scale);
+            double pi = p[i];
             if (decoupled)
-                p[i] = p[i] * decay;
+                pi = pi * decay;
             else if (wd != 0.0)
-                d = d + wd * p[i];
-            s0[i] = s0[i] * b1 + (1.0 - b1) * d;
-            s1[i] = s1[i] * b2 + (1.0 - b2) * d * d;
-            double v = s1[i];
+                d = d + wd * pi;
+            const double m = s0[i] * b1 + (1.0 - b1) * d;
+            double v = s1[i] * b2 + (1.0 - b2) * d * d;
+            NONFINITE(m), NONFINITE(v), KEEP_MAX(m0, m), KEEP_MAX(m1, v);
+            if (commit) s0[i] = m, s1[i] = v;
             if (amsgrad) {
-                s2[i] = s2[i] > v ? s2[i] : v;
-                v = s2[i];
+                v = s2[i] > v ? s2[i] : v;
+                KEEP_MAX(m2, v);
+                if (commit) s2[i] = v;
             }
             double denom = sqrt(v) / bc2_sqrt + eps;
-            p[i] = p[i] + safe_div(-step_size * s0[i], denom);
+            const double pn = pi + safe_div(-step_size * m, denom);
+            NONFINITE(g0[i]), NONFINITE(pi), NONFINITE(pn);
+            if (commit) p[i] = pn;
         }
         break;
     }
     }
+#undef NONFINITE
+#undef KEEP_MAX
+    if (commit && o->state) {
+        const double m[3] = {m0, m1, m2};
+        for (int k = 0; k < 3; k++)
+            o->next_max[k] = (m[k] > o->next_max[k] || m[k] != m[k]) ? m[k] : o->next_max[k];
+    }
+    return bad;
 }
 
 static double seg_norm(size_t nseg, const struct nnact__opt_seg *segs, double cv)
@@ -441,6 +529,133 @@ void nnact__opt_run_init(nnact_opt *o, double lr, struct nnact__opt_run *r)
     }
 }
 
+/* The dry run over every segment: nonzero when some gradient, new parameter or
+   new state value would not be finite. */
+static int update_would_fail(const struct nnact__opt_run *r, size_t nseg,
+                             const struct nnact__opt_seg *segs)
+{
+    uint64_t bad = 0;
+    size_t off = 0;
+    for (size_t s = 0; s < nseg; s++) {
+        bad |= update_segment(r, off, segs[s].n, segs[s].params, segs[s].grads, 0);
+        off += segs[s].n;
+    }
+    return (int)(bad >> 63);
+}
+
+/* The larger of a and b, NaN when either is (fmax would drop a NaN). */
+static double max_nan(double a, double b)
+{
+    return (a > b || a != a) ? a : b;
+}
+
+/* Bounds on every new parameter and state value of one step of the rule,
+   from P >= max|p|, G >= max|g| and the state's maxima: 1 when they are all
+   far below DBL_MAX (so the committing run needs no dry run). Coarse on
+   purpose (a step over eps instead of over the root of the second moment):
+   only overflow is at stake, and the bounds stay below 2^1000 for any
+   ordinary setting. */
+static int rule_proved_finite(const struct nnact__opt_run *r, double P, double G)
+{
+    const nnact_opt *o = r->o;
+    const double *hp = o->hp;
+    const double lr = r->lr, wd = hp[NNACT_OPT_PARAM_WEIGHT_DECAY], eps = hp[NNACT_OPT_PARAM_EPS];
+    const uint64_t t = o->steps == UINT64_MAX ? UINT64_MAX : o->steps + 1;
+    const int bound = o->bound_n != 0;
+    const double S0 =
+        bound ? o->smax[0]
+              : (o->kind == NNACT_OPT_ADAGRAD ? hp[NNACT_OPT_PARAM_INITIAL_ACCUMULATOR] : 0.0);
+    const double S1 = bound ? o->smax[1] : 0.0, S2 = bound ? o->smax[2] : 0.0;
+    const int sq_ok = !bound || o->sq_nonneg;
+    const double Gc = r->cv > 0.0 && r->cv < G ? r->cv : G; /* clipping only shrinks g */
+    const int decoupled = o->kind == NNACT_OPT_ADAMW;
+    const double D = Gc + (decoupled ? 0.0 : wd * P); /* |d|, weight decay included */
+    double state = 0.0, step = 0.0, base = P;
+    switch (o->kind) {
+    case NNACT_OPT_SGD:
+        step = D;
+        break;
+    case NNACT_OPT_MOMENTUM:
+    case NNACT_OPT_NESTEROV: {
+        const double mu = hp[NNACT_OPT_PARAM_MOMENTUM];
+        state = mu != 0.0 ? mu * S0 + D : 0.0; /* the first step's buffer is d itself */
+        step = mu == 0.0 ? D : (o->kind == NNACT_OPT_NESTEROV ? D + mu * state : state);
+        break;
+    }
+    case NNACT_OPT_ADAGRAD:
+        if (!(eps > 0.0 && sq_ok)) return 0;
+        state = S0 + D * D;
+        step = D / eps; /* the decayed rate is at most lr */
+        break;
+    case NNACT_OPT_RMSPROP: {
+        if (!(eps > 0.0 && sq_ok)) return 0;
+        const double mu = hp[NNACT_OPT_PARAM_MOMENTUM];
+        const double buf = mu * S2 + D / eps;
+        state = max_nan(max_nan(S0 + D * D, S1 + D), mu > 0.0 ? buf : 0.0);
+        step = mu > 0.0 ? buf : D / eps;
+        break;
+    }
+    case NNACT_OPT_ADAM:
+    case NNACT_OPT_ADAMW: {
+        if (!(eps > 0.0 && sq_ok)) return 0;
+        const double bc1 = 1.0 - pow(hp[NNACT_OPT_PARAM_BETA1], (double)t);
+        const double m = S0 + D;
+        state = max_nan(max_nan(m, S1 + D * D), S2);
+        step = m / bc1 / eps; /* |m| / (sqrt(v) / sqrt(bc2) + eps) <= |m| / eps */
+        if (decoupled) base = fabs(1.0 - lr * wd) * P;
+        break;
+    }
+    }
+    /* twice the bound leaves room for the rounding of every operation */
+    const double newp = base + lr * step;
+    return 2.0 * newp <= 0x1p1020 && 2.0 * state <= 0x1p1020;
+}
+
+/* The a-priori proof over whole segments: two read passes (max |g|, which is
+   +Inf for a non-finite gradient, and max |p|) instead of the dry run. */
+static int segs_proved_finite(const struct nnact__opt_run *r, size_t nseg,
+                              const struct nnact__opt_seg *segs)
+{
+    double G = 0.0, P = 0.0;
+    for (size_t s = 0; s < nseg; s++) {
+        G = max_nan(G, max_abs(segs[s].n, segs[s].grads));
+        P = max_nan(P, max_abs(segs[s].n, segs[s].params));
+    }
+    /* the rule as update_segment evaluates it (fused SGD included) */
+    return G <= DBL_MAX && P <= DBL_MAX && rule_proved_finite(r, P, G);
+}
+
+/* After a failed dry run: the detail names the first non-finite gradient, or
+   else the first parameter whose update is not finite (an overflow: the
+   gradients are finite). */
+static nnact_status update_failure(const struct nnact__opt_run *r, size_t nseg,
+                                   const struct nnact__opt_seg *segs, const char *who)
+{
+    size_t base = 0;
+    for (size_t s = 0; s < nseg; s++) {
+        for (size_t i = 0; i < segs[s].n; i++)
+            if (!isfinite(segs[s].grads[i]))
+                return nnact__fail(NNACT_ERR_NUMERIC,
+                                   "%s: gradient %zu is %g; parameters and state left unchanged",
+                                   who, base + i, segs[s].grads[i]);
+        base += segs[s].n;
+    }
+    base = 0;
+    for (size_t s = 0; s < nseg; s++) {
+        for (size_t i = 0; i < segs[s].n; i++)
+            if (update_segment(r, base + i, 1, segs[s].params + i, segs[s].grads + i, 0) >> 63)
+                return nnact__fail(NNACT_ERR_NUMERIC,
+                                   "%s: the update of parameter %zu overflows (learning rate %g); "
+                                   "parameters and state left unchanged",
+                                   who, base + i, r->lr);
+        base += segs[s].n;
+    }
+    return nnact__fail(NNACT_ERR_NUMERIC,
+                       "%s: the update overflows; parameters and state left "
+                       "unchanged",
+                       who);
+}
+
 nnact_status nnact__opt_step_run(struct nnact__opt_run *r, size_t nseg,
                                  const struct nnact__opt_seg *segs, const char *who)
 {
@@ -454,27 +669,28 @@ nnact_status nnact__opt_step_run(struct nnact__opt_run *r, size_t nseg,
     }
     NNACT_RETURN_IF(n == 0, NNACT_ERR_ARG, "%s: n is 0", who);
     NNACT_FORWARD_IF_ERROR(nnact__opt_check_length(o, n, who));
-    if (r->check_finite) {
-        for (size_t s = 0; s < nseg; s++) {
-            if (nnact__all_finite(segs[s].n, segs[s].grads)) continue;
-            size_t i = 0, base = 0;
-            for (size_t q = 0; q < s; q++)
-                base += segs[q].n;
-            while (isfinite(segs[s].grads[i]))
-                i++;
-            return nnact__fail(NNACT_ERR_NUMERIC,
-                               "%s: gradient %zu is %g; parameters and state left unchanged", who,
-                               base + i, segs[s].grads[i]);
-        }
-    }
+    const int was_bound = o->bound_n != 0;
     NNACT_FORWARD_IF_ERROR(nnact__opt_begin(r, n, who));
     if (o->hp[NNACT_OPT_PARAM_CLIP_NORM] > 0.0) {
         double coef = o->hp[NNACT_OPT_PARAM_CLIP_NORM] / (seg_norm(nseg, segs, r->cv) + 1e-6);
         r->scale = coef < 1.0 ? coef : 1.0;
     }
+    /* the gradient and the update's result are checked before anything is
+       written (one dry run reads both): a non-finite gradient or an
+       overflowing step (a huge learning rate, parameter or state) leaves
+       parameters, state, step count and binding as they were */
+    if (r->check_finite && !segs_proved_finite(r, nseg, segs) && update_would_fail(r, nseg, segs)) {
+        nnact_status s = update_failure(r, nseg, segs, who);
+        if (!was_bound && o->state) { /* undo the binding begin just made */
+            nnact__free(o->state);
+            o->state = NULL;
+            o->bound_n = 0;
+        }
+        return s;
+    }
     size_t off = 0;
     for (size_t s = 0; s < nseg; s++) {
-        update_segment(r, off, segs[s].n, segs[s].params, segs[s].grads);
+        update_segment(r, off, segs[s].n, segs[s].params, segs[s].grads, 1);
         off += segs[s].n;
     }
     nnact__opt_end(r);
@@ -499,7 +715,12 @@ nnact_status nnact__opt_begin(struct nnact__opt_run *r, size_t n, const char *wh
         o->state = st;
         o->bound_n = n;
         o->momentum_init = 0;
+        o->smax[0] =
+            o->kind == NNACT_OPT_ADAGRAD ? o->hp[NNACT_OPT_PARAM_INITIAL_ACCUMULATOR] : 0.0;
+        o->smax[1] = o->smax[2] = 0.0;
+        o->sq_nonneg = 1;
     }
+    o->next_max[0] = o->next_max[1] = o->next_max[2] = 0.0;
     r->t = o->steps == UINT64_MAX ? UINT64_MAX : o->steps + 1;
     r->uses_momentum = (o->kind == NNACT_OPT_MOMENTUM || o->kind == NNACT_OPT_NESTEROV) &&
                        o->hp[NNACT_OPT_PARAM_MOMENTUM] != 0.0;
@@ -510,7 +731,18 @@ nnact_status nnact__opt_begin(struct nnact__opt_run *r, size_t n, const char *wh
 void nnact__opt_update(const struct nnact__opt_run *r, size_t off, size_t n, double *p,
                        const double *g)
 {
-    update_segment(r, off, n, p, g);
+    update_segment(r, off, n, p, g, 1);
+}
+
+int nnact__opt_proves_finite(const struct nnact__opt_run *r, size_t n, const double *p, double gmax)
+{
+    if (!(gmax <= DBL_MAX)) return 0;
+    const double P = max_abs(n, p);
+    if (!(P <= DBL_MAX)) return 0;
+    /* fused SGD: |beta p + alpha g| <= |beta| max|p| + lr max|g| (plus
+       rounding), each term at most 2^1020: far below DBL_MAX (2^1024) */
+    if (r->fused) return r->lr * gmax <= 0x1p1020 && fabs(r->beta) * P <= 0x1p1020;
+    return rule_proved_finite(r, P, gmax);
 }
 
 void nnact__opt_fused_update(const struct nnact__opt_run *r, size_t n, double *p, const double *g)
@@ -524,6 +756,9 @@ void nnact__opt_fused_update(const struct nnact__opt_run *r, size_t n, double *p
 
 void nnact__opt_end(const struct nnact__opt_run *r)
 {
+    const unsigned w = written_vectors(r->o);
+    for (int k = 0; k < 3; k++)
+        if (w >> k & 1u) r->o->smax[k] = r->o->next_max[k];
     r->o->steps = r->t;
     if (r->uses_momentum) r->o->momentum_init = 1;
 }
@@ -538,6 +773,23 @@ nnact_status nnact_opt_step(nnact_opt *o, size_t n, double *params, const double
     struct nnact__opt_run r;
     nnact__opt_run_init(o, NAN, &r);
     return nnact__opt_step_run(&r, 1, &seg, "nnact_opt_step");
+}
+
+/* smax and sq_nonneg from the state itself (after an import: the values
+   come from a file, so nothing is assumed of them). */
+static void state_stats(nnact_opt *o)
+{
+    const size_t N = o->bound_n, nb = o->state ? state_bufs(o->kind) : 0;
+    /* the vectors under a square root: Adagrad's and RMSprop's first, Adam's second */
+    const size_t sq = o->kind == NNACT_OPT_ADAM || o->kind == NNACT_OPT_ADAMW ? 1 : 0;
+    const int has_sq = o->kind == NNACT_OPT_ADAGRAD || o->kind == NNACT_OPT_RMSPROP || sq == 1;
+    o->sq_nonneg = 1;
+    for (size_t k = 0; k < 3; k++) {
+        o->smax[k] = k < nb ? max_abs(N, o->state + k * N) : 0.0;
+        if (k < nb && has_sq && k == sq)
+            for (size_t i = 0; i < N; i++)
+                o->sq_nonneg &= !(o->state[k * N + i] < 0.0);
+    }
 }
 
 void nnact__opt_state_view(const nnact_opt *o, struct nnact__opt_state *s)
@@ -580,6 +832,7 @@ nnact_status nnact__opt_state_import(nnact_opt *o, const struct nnact__opt_state
     nnact__free(o->state);
     o->state = st;
     o->bound_n = nb ? s->bound_n : 0;
+    state_stats(o);
     o->steps = s->steps;
     o->momentum_init = s->momentum_init;
     return NNACT_OK;

@@ -45,7 +45,14 @@ struct nnact__opt_seg {
  * nnact__opt_fused_update applies the same rule to a slice it does not fold
  * (the bias). The arithmetic stays here: the network only passes alpha and
  * beta to its product. A fused piecewise step still runs between begin and
- * end (the step count). */
+ * end (the step count).
+ *
+ * With check_finite, a step never leaves a non-finite parameter or state
+ * value behind: the checked step runs the rule once without writing (the dry
+ * run) and refuses with NNACT_ERR_NUMERIC, nothing changed, when a result
+ * would not be finite. A piecewise step cannot undo its earlier slices, so
+ * it is allowed only when nnact__opt_proves_finite says the whole update is
+ * finite a priori; otherwise the caller takes the checked step. */
 struct nnact__opt_run {
     nnact_opt *o;
     double lr;        /* this step's learning rate */
@@ -66,6 +73,19 @@ NNACT_HIDDEN void nnact__opt_update(const struct nnact__opt_run *r, size_t off, 
 NNACT_HIDDEN void nnact__opt_fused_update(const struct nnact__opt_run *r, size_t n, double *p,
                                           const double *g);
 NNACT_HIDDEN void nnact__opt_end(const struct nnact__opt_run *r);
+
+/* 1 when a piecewise step of the run over the n parameters p is proved to
+ * leave every parameter and state value finite, given that every gradient
+ * entry (every partial sum of a fused product included) is at most gmax in
+ * magnitude. One read pass over p (max |p|); the state is not read: the
+ * optimizer keeps its vectors' maxima from the last committed step (or
+ * import). Fused SGD: |beta| max|p| + lr gmax far below DBL_MAX; every other
+ * rule: a coarse bound of its step (over eps, not over the root of the second
+ * moment) that holds for any ordinary setting. 0 when the bound fails (a
+ * huge rate, parameter or state, eps = 0, an imported negative second
+ * moment): then take the checked step, whose dry run decides. */
+NNACT_HIDDEN int nnact__opt_proves_finite(const struct nnact__opt_run *r, size_t n, const double *p,
+                                          double gmax);
 
 /* NNACT_ERR_SHAPE (with a detail) when a bound optimizer would refuse a step of
  * length n; lets a caller check before it changes anything else. */

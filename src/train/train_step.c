@@ -8,11 +8,13 @@
  *   -> the network's backward-and-update with that run -> forget the forward.
  *
  * The network (nnact__net_backward_update) proves the weight gradients
- * finite from a bound before it updates anything, then updates each layer
- * right after its weight product (plain SGD folded into the product); when
- * the bound cannot prove it, or with global-norm clipping, it computes every
- * gradient and runs the optimizer's checked step: same statuses, same
- * details, nothing changed on failure. */
+ * finite from a bound, and the optimizer proves the update's result finite
+ * (nnact__opt_proves_finite), before anything is updated; then each layer is
+ * updated right after its weight product (plain SGD folded into the
+ * product). When either bound cannot prove it, or with global-norm clipping,
+ * the network computes every gradient and runs the optimizer's checked step
+ * (a dry run of the rule before it writes): same statuses, same details,
+ * nothing changed on failure. */
 #include <math.h>
 
 #include "core/error.h"
