@@ -100,6 +100,20 @@ expect 0 "patience" -- "$nnact" train --data train.csv "${train_opts[@]}" --val 
   --epochs 5000 --lr 0.5
 has "patience" out '^stopped early after epoch [0-9]+: no better validation loss for 3 epochs'
 
+# the progress line fits the terminal: TIOCGWINSZ, else $COLUMNS (with and without --val)
+if command -v script > /dev/null && script -qec true /dev/null > /dev/null 2>&1; then
+  for setup in "stty cols 60:" "stty cols 0:COLUMNS=50" "stty cols 0:COLUMNS=200"; do
+    size=${setup%%:*}; env_=${setup#*:}
+    want=$( [ -n "$env_" ] && echo "${env_#COLUMNS=}" || echo 60 )
+    for val in 0 0.25; do
+      script -qec "$size 2>/dev/null; env $env_ '$nnact' train --data train.csv ${train_opts[*]} \
+        --epochs 200 --val $val" /dev/null < /dev/null | tr '\r' '\n' | grep 'epoch [0-9]*/200' |
+        awk -v w="$want" 'length($0) > w - 1 { bad = 1 } END { exit bad }' ||
+        { echo "FAIL progress wider than $want - 1 ($size, $env_, --val $val)"; fail=1; }
+    done
+  done
+fi
+
 # bad input: exit 1 (data) or 2 (usage), one line, nothing written
 echo old > keep.nnm; echo old > keep.txt
 untouched() { same "$1: --save/--output untouched" "$(cat keep.nnm keep.txt)" "old

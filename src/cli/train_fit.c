@@ -51,7 +51,10 @@ static void draw_progress(const struct progress *pr, size_t epoch, size_t epochs
     for (size_t i = 0; i < width; i++)
         bar[i] = i < filled ? '#' : '-';
     bar[width] = '\0';
-    printf("\r%s%s%s%s", width ? "[" : "", bar, width ? "]" : "", width ? text : text + 1);
+    /* padded to the width: a shorter line over a longer one leaves nothing behind */
+    const int shown =
+        printf("\r%s%s%s%s", width ? "[" : "", bar, width ? "]" : "", width ? text : text + 1);
+    if (shown > 0 && (size_t)shown - 1 < room) printf("%*s", (int)(room - ((size_t)shown - 1)), "");
     if (epoch == epochs) printf("\n");
     fflush(stdout);
 }
