@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/fs.h"
 #include "core/names.h"
 #include "data/read_internal.h"
 
@@ -90,16 +91,6 @@ nnact_status nnact_table_read_file(FILE *f, const char *name, const nnact_read_o
     return read_stream(&r, f, out);
 }
 
-static const char *file_type(mode_t m)
-{
-    if (S_ISDIR(m)) return "a directory";
-    if (S_ISFIFO(m)) return "a FIFO";
-    if (S_ISSOCK(m)) return "a socket";
-    if (S_ISCHR(m)) return "a character device";
-    if (S_ISBLK(m)) return "a block device";
-    return "not a regular file";
-}
-
 /* A regular file; a FIFO (or pipe) only with a row limit, since it may never end. */
 static nnact_status check_type(struct nnact__reader *r, int fd)
 {
@@ -115,7 +106,7 @@ static nnact_status check_type(struct nnact__reader *r, int fd)
         return nnact__read_fail(r, NNACT_ERR_IO,
                                 ": is a FIFO, read only with a row limit "
                                 "(NNACT_READ_MAX_ROWS), as it may never end");
-    return nnact__read_fail(r, NNACT_ERR_IO, ": is %s, not a regular file", file_type(st.st_mode));
+    return nnact__read_fail(r, NNACT_ERR_IO, ": is %s, not a regular file", nnact__file_type(st.st_mode));
 }
 
 static nnact_status open_path(struct nnact__reader *r, const char *path, FILE **f)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/fs.h"
 #include "core/checked.h"
 #include "core/names.h"
 #include "io/io_internal.h"
@@ -59,16 +60,6 @@ static const char *shown(const char *path, char *buf)
     return buf;
 }
 
-static const char *file_type(mode_t m)
-{
-    if (S_ISDIR(m)) return "a directory";
-    if (S_ISFIFO(m)) return "a FIFO";
-    if (S_ISSOCK(m)) return "a socket";
-    if (S_ISCHR(m)) return "a character device";
-    if (S_ISBLK(m)) return "a block device";
-    return "not a regular file";
-}
-
 nnact_status nnact__io_read_file(const char *who, const char *path, uint32_t want_kind,
                                  unsigned char **data, size_t *size)
 {
@@ -88,7 +79,7 @@ nnact_status nnact__io_read_file(const char *who, const char *path, uint32_t wan
     if (!S_ISREG(st.st_mode)) {
         close(fd);
         return nnact__fail(NNACT_ERR_IO, "%s: the path names %s, not a regular file (path '%s')",
-                           who, file_type(st.st_mode), shown(path, pb));
+                           who, nnact__file_type(st.st_mode), shown(path, pb));
     }
     /* The fixed header first, and every check it allows (magic, version,
      * kind, declared payload against the kind's limit and the file's size),
@@ -260,7 +251,7 @@ static nnact_status save_target(const char *who, const char *path, const char **
         *resolved = NULL;
         return nnact__fail(NNACT_ERR_IO,
                            "%s: not a regular file: the target is %s (nothing written; path '%s')",
-                           who, file_type(st.st_mode), shown(path, pb));
+                           who, nnact__file_type(st.st_mode), shown(path, pb));
     }
     return NNACT_OK;
 }

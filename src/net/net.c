@@ -574,19 +574,6 @@ static void column_sums(size_t B, size_t n, const double *dz, double *db, double
  * (16 KiB) of dZ, with the matching rows of A or Z and dL/dA, stay in L1. */
 #define ROW_BLOCK_DOUBLES 2048
 
-/* max |x[i]|, or +Inf when some x[i] is NaN or infinite */
-static double max_abs(size_t n, const double *x)
-{
-    double m = 0.0;
-    int bad = 0;
-    for (size_t i = 0; i < n; i++) {
-        const double a = fabs(x[i]);
-        m = a > m ? a : m;
-        bad |= !(a <= DBL_MAX);
-    }
-    return bad ? INFINITY : m;
-}
-
 /* Backward without the weight products: every layer's dL/dZ (kept in its d
  * buffer, or the caller's dy for an identity top layer), every db (column
  * sums, in the gradient array), and the chain of input gradients dX = dZ W^T,
@@ -620,16 +607,16 @@ static double backward_dz(nnact_net *net, const double *dy, double *dx, int want
             if (db) {
                 column_sums(nr, w, dz + at, db, &dzmax, r0 == 0);
             } else if (want_bound) {
-                const double m = max_abs(nr * w, dz + at);
+                const double m = nnact__max_abs(nr * w, dz + at);
                 dzmax = m > dzmax || m != m ? m : dzmax;
             }
         }
         /* the bias gradients count in the bound too (the optimizer's proof of a finite update) */
-        const double dbmax = db && want_bound ? max_abs(w, db) : 0.0;
+        const double dbmax = db && want_bound ? nnact__max_abs(w, db) : 0.0;
         if (!(dbmax <= DBL_MAX)) dzmax = INFINITY;
         if (want_bound) {
             const double *in = l ? net->layers[l - 1].a : net->xin;
-            double s = (double)B * max_abs(B * L->n_in, in) * dzmax;
+            double s = (double)B * nnact__max_abs(B * L->n_in, in) * dzmax;
             s = dbmax > s ? dbmax : s;
             bound = (s > bound || s != s) ? s : bound;
         }

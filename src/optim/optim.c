@@ -296,8 +296,7 @@ static inline double safe_div(double a, double b)
     return b > 0.0 ? a / b : (a == 0.0 ? 0.0 : a / b);
 }
 
-/* max |x[i]|, or +Inf when some x[i] is NaN or infinite */
-static double max_abs(size_t n, const double *x)
+double nnact__max_abs(size_t n, const double *x)
 {
     double m = 0.0;
     int bad = 0;
@@ -618,8 +617,8 @@ static int segs_proved_finite(const struct nnact__opt_run *r, size_t nseg,
 {
     double G = 0.0, P = 0.0;
     for (size_t s = 0; s < nseg; s++) {
-        G = max_nan(G, max_abs(segs[s].n, segs[s].grads));
-        P = max_nan(P, max_abs(segs[s].n, segs[s].params));
+        G = max_nan(G, nnact__max_abs(segs[s].n, segs[s].grads));
+        P = max_nan(P, nnact__max_abs(segs[s].n, segs[s].params));
     }
     /* the rule as update_segment evaluates it (fused SGD included) */
     return G <= DBL_MAX && P <= DBL_MAX && rule_proved_finite(r, P, G);
@@ -737,7 +736,7 @@ void nnact__opt_update(const struct nnact__opt_run *r, size_t off, size_t n, dou
 int nnact__opt_proves_finite(const struct nnact__opt_run *r, size_t n, const double *p, double gmax)
 {
     if (!(gmax <= DBL_MAX)) return 0;
-    const double P = max_abs(n, p);
+    const double P = nnact__max_abs(n, p);
     if (!(P <= DBL_MAX)) return 0;
     /* fused SGD: |beta p + alpha g| <= |beta| max|p| + lr max|g| (plus
        rounding), each term at most 2^1020: far below DBL_MAX (2^1024) */
@@ -785,7 +784,7 @@ static void state_stats(nnact_opt *o)
     const int has_sq = o->kind == NNACT_OPT_ADAGRAD || o->kind == NNACT_OPT_RMSPROP || sq == 1;
     o->sq_nonneg = 1;
     for (size_t k = 0; k < 3; k++) {
-        o->smax[k] = k < nb ? max_abs(N, o->state + k * N) : 0.0;
+        o->smax[k] = k < nb ? nnact__max_abs(N, o->state + k * N) : 0.0;
         if (k < nb && has_sq && k == sq)
             for (size_t i = 0; i < N; i++)
                 o->sq_nonneg &= !(o->state[k * N + i] < 0.0);

@@ -94,6 +94,10 @@ NNACT_HIDDEN nnact_status nnact__opt_check_length(const nnact_opt *o, size_t n, 
 /* 1 when every x[i] is finite (no NaN, no +-Inf). One branch-free read pass. */
 NNACT_HIDDEN int nnact__all_finite(size_t n, const double *x);
 
+/* max |x[i]|, or +Inf when some x[i] is NaN or infinite (0 for n = 0). One
+ * read pass; the network's gradient bound uses it too. */
+NNACT_HIDDEN double nnact__max_abs(size_t n, const double *x);
+
 /* Checkpoints (src/io/checkpoint_api.c): a read-only view of the whole state
  * of an optimizer, and its all-or-nothing import. */
 struct nnact__opt_state {
