@@ -851,12 +851,29 @@ static void locale_independent(void **state)
         }
         if (p != NULL) pclose(p);
     }
+    static char dir[] = "/tmp/nnact_locale_XXXXXX";
+    int made = 0;
+    if (chosen == NULL && mkdtemp(dir) != NULL) {
+        made = 1;
+        /* none installed: compile de_DE.UTF-8 from the locale sources (Debian's
+           `locales`, in .ci/packages.txt) into a directory of our own, which
+           LOCPATH makes setlocale read, so the check runs on a bare machine */
+        char cmd[256];
+        snprintf(cmd, sizeof cmd, "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1",
+                 dir);
+        if (system(cmd) == 0 && setenv("LOCPATH", dir, 1) == 0 &&
+            setlocale(LC_ALL, "de_DE.UTF-8") != NULL && localeconv()->decimal_point[0] == ',')
+            chosen = "de_DE.UTF-8 (compiled with localedef)";
+    }
     if (chosen == NULL) {
         setlocale(LC_ALL, "C");
-        fprintf(stderr, "locale_independent: no locale with a decimal comma installed "
-                        "(de_DE.UTF-8 not found): skipped\n");
+        fprintf(stderr, "locale_independent: no locale with a decimal comma, and localedef "
+                        "could not make de_DE.UTF-8\n");
+        /* in CI the check must run: a skip there would hide a broken reader */
+        if (getenv("CI") != NULL) fail();
         skip();
     }
+    print_message("locale_independent: process locale %s\n", chosen);
     /* the process locale really reads "1.5" as 1 now */
     assert_true(strtod("1.5", NULL) == 1.0);
     nnact_table *t;
@@ -864,6 +881,11 @@ static void locale_independent(void **state)
         "a;b;c\n1.5;2.25e1;0.1000000000000000055511151231257827021181583404541015625\n";
     nnact_status s = nnact_table_read_buffer(text, strlen(text), NULL, NULL, &t);
     setlocale(LC_ALL, "C");
+    if (made) {
+        char cmd[256];
+        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+        if (system(cmd) != 0) print_message("could not remove %s\n", dir);
+    }
     assert_int_equal(s, NNACT_OK);
     assert_same_bits(nnact_table_features(t)[0], 1.5);
     assert_same_bits(nnact_table_features(t)[1], 22.5);
