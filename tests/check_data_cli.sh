@@ -183,6 +183,10 @@ has "--output directory" err "not a regular file: the target is a directory"
 expect 1 "--output dangling link" -- "$nnact" predict m.nnm all.csv --output dangling.out
 has "--output dangling link" err "dangling.out.*symbolic link"
 [ -L dangling.out ] && [ ! -e nowhere ] || { echo "FAIL dangling link changed"; fail=1; }
+# checked before the input is read: a pipe that never ends is not waited for
+yes 1,2 | timeout 20 "$nnact" predict m.nnm - --output outdir > out 2> err; st=$?
+same "--output checked first: exit" "$st" 1
+has "--output checked first" err "the target is a directory"
 expect 0 "--output symlink" -- "$nnact" predict m.nnm all.csv --output link.out
 [ -L link.out ] || { echo "FAIL --output symlink: the link was replaced"; fail=1; }
 same "--output symlink: target written" "$(cat real.out)" "$(cat stdin.out)"

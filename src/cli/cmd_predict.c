@@ -185,6 +185,11 @@ static int run(const struct predict_options *o)
     if (rc == CLI_OK && proba && nnact_net_class_count(net) == 0)
         rc = cli_usage_error(cmd, "--proba needs a classifier: '%s' has no class names",
                              cli_quote(model));
+    if (rc == CLI_OK && output != NULL) { /* a bad target fails before the input is read */
+        char *resolved = NULL;
+        rc = output_target(output, &resolved);
+        free(resolved);
+    }
     if (rc == CLI_OK) rc = cli_table_read_inputs(cmd, path, net, o->targets, &o->read, &t);
     if (rc == CLI_OK) rc = cli_table_features_for(cmd, path, net, t, &x);
     const size_t n = t ? nnact_table_rows(t) : 0;
