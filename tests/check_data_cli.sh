@@ -167,4 +167,113 @@ expect 1 "eval: no target column" -- "$nnact" eval m.nnm features.csv
 has "eval: no target column" err 'kind'
 expect 2 "eval: unknown option" -- "$nnact" eval m.nnm test.csv --bogus
 
+
+# --- fixa: --output's target type, pipes and --max-rows, escaped labels,
+# --header/--target, confusion legend
+# --output: a FIFO, a directory, a dangling link are refused and left alone;
+# a symbolic link is followed, its target replaced and the link kept
+mkfifo pipe.out; mkdir outdir; ln -s nowhere dangling.out
+echo old > real.out; ln -s real.out link.out
+expect 1 "--output FIFO" -- timeout 20 "$nnact" predict m.nnm all.csv --output pipe.out
+has "--output FIFO" err "not a regular file: the target is a FIFO"
+[ -p pipe.out ] || { echo "FAIL --output replaced the FIFO"; fail=1; }
+expect 1 "--output directory" -- "$nnact" predict m.nnm all.csv --output outdir
+has "--output directory" err "not a regular file: the target is a directory"
+[ -d outdir ] && [ -z "$(ls outdir)" ] || { echo "FAIL --output directory changed"; fail=1; }
+expect 1 "--output dangling link" -- "$nnact" predict m.nnm all.csv --output dangling.out
+has "--output dangling link" err "dangling.out.*symbolic link"
+[ -L dangling.out ] && [ ! -e nowhere ] || { echo "FAIL dangling link changed"; fail=1; }
+# checked before the input is read: a pipe that never ends is not waited for
+yes 1,2 | timeout 20 "$nnact" predict m.nnm - --output outdir > out 2> err; st=$?
+same "--output checked first: exit" "$st" 1
+has "--output checked first" err "the target is a directory"
+expect 0 "--output symlink" -- "$nnact" predict m.nnm all.csv --output link.out
+[ -L link.out ] || { echo "FAIL --output symlink: the link was replaced"; fail=1; }
+same "--output symlink: target written" "$(cat real.out)" "$(cat stdin.out)"
+[ "$(ls | grep -c 'tmp-')" -eq 0 ] || { echo "FAIL --output left a temporary"; ls; fail=1; }
+if [ "$(id -u)" -eq 0 ]; then
+  mkdir dev; mknod dev/null c 1 3
+  expect 1 "--output device" -- "$nnact" predict m.nnm all.csv --output dev/null
+  has "--output device" err "not a regular file: the target is a character device"
+  [ -c dev/null ] || { echo "FAIL --output replaced the device node"; fail=1; }
+fi
+
+# a real pipe into predict, eval and train, bounded by --max-rows
+cat all.csv | "$nnact" predict m.nnm - > out 2> err || { echo "FAIL predict pipe"; cat err; fail=1; }
+same "predict pipe = the labels" "$(cat out)" "$(tail -n +2 all.csv | cut -d, -f3)"
+cat test.csv | "$nnact" eval m.nnm - > out 2> err || { echo "FAIL eval pipe"; cat err; fail=1; }
+has "eval pipe" out '^rows 30: accuracy 1.000000'
+cat train.csv | "$nnact" train --data - --target kind --task classify --epochs 2 > out 2> err ||
+  { echo "FAIL train pipe"; cat err; fail=1; }
+has "train pipe" out 'accuracy|loss'
+for c in "predict m.nnm -" "eval m.nnm -"; do
+  { head -1 all.csv; yes 1,2,north; } | timeout 20 "$nnact" $c --max-rows 1000 > out 2> err; st=$?
+  same "$c endless pipe: exit" "$st" 1
+  same "$c endless pipe: one line" "$(wc -l < err)" 1
+  has "$c endless pipe" err 'more than 1000 data rows.*--max-rows'
+done
+yes 1,2,3,4 | timeout 20 "$nnact" predict m.nnm - --max-rows 1000 > out 2> err; st=$?
+same "yes | predict: exit" "$st" 1
+has "yes | predict" err '^nnact predict: <stdin>: more than 1000 data rows.*--max-rows'
+yes 1,2,3,4 | timeout 20 "$nnact" eval m.nnm - --header no --target 3 --max-rows 1000 > out 2> err; st=$?
+same "yes | eval: exit" "$st" 1
+has "yes | eval" err 'more than 1000 data rows.*--max-rows' 
+expect 1 "--max-rows on a file" -- "$nnact" predict m.nnm all.csv --max-rows 89
+has "--max-rows on a file" err "all.csv: more than 89 data rows.*--max-rows"
+expect 0 "--max-rows exact" -- "$nnact" predict m.nnm all.csv --max-rows 90
+expect 2 "--max-rows 0" -- "$nnact" predict m.nnm all.csv --max-rows 0
+expect 2 "--max-rows junk" -- "$nnact" eval m.nnm test.csv --max-rows 5x
+
+# labels with control bytes and invalid UTF-8: predict escapes control bytes,
+# eval --json writes valid UTF-8 (U+FFFD) and keeps valid multi-byte labels
+awk 'BEGIN { print "a,b,kind"; split("A\001x B\377\376y C\303\251z", name, " ");
+  for (i = 0; i < 60; i++) { c = i % 3 + 1; printf "%d,%d,%s\n", c * 3, -c, name[c] } }' > odd.csv
+expect 0 "odd labels: train" -- "$nnact" train --data odd.csv --target kind --task classify \
+  --standardize --hidden 8 --epochs 300 --lr 0.05 --seed 4 --save odd.nnm
+expect 0 "odd labels: predict" -- "$nnact" predict odd.nnm odd.csv
+LC_ALL=C grep -q "$(printf '\001')" out && { echo "FAIL predict printed a raw \\x01"; fail=1; }
+same "predict escapes \\x01" "$(head -1 out)" 'A\x01x'
+expect 0 "odd labels: eval --json" -- "$nnact" eval odd.nnm odd.csv --json
+has "eval --json: escaped" out '"classes": \["A\\u0001x", "B\\ufffd\\ufffdy", "C'"$(printf '\303\251')"'z"\]'
+iconv -f UTF-8 -t UTF-8 out > /dev/null 2>&1 || { echo "FAIL eval --json is not UTF-8"; fail=1; }
+if command -v python3 > /dev/null; then
+  python3 -c 'import json,sys; json.load(open("out", encoding="utf-8"))' ||
+    { echo "FAIL eval --json: not JSON"; fail=1; }
+fi
+
+# headerless files: --header no with --target by number (eval), the target
+# column ignored by number (predict); --header yes on a headerless file
+# takes its first row as names
+tail -n +2 test.csv > nohdr.csv
+expect 0 "eval --header no" -- "$nnact" eval m.nnm nohdr.csv --header no --target 3
+has "eval --header no" out '^rows 30: accuracy 1.000000'
+expect 0 "eval headerless, auto" -- "$nnact" eval m.nnm nohdr.csv --target 3
+has "eval headerless, auto" out '^rows 30: accuracy 1.000000'
+expect 1 "eval headerless, model's names" -- "$nnact" eval m.nnm nohdr.csv
+has "eval headerless, model's names" err "nohdr.csv:1: no column 'kind'"
+expect 1 "eval header detected as data" -- "$nnact" eval m.nnm reg_plain.csv
+has "eval header detected as data" err "first line is data.*--header yes, or give --target"
+grep -q NNACT_ err && { echo "FAIL a library key in a message"; fail=1; }
+expect 0 "predict --header no --target 3" -- "$nnact" predict m.nnm nohdr.csv --header NO --target 3
+same "predict headerless" "$(cat out)" "$(cut -d, -f3 nohdr.csv)"
+expect 1 "predict headerless, target kept" -- "$nnact" predict m.nnm nohdr.csv --header no
+has "predict headerless, target kept" err "nohdr.csv:1:3: not a number"
+expect 1 "predict --target missing" -- "$nnact" predict m.nnm features.csv --target kind
+has "predict --target missing" err "kind"
+expect 2 "--header bogus" -- "$nnact" predict m.nnm all.csv --header maybe
+has "--header bogus" err "auto, yes, no"
+expect 2 "eval --header bogus" -- "$nnact" eval m.nnm test.csv --header 1
+
+# confusion matrix: names that read the same once cut get a legend
+awk 'BEGIN { print "x,kind"; p = "a_thirty_character_shared_pfx_";
+  for (i = 0; i < 60; i++) { c = i % 3; printf "%d,%s%s\n", c, p, (c == 1 ? "\001one" : c) } }' > pfx.csv
+expect 0 "legend" -- "$nnact" train --data pfx.csv --target kind --task classify --epochs 3 \
+  --save pfx.nnm
+expect 0 "legend: eval" -- "$nnact" eval pfx.nnm pfx.csv
+has "legend: rows by index" out '^0 +[0-9]+ +[0-9]+ +[0-9]+$'
+has "legend: names" out '^0 = a_thirty_character_shared_pfx_0, 1 = a_thirty_character_shared_pfx_\\x01one,$'
+has "legend: wrapped" out '^2 = a_thirty_character_shared_pfx_2$'
+awk 'length($0) > 80 { bad = 1 } END { exit bad }' out || { echo "FAIL legend wider than 80"; fail=1; }
+LC_ALL=C grep -q "$(printf '\001')" out && { echo "FAIL legend printed a raw \\x01"; fail=1; }
+
 exit $fail

@@ -13,9 +13,11 @@ static const char cmd[] = "eval";
 void cli_eval_help(FILE *out)
 {
     fprintf(out,
-            "usage: nnact eval MODEL FILE [--json] [--target COL[,COL...]]\n\n"
+            "usage: nnact eval MODEL FILE [--json] [--target COL[,COL...]]\n"
+            "                  [--header auto|yes|no] [--max-rows N]\n\n"
             "Scores the model file MODEL (saved by nnact train --save) on the labelled\n"
-            "table FILE ('-': standard input). The model's input scaling is applied.\n"
+            "table FILE ('-': standard input, a pipe too). The model's input scaling is\n"
+            "applied.\n"
             "A model with class names (nnact train --task classify) is a classifier:\n"
             "accuracy, log-loss, per-class precision, recall and F1, and the confusion\n"
             "matrix; otherwise a regression model: MSE, MAE and R2.\n\n"
@@ -23,23 +25,72 @@ void cli_eval_help(FILE *out)
             "                  the ones the model names (nnact train keeps them)\n"
             "  --json          one JSON object: rows, and for a classifier accuracy,\n"
             "                  log_loss, classes, confusion (rows: true class), precision,\n"
-            "                  recall, f1 (arrays in class order); for regression mse, mae, r2\n\n"
+            "                  recall, f1 (arrays in class order); for regression mse, mae, r2.\n"
+            "                  Strings are valid UTF-8: an invalid sequence in a class name\n"
+            "                  is replaced by U+FFFD\n"
+            "  --header MODE   auto (default: a first line that is not all numbers is a\n"
+            "                  header), yes or no (then give --target by number)\n"
+            "  --max-rows N    refuse more than N data rows (default %d), which bounds a\n"
+            "                  pipe that never ends\n\n"
             "Features are matched by name when the model and FILE both name them, else\n"
             "by position. A label the model never saw, a missing column, a bad cell:\n"
-            "one error line naming FILE:LINE, exit status 1; usage errors exit 2.\n");
+            "one error line naming FILE:LINE, exit status 1; usage errors exit 2.\n",
+            CLI_MAX_ROWS_DEFAULT);
 }
 
-/* A JSON string: quotes, backslashes and control bytes escaped. */
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 when it is not one;
+ * *bad then receives how many bytes the invalid part covers (the maximal
+ * prefix of a sequence, at least 1), which one U+FFFD replaces. */
+static size_t utf8_sequence(const unsigned char *p, size_t *bad)
+{
+    size_t need = 0;
+    unsigned char lo = 0x80, hi = 0xbf; /* the second byte's range */
+    if (p[0] >= 0xc2 && p[0] <= 0xdf)
+        need = 1;
+    else if (p[0] == 0xe0)
+        need = 2, lo = 0xa0;
+    else if ((p[0] >= 0xe1 && p[0] <= 0xec) || p[0] == 0xee || p[0] == 0xef)
+        need = 2;
+    else if (p[0] == 0xed)
+        need = 2, hi = 0x9f; /* no surrogates */
+    else if (p[0] == 0xf0)
+        need = 3, lo = 0x90;
+    else if (p[0] >= 0xf1 && p[0] <= 0xf3)
+        need = 3;
+    else if (p[0] == 0xf4)
+        need = 3, hi = 0x8f; /* nothing above U+10FFFF */
+    size_t i = 1;
+    *bad = 1;
+    if (need == 0) return 0;
+    for (; i <= need; i++) {
+        const unsigned char first = i == 1 ? lo : 0x80, last = i == 1 ? hi : 0xbf;
+        if (p[i] < first || p[i] > last) { /* the terminating NUL stops here too */
+            *bad = i;
+            return 0;
+        }
+    }
+    return need + 1;
+}
+
+/* A JSON string, valid UTF-8 whatever the bytes: quotes, backslashes and
+ * control bytes escaped, valid multi-byte sequences kept, each invalid one
+ * replaced by U+FFFD (a class name is a user's bytes). */
 static void json_string(FILE *out, const char *s)
 {
     fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t bad = 1, len = 1;
         if (*p == '"' || *p == '\\')
             fprintf(out, "\\%c", *p);
         else if (*p < 0x20 || *p == 0x7f)
             fprintf(out, "\\u%04x", *p);
-        else
+        else if (*p < 0x80)
             fputc(*p, out);
+        else if ((len = utf8_sequence(p, &bad)) > 0)
+            fwrite(p, 1, len, out);
+        else
+            fputs("\\ufffd", out);
+        p += len > 0 ? len : bad;
     }
     fputc('"', out);
 }
@@ -169,21 +220,30 @@ static int score(const char *path, const nnact_net *net, const nnact_table *t, i
 int cli_eval(int argc, char **argv)
 {
     const char *pos[2] = {NULL, NULL}, *targets = NULL;
+    struct cli_read_settings read = CLI_READ_DEFAULTS;
     int json = 0, npos = 0;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) {
+        const char *a = argv[i];
+        const int valued = strcmp(a, "--target") == 0 || strcmp(a, "--header") == 0 ||
+                           strcmp(a, "--max-rows") == 0;
+        if (valued && i + 1 >= argc) return cli_usage_error(cmd, "'%s' needs a value", a);
+        int rc = CLI_OK;
+        if (strcmp(a, "--json") == 0)
             json = 1;
-        } else if (strcmp(argv[i], "--target") == 0) {
-            if (++i >= argc) return cli_usage_error(cmd, "'--target' needs a value");
-            targets = argv[i];
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+        else if (strcmp(a, "--target") == 0)
+            targets = argv[++i];
+        else if (strcmp(a, "--header") == 0)
+            rc = cli_parse_header(cmd, argv[++i], &read.header);
+        else if (strcmp(a, "--max-rows") == 0)
+            rc = cli_parse_max_rows(cmd, argv[++i], &read.max_rows);
+        else if (a[0] == '-' && a[1] != '\0')
             return cli_usage_error(cmd, "unknown option '%s' (see nnact eval --help)",
-                                   cli_quote(argv[i]));
-        } else if (npos == 2) {
-            return cli_usage_error(cmd, "unexpected argument '%s'", cli_quote(argv[i]));
-        } else {
-            pos[npos++] = argv[i];
-        }
+                                   cli_quote(a));
+        else if (npos == 2)
+            return cli_usage_error(cmd, "unexpected argument '%s'", cli_quote(a));
+        else
+            pos[npos++] = a;
+        if (rc != CLI_OK) return rc;
     }
     if (npos < 2) return cli_usage_error(cmd, "needs MODEL and FILE (see nnact eval --help)");
     nnact_net *net = NULL;
@@ -194,7 +254,8 @@ int cli_eval(int argc, char **argv)
         return cli_usage_error(cmd, "the model names no target columns: give --target COLS");
     }
     nnact_table *t = NULL;
-    int rc = cli_table_read(cmd, pos[1], targets, nnact_net_class_count(net) > 0, 0, &t);
+    int rc =
+        cli_table_read_with(cmd, pos[1], targets, nnact_net_class_count(net) > 0, 0, &read, &t);
     if (rc == CLI_OK) rc = score(pos[1], net, t, json);
     nnact_table_free(t);
     nnact_net_free(net);

@@ -28,8 +28,61 @@ static size_t digits(size_t v)
     return d;
 }
 
+/* Whether two names cut to `width` read the same: the rows would be
+ * ambiguous. */
+static int cut_labels_collide(size_t k, const char *const *names, size_t width)
+{
+    char a[32], b[32];
+    for (size_t i = 0; i < k; i++) {
+        cell_label(a, names[i], width);
+        for (size_t j = i + 1; j < k; j++) {
+            cell_label(b, names[j], width);
+            if (strcmp(a, b) == 0) return 1;
+        }
+    }
+    return 0;
+}
+
+/* "0 = name, 1 = name, ..." with each name whole (control bytes as \xHH),
+ * wrapped at 80 columns: between entries, and inside an entry longer than a
+ * line. */
+static void print_legend(FILE *out, size_t k, const char *const *names)
+{
+    size_t col = 0;
+    char *mem = NULL;
+    size_t size = 0;
+    for (size_t i = 0; i < k; i++) {
+        FILE *m = open_memstream(&mem, &size);
+        if (m == NULL) return;
+        fprintf(m, "%zu = ", i);
+        cli_print_label(m, names[i]);
+        if (i + 1 < k) fputc(',', m);
+        if (fclose(m) != 0) return;
+        if (col > 0 && col + 1 + size > 80) {
+            fputc('\n', out);
+            col = 0;
+        } else if (col > 0) {
+            fputc(' ', out);
+            col++;
+        }
+        for (size_t at = 0; at < size; at++) {
+            if (col == 80) {
+                fputc('\n', out);
+                col = 0;
+            }
+            fputc(mem[at], out);
+            col++;
+        }
+        free(mem);
+        mem = NULL;
+    }
+    fputc('\n', out);
+}
+
 /* Rows: "index name" then the counts; columns headed by the class index, so
- * the width depends on the counts, not the names. */
+ * the width depends on the counts, not the names. When the cut names would
+ * read the same, the rows carry the index only and a legend under the matrix
+ * gives each index's whole name. */
 static void print_confusion(FILE *out, size_t k, const double *conf, const char *const *names)
 {
     size_t most = 0;
@@ -51,6 +104,8 @@ static void print_confusion(FILE *out, size_t k, const double *conf, const char 
     if (label > 80 - fixed) label = 80 - fixed;
     if (label > 24) label = 24;
     if (label < 3) label = 3;
+    const int legend = cut_labels_collide(k, names, label);
+    if (legend) label = 0;
     fprintf(out, "confusion (rows: true class, columns: predicted class)\n%*s",
             (int)(idx + 1 + label), "");
     for (size_t j = 0; j < k; j++)
@@ -58,12 +113,17 @@ static void print_confusion(FILE *out, size_t k, const double *conf, const char 
     fputc('\n', out);
     char buf[32];
     for (size_t i = 0; i < k; i++) {
-        cell_label(buf, names[i], label);
-        fprintf(out, "%*zu %-*s", (int)idx, i, (int)label, buf);
+        if (legend) {
+            fprintf(out, "%*zu ", (int)idx, i);
+        } else {
+            cell_label(buf, names[i], label);
+            fprintf(out, "%*zu %-*s", (int)idx, i, (int)label, buf);
+        }
         for (size_t j = 0; j < k; j++)
             fprintf(out, "%*.0f", (int)cell, conf[i * k + j]);
         fputc('\n', out);
     }
+    if (legend) print_legend(out, k, names);
 }
 
 int cli_print_classify(FILE *out, const char *title, size_t rows, size_t classes,

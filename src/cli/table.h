@@ -7,21 +7,51 @@
 #define NNACT_CLI_TABLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "nnact/nnact.h"
 
-/* Reads path ("-": standard input) with the header detected, '#' comment
- * lines skipped when comments, `targets` (NULL: none) as the target columns,
- * classify: one column of class labels in first-seen order. */
+/* How a command reads its table: header is an NNACT_READ_HEADER value (0
+ * detect, 1 yes, 2 no: --header auto|yes|no), max_rows the limit on data rows
+ * (--max-rows), which also bounds a pipe or FIFO that never ends. */
+#define CLI_MAX_ROWS_DEFAULT 10000000
+struct cli_read_settings {
+    int header;
+    int64_t max_rows;
+};
+#define CLI_READ_DEFAULTS                                                                          \
+    {                                                                                              \
+        0, CLI_MAX_ROWS_DEFAULT                                                                    \
+    }
+
+/* --header's value (case-insensitive auto, yes, no) as an NNACT_READ_HEADER
+ * value in *header; CLI_OK, or a usage error (exit 2) naming the valid values. */
+int cli_parse_header(const char *cmd, const char *value, int *header);
+/* --max-rows's value: a whole number >= 1; CLI_OK or a usage error. */
+int cli_parse_max_rows(const char *cmd, const char *value, int64_t *rows);
+
+/* Reads path ("-": standard input, a pipe too) with the header detected,
+ * '#' comment lines skipped when comments, `targets` (NULL: none) as the
+ * target columns, classify: one column of class labels in first-seen order.
+ * More than CLI_MAX_ROWS_DEFAULT data rows is an error naming --max-rows. */
 int cli_table_read(const char *cmd, const char *path, const char *targets, int classify,
                    int comments, nnact_table **out);
+/* The same with the header rule and row limit of s. */
+int cli_table_read_with(const char *cmd, const char *path, const char *targets, int classify,
+                        int comments, const struct cli_read_settings *s, nnact_table **out);
 
-/* The rows to predict on: path ("-": standard input) read with the model's
- * target columns set aside when the file has them, as plain features when
- * it has not. */
+/* The rows to predict on: path ("-": standard input) read with `targets`
+ * (the user's --target, a must) set aside, or when NULL the model's target
+ * columns when the file has them, as plain features when it has not. */
 int cli_table_read_inputs(const char *cmd, const char *path, const nnact_net *net,
+                          const char *targets, const struct cli_read_settings *s,
                           nnact_table **out);
+
+/* s with bytes < 0x20 and 0x7f written as \xHH (a label from a user's file
+ * never moves the cursor or sends a terminal escape); other bytes as they
+ * are. Returns the number of bytes written. */
+size_t cli_print_label(FILE *out, const char *s);
 
 /* nnact_net_load with a one-line error. */
 int cli_model_load(const char *cmd, const char *path, nnact_net **net);
