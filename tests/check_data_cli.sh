@@ -167,4 +167,33 @@ expect 1 "eval: no target column" -- "$nnact" eval m.nnm features.csv
 has "eval: no target column" err 'kind'
 expect 2 "eval: unknown option" -- "$nnact" eval m.nnm test.csv --bogus
 
+# --- fixb: data errors name the file's line; --target checked as usage ---
+# a target outside the loss's domain: FILE:LINE of the user's file (line 15
+# here), not a position in the shuffled subset, before any training
+awk 'BEGIN { print "a,b,y"; srand(1); for (i = 0; i < 20; i++)
+  printf "%.3f,%.3f,%d\n", rand(), rand(), (i == 13) ? 7 : i % 2 }' > bce.csv
+bad_train 1 "bce target out of [0, 1]" '^nnact train: bce.csv:15: target .y. is 7, outside \[0, 1\] for bce_logits$' -- \
+  --data bce.csv --target y --loss bce_logits --test-fraction 0.25
+[ -s out ] && { echo "FAIL bce target out of [0, 1]: trained first"; fail=1; }
+tail -n +2 bce.csv > bce_nohead.csv
+bad_train 1 "bce target, no header" '^nnact train: bce_nohead.csv:14: target 1 is 7, outside \[0, 1\] for bce_logits$' -- \
+  --data bce_nohead.csv --loss bce_logits
+bad_train 1 "softmax_ce soft target" 'bce.csv:15: target .y. is 7, outside \[0, 1\] for softmax_ce' -- \
+  --data bce.csv --target a,y --loss softmax_ce
+bad_train 2 "softmax_ce_index without classify" 'use --task classify' -- \
+  --data bce.csv --target a,y --loss softmax_ce_index
+# --target: a malformed list is a usage error (exit 2), not a data error
+bad_train 2 "--target 1,,2" "--target '1,,2': item 2 is empty" -- --data train.csv --target 1,,2
+bad_train 2 "--target 0" "--target '0': column numbers start at 1" -- --data train.csv --target 0
+bad_train 2 "--target twice" "--target 'kind,kind': item 2 repeats" -- --data train.csv --target kind,kind
+bad_train 2 "--target ''" "--target '' names no column" -- --data train.csv --target ""
+bad_train 2 "classify two targets" "--task classify takes one --target column" -- \
+  --data train.csv --target a,kind --task classify
+bad_train 2 "softmax_ce on one target" "a softmax over one output is always 1" -- \
+  --data bce.csv --target y --loss softmax_ce
+expect 1 "--save into a missing directory" -- "$nnact" train --data train.csv "${train_opts[@]}" \
+  --save nodir/m.nnm
+has "--save into a missing directory" err "--save 'nodir/m.nnm' cannot be written: its directory 'nodir' does not exist"
+[ -s out ] && { echo "FAIL --save into a missing directory: trained first"; fail=1; }
+
 exit $fail

@@ -154,6 +154,57 @@ static int classes_of(const struct train_opts *o, struct data *d)
     return CLI_OK;
 }
 
+/* A softmax over one output is 1 whatever the network: its loss is 0 and
+ * nothing is learnt, so the run is refused rather than "trained". */
+static int check_loss_width(const struct train_opts *o, const struct data *d)
+{
+    if ((o->loss != NNACT_LOSS_SOFTMAX_CE && o->loss != NNACT_LOSS_SOFTMAX_CE_INDEX) ||
+        d->n_out != 1)
+        return CLI_OK;
+    return cli_usage_error(cmd,
+                           "--loss %s: a softmax over one output is always 1: the loss is 0 "
+                           "whatever the network; use bce_logits for one output or more "
+                           "outputs",
+                           nnact_loss_name((nnact_loss_kind)o->loss));
+}
+
+/* Every training row's targets against the loss's domain (BCE and soft
+ * targets in [0, 1], class indices in [0, outputs)), before the fit: the fit
+ * would name a row by its shuffled position, this names the file's line.
+ * The loss itself is the judge: it refuses a target outside its domain, so a
+ * one-value loss on a dummy output tells each value's fate. */
+static int check_target_domain(const struct train_opts *o, const struct data *d)
+{
+    const nnact_loss_kind k = (nnact_loss_kind)o->loss;
+    const size_t w = nnact_loss_target_width(k, d->n_out);
+    const int index = k == NNACT_LOSS_SOFTMAX_CE_INDEX;
+    if (d->classes || w == 0) return CLI_OK; /* the reader's class indices are in range */
+    double *zeros = calloc(d->n_out, sizeof *zeros), loss = 0.0;
+    if (zeros == NULL) return cli_fail(cmd, "out of memory");
+    for (size_t r = 0; r < d->n; r++) {
+        for (size_t j = 0; j < w; j++) {
+            const double *t = d->t + r * w + j;
+            if (nnact_loss(k, 1, index ? d->n_out : 1, zeros, t, &loss, NULL) == NNACT_OK) continue;
+            free(zeros);
+            char name[4 * CLI_QUOTE_MAX + 8];
+            if (d->target_names)
+                snprintf(name, sizeof name, "'%s'", cli_quote(d->target_names[j]));
+            else
+                snprintf(name, sizeof name, "%zu", j + 1);
+            char domain[64];
+            if (index)
+                snprintf(domain, sizeof domain, "not a class index in [0, %zu)", d->n_out);
+            else
+                snprintf(domain, sizeof domain, "outside [0, 1]");
+            return cli_fail(cmd, "%s:%llu: target %s is %.17g, %s for %s", cli_quote(o->data),
+                            (unsigned long long)nnact_table_line(d->table, r), name, *t, domain,
+                            nnact_loss_name(k));
+        }
+    }
+    free(zeros);
+    return CLI_OK;
+}
+
 static int load_file(const struct train_opts *o, struct data *d)
 {
     const int classify = o->task == NNACT_TASK_CLASSIFY;
@@ -178,6 +229,8 @@ static int load_file(const struct train_opts *o, struct data *d)
             d->target_names[j] =
                 kt ? nnact_table_target_name(d->table, j) : d->feature_names[d->n_in + j];
     }
+    if ((rc = check_loss_width(o, d)) != CLI_OK || (rc = check_target_domain(o, d)) != CLI_OK)
+        return rc;
     if (o->test_path != NULL) return read_test(o, d, k);
     if (o->test_fraction > 0) return hold_out(o, d);
     return CLI_OK;
@@ -191,9 +244,8 @@ int train_load_data(const struct train_opts *o, struct data *d)
         train_free_data(d);
         return cli_fail(cmd, "out of memory");
     }
-    if (b > 0) return CLI_OK;
-    d->from_file = 1;
-    const int rc = load_file(o, d);
+    d->from_file = b < 0;
+    const int rc = b > 0 ? check_loss_width(o, d) : load_file(o, d);
     if (rc != CLI_OK) train_free_data(d);
     return rc;
 }
