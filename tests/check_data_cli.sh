@@ -191,6 +191,20 @@ bad_train 2 "classify two targets" "--task classify takes one --target column" -
   --data train.csv --target a,kind --task classify
 bad_train 2 "softmax_ce on one target" "a softmax over one output is always 1" -- \
   --data bce.csv --target y --loss softmax_ce
+# a label or header name longer than a model keeps: FILE:LINE:COLUMN of its
+# first occurrence, before training (the network's setter names a parameter)
+long=$(printf 'L%.0s' $(seq 300))
+{ echo "a,kind,b"; for i in 1 2 3 4 5; do echo "$i,north,1"; echo "$i,east,2"; done
+  echo "3,$long,4"; echo "4,$long,5"; } > longlabel.csv
+bad_train 1 "long class label" '^nnact train: longlabel.csv:12:2: class label of 300 bytes is longer than the 255 a model keeps$' -- \
+  --data longlabel.csv --target kind --task classify
+bad_train 1 "long class label, column by number" 'longlabel.csv:12:2: class label of 300 bytes' -- \
+  --data longlabel.csv --target 2 --task classify
+bad_train 1 "long class label, stdin" '^nnact train: -:12: class label of 300 bytes' -- \
+  --data - --target kind --task classify < longlabel.csv
+{ echo "a;$long;y"; echo "1;2;3"; echo "2;3;4"; } > longname.csv
+bad_train 1 "long header name" '^nnact train: longname.csv:1:2: column name of 300 bytes is longer than the 255 a model keeps$' -- \
+  --data longname.csv --target y
 expect 1 "--save into a missing directory" -- "$nnact" train --data train.csv "${train_opts[@]}" \
   --save nodir/m.nnm
 has "--save into a missing directory" err "--save 'nodir/m.nnm' cannot be written: its directory 'nodir' does not exist"

@@ -1,6 +1,7 @@
 /* nnact train's data: a built-in set, or a user's file read by the library
  * (nnact/data.h), with its held-out rows (--test FILE or --test-fraction). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,6 +206,83 @@ static int check_target_domain(const struct train_opts *o, const struct data *d)
     return CLI_OK;
 }
 
+/* The 1-based column of the cell `name` in the first line of path (as the
+ * reader splits it: tab, else ',', else ';', else runs of blanks, cells
+ * trimmed), or 0 when it cannot be told (standard input, not found). Only
+ * for an error's position: the table keeps names, not their columns. */
+static size_t header_column(const char *path, const char *name)
+{
+    FILE *f = strcmp(path, "-") == 0 ? NULL : fopen(path, "rb");
+    char *line = NULL, *c = NULL;
+    size_t cap = 0, col = 0;
+    if (f != NULL && getline(&line, &cap, f) > 0) {
+        c = line + (strncmp(line, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0);
+        c[strcspn(c, "\r\n")] = '\0';
+    }
+    if (f != NULL) fclose(f);
+    const char *delims = c == NULL         ? ""
+                         : strchr(c, '\t') ? "\t"
+                         : strchr(c, ',')  ? ","
+                         : strchr(c, ';')  ? ";"
+                                           : " \t";
+    for (size_t k = 1; c != NULL && col == 0; k++) {
+        if (delims[1] != '\0') c += strspn(c, delims); /* runs of blanks are one separator */
+        const size_t n = strcspn(c, delims);
+        const char *a = c, *b = c + n;
+        while (a < b && (*a == ' ' || *a == '\t'))
+            a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+            b--;
+        if ((size_t)(b - a) == strlen(name) && memcmp(a, name, (size_t)(b - a)) == 0) col = k;
+        c = c[n] == '\0' ? NULL : c + n + 1;
+    }
+    free(line);
+    return col;
+}
+
+/* "FILE:LINE:COLUMN: what of N bytes is longer than the 255 a model keeps"
+ * (":COLUMN" left out when it cannot be told). */
+static int name_too_long(const char *path, uint64_t line, size_t column, const char *what,
+                         size_t bytes)
+{
+    char col[32] = "";
+    if (column > 0) snprintf(col, sizeof col, ":%zu", column);
+    return cli_fail(cmd, "%s:%llu%s: %s of %zu bytes is longer than the %d a model keeps",
+                    cli_quote(path), (unsigned long long)line, col, what, bytes,
+                    NNACT_NET_MAX_CLASS_NAME);
+}
+
+/* The names the model will keep (class labels, header names) within the
+ * model's limit, checked here to name the file's line and column: the
+ * network's setters would name only a parameter. */
+static int check_name_lengths(const struct train_opts *o, const struct data *d)
+{
+    const size_t m = nnact_table_feature_count(d->table), kt = nnact_table_target_count(d->table);
+    for (size_t j = 0; j < m + kt; j++) {
+        const char *name = j < m ? nnact_table_feature_name(d->table, j)
+                                 : nnact_table_target_name(d->table, j - m);
+        if (name != NULL && strlen(name) > NNACT_NET_MAX_CLASS_NAME)
+            return name_too_long(o->data, 1, header_column(o->data, name), "column name",
+                                 strlen(name));
+    }
+    const double *labels = nnact_table_targets(d->table);
+    for (size_t c = 0; c < d->classes; c++) {
+        const size_t len = strlen(d->class_names[c]);
+        if (len <= NNACT_NET_MAX_CLASS_NAME) continue;
+        size_t r = 0; /* the label's first row: classes are numbered in first-seen order */
+        while (r + 1 < d->n && labels[r] != (double)c)
+            r++;
+        const char *target = nnact_table_target_name(d->table, 0);
+        size_t column = 0;
+        if (target != NULL)
+            column = header_column(o->data, target);
+        else if (cli_parse_size(o->targets, 1, SIZE_MAX, &column) != NULL)
+            column = 0;
+        return name_too_long(o->data, nnact_table_line(d->table, r), column, "class label", len);
+    }
+    return CLI_OK;
+}
+
 static int load_file(const struct train_opts *o, struct data *d)
 {
     const int classify = o->task == NNACT_TASK_CLASSIFY;
@@ -229,7 +307,8 @@ static int load_file(const struct train_opts *o, struct data *d)
             d->target_names[j] =
                 kt ? nnact_table_target_name(d->table, j) : d->feature_names[d->n_in + j];
     }
-    if ((rc = check_loss_width(o, d)) != CLI_OK || (rc = check_target_domain(o, d)) != CLI_OK)
+    if ((rc = check_loss_width(o, d)) != CLI_OK || (rc = check_target_domain(o, d)) != CLI_OK ||
+        (rc = check_name_lengths(o, d)) != CLI_OK)
         return rc;
     if (o->test_path != NULL) return read_test(o, d, k);
     if (o->test_fraction > 0) return hold_out(o, d);
