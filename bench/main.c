@@ -39,6 +39,7 @@ static void usage(FILE *out)
     for (size_t i = 0; i < SUITE_COUNT; i++)
         fprintf(out, " %s", suites[i].name);
     fprintf(out, " (default: all)\n"
+                 "  --suite NAME     run suite NAME (the same as naming it)\n"
                  "  --quick          smaller grids and fewer repetitions (all suites < 60 s)\n"
                  "  --threads N      BLAS threads (default: the BLAS's own setting)\n"
                  "  --repeat N       timed samples per case; the median is reported\n"
