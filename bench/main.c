@@ -25,12 +25,10 @@ struct suite {
 };
 
 static const struct suite suites[] = {
-    {"limits", bench_suite_limits, 1},
-    {"act", bench_suite_act, 1},
+    {"limits", bench_suite_limits, 1}, {"act", bench_suite_act, 1},
     {"dense", bench_suite_dense, 1},   {"train", bench_suite_train, 1},
     {"small", bench_suite_small, 1},   {"collapse", bench_suite_collapse, 1},
-    {"peers", bench_suite_peers, 1},
-    {"data", bench_suite_data, 1},
+    {"peers", bench_suite_peers, 1},   {"data", bench_suite_data, 1},
 };
 #define SUITE_COUNT (sizeof suites / sizeof suites[0])
 
@@ -41,6 +39,7 @@ static void usage(FILE *out)
     for (size_t i = 0; i < SUITE_COUNT; i++)
         fprintf(out, " %s", suites[i].name);
     fprintf(out, " (default: all)\n"
+                 "  --suite NAME     run suite NAME (the same as naming it)\n"
                  "  --quick          smaller grids and fewer repetitions (all suites < 60 s)\n"
                  "  --threads N      BLAS threads (default: the BLAS's own setting)\n"
                  "  --repeat N       timed samples per case; the median is reported\n"
@@ -80,7 +79,7 @@ static int count_option(const char *a, const char *v, struct bench_opts *o)
     const char *why = v ? cli_parse_size(v, 1, a[2] == 't' ? 1024 : 1000000, &n) : "is missing";
     if (why != NULL) {
         char msg[200];
-        snprintf(msg, sizeof msg, "needs a positive integer, got '%s' (%s)", v ? v : "", why);
+        snprintf(msg, sizeof msg, "needs a positive integer: '%s' %s", cli_quote(v ? v : ""), why);
         return arg_error(a, msg);
     }
     if (a[2] == 't')
@@ -136,12 +135,11 @@ static int suite_arg(const char *a, int *chosen)
     while (s < SUITE_COUNT && strcmp(a, suites[s].name) != 0)
         s++;
     if (s == SUITE_COUNT) {
-        char msg[160] = "unknown suite; known:";
-        for (size_t k = 0; k < SUITE_COUNT; k++) {
-            strncat(msg, " ", sizeof msg - strlen(msg) - 1);
-            strncat(msg, suites[k].name, sizeof msg - strlen(msg) - 1);
-        }
-        return arg_error(a, msg);
+        fprintf(stderr, "nnact-bench: unknown suite '%s' (suites:", cli_quote(a));
+        for (size_t k = 0; k < SUITE_COUNT; k++)
+            fprintf(stderr, "%s %s", k ? "," : "", suites[k].name);
+        fprintf(stderr, ")\n");
+        return 2;
     }
     chosen[s] = 1;
     return 0;
@@ -184,8 +182,13 @@ static int parse_args(int argc, char **argv, struct bench_opts *o, const char **
                    strcmp(a, "--peers-dir") == 0 || strcmp(a, "--python") == 0) {
             rc = text_option(a, v, o, json_path);
             i++;
+        } else if (strcmp(a, "--suite") == 0) { /* the spelling users try for SUITE */
+            if (v == NULL) return arg_error(a, "needs a value");
+            rc = suite_arg(v, chosen);
+            any_chosen = 1;
+            i++;
         } else if (a[0] == '-') {
-            return arg_error(a, "unknown option (see --help)");
+            return arg_error(cli_quote(a), "unknown option (see 'nnact-bench --help')");
         } else {
             rc = suite_arg(a, chosen);
             any_chosen = 1;
@@ -259,7 +262,7 @@ int main(int argc, char **argv)
     bench_init(&o);
     if ((rc = validate_cases(&o, run)) != 0) return rc;
     if (nnact_blas_set_threads(o.threads) != NNACT_OK)
-        return arg_error("--threads", nnact_last_error());
+        return arg_error("--threads", cli_library_reason());
     if (json_path != NULL) {
         o.json = fopen(json_path, "w");
         if (o.json == NULL) {

@@ -2,7 +2,8 @@
 # JSON records of a tiny run, and a missing peer reported as missing.
 if(TARGET nnact_bench)
   foreach(case
-      "suite|nosuite|nosuite: unknown suite"
+      "suite|nosuite|unknown suite 'nosuite' (suites: limits, act,"
+      "suite_option|--suite;foo|unknown suite 'foo' (suites: limits, act,"
       "case|--case;no/such/case|--case: no case matches"
       "net_zero|--net;784-0-10|--net: malformed network spec '784-0-10': layer 1"
       "net_act|--net;4-3:frobnicate|--net: malformed network spec '4-3:frobnicate': layer 1 at offset 4 of \"4-3:frobnicate\": unknown activation"
@@ -10,16 +11,17 @@ if(TARGET nnact_bench)
       "net_nolayer|--net;4|--net: malformed network spec '4': input size at offset 1 of \"4\": needs at least one layer"
       "net_trailing|--net;4-3-|--net: malformed network spec '4-3-': layer 2 at offset 4 of \"4-3-\": a separator must be followed by a layer size"
       "net_wide|--net;4-2000000|--net: malformed network spec '4-2000000': layer 1: sizes are at most 1000000 here"
-      "repeat_space|--repeat; 3|--repeat: needs a positive integer, got ' 3' (is not a non-negative integer"
-      "repeat_junk|--repeat;3x|--repeat: needs a positive integer, got '3x' (has junk after the number)"
-      "repeat_huge|--repeat;99999999999999999999999|--repeat: needs a positive integer, got '99999999999999999999999' (is too large)"
-      "repeat_zero|--repeat;0|--repeat: needs a positive integer"
-      "repeat_neg|--repeat;-3|--repeat: needs a positive integer"
-      "threads_zero|--threads;0|--threads: needs a positive integer"
-      "batch_text|--batch;x|--batch: needs a positive integer"
-      "batch_zero|--batch;0|--batch: needs a positive integer"
+      "repeat_space|--repeat; 3|--repeat: needs a positive integer: ' 3' is not a non-negative integer (digits only)"
+      "repeat_junk|--repeat;3x|--repeat: needs a positive integer: '3x' has junk after the number"
+      "repeat_huge|--repeat;99999999999999999999999|--repeat: needs a positive integer: '99999999999999999999999' is too large"
+      "repeat_zero|--repeat;0|--repeat: needs a positive integer: '0' is outside 1..1000000"
+      "repeat_neg|--repeat;-3|--repeat: needs a positive integer: '-3' is not a non-negative integer (digits only)"
+      "threads_zero|--threads;0|--threads: needs a positive integer: '0' is outside 1..1024"
+      "threads_neg|--threads;-1|--threads: needs a positive integer: '-1' is not a non-negative integer (digits only)"
+      "batch_text|--batch;x|--batch: needs a positive integer: 'x' is not a non-negative integer (digits only)"
+      "batch_zero|--batch;0|--batch: needs a positive integer: '0' is outside 1..1000000"
       "json_missing|--json|--json: needs a value"
-      "option|--frobnicate|--frobnicate: unknown option")
+      "option|--frobnicate|--frobnicate: unknown option (see 'nnact-bench --help')")
     string(REPLACE "|" ";" parts "${case}")
     list(GET parts 0 name)
     list(GET parts -1 expect)

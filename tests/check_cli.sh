@@ -68,7 +68,7 @@ expect 2 "train --val 1" -- "$nnact" train --val 1
 one_line_usage "train --val 1"
 expect 2 "train --hidden 4,x" -- "$nnact" train --hidden 4,x
 one_line_usage "train --hidden 4,x"
-grep -q 'layer 2 at offset 4 of "2,4,x,1"' "$tmp/err" || { echo "FAIL train --hidden 4,x: $(cat "$tmp/err")"; fail=1; }
+grep -q "layer 2 at offset 2 of '4,x'" "$tmp/err" || { echo "FAIL train --hidden 4,x: $(cat "$tmp/err")"; fail=1; }
 expect 0 "train --hidden 4-3" -- "$nnact" train --hidden 4-3 --epochs 1
 grep -q '^network 2-4-3-1 (tanh hidden, identity out)' "$tmp/out" || { echo "FAIL train --hidden 4-3: $(head -1 "$tmp/out")"; fail=1; }
 expect 0 "train --hidden 0" -- "$nnact" train --hidden 0 --epochs 1
@@ -114,6 +114,10 @@ if grep -q 'nothing to train' "$tmp/out"; then echo "FAIL NaN validation target:
 # a rate whose update itself overflows is refused in epoch 1, naming the overflow
 expect 1 "train --lr 1e308 --opt sgd" -- "$nnact" train --lr 1e308 --opt sgd --epochs 3
 grep -q '^nnact train: epoch 2 of 3: .*loss is inf' "$tmp/err" || { echo "FAIL train --lr 1e308: '$(cat "$tmp/err")'"; fail=1; }
+# ... in the user's terms: what overflowed and the cure, no internal name
+grep -q '^nnact train: epoch 2 of 3: the training diverged: the loss overflowed (loss is inf); try a smaller --lr than 1e+308$' "$tmp/err" \
+  || { echo "FAIL train --lr 1e308 wording: '$(cat "$tmp/err")'"; fail=1; }
+one_line_usage "train --lr 1e308 --opt sgd"
 expect 1 "train --lr 1.79e308 --opt sgd" -- "$nnact" train --lr 1.79e308 --opt sgd --epochs 3 --hidden 200 --init normal
 grep -q '^nnact train: epoch 1 of 3: .*the update of parameter [0-9]* overflows' "$tmp/err" || { echo "FAIL train --lr 1.79e308: '$(cat "$tmp/err")'"; fail=1; }
 # quadratic work is capped (issue 13 item 7): a huge network is refused before it is built,
@@ -162,5 +166,37 @@ expect 1 "train --data control path" -- "$nnact" train --data $'/nonexistent/\x0
 clean_line "train --data control path"
 expect 2 "gradcheck --layers control" -- "$nnact" gradcheck --layers $'3,\x1b[31m4'"$long"
 clean_line "gradcheck --layers control"
+# no internal function names in any message (fixb): the library's
+# "nnact_function: " prefix is stripped wherever a detail is printed
+expect 2 "plot elu --alpha 1e308" -- "$nnact" plot elu --alpha 1e308
+one_line_usage "plot elu --alpha 1e308"
+grep -q '^nnact plot: elu parameter alpha = 1e+308 is outside' "$tmp/err" || { echo "FAIL plot --alpha 1e308: '$(cat "$tmp/err")'"; fail=1; }
+expect 1 "info /dev/null" -- "$nnact" info /dev/null
+one_line_usage "info /dev/null"
+grep -q "^nnact info: .*not a regular file (path '/dev/null')" "$tmp/err" || { echo "FAIL info /dev/null: '$(cat "$tmp/err")'"; fail=1; }
+# --save into a directory that does not exist: refused before training
+expect 1 "train --save nodir/x" -- "$nnact" train --epochs 3 --save "$tmp/nodir/x"
+one_line_usage "train --save nodir/x"
+grep -q "^nnact train: --save '.*/nodir/x' cannot be written: its directory '.*/nodir' does not exist$" "$tmp/err" || { echo "FAIL train --save nodir/x: '$(cat "$tmp/err")'"; fail=1; }
+[ -s "$tmp/out" ] && { echo "FAIL train --save nodir/x: trained first: $(head -1 "$tmp/out")"; fail=1; }
+expect 1 "train --save DIR" -- "$nnact" train --epochs 3 --save "$tmp"
+grep -q "is not a regular file: the target is a directory" "$tmp/err" || { echo "FAIL train --save DIR: '$(cat "$tmp/err")'"; fail=1; }
+expect 1 "train --checkpoint nodir/x" -- "$nnact" train --epochs 3 --checkpoint "$tmp/nodir/x"
+grep -q "^nnact train: --checkpoint .* does not exist$" "$tmp/err" || { echo "FAIL train --checkpoint nodir/x: '$(cat "$tmp/err")'"; fail=1; }
+# a softmax over one output: loss 0 whatever the network, refused
+for l in softmax_ce softmax_ce_index; do
+  expect 2 "train --loss $l on one output" -- "$nnact" train --loss $l --epochs 3
+  one_line_usage "train --loss $l on one output"
+  grep -q "a softmax over one output is always 1: the loss is 0 whatever the network; use bce_logits" "$tmp/err" || { echo "FAIL train --loss $l: '$(cat "$tmp/err")'"; fail=1; }
+done
+# --hidden's errors in the user's text: offset within --hidden, the text quoted
+expect 2 "train --hidden ESC" -- "$nnact" train --hidden $'8:ta\x1bnh'
+clean_line "train --hidden ESC"
+grep -qF "layer 1 at offset 2 of '8:ta\x1bnh': unknown activation" "$tmp/err" || { echo "FAIL train --hidden ESC: '$(cat -v "$tmp/err")'"; fail=1; }
+# an unknown option points at the command's help
+for c in train gradcheck plot; do
+  expect 2 "$c --bogus" -- "$nnact" $c --bogus 1
+  grep -qF "unknown option '--bogus' (see 'nnact $c --help')" "$tmp/err" || { echo "FAIL $c --bogus: '$(cat "$tmp/err")'"; fail=1; }
+done
 [ $fail -eq 0 ] && echo "nnact CLI: all checks passed"
 exit $fail

@@ -275,5 +275,47 @@ has "legend: names" out '^0 = a_thirty_character_shared_pfx_0, 1 = a_thirty_char
 has "legend: wrapped" out '^2 = a_thirty_character_shared_pfx_2$'
 awk 'length($0) > 80 { bad = 1 } END { exit bad }' out || { echo "FAIL legend wider than 80"; fail=1; }
 LC_ALL=C grep -q "$(printf '\001')" out && { echo "FAIL legend printed a raw \\x01"; fail=1; }
+# --- fixb: data errors name the file's line; --target checked as usage ---
+# a target outside the loss's domain: FILE:LINE of the user's file (line 15
+# here), not a position in the shuffled subset, before any training
+awk 'BEGIN { print "a,b,y"; srand(1); for (i = 0; i < 20; i++)
+  printf "%.3f,%.3f,%d\n", rand(), rand(), (i == 13) ? 7 : i % 2 }' > bce.csv
+bad_train 1 "bce target out of [0, 1]" '^nnact train: bce.csv:15: target .y. is 7, outside \[0, 1\] for bce_logits$' -- \
+  --data bce.csv --target y --loss bce_logits --test-fraction 0.25
+[ -s out ] && { echo "FAIL bce target out of [0, 1]: trained first"; fail=1; }
+tail -n +2 bce.csv > bce_nohead.csv
+bad_train 1 "bce target, no header" '^nnact train: bce_nohead.csv:14: target 1 is 7, outside \[0, 1\] for bce_logits$' -- \
+  --data bce_nohead.csv --loss bce_logits
+bad_train 1 "softmax_ce soft target" 'bce.csv:15: target .y. is 7, outside \[0, 1\] for softmax_ce' -- \
+  --data bce.csv --target a,y --loss softmax_ce
+bad_train 2 "softmax_ce_index without classify" 'use --task classify' -- \
+  --data bce.csv --target a,y --loss softmax_ce_index
+# --target: a malformed list is a usage error (exit 2), not a data error
+bad_train 2 "--target 1,,2" "--target '1,,2': item 2 is empty" -- --data train.csv --target 1,,2
+bad_train 2 "--target 0" "--target '0': column numbers start at 1" -- --data train.csv --target 0
+bad_train 2 "--target twice" "--target 'kind,kind': item 2 repeats" -- --data train.csv --target kind,kind
+bad_train 2 "--target ''" "--target '' names no column" -- --data train.csv --target ""
+bad_train 2 "classify two targets" "--task classify takes one --target column" -- \
+  --data train.csv --target a,kind --task classify
+bad_train 2 "softmax_ce on one target" "a softmax over one output is always 1" -- \
+  --data bce.csv --target y --loss softmax_ce
+# a label or header name longer than a model keeps: FILE:LINE:COLUMN of its
+# first occurrence, before training (the network's setter names a parameter)
+long=$(printf 'L%.0s' $(seq 300))
+{ echo "a,kind,b"; for i in 1 2 3 4 5; do echo "$i,north,1"; echo "$i,east,2"; done
+  echo "3,$long,4"; echo "4,$long,5"; } > longlabel.csv
+bad_train 1 "long class label" '^nnact train: longlabel.csv:12:2: class label of 300 bytes is longer than the 255 a model keeps$' -- \
+  --data longlabel.csv --target kind --task classify
+bad_train 1 "long class label, column by number" 'longlabel.csv:12:2: class label of 300 bytes' -- \
+  --data longlabel.csv --target 2 --task classify
+bad_train 1 "long class label, stdin" '^nnact train: -:12: class label of 300 bytes' -- \
+  --data - --target kind --task classify < longlabel.csv
+{ echo "a;$long;y"; echo "1;2;3"; echo "2;3;4"; } > longname.csv
+bad_train 1 "long header name" '^nnact train: longname.csv:1:2: column name of 300 bytes is longer than the 255 a model keeps$' -- \
+  --data longname.csv --target y
+expect 1 "--save into a missing directory" -- "$nnact" train --data train.csv "${train_opts[@]}" \
+  --save nodir/m.nnm
+has "--save into a missing directory" err "--save 'nodir/m.nnm' cannot be written: its directory 'nodir' does not exist"
+[ -s out ] && { echo "FAIL --save into a missing directory: trained first"; fail=1; }
 
 exit $fail

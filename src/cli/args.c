@@ -1,7 +1,10 @@
 /* Command-line values: the rules of args.h, shared by nnact and nnact-bench. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/args.h"
 #include "nnact/nnact.h"
@@ -118,6 +121,43 @@ const char *cli_library_reason(void)
     const char *colon = strncmp(d, "nnact_", 6) == 0 ? strstr(d, ": ") : NULL;
     snprintf(reason, sizeof reason, "%s", colon ? colon + 2 : d);
     return reason;
+}
+
+const char *cli_output_path_problem(const char *path)
+{
+    struct stat st;
+    if (path[0] == '\0') return "is empty";
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return "is not a regular file: the target is a directory";
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) return "is not a regular file";
+    /* the directory the file goes into: everything up to the last '/' */
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    if (slash == NULL) {
+        strcpy(dir, ".");
+    } else if ((size_t)(slash - path) >= sizeof dir) {
+        return NULL; /* too long to check here: the save reports it */
+    } else {
+        const size_t len = slash == path ? 1 : (size_t)(slash - path);
+        memcpy(dir, path, len);
+        dir[len] = '\0';
+    }
+    const char *quoted = cli_quote(dir);
+    if (stat(dir, &st) != 0) {
+        snprintf(reason, sizeof reason, "cannot be written: its directory '%s' %s", quoted,
+                 errno == ENOENT ? "does not exist" : strerror(errno));
+        return reason;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(reason, sizeof reason, "cannot be written: '%s' is not a directory", quoted);
+        return reason;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        snprintf(reason, sizeof reason, "cannot be written: its directory '%s' is not writable",
+                 quoted);
+        return reason;
+    }
+    return NULL;
 }
 
 const char *cli_parse_kind(enum cli_family f, const char *s, int *kind)

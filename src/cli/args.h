@@ -52,7 +52,14 @@ int cli_fail(const char *command, const char *fmt, ...)
 #endif
     ;
 
-/* nnact_last_error() without its leading "nnact_function: ". */
+/* nnact_last_error() without its leading "nnact_function: ": every message
+ * the tools print from the library goes through it (no internal names). */
 const char *cli_library_reason(void);
+
+/* Why a file cannot be written at path (it is a directory or another
+ * non-regular file, its directory
+ * does not exist, is not one or is not writable), or NULL when it looks
+ * writable: checked before a long run, so the run does not fail at the end. */
+const char *cli_output_path_problem(const char *path);
 
 #endif /* NNACT_CLI_ARGS_H */

@@ -31,7 +31,7 @@ static uint64_t demo_seed = 1;
 
 static int fail(const char *what)
 {
-    fprintf(stderr, "nnact collapse: %s: %s\n", what, nnact_last_error());
+    fprintf(stderr, "nnact collapse: %s: %s\n", what, cli_library_reason());
     return CLI_FAILED;
 }
 

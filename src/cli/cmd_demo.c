@@ -34,7 +34,7 @@ static int demo_catalogue(void)
     for (size_t k = 0; k < nnact_act_count(); k++) {
         double y[NX];
         if (nnact_act_forward((nnact_act_kind)k, NAN, NX, xs, y) != NNACT_OK) {
-            fprintf(stderr, "nnact demo: %s\n", nnact_last_error());
+            fprintf(stderr, "nnact demo: %s\n", cli_library_reason());
             return CLI_FAILED;
         }
         printf("%-14s", nnact_act_name((nnact_act_kind)k));

@@ -92,7 +92,8 @@ static int parse_value(const char *a, const char *v, struct gc_opts *o)
         why = cli_parse_real(v, 0.0, HUGE_VAL, &o->tol);
         if (why == NULL && o->tol == 0.0) why = "is not a positive number";
     } else {
-        return cli_usage_error(cmd, "unknown option '%s' (try --help)", cli_quote(a));
+        return cli_usage_error(cmd, "unknown option '%s' (see 'nnact gradcheck --help')",
+                               cli_quote(a));
     }
     return why ? cli_usage_error(cmd, "%s: '%s' %s", a, cli_quote(v), why) : CLI_OK;
 }
@@ -112,8 +113,9 @@ static int parse_opts(int argc, char **argv, struct gc_opts *o)
             continue;
         }
         if (i + 1 >= argc)
-            return cli_usage_error(cmd, "'%s' needs a value or is unknown (try --help)",
-                                   cli_quote(argv[i]));
+            return cli_usage_error(
+                cmd, "'%s' needs a value or is unknown (see 'nnact gradcheck --help')",
+                cli_quote(argv[i]));
         int rc = parse_value(argv[i], argv[i + 1], o);
         if (rc != CLI_OK) return rc;
         i++;
@@ -191,7 +193,7 @@ static int build_net(const struct gc_opts *o, nnact_net **net)
     if (s == NNACT_ERR_ARG) return cli_usage_error(cmd, "--layers: %s", cli_library_reason());
     if (s == NNACT_OK) s = nnact_net_init_ex(*net, NNACT_INIT_HE_UNIFORM, 1.0 / sqrt(3.0), o->seed);
     if (s != NNACT_OK) {
-        fprintf(stderr, "nnact gradcheck: %s\n", nnact_last_error());
+        fprintf(stderr, "nnact gradcheck: %s\n", cli_library_reason());
         return CLI_FAILED;
     }
     return CLI_OK;
@@ -303,7 +305,8 @@ static int check(const struct gc_opts *o, nnact_net *net, const double *x, const
     nnact_gradcheck_report rep = {.size = sizeof rep};
     nnact_status s = layer_err ? run_check(o, net, x, t, &rep, layer_err) : NNACT_ERR_NOMEM;
     if (s != NNACT_OK) {
-        fprintf(stderr, "nnact gradcheck: %s\n", layer_err ? nnact_last_error() : "out of memory");
+        fprintf(stderr, "nnact gradcheck: %s\n",
+                layer_err ? cli_library_reason() : "out of memory");
         free(layer_err);
         return CLI_FAILED;
     }

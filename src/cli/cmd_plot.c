@@ -178,7 +178,8 @@ int cli_plot(int argc, char **argv)
             if (i + 1 >= argc) return cli_usage_error("plot", "%s needs a file name", cli_quote(s));
             path = argv[++i];
         } else if (s[0] == '-' && s[1] != '\0') {
-            return cli_usage_error("plot", "unknown option '%s'", cli_quote(s));
+            return cli_usage_error("plot", "unknown option '%s' (see 'nnact plot --help')",
+                                   cli_quote(s));
         } else if (kind_name == NULL) {
             kind_name = s;
         } else {
@@ -199,7 +200,7 @@ int cli_plot(int argc, char **argv)
         x[i] = a + (b - a) * ((double)i / (PLOT_POINTS - 1)); /* (b - a) i alone may overflow */
     if (nnact_act_forward((nnact_act_kind)k, alpha, PLOT_POINTS, x, y) != NNACT_OK ||
         nnact_act_derivative((nnact_act_kind)k, alpha, PLOT_POINTS, x, d) != NNACT_OK)
-        return cli_usage_error("plot", "%s", nnact_last_error());
+        return cli_usage_error("plot", "%s", cli_library_reason());
 
     FILE *out = stdout;
     if (path != NULL) {

@@ -85,7 +85,8 @@ void cli_train_help(FILE *out)
             "  --seed S           initialisation, split and shuffling seed (default 1)\n"
             "  --save FILE        save the trained model to FILE, with its scaling, class,\n"
             "                     feature and target names; written last and atomically (an\n"
-            "                     error leaves FILE as it was)\n"
+            "                     error leaves FILE as it was); its directory is checked\n"
+            "                     before training\n"
             "  --checkpoint FILE  save a training checkpoint to FILE after every epoch\n"
             "                     (atomically: an interrupted run leaves the last epoch's)\n"
             "  --resume FILE      continue the run a checkpoint FILE stopped: the network,\n"
@@ -182,9 +183,41 @@ static int parse_value(const char *a, const char *v, struct train_opts *o)
     } else if (strcmp(a, "--resume") == 0) {
         o->resume_path = v;
     } else {
-        return cli_usage_error(cmd, "unknown option '%s' (see nnact train --help)", cli_quote(a));
+        return cli_usage_error(cmd, "unknown option '%s' (see 'nnact train --help')", cli_quote(a));
     }
     return why ? cli_usage_error(cmd, "%s: '%s' %s", a, cli_quote(v), why) : CLI_OK;
+}
+
+/* --target's list as the reader takes it (names or 1-based numbers, ','
+ * between), checked here so a malformed list is a usage error: no empty
+ * list or item, no column 0, no column twice, one column to classify. */
+static int check_targets(const struct train_opts *o)
+{
+    const char *v = o->targets;
+    if (v == NULL) return CLI_OK;
+    if (v[0] == '\0')
+        return cli_usage_error(cmd, "--target '' names no column (names or 1-based numbers, "
+                                    "separated by ',')");
+    size_t count = 0;
+    for (const char *item = v;; count++) {
+        const size_t len = strcspn(item, ",");
+        if (len == 0)
+            return cli_usage_error(cmd, "--target '%s': item %zu is empty", cli_quote(v),
+                                   count + 1);
+        if (strspn(item, "0") == len) /* "0", "00": numbers start at 1 */
+            return cli_usage_error(cmd, "--target '%s': column numbers start at 1, not 0",
+                                   cli_quote(v));
+        for (const char *prev = v; prev < item; prev += strcspn(prev, ",") + 1)
+            if (strcspn(prev, ",") == len && strncmp(prev, item, len) == 0)
+                return cli_usage_error(cmd, "--target '%s': item %zu repeats an earlier one",
+                                       cli_quote(v), count + 1);
+        if (item[len] == '\0') break;
+        item += len + 1;
+    }
+    if (o->task == NNACT_TASK_CLASSIFY && count > 0)
+        return cli_usage_error(
+            cmd, "--task classify takes one --target column (the labels), not %zu", count + 1);
+    return CLI_OK;
 }
 
 /* Options that only make sense together. */
@@ -202,6 +235,10 @@ static int check_combinations(const struct train_opts *o)
                                     "FILE, not the built-in set");
     if (o->task == NNACT_TASK_CLASSIFY && o->targets == NULL)
         return cli_usage_error(cmd, "--task classify needs --target COL (the label column)");
+    if (check_targets(o) != CLI_OK) return CLI_USAGE;
+    if (o->task != NNACT_TASK_CLASSIFY && o->loss == NNACT_LOSS_SOFTMAX_CE_INDEX && !builtin)
+        return cli_usage_error(cmd, "--loss softmax_ce_index reads one column of class labels: "
+                                    "use --task classify --target COL");
     if (o->task == NNACT_TASK_CLASSIFY && o->loss_given && o->loss != NNACT_LOSS_SOFTMAX_CE_INDEX)
         return cli_usage_error(cmd, "--task classify trains with --loss softmax_ce_index, not %s",
                                nnact_loss_name((nnact_loss_kind)o->loss));
@@ -235,7 +272,7 @@ static int parse_opts(int argc, char **argv, struct train_opts *o)
             continue;
         }
         if (i + 1 >= argc)
-            return cli_usage_error(cmd, "'%s' needs a value (see nnact train --help)",
+            return cli_usage_error(cmd, "'%s' needs a value (see 'nnact train --help')",
                                    cli_quote(argv[i]));
         int rc = parse_value(argv[i], argv[i + 1], o);
         if (rc != CLI_OK) return rc;
@@ -245,11 +282,23 @@ static int parse_opts(int argc, char **argv, struct train_opts *o)
     return rc;
 }
 
+/* The files the run writes, checked before it starts: a run of minutes must
+ * not end on a directory that does not exist. */
+static int check_outputs(const struct train_opts *o)
+{
+    const char *why = NULL;
+    if (o->save_path != NULL && (why = cli_output_path_problem(o->save_path)) != NULL)
+        return cli_fail(cmd, "--save '%s' %s", cli_quote(o->save_path), why);
+    if (o->ckpt_path != NULL && (why = cli_output_path_problem(o->ckpt_path)) != NULL)
+        return cli_fail(cmd, "--checkpoint '%s' %s", cli_quote(o->ckpt_path), why);
+    return CLI_OK;
+}
+
 int cli_train(int argc, char **argv)
 {
     struct train_opts o;
     int rc = parse_opts(argc, argv, &o);
-    if (rc != CLI_OK) return rc;
+    if (rc != CLI_OK || (rc = check_outputs(&o)) != CLI_OK) return rc;
     struct data d;
     if ((rc = train_load_data(&o, &d)) != CLI_OK) return rc;
     struct model m = {0};

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/io_cmds.h"
 
@@ -49,7 +50,7 @@ int cli_demo_io(FILE *out, const nnact_net *given)
     }
     if (rc != CLI_OK)
         fprintf(stderr, "nnact demo: save and reload failed: %s\n",
-                net == NULL ? "no trained XOR network" : nnact_last_error());
+                net == NULL ? "no trained XOR network" : cli_library_reason());
     if (made) {
         unlink(path);
         rmdir(dir);

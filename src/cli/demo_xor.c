@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/io_cmds.h"
 #include "nnact/nnact.h"
@@ -57,7 +58,7 @@ int cli_demo_xor(FILE *out)
         if (train_one(kinds[k], pred[k], &mse[k],
                       kinds[k] == NNACT_ACT_RELU && kept_relu == NULL ? &kept_relu : NULL) !=
             NNACT_OK) {
-            fprintf(stderr, "nnact demo: %s\n", nnact_last_error());
+            fprintf(stderr, "nnact demo: %s\n", cli_library_reason());
             return CLI_FAILED;
         }
     fprintf(out, "\nXOR with a 2-8-1 network, Adam (lr 0.01), %d full-batch steps, seed 1:\n\n",

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/io_cmds.h"
 
@@ -108,7 +109,7 @@ int cli_info_file(const char *path)
     nnact_file_info d = {.size = sizeof d};
     nnact_net *net = NULL;
     if (nnact_file_describe(path, &d, &net) != NNACT_OK) {
-        fprintf(stderr, "nnact info: %s\n", nnact_last_error());
+        fprintf(stderr, "nnact info: %s\n", cli_library_reason());
         return CLI_FAILED;
     }
     int checkpoint = d.kind == NNACT_FILE_CHECKPOINT;
@@ -137,7 +138,7 @@ int cli_info_file(const char *path)
         if (checkpoint) print_position(&d);
         printf("checksum      CRC-32C 0x%08lx, verified\n", (unsigned long)d.crc32c);
     } else {
-        fprintf(stderr, "nnact info: %s\n", nnact_last_error());
+        fprintf(stderr, "nnact info: %s\n", cli_library_reason());
     }
     nnact_net_free(net);
     return ok ? CLI_OK : CLI_FAILED;

@@ -1,6 +1,7 @@
 /* nnact train's data: a built-in set, or a user's file read by the library
  * (nnact/data.h), with its held-out rows (--test FILE or --test-fraction). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,6 +155,134 @@ static int classes_of(const struct train_opts *o, struct data *d)
     return CLI_OK;
 }
 
+/* A softmax over one output is 1 whatever the network: its loss is 0 and
+ * nothing is learnt, so the run is refused rather than "trained". */
+static int check_loss_width(const struct train_opts *o, const struct data *d)
+{
+    if ((o->loss != NNACT_LOSS_SOFTMAX_CE && o->loss != NNACT_LOSS_SOFTMAX_CE_INDEX) ||
+        d->n_out != 1)
+        return CLI_OK;
+    return cli_usage_error(cmd,
+                           "--loss %s: a softmax over one output is always 1: the loss is 0 "
+                           "whatever the network; use bce_logits for one output or more "
+                           "outputs",
+                           nnact_loss_name((nnact_loss_kind)o->loss));
+}
+
+/* Every training row's targets against the loss's domain (BCE and soft
+ * targets in [0, 1], class indices in [0, outputs)), before the fit: the fit
+ * would name a row by its shuffled position, this names the file's line.
+ * The loss itself is the judge: it refuses a target outside its domain, so a
+ * one-value loss on a dummy output tells each value's fate. */
+static int check_target_domain(const struct train_opts *o, const struct data *d)
+{
+    const nnact_loss_kind k = (nnact_loss_kind)o->loss;
+    const size_t w = nnact_loss_target_width(k, d->n_out);
+    const int index = k == NNACT_LOSS_SOFTMAX_CE_INDEX;
+    if (d->classes || w == 0) return CLI_OK; /* the reader's class indices are in range */
+    double *zeros = calloc(d->n_out, sizeof *zeros), loss = 0.0;
+    if (zeros == NULL) return cli_fail(cmd, "out of memory");
+    for (size_t r = 0; r < d->n; r++) {
+        for (size_t j = 0; j < w; j++) {
+            const double *t = d->t + r * w + j;
+            if (nnact_loss(k, 1, index ? d->n_out : 1, zeros, t, &loss, NULL) == NNACT_OK) continue;
+            free(zeros);
+            char name[4 * CLI_QUOTE_MAX + 8];
+            if (d->target_names)
+                snprintf(name, sizeof name, "'%s'", cli_quote(d->target_names[j]));
+            else
+                snprintf(name, sizeof name, "%zu", j + 1);
+            char domain[64];
+            if (index)
+                snprintf(domain, sizeof domain, "not a class index in [0, %zu)", d->n_out);
+            else
+                snprintf(domain, sizeof domain, "outside [0, 1]");
+            return cli_fail(cmd, "%s:%llu: target %s is %.17g, %s for %s", cli_quote(o->data),
+                            (unsigned long long)nnact_table_line(d->table, r), name, *t, domain,
+                            nnact_loss_name(k));
+        }
+    }
+    free(zeros);
+    return CLI_OK;
+}
+
+/* The 1-based column of the cell `name` in the first line of path (as the
+ * reader splits it: tab, else ',', else ';', else runs of blanks, cells
+ * trimmed), or 0 when it cannot be told (standard input, not found). Only
+ * for an error's position: the table keeps names, not their columns. */
+static size_t header_column(const char *path, const char *name)
+{
+    FILE *f = strcmp(path, "-") == 0 ? NULL : fopen(path, "rb");
+    char *line = NULL, *c = NULL;
+    size_t cap = 0, col = 0;
+    if (f != NULL && getline(&line, &cap, f) > 0) {
+        c = line + (strncmp(line, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0);
+        c[strcspn(c, "\r\n")] = '\0';
+    }
+    if (f != NULL) fclose(f);
+    const char *delims = c == NULL         ? ""
+                         : strchr(c, '\t') ? "\t"
+                         : strchr(c, ',')  ? ","
+                         : strchr(c, ';')  ? ";"
+                                           : " \t";
+    for (size_t k = 1; c != NULL && col == 0; k++) {
+        if (delims[1] != '\0') c += strspn(c, delims); /* runs of blanks are one separator */
+        const size_t n = strcspn(c, delims);
+        const char *a = c, *b = c + n;
+        while (a < b && (*a == ' ' || *a == '\t'))
+            a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+            b--;
+        if ((size_t)(b - a) == strlen(name) && memcmp(a, name, (size_t)(b - a)) == 0) col = k;
+        c = c[n] == '\0' ? NULL : c + n + 1;
+    }
+    free(line);
+    return col;
+}
+
+/* "FILE:LINE:COLUMN: what of N bytes is longer than the 255 a model keeps"
+ * (":COLUMN" left out when it cannot be told). */
+static int name_too_long(const char *path, uint64_t line, size_t column, const char *what,
+                         size_t bytes)
+{
+    char col[32] = "";
+    if (column > 0) snprintf(col, sizeof col, ":%zu", column);
+    return cli_fail(cmd, "%s:%llu%s: %s of %zu bytes is longer than the %d a model keeps",
+                    cli_quote(path), (unsigned long long)line, col, what, bytes,
+                    NNACT_NET_MAX_CLASS_NAME);
+}
+
+/* The names the model will keep (class labels, header names) within the
+ * model's limit, checked here to name the file's line and column: the
+ * network's setters would name only a parameter. */
+static int check_name_lengths(const struct train_opts *o, const struct data *d)
+{
+    const size_t m = nnact_table_feature_count(d->table), kt = nnact_table_target_count(d->table);
+    for (size_t j = 0; j < m + kt; j++) {
+        const char *name = j < m ? nnact_table_feature_name(d->table, j)
+                                 : nnact_table_target_name(d->table, j - m);
+        if (name != NULL && strlen(name) > NNACT_NET_MAX_CLASS_NAME)
+            return name_too_long(o->data, 1, header_column(o->data, name), "column name",
+                                 strlen(name));
+    }
+    const double *labels = nnact_table_targets(d->table);
+    for (size_t c = 0; c < d->classes; c++) {
+        const size_t len = strlen(d->class_names[c]);
+        if (len <= NNACT_NET_MAX_CLASS_NAME) continue;
+        size_t r = 0; /* the label's first row: classes are numbered in first-seen order */
+        while (r + 1 < d->n && labels[r] != (double)c)
+            r++;
+        const char *target = nnact_table_target_name(d->table, 0);
+        size_t column = 0;
+        if (target != NULL)
+            column = header_column(o->data, target);
+        else if (cli_parse_size(o->targets, 1, SIZE_MAX, &column) != NULL)
+            column = 0;
+        return name_too_long(o->data, nnact_table_line(d->table, r), column, "class label", len);
+    }
+    return CLI_OK;
+}
+
 static int load_file(const struct train_opts *o, struct data *d)
 {
     const int classify = o->task == NNACT_TASK_CLASSIFY;
@@ -178,6 +307,9 @@ static int load_file(const struct train_opts *o, struct data *d)
             d->target_names[j] =
                 kt ? nnact_table_target_name(d->table, j) : d->feature_names[d->n_in + j];
     }
+    if ((rc = check_loss_width(o, d)) != CLI_OK || (rc = check_target_domain(o, d)) != CLI_OK ||
+        (rc = check_name_lengths(o, d)) != CLI_OK)
+        return rc;
     if (o->test_path != NULL) return read_test(o, d, k);
     if (o->test_fraction > 0) return hold_out(o, d);
     return CLI_OK;
@@ -191,9 +323,8 @@ int train_load_data(const struct train_opts *o, struct data *d)
         train_free_data(d);
         return cli_fail(cmd, "out of memory");
     }
-    if (b > 0) return CLI_OK;
-    d->from_file = 1;
-    const int rc = load_file(o, d);
+    d->from_file = b < 0;
+    const int rc = b > 0 ? check_loss_width(o, d) : load_file(o, d);
     if (rc != CLI_OK) train_free_data(d);
     return rc;
 }

@@ -107,6 +107,24 @@ static char hidden_separator(const char *h)
     return *p == '-' ? '-' : ',';
 }
 
+/* The grammar's refusal of INPUTS,HIDDEN,OUTPUTS ("layer 2 at offset 4 of
+ * \"2,4,x,1\": why") told in --hidden's terms: the offset within --hidden as
+ * the user typed it (prefix_len bytes of "INPUTS," less) and that text. */
+static int hidden_error(const char *hidden, size_t prefix_len)
+{
+    const char *why = cli_library_reason();
+    const char *at = strstr(why, " at offset ");
+    const char *end = at ? strstr(at, "\": ") : NULL;
+    char *num_end = NULL;
+    const unsigned long long off = at ? strtoull(at + 11, &num_end, 10) : 0;
+    if (end == NULL || num_end == NULL || strncmp(num_end, " of \"", 5) != 0 || off < prefix_len)
+        return cli_usage_error(cmd, "--hidden: %s", why);
+    const size_t len = strlen(hidden);
+    const size_t pos = off - prefix_len > len ? len : (size_t)(off - prefix_len);
+    return cli_usage_error(cmd, "--hidden: %.*s at offset %zu of '%s': %s", (int)(at - why), why,
+                           pos, cli_quote(hidden), end + 3);
+}
+
 /* INPUTS,HIDDEN,OUTPUTS through the one network grammar (nnact_net_from_spec);
  * --act and --out-act are the defaults where the spec names none. */
 int train_new_model(const struct train_opts *o, const struct data *d, struct model *m)
@@ -123,7 +141,10 @@ int train_new_model(const struct train_opts *o, const struct data *d, struct mod
     nnact_status st =
         nnact_net_from_spec(spec, (nnact_act_kind)o->act, (nnact_act_kind)o->out_act, 0, &m->net);
     free(spec);
-    if (st == NNACT_ERR_ARG) return cli_usage_error(cmd, "--hidden: %s", cli_library_reason());
+    if (st == NNACT_ERR_ARG) {
+        char prefix[32]; /* "INPUTS," before --hidden's text */
+        return hidden_error(o->hidden, (size_t)snprintf(prefix, sizeof prefix, "%zu,", d->n_in));
+    }
     if (st == NNACT_OK) st = nnact_net_init(m->net, (nnact_init_kind)o->init, o->seed);
     if (st == NNACT_OK) st = nnact_opt_create((nnact_opt_kind)o->opt, &m->opt);
     double lr = o->lr;
@@ -315,6 +336,27 @@ static size_t batch_rows(const struct train_opts *o, size_t n_train)
     return o->batch;
 }
 
+/* A fit that stopped on a non-finite number, in the user's terms: the epoch,
+ * what overflowed (the library's reason says: the loss, a gradient, an
+ * update), and the usual cure. Nothing is saved. */
+static int diverged(const struct train_opts *o, const struct model *m, size_t epoch)
+{
+    char why[256];
+    snprintf(why, sizeof why, "%s", cli_library_reason());
+    why[strcspn(why, ";")] = '\0'; /* "loss is inf", without what the library kept */
+    const char *what = strstr(why, "validation loss") ? "the validation loss overflowed"
+                       : strstr(why, "loss is")       ? "the loss overflowed"
+                       : strstr(why, "gradient")      ? "a gradient overflowed"
+                                                      : "a parameter update overflowed";
+    double lr = NAN;
+    (void)nnact_opt_get(m->opt, NNACT_OPT_PARAM_LR, &lr);
+    return cli_fail(cmd,
+                    "epoch %zu of %zu: the training diverged: %s (%s); try a smaller --lr "
+                    "than %g%s",
+                    epoch, o->epochs, what, why, lr,
+                    o->save_path ? " (--save's file not written)" : "");
+}
+
 /* Schedule, fit, report, and last the model file (atomically): a failure
  * anywhere leaves --save's file as it was. */
 int train_run(const struct train_opts *o, const struct data *d, struct model *m)
@@ -339,14 +381,13 @@ int train_run(const struct train_opts *o, const struct data *d, struct model *m)
     if (st != NNACT_OK) {
         if (pr.tty) printf("\n");
         fflush(stdout);
-        if (in_fit && st == NNACT_ERR_NUMERIC) /* say which epoch: the ones before it are kept */
-            return cli_fail(cmd, "epoch %zu of %zu: %s", (pr.done ? pr.done : m->start) + 1,
-                            o->epochs, nnact_last_error());
-        return cli_fail(cmd, "%s", nnact_last_error());
+        if (in_fit && st == NNACT_ERR_NUMERIC)
+            return diverged(o, m, (pr.done ? pr.done : m->start) + 1);
+        return cli_fail(cmd, "%s", cli_library_reason());
     }
     int rc = report(o, d, m, n_val, &rep);
     if (rc == CLI_OK && o->save_path != NULL && nnact_net_save(m->net, o->save_path) != NNACT_OK)
-        rc = cli_fail(cmd, "%s", nnact_last_error());
+        rc = cli_fail(cmd, "--save: %s", cli_library_reason());
     if (rc == CLI_OK && o->save_path != NULL) printf("saved %s\n", cli_quote(o->save_path));
     return rc;
 }
