@@ -318,4 +318,14 @@ expect 1 "--save into a missing directory" -- "$nnact" train --data train.csv "$
 has "--save into a missing directory" err "--save 'nodir/m.nnm' cannot be written: its directory 'nodir' does not exist"
 [ -s out ] && { echo "FAIL --save into a missing directory: trained first"; fail=1; }
 
+
+# --- train's --header and --max-rows (the same rules as eval and predict)
+printf '1,2,a\n3,4,b\n5,6,a\n7,8,b\n' > nohdr_train.csv
+expect 0 "train --header no" -- "$nnact" train --data nohdr_train.csv --target 3 --task classify --header no --epochs 2
+has "train --header no" out 'network 2-8-2'
+expect 2 "train --header maybe" -- "$nnact" train --data nohdr_train.csv --target 3 --header maybe
+printf 'x,y\n1,2\n3,4\n5,6\n' > piped.csv
+expect 1 "train --max-rows through a pipe" -- sh -c 'cat piped.csv | "$0" train --data - --target y --max-rows 2 --epochs 1' "$nnact"
+has "train --max-rows through a pipe" err 'more than 2 data rows'
+
 exit $fail

@@ -41,6 +41,10 @@ static void data_help(FILE *out)
             "  --standardize      scale each feature to mean 0 and standard deviation 1,\n"
             "                     fitted on the training rows only and saved in the model\n"
             "                     (predict and eval apply it); constant columns are kept\n"
+            "  --header WHEN      auto (default: a first line that is not all numbers),\n"
+            "                     yes or no: whether --data and --test start with a header\n"
+            "  --max-rows N       refuse a table of more than N data rows (default 10000000;\n"
+            "                     bounds a pipe given as --data -)\n"
             "  --test FILE        held-out rows: a table with the same columns and header;\n"
             "                     scored at the end (a class it has that training has not is\n"
             "                     an error naming FILE:LINE)\n"
@@ -151,6 +155,10 @@ static int parse_value(const char *a, const char *v, struct train_opts *o)
             o->task = NNACT_TASK_REGRESS;
         else
             why = "is not a task (classify, regress)";
+    } else if (strcmp(a, "--header") == 0) {
+        return cli_parse_header(cmd, v, &o->read.header);
+    } else if (strcmp(a, "--max-rows") == 0) {
+        return cli_parse_max_rows(cmd, v, &o->read.max_rows);
     } else if (strcmp(a, "--test") == 0) {
         o->test_path = v;
     } else if (strcmp(a, "--test-fraction") == 0) {
@@ -263,7 +271,8 @@ static int parse_opts(int argc, char **argv, struct train_opts *o)
                              .loss = NNACT_LOSS_MSE,
                              .opt = NNACT_OPT_ADAM,
                              .sched = NNACT_SCHED_CONSTANT,
-                             .init = NNACT_INIT_XAVIER_UNIFORM};
+                             .init = NNACT_INIT_XAVIER_UNIFORM,
+                             .read = CLI_READ_DEFAULTS};
     for (int i = 1; i < argc; i += 2) {
         if (strcmp(argv[i], "--standardize") == 0) { /* the one flag without a value */
             o->standardize = 1;

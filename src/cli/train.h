@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cli/table.h"
 #include "nnact/nnact.h"
 
 /* Everything the command line says, defaults filled in. */
@@ -20,6 +21,7 @@ struct train_opts {
     int seed_given, loss_given, standardize;
     int task;                                 /* -1: not given (regression), else an nnact_task */
     int act, out_act, loss, opt, sched, init; /* kinds of each family */
+    struct cli_read_settings read;            /* --header, --max-rows */
 };
 
 /* The rows to train on and the held-out rows to score, with their names. */

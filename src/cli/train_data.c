@@ -82,7 +82,8 @@ static int read_test(const struct train_opts *o, struct data *d, size_t n_out)
 {
     nnact_table *t = NULL;
     const int classify = o->task == NNACT_TASK_CLASSIFY;
-    int rc = cli_table_read(cmd, o->test_path, o->targets, classify, o->targets == NULL, &t);
+    int rc = cli_table_read_with(cmd, o->test_path, o->targets, classify, o->targets == NULL,
+                                 &o->read, &t);
     if (rc != CLI_OK) return rc;
     const size_t m = nnact_table_feature_count(t), m0 = nnact_table_feature_count(d->table);
     int same = m == m0 && nnact_table_target_count(t) == nnact_table_target_count(d->table);
@@ -286,7 +287,8 @@ static int check_name_lengths(const struct train_opts *o, const struct data *d)
 static int load_file(const struct train_opts *o, struct data *d)
 {
     const int classify = o->task == NNACT_TASK_CLASSIFY;
-    int rc = cli_table_read(cmd, o->data, o->targets, classify, o->targets == NULL, &d->table);
+    int rc = cli_table_read_with(cmd, o->data, o->targets, classify, o->targets == NULL,
+                                 &o->read, &d->table);
     if (rc != CLI_OK) return rc;
     const size_t m = nnact_table_feature_count(d->table), k = o->targets ? 0 : o->n_out_file;
     if (o->targets == NULL && m <= k)
