@@ -2,6 +2,7 @@
  * memory), whether they can be read twice, and the checks on file types. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -106,7 +107,8 @@ static nnact_status check_type(struct nnact__reader *r, int fd)
         return nnact__read_fail(r, NNACT_ERR_IO,
                                 ": is a FIFO, read only with a row limit "
                                 "(NNACT_READ_MAX_ROWS), as it may never end");
-    return nnact__read_fail(r, NNACT_ERR_IO, ": is %s, not a regular file", nnact__file_type(st.st_mode));
+    return nnact__read_fail(r, NNACT_ERR_IO, ": is %s, not a regular file",
+                            nnact__file_type(st.st_mode));
 }
 
 static nnact_status open_path(struct nnact__reader *r, const char *path, FILE **f)
@@ -121,23 +123,23 @@ static nnact_status open_path(struct nnact__reader *r, const char *path, FILE **
     }
     nnact_status s = check_type(r, fd);
     struct stat st;
-    if (s == NNACT_OK && fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) {
-        /* A FIFO opened without blocking reads as ended until a writer comes: open
-         * it again, waiting for the writer, and check it is still the same FIFO. */
-        int again = open(path, O_RDONLY | O_CLOEXEC);
-        struct stat st2;
-        if (again < 0 || fstat(again, &st2) != 0 || st2.st_ino != st.st_ino ||
-            st2.st_dev != st.st_dev) {
-            if (again >= 0) close(again);
-            s = nnact__read_fail(r, NNACT_ERR_IO, ": the FIFO could not be opened again");
-        } else {
-            close(fd);
-            fd = again;
-        }
-    } else if (s == NNACT_OK) {
+    if (s == NNACT_OK) {
         int fl = fcntl(fd, F_GETFL);
         if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0)
             s = nnact__read_fail(r, NNACT_ERR_IO, ": cannot make it blocking");
+    }
+    if (s == NNACT_OK && fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) {
+        /* A FIFO read before any writer has opened it reads as ended: wait for
+         * the first writer on this very descriptor. (Opening the path again
+         * instead would wait for a second writer, and hang when the first one
+         * already wrote everything and left.) poll reports a FIFO readable
+         * once a writer has come, with data or with its hang-up. */
+        struct pollfd pfd = {fd, POLLIN, 0};
+        int n;
+        do
+            n = poll(&pfd, 1, -1);
+        while (n < 0 && errno == EINTR);
+        if (n < 0) s = nnact__read_fail(r, NNACT_ERR_IO, ": cannot wait for the FIFO's writer");
     }
     if (s == NNACT_OK && (*f = fdopen(fd, "rb")) == NULL)
         s = nnact__read_fail(r, NNACT_ERR_NOMEM, ": out of memory for a stream");
