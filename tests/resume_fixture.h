@@ -37,4 +37,23 @@ static inline nnact_opt *resume_fresh_opt(nnact_opt_kind k)
     return o;
 }
 
+/* The base learning rate of the resume runs, and an optimizer set to it. */
+#define RESUME_BASE_LR 0.05
+static inline nnact_opt *resume_fresh_opt_at_base(nnact_opt_kind k)
+{
+    nnact_opt *o = resume_fresh_opt(k);
+    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, RESUME_BASE_LR), NNACT_OK);
+    return o;
+}
+
+/* StepLR halving the rate every 2 epochs. */
+static inline nnact_sched *resume_step_sched(void)
+{
+    nnact_sched *s = NULL;
+    assert_int_equal(nnact_sched_create(NNACT_SCHED_STEP, &s), NNACT_OK);
+    assert_int_equal(nnact_sched_set(s, NNACT_SCHED_PARAM_STEP_SIZE, 2), NNACT_OK);
+    assert_int_equal(nnact_sched_set(s, NNACT_SCHED_PARAM_GAMMA, 0.5), NNACT_OK);
+    return s;
+}
+
 #endif /* NNACT_RESUME_FIXTURE_H */

@@ -21,7 +21,7 @@ static double X[ROWS * 2], T[ROWS];
    side, then the validation rows. nnact_net_fit_run with VAL_FRACTION 0.2
    is nnact_net_fit_ex (which validates on the last rows) on these. */
 static double XS[ROWS * 2], TS[ROWS];
-static const double BASE = 0.05;
+static const double BASE = RESUME_BASE_LR;
 static const uint64_t SEED = 77;
 static char dir[64];
 
@@ -74,22 +74,6 @@ static int files_equal(const char *p, const char *q)
     fclose(f);
     fclose(g);
     return na == nb && na < sizeof a && memcmp(a, b, na) == 0;
-}
-
-static nnact_opt *fresh_opt(nnact_opt_kind k)
-{
-    nnact_opt *o = resume_fresh_opt(k);
-    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, BASE), NNACT_OK);
-    return o;
-}
-
-static nnact_sched *step_sched(void)
-{
-    nnact_sched *s = NULL;
-    assert_int_equal(nnact_sched_create(NNACT_SCHED_STEP, &s), NNACT_OK);
-    assert_int_equal(nnact_sched_set(s, NNACT_SCHED_PARAM_STEP_SIZE, 2), NNACT_OK);
-    assert_int_equal(nnact_sched_set(s, NNACT_SCHED_PARAM_GAMMA, 0.5), NNACT_OK);
-    return s;
 }
 
 static int same_params(const nnact_net *a, const nnact_net *b)
@@ -208,7 +192,7 @@ static void defaults_ranges_and_types(void **state)
 static void copies_and_allocation_failure(void **state)
 {
     (void)state;
-    nnact_sched *s = step_sched();
+    nnact_sched *s = resume_step_sched();
     nnact_fit_config *c = run_config(s);
     nnact_sched_free(s); /* the configuration kept its own copy */
     assert_int_equal(nnact_fit_config_set_checkpoint(c, path("a.ckpt")), NNACT_OK);
@@ -235,7 +219,7 @@ static void copies_and_allocation_failure(void **state)
         nnact__alloc_set_hook(NULL, NULL);
         assert_null(e);
     }
-    s = step_sched();
+    s = resume_step_sched();
     nnact__alloc_set_hook(fail_all, NULL);
     assert_int_equal(nnact_fit_config_set_schedule(d, s), NNACT_ERR_NOMEM);
     assert_int_equal(nnact_fit_config_set_checkpoint(d, "b"), NNACT_ERR_NOMEM);
@@ -243,10 +227,11 @@ static void copies_and_allocation_failure(void **state)
     nnact_sched_free(s);
     /* d still trains as the run config with its schedule: same as a fresh one */
     nnact_net *a = resume_fresh_net(), *b = resume_fresh_net();
-    nnact_opt *oa = fresh_opt(NNACT_OPT_ADAM), *ob = fresh_opt(NNACT_OPT_ADAM);
+    nnact_opt *oa = resume_fresh_opt_at_base(NNACT_OPT_ADAM),
+              *ob = resume_fresh_opt_at_base(NNACT_OPT_ADAM);
     assert_int_equal(nnact_fit_config_set_checkpoint(d, NULL), NNACT_OK);
     assert_int_equal(nnact_net_fit_run(a, oa, NNACT_LOSS_MSE, ROWS, X, T, d, NULL), NNACT_OK);
-    s = step_sched();
+    s = resume_step_sched();
     assert_int_equal(nnact_net_fit_ex(b, ob, NNACT_LOSS_MSE, ROWS, XS, TS, 0, EPOCHS, BATCH, 0.2,
                                       SEED, s, 0, NULL, NULL, NULL, NULL, NULL),
                      NNACT_OK);
@@ -312,11 +297,12 @@ static int on_epoch(size_t epoch, size_t epochs, double loss, double val, double
 static void fit_run_equals_fit_ex(void **state)
 {
     (void)state;
-    nnact_sched *s = step_sched();
+    nnact_sched *s = resume_step_sched();
     for (int k = 0; k < (int)nnact_opt_count(); k++) {
         for (int best = 0; best < 2; best++) {
             nnact_net *a = resume_fresh_net(), *b = resume_fresh_net();
-            nnact_opt *oa = fresh_opt((nnact_opt_kind)k), *ob = fresh_opt((nnact_opt_kind)k);
+            nnact_opt *oa = resume_fresh_opt_at_base((nnact_opt_kind)k),
+                      *ob = resume_fresh_opt_at_base((nnact_opt_kind)k);
             size_t be = 0;
             double bl = 0;
             assert_int_equal(nnact_net_fit_ex(a, oa, NNACT_LOSS_MSE, ROWS, XS, TS, 0, EPOCHS, BATCH,
@@ -372,9 +358,10 @@ static void fit_run_equals_fit_ex(void **state)
 static void legacy_callback_full_batch_no_shuffle(void **state)
 {
     (void)state;
-    nnact_sched *s = step_sched();
+    nnact_sched *s = resume_step_sched();
     nnact_net *a = resume_fresh_net(), *b = resume_fresh_net();
-    nnact_opt *oa = fresh_opt(NNACT_OPT_MOMENTUM), *ob = fresh_opt(NNACT_OPT_MOMENTUM);
+    nnact_opt *oa = resume_fresh_opt_at_base(NNACT_OPT_MOMENTUM),
+              *ob = resume_fresh_opt_at_base(NNACT_OPT_MOMENTUM);
     struct seen ga = {0}, gb = {0};
     ga.o = oa;
     gb.o = ob;
@@ -411,7 +398,7 @@ static void fit_run_bad_input_and_stop(void **state)
 {
     (void)state;
     nnact_net *net = resume_fresh_net();
-    nnact_opt *o = fresh_opt(NNACT_OPT_SGD);
+    nnact_opt *o = resume_fresh_opt_at_base(NNACT_OPT_SGD);
     nnact_fit_config *c = run_config(NULL);
     nnact_fit_report r = {sizeof r, 9, 9, 0, 0, 0, 0, 0};
     assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, T, NULL, &r),
@@ -485,7 +472,7 @@ static void bad_data_and_nonfinite_validation(void **state)
 {
     (void)state;
     nnact_net *net = resume_fresh_net();
-    nnact_opt *o = fresh_opt(NNACT_OPT_ADAM);
+    nnact_opt *o = resume_fresh_opt_at_base(NNACT_OPT_ADAM);
     nnact_fit_config *c = run_config(NULL);
     assert_int_equal(nnact_fit_config_set_real(c, NNACT_FIT_PARAM_VAL_FRACTION, 0.25), NNACT_OK);
     const size_t P = nnact_net_param_count(net);
@@ -554,7 +541,7 @@ static void allocates_at_start_only_and_bad_rates(void **state)
 {
     (void)state;
     nnact_net *net = resume_fresh_net();
-    nnact_opt *o = fresh_opt(NNACT_OPT_ADAM);
+    nnact_opt *o = resume_fresh_opt_at_base(NNACT_OPT_ADAM);
     nnact_sched *s = NULL;
     assert_int_equal(nnact_sched_create(NNACT_SCHED_COSINE, &s), NNACT_OK);
     nnact_fit_config *c = run_config(s);
@@ -571,7 +558,7 @@ static void allocates_at_start_only_and_bad_rates(void **state)
     assert_int_equal(nnact_net_init(net, NNACT_INIT_ZEROS, 1), NNACT_OK);
     const double zeros[ROWS] = {0};
     nnact_opt_free(o); /* a fresh optimizer: Adam's moments would move them */
-    o = fresh_opt(NNACT_OPT_SGD);
+    o = resume_fresh_opt_at_base(NNACT_OPT_SGD);
     nnact_sched *grow = NULL;
     assert_int_equal(nnact_sched_create(NNACT_SCHED_EXPONENTIAL, &grow), NNACT_OK);
     assert_int_equal(nnact_sched_set(grow, NNACT_SCHED_PARAM_GAMMA, 1e300), NNACT_OK);
@@ -632,7 +619,7 @@ static void checkpoint_interval(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         unlink(path("i.ckpt"));
         nnact_net *net = resume_fresh_net();
-        nnact_opt *o = fresh_opt(NNACT_OPT_ADAM);
+        nnact_opt *o = resume_fresh_opt_at_base(NNACT_OPT_ADAM);
         size_t stop = cases[i].stop_at;
         assert_int_equal(nnact_fit_config_set_epoch_callback(c, look_at_file, &stop), NNACT_OK);
         assert_int_equal(nnact_fit_config_set_int(c, NNACT_FIT_PARAM_EPOCHS, cases[i].epochs),
@@ -661,10 +648,11 @@ static void checkpoint_interval(void **state)
 static void resume_through_position(void **state)
 {
     (void)state;
-    nnact_sched *s = step_sched();
+    nnact_sched *s = resume_step_sched();
     for (int k = 0; k < (int)nnact_opt_count(); k++) {
         nnact_net *a = resume_fresh_net(), *b = resume_fresh_net();
-        nnact_opt *oa = fresh_opt((nnact_opt_kind)k), *ob = fresh_opt((nnact_opt_kind)k);
+        nnact_opt *oa = resume_fresh_opt_at_base((nnact_opt_kind)k),
+                  *ob = resume_fresh_opt_at_base((nnact_opt_kind)k);
         nnact_fit_config *c = run_config(s);
         /* with the validation split and patience (too long to stop these runs):
            the resumed run draws the same split from the seed */
@@ -989,7 +977,7 @@ static void checkpoint_position_record(void **state)
 {
     (void)state;
     nnact_net *net = resume_fresh_net();
-    nnact_opt *o = fresh_opt(NNACT_OPT_RMSPROP);
+    nnact_opt *o = resume_fresh_opt_at_base(NNACT_OPT_RMSPROP);
     const nnact_checkpoint_position at = {sizeof at, 7, 2, 0.125, 99, 1234};
     assert_int_equal(nnact_checkpoint_save_at(path("a.ckpt"), net, o, &at), NNACT_OK);
     assert_int_equal(nnact_checkpoint_save(path("b.ckpt"), net, o, 7, 2, 0.125, 99, 1234),

@@ -122,6 +122,31 @@ static void fixtures_resave_byte_identical(void **state)
     assert_int_equal(rmdir(dir), 0);
 }
 
+/* data (n bytes, saved from net) loads back as the same network: same
+ * layers and parameters, the same bits out of predict on `batch` (<= 7) rows
+ * of 3 inputs when it has a layer, and the same bytes when saved again. */
+static void reload_is_same(const nnact_net *net, const unsigned char *data, size_t n, size_t batch)
+{
+    nnact_net *back = NULL;
+    assert_int_equal(nnact_net_load_buffer(data, n, &back), NNACT_OK);
+    io_assert_same_net(net, back);
+    if (nnact_net_layer_count(net) > 0) { /* predict needs a layer */
+        double x[7 * 3], y1[7 * 5], y2[7 * 5];
+        for (size_t j = 0; j < batch * 3; j++)
+            x[j] = (double)((int)(j * 13 % 17) - 8) / 4.0;
+        assert_int_equal(nnact_net_predict(net, batch, x, y1), NNACT_OK);
+        assert_int_equal(nnact_net_predict(back, batch, x, y2), NNACT_OK);
+        for (size_t j = 0; j < batch * nnact_net_output_size(net); j++)
+            assert_same_bits(y2[j], y1[j]);
+    }
+    size_t m;
+    unsigned char *again = io_save(back, &m);
+    assert_int_equal(m, n);
+    assert_memory_equal(again, data, n);
+    nnact_net_free(back);
+    free(again);
+}
+
 /* load(save(net)) is the same network and predicts the same bits, for 0..5
  * layers and every activation kind. */
 static void roundtrip_bit_identical(void **state)
@@ -133,27 +158,9 @@ static void roundtrip_bit_identical(void **state)
             nnact_net *net = io_make_net(3, layers, act0);
             size_t n;
             unsigned char *data = io_save(net, &n);
-            nnact_net *back = NULL;
-            assert_int_equal(nnact_net_load_buffer(data, n, &back), NNACT_OK);
-            io_assert_same_net(net, back);
-            double x[7 * 3], y1[7 * 5], y2[7 * 5];
-            for (size_t j = 0; j < batch * 3; j++)
-                x[j] = (double)((int)(j * 13 % 17) - 8) / 4.0;
-            size_t n_out = nnact_net_output_size(net);
-            if (layers > 0) { /* predict needs a layer */
-                assert_int_equal(nnact_net_predict(net, batch, x, y1), NNACT_OK);
-                assert_int_equal(nnact_net_predict(back, batch, x, y2), NNACT_OK);
-                for (size_t j = 0; j < batch * n_out; j++)
-                    assert_same_bits(y2[j], y1[j]);
-            }
-            size_t m;
-            unsigned char *again = io_save(back, &m);
-            assert_int_equal(m, n);
-            assert_memory_equal(again, data, n);
+            reload_is_same(net, data, n, batch);
             nnact_net_free(net);
-            nnact_net_free(back);
             free(data);
-            free(again);
         }
     }
 }
@@ -534,28 +541,12 @@ static void roundtrip_with_prep(void **state)
             for (int act0 = 0; act0 < (int)nnact_act_count(); act0 += 3) {
                 nnact_net *net = io_make_net(3, layers, act0);
                 io_add_prep(net, which);
-                size_t n, m;
+                size_t n;
                 unsigned char *data = io_save(net, &n);
                 assert_int_equal(nnact__get_u32(data + 8), 2);
-                nnact_net *back = NULL;
-                assert_int_equal(nnact_net_load_buffer(data, n, &back), NNACT_OK);
-                io_assert_same_net(net, back);
-                if (layers > 0) {
-                    double x[4 * 3], y1[4 * 5], y2[4 * 5];
-                    for (size_t j = 0; j < 12; j++)
-                        x[j] = (double)((int)(j * 13 % 17) - 8) / 4.0;
-                    assert_int_equal(nnact_net_predict(net, 4, x, y1), NNACT_OK);
-                    assert_int_equal(nnact_net_predict(back, 4, x, y2), NNACT_OK);
-                    for (size_t j = 0; j < 4 * nnact_net_output_size(net); j++)
-                        assert_same_bits(y2[j], y1[j]);
-                }
-                unsigned char *again = io_save(back, &m);
-                assert_int_equal(m, n);
-                assert_memory_equal(again, data, n);
+                reload_is_same(net, data, n, 4);
                 nnact_net_free(net);
-                nnact_net_free(back);
                 free(data);
-                free(again);
             }
         }
     }

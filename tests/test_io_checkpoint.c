@@ -366,6 +366,41 @@ static void checkpoint_load_out_of_memory(void **state_)
     free(f);
 }
 
+/* Saving the loaded checkpoint again gives the fixture's bytes. */
+static void resaves_byte_for_byte(const nnact_net *net, const nnact_opt *opt,
+                                  const nnact_checkpoint_position *pos, const unsigned char *f,
+                                  size_t size)
+{
+    char dir[] = "/tmp/nnact_ckfix_XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/c.nnm", dir);
+    assert_int_equal(nnact_checkpoint_save_at(path, net, opt, pos), NNACT_OK);
+    size_t n;
+    unsigned char *again = io_read_all(path, &n);
+    assert_int_equal(n, size);
+    assert_memory_equal(again, f, size);
+    free(again);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+/* Every proper prefix and every single-bit flip of a valid file is refused. */
+static void every_prefix_and_flip_refused(unsigned char *f, size_t size)
+{
+    for (size_t k = 0; k < size; k++) {
+        unsigned char *p = malloc(k ? k : 1);
+        assert_non_null(p);
+        memcpy(p, f, k);
+        expect_reject(p, k, NULL);
+        free(p);
+    }
+    for (size_t i = 0; i < size; i++) {
+        f[i] ^= (unsigned char)(1u << (i % 8));
+        expect_reject(f, size, NULL);
+        f[i] ^= (unsigned char)(1u << (i % 8));
+    }
+}
+
 /* A checkpoint with the preprocessing section (io_ckpt_prep.nnm): the
  * section sits between the model parameters (ending at 752) and the optimizer
  * section, which it moves to 752 + 8 + 80 + 8 + 5 + 3 = 856. Loads with its
@@ -390,32 +425,11 @@ static void checkpoint_with_prep_fixture(void **state_)
     assert_same_bits(scale[3], -1.0);
     assert_int_equal(nnact_net_class_count(net), 2);
     assert_string_equal(nnact_net_class_name(net, 1), "yes");
-    char dir[] = "/tmp/nnact_ckprep_XXXXXX", path[64];
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/c.nnm", dir);
-    assert_int_equal(nnact_checkpoint_save_at(path, net, opt, &pos), NNACT_OK);
-    size_t n;
-    unsigned char *again = io_read_all(path, &n);
-    assert_int_equal(n, size);
-    assert_memory_equal(again, f, size);
-    free(again);
-    assert_int_equal(unlink(path), 0);
-    assert_int_equal(rmdir(dir), 0);
+    resaves_byte_for_byte(net, opt, &pos, f, size);
     nnact_net_free(net);
     nnact_opt_free(opt);
 
-    for (size_t k = 0; k < size; k++) {
-        unsigned char *p = malloc(k ? k : 1);
-        assert_non_null(p);
-        memcpy(p, f, k);
-        expect_reject(p, k, NULL);
-        free(p);
-    }
-    for (size_t i = 0; i < size; i++) {
-        f[i] ^= (unsigned char)(1u << (i % 8));
-        expect_reject(f, size, NULL);
-        f[i] ^= (unsigned char)(1u << (i % 8));
-    }
+    every_prefix_and_flip_refused(f, size);
     field(f, size, 752, 4, 0, "empty preprocessing section");
     field(f, size, 756, 4, 1, "1 class names for 1 outputs");
     field(f, size, 760 + 40, 8, 0, "offset 800: input scale[0]");
@@ -445,32 +459,11 @@ static void checkpoint_with_names_fixture(void **state_)
     assert_string_equal(nnact_net_input_name(net, 4), "f5");
     assert_int_equal(nnact_net_target_count(net), 1);
     assert_string_equal(nnact_net_target_name(net, 0), "label");
-    char dir[] = "/tmp/nnact_cknames_XXXXXX", path[64];
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/c.nnm", dir);
-    assert_int_equal(nnact_checkpoint_save_at(path, net, opt, &pos), NNACT_OK);
-    size_t n;
-    unsigned char *again = io_read_all(path, &n);
-    assert_int_equal(n, size);
-    assert_memory_equal(again, f, size);
-    free(again);
-    assert_int_equal(unlink(path), 0);
-    assert_int_equal(rmdir(dir), 0);
+    resaves_byte_for_byte(net, opt, &pos, f, size);
     nnact_net_free(net);
     nnact_opt_free(opt);
 
-    for (size_t k = 0; k < size; k++) {
-        unsigned char *p = malloc(k ? k : 1);
-        assert_non_null(p);
-        memcpy(p, f, k);
-        expect_reject(p, k, NULL);
-        free(p);
-    }
-    for (size_t i = 0; i < size; i++) {
-        f[i] ^= (unsigned char)(1u << (i % 8));
-        expect_reject(f, size, NULL);
-        f[i] ^= (unsigned char)(1u << (i % 8));
-    }
+    every_prefix_and_flip_refused(f, size);
     field(f, size, 752, 4, 31, "offset 752: unknown preprocessing flags 0x10");
     field(f, size, 853, 4, 0, "offset 853: input name 0 has length 0");
     field(f, size, 883, 4, 2, "offset 883: 2 target names for 1 outputs");

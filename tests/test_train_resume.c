@@ -20,7 +20,7 @@
 
 enum { ROWS = 13, BATCH = 4, EPOCHS = 6, STOP = 3, MAXP = 64 };
 static double X[ROWS * 2], T[ROWS];
-static const double BASE = 0.05;
+static const double BASE = RESUME_BASE_LR;
 static const uint64_t SEED = 77;
 static char dir[64];
 
@@ -61,22 +61,6 @@ static const char *path(const char *name)
     char *r = p[next++ % 4];
     snprintf(r, sizeof p[0], "%s/%s", dir, name);
     return r;
-}
-
-static nnact_opt *fresh_opt(nnact_opt_kind k)
-{
-    nnact_opt *o = resume_fresh_opt(k);
-    assert_int_equal(nnact_opt_set(o, NNACT_OPT_PARAM_LR, BASE), NNACT_OK);
-    return o;
-}
-
-static nnact_sched *step_sched(void)
-{
-    nnact_sched *s = NULL;
-    assert_int_equal(nnact_sched_create(NNACT_SCHED_STEP, &s), NNACT_OK);
-    assert_int_equal(nnact_sched_set(s, NNACT_SCHED_PARAM_STEP_SIZE, 2), NNACT_OK);
-    assert_int_equal(nnact_sched_set(s, NNACT_SCHED_PARAM_GAMMA, 0.5), NNACT_OK);
-    return s;
 }
 
 /* Callback log; stops after `stop_at` (0: never); optionally saves a
@@ -168,7 +152,7 @@ static nnact_net *resume(const char *p, nnact_opt **out_opt, const nnact_sched *
     assert_same_bits(base, BASE);
     if (fresh_opt_kind >= 0) {
         nnact_opt_free(opt);
-        opt = fresh_opt((nnact_opt_kind)fresh_opt_kind);
+        opt = resume_fresh_opt_at_base((nnact_opt_kind)fresh_opt_kind);
     }
     memset(g, 0, sizeof *g);
     g->opt = opt;
@@ -182,12 +166,12 @@ static nnact_net *resume(const char *p, nnact_opt **out_opt, const nnact_sched *
 static void fit_resume_bit_identical_for_every_optimizer(void **state)
 {
     (void)state;
-    nnact_sched *s = step_sched();
+    nnact_sched *s = resume_step_sched();
     for (int k = NNACT_OPT_SGD; k <= NNACT_OPT_ADAMW; k++) {
         /* A: uninterrupted, checkpointing each epoch (its last file is the
            whole final state). */
         nnact_net *a = resume_fresh_net();
-        nnact_opt *oa = fresh_opt((nnact_opt_kind)k);
+        nnact_opt *oa = resume_fresh_opt_at_base((nnact_opt_kind)k);
         struct log ga = {0};
         ga.opt = oa;
         size_t best_a = 0;
@@ -202,7 +186,7 @@ static void fit_resume_bit_identical_for_every_optimizer(void **state)
 
         /* B: the same call stopped by its callback after epoch STOP. */
         nnact_net *b = resume_fresh_net();
-        nnact_opt *ob = fresh_opt((nnact_opt_kind)k);
+        nnact_opt *ob = resume_fresh_opt_at_base((nnact_opt_kind)k);
         struct log gb = {0};
         gb.opt = ob;
         gb.stop_at = STOP;
@@ -271,7 +255,7 @@ static void fit_resume_bit_identical_for_every_optimizer(void **state)
         struct log gd;
         /* b.ckpt now holds epoch 6; write epoch 3 again for the controls */
         d = resume_fresh_net();
-        od = fresh_opt((nnact_opt_kind)k);
+        od = resume_fresh_opt_at_base((nnact_opt_kind)k);
         memset(&gd, 0, sizeof gd);
         gd.stop_at = STOP;
         assert_int_equal(fit(d, od, s, 0, SEED, path("b.ckpt"), &gd, NULL, NULL), NNACT_OK);
@@ -301,7 +285,7 @@ static void fit_resume_bit_identical_for_every_optimizer(void **state)
            Resumed as is, it diverges; with the LR set back to the base first
            (the documented call) it is bit-identical. */
         d = resume_fresh_net();
-        od = fresh_opt((nnact_opt_kind)k);
+        od = resume_fresh_opt_at_base((nnact_opt_kind)k);
         memset(&gd, 0, sizeof gd);
         gd.stop_at = STOP;
         gd.save_at = STOP;
@@ -337,9 +321,10 @@ static void fit_resume_bit_identical_for_every_optimizer(void **state)
 static void fit_ex_in_memory_and_edges(void **state)
 {
     (void)state;
-    nnact_sched *s = step_sched();
+    nnact_sched *s = resume_step_sched();
     nnact_net *a = resume_fresh_net(), *b = resume_fresh_net();
-    nnact_opt *oa = fresh_opt(NNACT_OPT_ADAM), *ob = fresh_opt(NNACT_OPT_ADAM);
+    nnact_opt *oa = resume_fresh_opt_at_base(NNACT_OPT_ADAM),
+              *ob = resume_fresh_opt_at_base(NNACT_OPT_ADAM);
     struct log g = {0};
     assert_int_equal(nnact_net_fit(a, oa, NNACT_LOSS_MSE, ROWS, X, T, EPOCHS, BATCH, 0.2, SEED, s,
                                    0, NULL, NULL, NULL, NULL),
@@ -372,7 +357,7 @@ static void fit_ex_in_memory_and_edges(void **state)
     /* RESTORE_BEST after a resume: the parameters are those of the best of
        epochs 4..6, whose validation loss is best_l. */
     nnact_net *c = resume_fresh_net();
-    nnact_opt *oc = fresh_opt(NNACT_OPT_ADAM);
+    nnact_opt *oc = resume_fresh_opt_at_base(NNACT_OPT_ADAM);
     memset(&g, 0, sizeof g);
     g.stop_at = STOP;
     assert_int_equal(fit(c, oc, s, 0, SEED, NULL, &g, NULL, NULL), NNACT_OK);
@@ -401,8 +386,8 @@ static void fit_ex_bad_input(void **state)
 {
     (void)state;
     nnact_net *net = resume_fresh_net();
-    nnact_opt *o = fresh_opt(NNACT_OPT_MOMENTUM);
-    nnact_sched *s = step_sched();
+    nnact_opt *o = resume_fresh_opt_at_base(NNACT_OPT_MOMENTUM);
+    nnact_sched *s = resume_step_sched();
     double before[MAXP], after[MAXP];
     size_t np = params(net, before);
     struct log g = {0};
