@@ -1,0 +1,33 @@
+/* Elementwise work split across threads (docs/INTERNALS.md, "Threads").
+ *
+ * The cut of the work depends only on n and grain, never on the thread count:
+ * chunk i is [i*grain, min(n, (i+1)*grain)). A caller that reduces keeps one
+ * partial result per chunk and combines the partials in chunk order, so its
+ * result has the same bits on every thread count. */
+#ifndef NNACT_PAR_PAR_H
+#define NNACT_PAR_PAR_H
+
+#include <stddef.h>
+
+/* One chunk of work: items [begin, end) of the caller's range, begin a
+   multiple of the grain. Must not call nnact__par_for itself (a nested call
+   runs on the calling thread alone). */
+typedef void (*nnact__par_fn)(void *ctx, size_t begin, size_t end);
+
+/* Runs fn once per chunk of [0, n) and returns when every chunk is done. The
+   chunks run on the calling thread alone when n < serial_below (the work would
+   not pay for waking threads) or one thread is set; else on up to
+   nnact__par_threads() threads. grain must be > 0. */
+void nnact__par_for(size_t n, size_t grain, size_t serial_below, nnact__par_fn fn, void *ctx);
+
+/* Number of chunks nnact__par_for cuts [0, n) into (slots for partials). */
+static inline size_t nnact__par_chunks(size_t n, size_t grain)
+{
+    return n / grain + (n % grain != 0);
+}
+
+/* Threads the library's own elementwise work may use: the BLAS's count
+   (nnact_blas_set_threads governs both). */
+int nnact__par_threads(void);
+
+#endif
