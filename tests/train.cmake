@@ -18,3 +18,4 @@ set_tests_properties(cli_train_bad_batch PROPERTIES
 # nnact train --checkpoint/--resume: interrupted and resumed equals uninterrupted, byte for byte.
 add_test(NAME cli_train_resume
          COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/check_train_resume.sh $<TARGET_FILE:nnact_cli>)
+nnact_add_test(test_fit_dist test_fit_dist.c)

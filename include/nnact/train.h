@@ -447,6 +447,63 @@ NNACT_API nnact_status nnact_fit_config_resume(nnact_fit_config *c,
                                                const nnact_checkpoint_position *pos);
 
 /**
+ * @brief One process's part in a data-parallel fit (nnact_fit_config_set_dist()):
+ *        its rank, the number of ranks and the collective operations the fit
+ *        needs from the caller's transport (libnnact_mpi fills it over MPI;
+ *        libnnact itself never depends on a transport). An input record: set
+ *        `size = sizeof(nnact_fit_dist)`; fields are only ever appended.
+ *
+ * Every rank calls nnact_net_fit_run() with the same network (parameters and
+ * optimizer state), the same rows n, x, t and the same configuration. Each
+ * rank then shuffles the same way, takes its shard of every global batch of
+ * R rows — rank r of P ranks gets the rows [floor(r R / P), floor((r+1) R / P))
+ * of the batch, in the batch's order — computes the gradient of the mean loss
+ * of its rows weighted by its share (rows / R), has `sum` add the gradients of
+ * all ranks layer by layer (top layer first), and runs ONE checked optimizer
+ * step on the sum, the same on every rank. The validation rows are split the
+ * same way and their loss sums added. The fused update of the one-process
+ * step is not used (the gradient must exist before the step).
+ *
+ * The callbacks return 0 on success; nonzero ends the fit with NNACT_ERR_IO
+ * (the transport failed: the ranks may no longer agree; end the job).
+ * @since 1.1
+ */
+typedef struct nnact_fit_dist {
+    size_t size;    /**< set by the caller: sizeof(nnact_fit_dist) */
+    uint64_t rank;  /**< this process, 0 .. ranks - 1 */
+    uint64_t ranks; /**< processes taking part, >= 1 */
+    /** Replaces x[0 .. n) on every rank by the sum over ranks of every rank's
+     *  x, the same bits on every rank. Called by every rank with the same n. */
+    int (*sum)(double *x, size_t n, void *user);
+    /** Agreement on a failure: every rank passes its status (NNACT_OK or not)
+     *  and its detail (a NUL-terminated string in detail[0 .. cap)); on return
+     *  every rank holds the status and detail of the lowest failing rank (or
+     *  NNACT_OK) and *origin that rank. Called by every rank at the same point. */
+    int (*agree)(nnact_status *status, char *detail, size_t cap, uint64_t *origin, void *user);
+    void *user; /**< passed through to sum and agree */
+} nnact_fit_dist;
+
+/**
+ * @brief Makes nnact_net_fit_run() with this configuration one rank of a
+ *        data-parallel fit (see nnact_fit_dist for the rules). In such a fit:
+ *        a failure on any rank (bad rows, allocation, a non-finite loss or
+ *        gradient, a refused checkpoint) ends every rank with the same status
+ *        and detail (the failing rank's, with its rank added) at the same
+ *        step, and a failed step changes no rank's parameters or optimizer;
+ *        the optimizer's state is allocated at the start; only rank 0 writes
+ *        the checkpoint (every rank may resume from it); the callback runs on
+ *        every rank and any rank's nonzero return stops them all; the training
+ *        loss is the global batch's. With ranks = 1 and a sum that does
+ *        nothing the fit trains as without it, through the unfused step.
+ * @param d NULL: an ordinary fit (the default); else copied (the user pointer
+ *        is kept, not what it points to).
+ * @return NNACT_OK; NNACT_ERR_ARG (NULL c; d->size below the 1.1 record's;
+ *         ranks 0; rank >= ranks; NULL sum or agree), c unchanged.
+ * @since 1.1
+ */
+NNACT_API nnact_status nnact_fit_config_set_dist(nnact_fit_config *c, const nnact_fit_dist *d);
+
+/**
  * @brief Trains as configured: epochs START_EPOCH+1 .. EPOCHS of shuffled
  *        minibatches over nnact_net_train_step()'s step, a validation split
  *        scored after each epoch, the best epoch remembered, checkpoints, and

@@ -66,6 +66,8 @@ struct fit_run {
     double best;        /* lowest score so far; INFINITY before any */
     uint64_t stale;     /* epochs since the best one (patience) */
     nnact_fit_report r; /* what is done so far */
+    int dist;           /* a data-parallel fit: dc says how (fit_dist.c) */
+    struct nnact__dist_ctx dc;
 };
 
 void nnact__fit_settings_default(struct nnact__fit_settings *s)
@@ -290,12 +292,17 @@ static nnact_status train_epoch(struct fit_run *f, double lr, double *train_loss
     double sum = 0.0;
     for (size_t start = 0; start < p->n_train; start += p->batch) {
         size_t rows = p->n_train - start < p->batch ? p->n_train - start : p->batch;
+        double L;
+        if (f->dist) {
+            NNACT_FORWARD_IF_ERROR(nnact__fit_dist_step(&f->dc, b->order + start, rows, lr, &L));
+            sum += L * (double)rows;
+            continue;
+        }
         for (size_t r = 0; r < rows; r++) {
             size_t src = b->order[start + r];
             memcpy(b->xb + r * p->n_in, f->x + src * p->n_in, p->n_in * sizeof(double));
             memcpy(b->tb + r * p->tw, f->t + src * p->tw, p->tw * sizeof(double));
         }
-        double L;
         NNACT_FORWARD_IF_ERROR(
             nnact__train_step(f->net, f->o, f->k, rows, b->xb, b->tb, lr, &L, f->who));
         sum += L * (double)rows;
@@ -309,11 +316,16 @@ static nnact_status score_epoch(struct fit_run *f, size_t e, double train_loss, 
 {
     const struct fit_plan *p = &f->p;
     *val_loss = NAN;
-    if (p->n_val > 0) {
+    if (p->n_val > 0 && f->dist) {
+        NNACT_FORWARD_IF_ERROR(nnact__fit_dist_val_loss(&f->dc, p->n_val, f->vx, f->vt, f->b.yv,
+                                                        f->b.work, p->work_n, val_loss));
+    } else if (p->n_val > 0) {
         NNACT_FORWARD_IF_ERROR(
             nnact_net_predict_ws(f->net, p->n_val, f->vx, f->b.yv, f->b.work, p->work_n));
         NNACT_FORWARD_IF_ERROR(
             nnact_loss(f->k, p->n_val, p->n_out, f->b.yv, f->vt, val_loss, NULL));
+    }
+    if (p->n_val > 0) {
         /* the data are finite (check_data): the network overflowed on them */
         NNACT_RETURN_IF(!isfinite(*val_loss), NNACT_ERR_NUMERIC,
                         "%s: epoch %zu: the validation loss is %g (its updates stay)", f->who,
@@ -336,8 +348,13 @@ static nnact_status score_epoch(struct fit_run *f, size_t e, double train_loss, 
    base LR), the base LR and the shuffling PRNG's position. */
 static nnact_status save_checkpoint(const struct fit_run *f, size_t done)
 {
-    return nnact_checkpoint_save(f->s->checkpoint, f->net, f->o, (uint64_t)done, 0, f->p.base_lr,
-                                 f->s->seed, f->rng.counter);
+    /* a data-parallel fit: every rank holds the same bits, rank 0 writes,
+       and every rank learns whether it could */
+    nnact_status st = NNACT_OK;
+    if (!f->dist || f->dc.d->rank == 0)
+        st = nnact_checkpoint_save(f->s->checkpoint, f->net, f->o, (uint64_t)done, 0, f->p.base_lr,
+                                   f->s->seed, f->rng.counter);
+    return f->dist ? nnact__fit_dist_agree(f->who, f->dc.d, st) : st;
 }
 
 static int checkpoint_due(const struct fit_run *f, size_t done)
@@ -384,6 +401,11 @@ static nnact_status run_epoch(struct fit_run *f, size_t e, int *stop)
     const int due = checkpoint_due(f, e + 1);
     if (due) NNACT_FORWARD_IF_ERROR(save_checkpoint(f, e + 1));
     *stop = notify(f, e, lr, train_loss, val_loss) ? STOP_BY_CALLBACK : 0;
+    if (f->dist) { /* any rank's callback stops them all */
+        nnact_status st = NNACT_OK;
+        *stop = nnact__fit_dist_any(f->who, f->dc.d, *stop, &st) ? STOP_BY_CALLBACK : 0;
+        NNACT_FORWARD_IF_ERROR(st);
+    }
     /* the callback has seen the epoch; running out of patience wins over it */
     if (f->s->patience > 0 && f->stale >= f->s->patience) *stop = STOP_BY_PATIENCE;
     /* stopped early between due epochs: the file still ends at the last epoch trained */
@@ -420,26 +442,48 @@ static void run_epochs(struct fit_run *f, nnact_status *st)
     }
 }
 
+/* The checks of the arguments and the data, the plan, the buffers and the
+   split: one status, which the ranks of a data-parallel fit agree on before
+   anything runs (bad rows or a failed allocation on any rank end all). */
+static nnact_status start_run(struct fit_run *f, size_t n, int *allocated)
+{
+    const struct nnact__fit_settings *s = f->s;
+    *allocated = 0;
+    nnact_status st = check_args(f->who, f->net, f->o, n, f->x, f->t, s);
+    if (st == NNACT_OK) st = make_plan(f->who, f->net, f->o, f->k, n, s, &f->p);
+    if (st == NNACT_OK) st = check_data(f->who, f->k, n, f->x, f->t, &f->p);
+    if (st == NNACT_OK) {
+        st = alloc_buffers(f->who, &f->p, s->restore_best || s->patience > 0, !s->v1_0, &f->b);
+        *allocated = st == NNACT_OK;
+    }
+    if (st == NNACT_OK) st = draw_split(f, n);
+    if (!f->dist) return st;
+    f->dc = (struct nnact__dist_ctx){f->who, &s->dist,  f->net,  f->o,    f->k,   f->x,
+                                     f->t,   f->p.n_in, f->p.tw, f->b.xb, f->b.tb};
+    int bound = 0;
+    if (st == NNACT_OK) st = nnact__fit_dist_prepare(&f->dc, f->p.batch, &bound);
+    st = nnact__fit_dist_agree(f->who, &s->dist, st);
+    if (st != NNACT_OK && bound) nnact__fit_dist_unbind(f->o);
+    return st;
+}
+
 nnact_status nnact__fit(const char *who, nnact_net *net, nnact_opt *o, nnact_loss_kind k, size_t n,
                         const double *x, const double *t, const struct nnact__fit_settings *s,
                         nnact_fit_report *report, int *reported)
 {
     *reported = 0;
     struct fit_run f = {.who = who, .net = net, .o = o, .k = k, .x = x, .t = t, .s = s};
-    NNACT_FORWARD_IF_ERROR(check_args(who, net, o, n, x, t, s));
-    NNACT_FORWARD_IF_ERROR(make_plan(who, net, o, k, n, s, &f.p));
-    NNACT_FORWARD_IF_ERROR(check_data(who, k, n, x, t, &f.p));
+    f.dist = s->dist.ranks > 0;
     const double t_call = now_seconds();
-    f.r.epochs_done = (uint64_t)f.p.start;
+    f.r.epochs_done = (uint64_t)s->start_epoch;
     f.r.best_loss = f.r.last_loss = f.r.last_val_loss = NAN;
     f.r.stop_reason = NNACT_FIT_STOP_COMPLETED;
     f.best = INFINITY;
+    int allocated;
     /* nothing has run yet: a failed allocation leaves the outputs untouched too */
-    NNACT_FORWARD_IF_ERROR(
-        alloc_buffers(who, &f.p, s->restore_best || s->patience > 0, !s->v1_0, &f.b));
-    nnact_status st = draw_split(&f, n);
+    nnact_status st = start_run(&f, n, &allocated);
     if (st != NNACT_OK) {
-        free_buffers(&f.b);
+        if (allocated) free_buffers(&f.b);
         return st;
     }
     run_epochs(&f, &st);

@@ -270,3 +270,23 @@ nnact_status nnact_net_fit_run(nnact_net *net, nnact_opt *o, nnact_loss_kind k, 
     if (reported && report != NULL) nnact__record_put(report, &r, sizeof r);
     return st;
 }
+
+nnact_status nnact_fit_config_set_dist(nnact_fit_config *c, const nnact_fit_dist *d)
+{
+    static const char who[] = "nnact_fit_config_set_dist";
+    NNACT_RETURN_IF(c == NULL, NNACT_ERR_ARG, "%s: config is NULL", who);
+    if (d == NULL) {
+        memset(&c->s.dist, 0, sizeof c->s.dist);
+        return NNACT_OK;
+    }
+    NNACT_FORWARD_IF_ERROR(nnact__record_check(who, "d", d, NNACT__FIT_DIST_MIN));
+    NNACT_RETURN_IF(d->ranks == 0, NNACT_ERR_ARG, "%s: ranks is 0", who);
+    NNACT_RETURN_IF(d->rank >= d->ranks, NNACT_ERR_ARG, "%s: rank %llu is not below ranks %llu",
+                    who, (unsigned long long)d->rank, (unsigned long long)d->ranks);
+    NNACT_RETURN_IF(d->sum == NULL || d->agree == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
+                    d->sum == NULL ? "sum" : "agree");
+    /* the fields this version knows; a later caller's appended ones are not read */
+    memcpy(&c->s.dist, d, sizeof c->s.dist);
+    c->s.dist.size = sizeof c->s.dist;
+    return NNACT_OK;
+}
