@@ -14,3 +14,7 @@ if(NNACT_BUILD_TESTS)
 endif()
 
 find_library(NNACT_LIBM m)
+
+# MPI (optional): libnnact_mpi (mpi/), mpirun nnact train and the MPI tests are
+# built only when a C MPI is found (Debian: libopenmpi-dev, openmpi-bin).
+find_package(MPI COMPONENTS C QUIET)

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/table.h"
 #include "cli/train.h"
+#include "cli/train_mpi.h"
 #include "nnact/nnact.h"
 
 /* One help line "  --opt NAME ... default" and the family's names under it. */
@@ -303,17 +304,25 @@ static int check_outputs(const struct train_opts *o)
     return CLI_OK;
 }
 
-int cli_train(int argc, char **argv)
+static int train(int argc, char **argv)
 {
     struct train_opts o;
     int rc = parse_opts(argc, argv, &o);
     if (rc != CLI_OK || (rc = check_outputs(&o)) != CLI_OK) return rc;
     struct data d;
-    if ((rc = train_load_data(&o, &d)) != CLI_OK) return rc;
+    /* under mpirun every rank reads the data: all go on or all stop (cli/train_mpi.h) */
+    rc = train_load_data(&o, &d);
+    if ((rc = cli_mpi_agree(rc)) != CLI_OK) return rc;
     struct model m = {0};
     rc = o.resume_path ? train_resume_model(&o, &d, &m) : train_new_model(&o, &d, &m);
-    if (rc == CLI_OK) rc = train_run(&o, &d, &m);
+    if ((rc = cli_mpi_agree(rc)) == CLI_OK) rc = train_run(&o, &d, &m);
     train_free_model(&m);
     train_free_data(&d);
     return rc;
+}
+
+int cli_train(int argc, char **argv)
+{
+    int rc = cli_mpi_start();
+    return cli_mpi_finish(rc == CLI_OK ? train(argc, argv) : rc);
 }

@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/table.h"
 #include "cli/train.h"
+#include "cli/train_mpi.h"
 
 static const char *const cmd = cli_train_cmd;
 
@@ -273,8 +274,7 @@ static nnact_status run_fit(const struct train_opts *o, const struct data *d, st
     if (st == NNACT_OK) st = nnact_fit_config_set_checkpoint(cfg, o->ckpt_path);
     if (st == NNACT_OK) st = nnact_fit_config_set_callback(cfg, on_epoch, pr);
     if (st == NNACT_OK)
-        st =
-            nnact_net_fit_run(m->net, m->opt, (nnact_loss_kind)o->loss, d->n, d->x, d->t, cfg, rep);
+        st = cli_mpi_fit(m->net, m->opt, (nnact_loss_kind)o->loss, d->n, d->x, d->t, cfg, rep);
     nnact_fit_config_free(cfg);
     return st;
 }
@@ -364,8 +364,9 @@ int train_run(const struct train_opts *o, const struct data *d, struct model *m)
     nnact_sched *s = NULL;
     const size_t n_val = (size_t)floor((double)d->n * o->val);
     const size_t batch = batch_rows(o, d->n - n_val);
-    struct progress pr = {isatty(fileno(stdout)), o->epochs / 20 ? o->epochs / 20 : 1, 0,
-                          terminal_columns()};
+    /* mpirun gives rank 0 a pseudo-terminal whatever the user's stdout is: plain lines there */
+    struct progress pr = {isatty(fileno(stdout)) && !cli_mpi_active(),
+                          o->epochs / 20 ? o->epochs / 20 : 1, 0, terminal_columns()};
     nnact_fit_report rep = {.size = sizeof rep, .best_loss = NAN};
     if (o->out_act == NNACT_ACT_SIGMOID && o->loss == NNACT_LOSS_BCE_LOGITS)
         fprintf(stderr, "nnact train: warning: --out-act sigmoid with --loss bce_logits applies "
@@ -386,7 +387,9 @@ int train_run(const struct train_opts *o, const struct data *d, struct model *m)
         return cli_fail(cmd, "%s", cli_library_reason());
     }
     int rc = report(o, d, m, n_val, &rep);
-    if (rc == CLI_OK && o->save_path != NULL && nnact_net_save(m->net, o->save_path) != NNACT_OK)
+    /* under mpirun every rank holds the same parameters: rank 0 writes */
+    if (rc == CLI_OK && o->save_path != NULL && cli_mpi_leader() &&
+        nnact_net_save(m->net, o->save_path) != NNACT_OK)
         rc = cli_fail(cmd, "--save: %s", cli_library_reason());
     if (rc == CLI_OK && o->save_path != NULL) printf("saved %s\n", cli_quote(o->save_path));
     return rc;

@@ -1,0 +1,362 @@
+/* libnnact_mpi: the MPI transport of the data-parallel fit (docs/SCALING.md).
+ * Written on libnnact's public API only (it links libnnact.so.1): the fit
+ * loop is libnnact's, made distributed by the nnact_fit_dist record this
+ * file fills (a sum over ranks and an agreement on failures).
+ *
+ * The deterministic sum is a ring reduce-scatter then a ring allgather over
+ * MPI_Sendrecv: slice s of a bucket is accumulated along the ring starting
+ * at rank s + 1 (mod P), each rank adding its own slice to what it received,
+ * so the order of the additions is fixed by P alone, never by MPI's tuning.
+ * It sends 2 (P-1)/P of the bucket per rank (bandwidth-optimal, like MPI's
+ * own ring) in 2 (P-1) latency steps. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nnact/mpi.h"
+
+struct nnact_mpi {
+    MPI_Comm comm; /* the duplicate */
+    int rank, size;
+    nnact_mpi_mode mode;
+    double *scratch; /* one slice of the largest bucket */
+    size_t scratch_n;
+    nnact_mpi_stats st;
+};
+
+/* Longest detail kept (as libnnact's). */
+enum { DETAIL_CAP = 512 };
+static _Thread_local char last_detail[DETAIL_CAP];
+
+static nnact_status fail(nnact_status s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(last_detail, sizeof last_detail, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+/* A failure of libnnact: its detail is the one to show. */
+static nnact_status pass_on(nnact_status s)
+{
+    if (s != NNACT_OK) snprintf(last_detail, sizeof last_detail, "%s", nnact_last_error());
+    return s;
+}
+
+const char *nnact_mpi_last_error(void)
+{
+    return last_detail;
+}
+
+nnact_status nnact_mpi_create(MPI_Comm comm, nnact_mpi **out)
+{
+    static const char who[] = "nnact_mpi_create";
+    if (out == NULL) return fail(NNACT_ERR_ARG, "%s: out is NULL", who);
+    *out = NULL;
+    int init = 0, fin = 0;
+    MPI_Initialized(&init);
+    MPI_Finalized(&fin);
+    if (!init || fin) return fail(NNACT_ERR_ARG, "%s: MPI is not initialised", who);
+    if (comm == MPI_COMM_NULL) return fail(NNACT_ERR_ARG, "%s: comm is MPI_COMM_NULL", who);
+    nnact_mpi *m = calloc(1, sizeof *m);
+    if (m == NULL) return fail(NNACT_ERR_NOMEM, "%s: out of memory", who);
+    if (MPI_Comm_dup(comm, &m->comm) != MPI_SUCCESS) {
+        free(m);
+        return fail(NNACT_ERR_IO, "%s: MPI_Comm_dup failed", who);
+    }
+    MPI_Comm_rank(m->comm, &m->rank);
+    MPI_Comm_size(m->comm, &m->size);
+    m->mode = NNACT_MPI_DETERMINISTIC;
+    m->st.size = sizeof m->st;
+    *out = m;
+    return NNACT_OK;
+}
+
+void nnact_mpi_free(nnact_mpi *m)
+{
+    if (m == NULL) return;
+    MPI_Comm_free(&m->comm);
+    free(m->scratch);
+    free(m);
+}
+
+int nnact_mpi_rank(const nnact_mpi *m)
+{
+    return m == NULL ? 0 : m->rank;
+}
+
+int nnact_mpi_size(const nnact_mpi *m)
+{
+    return m == NULL ? 0 : m->size;
+}
+
+nnact_status nnact_mpi_set_mode(nnact_mpi *m, nnact_mpi_mode mode)
+{
+    if (m == NULL) return fail(NNACT_ERR_ARG, "nnact_mpi_set_mode: m is NULL");
+    if (mode != NNACT_MPI_DETERMINISTIC && mode != NNACT_MPI_FAST)
+        return fail(NNACT_ERR_ARG, "nnact_mpi_set_mode: unknown mode %d", (int)mode);
+    m->mode = mode;
+    return NNACT_OK;
+}
+
+/* ---- the sum ---- */
+
+/* Slice s of n doubles cut into P: [s n / P, (s + 1) n / P). */
+static size_t slice_lo(size_t n, int P, int s)
+{
+    return (size_t)((unsigned long long)s * n / (unsigned long long)P);
+}
+
+/* The deterministic ring over at most INT_MAX doubles (x[0 .. n)). */
+static int ring_sum(nnact_mpi *m, double *x, size_t n)
+{
+    const int P = m->size, r = m->rank;
+    const int next = (r + 1) % P, prev = (r + P - 1) % P;
+    /* reduce-scatter: at step k rank r sends slice (r - k) and adds into
+       slice (r - k - 1): after P - 1 steps it holds slice (r + 1)'s sum,
+       accumulated in the order r + 2, r + 3, ..., r + 1 (mod P) */
+    for (int k = 0; k < P - 1; k++) {
+        const int s_send = ((r - k) % P + P) % P, s_recv = ((r - k - 1) % P + P) % P;
+        const size_t lo_s = slice_lo(n, P, s_send), hi_s = slice_lo(n, P, s_send + 1);
+        const size_t lo_r = slice_lo(n, P, s_recv), hi_r = slice_lo(n, P, s_recv + 1);
+        if (MPI_Sendrecv(x + lo_s, (int)(hi_s - lo_s), MPI_DOUBLE, next, 71, m->scratch,
+                         (int)(hi_r - lo_r), MPI_DOUBLE, prev, 71, m->comm,
+                         MPI_STATUS_IGNORE) != MPI_SUCCESS)
+            return -1;
+        /* received (the partial sum of the ranks before) + own: a fixed order */
+        for (size_t i = lo_r; i < hi_r; i++)
+            x[i] = m->scratch[i - lo_r] + x[i];
+        m->st.bytes += (hi_s - lo_s) * sizeof(double);
+    }
+    /* allgather: pass the finished slices along the ring */
+    for (int k = 0; k < P - 1; k++) {
+        const int s_send = ((r + 1 - k) % P + P) % P, s_recv = ((r - k) % P + P) % P;
+        const size_t lo_s = slice_lo(n, P, s_send), hi_s = slice_lo(n, P, s_send + 1);
+        const size_t lo_r = slice_lo(n, P, s_recv), hi_r = slice_lo(n, P, s_recv + 1);
+        if (MPI_Sendrecv(x + lo_s, (int)(hi_s - lo_s), MPI_DOUBLE, next, 72, x + lo_r,
+                         (int)(hi_r - lo_r), MPI_DOUBLE, prev, 72, m->comm,
+                         MPI_STATUS_IGNORE) != MPI_SUCCESS)
+            return -1;
+        m->st.bytes += (hi_s - lo_s) * sizeof(double);
+    }
+    return 0;
+}
+
+/* Scratch for one slice of an n-double bucket; allocated at the start of a
+   fit for the largest bucket, so steps do not allocate. */
+static int reserve_scratch(nnact_mpi *m, size_t n)
+{
+    const size_t need = n / (size_t)m->size + 1;
+    if (need <= m->scratch_n) return 0;
+    double *p = realloc(m->scratch, need * sizeof *p);
+    if (p == NULL) return -1;
+    m->scratch = p;
+    m->scratch_n = need;
+    return 0;
+}
+
+/* Buckets longer than this go in pieces: MPI counts are ints. The small sums
+   (losses, flags) take the ring too: MPI promises no order for them either. */
+enum { PIECE = 1 << 30 };
+
+static int dist_sum(double *x, size_t n, void *user)
+{
+    nnact_mpi *m = user;
+    const double t0 = MPI_Wtime();
+    int rc = 0;
+    if (m->size > 1) {
+        for (size_t off = 0; off < n && rc == 0; off += PIECE) {
+            const size_t len = n - off < PIECE ? n - off : PIECE;
+            if (m->mode == NNACT_MPI_FAST) {
+                rc = MPI_Allreduce(MPI_IN_PLACE, x + off, (int)len, MPI_DOUBLE, MPI_SUM, m->comm) !=
+                     MPI_SUCCESS;
+                /* a ring's volume, the usual figure for MPI's large-message algorithms */
+                m->st.bytes +=
+                    2 * (uint64_t)(m->size - 1) * len * sizeof(double) / (uint64_t)m->size;
+            } else {
+                rc = reserve_scratch(m, len) != 0 ? -1 : ring_sum(m, x + off, len);
+            }
+        }
+    }
+    m->st.sums++;
+    m->st.doubles += n;
+    m->st.seconds += MPI_Wtime() - t0;
+    return rc;
+}
+
+/* The lowest failing rank's status and detail to every rank. */
+static int dist_agree(nnact_status *status, char *detail, size_t cap, uint64_t *origin, void *user)
+{
+    nnact_mpi *m = user;
+    int low = *status != NNACT_OK ? m->rank : m->size;
+    if (MPI_Allreduce(MPI_IN_PLACE, &low, 1, MPI_INT, MPI_MIN, m->comm) != MPI_SUCCESS) return -1;
+    if (low == m->size) {
+        *status = NNACT_OK;
+        return 0;
+    }
+    int msg[2] = {(int)*status, (int)(cap < DETAIL_CAP ? cap : DETAIL_CAP)};
+    if (MPI_Bcast(msg, 2, MPI_INT, low, m->comm) != MPI_SUCCESS) return -1;
+    char buf[DETAIL_CAP];
+    if (m->rank == low) snprintf(buf, sizeof buf, "%s", detail);
+    if (MPI_Bcast(buf, msg[1], MPI_CHAR, low, m->comm) != MPI_SUCCESS) return -1;
+    buf[msg[1] - 1] = '\0';
+    snprintf(detail, cap, "%s", buf);
+    *status = (nnact_status)msg[0];
+    *origin = (uint64_t)low;
+    return 0;
+}
+
+nnact_status nnact_mpi_fit_dist(nnact_mpi *m, nnact_fit_dist *d)
+{
+    static const char who[] = "nnact_mpi_fit_dist";
+    if (m == NULL || d == NULL) return fail(NNACT_ERR_ARG, "%s: %s is NULL", who, m ? "d" : "m");
+    if (d->size < sizeof *d)
+        return fail(NNACT_ERR_ARG, "%s: d->size %zu is below the %zu bytes of the 1.1 record", who,
+                    d->size, sizeof *d);
+    d->rank = (uint64_t)m->rank;
+    d->ranks = (uint64_t)m->size;
+    d->sum = dist_sum;
+    d->agree = dist_agree;
+    d->user = m;
+    return NNACT_OK;
+}
+
+nnact_status nnact_mpi_agree(nnact_mpi *m, nnact_status st)
+{
+    if (m == NULL) return fail(NNACT_ERR_ARG, "nnact_mpi_agree: m is NULL");
+    char detail[DETAIL_CAP] = "";
+    if (st != NNACT_OK) snprintf(detail, sizeof detail, "%s", last_detail);
+    uint64_t origin = (uint64_t)m->rank;
+    nnact_status agreed = st;
+    if (dist_agree(&agreed, detail, sizeof detail, &origin, m) != 0)
+        return fail(NNACT_ERR_IO, "nnact_mpi_agree: MPI failed on rank %d", m->rank);
+    if (agreed == NNACT_OK) return NNACT_OK;
+    return fail(agreed, "%s (rank %llu of %d)", detail, (unsigned long long)origin, m->size);
+}
+
+/* ---- the fit ---- */
+
+/* FNV-1a over bytes, continued from h. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * UINT64_C(0x100000001b3);
+    return h;
+}
+
+/* Every rank the same value v: min and max over ranks agree. */
+static nnact_status same_everywhere(nnact_mpi *m, uint64_t v, int *same)
+{
+    unsigned long long mm[2] = {v, ~(unsigned long long)v};
+    if (MPI_Allreduce(MPI_IN_PLACE, mm, 2, MPI_UNSIGNED_LONG_LONG, MPI_MIN, m->comm) != MPI_SUCCESS)
+        return NNACT_ERR_IO;
+    *same = mm[0] == ~mm[1];
+    return NNACT_OK;
+}
+
+nnact_status nnact_mpi_bcast_net(nnact_mpi *m, nnact_net *net)
+{
+    static const char who[] = "nnact_mpi_bcast_net";
+    if (m == NULL || net == NULL)
+        return fail(NNACT_ERR_ARG, "%s: %s is NULL", who, m ? "net" : "m");
+    const size_t np = nnact_net_param_count(net), n_in = nnact_net_input_size(net);
+    int same = 0;
+    if (same_everywhere(m, fnv(fnv(14695981039346656037u, &np, sizeof np), &n_in, sizeof n_in),
+                        &same) != NNACT_OK)
+        return fail(NNACT_ERR_IO, "%s: MPI failed on rank %d", who, m->rank);
+    if (!same)
+        return fail(NNACT_ERR_SHAPE,
+                    "%s: the networks differ between ranks (rank %d has %zu "
+                    "parameters)",
+                    who, m->rank, np);
+    double *buf = malloc((np + 2 * n_in + 1) * sizeof *buf);
+    nnact_status st = nnact_mpi_agree(
+        m, buf == NULL ? fail(NNACT_ERR_NOMEM, "%s: out of memory", who) : NNACT_OK);
+    if (st != NNACT_OK) {
+        free(buf);
+        return st;
+    }
+    int present = 0;
+    if (m->rank == 0) {
+        nnact_net_get_params(net, np, buf);
+        nnact_net_get_input_scaling(net, buf + np, buf + np + n_in, &present);
+        buf[np + 2 * n_in] = present;
+    }
+    /* np + 2 n_in + 1 fits an int for any network MPI can send in one call */
+    if (MPI_Bcast(buf, (int)(np + 2 * n_in + 1), MPI_DOUBLE, 0, m->comm) != MPI_SUCCESS) {
+        free(buf);
+        return fail(NNACT_ERR_IO, "%s: MPI_Bcast failed on rank %d", who, m->rank);
+    }
+    st = NNACT_OK;
+    if (m->rank != 0) {
+        st = nnact_net_set_input_scaling(net, buf[np + 2 * n_in] != 0.0 ? buf + np : NULL,
+                                         buf[np + 2 * n_in] != 0.0 ? buf + np + n_in : NULL);
+        if (st == NNACT_OK) nnact_net_set_params(net, np, buf);
+    }
+    free(buf);
+    return nnact_mpi_agree(m, pass_on(st));
+}
+
+nnact_status nnact_mpi_fit(nnact_mpi *m, nnact_net *net, nnact_opt *o, nnact_loss_kind k, size_t n,
+                           const double *x, const double *t, const nnact_fit_config *cfg,
+                           nnact_fit_report *report)
+{
+    static const char who[] = "nnact_mpi_fit";
+    if (m == NULL) return fail(NNACT_ERR_ARG, "%s: m is NULL", who);
+    nnact_status st = NNACT_OK;
+    if (net == NULL || o == NULL || x == NULL || t == NULL || cfg == NULL)
+        st = fail(NNACT_ERR_ARG, "%s: an argument is NULL", who);
+    const size_t tw = net != NULL ? nnact_loss_target_width(k, nnact_net_output_size(net)) : 0;
+    if (st == NNACT_OK && tw == 0) st = fail(NNACT_ERR_ARG, "%s: unknown loss kind %d", who, k);
+    nnact_fit_config *c = NULL;
+    if (st == NNACT_OK) st = pass_on(nnact_fit_config_copy(cfg, &c));
+    if (st == NNACT_OK && reserve_scratch(m, nnact_net_param_count(net)) != 0)
+        st = fail(NNACT_ERR_NOMEM, "%s: out of memory", who);
+    st = nnact_mpi_agree(m, st);
+    if (st != NNACT_OK) {
+        nnact_fit_config_free(c);
+        return st;
+    }
+    /* the same rows everywhere: otherwise the shards would silently mix two data sets */
+    const size_t n_in = nnact_net_input_size(net);
+    uint64_t h = fnv(14695981039346656037u, &n, sizeof n);
+    h = fnv(h, x, n * n_in * sizeof *x);
+    h = fnv(h, t, n * tw * sizeof *t);
+    int same = 0;
+    if (same_everywhere(m, h, &same) != NNACT_OK)
+        st = fail(NNACT_ERR_IO, "%s: MPI failed on rank %d", who, m->rank);
+    else if (!same)
+        st = fail(NNACT_ERR_ARG,
+                  "%s: the rows differ between ranks (rank %d: %zu rows, hash "
+                  "%016llx)",
+                  who, m->rank, n, (unsigned long long)h);
+    st = nnact_mpi_agree(m, st); /* one detail everywhere: the lowest rank's */
+    if (st == NNACT_OK) st = nnact_mpi_bcast_net(m, net);
+    nnact_fit_dist d = {.size = sizeof d};
+    if (st == NNACT_OK) nnact_mpi_fit_dist(m, &d);
+    if (st == NNACT_OK) st = pass_on(nnact_fit_config_set_dist(c, &d));
+    if (st == NNACT_OK) st = pass_on(nnact_net_fit_run(net, o, k, n, x, t, c, report));
+    nnact_fit_config_free(c);
+    return st;
+}
+
+nnact_status nnact_mpi_stats_get(nnact_mpi *m, nnact_mpi_stats *s, int reset)
+{
+    static const char who[] = "nnact_mpi_stats_get";
+    if (m == NULL || s == NULL) return fail(NNACT_ERR_ARG, "%s: %s is NULL", who, m ? "s" : "m");
+    if (s->size < sizeof *s)
+        return fail(NNACT_ERR_ARG, "%s: s->size %zu is below the %zu bytes of the 1.1 record", who,
+                    s->size, sizeof *s);
+    const size_t size = s->size;
+    *s = m->st;
+    s->size = size;
+    if (reset) {
+        memset(&m->st, 0, sizeof m->st);
+        m->st.size = sizeof m->st;
+    }
+    return NNACT_OK;
+}

@@ -1,0 +1,127 @@
+/* nnact train's data-parallel face (cli/train_mpi.h, docs/SCALING.md).
+ *
+ * Every rank reads the data itself (the same files, the same built-in set
+ * from the same seed) rather than rank 0 reading and scattering: the fit
+ * shuffles all training rows every epoch, so every rank needs every row
+ * anyway; reading in parallel costs no more memory than a broadcast and
+ * needs no serialisation of the table (names, classes, scaling). The one
+ * requirement, the same bytes on every rank, is checked: nnact_mpi_fit
+ * compares a hash of the rows over the ranks. Rank 0 alone prints and saves;
+ * every step that can fail on one rank (the data, the checkpoint to resume,
+ * the fit) is agreed on, so every rank ends with the same exit code and the
+ * message comes once, from rank 0. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/train_mpi.h"
+
+#ifdef NNACT_CLI_MPI
+#include "nnact/mpi.h"
+
+static nnact_mpi *ctx;
+static int started;
+
+static int launched_by_mpi(void)
+{
+    return getenv("OMPI_COMM_WORLD_SIZE") != NULL || getenv("PMI_SIZE") != NULL;
+}
+
+int cli_mpi_start(void)
+{
+    if (!launched_by_mpi()) return CLI_OK;
+    if (MPI_Init(NULL, NULL) != MPI_SUCCESS) {
+        fprintf(stderr, "nnact train: MPI_Init failed\n");
+        return CLI_FAILED;
+    }
+    started = 1;
+    if (nnact_mpi_create(MPI_COMM_WORLD, &ctx) != NNACT_OK) {
+        fprintf(stderr, "nnact train: %s\n", nnact_mpi_last_error());
+        MPI_Abort(MPI_COMM_WORLD, CLI_FAILED);
+        return CLI_FAILED;
+    }
+    /* one voice: rank 0's */
+    if (nnact_mpi_rank(ctx) != 0 &&
+        (freopen("/dev/null", "w", stdout) == NULL || freopen("/dev/null", "w", stderr) == NULL))
+        return CLI_FAILED;
+    return CLI_OK;
+}
+
+int cli_mpi_active(void)
+{
+    return ctx != NULL;
+}
+
+int cli_mpi_leader(void)
+{
+    return ctx == NULL || nnact_mpi_rank(ctx) == 0;
+}
+
+int cli_mpi_agree(int rc)
+{
+    if (ctx == NULL) return rc;
+    int all = rc;
+    if (MPI_Allreduce(&rc, &all, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD) != MPI_SUCCESS)
+        MPI_Abort(MPI_COMM_WORLD, CLI_FAILED);
+    if (all != CLI_OK && rc == CLI_OK)
+        fprintf(stderr, "nnact train: stopped: another rank failed (its message is on its own "
+                        "stderr, which only rank 0 shows: the files differ between the nodes?)\n");
+    return all;
+}
+
+nnact_status cli_mpi_fit(nnact_net *net, nnact_opt *o, nnact_loss_kind k, size_t n, const double *x,
+                         const double *t, const nnact_fit_config *cfg, nnact_fit_report *rep)
+{
+    if (ctx == NULL) return nnact_net_fit_run(net, o, k, n, x, t, cfg, rep);
+    nnact_status st = nnact_mpi_fit(ctx, net, o, k, n, x, t, cfg, rep);
+    /* a refusal of libnnact_mpi's own (the rows differ): its detail is not libnnact's */
+    if (st != NNACT_OK && strcmp(nnact_last_error(), nnact_mpi_last_error()) != 0)
+        fprintf(stderr, "nnact train: %s\n", nnact_mpi_last_error());
+    return st;
+}
+
+int cli_mpi_finish(int rc)
+{
+    if (!started) return rc;
+    rc = cli_mpi_agree(rc);
+    nnact_mpi_free(ctx);
+    ctx = NULL;
+    MPI_Finalize();
+    return rc;
+}
+
+#else /* built without MPI: one process, always */
+
+int cli_mpi_start(void)
+{
+    return CLI_OK;
+}
+
+int cli_mpi_active(void)
+{
+    return 0;
+}
+
+int cli_mpi_leader(void)
+{
+    return 1;
+}
+
+int cli_mpi_agree(int rc)
+{
+    return rc;
+}
+
+nnact_status cli_mpi_fit(nnact_net *net, nnact_opt *o, nnact_loss_kind k, size_t n, const double *x,
+                         const double *t, const nnact_fit_config *cfg, nnact_fit_report *rep)
+{
+    return nnact_net_fit_run(net, o, k, n, x, t, cfg, rep);
+}
+
+int cli_mpi_finish(int rc)
+{
+    return rc;
+}
+
+#endif
