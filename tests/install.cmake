@@ -6,6 +6,10 @@ endif()
 add_test(NAME install_consumers
          COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/install/check_install.sh ${PROJECT_BINARY_DIR}
                  ${PROJECT_SOURCE_DIR} "${NNACT_CONSUMER_FLAGS}")
+if(TARGET nnact_mpi) # the installed MPI consumers run under mpirun (tests/mpi.cmake's environment)
+  set_tests_properties(install_consumers PROPERTIES
+    ENVIRONMENT "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OPENBLAS_NUM_THREADS=1")
+endif()
 add_test(NAME exported_symbols COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/check_symbols.sh $<TARGET_FILE:nnact>)
 set(NNACT_MPI_HEADER_FLAGS "")
 if(TARGET nnact_mpi)

@@ -59,4 +59,29 @@ cmake -S "$work/cm" -B "$work/cm/build" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_C_
 cmake --build "$work/cm/build" >/dev/null
 "$work/cm/build/consumer_shared"
 "$work/cm/build/consumer_static"
+
+# libnnact_mpi, when this build has it: the installed files, a consumer built
+# with pkg-config (nnact-mpi) and one with CMake (nnact::nnact_mpi), each run
+# under mpirun at 2 ranks (the MPI tests' environment: loopback, as root)
+if [ -e "$build/mpi/libnnact_mpi.so.1" ] && [ -z "$extra" ]; then
+  for f in include/nnact/mpi.h lib/libnnact_mpi.so.1 lib/libnnact_mpi.so lib/pkgconfig/nnact-mpi.pc \
+           lib/cmake/nnact/nnactMpiTargets.cmake; do
+    [ -e "$prefix/$f" ] || { echo "missing after install: $f"; exit 1; }
+  done
+  mpirun=(mpirun --oversubscribe --mca btl self,vader -np 2)
+  # shellcheck disable=SC2046
+  $cc -std=c11 -o "$work/mpi_pc" "$src/tests/install/mpi_consumer.c" \
+      $(pkg-config --cflags --libs nnact-mpi) -Wl,-rpath,"$prefix/lib"
+  deps=$(ldd "$work/mpi_pc")
+  grep -q "$prefix/lib/libnnact_mpi.so.1" <<< "$deps" || { echo "nnact-mpi consumer not linked to the installed .so"; exit 1; }
+  timeout 30 "${mpirun[@]}" "$work/mpi_pc" | grep -q 'mpi consumer ok: 2 ranks'
+  mkdir -p "$work/cmm"
+  cp "$src/tests/install/mpi_consumer.c" "$work/cmm/"
+  cp "$src/tests/install/CMakeLists_mpi.txt.in" "$work/cmm/CMakeLists.txt"
+  cmake -S "$work/cmm" -B "$work/cmm/build" -DCMAKE_PREFIX_PATH="$prefix" \
+        -DCMAKE_BUILD_RPATH="$prefix/lib" >/dev/null
+  cmake --build "$work/cmm/build" >/dev/null
+  timeout 30 "${mpirun[@]}" "$work/cmm/build/mpi_consumer" | grep -q 'mpi consumer ok: 2 ranks'
+  echo "libnnact_mpi installed: pkg-config and CMake consumers ok under mpirun"
+fi
 echo "install + consumers: ok"
