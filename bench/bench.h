@@ -106,6 +106,7 @@ int bench_suite_small(struct bench_opts *o);
 int bench_suite_collapse(struct bench_opts *o);
 int bench_suite_peers(struct bench_opts *o);
 int bench_suite_data(struct bench_opts *o);
+int bench_suite_mpi(struct bench_opts *o);
 
 /* The targets of issue 7 against the kept records (summary.c). */
 void bench_summary(const struct bench_opts *o);

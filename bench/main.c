@@ -29,6 +29,7 @@ static const struct suite suites[] = {
     {"dense", bench_suite_dense, 1},   {"train", bench_suite_train, 1},
     {"small", bench_suite_small, 1},   {"collapse", bench_suite_collapse, 1},
     {"peers", bench_suite_peers, 1},   {"data", bench_suite_data, 1},
+    {"mpi", bench_suite_mpi, 0}, /* spawns mpirun: only when named */
 };
 #define SUITE_COUNT (sizeof suites / sizeof suites[0])
 
