@@ -29,8 +29,7 @@ set(NNACT_MPI_ENV "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OPE
 foreach(np 2 3)
   foreach(mode equal determinism faults)
     add_test(NAME mpi_${mode}_np${np} COMMAND ${NNACT_MPIRUN} -np ${np} $<TARGET_FILE:test_mpi> ${mode})
-    set_tests_properties(mpi_${mode}_np${np} PROPERTIES TIMEOUT 60 ENVIRONMENT "${NNACT_MPI_ENV}"
-                         RUN_SERIAL TRUE)
+    set_tests_properties(mpi_${mode}_np${np} PROPERTIES TIMEOUT 60 ENVIRONMENT "${NNACT_MPI_ENV}")
   endforeach()
 endforeach()
 
@@ -46,4 +45,4 @@ add_test(NAME mpi_cli_train
          COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/mpi_cli.sh $<TARGET_FILE:nnact_cli> "${NNACT_MPIRUN_WORDS}"
                  ${PROJECT_SOURCE_DIR}/examples/data/iris.csv)
 set_tests_properties(mpi_checkpoint_np2_to_np3 mpi_kill_rank mpi_cli_train PROPERTIES
-                     TIMEOUT 60 ENVIRONMENT "${NNACT_MPI_ENV}" RUN_SERIAL TRUE)
+                     TIMEOUT 60 ENVIRONMENT "${NNACT_MPI_ENV}")
