@@ -66,7 +66,10 @@ void cli_train_help(FILE *out)
                  "held-out rows' scores: accuracy, log-loss and a confusion matrix (rows: true\n"
                  "class, columns: predicted, at most 80 columns wide), or R2 per output and\n"
                  "their mean, MSE and MAE. With --target and nothing held out, the training\n"
-                 "rows' scores; on a built-in set, the first rows' predictions.\n\n");
+                 "rows' scores; on a built-in set, the first rows' predictions.\n"
+                 "Under an MPI launcher (mpirun -np N nnact train ...) the fit is data-parallel\n"
+                 "when this build has MPI: every rank reads the data, rank 0 prints and saves\n"
+                 "(docs/SCALING.md).\n\n");
     data_help(out);
     fprintf(out,
             "  --hidden SPEC      hidden layers: widths separated by ',' or '-', each with an\n"
