@@ -268,11 +268,11 @@ nnact_status nnact_mpi_bcast_net(nnact_mpi *m, nnact_net *net)
     if (same_everywhere(m, fnv(fnv(14695981039346656037u, &np, sizeof np), &n_in, sizeof n_in),
                         &same) != NNACT_OK)
         return fail(NNACT_ERR_IO, "%s: MPI failed on rank %d", who, m->rank);
-    if (!same)
-        return fail(NNACT_ERR_SHAPE,
-                    "%s: the networks differ between ranks (rank %d has %zu "
-                    "parameters)",
-                    who, m->rank, np);
+    if (!same) /* every rank fails: rank 0's detail everywhere */
+        return nnact_mpi_agree(m, fail(NNACT_ERR_SHAPE,
+                                       "%s: the networks differ between ranks (rank %d has "
+                                       "%zu parameters)",
+                                       who, m->rank, np));
     double *buf = malloc((np + 2 * n_in + 1) * sizeof *buf);
     nnact_status st = nnact_mpi_agree(
         m, buf == NULL ? fail(NNACT_ERR_NOMEM, "%s: out of memory", who) : NNACT_OK);

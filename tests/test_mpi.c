@@ -273,11 +273,75 @@ static void expect_failure(nnact_mpi *m, int dist, nnact_act_kind act, const dou
     nnact_net_free(net);
 }
 
+/* Every call's refusals (local ones: no rank waits), and the collective ones
+   that every rank must return alike. */
+static void check_refusals(nnact_mpi *m)
+{
+    nnact_mpi *none = (nnact_mpi *)1;
+    CHECK(nnact_mpi_create(MPI_COMM_WORLD, NULL) == NNACT_ERR_ARG);
+    CHECK(strstr(nnact_mpi_last_error(), "nnact_mpi_create: out is NULL") != NULL);
+    CHECK(nnact_mpi_create(MPI_COMM_NULL, &none) == NNACT_ERR_ARG && none == NULL);
+    CHECK(strstr(nnact_mpi_last_error(), "MPI_COMM_NULL") != NULL);
+    nnact_mpi_free(NULL);
+    CHECK(nnact_mpi_rank(NULL) == 0 && nnact_mpi_size(NULL) == 0);
+    CHECK(nnact_mpi_set_mode(NULL, NNACT_MPI_FAST) == NNACT_ERR_ARG);
+    CHECK(nnact_mpi_set_mode(m, (nnact_mpi_mode)-1) == NNACT_ERR_ARG);
+    CHECK(strstr(nnact_mpi_last_error(), "unknown mode -1") != NULL);
+    nnact_fit_dist d = {.size = sizeof d};
+    CHECK(nnact_mpi_fit_dist(NULL, &d) == NNACT_ERR_ARG);
+    CHECK(nnact_mpi_fit_dist(m, NULL) == NNACT_ERR_ARG);
+    d.size = 8;
+    CHECK(nnact_mpi_fit_dist(m, &d) == NNACT_ERR_ARG);
+    CHECK(strstr(nnact_mpi_last_error(), "d->size 8") != NULL);
+    d.size = sizeof d;
+    CHECK(nnact_mpi_fit_dist(m, &d) == NNACT_OK);
+    CHECK(d.rank == (uint64_t)rank && d.ranks == (uint64_t)size && d.sum && d.agree);
+    /* the record's sum: the ranks' values added, the same bits everywhere */
+    double v[5] = {1.0 + rank, 0.5, -2.0 * rank, 1e-3, 7.0};
+    CHECK(d.sum(v, 5, d.user) == 0);
+    const double tri = size * (size - 1) / 2.0;
+    CHECK(v[0] == size + tri && v[1] == 0.5 * size && v[2] == -2.0 * tri && v[4] == 7.0 * size);
+    check_same_everywhere(5, v);
+    CHECK(nnact_mpi_agree(NULL, NNACT_OK) == NNACT_ERR_ARG);
+    CHECK(nnact_mpi_bcast_net(NULL, NULL) == NNACT_ERR_ARG);
+    CHECK(nnact_mpi_fit(NULL, NULL, NULL, NNACT_LOSS_MSE, 0, NULL, NULL, NULL, NULL) ==
+          NNACT_ERR_ARG);
+    nnact_mpi_stats st = {.size = 8};
+    CHECK(nnact_mpi_stats_get(NULL, &st, 0) == NNACT_ERR_ARG);
+    CHECK(nnact_mpi_stats_get(m, NULL, 0) == NNACT_ERR_ARG);
+    CHECK(nnact_mpi_stats_get(m, &st, 0) == NNACT_ERR_ARG);
+    /* agreement: rank 1's failure reaches every rank with its detail */
+    nnact_status mine = NNACT_OK;
+    if (rank == 1) {
+        nnact_net *bad = NULL;
+        mine = nnact_net_create(0, &bad); /* a real libnnact refusal on rank 1 only */
+        CHECK(mine == NNACT_ERR_ARG);
+        /* the detail nnact_mpi_agree passes on is libnnact_mpi's own: hand it over */
+        CHECK(nnact_mpi_set_mode(m, (nnact_mpi_mode)9) == NNACT_ERR_ARG);
+    }
+    nnact_status got = nnact_mpi_agree(m, mine);
+    CHECK(got == NNACT_ERR_ARG);
+    char want[96];
+    snprintf(want, sizeof want, "unknown mode 9 (rank 1 of %d)", size);
+    CHECK(strstr(nnact_mpi_last_error(), want) != NULL);
+    check_agreed(got, nnact_mpi_last_error());
+    CHECK(nnact_mpi_agree(m, NNACT_OK) == NNACT_OK);
+    /* networks that differ on the last rank: SHAPE everywhere, nothing changed */
+    nnact_net *net = make_net(NNACT_ACT_TANH);
+    if (rank == size - 1) CHECK(nnact_net_add_dense(net, 3, NNACT_ACT_TANH, 0.0) == NNACT_OK);
+    got = nnact_mpi_bcast_net(m, net);
+    CHECK(got == NNACT_ERR_SHAPE);
+    CHECK(strstr(nnact_mpi_last_error(), "the networks differ between ranks") != NULL);
+    check_agreed(got, nnact_mpi_last_error());
+    nnact_net_free(net);
+}
+
 static void mode_faults(nnact_mpi *m)
 {
     static double x[ROWS * NIN];
     const int last = size - 1;
     char want[128];
+    check_refusals(m);
     /* a NaN in row 4 on the last rank only */
     memcpy(x, X, sizeof x);
     if (rank == last) x[4 * NIN + 1] = NAN;
