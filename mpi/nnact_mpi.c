@@ -9,6 +9,7 @@
  * so the order of the additions is fixed by P alone, never by MPI's tuning.
  * It sends 2 (P-1)/P of the bucket per rank (bandwidth-optimal, like MPI's
  * own ring) in 2 (P-1) latency steps. */
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -239,12 +240,16 @@ nnact_status nnact_mpi_agree(nnact_mpi *m, nnact_status st)
 
 /* ---- the fit ---- */
 
-/* FNV-1a over bytes, continued from h. */
+/* FNV-1a over 64-bit words (a word at a time: the rows may be hundreds of
+   megabytes), continued from h; n bytes, a multiple of 8. */
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
     const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * UINT64_C(0x100000001b3);
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, b + i, sizeof w);
+        h = (h ^ w) * UINT64_C(0x100000001b3);
+    }
     return h;
 }
 
@@ -273,6 +278,9 @@ nnact_status nnact_mpi_bcast_net(nnact_mpi *m, nnact_net *net)
                                        "%s: the networks differ between ranks (rank %d has "
                                        "%zu parameters)",
                                        who, m->rank, np));
+    if (np > INT_MAX / 4 || n_in > INT_MAX / 4) /* the same on every rank: no agreement needed */
+        return fail(NNACT_ERR_OVERFLOW, "%s: %zu parameters are more than one MPI_Bcast sends", who,
+                    np);
     double *buf = malloc((np + 2 * n_in + 1) * sizeof *buf);
     nnact_status st = nnact_mpi_agree(
         m, buf == NULL ? fail(NNACT_ERR_NOMEM, "%s: out of memory", who) : NNACT_OK);
@@ -286,7 +294,6 @@ nnact_status nnact_mpi_bcast_net(nnact_mpi *m, nnact_net *net)
         nnact_net_get_input_scaling(net, buf + np, buf + np + n_in, &present);
         buf[np + 2 * n_in] = present;
     }
-    /* np + 2 n_in + 1 fits an int for any network MPI can send in one call */
     if (MPI_Bcast(buf, (int)(np + 2 * n_in + 1), MPI_DOUBLE, 0, m->comm) != MPI_SUCCESS) {
         free(buf);
         return fail(NNACT_ERR_IO, "%s: MPI_Bcast failed on rank %d", who, m->rank);

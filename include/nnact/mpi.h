@@ -105,8 +105,9 @@ NNACT_API nnact_status nnact_mpi_agree(nnact_mpi *m, nnact_status st);
  *        network. Collective.
  * @return NNACT_OK; NNACT_ERR_ARG (NULL m or net: not collective);
  *         NNACT_ERR_SHAPE (the networks' parameter counts differ between
- *         ranks: every rank returns it, nothing changed); NNACT_ERR_NOMEM (on
- *         any rank: every rank returns it); NNACT_ERR_IO.
+ *         ranks: every rank returns it, nothing changed); NNACT_ERR_OVERFLOW
+ *         (more than INT_MAX / 4 parameters: one MPI_Bcast); NNACT_ERR_NOMEM
+ *         (on any rank: every rank returns it); NNACT_ERR_IO.
  * @since 1.1
  */
 NNACT_API nnact_status nnact_mpi_bcast_net(nnact_mpi *m, nnact_net *net);
