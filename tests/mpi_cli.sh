@@ -18,6 +18,14 @@ for np in 2 3; do
   [ -s "$dir/np$np.nnm" ] || { echo "-np $np: no model saved"; exit 1; }
 done
 echo "nnact train at 1, 2 and 3 ranks: the same lines ($(grep -c '^epoch' "$dir/one.txt") epochs shown)"
+# checkpointed at 2 ranks after 20 epochs, resumed at 3: the last epochs print as
+# the uninterrupted one-process run's (to the 9 digits shown)
+timeout 30 "${mpirun[@]}" -np 2 "$nnact" "${args[@]/40/20}" --checkpoint "$dir/c.ckpt" > /dev/null
+timeout 30 "${mpirun[@]}" -np 3 "$nnact" "${args[@]}" --resume "$dir/c.ckpt" |
+  sed 's/ time .*//' | grep '^epoch' > "$dir/resumed.txt"
+grep '^epoch \(2[1-9]\|3[0-9]\|40\)/' "$dir/one.txt" | diff - "$dir/resumed.txt" ||
+  { echo "resumed at 3 ranks: other lines than the one-process run"; exit 1; }
+echo "checkpoint of 2 ranks resumed at 3: the same epochs as one process"
 set +e
 timeout 30 "${mpirun[@]}" -np 2 "$nnact" train --data "$dir/missing.csv" > "$dir/out" 2> "$dir/err"
 rc=$?
@@ -26,3 +34,13 @@ set -e
 n=$(grep -c 'nnact train: .*missing.csv' "$dir/err" || true)
 [ "$n" -eq 1 ] || { cat "$dir/err"; echo "missing file: $n messages, expected 1"; exit 1; }
 echo "missing file: every rank ended (exit $rc), one message"
+# bad data: a field that is not a number
+printf 'a,b,y\n1,2,3\n4,x,6\n7,8,9\n' > "$dir/bad.csv"
+set +e
+timeout 30 "${mpirun[@]}" -np 3 "$nnact" train --data "$dir/bad.csv" --target y > "$dir/out" 2> "$dir/err"
+rc=$?
+set -e
+[ $rc -ne 0 ] && [ $rc -ne 124 ] || { cat "$dir/err"; echo "bad data: exit $rc"; exit 1; }
+n=$(grep -c '^nnact train: ' "$dir/err" || true)
+[ "$n" -eq 1 ] || { cat "$dir/err"; echo "bad data: $n messages, expected 1"; exit 1; }
+echo "bad data: every rank ended (exit $rc), one message: $(grep '^nnact train: ' "$dir/err")"
