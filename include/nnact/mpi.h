@@ -81,7 +81,9 @@ NNACT_API nnact_status nnact_mpi_set_mode(nnact_mpi *m, nnact_mpi_mode mode);
  * @brief The nnact_fit_dist record that makes nnact_net_fit_run() one rank of
  *        a data-parallel fit over m (for callers who drive the fit
  *        themselves: nnact_fit_config_set_dist(cfg, &d)). Valid while m lives.
- *        nnact_mpi_fit() does this and the checks around it.
+ *        nnact_mpi_fit() does this and the checks around it. The first sum
+ *        allocates the ring's scratch (one slice of the largest bucket; kept
+ *        in m), later ones do not allocate.
  * @param d the caller's record with d->size set (at least the 1.1 record's).
  * @return NNACT_OK; NNACT_ERR_ARG (NULL m or d, d->size too small).
  * @since 1.1
