@@ -557,7 +557,8 @@ nnact_status onnx_export_graph(const char *who, const nnact_net *net, nnact_onnx
 }
 
 /* "kind" or "kind:param" per layer, comma-separated; %a keeps every bit. */
-static void put_layers_meta(struct pbw *w, const nnact_net *net, char *buf, size_t cap)
+static void put_layers_meta(struct pbw *w, const nnact_net *net, nnact_onnx_elem elem, char *buf,
+                            size_t cap)
 {
     size_t len = 0;
     buf[0] = '\0';
@@ -565,6 +566,7 @@ static void put_layers_meta(struct pbw *w, const nnact_net *net, char *buf, size
         nnact_act_kind k;
         double a;
         nnact_net_layer_info(net, l, NULL, NULL, &k, &a, NULL);
+        if (elem == NNACT_ONNX_FLOAT) a = (double)(float)a; /* what the float graph computes */
         int n = nnact_act_param_name(k)
                     ? snprintf(buf + len, cap - len, "%s%s:%a", l ? "," : "", nnact_act_name(k), a)
                     : snprintf(buf + len, cap - len, "%s%s", l ? "," : "", nnact_act_name(k));
@@ -609,7 +611,7 @@ nnact_status onnx_export(const char *who, const nnact_net *net, nnact_onnx_elem 
     pbw_varint(w, 2, 17);
     pbw_end(w, op);
     put_meta(w, "nnact.format", "1");
-    put_layers_meta(w, net, buf, cap);
+    put_layers_meta(w, net, elem, buf, cap);
     put_names_meta(w, net);
     nnact__free(buf);
     pbw_free(&graph);

@@ -31,7 +31,12 @@ struct walk {
     struct layer *L;
     size_t nL;
     size_t width; /* current width; 0 = not known yet */
+    size_t *idx;  /* the nodes other than Constant, in order: the chain's positions */
+    size_t n_idx;
 };
+
+/* Position p of the chain (Constant nodes are read where they are used). */
+#define NODE(w, p) (&(w)->m->nodes[(w)->idx[p]])
 
 /* s quoted for a detail (user bytes), at most 48 characters. */
 static const char *q(struct onnx_str s, char *buf, size_t cap)
@@ -46,9 +51,9 @@ static const char *q(struct onnx_str s, char *buf, size_t cap)
 static nnact_status refuse(const struct walk *w, size_t i, const char *why)
 {
     char b1[256], b2[256];
-    const struct onnx_node *n = &w->m->nodes[i];
-    return nnact__fail(NNACT_ERR_FORMAT, "%s: node %zu (\"%s\", op %s, byte %zu): %s", w->who, i,
-                       q(n->name, b1, sizeof b1), q(n->op, b2, sizeof b2), n->at, why);
+    const struct onnx_node *n = NODE(w, i);
+    return nnact__fail(NNACT_ERR_FORMAT, "%s: node %zu (\"%s\", op %s, byte %zu): %s", w->who,
+                       w->idx[i], q(n->name, b1, sizeof b1), q(n->op, b2, sizeof b2), n->at, why);
 }
 
 static int str_eq(struct onnx_str a, struct onnx_str b)
@@ -106,7 +111,7 @@ static int64_t attr_i(const struct onnx_node *n, const char *name, int64_t def)
 
 static const struct onnx_node *node_at(const struct walk *w, size_t i)
 {
-    return i < w->m->n_nodes ? &w->m->nodes[i] : NULL;
+    return i < w->n_idx ? NODE(w, i) : NULL;
 }
 
 /* Node i is `op` with input 0 (or, for a commutative op, either input) `in`. */
@@ -133,7 +138,7 @@ static int near(double v, double want)
  * the nodes it used, 0 with the failure recorded. */
 static size_t dense(struct walk *w, size_t i, nnact_status *st)
 {
-    const struct onnx_node *n = &w->m->nodes[i];
+    const struct onnx_node *n = NODE(w, i);
     struct layer l;
     memset(&l, 0, sizeof l);
     size_t used = 1;
@@ -149,8 +154,8 @@ static size_t dense(struct walk *w, size_t i, nnact_status *st)
             why = "its bias C is not a float or double constant";
     } else if (n->n_in != 2) {
         why = "MatMul needs two inputs";
-    } else if (is_op(w, i + 1, "Add", n->out[0], 1) && w->m->nodes[i + 1].n_in == 2) {
-        l.b = find_tensor(w->m, other(&w->m->nodes[i + 1], n->out[0]));
+    } else if (is_op(w, i + 1, "Add", n->out[0], 1) && NODE(w, i + 1)->n_in == 2) {
+        l.b = find_tensor(w->m, other(NODE(w, i + 1), n->out[0]));
         if (!l.b) why = "the Add after MatMul has no float or double constant bias";
         used = 2;
     }
@@ -179,19 +184,73 @@ static size_t dense(struct walk *w, size_t i, nnact_status *st)
     l.k = NNACT_ACT_IDENTITY;
     w->L[w->nL++] = l;
     w->width = l.n_out;
-    w->cur = w->m->nodes[i + used - 1].out[0];
+    w->cur = NODE(w, i + used - 1)->out[0];
     return used;
+}
+
+/* Node p is `op` whose inputs are, in order, a and a constant equal to c. */
+static int op_xc(const struct walk *w, size_t p, const char *op, struct onnx_str a, double c)
+{
+    const struct onnx_node *n = node_at(w, p);
+    double v;
+    return n && onnx_str_is(n->op, op) && n->n_in == 2 && n->n_out == 1 && str_eq(n->in[0], a) &&
+           const_of(w->m, n->in[1], &v) && v == c;
+}
+
+/* Node p is Where(cond, a, constant 0). */
+static int where0(const struct walk *w, size_t p, struct onnx_str cond, struct onnx_str a)
+{
+    const struct onnx_node *n = node_at(w, p);
+    double v;
+    return n && onnx_str_is(n->op, "Where") && n->n_in == 3 && n->n_out == 1 &&
+           str_eq(n->in[0], cond) && str_eq(n->in[1], a) && const_of(w->m, n->in[2], &v) && v == 0;
+}
+
+#define OUT(p) (NODE(w, p)->out[0])
+
+/* PyTorch's softshrink: Where(x > l, x - l, 0) + Where(x < -l, x + l, 0);
+ * hardshrink: Where(Or(Cast(x > l), Cast(x < -l)), x, 0). */
+static size_t shrinks(const struct walk *w, size_t i, nnact_act_kind *k, double *l)
+{
+    struct onnx_str x = w->cur;
+    const struct onnx_node *n = NODE(w, i);
+    if (n->n_in != 2 || !const_of(w->m, n->in[1], l) || !(*l >= 0)) return 0;
+    if (op_xc(w, i + 1, "Sub", x, *l) && where0(w, i + 2, OUT(i), OUT(i + 1)) &&
+        op_xc(w, i + 3, "Less", x, -*l) && op_xc(w, i + 4, "Add", x, *l) &&
+        where0(w, i + 5, OUT(i + 3), OUT(i + 4)) && node_at(w, i + 6) &&
+        onnx_str_is(NODE(w, i + 6)->op, "Add") && NODE(w, i + 6)->n_in == 2 &&
+        str_eq(NODE(w, i + 6)->in[0], OUT(i + 2)) && str_eq(NODE(w, i + 6)->in[1], OUT(i + 5)))
+        return *k = NNACT_ACT_SOFTSHRINK, 7;
+    if (op_xc(w, i + 1, "Less", x, -*l) && is_op(w, i + 2, "Cast", OUT(i), 0) &&
+        is_op(w, i + 3, "Cast", OUT(i + 1), 0) && node_at(w, i + 4) &&
+        onnx_str_is(NODE(w, i + 4)->op, "Or") && NODE(w, i + 4)->n_in == 2 &&
+        str_eq(NODE(w, i + 4)->in[0], OUT(i + 2)) && str_eq(NODE(w, i + 4)->in[1], OUT(i + 3)) &&
+        where0(w, i + 5, OUT(i + 4), x))
+        return *k = NNACT_ACT_HARDSHRINK, 6;
+    return 0;
+}
+
+/* Cast -> Celu -> Cast: PyTorch's CELU of a double network (ONNX's Celu is
+ * float-only); read as CELU in double, which is what PyTorch computes. */
+static size_t cast_celu(const struct walk *w, size_t i, double *a)
+{
+    const struct onnx_node *n = NODE(w, i);
+    if (attr_i(n, "to", 0) != ONNX_FLOAT || !is_op(w, i + 1, "Celu", OUT(i), 0) ||
+        !is_op(w, i + 2, "Cast", OUT(i + 1), 0) || attr_i(NODE(w, i + 2), "to", 0) != ONNX_DOUBLE)
+        return 0;
+    *a = attr_f(NODE(w, i + 1), "alpha", 1.0);
+    return *a > 0 ? 3 : 0;
 }
 
 /* Compositions PyTorch writes for one activation: the kind and nodes used,
  * 0 when node i does not start one. */
-static size_t composite(const struct walk *w, size_t i, nnact_act_kind *k)
+static size_t composite(const struct walk *w, size_t i, nnact_act_kind *k, double *a)
 {
-    const struct onnx_node *n = &w->m->nodes[i];
+    const struct onnx_node *n = NODE(w, i);
     struct onnx_str x = w->cur, o = n->out[0];
     double c;
     if (onnx_str_is(n->op, "Sigmoid")) {
-        if (is_op(w, i + 1, "Mul", o, 1) && str_eq(other(&w->m->nodes[i + 1], o), x))
+        if (is_op(w, i + 1, "Mul", o, 1) && str_eq(other(NODE(w, i + 1), o), x))
             return *k = NNACT_ACT_SILU, 2;
         if (is_op(w, i + 1, "Log", o, 0)) return *k = NNACT_ACT_LOG_SIGMOID, 2;
     } else if (onnx_str_is(n->op, "Tanh")) {
@@ -200,26 +259,37 @@ static size_t composite(const struct walk *w, size_t i, nnact_act_kind *k)
             str_eq(s->in[1], o))
             return *k = NNACT_ACT_TANHSHRINK, 2;
     } else if (onnx_str_is(n->op, "Softplus") && is_op(w, i + 1, "Tanh", o, 0)) {
-        struct onnx_str t = w->m->nodes[i + 1].out[0];
-        if (is_op(w, i + 2, "Mul", t, 1) && str_eq(other(&w->m->nodes[i + 2], t), x))
+        struct onnx_str t = NODE(w, i + 1)->out[0];
+        if (is_op(w, i + 2, "Mul", t, 1) && str_eq(other(NODE(w, i + 2), t), x))
             return *k = NNACT_ACT_MISH, 3;
     } else if (onnx_str_is(n->op, "Div") && n->n_in == 2 && const_of(w->m, n->in[1], &c) &&
                near(c, 1.4142135623730951) && is_op(w, i + 1, "Erf", o, 0)) {
         /* x / sqrt2 -> Erf -> + 1 -> * x -> * 0.5 */
-        struct onnx_str e = w->m->nodes[i + 1].out[0];
-        if (!is_op(w, i + 2, "Add", e, 1) || !const_of(w->m, other(&w->m->nodes[i + 2], e), &c) ||
+        struct onnx_str e = NODE(w, i + 1)->out[0];
+        if (!is_op(w, i + 2, "Add", e, 1) || !const_of(w->m, other(NODE(w, i + 2), e), &c) ||
             c != 1.0)
             return 0;
-        struct onnx_str p = w->m->nodes[i + 2].out[0];
-        if (!is_op(w, i + 3, "Mul", p, 1) || !str_eq(other(&w->m->nodes[i + 3], p), x)) return 0;
-        struct onnx_str h = w->m->nodes[i + 3].out[0];
-        if (!is_op(w, i + 4, "Mul", h, 1) || !const_of(w->m, other(&w->m->nodes[i + 4], h), &c) ||
+        struct onnx_str p = NODE(w, i + 2)->out[0];
+        if (!is_op(w, i + 3, "Mul", p, 1) || !str_eq(other(NODE(w, i + 3), p), x)) return 0;
+        struct onnx_str h = NODE(w, i + 3)->out[0];
+        if (!is_op(w, i + 4, "Mul", h, 1) || !const_of(w->m, other(NODE(w, i + 4), h), &c) ||
             c != 0.5)
             return 0;
         return *k = NNACT_ACT_GELU, 5;
     } else if (onnx_str_is(n->op, "Mul") && n->n_in == 2 && str_eq(n->in[0], x) &&
                str_eq(n->in[1], x)) {
         return *k = NNACT_ACT_SQUARE, 1;
+    } else if (onnx_str_is(n->op, "Abs") && is_op(w, i + 1, "Add", o, 1) &&
+               const_of(w->m, other(NODE(w, i + 1), o), &c) && c == 1.0 &&
+               is_op(w, i + 2, "Div", x, 0) && NODE(w, i + 2)->n_in == 2 &&
+               str_eq(NODE(w, i + 2)->in[1], OUT(i + 1))) {
+        return *k = NNACT_ACT_SOFTSIGN, 3; /* x / (|x| + 1) */
+    } else if (onnx_str_is(n->op, "Greater")) {
+        return shrinks(w, i, k, a);
+    } else if (onnx_str_is(n->op, "Cast")) {
+        size_t used = cast_celu(w, i, a);
+        if (used) *k = NNACT_ACT_CELU;
+        return used;
     }
     return 0;
 }
@@ -285,10 +355,10 @@ static const char *native(const struct walk *w, const struct onnx_node *n, nnact
 /* The activation starting at node i: nodes used, 0 with the failure recorded. */
 static size_t activation(struct walk *w, size_t i, nnact_status *st)
 {
-    const struct onnx_node *n = &w->m->nodes[i];
+    const struct onnx_node *n = NODE(w, i);
     nnact_act_kind k = NNACT_ACT_IDENTITY;
     double a = 0;
-    size_t used = composite(w, i, &k);
+    size_t used = composite(w, i, &k, &a);
     if (!used) {
         const char *why = native(w, n, &k, &a);
         if (why) {
@@ -308,21 +378,23 @@ static size_t activation(struct walk *w, size_t i, nnact_status *st)
     l->k = k;
     l->a = a;
     l->has_act = 1;
-    w->cur = w->m->nodes[i + used - 1].out[0];
+    w->cur = NODE(w, i + used - 1)->out[0];
     return used;
 }
 
 static nnact_status walk_nodes(struct walk *w)
 {
     nnact_status st = NNACT_OK;
-    for (size_t i = 0; i < w->m->n_nodes;) {
+    for (size_t i = 0; i < w->m->n_nodes; i++) {
         const struct onnx_node *n = &w->m->nodes[i];
-        if (n->domain.n && !onnx_str_is(n->domain, "ai.onnx"))
-            return refuse(w, i, "an operator outside the default domain");
-        if (onnx_str_is(n->op, "Constant")) { /* read where it is used */
-            i++;
-            continue;
+        if (n->domain.n && !onnx_str_is(n->domain, "ai.onnx")) {
+            w->idx[w->n_idx++] = i; /* refused below, named */
+            return refuse(w, w->n_idx - 1, "an operator outside the default domain");
         }
+        if (!onnx_str_is(n->op, "Constant")) w->idx[w->n_idx++] = i;
+    }
+    for (size_t i = 0; i < w->n_idx;) {
+        const struct onnx_node *n = NODE(w, i);
         if (n->n_out != 1 || n->n_in < 1) return refuse(w, i, "not one output and some input");
         if (!str_eq(n->in[0], w->cur))
             return refuse(w, i, "its first input is not the chain's current value");
@@ -419,9 +491,14 @@ static nnact_status import_chain(const char *who, const struct onnx_model *m, nn
 {
     const struct onnx_value *x;
     NNACT_FORWARD_IF_ERROR(graph_input(who, m, &x));
-    struct walk w = {who, m, x->name, NULL, 0, x->dims[1] > 0 ? (size_t)x->dims[1] : 0};
+    struct walk w = {who, m, x->name, NULL, 0, x->dims[1] > 0 ? (size_t)x->dims[1] : 0, NULL, 0};
     w.L = nnact__calloc(MAX_LAYERS, sizeof *w.L);
-    NNACT_RETURN_IF(!w.L, NNACT_ERR_NOMEM, "%s: out of memory", who);
+    w.idx = nnact__calloc(m->n_nodes ? m->n_nodes : 1, sizeof *w.idx);
+    if (!w.L || !w.idx) {
+        nnact__free(w.L);
+        nnact__free(w.idx);
+        return nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory", who);
+    }
     nnact_status s = walk_nodes(&w);
     char b[256];
     if (s == NNACT_OK && w.nL == 0)
@@ -432,6 +509,7 @@ static nnact_status import_chain(const char *who, const struct onnx_model *m, nn
                         q(w.cur, b, sizeof b));
     if (s == NNACT_OK) s = onnx_build(who, w.L, w.nL, out);
     nnact__free(w.L);
+    nnact__free(w.idx);
     return s;
 }
 
