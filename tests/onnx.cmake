@@ -19,3 +19,6 @@ add_test(NAME onnx_ort COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/onnx/run_client.sh or
 add_test(NAME onnx_checker COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/onnx/run_client.sh checker ${NNACT_ONNX_OUT})
 set_tests_properties(onnx_ort onnx_checker PROPERTIES FIXTURES_REQUIRED onnx_models
                      SKIP_RETURN_CODE 77)
+
+add_test(NAME cli_onnx COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/onnx/check_onnx_cli.sh
+         $<TARGET_FILE:nnact_cli> ${CMAKE_CURRENT_SOURCE_DIR}/data ${CMAKE_CURRENT_BINARY_DIR}/onnx_cli)

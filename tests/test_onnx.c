@@ -98,6 +98,18 @@ static void test_save_args(void **state)
     assert_int_equal(nnact_onnx_save(net, NULL, NULL), NNACT_ERR_ARG);
     assert_int_equal(nnact_onnx_save(net, NULL, ""), NNACT_ERR_ARG);
     assert_int_equal(nnact_onnx_save(net, NULL, "/nonexistent-dir/x.onnx"), NNACT_ERR_IO);
+    /* a float export of a value beyond float's range is refused, named */
+    double W[12], b[4];
+    nnact_net_get_layer(net, 0, W, b);
+    W[5] = 1e300;
+    nnact_net_set_layer(net, 0, W, b);
+    nnact_onnx_config *cfg;
+    assert_int_equal(nnact_onnx_config_create(&cfg), NNACT_OK);
+    assert_int_equal(nnact_onnx_config_set_elem(cfg, NNACT_ONNX_FLOAT), NNACT_OK);
+    assert_int_equal(nnact_onnx_save_buffer(net, cfg, NULL, 0, &size), NNACT_ERR_NUMERIC);
+    assert_non_null(strstr(nnact_last_error(), "W0[5] = 1.0000000000000001e+300 is infinite"));
+    assert_int_equal(nnact_onnx_save_buffer(net, NULL, NULL, 0, &size), NNACT_OK); /* double */
+    nnact_onnx_config_free(cfg);
     nnact_net_free(empty);
     nnact_net_free(net);
 }

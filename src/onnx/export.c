@@ -84,6 +84,23 @@ static void put_tensor(struct gb *g, const char *name, size_t rank, const size_t
     pbw_end(w, at);
 }
 
+/* A float export must not turn a finite value infinite, or a scale 0 (the
+ * graph would divide by it): such a value is refused, named. */
+static int float_safe(struct gb *g, const char *what, const double *x, size_t n, int nonzero)
+{
+    if (g->elem != NNACT_ONNX_FLOAT) return 1;
+    for (size_t i = 0; i < n; i++) {
+        float f = (float)x[i];
+        if ((isfinite(x[i]) && !isfinite(f)) || (nonzero && f == 0.0f)) {
+            nnact__fail(NNACT_ERR_NUMERIC, "%s: %s[%zu] = %.17g is %s in float", g->who, what, i,
+                        x[i], f == 0.0f ? "0" : "infinite");
+            g->failed = 4;
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static struct node *add_node(struct gb *g, const char *op, int n_in, const val *in)
 {
     if (g->failed) return NULL;
@@ -464,6 +481,9 @@ static val put_layer(struct gb *g, const nnact_net *net, size_t l, val cur, doub
     nnact_net_get_layer(net, l, W, b);
     size_t dims[2] = {n_in, n_out};
     val wn = named("W%zu%.0u", l, 0), bn = named("b%zu%.0u", l, 0);
+    if (!float_safe(g, wn.s, W, n_in * n_out, 0) ||
+        !float_safe(g, bn.s, b, flags & NNACT_DENSE_NO_BIAS ? 0 : n_out, 0))
+        return cur;
     put_tensor(g, wn.s, 2, dims, W, n_in * n_out);
     val z;
     if (flags & NNACT_DENSE_NO_BIAS) {
@@ -483,7 +503,9 @@ static void put_scaling(struct gb *g, const nnact_net *net, size_t n_in, double 
 {
     int present = 0;
     nnact_net_get_input_scaling(net, tmp, tmp + n_in, &present);
-    if (!present) return;
+    if (!present || !float_safe(g, "shift", tmp, n_in, 0) ||
+        !float_safe(g, "scale", tmp + n_in, n_in, 1))
+        return;
     put_tensor(g, "shift", 1, &n_in, tmp, n_in);
     put_tensor(g, "scale", 1, &n_in, tmp + n_in, n_in);
     val shift = named("shift%.0zu%.0u", 0, 0), scale = named("scale%.0zu%.0u", 0, 0);
@@ -515,7 +537,7 @@ static nnact_status build_graph(struct gb *g, const nnact_net *net, struct pbw *
     val cur = named("x%.0zu%.0u", 0, 0);
     g->layer = 0;
     put_scaling(g, net, n_in, tmp, &cur);
-    for (size_t l = 0; l < L && !g->failed; l++) {
+    for (size_t l = 0; l < L && !g->failed; l++) { /* float_safe may have failed the scaling */
         size_t n_out;
         nnact_net_layer_info(net, l, NULL, &n_out, NULL, NULL, NULL);
         g->layer = l;
@@ -530,6 +552,7 @@ static nnact_status build_graph(struct gb *g, const nnact_net *net, struct pbw *
     }
     nnact__free(tmp);
     if (g->failed == 3) return NNACT_ERR_ARG;
+    if (g->failed == 4) return NNACT_ERR_NUMERIC;
     NNACT_RETURN_IF(g->failed, NNACT_ERR_NOMEM, "%s: out of memory", g->who);
     /* the last node's output is the graph's output */
     g->nodes[g->n_nodes - 1].out = named("y%.0zu%.0u", 0, 0);
