@@ -33,9 +33,7 @@
 #include "nnact/net.h"
 #include "nnact/status.h"
 
-#ifdef __cplusplus
-extern "C" {
-#endif
+NNACT_BEGIN_DECLS
 
 /** @brief Element type of an exported model. @since 1.1 */
 typedef enum nnact_onnx_elem {
@@ -166,8 +164,6 @@ NNACT_API nnact_status nnact_onnx_describe_buffer(const void *data, size_t size,
 NNACT_API nnact_status nnact_onnx_describe(const char *path, nnact_onnx_info *info,
                                            nnact_net **net);
 
-#ifdef __cplusplus
-}
-#endif
+NNACT_END_DECLS
 
 #endif /* NNACT_ONNX_H */
