@@ -576,6 +576,7 @@ nnact_status onnx_export_graph(const char *who, const nnact_net *net, nnact_onnx
     g.elem = elem;
     nnact_status s = build_graph(&g, net, graph);
     gb_free(&g);
+    if (s != NNACT_OK) pbw_free(graph); /* nothing half-built is left to the caller */
     return s;
 }
 
