@@ -316,9 +316,44 @@ static val act_gelu_erf(struct gb *g, val z)
     return opk(g, "Mul", h, 0.5);
 }
 
+/* Float exports: the native operators ONNX Runtime has float kernels for,
+ * where their definition is the kind's (the parameter a float anyway);
+ * 0 when the kind has none (then the composition, as in double). */
+static int float_native(struct gb *g, val z, nnact_act_kind k, double a, val *out)
+{
+    float fa = (float)a;
+    switch (k) {
+    case NNACT_ACT_ELU:
+        *out = op_f(g, "Elu", z, "alpha", fa, NULL, 0);
+        return 1;
+    case NNACT_ACT_CELU:
+        *out = op_f(g, "Celu", z, "alpha", fa, NULL, 0);
+        return 1;
+    case NNACT_ACT_SELU: /* ONNX's defaults are SELU's constants rounded to float */
+        *out = op1(g, "Selu", z);
+        return 1;
+    case NNACT_ACT_SOFTSIGN:
+        *out = op1(g, "Softsign", z);
+        return 1;
+    case NNACT_ACT_HARD_SWISH:
+        *out = op1(g, "HardSwish", z);
+        return 1;
+    case NNACT_ACT_HARD_SIGMOID:
+        *out = op_f(g, "HardSigmoid", z, "alpha", 1.0f / 6, "beta", 0.5f);
+        return 1;
+    case NNACT_ACT_SOFTPLUS: /* Softplus has no beta */
+        if (a != 1.0) return 0;
+        *out = op1(g, "Softplus", z);
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static val act_node(struct gb *g, val z, nnact_act_kind k, double a)
 {
     val gt0;
+    if (g->elem == NNACT_ONNX_FLOAT && float_native(g, z, k, a, &gt0)) return gt0;
     switch (k) {
     case NNACT_ACT_IDENTITY:
         return z;
