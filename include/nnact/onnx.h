@@ -97,9 +97,10 @@ NNACT_API nnact_status nnact_onnx_save(const nnact_net *net, const nnact_onnx_co
  *
  * The bytes are untrusted: every length is checked against what remains
  * before it is used, and the reader refuses more than 4096 nodes or
- * initializers, 4 dimensions, tensors of more than 2^26 elements or 512 MiB
- * of initializer data in all, messages nested beyond 8 levels, external
- * data and group wire types. Unknown fields are skipped by their wire type.
+ * initializers, tensors of rank above 4 or of more than 2^26 elements,
+ * more than 512 MiB of initializer data in all, external data and group
+ * wire types. Unknown fields are skipped by their wire type without being
+ * read, so the nesting followed is bounded by the known messages (7 levels).
  * @param out receives the network; NULL on failure.
  * @return NNACT_OK; NNACT_ERR_ARG (NULL data with size > 0, NULL out);
  *         NNACT_ERR_FORMAT (not protobuf, truncated, over a limit, or a graph

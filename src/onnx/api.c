@@ -212,8 +212,7 @@ static nnact_status describe_from(const char *who, const void *data, size_t size
     if (s == NNACT_ERR_NOMEM) return s;
     d.importable = s == NNACT_OK;
     if (s != NNACT_OK) nnact__last_reason(d.reason, sizeof d.reason);
-    size_t n = info->size < sizeof d ? info->size : sizeof d;
-    memcpy(info, &d, n);
+    nnact__record_put(info, &d, sizeof d);
     if (net)
         *net = got;
     else
@@ -227,7 +226,7 @@ nnact_status nnact_onnx_describe_buffer(const void *data, size_t size, nnact_onn
     static const char who[] = "nnact_onnx_describe_buffer";
     if (net) *net = NULL;
     NNACT_RETURN_IF(info == NULL, NNACT_ERR_ARG, "%s: info is NULL", who);
-    NNACT_FORWARD_IF_ERROR(nnact__record_check(who, "info", info, sizeof(nnact_onnx_info)));
+    NNACT_FORWARD_IF_ERROR(nnact__record_check(who, "info", info, NNACT__ONNX_INFO_MIN));
     NNACT_RETURN_IF(data == NULL && size > 0, NNACT_ERR_ARG, "%s: data is NULL with size %zu", who,
                     size);
     return describe_from(who, data, size, info, net);
@@ -238,7 +237,7 @@ nnact_status nnact_onnx_describe(const char *path, nnact_onnx_info *info, nnact_
     static const char who[] = "nnact_onnx_describe";
     if (net) *net = NULL;
     NNACT_RETURN_IF(info == NULL, NNACT_ERR_ARG, "%s: info is NULL", who);
-    NNACT_FORWARD_IF_ERROR(nnact__record_check(who, "info", info, sizeof(nnact_onnx_info)));
+    NNACT_FORWARD_IF_ERROR(nnact__record_check(who, "info", info, NNACT__ONNX_INFO_MIN));
     unsigned char *data;
     size_t size;
     NNACT_FORWARD_IF_ERROR(read_all(who, path, &data, &size));
