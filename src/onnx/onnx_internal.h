@@ -27,13 +27,12 @@ enum {
 /* The reader's limits (docs/ONNX.md). */
 #define ONNX_MAX_NODES      4096u
 #define ONNX_MAX_INITS      4096u
-#define ONNX_MAX_ATTRS      64u
+#define ONNX_MAX_ATTRS      8u
 #define ONNX_MAX_IO         64u
 #define ONNX_MAX_METADATA   65536u
 #define ONNX_MAX_DIMS       4u
 #define ONNX_MAX_ELEMS      ((uint64_t)1 << 26)
 #define ONNX_MAX_INIT_BYTES ((uint64_t)512 << 20)
-#define ONNX_MAX_DEPTH      8
 #define ONNX_MAX_FILE       ((uint64_t)1 << 30)
 
 /* ---- writer ---- */
@@ -95,7 +94,7 @@ struct onnx_node {
     struct onnx_str op, name, domain;
     struct onnx_str in[3], out[1];
     size_t n_in, n_out;
-    struct onnx_attr attr[8];
+    struct onnx_attr attr[ONNX_MAX_ATTRS];
     size_t n_attr;
     struct onnx_tensor value; /* a Constant node's tensor (attribute "value") */
     int has_value;

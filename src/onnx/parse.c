@@ -99,8 +99,9 @@ static nnact_status parse_node(const char *who, struct pbr r, struct onnx_node *
             n->domain = str_of(&f);
         } else if (f.num == 5) {
             NNACT_FORWARD_IF_ERROR(want(who, &f, PB_LEN, "NodeProto.attribute"));
-            NNACT_RETURN_IF(n->n_attr == sizeof n->attr / sizeof n->attr[0], NNACT_ERR_FORMAT,
-                            "%s: node at byte %zu has more than 8 attributes", who, at);
+            NNACT_RETURN_IF(n->n_attr == ONNX_MAX_ATTRS, NNACT_ERR_FORMAT,
+                            "%s: node at byte %zu has more than %u attributes", who, at,
+                            ONNX_MAX_ATTRS);
             NNACT_FORWARD_IF_ERROR(parse_attr(who, f.sub, &n->attr[n->n_attr++], n, total));
         }
     }
