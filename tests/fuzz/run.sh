@@ -8,7 +8,7 @@
 # data.dict and tests/data/data_regress_*; fuzz_args (the CLI's option
 # rules) tests/fuzz/corpus_args, no dictionary; fuzz_onnx (the ONNX reader
 # and importer) tests/fuzz/corpus_onnx, onnx.dict and tests/data/onnx_regress_*,
-# for a fifth of RUNS (NNACT_FUZZ_ONNX_RUNS overrides): each of its inputs
+# for half of RUNS (NNACT_FUZZ_ONNX_RUNS overrides): each of its inputs
 # also re-exports and re-imports what it read, so it runs slower.
 #
 #   tests/fuzz/run.sh [RUNS]        RUNS per harness, default 1000000 (minimum 100000
@@ -59,7 +59,7 @@ for h in ${NNACT_FUZZ_HARNESSES:-fuzz_load fuzz_roundtrip fuzz_data fuzz_args fu
     hruns=$runs
     case "$h" in
     fuzz_onnx) corpus="$here/corpus_onnx" dict="$here/onnx.dict" prefix=onnx_regress_
-        hruns=${NNACT_FUZZ_ONNX_RUNS:-$((runs / 5))} ;;
+        hruns=${NNACT_FUZZ_ONNX_RUNS:-$((runs / 2))} ;;
     fuzz_data) corpus="$here/corpus_data" dict="$here/data.dict" prefix=data_regress_ ;;
     fuzz_args) corpus="$here/corpus_args" dict="" prefix=args_regress_ ;;
     *) corpus="$here/corpus" dict="$here/nnact.dict" prefix=io_regress_ ;;
