@@ -318,9 +318,10 @@ struct spec {
     int extra_nodes;    /* Identity nodes appended (the output renamed) */
     int domain;         /* the activation in a custom domain */
     int act_first;      /* the activation before the first Gemm */
+    float op1_alpha;    /* when nonzero: op1's float attribute "alpha" */
 };
 
-static const struct spec good = {ONNX_DOUBLE, 2, 1, "Relu", {2, 3}, 0, 0, 1.0f, 0.5, 0, 0, 0, 0};
+static const struct spec good = {ONNX_DOUBLE, 2, 1, "Relu", {2, 3}, 0, 0, 1.0f, 0.5, 0, 0, 0, 0, 0};
 
 static void put_t(struct pbw *g, const char *name, int rank, const int64_t *dims, double v,
                   size_t bytes, int external)
@@ -352,7 +353,7 @@ static void put_t(struct pbw *g, const char *name, int rank, const int64_t *dims
 }
 
 static void put_n(struct pbw *g, const char *op, const char *a, const char *b, const char *c,
-                  const char *out, const char *domain)
+                  const char *out, const char *domain, float alpha)
 {
     size_t at = pbw_begin(g, 1);
     pbw_str(g, 1, a);
@@ -361,6 +362,13 @@ static void put_n(struct pbw *g, const char *op, const char *a, const char *b, c
     pbw_str(g, 2, out);
     pbw_str(g, 4, op);
     if (domain) pbw_str(g, 7, domain);
+    if (alpha != 0) {
+        size_t t = pbw_begin(g, 5);
+        pbw_str(g, 1, "alpha");
+        pbw_float(g, 2, alpha);
+        pbw_varint(g, 20, 1);
+        pbw_end(g, t);
+    }
     pbw_end(g, at);
 }
 
@@ -411,15 +419,15 @@ static unsigned char *build(const struct spec *s, size_t *size)
 {
     struct pbw g = {0}, m = {0};
     const char *first = s->act_first ? "a" : "x";
-    if (s->act_first) put_n(&g, "Relu", "x", NULL, NULL, "a", NULL);
+    if (s->act_first) put_n(&g, "Relu", "x", NULL, NULL, "a", NULL, 0);
     put_gemm(&g, first, "W0", "b0", "z0", s->trans_a, s->gemm_alpha);
-    put_n(&g, s->op1, "z0", NULL, NULL, "h0", s->domain ? "com.example" : NULL);
+    put_n(&g, s->op1, "z0", NULL, NULL, "h0", s->domain ? "com.example" : NULL, s->op1_alpha);
     put_gemm(&g, "h0", "W1", "b1", s->extra_nodes ? "i0" : "y", 0, 1.0f);
     char in[16], out[16];
     for (int i = 0; i < s->extra_nodes; i++) {
         snprintf(in, sizeof in, "i%d", i);
         snprintf(out, sizeof out, i + 1 == s->extra_nodes ? "y" : "i%d", i + 1);
-        put_n(&g, "Identity", in, NULL, NULL, out, NULL);
+        put_n(&g, "Identity", in, NULL, NULL, out, NULL, 0);
     }
     int64_t d1[2] = {3, 1}, db0[1] = {3}, db1[1] = {1};
     put_t(&g, "W0", 2, s->w0_dims, s->w_value, s->w0_data, s->external);
@@ -480,6 +488,20 @@ static void test_handmade_good(void **state)
     s.extra_nodes = 2; /* Identity nodes are tolerated */
     data = build(&s, &size);
     assert_int_equal(nnact_onnx_load_buffer(data, size, &net), NNACT_OK);
+    nnact_net_free(net);
+    nnact__free(data);
+    /* a float32 attribute is the float value it holds: LeakyRelu(0.1f) has
+     * slope 0.100000001490116..., not 0.1 */
+    s = good;
+    s.op1 = "LeakyRelu";
+    s.op1_alpha = 0.1f;
+    data = build(&s, &size);
+    assert_int_equal(nnact_onnx_load_buffer(data, size, &net), NNACT_OK);
+    nnact_act_kind k;
+    double alpha;
+    assert_int_equal(nnact_net_layer_info(net, 0, NULL, NULL, &k, &alpha, NULL), NNACT_OK);
+    assert_int_equal(k, NNACT_ACT_LEAKY_RELU);
+    assert_true(alpha == (double)0.1f && alpha != 0.1);
     nnact_net_free(net);
     nnact__free(data);
 }
