@@ -30,6 +30,7 @@
 #include "nnact/linalg.h"
 #include "nnact/collapse.h"
 #include "nnact/io.h"
+#include "nnact/onnx.h"
 #include "nnact/spec.h"
 #include "nnact/data.h"
 

@@ -42,5 +42,11 @@ int cli_collapse(int argc, char **argv);
 void cli_collapse_help(FILE *out);
 int cli_plot(int argc, char **argv);
 void cli_plot_help(FILE *out);
+/* ONNX in and out (cmd_onnx.c); cli_info_onnx is `nnact info FILE.onnx` */
+int cli_export(int argc, char **argv);
+void cli_export_help(FILE *out);
+int cli_import(int argc, char **argv);
+void cli_import_help(FILE *out);
+int cli_info_onnx(const char *path);
 
 #endif /* NNACT_CLI_H */

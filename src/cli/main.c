@@ -20,6 +20,10 @@ static const struct cli_command commands[] = {
     {"predict", "a saved model's predictions for the rows of a table", cli_predict,
      cli_predict_help},
     {"plot", "SVG of an activation and its derivative", cli_plot, cli_plot_help},
+    {"export", "a saved model as an ONNX file (for ONNX Runtime and other runtimes)", cli_export,
+     cli_export_help},
+    {"import", "an ONNX MLP (PyTorch's export, or nnact export's) as a model file", cli_import,
+     cli_import_help},
 };
 static const size_t command_count = sizeof commands / sizeof commands[0];
 

@@ -22,6 +22,7 @@
 #define NNACT__CLASS_METRICS_MIN       NNACT__RECORD_END(nnact_class_metrics, macro_f1)
 #define NNACT__REGRESS_METRICS_MIN     NNACT__RECORD_END(nnact_regress_metrics, r2)
 #define NNACT__FIT_DIST_MIN            NNACT__RECORD_END(nnact_fit_dist, user)
+#define NNACT__ONNX_INFO_MIN           NNACT__RECORD_END(nnact_onnx_info, reason)
 
 /* NNACT_ERR_ARG, naming the record, unless the caller's record (not NULL)
  * declares at least `min` bytes. */

@@ -6,7 +6,10 @@
 # fuzz_roundtrip (model files) tests/fuzz/corpus, nnact.dict and
 # tests/data/io_regress_*; fuzz_data (the table reader) tests/fuzz/corpus_data,
 # data.dict and tests/data/data_regress_*; fuzz_args (the CLI's option
-# rules) tests/fuzz/corpus_args, no dictionary.
+# rules) tests/fuzz/corpus_args, no dictionary; fuzz_onnx (the ONNX reader
+# and importer) tests/fuzz/corpus_onnx, onnx.dict and tests/data/onnx_regress_*,
+# for half of RUNS (NNACT_FUZZ_ONNX_RUNS overrides): each of its inputs
+# also re-exports and re-imports what it read, so it runs slower.
 #
 #   tests/fuzz/run.sh [RUNS]        RUNS per harness, default 1000000 (minimum 100000
 #                                   unless NNACT_FUZZ_ALLOW_SHORT=1, for quick local tries)
@@ -52,8 +55,11 @@ for src in $(cd "$root" && find src -name '*.c' ! -path 'src/cli/*' | sort); do
 done
 
 status=0
-for h in ${NNACT_FUZZ_HARNESSES:-fuzz_load fuzz_roundtrip fuzz_data fuzz_args}; do
+for h in ${NNACT_FUZZ_HARNESSES:-fuzz_load fuzz_roundtrip fuzz_data fuzz_args fuzz_onnx}; do
+    hruns=$runs
     case "$h" in
+    fuzz_onnx) corpus="$here/corpus_onnx" dict="$here/onnx.dict" prefix=onnx_regress_
+        hruns=${NNACT_FUZZ_ONNX_RUNS:-$((runs / 2))} ;;
     fuzz_data) corpus="$here/corpus_data" dict="$here/data.dict" prefix=data_regress_ ;;
     fuzz_args) corpus="$here/corpus_args" dict="" prefix=args_regress_ ;;
     *) corpus="$here/corpus" dict="$here/nnact.dict" prefix=io_regress_ ;;
@@ -72,7 +78,7 @@ for h in ${NNACT_FUZZ_HARNESSES:-fuzz_load fuzz_roundtrip fuzz_data fuzz_args}; 
     rm -rf "$out/corpus_$h" && mkdir -p "$out/corpus_$h" "$out/artifacts"
     cp "$corpus"/* "$out/corpus_$h/"
     start=$(date +%s)
-    if "$out/$h" -runs="$runs" -seed="$seed" ${dict:+-dict="$dict"} -max_len="$max_len" \
+    if "$out/$h" -runs="$hruns" -seed="$seed" ${dict:+-dict="$dict"} -max_len="$max_len" \
         -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=64 -print_final_stats=1 \
         -artifact_prefix="$out/artifacts/$h-" "$out/corpus_$h" >"$out/$h.log" 2>&1; then
         execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$h.log")

@@ -1,0 +1,247 @@
+/* The public calls of nnact/onnx.h: options, export to memory and to a
+ * file (io's atomic writer), import and description from memory and from a
+ * file. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "core/fs.h"
+#include "core/names.h"
+#include "core/record.h"
+#include "io/io_internal.h"
+#include "onnx/onnx_internal.h"
+
+struct nnact_onnx_config {
+    nnact_onnx_elem elem;
+};
+
+nnact_status nnact_onnx_config_create(nnact_onnx_config **out)
+{
+    NNACT_RETURN_IF(out == NULL, NNACT_ERR_ARG, "nnact_onnx_config_create: out is NULL");
+    *out = NULL;
+    nnact_onnx_config *c = nnact__calloc(1, sizeof *c);
+    NNACT_RETURN_IF(c == NULL, NNACT_ERR_NOMEM, "nnact_onnx_config_create: out of memory");
+    c->elem = NNACT_ONNX_DOUBLE;
+    *out = c;
+    return NNACT_OK;
+}
+
+void nnact_onnx_config_free(nnact_onnx_config *cfg)
+{
+    nnact__free(cfg);
+}
+
+nnact_status nnact_onnx_config_set_elem(nnact_onnx_config *cfg, nnact_onnx_elem elem)
+{
+    NNACT_RETURN_IF(cfg == NULL, NNACT_ERR_ARG, "nnact_onnx_config_set_elem: cfg is NULL");
+    NNACT_RETURN_IF(elem != NNACT_ONNX_DOUBLE && elem != NNACT_ONNX_FLOAT, NNACT_ERR_ARG,
+                    "nnact_onnx_config_set_elem: unknown element type %d (NNACT_ONNX_DOUBLE or "
+                    "NNACT_ONNX_FLOAT)",
+                    (int)elem);
+    cfg->elem = elem;
+    return NNACT_OK;
+}
+
+static nnact_status export_checked(const char *who, const nnact_net *net,
+                                   const nnact_onnx_config *cfg, struct pbw *w)
+{
+    NNACT_RETURN_IF(net == NULL, NNACT_ERR_ARG, "%s: net is NULL", who);
+    NNACT_RETURN_IF(nnact_net_layer_count(net) == 0, NNACT_ERR_ARG,
+                    "%s: the network has no layers (nothing to export)", who);
+    nnact_status s = onnx_export(who, net, cfg ? cfg->elem : NNACT_ONNX_DOUBLE, w);
+    if (s != NNACT_OK) pbw_free(w);
+    return s;
+}
+
+nnact_status nnact_onnx_save_buffer(const nnact_net *net, const nnact_onnx_config *cfg, void *buf,
+                                    size_t capacity, size_t *size)
+{
+    static const char who[] = "nnact_onnx_save_buffer";
+    NNACT_RETURN_IF(size == NULL, NNACT_ERR_ARG, "%s: size is NULL", who);
+    NNACT_RETURN_IF(buf == NULL && capacity > 0, NNACT_ERR_ARG, "%s: buf is NULL with capacity %zu",
+                    who, capacity);
+    struct pbw w = {0};
+    NNACT_FORWARD_IF_ERROR(export_checked(who, net, cfg, &w));
+    *size = w.len;
+    if (buf == NULL) {
+        pbw_free(&w);
+        return NNACT_OK;
+    }
+    if (capacity < w.len) {
+        pbw_free(&w);
+        return nnact__fail(NNACT_ERR_ARG, "%s: capacity %zu is below the %zu bytes of the model",
+                           who, capacity, *size);
+    }
+    memcpy(buf, w.p, w.len);
+    pbw_free(&w);
+    return NNACT_OK;
+}
+
+nnact_status nnact_onnx_save(const nnact_net *net, const nnact_onnx_config *cfg, const char *path)
+{
+    static const char who[] = "nnact_onnx_save";
+    NNACT_RETURN_IF(path == NULL || path[0] == '\0', NNACT_ERR_ARG, "%s: path is NULL or empty",
+                    who);
+    struct pbw w = {0};
+    NNACT_FORWARD_IF_ERROR(export_checked(who, net, cfg, &w));
+    nnact_status s = nnact__io_write_file_atomic(who, path, w.p, w.len);
+    pbw_free(&w);
+    return s;
+}
+
+static nnact_status read_all(const char *who, const char *path, unsigned char **data, size_t *size)
+{
+    char pb[160];
+    NNACT_RETURN_IF(path == NULL || path[0] == '\0', NNACT_ERR_ARG, "%s: path is NULL or empty",
+                    who);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    NNACT_RETURN_IF(fd < 0, NNACT_ERR_IO, "%s: cannot open: %s (path \"%s\")", who, strerror(errno),
+                    nnact__quote(path, 100, pb, sizeof pb));
+    struct stat st;
+    const char *why = NULL;
+    if (fstat(fd, &st) != 0)
+        why = "cannot stat";
+    else if (!S_ISREG(st.st_mode))
+        why = nnact__file_type(st.st_mode);
+    else if ((uint64_t)st.st_size > ONNX_MAX_FILE)
+        why = "larger than 1 GiB";
+    unsigned char *buf = why ? NULL : nnact__malloc((size_t)st.st_size + 1);
+    if (!why && !buf) {
+        close(fd);
+        return nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory", who);
+    }
+    size_t got = 0, n = why ? 0 : (size_t)st.st_size;
+    while (!why && got < n + 1) {
+        ssize_t r = read(fd, buf + got, n + 1 - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) why = "read error";
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    close(fd);
+    if (!why && got != n) why = "the file changed size while being read";
+    if (why) {
+        nnact__free(buf);
+        return nnact__fail(NNACT_ERR_IO, "%s: %s (path \"%s\")", who, why,
+                           nnact__quote(path, 100, pb, sizeof pb));
+    }
+    *data = buf;
+    *size = n;
+    return NNACT_OK;
+}
+
+static nnact_status load_from(const char *who, const void *data, size_t size, nnact_net **out)
+{
+    struct onnx_model m;
+    NNACT_FORWARD_IF_ERROR(onnx_parse(who, data, size, &m));
+    nnact_status s = onnx_import(who, &m, out);
+    onnx_model_free(&m);
+    return s;
+}
+
+nnact_status nnact_onnx_load_buffer(const void *data, size_t size, nnact_net **out)
+{
+    static const char who[] = "nnact_onnx_load_buffer";
+    NNACT_RETURN_IF(out == NULL, NNACT_ERR_ARG, "%s: out is NULL", who);
+    *out = NULL;
+    NNACT_RETURN_IF(data == NULL && size > 0, NNACT_ERR_ARG, "%s: data is NULL with size %zu", who,
+                    size);
+    return load_from(who, data, size, out);
+}
+
+nnact_status nnact_onnx_load(const char *path, nnact_net **out)
+{
+    static const char who[] = "nnact_onnx_load";
+    NNACT_RETURN_IF(out == NULL, NNACT_ERR_ARG, "%s: out is NULL", who);
+    *out = NULL;
+    unsigned char *data;
+    size_t size;
+    NNACT_FORWARD_IF_ERROR(read_all(who, path, &data, &size));
+    nnact_status s = load_from(who, data, size, out);
+    nnact__free(data);
+    return s;
+}
+
+static void copy_cut(char *dst, size_t cap, struct onnx_str s)
+{
+    size_t n = s.n < cap - 1 ? s.n : cap - 1;
+    if (n) memcpy(dst, s.p, n);
+    dst[n] = '\0';
+}
+
+static void fill_info(const struct onnx_model *m, nnact_onnx_info *d)
+{
+    d->ir_version = m->ir_version;
+    d->opset = m->opset;
+    d->n_nodes = m->n_nodes;
+    d->n_initializers = m->n_inits;
+    copy_cut(d->producer, sizeof d->producer, m->producer);
+    for (size_t i = 0; i < m->n_in; i++) {
+        int is_init = 0;
+        for (size_t j = 0; j < m->n_inits && !is_init; j++)
+            is_init = m->inits[j].name.n == m->in[i].name.n &&
+                      memcmp(m->inits[j].name.p, m->in[i].name.p, m->in[i].name.n) == 0;
+        if (is_init) continue;
+        copy_cut(d->input, sizeof d->input, m->in[i].name);
+        d->input_rank = m->in[i].rank;
+        memcpy(d->input_dims, m->in[i].dims, sizeof d->input_dims);
+        break;
+    }
+    if (m->n_out) {
+        copy_cut(d->output, sizeof d->output, m->out[0].name);
+        d->output_rank = m->out[0].rank;
+        memcpy(d->output_dims, m->out[0].dims, sizeof d->output_dims);
+    }
+}
+
+static nnact_status describe_from(const char *who, const void *data, size_t size,
+                                  nnact_onnx_info *info, nnact_net **net)
+{
+    struct onnx_model m;
+    NNACT_FORWARD_IF_ERROR(onnx_parse(who, data, size, &m));
+    nnact_onnx_info d;
+    memset(&d, 0, sizeof d);
+    d.size = info->size;
+    fill_info(&m, &d);
+    nnact_net *got = NULL;
+    nnact_status s = onnx_import(who, &m, &got);
+    onnx_model_free(&m);
+    if (s == NNACT_ERR_NOMEM) return s;
+    d.importable = s == NNACT_OK;
+    if (s != NNACT_OK) nnact__last_reason(d.reason, sizeof d.reason);
+    nnact__record_put(info, &d, sizeof d);
+    if (net)
+        *net = got;
+    else
+        nnact_net_free(got);
+    return NNACT_OK;
+}
+
+nnact_status nnact_onnx_describe_buffer(const void *data, size_t size, nnact_onnx_info *info,
+                                        nnact_net **net)
+{
+    static const char who[] = "nnact_onnx_describe_buffer";
+    if (net) *net = NULL;
+    NNACT_RETURN_IF(info == NULL, NNACT_ERR_ARG, "%s: info is NULL", who);
+    NNACT_FORWARD_IF_ERROR(nnact__record_check(who, "info", info, NNACT__ONNX_INFO_MIN));
+    NNACT_RETURN_IF(data == NULL && size > 0, NNACT_ERR_ARG, "%s: data is NULL with size %zu", who,
+                    size);
+    return describe_from(who, data, size, info, net);
+}
+
+nnact_status nnact_onnx_describe(const char *path, nnact_onnx_info *info, nnact_net **net)
+{
+    static const char who[] = "nnact_onnx_describe";
+    if (net) *net = NULL;
+    NNACT_RETURN_IF(info == NULL, NNACT_ERR_ARG, "%s: info is NULL", who);
+    NNACT_FORWARD_IF_ERROR(nnact__record_check(who, "info", info, NNACT__ONNX_INFO_MIN));
+    unsigned char *data;
+    size_t size;
+    NNACT_FORWARD_IF_ERROR(read_all(who, path, &data, &size));
+    nnact_status s = describe_from(who, data, size, info, net);
+    nnact__free(data);
+    return s;
+}

@@ -1,0 +1,182 @@
+/* The protobuf wire format, both ways: varints, fixed widths and
+ * length-delimited fields (the only wire types ONNX uses; groups are
+ * refused). */
+#include <string.h>
+
+#include "core/alloc.h"
+#include "onnx/onnx_internal.h"
+
+/* ---- writer ---- */
+
+void pbw_free(struct pbw *w)
+{
+    nnact__free(w->p);
+    w->p = NULL;
+    w->len = w->cap = 0;
+}
+
+static int pbw_reserve(struct pbw *w, size_t extra)
+{
+    if (w->failed) return 0;
+    if (extra <= w->cap - w->len) return 1;
+    size_t cap = w->cap ? w->cap : 256;
+    while (cap - w->len < extra) {
+        if (cap > SIZE_MAX / 2) {
+            w->failed = 1;
+            return 0;
+        }
+        cap *= 2;
+    }
+    unsigned char *p = nnact__malloc(cap);
+    if (!p) {
+        w->failed = 1;
+        return 0;
+    }
+    if (w->len) memcpy(p, w->p, w->len);
+    nnact__free(w->p);
+    w->p = p;
+    w->cap = cap;
+    return 1;
+}
+
+static size_t varint_put(unsigned char *out, uint64_t v)
+{
+    size_t n = 0;
+    do {
+        unsigned char b = (unsigned char)(v & 0x7f);
+        v >>= 7;
+        out[n++] = (unsigned char)(b | (v ? 0x80 : 0));
+    } while (v);
+    return n;
+}
+
+static void pbw_rawvarint(struct pbw *w, uint64_t v)
+{
+    if (pbw_reserve(w, 10)) w->len += varint_put(w->p + w->len, v);
+}
+
+void pbw_raw(struct pbw *w, const void *data, size_t n)
+{
+    if (n && pbw_reserve(w, n)) {
+        memcpy(w->p + w->len, data, n);
+        w->len += n;
+    }
+}
+
+void pbw_varint(struct pbw *w, uint32_t field, uint64_t v)
+{
+    pbw_rawvarint(w, (uint64_t)field << 3 | PB_VARINT);
+    pbw_rawvarint(w, v);
+}
+
+void pbw_bytes(struct pbw *w, uint32_t field, const void *data, size_t n)
+{
+    pbw_rawvarint(w, (uint64_t)field << 3 | PB_LEN);
+    pbw_rawvarint(w, n);
+    pbw_raw(w, data, n);
+}
+
+void pbw_str(struct pbw *w, uint32_t field, const char *s)
+{
+    pbw_bytes(w, field, s, strlen(s));
+}
+
+void pbw_float(struct pbw *w, uint32_t field, float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    unsigned char b[4] = {(unsigned char)u, (unsigned char)(u >> 8), (unsigned char)(u >> 16),
+                          (unsigned char)(u >> 24)};
+    pbw_rawvarint(w, (uint64_t)field << 3 | PB_FIXED32);
+    pbw_raw(w, b, 4);
+}
+
+size_t pbw_begin(struct pbw *w, uint32_t field)
+{
+    pbw_rawvarint(w, (uint64_t)field << 3 | PB_LEN);
+    return w->len;
+}
+
+void pbw_end(struct pbw *w, size_t start)
+{
+    if (w->failed) return;
+    size_t body = w->len - start;
+    unsigned char v[10];
+    size_t k = varint_put(v, body);
+    if (!pbw_reserve(w, k)) return;
+    memmove(w->p + start + k, w->p + start, body);
+    memcpy(w->p + start, v, k);
+    w->len += k;
+}
+
+/* ---- reader ---- */
+
+static int pbr_varint(const char *who, struct pbr *r, uint64_t *v)
+{
+    uint64_t x = 0;
+    size_t at = r->pos;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (r->pos >= r->end) {
+            nnact__fail(NNACT_ERR_FORMAT, "%s: truncated varint at byte %zu", who, at);
+            return -1;
+        }
+        unsigned char b = r->base[r->pos++];
+        if (shift == 63 && (b & 0x7e)) break; /* bits beyond 64 */
+        x |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *v = x;
+            return 1;
+        }
+    }
+    nnact__fail(NNACT_ERR_FORMAT, "%s: varint longer than 64 bits at byte %zu", who, at);
+    return -1;
+}
+
+int pbr_next(const char *who, struct pbr *r, struct pbfield *f)
+{
+    if (r->pos >= r->end) return 0;
+    f->at = r->pos;
+    uint64_t tag;
+    if (pbr_varint(who, r, &tag) < 0) return -1;
+    f->wt = (int)(tag & 7);
+    if ((tag >> 3) == 0 || (tag >> 3) > 0x1fffffff) {
+        nnact__fail(NNACT_ERR_FORMAT, "%s: field number 0 or beyond 2^29 at byte %zu", who, f->at);
+        return -1;
+    }
+    f->num = (uint32_t)(tag >> 3);
+    size_t left;
+    switch (f->wt) {
+    case PB_VARINT:
+        return pbr_varint(who, r, &f->v);
+    case PB_FIXED64:
+    case PB_FIXED32: {
+        size_t n = f->wt == PB_FIXED64 ? 8 : 4;
+        if (r->end - r->pos < n) break;
+        f->v = 0;
+        for (size_t i = 0; i < n; i++)
+            f->v |= (uint64_t)r->base[r->pos + i] << (8 * i);
+        r->pos += n;
+        return 1;
+    }
+    case PB_LEN:
+        if (pbr_varint(who, r, &f->v) < 0) return -1;
+        left = r->end - r->pos;
+        if (f->v > left) {
+            nnact__fail(NNACT_ERR_FORMAT,
+                        "%s: field %u at byte %zu declares %llu bytes, %zu remain", who, f->num,
+                        f->at, (unsigned long long)f->v, left);
+            return -1;
+        }
+        f->sub.base = r->base;
+        f->sub.pos = r->pos;
+        f->sub.end = r->pos + (size_t)f->v;
+        r->pos = f->sub.end;
+        return 1;
+    default:
+        nnact__fail(NNACT_ERR_FORMAT, "%s: wire type %d (group or invalid) at byte %zu", who, f->wt,
+                    f->at);
+        return -1;
+    }
+    nnact__fail(NNACT_ERR_FORMAT, "%s: truncated fixed-width field at byte %zu", who, f->at);
+    return -1;
+}

@@ -1,0 +1,806 @@
+/* onnx: export and import. Every kind round-trips with the same bits in
+ * double (and as its float rounding in float); PyTorch's fixtures
+ * (tests/onnx/make_torch_fixtures.py) import and predict PyTorch's outputs
+ * to 1e-12; every refusal path of the reader and the importer is hit by a
+ * hand-built model; allocation failures leave nothing behind. */
+#include "nnact_test.h"
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include "alloc_fault.h"
+#include "core/alloc.h"
+#include "nnact/nnact.h"
+#include "onnx/onnx_internal.h"
+
+/* ---- helpers ---- */
+
+static nnact_net *kind_net(nnact_act_kind k, double a, int extras)
+{
+    nnact_net *net;
+    assert_int_equal(nnact_net_create(3, &net), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense(net, 4, k, a), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense_ex(net, 2, k, a, NNACT_DENSE_NO_BIAS), NNACT_OK);
+    assert_int_equal(nnact_net_init(net, NNACT_INIT_XAVIER_UNIFORM, 5 + (uint64_t)k), NNACT_OK);
+    if (extras) {
+        double shift[3] = {0.1, -2, 3.5}, scale[3] = {1.5, 0.25, 3};
+        const char *classes[2] = {"cat", "dog\t\"x\""};
+        const char *inputs[3] = {"a", "b", "c,d"};
+        const char *targets[1] = {"kind"};
+        assert_int_equal(nnact_net_set_input_scaling(net, shift, scale), NNACT_OK);
+        assert_int_equal(nnact_net_set_class_names(net, 2, classes), NNACT_OK);
+        assert_int_equal(nnact_net_set_input_names(net, inputs), NNACT_OK);
+        assert_int_equal(nnact_net_set_target_names(net, 1, targets), NNACT_OK);
+    }
+    return net;
+}
+
+static unsigned char *export_mem(const nnact_net *net, nnact_onnx_elem elem, size_t *size)
+{
+    nnact_onnx_config *cfg;
+    assert_int_equal(nnact_onnx_config_create(&cfg), NNACT_OK);
+    assert_int_equal(nnact_onnx_config_set_elem(cfg, elem), NNACT_OK);
+    assert_int_equal(nnact_onnx_save_buffer(net, cfg, NULL, 0, size), NNACT_OK);
+    unsigned char *buf = malloc(*size);
+    size_t again = 0;
+    assert_int_equal(nnact_onnx_save_buffer(net, cfg, buf, *size, &again), NNACT_OK);
+    assert_int_equal(again, *size);
+    nnact_onnx_config_free(cfg);
+    return buf;
+}
+
+static void same_predictions(const nnact_net *a, const nnact_net *b)
+{
+    double x[3 * 5], ya[2 * 5], yb[2 * 5];
+    for (int i = 0; i < 15; i++)
+        x[i] = (i - 7) * 0.61;
+    assert_int_equal(nnact_net_predict(a, 5, x, ya), NNACT_OK);
+    assert_int_equal(nnact_net_predict(b, 5, x, yb), NNACT_OK);
+    assert_memory_equal(ya, yb, sizeof ya);
+}
+
+/* ---- options and arguments ---- */
+
+static void test_config(void **state)
+{
+    (void)state;
+    nnact_onnx_config *cfg;
+    assert_int_equal(nnact_onnx_config_create(NULL), NNACT_ERR_ARG);
+    assert_int_equal(nnact_onnx_config_create(&cfg), NNACT_OK);
+    assert_int_equal(nnact_onnx_config_set_elem(NULL, NNACT_ONNX_FLOAT), NNACT_ERR_ARG);
+    assert_int_equal(nnact_onnx_config_set_elem(cfg, (nnact_onnx_elem)7), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "nnact_onnx_config_set_elem"));
+    nnact_onnx_config_free(cfg);
+    nnact_onnx_config_free(NULL);
+    struct fail_at f = {0, 0};
+    nnact__alloc_set_hook(fail_kth, &f);
+    cfg = (nnact_onnx_config *)&f;
+    assert_int_equal(nnact_onnx_config_create(&cfg), NNACT_ERR_NOMEM);
+    nnact__alloc_set_hook(NULL, NULL);
+    assert_null(cfg);
+}
+
+static void test_save_args(void **state)
+{
+    (void)state;
+    nnact_net *net = kind_net(NNACT_ACT_RELU, 0, 0), *empty;
+    size_t size = 0;
+    unsigned char small[8];
+    assert_int_equal(nnact_onnx_save_buffer(NULL, NULL, NULL, 0, &size), NNACT_ERR_ARG);
+    assert_int_equal(nnact_onnx_save_buffer(net, NULL, NULL, 0, NULL), NNACT_ERR_ARG);
+    assert_int_equal(nnact_onnx_save_buffer(net, NULL, NULL, 5, &size), NNACT_ERR_ARG);
+    assert_int_equal(nnact_onnx_save_buffer(net, NULL, small, sizeof small, &size), NNACT_ERR_ARG);
+    assert_true(size > sizeof small); /* the size needed is reported */
+    assert_non_null(strstr(nnact_last_error(), "capacity 8"));
+    assert_int_equal(nnact_net_create(2, &empty), NNACT_OK);
+    assert_int_equal(nnact_onnx_save_buffer(empty, NULL, NULL, 0, &size), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "no layers"));
+    assert_int_equal(nnact_onnx_save(net, NULL, NULL), NNACT_ERR_ARG);
+    assert_int_equal(nnact_onnx_save(net, NULL, ""), NNACT_ERR_ARG);
+    assert_int_equal(nnact_onnx_save(net, NULL, "/nonexistent-dir/x.onnx"), NNACT_ERR_IO);
+    /* a float export of a value beyond float's range is refused, named */
+    double W[12], b[4];
+    nnact_net_get_layer(net, 0, W, b);
+    W[5] = 1e300;
+    nnact_net_set_layer(net, 0, W, b);
+    nnact_onnx_config *cfg;
+    assert_int_equal(nnact_onnx_config_create(&cfg), NNACT_OK);
+    assert_int_equal(nnact_onnx_config_set_elem(cfg, NNACT_ONNX_FLOAT), NNACT_OK);
+    assert_int_equal(nnact_onnx_save_buffer(net, cfg, NULL, 0, &size), NNACT_ERR_NUMERIC);
+    assert_non_null(strstr(nnact_last_error(), "W0[5] = 1.0000000000000001e+300 is infinite"));
+    assert_int_equal(nnact_onnx_save_buffer(net, NULL, NULL, 0, &size), NNACT_OK); /* double */
+    nnact_onnx_config_free(cfg);
+    nnact_net_free(empty);
+    nnact_net_free(net);
+}
+
+static void test_gelu_double_refused(void **state)
+{
+    (void)state;
+    nnact_net *net = kind_net(NNACT_ACT_GELU, 0, 0);
+    size_t size = 0;
+    assert_int_equal(nnact_onnx_save_buffer(net, NULL, NULL, 0, &size), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "layer 0 is gelu (erf)"));
+    assert_non_null(strstr(nnact_last_error(), "float"));
+    unsigned char *buf = export_mem(net, NNACT_ONNX_FLOAT, &size);
+    nnact_net *back = NULL;
+    assert_int_equal(nnact_onnx_load_buffer(buf, size, &back), NNACT_OK);
+    nnact_act_kind k;
+    assert_int_equal(nnact_net_layer_info(back, 1, NULL, NULL, &k, NULL, NULL), NNACT_OK);
+    assert_int_equal(k, NNACT_ACT_GELU);
+    nnact_net_free(back);
+    free(buf);
+    nnact_net_free(net);
+}
+
+/* ---- round trips ---- */
+
+static double param_for(nnact_act_kind k)
+{
+    if (nnact_act_param_name(k) == NULL) return 0;
+    return k == NNACT_ACT_LEAKY_RELU ? 0.01 : 0.3; /* not exact in float: compositions */
+}
+
+static void check_layers(const nnact_net *a, const nnact_net *b, int as_float)
+{
+    assert_int_equal(nnact_net_layer_count(a), nnact_net_layer_count(b));
+    for (size_t l = 0; l < nnact_net_layer_count(a); l++) {
+        size_t ia, oa, ib, ob;
+        nnact_act_kind ka, kb;
+        double pa, pb;
+        unsigned fa, fb;
+        nnact_net_layer_info(a, l, &ia, &oa, &ka, &pa, &fa);
+        nnact_net_layer_info(b, l, &ib, &ob, &kb, &pb, &fb);
+        assert_int_equal(ia, ib);
+        assert_int_equal(oa, ob);
+        assert_int_equal(ka, kb);
+        assert_int_equal(fa, fb);
+        double want = as_float ? (double)(float)pa : pa;
+        if (memcmp(&want, &pb, sizeof pb) != 0) {
+            print_error("layer %zu (%s): parameter %a, back %a\n", l, nnact_act_name(ka), want, pb);
+            fail();
+        }
+        double Wa[12], Wb[12], ba[4], bb[4];
+        nnact_net_get_layer(a, l, Wa, ba);
+        nnact_net_get_layer(b, l, Wb, bb);
+        for (size_t i = 0; i < ia * oa; i++) {
+            double w = as_float ? (double)(float)Wa[i] : Wa[i];
+            assert_memory_equal(&w, &Wb[i], sizeof w);
+        }
+    }
+}
+
+static void test_round_trip_every_kind(void **state)
+{
+    (void)state;
+    for (int elem = 0; elem < 2; elem++)
+        for (size_t k = 0; k < nnact_act_count(); k++) {
+            if (k == NNACT_ACT_GELU && elem == NNACT_ONNX_DOUBLE) continue;
+            nnact_net *net = kind_net((nnact_act_kind)k, param_for((nnact_act_kind)k), 1);
+            size_t size;
+            unsigned char *buf = export_mem(net, (nnact_onnx_elem)elem, &size);
+            nnact_net *back = NULL;
+            nnact_status s = nnact_onnx_load_buffer(buf, size, &back);
+            if (s != NNACT_OK)
+                print_error("%s: %s\n", nnact_act_name((nnact_act_kind)k), nnact_last_error());
+            assert_int_equal(s, NNACT_OK);
+            check_layers(net, back, elem);
+            if (elem == NNACT_ONNX_DOUBLE) same_predictions(net, back);
+            assert_string_equal(nnact_net_class_name(back, 1), "dog\t\"x\"");
+            assert_string_equal(nnact_net_input_name(back, 2), "c,d");
+            assert_string_equal(nnact_net_target_name(back, 0), "kind");
+            double shift[3], scale[3];
+            int present = 0;
+            nnact_net_get_input_scaling(back, shift, scale, &present);
+            assert_int_equal(present, 1);
+            assert_true(shift[2] == 3.5 && scale[1] == 0.25);
+            /* the export of what came back is the same file */
+            size_t size2;
+            unsigned char *buf2 = export_mem(back, (nnact_onnx_elem)elem, &size2);
+            assert_int_equal(size, size2);
+            assert_memory_equal(buf, buf2, size);
+            free(buf2);
+            nnact_net_free(back);
+            nnact_net_free(net);
+            free(buf);
+        }
+}
+
+static void test_file_round_trip(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/nnact_test_onnx_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    nnact_net *net = kind_net(NNACT_ACT_ELU, 1.0, 0), *back = NULL;
+    assert_int_equal(nnact_onnx_save(net, NULL, path), NNACT_OK);
+    assert_int_equal(nnact_onnx_load(path, &back), NNACT_OK);
+    same_predictions(net, back);
+    nnact_onnx_info info;
+    memset(&info, 0, sizeof info);
+    info.size = sizeof info;
+    nnact_net *d = NULL;
+    assert_int_equal(nnact_onnx_describe(path, &info, &d), NNACT_OK);
+    assert_int_equal(info.ir_version, 8);
+    assert_int_equal(info.opset, 17);
+    assert_string_equal(info.producer, "libnnact");
+    assert_string_equal(info.input, "x");
+    assert_string_equal(info.output, "y");
+    assert_int_equal(info.input_rank, 2);
+    assert_int_equal(info.input_dims[0], -1);
+    assert_int_equal(info.input_dims[1], 3);
+    assert_int_equal(info.output_dims[1], 2);
+    assert_int_equal(info.importable, 1);
+    assert_non_null(d);
+    nnact_net_free(d);
+    info.size = 8;
+    assert_int_equal(nnact_onnx_describe(path, &info, NULL), NNACT_ERR_ARG);
+    assert_int_equal(nnact_onnx_describe(path, NULL, NULL), NNACT_ERR_ARG);
+    unlink(path);
+    nnact_net *none = (nnact_net *)path;
+    assert_int_equal(nnact_onnx_load(path, &none), NNACT_ERR_IO);
+    assert_null(none);
+    assert_int_equal(nnact_onnx_load("/tmp", &none), NNACT_ERR_IO);
+    assert_non_null(strstr(nnact_last_error(), "directory"));
+    assert_int_equal(nnact_onnx_load(NULL, &none), NNACT_ERR_ARG);
+    assert_int_equal(nnact_onnx_load(path, NULL), NNACT_ERR_ARG);
+    assert_int_equal(nnact_onnx_load_buffer(NULL, 3, &none), NNACT_ERR_ARG);
+    nnact_net_free(back);
+    nnact_net_free(net);
+}
+
+/* ---- PyTorch's exports ---- */
+
+static void torch_fixture(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/onnx/%s.txt", NNACT_TEST_DATA_DIR, name);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n_in, n_out, batch;
+    assert_int_equal(fscanf(f, "%zu %zu %zu", &n_in, &n_out, &batch), 3);
+    double *x = malloc(n_in * batch * sizeof *x), *want = malloc(n_out * batch * sizeof *want);
+    double *got = malloc(n_out * batch * sizeof *got);
+    for (size_t i = 0; i < n_in * batch; i++)
+        assert_int_equal(fscanf(f, "%lf", &x[i]), 1);
+    for (size_t i = 0; i < n_out * batch; i++)
+        assert_int_equal(fscanf(f, "%lf", &want[i]), 1);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/onnx/%s.onnx", NNACT_TEST_DATA_DIR, name);
+    nnact_net *net = NULL;
+    nnact_status s = nnact_onnx_load(path, &net);
+    if (s != NNACT_OK) print_error("%s: %s\n", name, nnact_last_error());
+    assert_int_equal(s, NNACT_OK);
+    assert_int_equal(nnact_net_input_size(net), n_in);
+    assert_int_equal(nnact_net_output_size(net), n_out);
+    assert_int_equal(nnact_net_predict(net, batch, x, got), NNACT_OK);
+    for (size_t i = 0; i < n_out * batch; i++) {
+        if (!(fabs(got[i] - want[i]) <= 1e-12 * fabs(want[i]) + 1e-300)) {
+            print_error("%s: output %zu = %.17g, PyTorch %.17g\n", name, i, got[i], want[i]);
+            fail();
+        }
+    }
+    nnact_net_free(net);
+    free(x);
+    free(want);
+    free(got);
+}
+
+static void test_torch_fixtures(void **state)
+{
+    (void)state;
+    static const char *const names[] = {
+        "relu_tanh_sigmoid_op13",     "leaky_elu_selu_op14",
+        "celu_gelu_silu_mish_op15",   "softplus_hardtanh_relu6_op16",
+        "hardsigmoid_hardswish_op17", "logsigmoid_tanhshrink_op17",
+        "softshrink_hardshrink_op17", "softsign_op15",
+        "matmul_add_relu_op17",       "matmul_add_tanh_op13",
+        "addmm_transb0_elu_op15"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        torch_fixture(names[i]);
+}
+
+/* ---- hand-built models for every refusal ---- */
+
+/* What a test model holds; the defaults are a valid 2 -> 3 ReLU -> 1 MLP. */
+struct spec {
+    int elem;           /* input type */
+    int in_rank;        /* input rank */
+    int n_outputs;      /* graph outputs */
+    const char *op1;    /* activation after the first Gemm */
+    int64_t w0_dims[2]; /* W0's dims */
+    size_t w0_data;     /* W0's data bytes (0: what the dims need) */
+    int trans_a;        /* Gemm transA */
+    float gemm_alpha;   /* Gemm alpha */
+    double w_value;     /* every weight */
+    int external;       /* W0 with external data */
+    int extra_nodes;    /* Identity nodes appended (the output renamed) */
+    int domain;         /* the activation in a custom domain */
+    int act_first;      /* the activation before the first Gemm */
+    float op1_alpha;    /* when nonzero: op1's float attribute "alpha" */
+};
+
+static const struct spec good = {ONNX_DOUBLE, 2, 1, "Relu", {2, 3}, 0, 0, 1.0f, 0.5, 0, 0, 0, 0, 0};
+
+static void put_t(struct pbw *g, const char *name, int rank, const int64_t *dims, double v,
+                  size_t bytes, int external)
+{
+    size_t at = pbw_begin(g, 5);
+    size_t n = 1;
+    for (int i = 0; i < rank; i++) {
+        pbw_varint(g, 1, (uint64_t)dims[i]);
+        n *= dims[i] > 0 && dims[i] < 1000 ? (size_t)dims[i] : 1;
+    }
+    pbw_varint(g, 2, ONNX_DOUBLE);
+    pbw_str(g, 8, name);
+    if (external) {
+        size_t e = pbw_begin(g, 13);
+        pbw_str(g, 1, "location");
+        pbw_str(g, 2, "weights.bin");
+        pbw_end(g, e);
+        pbw_varint(g, 14, 1);
+    } else {
+        size_t body = pbw_begin(g, 9);
+        size_t want = bytes ? bytes : 8 * n;
+        for (size_t i = 0; i < want; i++) {
+            unsigned char b = ((const unsigned char *)&v)[i % 8];
+            pbw_raw(g, &b, 1);
+        }
+        pbw_end(g, body);
+    }
+    pbw_end(g, at);
+}
+
+static void put_n(struct pbw *g, const char *op, const char *a, const char *b, const char *c,
+                  const char *out, const char *domain, float alpha)
+{
+    size_t at = pbw_begin(g, 1);
+    pbw_str(g, 1, a);
+    if (b) pbw_str(g, 1, b);
+    if (c) pbw_str(g, 1, c);
+    pbw_str(g, 2, out);
+    pbw_str(g, 4, op);
+    if (domain) pbw_str(g, 7, domain);
+    if (alpha != 0) {
+        size_t t = pbw_begin(g, 5);
+        pbw_str(g, 1, "alpha");
+        pbw_float(g, 2, alpha);
+        pbw_varint(g, 20, 1);
+        pbw_end(g, t);
+    }
+    pbw_end(g, at);
+}
+
+static void put_gemm(struct pbw *g, const char *a, const char *w, const char *b, const char *out,
+                     int trans_a, float alpha)
+{
+    size_t at = pbw_begin(g, 1);
+    pbw_str(g, 1, a);
+    pbw_str(g, 1, w);
+    pbw_str(g, 1, b);
+    pbw_str(g, 2, out);
+    pbw_str(g, 4, "Gemm");
+    size_t t = pbw_begin(g, 5);
+    pbw_str(g, 1, "transA");
+    pbw_varint(g, 3, (uint64_t)trans_a);
+    pbw_varint(g, 20, 2);
+    pbw_end(g, t);
+    t = pbw_begin(g, 5);
+    pbw_str(g, 1, "alpha");
+    pbw_float(g, 2, alpha);
+    pbw_varint(g, 20, 1);
+    pbw_end(g, t);
+    pbw_end(g, at);
+}
+
+static void put_io(struct pbw *g, uint32_t field, const char *name, int elem, int rank)
+{
+    size_t at = pbw_begin(g, field);
+    pbw_str(g, 1, name);
+    size_t ty = pbw_begin(g, 2), tt = pbw_begin(g, 1);
+    pbw_varint(g, 1, (uint64_t)elem);
+    size_t sh = pbw_begin(g, 2);
+    for (int i = 0; i < rank; i++) {
+        size_t d = pbw_begin(g, 1);
+        if (i == 0)
+            pbw_str(g, 2, "N");
+        else
+            pbw_varint(g, 1, 2);
+        pbw_end(g, d);
+    }
+    pbw_end(g, sh);
+    pbw_end(g, tt);
+    pbw_end(g, ty);
+    pbw_end(g, at);
+}
+
+static unsigned char *build(const struct spec *s, size_t *size)
+{
+    struct pbw g = {0}, m = {0};
+    const char *first = s->act_first ? "a" : "x";
+    if (s->act_first) put_n(&g, "Relu", "x", NULL, NULL, "a", NULL, 0);
+    put_gemm(&g, first, "W0", "b0", "z0", s->trans_a, s->gemm_alpha);
+    put_n(&g, s->op1, "z0", NULL, NULL, "h0", s->domain ? "com.example" : NULL, s->op1_alpha);
+    put_gemm(&g, "h0", "W1", "b1", s->extra_nodes ? "i0" : "y", 0, 1.0f);
+    char in[16], out[16];
+    for (int i = 0; i < s->extra_nodes; i++) {
+        snprintf(in, sizeof in, "i%d", i);
+        snprintf(out, sizeof out, i + 1 == s->extra_nodes ? "y" : "i%d", i + 1);
+        put_n(&g, "Identity", in, NULL, NULL, out, NULL, 0);
+    }
+    int64_t d1[2] = {3, 1}, db0[1] = {3}, db1[1] = {1};
+    put_t(&g, "W0", 2, s->w0_dims, s->w_value, s->w0_data, s->external);
+    put_t(&g, "b0", 1, db0, 0.25, 0, 0);
+    put_t(&g, "W1", 2, d1, -1.0, 0, 0);
+    put_t(&g, "b1", 1, db1, 0.125, 0, 0);
+    put_io(&g, 11, "x", s->elem, s->in_rank);
+    for (int i = 0; i < s->n_outputs; i++)
+        put_io(&g, 12, i ? "y2" : "y", ONNX_DOUBLE, 2);
+    pbw_varint(&m, 1, 8);
+    pbw_bytes(&m, 7, g.p, g.len);
+    size_t op = pbw_begin(&m, 8);
+    pbw_varint(&m, 2, 17);
+    pbw_end(&m, op);
+    pbw_free(&g);
+    *size = m.len;
+    return m.p;
+}
+
+static void expect_refused(const unsigned char *data, size_t size, nnact_status want,
+                           const char *words)
+{
+    nnact_net *net = (nnact_net *)&size;
+    nnact_status s = nnact_onnx_load_buffer(data, size, &net);
+    if (s != want || net != NULL || (words && !strstr(nnact_last_error(), words))) {
+        print_error("status %d, detail '%s', want %d with '%s'\n", (int)s, nnact_last_error(),
+                    (int)want, words ? words : "");
+        if (s == NNACT_OK) nnact_net_free(net);
+        fail();
+    }
+}
+
+static void refused_spec(const struct spec *sp, nnact_status want, const char *words)
+{
+    size_t size;
+    unsigned char *data = build(sp, &size);
+    expect_refused(data, size, want, words);
+    nnact__free(data);
+}
+
+static void test_handmade_good(void **state)
+{
+    (void)state;
+    size_t size;
+    unsigned char *data = build(&good, &size);
+    nnact_net *net = NULL;
+    assert_int_equal(nnact_onnx_load_buffer(data, size, &net), NNACT_OK);
+    double x[2] = {1, -3}, y;
+    /* z = 0.5 (1 - 3) + 0.25 = -0.75 per unit; relu 0; y = 0.125 */
+    assert_int_equal(nnact_net_predict(net, 1, x, &y), NNACT_OK);
+    assert_true(y == 0.125);
+    x[1] = 3; /* z = 2.25: y = -3 * 2.25 + 0.125 */
+    assert_int_equal(nnact_net_predict(net, 1, x, &y), NNACT_OK);
+    assert_true(y == -6.625);
+    nnact_net_free(net);
+    nnact__free(data);
+    struct spec s = good;
+    s.extra_nodes = 2; /* Identity nodes are tolerated */
+    data = build(&s, &size);
+    assert_int_equal(nnact_onnx_load_buffer(data, size, &net), NNACT_OK);
+    nnact_net_free(net);
+    nnact__free(data);
+    /* a float32 attribute is the float value it holds: LeakyRelu(0.1f) has
+     * slope 0.100000001490116..., not 0.1 */
+    s = good;
+    s.op1 = "LeakyRelu";
+    s.op1_alpha = 0.1f;
+    data = build(&s, &size);
+    assert_int_equal(nnact_onnx_load_buffer(data, size, &net), NNACT_OK);
+    nnact_act_kind k;
+    double alpha;
+    assert_int_equal(nnact_net_layer_info(net, 0, NULL, NULL, &k, &alpha, NULL), NNACT_OK);
+    assert_int_equal(k, NNACT_ACT_LEAKY_RELU);
+    assert_true(alpha == (double)0.1f && alpha != 0.1);
+    nnact_net_free(net);
+    nnact__free(data);
+}
+
+static void test_refused_graphs(void **state)
+{
+    (void)state;
+    struct spec s = good;
+    s.op1 = "Softmax";
+    refused_spec(&s, NNACT_ERR_FORMAT, "op Softmax");
+    s = good;
+    s.op1 = "Ev\x01l";
+    refused_spec(&s, NNACT_ERR_FORMAT, "Ev\\x01l"); /* user bytes quoted */
+    s = good;
+    s.domain = 1;
+    refused_spec(&s, NNACT_ERR_FORMAT, "outside the default domain");
+    s = good;
+    s.w0_dims[0] = 3; /* 3 x 3 against a width of 2 */
+    refused_spec(&s, NNACT_ERR_FORMAT, "does not match the width");
+    s = good;
+    s.in_rank = 3;
+    refused_spec(&s, NNACT_ERR_FORMAT, "rank 3");
+    s = good;
+    s.n_outputs = 2;
+    refused_spec(&s, NNACT_ERR_FORMAT, "2 outputs");
+    s = good;
+    s.elem = ONNX_INT64;
+    refused_spec(&s, NNACT_ERR_FORMAT, "not a float or double");
+    s = good;
+    s.trans_a = 1;
+    refused_spec(&s, NNACT_ERR_FORMAT, "transA");
+    s = good;
+    s.gemm_alpha = 2.0f;
+    refused_spec(&s, NNACT_ERR_FORMAT, "alpha or beta");
+    s = good;
+    s.act_first = 1;
+    refused_spec(&s, NNACT_ERR_FORMAT, "before the first dense layer");
+    s = good;
+    s.op1 = "Relu";
+    s.w_value = NAN;
+    refused_spec(&s, NNACT_ERR_NUMERIC, "NaN");
+}
+
+static void test_refused_tensors(void **state)
+{
+    (void)state;
+    struct spec s = good;
+    s.external = 1;
+    refused_spec(&s, NNACT_ERR_FORMAT, "external data");
+    s = good;
+    s.w0_data = 40; /* 6 elements need 48 bytes */
+    refused_spec(&s, NNACT_ERR_FORMAT, "need 48");
+    s = good;
+    s.w0_dims[0] = (int64_t)1 << 40;
+    refused_spec(&s, NNACT_ERR_FORMAT, "dimension 1099511627776");
+    s = good;
+    s.w0_dims[0] = 1 << 20;
+    s.w0_dims[1] = 1 << 20;
+    refused_spec(&s, NNACT_ERR_FORMAT, "more than 67108864 elements");
+    s = good;
+    s.w0_dims[0] = -2;
+    refused_spec(&s, NNACT_ERR_FORMAT, "dimension -2");
+}
+
+/* Raw wire-format damage, each refused by the reader with the offset. */
+static void test_refused_wire(void **state)
+{
+    (void)state;
+    static const unsigned char trunc_varint[] = {0x08, 0x80, 0x80};
+    expect_refused(trunc_varint, sizeof trunc_varint, NNACT_ERR_FORMAT, "truncated varint");
+    static const unsigned char long_varint[] = {0x08, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                                0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
+    expect_refused(long_varint, sizeof long_varint, NNACT_ERR_FORMAT, "longer than 64 bits");
+    static const unsigned char past_end[] = {0x3a, 0x10, 0x0a};
+    expect_refused(past_end, sizeof past_end, NNACT_ERR_FORMAT, "declares 16 bytes, 1 remain");
+    static const unsigned char group[] = {0x0b};
+    expect_refused(group, sizeof group, NNACT_ERR_FORMAT, "wire type 3");
+    static const unsigned char field0[] = {0x00, 0x01};
+    expect_refused(field0, sizeof field0, NNACT_ERR_FORMAT, "field number 0");
+    static const unsigned char fixed_cut[] = {0x09, 1, 2, 3};
+    expect_refused(fixed_cut, sizeof fixed_cut, NNACT_ERR_FORMAT, "truncated fixed-width");
+    static const unsigned char no_graph[] = {0x08, 0x08};
+    expect_refused(no_graph, sizeof no_graph, NNACT_ERR_FORMAT, "no graph");
+    expect_refused(NULL, 0, NNACT_ERR_FORMAT, "no graph");
+    static const unsigned char two_graphs[] = {0x3a, 0x00, 0x3a, 0x00};
+    expect_refused(two_graphs, sizeof two_graphs, NNACT_ERR_FORMAT, "second graph");
+    static const unsigned char graph_as_varint[] = {0x38, 0x01};
+    expect_refused(graph_as_varint, sizeof graph_as_varint, NNACT_ERR_FORMAT, "wire type 0");
+    /* an unknown field of each wire type is skipped: only "no graph" remains */
+    static const unsigned char unknown[] = {0xf8, 0x01, 0x05, 0xf9, 0x01, 1,    2,    3, 4, 5, 6, 7,
+                                            8,    0xfa, 0x01, 0x01, 0x00, 0xfd, 0x01, 1, 2, 3, 4};
+    expect_refused(unknown, sizeof unknown, NNACT_ERR_FORMAT, "no graph");
+}
+
+static void test_refused_counts(void **state)
+{
+    (void)state;
+    /* a graph of 4097 empty nodes: over the limit before anything is read */
+    struct pbw g = {0}, m = {0};
+    for (unsigned i = 0; i <= ONNX_MAX_NODES; i++)
+        pbw_bytes(&g, 1, "", 0);
+    pbw_bytes(&m, 7, g.p, g.len);
+    expect_refused(m.p, m.len, NNACT_ERR_FORMAT, "4097 nodes (limit 4096)");
+    pbw_free(&g);
+    pbw_free(&m);
+    /* a node with four inputs */
+    size_t at = pbw_begin(&g, 1);
+    for (int i = 0; i < 4; i++)
+        pbw_str(&g, 1, "x");
+    pbw_end(&g, at);
+    pbw_bytes(&m, 7, g.p, g.len);
+    expect_refused(m.p, m.len, NNACT_ERR_FORMAT, "more than 3 inputs");
+    pbw_free(&g);
+    pbw_free(&m);
+    /* a tensor with five dimensions */
+    at = pbw_begin(&g, 5);
+    for (int i = 0; i < 5; i++)
+        pbw_varint(&g, 1, 1);
+    pbw_end(&g, at);
+    pbw_bytes(&m, 7, g.p, g.len);
+    expect_refused(m.p, m.len, NNACT_ERR_FORMAT, "more than 4 dimensions");
+    pbw_free(&g);
+    pbw_free(&m);
+    /* an integer tensor's data */
+    at = pbw_begin(&g, 5);
+    pbw_varint(&g, 7, 1);
+    pbw_end(&g, at);
+    pbw_bytes(&m, 7, g.p, g.len);
+    expect_refused(m.p, m.len, NNACT_ERR_FORMAT, "integer or string data");
+    pbw_free(&g);
+    pbw_free(&m);
+}
+
+/* Changed weights are data (the file still imports, with them); a changed
+ * constant of a composition no longer matches the export of what the
+ * metadata says, and the chain reader refuses the composition's first node. */
+static void test_tampered_own_export(void **state)
+{
+    (void)state;
+    nnact_net *net = kind_net(NNACT_ACT_ELU, 0.3, 0);
+    size_t size;
+    unsigned char *buf = export_mem(net, NNACT_ONNX_DOUBLE, &size);
+    double W[12], alpha = 0.3;
+    nnact_net_get_layer(net, 0, W, NULL);
+    unsigned char *hit = NULL;
+    for (size_t i = 0; i + 8 <= size && !hit; i++)
+        if (memcmp(buf + i, &W[0], 8) == 0) hit = buf + i;
+    assert_non_null(hit);
+    hit[0] ^= 1;
+    nnact_net *back = NULL;
+    assert_int_equal(nnact_onnx_load_buffer(buf, size, &back), NNACT_OK);
+    double W2[12];
+    nnact_net_get_layer(back, 0, W2, NULL);
+    assert_true(W2[0] != W[0] && W2[1] == W[1]);
+    nnact_net_free(back);
+    hit = NULL;
+    for (size_t i = 0; i + 8 <= size && !hit; i++)
+        if (memcmp(buf + i, &alpha, 8) == 0) hit = buf + i;
+    assert_non_null(hit);
+    hit[0] ^= 1;
+    expect_refused(buf, size, NNACT_ERR_FORMAT, "op Greater");
+    free(buf);
+    nnact_net_free(net);
+}
+
+/* Every prefix and a flipped bit at every byte: a status, never a crash;
+ * on failure a detail and no network. */
+static void test_prefixes_and_flips(void **state)
+{
+    (void)state;
+    nnact_net *net = kind_net(NNACT_ACT_SOFTPLUS, 1.0, 1);
+    size_t size;
+    unsigned char *buf = export_mem(net, NNACT_ONNX_DOUBLE, &size);
+    unsigned char *copy = malloc(size);
+    for (size_t n = 0; n < size; n += 1 + n / 64) {
+        nnact_net *got = (nnact_net *)&n;
+        nnact_status s = nnact_onnx_load_buffer(buf, n, &got);
+        if (s == NNACT_OK)
+            nnact_net_free(got);
+        else
+            assert_true(got == NULL && nnact_last_error()[0] != '\0');
+    }
+    for (size_t i = 0; i < size; i += 1 + i / 128) {
+        memcpy(copy, buf, size);
+        copy[i] ^= (unsigned char)(1u << (i % 8));
+        nnact_net *got = (nnact_net *)&i;
+        nnact_status s = nnact_onnx_load_buffer(copy, size, &got);
+        if (s == NNACT_OK)
+            nnact_net_free(got);
+        else
+            assert_true(got == NULL && nnact_last_error()[0] != '\0');
+    }
+    free(copy);
+    free(buf);
+    nnact_net_free(net);
+}
+
+/* ---- allocation failures ---- */
+
+static void test_alloc_failures(void **state)
+{
+    (void)state;
+    nnact_net *net = kind_net(NNACT_ACT_MISH, 0, 1);
+    size_t size;
+    unsigned char *buf = export_mem(net, NNACT_ONNX_DOUBLE, &size);
+    /* export: every allocation in turn fails, then one run succeeds */
+    for (size_t k = 0;; k++) {
+        struct fail_at f = {k, 0};
+        size_t got = 0;
+        nnact__alloc_set_hook(fail_kth, &f);
+        nnact_status s = nnact_onnx_save_buffer(net, NULL, NULL, 0, &got);
+        nnact__alloc_set_hook(NULL, NULL);
+        if (s == NNACT_OK) {
+            assert_int_equal(got, size);
+            break;
+        }
+        assert_int_equal(s, NNACT_ERR_NOMEM);
+        assert_true(k < 10000);
+    }
+    for (size_t k = 0;; k++) {
+        struct fail_at f = {k, 0};
+        nnact_net *back = (nnact_net *)&f;
+        nnact__alloc_set_hook(fail_kth, &f);
+        nnact_status s = nnact_onnx_load_buffer(buf, size, &back);
+        nnact__alloc_set_hook(NULL, NULL);
+        if (s == NNACT_OK) {
+            same_predictions(net, back);
+            nnact_net_free(back);
+            break;
+        }
+        assert_int_equal(s, NNACT_ERR_NOMEM);
+        assert_null(back);
+        assert_true(k < 10000);
+    }
+    /* the chain route (a PyTorch file) too */
+    char path[512];
+    snprintf(path, sizeof path, "%s/onnx/celu_gelu_silu_mish_op15.onnx", NNACT_TEST_DATA_DIR);
+    for (size_t k = 0;; k++) {
+        struct fail_at f = {k, 0};
+        nnact_net *back = (nnact_net *)&f;
+        nnact__alloc_set_hook(fail_kth, &f);
+        nnact_status s = nnact_onnx_load(path, &back);
+        nnact__alloc_set_hook(NULL, NULL);
+        if (s == NNACT_OK) {
+            nnact_net_free(back);
+            break;
+        }
+        assert_int_equal(s, NNACT_ERR_NOMEM);
+        assert_null(back);
+        assert_true(k < 10000);
+    }
+    free(buf);
+    nnact_net_free(net);
+}
+
+static void test_describe_not_importable(void **state)
+{
+    (void)state;
+    struct spec s = good;
+    s.op1 = "Softmax";
+    size_t size;
+    unsigned char *data = build(&s, &size);
+    nnact_onnx_info info;
+    memset(&info, 0xff, sizeof info);
+    info.size = sizeof info;
+    nnact_net *net = (nnact_net *)&size;
+    assert_int_equal(nnact_onnx_describe_buffer(data, size, &info, &net), NNACT_OK);
+    assert_null(net);
+    assert_int_equal(info.importable, 0);
+    assert_non_null(strstr(info.reason, "op Softmax"));
+    assert_int_equal(info.opset, 17);
+    assert_int_equal(info.n_nodes, 3);
+    assert_int_equal(info.n_initializers, 4);
+    assert_string_equal(info.producer, "");
+    static const unsigned char junk[] = {0x0b};
+    assert_int_equal(nnact_onnx_describe_buffer(junk, 1, &info, NULL), NNACT_ERR_FORMAT);
+    assert_int_equal(nnact_onnx_describe_buffer(NULL, 1, &info, NULL), NNACT_ERR_ARG);
+    nnact__free(data);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_config),
+        cmocka_unit_test(test_save_args),
+        cmocka_unit_test(test_gelu_double_refused),
+        cmocka_unit_test(test_round_trip_every_kind),
+        cmocka_unit_test(test_file_round_trip),
+        cmocka_unit_test(test_torch_fixtures),
+        cmocka_unit_test(test_handmade_good),
+        cmocka_unit_test(test_refused_graphs),
+        cmocka_unit_test(test_refused_tensors),
+        cmocka_unit_test(test_refused_wire),
+        cmocka_unit_test(test_refused_counts),
+        cmocka_unit_test(test_tampered_own_export),
+        cmocka_unit_test(test_prefixes_and_flips),
+        cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_describe_not_importable),
+    };
+    nnact_test_skip_from_env();
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
