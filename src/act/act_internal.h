@@ -44,8 +44,8 @@ NNACT_HIDDEN int nnact__act_from_output_ok(nnact_act_kind k, double alpha);
  * nnact__act_from_output_ok(k, alpha). */
 NNACT_HIDDEN void nnact__act_apply(nnact_act_kind k, double alpha, int mode, size_t n,
                                    const double *x, const double *dy, double *out);
-NNACT_HIDDEN void nnact__act_from_output(nnact_act_kind k, double alpha, size_t n,
-                                         const double *y, const double *dy, double *dx);
+NNACT_HIDDEN void nnact__act_from_output(nnact_act_kind k, double alpha, size_t n, const double *y,
+                                         const double *dy, double *dx);
 
 /* The network backward's pass over one block of dL/dZ (rows x cols, row
  * stride ld): with y != NULL, dz = g f'(y) (a from-output kind, as

@@ -545,6 +545,13 @@ static void vec_of(const struct nnact__opt_run *c, struct nnact__opt_vec *v)
 #define UPD_CHUNKS_MAX 64
 #define UPD_SERIAL     32768
 
+static int vector_allowed = 1; /* nnact__opt_set_vector: tests only */
+
+void nnact__opt_set_vector(int on)
+{
+    vector_allowed = on;
+}
+
 struct upd_pass {
     const struct nnact__opt_run *c;
     size_t off, grain;
@@ -589,7 +596,7 @@ static uint64_t update_segment(const struct nnact__opt_run *c, size_t off, size_
     struct upd_pass u = {c, off, UPD_GRAIN, p, g0, 0, {0}, {{0}}};
     if (n / UPD_GRAIN >= UPD_CHUNKS_MAX) u.grain = (n / UPD_CHUNKS_MAX + 4) & ~(size_t)3;
 #ifdef NNACT_HAVE_AVX2
-    u.vec = (nnact__cpu_flags() & NNACT_CPU_AVX2_FMA) != 0;
+    u.vec = vector_allowed && (nnact__cpu_flags() & NNACT_CPU_AVX2_FMA) != 0;
     if (u.vec) vec_of(c, &u.v);
 #endif
     nnact__par_for(n, u.grain, n >= UPD_SERIAL ? 0 : SIZE_MAX, upd_chunk, &u);

@@ -36,8 +36,8 @@ static inline __m256d vclip(__m256d g, const struct nnact__opt_vec *v)
 static inline __m256d vsafe_div(__m256d a, __m256d b)
 {
     const __m256d zero = _mm256_setzero_pd();
-    const __m256d z = _mm256_andnot_pd(_mm256_cmp_pd(b, zero, _CMP_GT_OQ),
-                                       _mm256_cmp_pd(a, zero, _CMP_EQ_OQ));
+    const __m256d z =
+        _mm256_andnot_pd(_mm256_cmp_pd(b, zero, _CMP_GT_OQ), _mm256_cmp_pd(a, zero, _CMP_EQ_OQ));
     return _mm256_andnot_pd(z, _mm256_div_pd(a, b));
 }
 
@@ -91,8 +91,8 @@ static void adam(const struct nnact__opt_vec *v, size_t n, double *p, const doub
         if (v->decoupled) pi = _mm256_mul_pd(pi, decay);
         const __m256d d = grad_of(v, g + i, pi);
         const __m256d m = _mm256_add_pd(_mm256_mul_pd(vld(s0 + i), b1), _mm256_mul_pd(c1, d));
-        __m256d q = _mm256_add_pd(_mm256_mul_pd(vld(s1 + i), b2),
-                                  _mm256_mul_pd(_mm256_mul_pd(c2, d), d));
+        __m256d q =
+            _mm256_add_pd(_mm256_mul_pd(vld(s1 + i), b2), _mm256_mul_pd(_mm256_mul_pd(c2, d), d));
         mx[0] = vkeep(mx[0], m), mx[1] = vkeep(mx[1], q);
         vst(s0 + i, m), vst(s1 + i, q);
         if (v->amsgrad) {
@@ -108,20 +108,19 @@ static void adam(const struct nnact__opt_vec *v, size_t n, double *p, const doub
 static void rmsprop(const struct nnact__opt_vec *v, size_t n, double *p, const double *g,
                     double *s0, double *s1, double *s2, __m256d mx[3])
 {
-    const __m256d al = vset(v->b1), c = vset(1.0 - v->b1), eps = vset(v->eps),
-                  mu = vset(v->mu), nlr = vset(-v->lr), zero = _mm256_setzero_pd();
+    const __m256d al = vset(v->b1), c = vset(1.0 - v->b1), eps = vset(v->eps), mu = vset(v->mu),
+                  nlr = vset(-v->lr), zero = _mm256_setzero_pd();
     for (size_t i = 0; i < n; i += 4) {
         const __m256d pi = vld(p + i);
         const __m256d d = grad_of(v, g + i, pi);
-        const __m256d sq = _mm256_add_pd(_mm256_mul_pd(vld(s0 + i), al),
-                                         _mm256_mul_pd(_mm256_mul_pd(c, d), d));
+        const __m256d sq =
+            _mm256_add_pd(_mm256_mul_pd(vld(s0 + i), al), _mm256_mul_pd(_mm256_mul_pd(c, d), d));
         __m256d avg;
         if (v->centered) {
             const __m256d ga = _mm256_add_pd(_mm256_mul_pd(vld(s1 + i), al), _mm256_mul_pd(c, d));
             mx[1] = vkeep(mx[1], ga);
             vst(s1 + i, ga);
-            const __m256d var =
-                _mm256_add_pd(sq, _mm256_mul_pd(_mm256_mul_pd(vset(-1.0), ga), ga));
+            const __m256d var = _mm256_add_pd(sq, _mm256_mul_pd(_mm256_mul_pd(vset(-1.0), ga), ga));
             avg = _mm256_sqrt_pd(_mm256_and_pd(var, _mm256_cmp_pd(var, zero, _CMP_GT_OQ)));
         } else {
             avg = _mm256_sqrt_pd(sq);
@@ -164,9 +163,8 @@ static void momentum(const struct nnact__opt_vec *v, size_t n, double *p, const 
         const __m256d pi = vld(p + i);
         __m256d d = grad_of(v, g + i, pi);
         if (v->mu != 0.0) {
-            const __m256d b = v->first ? d
-                                       : _mm256_add_pd(_mm256_mul_pd(vld(s0 + i), mu),
-                                                       _mm256_mul_pd(c, d));
+            const __m256d b =
+                v->first ? d : _mm256_add_pd(_mm256_mul_pd(vld(s0 + i), mu), _mm256_mul_pd(c, d));
             mx[0] = vkeep(mx[0], b);
             vst(s0 + i, b);
             d = v->nesterov ? _mm256_add_pd(d, _mm256_mul_pd(mu, b)) : b;
@@ -175,8 +173,8 @@ static void momentum(const struct nnact__opt_vec *v, size_t n, double *p, const 
     }
 }
 
-size_t nnact__opt_avx2_update(const struct nnact__opt_vec *v, size_t n, double *p,
-                              const double *g, double *s0, double *s1, double *s2, double mx[3])
+size_t nnact__opt_avx2_update(const struct nnact__opt_vec *v, size_t n, double *p, const double *g,
+                              double *s0, double *s1, double *s2, double mx[3])
 {
     n &= ~(size_t)3; /* whole vectors; the caller finishes the tail */
     if (n == 0) return 0;
