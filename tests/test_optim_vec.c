@@ -144,6 +144,30 @@ static void nonfinite_gradient_refused_on_both_paths(void **state)
     nnact__opt_set_vector(1);
 }
 
+/* nnact__max_abs (vector path on AVX2) against the plain loop: every length
+   up to 70, misaligned, with a NaN or an infinity anywhere in it */
+static void max_abs_matches_plain_loop(void **state)
+{
+    (void)state;
+    double x[80];
+    for (size_t n = 0; n <= 70; n++)
+        for (int special = 0; special < 3; special++)
+            for (size_t at = 0; at < n; at += (n > 8 ? 7 : 1)) {
+                for (size_t i = 0; i < 80; i++)
+                    x[i] = uniform(-3.0, 3.0) * (i % 5 == 0 ? 1e300 : 1.0);
+                if (special) x[1 + at] = special == 1 ? NAN : -INFINITY;
+                double m = 0.0;
+                int bad = 0;
+                for (size_t i = 0; i < n; i++) {
+                    const double a = fabs(x[1 + i]);
+                    m = a > m ? a : m;
+                    bad |= !(a <= DBL_MAX);
+                }
+                assert_same_bits(nnact__max_abs(n, x + 1), bad ? INFINITY : m);
+                if (!special) break;
+            }
+}
+
 /* A small dyadic value k / den, k in [-r, r]: the network's data below makes
    every product and sum exact, so the BLAS (whose bits change with its
    thread count: OpenBLAS 0.3.21 cuts products differently) gives the same
@@ -241,6 +265,7 @@ int main(void)
         cmocka_unit_test(vector_update_has_portable_bits),
         cmocka_unit_test(update_has_same_bits_on_any_thread_count),
         cmocka_unit_test(nonfinite_gradient_refused_on_both_paths),
+        cmocka_unit_test(max_abs_matches_plain_loop),
         cmocka_unit_test(net_backward_same_bits_at_1_2_3_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -302,6 +302,12 @@ double nnact__max_abs(size_t n, const double *x)
 {
     double m = 0.0;
     int bad = 0;
+#ifdef NNACT_HAVE_AVX2
+    if (n >= 16 && (nnact__cpu_flags() & NNACT_CPU_AVX2_FMA)) {
+        m = nnact__opt_avx2_max_abs(n, x, &bad);
+        return bad ? INFINITY : m;
+    }
+#endif
     for (size_t i = 0; i < n; i++) {
         const double a = fabs(x[i]);
         m = a > m ? a : m;

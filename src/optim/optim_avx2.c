@@ -6,7 +6,9 @@
  * bits as the portable path (tests/test_optim_vec.c checks it). Called only
  * after the run-time CPU check, for the committing run (the dry run of a
  * checked step stays scalar: it is the rare path). */
+#include <float.h>
 #include <immintrin.h>
+#include <math.h>
 #include <stddef.h>
 
 #include "optim/optim_internal.h"
@@ -201,4 +203,39 @@ size_t nnact__opt_avx2_update(const struct nnact__opt_vec *v, size_t n, double *
     for (int k = 0; k < 3; k++)
         mx[k] = hkeep(m[k]);
     return n;
+}
+
+double nnact__opt_avx2_max_abs(size_t n, const double *x, int *bad)
+{
+    /* four accumulators (the adds of one would wait on each other); a lane
+       turns bad where |x| is not <= DBL_MAX: NaN or infinite */
+    const __m256d sign = vset(-0.0), big = vset(DBL_MAX);
+    __m256d m[4], b[4];
+    for (int k = 0; k < 4; k++)
+        m[k] = b[k] = _mm256_setzero_pd();
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        for (int k = 0; k < 4; k++) {
+            const __m256d a = _mm256_andnot_pd(sign, vld(x + i + 4 * (size_t)k));
+            m[k] = _mm256_max_pd(a, m[k]);
+            b[k] = _mm256_or_pd(b[k], _mm256_cmp_pd(a, big, _CMP_NLE_UQ));
+        }
+    for (int k = 1; k < 4; k++)
+        m[0] = _mm256_max_pd(m[k], m[0]), b[0] = _mm256_or_pd(b[k], b[0]);
+    double l[4], f[4];
+    _mm256_storeu_pd(l, m[0]);
+    _mm256_storeu_pd(f, b[0]);
+    double r = 0.0;
+    int any = 0;
+    for (int k = 0; k < 4; k++) {
+        r = l[k] > r ? l[k] : r;
+        any |= f[k] != 0.0;
+    }
+    for (; i < n; i++) { /* the tail as the scalar loop */
+        const double a = fabs(x[i]);
+        r = a > r ? a : r;
+        any |= !(a <= DBL_MAX);
+    }
+    *bad = any;
+    return r;
 }

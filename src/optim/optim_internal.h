@@ -125,6 +125,10 @@ NNACT_HIDDEN size_t nnact__opt_avx2_update(const struct nnact__opt_vec *v, size_
                                            const double *g, double *s0, double *s1, double *s2,
                                            double mx[3]);
 
+/* max |x[i]| on AVX2, and *bad = 1 when some x[i] is NaN or infinite (then
+ * the maximum means nothing): nnact__max_abs's vector path. */
+NNACT_HIDDEN double nnact__opt_avx2_max_abs(size_t n, const double *x, int *bad);
+
 /* Checkpoints (src/io/checkpoint_api.c): a read-only view of the whole state
  * of an optimizer, and its all-or-nothing import. */
 struct nnact__opt_state {
