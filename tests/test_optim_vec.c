@@ -166,6 +166,23 @@ static void max_abs_matches_plain_loop(void **state)
                 assert_same_bits(nnact__max_abs(n, x + 1), bad ? INFINITY : m);
                 if (!special) break;
             }
+    /* long enough to be cut into pieces (and threads): the largest value
+       and a NaN in the last piece */
+    const size_t n = 200003;
+    double *y = malloc(n * sizeof *y);
+    assert_non_null(y);
+    for (size_t i = 0; i < n; i++)
+        y[i] = uniform(-1.0, 1.0);
+    y[n - 2] = -7.5;
+    for (int th = 1; th <= 3; th++) {
+        nnact_blas_set_threads(th);
+        assert_same_bits(nnact__max_abs(n, y), 7.5);
+        y[n - 1] = NAN;
+        assert_same_bits(nnact__max_abs(n, y), INFINITY);
+        y[n - 1] = 0.0;
+    }
+    nnact_blas_set_threads(base_threads);
+    free(y);
 }
 
 /* A small dyadic value k / den, k in [-r, r]: the network's data below makes

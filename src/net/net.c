@@ -482,34 +482,10 @@ static void act_apply_par(const struct layer *L, int mode, size_t n, const doubl
     nnact__par_for(n, ELEM_GRAIN, serial_below(n), act_chunk, &p);
 }
 
-struct max_pass {
-    const double *x;
-    size_t grain;
-    double part[COL_CHUNKS_MAX];
-};
-
-static void max_chunk(void *ctx, size_t begin, size_t end)
-{
-    struct max_pass *p = ctx;
-    p->part[begin / p->grain] = nnact__max_abs(end - begin, p->x + begin);
-}
-
 /* The larger of a and b, NaN when either is. */
 static double max_nan(double a, double b)
 {
     return (a > b || a != a) ? a : b;
-}
-
-/* nnact__max_abs(n, x) split across threads: +Inf when some x is not finite */
-static double max_abs_par(size_t n, const double *x)
-{
-    struct max_pass p = {x, ELEM_GRAIN, {0}};
-    if (n / ELEM_GRAIN >= COL_CHUNKS_MAX) p.grain = n / COL_CHUNKS_MAX + 1;
-    nnact__par_for(n, p.grain, serial_below(n), max_chunk, &p);
-    double m = 0.0;
-    for (size_t i = 0; i < nnact__par_chunks(n, p.grain); i++)
-        m = max_nan(m, p.part[i]);
-    return m;
 }
 
 /* ---- forward ------------------------------------------------------------ */
@@ -713,7 +689,7 @@ static double backward_dz(nnact_net *net, const double *dy, double *dx, int want
             const double dbmax = db ? nnact__max_abs(L->n_out, db) : 0.0;
             if (!(dbmax <= DBL_MAX) || dzmax != dzmax) dzmax = INFINITY;
             const double *in = l ? net->layers[l - 1].a : net->xin;
-            double s = (double)B * max_abs_par(B * L->n_in, in) * dzmax;
+            double s = (double)B * nnact__max_abs(B * L->n_in, in) * dzmax;
             s = dbmax > s ? dbmax : s;
             bound = (s > bound || s != s) ? s : bound;
         }

@@ -298,20 +298,60 @@ static inline double safe_div(double a, double b)
     return b > 0.0 ? a / b : (a == 0.0 ? 0.0 : a / b);
 }
 
-double nnact__max_abs(size_t n, const double *x)
+/* max |x| and the non-finite flag of one piece, on the vector path where
+   the CPU has one (the same result: a maximum is exact) */
+static double max_abs_serial(size_t n, const double *x, int *bad)
 {
-    double m = 0.0;
-    int bad = 0;
 #ifdef NNACT_HAVE_AVX2
-    if (n >= 16 && (nnact__cpu_flags() & NNACT_CPU_AVX2_FMA)) {
-        m = nnact__opt_avx2_max_abs(n, x, &bad);
-        return bad ? INFINITY : m;
-    }
+    if (n >= 16 && (nnact__cpu_flags() & NNACT_CPU_AVX2_FMA))
+        return nnact__opt_avx2_max_abs(n, x, bad);
 #endif
+    double m = 0.0;
+    int b = 0;
     for (size_t i = 0; i < n; i++) {
         const double a = fabs(x[i]);
         m = a > m ? a : m;
-        bad |= !(a <= DBL_MAX);
+        b |= !(a <= DBL_MAX);
+    }
+    *bad = b;
+    return m;
+}
+
+/* Threads (par/par.h): pieces of MAX_GRAIN values (128 KiB), at most
+   MAX_CHUNKS of them, from MAX_SERIAL values on (a read pass of 512 KiB, a
+   few tens of us); the pieces' maxima are combined in piece order. */
+#define MAX_GRAIN  16384
+#define MAX_CHUNKS 64
+#define MAX_SERIAL 65536
+
+struct max_pass {
+    const double *x;
+    size_t grain;
+    double m[MAX_CHUNKS];
+    int bad[MAX_CHUNKS];
+};
+
+static void max_chunk(void *ctx, size_t b, size_t e)
+{
+    struct max_pass *p = ctx;
+    p->m[b / p->grain] = max_abs_serial(e - b, p->x + b, &p->bad[b / p->grain]);
+}
+
+double nnact__max_abs(size_t n, const double *x)
+{
+    int bad = 0;
+    double m = 0.0;
+    if (n < MAX_SERIAL) {
+        m = max_abs_serial(n, x, &bad);
+    } else {
+        struct max_pass p;
+        p.x = x;
+        p.grain = n / MAX_GRAIN >= MAX_CHUNKS ? n / MAX_CHUNKS + 1 : MAX_GRAIN;
+        nnact__par_for(n, p.grain, 0, max_chunk, &p);
+        for (size_t i = 0; i < nnact__par_chunks(n, p.grain); i++) {
+            m = p.m[i] > m ? p.m[i] : m;
+            bad |= p.bad[i];
+        }
     }
     return bad ? INFINITY : m;
 }
