@@ -109,7 +109,7 @@ static void compare(const struct setting *s, size_t n, size_t off, int vector_a,
 static void vector_update_has_portable_bits(void **state)
 {
     (void)state;
-    static const size_t lengths[] = {1, 3, 4, 7, 1001, 70001}; /* 70001: several chunks */
+    static const size_t lengths[] = {1, 3, 4, 7, 1001, 40001}; /* 40001: several chunks */
     for (size_t s = 0; s < N_SETTINGS; s++)
         for (size_t l = 0; l < sizeof lengths / sizeof lengths[0]; l++)
             compare(&settings[s], lengths[l], l & 1, 1, 1, 0, 1);
@@ -120,7 +120,7 @@ static void update_has_same_bits_on_any_thread_count(void **state)
     (void)state;
     for (size_t s = 0; s < N_SETTINGS; s++)
         for (int t = 2; t <= 3; t++)
-            compare(&settings[s], 100003, 1, 1, 1, 1, t);
+            compare(&settings[s], 40003, 1, 1, 1, 1, t);
 }
 
 /* After a vector step, a non-finite gradient is still refused with nothing
