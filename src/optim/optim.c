@@ -538,8 +538,9 @@ static double max_nan(double a, double b)
 }
 
 /* The rule's settings as numbers, computed exactly as rule_segment computes
-   them (same expressions, same bits), for the vector path. */
-static void vec_of(const struct nnact__opt_run *c, struct nnact__opt_vec *v)
+   them (same expressions, same bits), for the vector path. 0 for a kind the
+   vector path does not know (it then stays on the portable rule). */
+static int vec_of(const struct nnact__opt_run *c, struct nnact__opt_vec *v)
 {
     const nnact_opt *o = c->o;
     const double *hp = o->hp;
@@ -549,7 +550,7 @@ static void vec_of(const struct nnact__opt_run *c, struct nnact__opt_vec *v)
     switch (o->kind) {
     case NNACT_OPT_SGD:
         v->rule = NNACT__OPT_RULE_SGD;
-        break;
+        return 1;
     case NNACT_OPT_MOMENTUM:
     case NNACT_OPT_NESTEROV:
         v->rule = NNACT__OPT_RULE_MOMENTUM;
@@ -557,17 +558,17 @@ static void vec_of(const struct nnact__opt_run *c, struct nnact__opt_vec *v)
         v->damp = o->kind == NNACT_OPT_MOMENTUM ? hp[NNACT_OPT_PARAM_DAMPENING] : 0.0;
         v->nesterov = o->kind == NNACT_OPT_NESTEROV;
         v->first = c->first_momentum;
-        break;
+        return 1;
     case NNACT_OPT_ADAGRAD:
         v->rule = NNACT__OPT_RULE_ADAGRAD;
         v->lr = c->lr / (1.0 + (double)(c->t - 1) * hp[NNACT_OPT_PARAM_LR_DECAY]);
-        break;
+        return 1;
     case NNACT_OPT_RMSPROP:
         v->rule = NNACT__OPT_RULE_RMSPROP;
         v->b1 = hp[NNACT_OPT_PARAM_ALPHA];
         v->mu = hp[NNACT_OPT_PARAM_MOMENTUM];
         v->centered = hp[NNACT_OPT_PARAM_CENTERED] != 0.0;
-        break;
+        return 1;
     case NNACT_OPT_ADAM:
     case NNACT_OPT_ADAMW:
         v->rule = NNACT__OPT_RULE_ADAM;
@@ -577,8 +578,9 @@ static void vec_of(const struct nnact__opt_run *c, struct nnact__opt_vec *v)
         v->step_size = c->lr / (1.0 - pow(v->b1, (double)c->t));
         v->bc2_sqrt = sqrt(1.0 - pow(v->b2, (double)c->t));
         v->decay = 1.0 - c->lr * v->wd;
-        break;
+        return 1;
     }
+    return 0; /* a new kind without a case here */
 }
 
 /* Threads (par/par.h): a committing update is cut into chunks of at least
@@ -645,7 +647,7 @@ static uint64_t update_segment(const struct nnact__opt_run *c, size_t off, size_
     if (n / UPD_GRAIN >= UPD_CHUNKS_MAX) u.grain = (n / UPD_CHUNKS_MAX + 4) & ~(size_t)3;
 #ifdef NNACT_HAVE_AVX2
     u.vec = vector_allowed && (nnact__cpu_flags() & NNACT_CPU_AVX2_FMA) != 0;
-    if (u.vec) vec_of(c, &u.v);
+    if (u.vec) u.vec = vec_of(c, &u.v);
 #endif
     nnact__par_for(n, u.grain, n >= UPD_SERIAL ? 0 : SIZE_MAX, upd_chunk, &u);
     nnact_opt *o = c->o;
