@@ -190,13 +190,16 @@ static void target_case(struct bench_opts *o, size_t i, int threads, double copy
 
 /* SGD step / products and Adam step / SGD step on the three networks of
  * issue 14, at 1 thread and at 2 (or --threads, when more), with the 1->N
- * speedup. Quick mode (CTest) runs the two small networks at 1 thread. */
+ * speedup. Quick mode (CTest) runs the two small networks at 1 thread unless
+ * --case picks others. */
 static void bench_targets(struct bench_opts *o)
 {
     const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     const int nthr = o->threads > 2 ? o->threads : 2;
-    const int many = !o->quick && cpus >= 2;
-    const size_t n_nets = o->quick ? 2 : 3;
+    /* every case when not quick, when validating names, or when --case picks */
+    const int all = !o->quick || o->dry || o->case_glob != NULL;
+    const int many = all && cpus >= 2;
+    const size_t n_nets = all ? 3 : 2;
     double copy_bw = 0.0;
     if (!o->dry) { /* read + write of 32 MB, as the limits suite counts it */
         const double sec = bench_copy_seconds(o, (size_t)32 << 20);
