@@ -127,12 +127,26 @@ out_loop(nnact_act_kind k, double alpha, size_t n, const double *y, const double
     }
 }
 
-/* One loop per kind, so dfy's switch folds away. */
+/* One loop per kind, so dfy's switch folds away: the kinds with FROM_Y in
+ * act_kinds.h (leaky ReLU and ELU: at alpha >= 0, the caller checks). */
+/* clang-format off */
 #define FROM_Y_KINDS(X)                                                                            \
     X(IDENTITY)                                                                                    \
     X(SIGMOID)                                                                                     \
-    X(TANH) X(RELU) X(LEAKY_RELU) X(ELU) X(SELU) X(CELU) X(SOFTPLUS) X(SOFTSIGN) X(HARD_TANH)      \
-        X(RELU6) X(LOG_SIGMOID) X(SOFTSHRINK) X(HARDSHRINK)
+    X(TANH)                                                                                        \
+    X(RELU)                                                                                        \
+    X(LEAKY_RELU)                                                                                  \
+    X(ELU)                                                                                         \
+    X(SELU)                                                                                        \
+    X(CELU)                                                                                        \
+    X(SOFTPLUS)                                                                                    \
+    X(SOFTSIGN)                                                                                    \
+    X(HARD_TANH)                                                                                   \
+    X(RELU6)                                                                                       \
+    X(LOG_SIGMOID)                                                                                 \
+    X(SOFTSHRINK)                                                                                  \
+    X(HARDSHRINK)
+/* clang-format on */
 
 int nnact__act_avx2_from_output(nnact_act_kind k, double alpha, size_t n, const double *y,
                                 const double *dy, double *dx)
