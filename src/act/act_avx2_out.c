@@ -194,7 +194,7 @@ static inline __attribute__((always_inline)) __m256d dz_at(nnact_act_kind k, int
     return v;
 }
 
-/* Rows [r0, r0 + nr) (nr <= 4) of 4 columns at j: dZ, their sum into db in
+/* Rows [r0, r0 + nr) (nr <= ROWS_AT_ONCE) of 4 columns at j: dZ, their sum into db in
    row order (db starts from row 0's dZ when first), max |dZ|. */
 static inline __attribute__((always_inline)) void
 col4(nnact_act_kind k, int derive, __m256d a, size_t nr, size_t ld, const double *y,
@@ -220,6 +220,13 @@ col4(nnact_act_kind k, int derive, __m256d a, size_t nr, size_t ld, const double
     }
 }
 
+/* Rows per sweep of sums_loop. Keeping db in registers over 4 rows (one
+   load and store of db per 4 rows) measured slower than 1 row per sweep, by
+   a third of the pass at width 512 (rows 4 KiB apart alias in L1 and in the
+   store-to-load check) and by a quarter at width 64 (perf, 1 thread): db's
+   load and store hit L1 and cost less than the aliasing. */
+#define ROWS_AT_ONCE 1
+
 static inline __attribute__((always_inline)) void
 sums_loop(nnact_act_kind k, int derive, double alpha, size_t rows, size_t cols, size_t ld,
           const double *y, const double *g, double *dz, double *db, int init, double *amax)
@@ -228,10 +235,10 @@ sums_loop(nnact_act_kind k, int derive, double alpha, size_t rows, size_t cols, 
     struct amax s = {vset(*amax), _mm256_cmp_pd(vset(*amax), vset(*amax), _CMP_UNORD_Q)};
     const size_t full = cols & ~(size_t)3;
     const __m256i m = tail_mask(cols - full == 0 ? 1 : cols - full);
-    /* four rows at a time: db is loaded and stored once per four rows and
-       stays in L1; every column still sums in row order */
-    for (size_t r0 = 0; r0 < rows; r0 += 4) {
-        const size_t nr = rows - r0 < 4 ? rows - r0 : 4, at = r0 * ld;
+    /* ROWS_AT_ONCE rows per sweep of the columns, db in L1 between sweeps;
+       every column still sums in row order */
+    for (size_t r0 = 0; r0 < rows; r0 += ROWS_AT_ONCE) {
+        const size_t nr = rows - r0 < ROWS_AT_ONCE ? rows - r0 : ROWS_AT_ONCE, at = r0 * ld;
         const int first = init && r0 == 0;
         const double *yr = derive ? y + at : NULL, *gr = derive ? g + at : NULL;
         size_t j = 0;
