@@ -109,8 +109,7 @@ int train_case_reset(struct train_case *c)
     if (st == NNACT_OK)
         st = nnact_opt_create(c->opt == REF_ADAM ? NNACT_OPT_ADAM : NNACT_OPT_SGD, &c->o);
     if (st == NNACT_OK) st = nnact_opt_set(c->o, NNACT_OPT_PARAM_LR, c->lr);
-    if (st == NNACT_OK && c->no_check)
-        st = nnact_opt_set(c->o, NNACT_OPT_PARAM_CHECK_FINITE, 0.0);
+    if (st == NNACT_OK && c->no_check) st = nnact_opt_set(c->o, NNACT_OPT_PARAM_CHECK_FINITE, 0.0);
     if (st != NNACT_OK) {
         fprintf(stderr, "nnact-bench: cannot set up libnnact case: %s\n", nnact_last_error());
         return -1;
@@ -244,5 +243,18 @@ void train_time_all(struct train_case *c, int reps, double med[3], double min[3]
     run_lib(c);
     size_t before = nnact__alloc_count();
     bench_time_interleaved(k, fns, ctxs, reps, med, min, max, ratio);
+    *allocs = nnact__alloc_count() - before;
+}
+
+void train_time_sgd_adam(struct train_case *sgd, struct train_case *adam, int reps, double med[3],
+                         double ratio[3], size_t *allocs)
+{
+    const bench_fn fns[3] = {run_lib, run_lib, run_products};
+    void *const ctxs[3] = {sgd, adam, sgd};
+    double mn[3], mx[3];
+    for (int i = 0; i < 2; i++)
+        run_lib(sgd), run_lib(adam);
+    size_t before = nnact__alloc_count();
+    bench_time_interleaved(3, fns, ctxs, reps, med, mn, mx, ratio);
     *allocs = nnact__alloc_count() - before;
 }

@@ -45,6 +45,12 @@ void train_time_lib(struct train_case *c, int reps, double *median, double *min,
  * against the products. allocs: library allocations during the timing. */
 void train_time_all(struct train_case *c, int reps, double med[3], double min[3], double max[3],
                     double ratio[3], size_t *allocs);
+/* An SGD and an Adam case of the same network, interleaved: med[0] the SGD
+ * step, med[1] the Adam step, med[2] the SGD case's bare products; ratio[1]
+ * is Adam / SGD and ratio[2] products / SGD, each the median of paired
+ * samples. allocs: library allocations during the timing. */
+void train_time_sgd_adam(struct train_case *sgd, struct train_case *adam, int reps, double med[3],
+                         double ratio[3], size_t *allocs);
 const char *train_opt_name(int opt);
 
 #endif

@@ -15,3 +15,7 @@ add_test(NAME cli_plot_bad_alpha COMMAND nnact_cli plot softplus --alpha -2)
 set_tests_properties(cli_plot_unknown_kind cli_plot_bad_range cli_plot_bad_alpha PROPERTIES WILL_FAIL TRUE)
 add_test(NAME cli_plot_hostile COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/check_plot_cli.sh $<TARGET_FILE:nnact_cli>)
 set_tests_properties(cli_plot_hostile PROPERTIES TIMEOUT 120)
+# the from-output kernels and the backward's fused pass, on every path the CPU has
+nnact_add_test(test_act_fromout test_act_fromout.c)
+add_test(NAME test_act_fromout_portable COMMAND test_act_fromout)
+set_tests_properties(test_act_fromout_portable PROPERTIES ENVIRONMENT "NNACT_CPU_MASK=0")

@@ -26,6 +26,10 @@ NNACT_HIDDEN void nnact__act_ref_array(nnact_act_kind k, double alpha, int mode,
 /* f' as a function of y = f(x); only for kinds where nnact__act_from_output_ok
  * (NaN for the others). */
 NNACT_HIDDEN double nnact__act_ref_df_from_y(nnact_act_kind k, double alpha, double y);
+/* dx = dy f'(y) over an array on the scalar path: the bits of
+ * dy[i] * nnact__act_ref_df_from_y(k, alpha, y[i]), one loop per kind. */
+NNACT_HIDDEN void nnact__act_ref_from_output_array(nnact_act_kind k, double alpha, size_t n,
+                                                   const double *y, const double *dy, double *dx);
 /* 1 when f' is a function of the output at this (resolved) parameter. */
 NNACT_HIDDEN int nnact__act_from_output_ok(nnact_act_kind k, double alpha);
 
@@ -40,8 +44,20 @@ NNACT_HIDDEN int nnact__act_from_output_ok(nnact_act_kind k, double alpha);
  * nnact__act_from_output_ok(k, alpha). */
 NNACT_HIDDEN void nnact__act_apply(nnact_act_kind k, double alpha, int mode, size_t n,
                                    const double *x, const double *dy, double *out);
-NNACT_HIDDEN void nnact__act_from_output(nnact_act_kind k, double alpha, size_t n,
-                                         const double *y, const double *dy, double *dx);
+NNACT_HIDDEN void nnact__act_from_output(nnact_act_kind k, double alpha, size_t n, const double *y,
+                                         const double *dy, double *dx);
+
+/* The network backward's pass over one block of dL/dZ (rows x cols, row
+ * stride ld): with y != NULL, dz = g f'(y) (a from-output kind, as
+ * nnact__act_from_output; g may be dz itself); with y == NULL, dz already
+ * holds dL/dZ and is only read. Then, unless db is NULL, the column sums of dz
+ * into db in row order (db[j] = dz[0][j] + dz[1][j] + ... when init, else
+ * added to db[j] row by row): the bits of the plain row-by-row loop on every
+ * path. *amax becomes the larger of itself and every |dz|, NaN when some dz
+ * is NaN (or *amax was). */
+NNACT_HIDDEN void nnact__act_backward_sums(nnact_act_kind k, double alpha, size_t rows, size_t cols,
+                                           size_t ld, const double *y, const double *g, double *dz,
+                                           double *db, int init, double *amax);
 
 /* The AVX2 + FMA path (act_avx2.c, built only where NNACT_HAVE_AVX2 is
  * defined). mode 0: out = f(x); 1: out = f'(x); 2: out = dy f'(x). Returns 0,
@@ -49,5 +65,14 @@ NNACT_HIDDEN void nnact__act_from_output(nnact_act_kind k, double alpha, size_t 
  * nnact__cpu_flags() has NNACT_CPU_AVX2_FMA. */
 NNACT_HIDDEN int nnact__act_avx2(nnact_act_kind k, double alpha, int mode, size_t n,
                                  const double *x, const double *dy, double *out);
+/* The AVX2 path of nnact__act_from_output and nnact__act_backward_sums
+ * (act_avx2_out.c; same conditions as nnact__act_avx2). Return 0, touching
+ * nothing, for kinds without a from-output kernel. Bits: see act_avx2_out.c. */
+NNACT_HIDDEN int nnact__act_avx2_from_output(nnact_act_kind k, double alpha, size_t n,
+                                             const double *y, const double *dy, double *dx);
+NNACT_HIDDEN int nnact__act_avx2_backward_sums(nnact_act_kind k, double alpha, size_t rows,
+                                               size_t cols, size_t ld, const double *y,
+                                               const double *g, double *dz, double *db, int init,
+                                               double *amax);
 
 #endif /* NNACT_ACT_INTERNAL_H */

@@ -830,3 +830,27 @@ void nnact__act_ref_array(nnact_act_kind k, double a, int mode, size_t n, const 
 #undef LOOP_CASE
     }
 }
+
+/* dx = dy f'(y) over an array, one loop per kind (the same per-element
+ * arithmetic as nnact__act_ref_df_from_y, so the same bits, without its
+ * per-element dispatch). Kinds without a from-output kernel write NaN. */
+#define DFY_LOOP_FROM_Y(E, id)                                                                     \
+    case NNACT_ACT_##E:                                                                            \
+        for (size_t i = 0; i < n; i++)                                                             \
+            dx[i] = dy[i] * (isnan(y[i]) ? y[i] : ref_dfy_##id(a, y[i]));                          \
+        return;
+#define DFY_LOOP_FROM_Y_IF_ALPHA_NONNEG(E, id) DFY_LOOP_FROM_Y(E, id)
+#define DFY_LOOP_NOT_FROM_Y(E, id)
+#define REF_DFY_LOOP(E, id, name, param, shape, from_y) DFY_LOOP_##from_y(E, id)
+
+void nnact__act_ref_from_output_array(nnact_act_kind k, double a, size_t n, const double *y,
+                                      const double *dy, double *dx)
+{
+    switch (k) {
+        NNACT_ACT_KINDS(REF_DFY_LOOP)
+    default:
+        break;
+    }
+    for (size_t i = 0; i < n; i++)
+        dx[i] = NAN;
+}

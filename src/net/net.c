@@ -16,6 +16,7 @@
 #include "net/net_internal.h"
 #include "net/net_testing.h"
 #include "optim/optim_internal.h"
+#include "par/par.h"
 
 struct layer {
     size_t n_in, n_out;
@@ -434,6 +435,59 @@ nnact_status nnact_net_memory_bytes(const nnact_net *net, size_t batch, size_t *
     return NNACT_OK;
 }
 
+/* ---- threads ------------------------------------------------------------ */
+
+/* Threads (par/par.h). The backward's pass over a layer's B x w block of
+ * dL/dZ is cut into stripes of columns: each column's sum for db then lies in
+ * one chunk and is added in row order, so db has the bits of the serial
+ * row-by-row loop for every thread count and every stripe width, and the
+ * only partials are max |dZ| per stripe (a maximum is exact in any order).
+ * A stripe is a multiple of 4 columns (whole vectors) and at least 64 (512
+ * bytes of every row: whole cache lines, a short inner loop does not pay),
+ * and there are at most COL_CHUNKS_MAX of them (partials on the stack).
+ * Passes under PAR_MIN_ELEMS doubles run on the calling thread: 32768
+ * doubles is 256 KiB per array, about 15 us at one core's bandwidth, the
+ * order of waking the other threads; a 64-wide layer at batch 64 (4096) is
+ * always serial. */
+#define COL_CHUNKS_MAX 64
+#define PAR_MIN_ELEMS  32768
+/* Elementwise passes (activation, the derivative from Z): chunks of 8192
+ * doubles (64 KiB), rows or elements, any cut gives the same bits. */
+#define ELEM_GRAIN 8192
+
+static size_t serial_below(size_t elems)
+{
+    return elems >= PAR_MIN_ELEMS ? 0 : SIZE_MAX;
+}
+
+struct act_pass {
+    const struct layer *L;
+    int mode;
+    const double *x, *dy;
+    double *out;
+};
+
+static void act_chunk(void *ctx, size_t begin, size_t end)
+{
+    const struct act_pass *p = ctx;
+    nnact__act_apply(p->L->act, p->L->alpha, p->mode, end - begin, p->x + begin,
+                     p->dy ? p->dy + begin : NULL, p->out + begin);
+}
+
+/* The activation kernel over n elements, split across threads when large. */
+static void act_apply_par(const struct layer *L, int mode, size_t n, const double *x,
+                          const double *dy, double *out)
+{
+    struct act_pass p = {L, mode, x, dy, out};
+    nnact__par_for(n, ELEM_GRAIN, serial_below(n), act_chunk, &p);
+}
+
+/* The larger of a and b, NaN when either is. */
+static double max_nan(double a, double b)
+{
+    return (a > b || a != a) ? a : b;
+}
+
 /* ---- forward ------------------------------------------------------------ */
 
 /* Z = X W + b for one layer, X batch x n_in in `in`: b is copied into every
@@ -460,7 +514,7 @@ static void dense_activate(const struct layer *L, size_t batch, const double *z,
         if (a != z) memcpy(a, z, batch * L->n_out * sizeof(double));
         return;
     }
-    nnact__act_apply(L->act, L->alpha, 0, batch * L->n_out, z, NULL, a);
+    act_apply_par(L, 0, batch * L->n_out, z, NULL, a);
 }
 
 /* out = (x - shift) / scale, row by row: a division, not a product with a
@@ -543,36 +597,72 @@ double *nnact__net_dy_buffer(nnact_net *net)
 
 /* ---- backward ----------------------------------------------------------- */
 
-/* db = column sums of dZ (B x n), one row-order read of dZ (the rows stream
- * through, db stays in L1). Returns max |dZ| in *amax. db is non-finite exactly
- * when a column holds NaN or Inf or its sum overflows, which is what lets a
- * training step use db as its finiteness check of dZ. */
-static void column_sums(size_t B, size_t n, const double *dz, double *db, double *amax, int init)
+struct dz_pass {
+    const struct layer *L;
+    size_t B, w, grain;
+    const double *y, *g; /* y NULL: dz already holds dL/dZ */
+    double *dz, *db;
+    double part[COL_CHUNKS_MAX];
+};
+
+static void dz_chunk(void *ctx, size_t c0, size_t c1)
 {
-    double m = *amax;
-    size_t r = 0;
-    if (init) {
-        for (size_t j = 0; j < n; j++) {
-            db[j] = dz[j];
-            const double a = fabs(dz[j]);
-            m = a > m ? a : m;
-        }
-        r = 1;
-    }
-    for (; r < B; r++) {
-        const double *row = dz + r * n;
-        for (size_t j = 0; j < n; j++) {
-            db[j] += row[j];
-            const double a = fabs(row[j]);
-            m = a > m ? a : m;
-        }
-    }
-    *amax = m;
+    struct dz_pass *p = ctx;
+    double m = 0.0;
+    nnact__act_backward_sums(p->L->act, p->L->alpha, p->B, c1 - c0, p->w, p->y ? p->y + c0 : NULL,
+                             p->g ? p->g + c0 : NULL, p->dz + c0, p->db ? p->db + c0 : NULL, 1, &m);
+    p->part[c0 / p->grain] = m;
 }
 
-/* Rows per block of the backward's derivative + column-sum pass: 2048 doubles
- * (16 KiB) of dZ, with the matching rows of A or Z and dL/dA, stay in L1. */
+/* One layer's dL/dZ (derived from A when y is given), db and max |dZ| (NaN
+ * when some dZ is NaN), in column stripes. */
+static double dz_sums_par(const struct layer *L, size_t B, const double *y, const double *g,
+                          double *dz, double *db)
+{
+    const size_t w = L->n_out;
+    size_t grain = (w + COL_CHUNKS_MAX - 1) / COL_CHUNKS_MAX;
+    grain = grain < 64 ? 64 : (grain + 3) & ~(size_t)3;
+    struct dz_pass p = {L, B, w, grain, y, g, dz, db, {0}};
+    nnact__par_for(w, grain, serial_below(B * w), dz_chunk, &p);
+    double m = 0.0;
+    for (size_t i = 0; i < nnact__par_chunks(w, grain); i++)
+        m = max_nan(m, p.part[i]);
+    return m;
+}
+
+/* Rows per block of the serial derivative-from-Z + column-sum pass: 2048
+ * doubles (16 KiB) of dZ, with the matching rows of Z and dL/dA, stay in L1
+ * between the two. */
 #define ROW_BLOCK_DOUBLES 2048
+
+/* dL/dZ of one layer into L->d (or the caller's g for an identity layer),
+ * its db (column sums; NULL: none) and max |dZ|, NaN when some dZ is NaN:
+ * db is non-finite exactly when a column holds NaN or Inf or its sum
+ * overflows, which is what lets a training step use db as its finiteness
+ * check of dZ. */
+static double layer_dz(const struct layer *L, size_t B, const double *g, double *db)
+{
+    const size_t w = L->n_out;
+    if (L->dmode == D_FROM_A) /* in place when g is already this layer's buffer */
+        return dz_sums_par(L, B, L->a, g, L->d, db);
+    if (L->dmode == D_IDENTITY) /* dZ is g itself: only read (y == NULL) */
+        return dz_sums_par(L, B, NULL, NULL, (double *)g, db);
+    if (B * w >= PAR_MIN_ELEMS) { /* the derivative across threads, then the sums */
+        act_apply_par(L, 2, B * w, L->z, g, L->d);
+        return dz_sums_par(L, B, NULL, NULL, L->d, db);
+    }
+    /* small: derivative and sums block of rows by block of rows, so the sums
+       read dZ from L1 */
+    const size_t rows = w >= ROW_BLOCK_DOUBLES ? 1 : ROW_BLOCK_DOUBLES / w;
+    double m = 0.0;
+    for (size_t r0 = 0; r0 < B; r0 += rows) {
+        const size_t nr = B - r0 < rows ? B - r0 : rows, at = r0 * w;
+        nnact__act_apply(L->act, L->alpha, 2, nr * w, L->z + at, g + at, L->d + at);
+        nnact__act_backward_sums(L->act, L->alpha, nr, w, w, NULL, NULL, L->d + at, db, r0 == 0,
+                                 &m);
+    }
+    return m;
+}
 
 /* Backward without the weight products: every layer's dL/dZ (kept in its d
  * buffer, or the caller's dy for an identity top layer), every db (column
@@ -590,31 +680,14 @@ static double backward_dz(nnact_net *net, const double *dy, double *dx, int want
     const double *g = dy;
     for (size_t l = net->n_layers; l-- > 0;) {
         struct layer *L = &net->layers[l];
-        const size_t w = L->n_out;
-        double *db = (L->flags & NNACT_DENSE_NO_BIAS) ? NULL : DW_OF(net, L) + L->n_in * w;
-        const double *dz = L->dmode == D_IDENTITY ? g : L->d;
-        L->dz = dz;
-        double dzmax = 0.0;
-        /* derivative and db (or max |dZ|) block of rows by block of rows, so
-           the second pass reads dZ from L1 instead of memory */
-        const size_t rows = w >= ROW_BLOCK_DOUBLES ? 1 : ROW_BLOCK_DOUBLES / w;
-        for (size_t r0 = 0; r0 < B; r0 += rows) {
-            const size_t nr = B - r0 < rows ? B - r0 : rows, at = r0 * w;
-            if (L->dmode == D_FROM_A) /* in place when g is already this layer's buffer */
-                nnact__act_from_output(L->act, L->alpha, nr * w, L->a + at, g + at, L->d + at);
-            else if (L->dmode == D_FROM_Z)
-                nnact__act_apply(L->act, L->alpha, 2, nr * w, L->z + at, g + at, L->d + at);
-            if (db) {
-                column_sums(nr, w, dz + at, db, &dzmax, r0 == 0);
-            } else if (want_bound) {
-                const double m = nnact__max_abs(nr * w, dz + at);
-                dzmax = m > dzmax || m != m ? m : dzmax;
-            }
-        }
-        /* the bias gradients count in the bound too (the optimizer's proof of a finite update) */
-        const double dbmax = db && want_bound ? nnact__max_abs(w, db) : 0.0;
-        if (!(dbmax <= DBL_MAX)) dzmax = INFINITY;
+        double *db = (L->flags & NNACT_DENSE_NO_BIAS) ? NULL : DW_OF(net, L) + L->n_in * L->n_out;
+        L->dz = L->dmode == D_IDENTITY ? g : L->d;
+        double dzmax = layer_dz(L, B, g, db);
         if (want_bound) {
+            /* the bias gradients count in the bound too (the optimizer's
+               proof of a finite update) */
+            const double dbmax = db ? nnact__max_abs(L->n_out, db) : 0.0;
+            if (!(dbmax <= DBL_MAX) || dzmax != dzmax) dzmax = INFINITY;
             const double *in = l ? net->layers[l - 1].a : net->xin;
             double s = (double)B * nnact__max_abs(B * L->n_in, in) * dzmax;
             s = dbmax > s ? dbmax : s;
@@ -622,8 +695,8 @@ static double backward_dz(nnact_net *net, const double *dy, double *dx, int want
         }
         double *out = l ? net->layers[l - 1].d : dx;
         if (out) /* dX (B x n_in) = dZ (B x n_out) W^T (n_out x n_in) */
-            nnact__dgemm(0, 1, B, L->n_in, L->n_out, 1.0, dz, L->n_out, W_OF(net, L), L->n_out, 0.0,
-                         out, L->n_in);
+            nnact__dgemm(0, 1, B, L->n_in, L->n_out, 1.0, L->dz, L->n_out, W_OF(net, L), L->n_out,
+                         0.0, out, L->n_in);
         g = out;
     }
     return bound != bound ? INFINITY : bound;

@@ -98,6 +98,37 @@ NNACT_HIDDEN int nnact__all_finite(size_t n, const double *x);
  * read pass; the network's gradient bound uses it too. */
 NNACT_HIDDEN double nnact__max_abs(size_t n, const double *x);
 
+/* One committing step of a rule with every setting resolved to a number,
+ * for the vector path (optim_avx2.c, built where NNACT_HAVE_AVX2 is defined;
+ * call only when nnact__cpu_flags() has NNACT_CPU_AVX2_FMA). Fields not used
+ * by the rule are ignored; RMSprop's alpha travels in b1. */
+enum nnact__opt_rule {
+    NNACT__OPT_RULE_SGD,
+    NNACT__OPT_RULE_MOMENTUM, /* and Nesterov */
+    NNACT__OPT_RULE_ADAGRAD,
+    NNACT__OPT_RULE_RMSPROP,
+    NNACT__OPT_RULE_ADAM /* and AdamW */
+};
+struct nnact__opt_vec {
+    enum nnact__opt_rule rule;
+    double lr; /* Adagrad: the decayed rate */
+    double wd, cv, scale;
+    int decoupled; /* AdamW: p * decay first, wd not added to d */
+    double b1, b2, eps, step_size, bc2_sqrt, decay;
+    int amsgrad, centered, nesterov, first;
+    double mu, damp;
+};
+/* The rule over the first n & ~3 values of p, g and the state slices s0..s2
+ * (NULL where the rule has none); mx[k] grows to the new state vector k's
+ * maximum as KEEP_MAX does (NaN sticks). Returns how many values it did. */
+NNACT_HIDDEN size_t nnact__opt_avx2_update(const struct nnact__opt_vec *v, size_t n, double *p,
+                                           const double *g, double *s0, double *s1, double *s2,
+                                           double mx[3]);
+
+/* max |x[i]| on AVX2, and *bad = 1 when some x[i] is NaN or infinite (then
+ * the maximum means nothing): nnact__max_abs's vector path. */
+NNACT_HIDDEN double nnact__opt_avx2_max_abs(size_t n, const double *x, int *bad);
+
 /* Checkpoints (src/io/checkpoint_api.c): a read-only view of the whole state
  * of an optimizer, and its all-or-nothing import. */
 struct nnact__opt_state {
