@@ -17,7 +17,11 @@ typedef void (*nnact__par_fn)(void *ctx, size_t begin, size_t end);
 /* Runs fn once per chunk of [0, n) and returns when every chunk is done. The
    chunks run on the calling thread alone when n < serial_below (the work would
    not pay for waking threads) or one thread is set; else on up to
-   nnact__par_threads() threads. grain must be > 0. */
+   nnact__par_threads() threads. grain must be > 0. Several user threads may
+   call at once (one run at a time uses the pool; the others run serially).
+   Chunks see the caller's floating-point modes, and the exception flags they
+   raise are raised on the caller when the call returns, as if every chunk
+   had run on the calling thread. A chunk must not fork. */
 void nnact__par_for(size_t n, size_t grain, size_t serial_below, nnact__par_fn fn, void *ctx);
 
 /* Number of chunks nnact__par_for cuts [0, n) into (slots for partials). */
@@ -29,5 +33,10 @@ static inline size_t nnact__par_chunks(size_t n, size_t grain)
 /* Threads the library's own elementwise work may use: the BLAS's count
    (nnact_blas_set_threads governs both). */
 int nnact__par_threads(void);
+
+/* Worker threads the pool has started so far (for tests and the bench): 0
+   until a run first needs them, at most nnact__par_threads() - 1 of the
+   largest count used. */
+int nnact__par_workers(void);
 
 #endif

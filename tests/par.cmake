@@ -1,0 +1,1 @@
+nnact_add_test(test_par test_par.c)
