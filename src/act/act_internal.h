@@ -40,8 +40,14 @@ NNACT_HIDDEN int nnact__act_from_output_ok(nnact_act_kind k, double alpha);
  * nnact__act_from_output_ok(k, alpha). */
 NNACT_HIDDEN void nnact__act_apply(nnact_act_kind k, double alpha, int mode, size_t n,
                                    const double *x, const double *dy, double *out);
-NNACT_HIDDEN void nnact__act_from_output(nnact_act_kind k, double alpha, size_t n,
-                                         const double *y, const double *dy, double *dx);
+NNACT_HIDDEN void nnact__act_from_output(nnact_act_kind k, double alpha, size_t n, const double *y,
+                                         const double *dy, double *dx);
+
+/* n from which the public element-wise calls of kind k split the array
+ * across threads (act.c; measured, docs/PERFORMANCE.md "Threads"): lower for
+ * the transcendental kinds than for the ReLU-like ones. For callers that run
+ * the kernels through nnact__par_for themselves. */
+NNACT_HIDDEN size_t nnact__act_serial_below(nnact_act_kind k);
 
 /* The AVX2 + FMA path (act_avx2.c, built only where NNACT_HAVE_AVX2 is
  * defined). mode 0: out = f(x); 1: out = f'(x); 2: out = dy f'(x). Returns 0,

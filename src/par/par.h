@@ -30,6 +30,16 @@ static inline size_t nnact__par_chunks(size_t n, size_t grain)
     return n / grain + (n % grain != 0);
 }
 
+/* A grain for a reduction that keeps one partial per chunk in a fixed array
+   of max_chunks slots: `grain` while that gives at most max_chunks chunks,
+   else the smallest multiple of `grain` that does. Depends only on n, so the
+   partials, and the bits of their sum, do not depend on the thread count. */
+static inline size_t nnact__par_reduce_grain(size_t n, size_t grain, size_t max_chunks)
+{
+    size_t chunks = nnact__par_chunks(n, grain);
+    return chunks <= max_chunks ? grain : grain * nnact__par_chunks(chunks, max_chunks);
+}
+
 /* Threads the library's own elementwise work may use: the BLAS's count
    (nnact_blas_set_threads governs both). */
 int nnact__par_threads(void);
