@@ -258,6 +258,244 @@ static void fp_state_follows_the_caller(void **state)
     }
 }
 
+/* ---- the library's threaded calls: the same bits at 1, 2 and 3 threads ---- */
+
+#include "act/act_internal.h"
+
+/* Above every threshold (65536 for the ReLU-like kinds), not a multiple of
+ * the chunks, so the last chunk is short and the vector tail is exercised. */
+#define BIG 100003
+
+static uint64_t lcg_state = 0x9e3779b97f4a7c15ull;
+
+static double uniform(double lo, double hi)
+{
+    lcg_state = lcg_state * 6364136223846793005ull + 1442695040888963407ull;
+    return lo + (hi - lo) * (double)(lcg_state >> 11) * 0x1p-53;
+}
+
+static double *filled(size_t n, double lo, double hi)
+{
+    double *v = malloc(n * sizeof *v);
+    assert_non_null(v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = uniform(lo, hi);
+    return v;
+}
+
+static void assert_same_array(const double *a, const double *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (memcmp(&a[i], &b[i], sizeof a[i]) != 0) {
+            print_error("element %zu differs\n", i);
+            assert_same_bits(a[i], b[i]);
+        }
+}
+
+/* Output of one public activation call: mode 0 forward, 1 derivative, 2
+ * backward, 3 backward from the output. */
+static nnact_status act_call(nnact_act_kind k, int mode, const double *x, const double *dy,
+                             double *out)
+{
+    switch (mode) {
+    case 0:
+        return nnact_act_forward(k, NAN, BIG, x, out);
+    case 1:
+        return nnact_act_derivative(k, NAN, BIG, x, out);
+    case 2:
+        return nnact_act_backward(k, NAN, BIG, x, dy, out);
+    default:
+        return nnact_act_backward_from_output(k, NAN, BIG, x, dy, out);
+    }
+}
+
+static void act_same_bits_on_every_thread_count(void **state)
+{
+    (void)state;
+    double *x = filled(BIG, -8.0, 8.0), *dy = filled(BIG, -1.0, 1.0);
+    double *y = malloc(BIG * sizeof *y), *ref = malloc(BIG * sizeof *ref),
+           *out = malloc(BIG * sizeof *out);
+    assert_non_null(y), assert_non_null(ref), assert_non_null(out);
+    for (size_t kk = 0; kk < nnact_act_count(); kk++) {
+        const nnact_act_kind k = (nnact_act_kind)kk;
+        double a;
+        assert_int_equal(nnact__act_resolve("test", k, NAN, &a), NNACT_OK);
+        for (int mode = 0; mode < 4; mode++) {
+            const double *in = x;
+            if (mode == 3) {
+                if (!nnact_act_supports_from_output(k, NAN)) continue;
+                assert_int_equal(nnact_act_forward(k, NAN, BIG, x, y), NNACT_OK);
+                in = y;
+            }
+            /* the reference: the kernel over the whole array in one call, as before 1.1 */
+            if (mode == 3)
+                nnact__act_from_output(k, a, BIG, in, dy, ref);
+            else
+                nnact__act_apply(k, a, mode, BIG, in, dy, ref);
+            for (int t = 1; t <= 3; t++) {
+                assert_int_equal(nnact_blas_set_threads(t), NNACT_OK);
+                memset(out, 0, BIG * sizeof *out);
+                assert_int_equal(act_call(k, mode, in, dy, out), NNACT_OK);
+                assert_same_array(out, ref, BIG);
+            }
+        }
+    }
+    free(x), free(dy), free(y), free(ref), free(out);
+}
+
+static void softmax_same_bits_on_every_thread_count(void **state)
+{
+    (void)state;
+    const size_t rows = 2001, cols = 50;
+    double *x = filled(rows * cols, -20.0, 20.0), *dy = filled(rows * cols, -1.0, 1.0);
+    double *ref = malloc(rows * cols * sizeof *ref), *out = malloc(rows * cols * sizeof *out);
+    assert_non_null(ref), assert_non_null(out);
+    for (int which = 0; which < 4; which++) {
+        for (int t = 1; t <= 3; t++) {
+            assert_int_equal(nnact_blas_set_threads(t), NNACT_OK);
+            double *o = t == 1 ? ref : out;
+            nnact_status st = which == 0   ? nnact_softmax(rows, cols, x, o)
+                              : which == 1 ? nnact_log_softmax(rows, cols, x, o)
+                              : which == 2 ? nnact_softmax_backward(rows, cols, x, dy, o)
+                                           : nnact_log_softmax_backward(rows, cols, x, dy, o);
+            assert_int_equal(st, NNACT_OK);
+            if (t > 1) assert_same_array(out, ref, rows * cols);
+        }
+    }
+    free(x), free(dy), free(ref), free(out);
+}
+
+static void loss_same_bits_on_every_thread_count(void **state)
+{
+    (void)state;
+    const size_t batch = 2001, n = 50, N = batch * n;
+    double *y = filled(N, -5.0, 5.0), *t_any = filled(N, -5.0, 5.0), *t_unit = filled(N, 0.0, 1.0);
+    double *t_index = malloc(batch * sizeof *t_index), *ref = malloc(N * sizeof *ref),
+           *dy = malloc(N * sizeof *dy);
+    assert_non_null(t_index), assert_non_null(ref), assert_non_null(dy);
+    for (size_t r = 0; r < batch; r++)
+        t_index[r] = (double)(r % n);
+    for (size_t kk = 0; kk < nnact_loss_count(); kk++) {
+        const nnact_loss_kind k = (nnact_loss_kind)kk;
+        const double *t = k == NNACT_LOSS_SOFTMAX_CE_INDEX                           ? t_index
+                          : k == NNACT_LOSS_BCE_LOGITS || k == NNACT_LOSS_SOFTMAX_CE ? t_unit
+                                                                                     : t_any;
+        double ref_loss = 0.0;
+        for (int th = 1; th <= 3; th++) {
+            assert_int_equal(nnact_blas_set_threads(th), NNACT_OK);
+            double loss, only_value;
+            assert_int_equal(nnact_loss(k, batch, n, y, t, &loss, th == 1 ? ref : dy), NNACT_OK);
+            assert_int_equal(nnact_loss(k, batch, n, y, t, &only_value, NULL), NNACT_OK);
+            assert_same_bits(only_value, loss);
+            if (th == 1) {
+                ref_loss = loss;
+                continue;
+            }
+            assert_same_bits(loss, ref_loss);
+            assert_same_array(dy, ref, N);
+        }
+    }
+    free(y), free(t_any), free(t_unit), free(t_index), free(ref), free(dy);
+}
+
+/* An MAE whose plain sum overflows although the mean does not: the
+ * pre-divided fallback, threaded, gives the same value on every count. */
+static void loss_overflow_fallback_threaded(void **state)
+{
+    (void)state;
+    const size_t N = 200000;
+    double *y = malloc(N * sizeof *y), *t = calloc(N, sizeof *t);
+    assert_non_null(y), assert_non_null(t);
+    for (size_t i = 0; i < N; i++)
+        y[i] = 1e200;
+    double ref = 0.0;
+    for (int th = 1; th <= 3; th++) {
+        assert_int_equal(nnact_blas_set_threads(th), NNACT_OK);
+        double loss;
+        assert_int_equal(nnact_loss(NNACT_LOSS_MAE, 1, N, y, t, &loss, NULL), NNACT_OK);
+        assert_close(loss, 1e200, 1e188); /* n pre-divided terms: ~n ulp */
+        if (th == 1) ref = loss;
+        assert_same_bits(loss, ref);
+    }
+    y[N - 1] = INFINITY; /* an infinite input: the plain (infinite) mean stays */
+    for (int th = 1; th <= 3; th++) {
+        assert_int_equal(nnact_blas_set_threads(th), NNACT_OK);
+        double loss;
+        assert_int_equal(nnact_loss(NNACT_LOSS_MAE, 1, N, y, t, &loss, NULL), NNACT_OK);
+        assert_true(isinf(loss));
+    }
+    free(y), free(t);
+}
+
+static void clip_same_bits_on_every_thread_count(void **state)
+{
+    (void)state;
+    const size_t n = 300007;
+    double *g = filled(n, -3.0, 3.0), *ref = malloc(n * sizeof *ref), *h = malloc(n * sizeof *h);
+    assert_non_null(ref), assert_non_null(h);
+    double ref_norm = 0.0;
+    for (int th = 1; th <= 3; th++) {
+        assert_int_equal(nnact_blas_set_threads(th), NNACT_OK);
+        double *o = th == 1 ? ref : h, norm;
+        memcpy(o, g, n * sizeof *o);
+        assert_int_equal(nnact_clip_grad_norm(n, o, 10.0, &norm), NNACT_OK);
+        if (th == 1) {
+            ref_norm = norm;
+            /* sqrt(n E[g^2]) = sqrt(n * 3): a sanity bound, not the bits */
+            assert_close(norm, sqrt(3.0 * (double)n), 0.01 * sqrt(3.0 * (double)n));
+            continue;
+        }
+        assert_same_bits(norm, ref_norm);
+        assert_same_array(h, ref, n);
+    }
+    for (int th = 1; th <= 3; th++) {
+        assert_int_equal(nnact_blas_set_threads(th), NNACT_OK);
+        double *o = th == 1 ? ref : h;
+        memcpy(o, g, n * sizeof *o);
+        assert_int_equal(nnact_clip_grad_value(n, o, 1.5), NNACT_OK);
+        if (th > 1) assert_same_array(h, ref, n);
+    }
+    /* a NaN in the last chunk, found by whichever thread ran it; g unchanged */
+    g[n - 1] = NAN;
+    assert_int_equal(nnact_blas_set_threads(2), NNACT_OK);
+    memcpy(h, g, n * sizeof *h);
+    assert_int_equal(nnact_clip_grad_norm(n, h, 1.0, NULL), NNACT_ERR_NUMERIC);
+    assert_int_equal(memcmp(h, g, (n - 1) * sizeof *h), 0);
+    free(g), free(ref), free(h);
+}
+
+/* The activation calls' FP guard on workers: invalid and divide-by-zero the
+ * kernels raise on NaN/Inf inputs anywhere in the array are taken back; the
+ * flags the caller had stay; the unguarded ones (inexact) come back from the
+ * workers as a serial call would leave them. */
+static void fp_act_guard_sees_workers(void **state)
+{
+    (void)state;
+    double *x = filled(BIG, -8.0, 8.0), *out = malloc(BIG * sizeof *out);
+    assert_non_null(out);
+    for (size_t i = 0; i < BIG; i += 4099)
+        x[i] = i % 3 == 0 ? NAN : (i % 3 == 1 ? INFINITY : -INFINITY);
+    static const nnact_act_kind kinds[] = {NNACT_ACT_TANH, NNACT_ACT_GELU, NNACT_ACT_SOFTPLUS,
+                                           NNACT_ACT_MISH, NNACT_ACT_RELU, NNACT_ACT_LOG_SIGMOID};
+    for (int th = 1; th <= 3; th++) {
+        assert_int_equal(nnact_blas_set_threads(th), NNACT_OK);
+        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+            for (int mode = 0; mode < 2; mode++) {
+                feclearexcept(FE_ALL_EXCEPT);
+                nnact_status st = mode ? nnact_act_derivative(kinds[i], NAN, BIG, x, out)
+                                       : nnact_act_forward(kinds[i], NAN, BIG, x, out);
+                assert_int_equal(st, NNACT_OK);
+                assert_int_equal(fetestexcept(FE_INVALID | FE_DIVBYZERO), 0);
+                if (kinds[i] == NNACT_ACT_TANH) assert_true(fetestexcept(FE_INEXACT) != 0);
+                feraiseexcept(FE_INVALID);
+                assert_int_equal(nnact_act_forward(kinds[i], NAN, BIG, x, out), NNACT_OK);
+                assert_true(fetestexcept(FE_INVALID) != 0);
+                feclearexcept(FE_ALL_EXCEPT);
+            }
+    }
+    free(x), free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -266,6 +504,12 @@ int main(void)
         cmocka_unit_test(nested_call_is_serial),
         cmocka_unit_test(concurrent_callers),
         cmocka_unit_test(fp_state_follows_the_caller),
+        cmocka_unit_test(act_same_bits_on_every_thread_count),
+        cmocka_unit_test(softmax_same_bits_on_every_thread_count),
+        cmocka_unit_test(loss_same_bits_on_every_thread_count),
+        cmocka_unit_test(loss_overflow_fallback_threaded),
+        cmocka_unit_test(clip_same_bits_on_every_thread_count),
+        cmocka_unit_test(fp_act_guard_sees_workers),
     };
     nnact_test_skip_from_env();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
