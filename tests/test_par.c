@@ -262,9 +262,9 @@ static void fp_state_follows_the_caller(void **state)
 
 #include "act/act_internal.h"
 
-/* Above every threshold (65536 for the ReLU-like kinds), not a multiple of
+/* Above every threshold (NNACT__PAR_SERIAL_CHEAP), not a multiple of
  * the chunks, so the last chunk is short and the vector tail is exercised. */
-#define BIG 100003
+#define BIG 140003
 
 static uint64_t lcg_state = 0x9e3779b97f4a7c15ull;
 
@@ -368,7 +368,7 @@ static void softmax_same_bits_on_every_thread_count(void **state)
 static void loss_same_bits_on_every_thread_count(void **state)
 {
     (void)state;
-    const size_t batch = 2001, n = 50, N = batch * n;
+    const size_t batch = 3001, n = 50, N = batch * n; /* above both thresholds */
     double *y = filled(N, -5.0, 5.0), *t_any = filled(N, -5.0, 5.0), *t_unit = filled(N, 0.0, 1.0);
     double *t_index = malloc(batch * sizeof *t_index), *ref = malloc(N * sizeof *ref),
            *dy = malloc(N * sizeof *dy);

@@ -170,15 +170,11 @@ static nnact_status check_arrays(const char *who, size_t n, const double *in1, c
  * depends only on n, and every kernel gives the same bits wherever an element
  * sits in its array (test_act_special's position_independent), so the result
  * is the same for every thread count and the same as one serial call. The
- * thresholds (n below which waking a thread does not pay) were measured at
- * 2 threads, docs/PERFORMANCE.md "Threads": a ReLU-like pass costs ~0.5 ns an
- * element and pays from ~64 Ki elements; a transcendental one costs 2-10 ns
- * and pays from ~8 Ki. The FP guard stays on the caller: nnact__par_for
+ * thresholds (n below which waking a thread does not pay) are par.h's, by
+ * the cost of the kind's element (act_is_cheap). The FP guard stays on the caller: nnact__par_for
  * raises the flags its workers raised on the caller before it returns, so
  * the guard takes them back as if the whole call had run here. */
-#define ACT_GRAIN           8192u /* elements per chunk: 64 KiB an array, a multiple of 8 */
-#define ACT_SERIAL_CHEAP    65536u
-#define ACT_SERIAL_TRANSCEN 8192u
+#define ACT_GRAIN 8192u /* elements per chunk: 64 KiB an array, a multiple of 8 */
 
 /* Piecewise-linear or polynomial kinds: a load, a few compares or a multiply
  * and a store per element, so memory-bound on large arrays. */
@@ -204,7 +200,7 @@ static int act_is_cheap(nnact_act_kind k)
 
 size_t nnact__act_serial_below(nnact_act_kind k)
 {
-    return act_is_cheap(k) ? ACT_SERIAL_CHEAP : ACT_SERIAL_TRANSCEN;
+    return act_is_cheap(k) ? NNACT__PAR_SERIAL_CHEAP : NNACT__PAR_SERIAL_TRANSCENDENTAL;
 }
 
 struct act_run {

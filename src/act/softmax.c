@@ -93,8 +93,7 @@ static void softmax_row(const double *x, double *y, size_t cols, int log_form)
 /* Rows are independent, so splitting them across threads (par/par.h) gives
  * the same bits on every thread count. A row costs an exp per element: the
  * transcendental threshold of act.c, in elements, turned into rows. */
-#define SOFTMAX_GRAIN_ELEMS  8192u
-#define SOFTMAX_SERIAL_ELEMS 8192u
+#define SOFTMAX_GRAIN_ELEMS 8192u
 
 struct softmax_run {
     size_t cols;
@@ -135,7 +134,7 @@ static void backward_rows(void *p, size_t begin, size_t end)
 static void run_rows(size_t rows, nnact__par_fn fn, struct softmax_run *r)
 {
     const size_t grain = r->cols >= SOFTMAX_GRAIN_ELEMS ? 1 : SOFTMAX_GRAIN_ELEMS / r->cols;
-    const size_t serial_below = (SOFTMAX_SERIAL_ELEMS + r->cols - 1) / r->cols;
+    const size_t serial_below = (NNACT__PAR_SERIAL_TRANSCENDENTAL + r->cols - 1) / r->cols;
     nnact__fpguard flags;
     nnact__fpguard_save(&flags);
     nnact__par_for(rows, grain, serial_below, fn, r);

@@ -155,12 +155,10 @@ static double elem_grad(nnact_loss_kind k, double delta, double y, double t, dou
  * up exactly as the plain left-to-right loop did before 1.1; larger inputs
  * sum chunk by chunk. LOSS_MAX_CHUNKS partials live on the stack: past
  * LOSS_GRAIN x LOSS_MAX_CHUNKS elements the chunks grow instead. The
- * thresholds are the activations' (act.c): the BCE term costs an exp and a
+ * thresholds are par.h's: the BCE term costs an exp and a
  * log1p, the others a few flops. */
-#define LOSS_GRAIN           4096u
-#define LOSS_MAX_CHUNKS      256u
-#define LOSS_SERIAL_CHEAP    65536u
-#define LOSS_SERIAL_TRANSCEN 8192u
+#define LOSS_GRAIN      4096u
+#define LOSS_MAX_CHUNKS 256u
 
 struct elem_run {
     nnact_loss_kind k;
@@ -213,7 +211,7 @@ static void loss_elementwise(nnact_loss_kind k, double delta, size_t N, const do
     r.grain = nnact__par_reduce_grain(N, LOSS_GRAIN, LOSS_MAX_CHUNKS);
     const size_t chunks = nnact__par_chunks(N, r.grain);
     const size_t serial_below =
-        k == NNACT_LOSS_BCE_LOGITS ? LOSS_SERIAL_TRANSCEN : LOSS_SERIAL_CHEAP;
+        k == NNACT_LOSS_BCE_LOGITS ? NNACT__PAR_SERIAL_TRANSCENDENTAL : NNACT__PAR_SERIAL_CHEAP;
     nnact__par_for(N, r.grain, serial_below, elem_chunk, &r);
     double value = sum_parts(r.part, chunks) / n_div;
     /* A sum of non-negative terms that overflowed for finite inputs: the mean
@@ -345,7 +343,7 @@ static void loss_softmax(nnact_loss_kind k, size_t B, size_t n, const double *y,
     s.grain = nnact__par_reduce_grain(B, rows_per_grain, LOSS_MAX_CHUNKS);
     const size_t chunks = nnact__par_chunks(B, s.grain);
     /* an exp per element: the transcendental threshold, in rows */
-    nnact__par_for(B, s.grain, (LOSS_SERIAL_TRANSCEN + n - 1) / n, softmax_chunk, &s);
+    nnact__par_for(B, s.grain, (NNACT__PAR_SERIAL_TRANSCENDENTAL + n - 1) / n, softmax_chunk, &s);
     const double sum = sum_parts(s.part, chunks), sum_scaled = sum_parts(s.part_scaled, chunks);
     int overflowed = 0;
     for (size_t c = 0; c < chunks; c++)

@@ -5,7 +5,7 @@
  * a sum: one partial per chunk, added in chunk order, so its bits depend on
  * n and never on the thread count. Up to CLIP_GRAIN elements are one chunk
  * and sum exactly as the plain loop did before 1.1. Every pass is a few flops
- * an element: the ReLU-like threshold of act.c. */
+ * an element: par.h's threshold for cheap passes. */
 #include <math.h>
 
 #include "core/error.h"
@@ -14,7 +14,6 @@
 
 #define CLIP_GRAIN      4096u
 #define CLIP_MAX_CHUNKS 256u
-#define CLIP_SERIAL     65536u
 
 struct norm_run {
     double *g;
@@ -64,7 +63,7 @@ nnact_status nnact_clip_grad_norm(size_t n, double *g, double max_norm, double *
                     "nnact_clip_grad_norm: max_norm = %g must be finite and >= 0", max_norm);
     struct norm_run r = {.g = g, .grain = nnact__par_reduce_grain(n, CLIP_GRAIN, CLIP_MAX_CHUNKS)};
     const size_t chunks = nnact__par_chunks(n, r.grain);
-    nnact__par_for(n, r.grain, CLIP_SERIAL, amax_chunk, &r);
+    nnact__par_for(n, r.grain, NNACT__PAR_SERIAL_CHEAP, amax_chunk, &r);
     double amax = 0.0;
     for (size_t c = 0; c < chunks; c++) {
         NNACT_RETURN_IF(r.bad[c], NNACT_ERR_NUMERIC,
@@ -74,14 +73,14 @@ nnact_status nnact_clip_grad_norm(size_t n, double *g, double max_norm, double *
     double total = 0.0;
     if (amax > 0.0) {
         r.amax = amax;
-        nnact__par_for(n, r.grain, CLIP_SERIAL, sumsq_chunk, &r);
+        nnact__par_for(n, r.grain, NNACT__PAR_SERIAL_CHEAP, sumsq_chunk, &r);
         double sum = 0.0;
         for (size_t c = 0; c < chunks; c++)
             sum += r.part[c];
         total = amax * sqrt(sum);
     }
     r.coef = max_norm / (total + 1e-6);
-    if (r.coef < 1.0) nnact__par_for(n, r.grain, CLIP_SERIAL, scale_chunk, &r);
+    if (r.coef < 1.0) nnact__par_for(n, r.grain, NNACT__PAR_SERIAL_CHEAP, scale_chunk, &r);
     if (norm != NULL) *norm = total;
     return NNACT_OK;
 }
@@ -106,6 +105,6 @@ nnact_status nnact_clip_grad_value(size_t n, double *g, double clip)
     NNACT_RETURN_IF(!(isfinite(clip) && clip >= 0.0), NNACT_ERR_ARG,
                     "nnact_clip_grad_value: clip = %g must be finite and >= 0", clip);
     struct value_run r = {g, clip};
-    nnact__par_for(n, CLIP_GRAIN, CLIP_SERIAL, value_chunk, &r);
+    nnact__par_for(n, CLIP_GRAIN, NNACT__PAR_SERIAL_CHEAP, value_chunk, &r);
     return NNACT_OK;
 }

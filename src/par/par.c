@@ -59,8 +59,9 @@ static struct {
     pthread_cond_t wake, done;
     pthread_t tid[PAR_MAX_WORKERS];
     int started; /* workers running */
-    int active;  /* workers taking part in the current run (the first `active`) */
-    int pending; /* of those, how many have not finished */
+    int active;  /* workers asked to the current run (the first `active`) */
+    int running; /* workers inside the current run's chunks */
+    int closed;  /* the caller has claimed the last chunk: nobody joins any more */
     int quit;
     unsigned long generation; /* one more per run: what wakes a worker */
     struct par_job job;
@@ -149,13 +150,17 @@ static void *worker_main(void *arg)
             pthread_cond_wait(&pool.wake, &pool.lock);
         if (pool.quit) break;
         seen = pool.generation;
-        if (index >= pool.active) continue;
+        /* a worker that wakes after the caller ran out of chunks stays out:
+         * the caller does not wait for a thread the scheduler has not run
+         * yet (2 cores shared with the BLAS's or anyone's threads) */
+        if (index >= pool.active || pool.closed) continue;
+        pool.running++;
         pthread_mutex_unlock(&pool.lock);
         fp_adopt(&pool.job.fp);
         run_chunks(&pool.job);
         atomic_fetch_or_explicit(&pool.job.raised, fp_raised(), memory_order_relaxed);
         pthread_mutex_lock(&pool.lock);
-        if (--pool.pending == 0) pthread_cond_signal(&pool.done);
+        if (--pool.running == 0 && pool.closed) pthread_cond_signal(&pool.done);
     }
     pthread_mutex_unlock(&pool.lock);
     return NULL;
@@ -192,7 +197,7 @@ static void fork_parent(void)
 
 static void fork_child(void)
 {
-    pool.started = pool.active = pool.pending = pool.quit = 0;
+    pool.started = pool.active = pool.running = pool.closed = pool.quit = 0;
     pthread_mutex_unlock(&pool.lock);
     pthread_mutex_unlock(&pool.run);
 }
@@ -259,7 +264,7 @@ void nnact__par_for(size_t n, size_t grain, size_t serial_below, nnact__par_fn f
 
     pthread_mutex_lock(&pool.lock);
     pool.active = workers;
-    pool.pending = workers;
+    pool.closed = 0;
     pool.generation++;
     pthread_cond_broadcast(&pool.wake);
     pthread_mutex_unlock(&pool.lock);
@@ -269,7 +274,8 @@ void nnact__par_for(size_t n, size_t grain, size_t serial_below, nnact__par_fn f
     inside_run = 0;
 
     pthread_mutex_lock(&pool.lock);
-    while (pool.pending > 0)
+    pool.closed = 1;
+    while (pool.running > 0)
         pthread_cond_wait(&pool.done, &pool.lock);
     pthread_mutex_unlock(&pool.lock);
     fp_merge(atomic_load_explicit(&job->raised, memory_order_relaxed));

@@ -24,6 +24,15 @@ typedef void (*nnact__par_fn)(void *ctx, size_t begin, size_t end);
    had run on the calling thread. A chunk must not fork. */
 void nnact__par_for(size_t n, size_t grain, size_t serial_below, nnact__par_fn fn, void *ctx);
 
+/* The pay-off thresholds (serial_below) measured for the two families of
+   elementwise work at 2 threads (docs/PERFORMANCE.md, "Threads"): a pass of
+   a few flops an element (ReLU-like activations, squared-error losses, norms,
+   clipping) runs at memory speed, ~0.5 ns an element, and pays for waking a
+   worker from ~128 Ki elements; a pass with an exp, a log or a tanh per
+   element (2-10 ns) pays from ~32 Ki. */
+#define NNACT__PAR_SERIAL_CHEAP          131072u
+#define NNACT__PAR_SERIAL_TRANSCENDENTAL 32768u
+
 /* Number of chunks nnact__par_for cuts [0, n) into (slots for partials). */
 static inline size_t nnact__par_chunks(size_t n, size_t grain)
 {
