@@ -217,20 +217,13 @@ static void bad_input(void **state)
         double a;
         const char *param;
     } bad[] = {
-        {NNACT_ACT_LEAKY_RELU, INFINITY, "alpha"},
-        {NNACT_ACT_LEAKY_RELU, -INFINITY, "alpha"},
-        {NNACT_ACT_ELU, INFINITY, "alpha"},
-        {NNACT_ACT_CELU, 0.0, "alpha"},
-        {NNACT_ACT_CELU, -1.0, "alpha"},
-        {NNACT_ACT_SOFTPLUS, -1.0, "beta"},
-        {NNACT_ACT_SOFTPLUS, 0.0, "beta"},
-        {NNACT_ACT_SOFTPLUS, INFINITY, "beta"},
-        {NNACT_ACT_SOFTSHRINK, -0.5, "lambda"},
-        {NNACT_ACT_HARDSHRINK, -INFINITY, "lambda"},
-        {NNACT_ACT_SWISH, 0.0, "beta"},
-        {NNACT_ACT_SWISH, -1.0, "beta"},
-        {NNACT_ACT_SWISH, INFINITY, "beta"},
-        {NNACT_ACT_SWISH, -INFINITY, "beta"},
+        {NNACT_ACT_LEAKY_RELU, INFINITY, "alpha"}, {NNACT_ACT_LEAKY_RELU, -INFINITY, "alpha"},
+        {NNACT_ACT_ELU, INFINITY, "alpha"},        {NNACT_ACT_CELU, 0.0, "alpha"},
+        {NNACT_ACT_CELU, -1.0, "alpha"},           {NNACT_ACT_SOFTPLUS, -1.0, "beta"},
+        {NNACT_ACT_SOFTPLUS, 0.0, "beta"},         {NNACT_ACT_SOFTPLUS, INFINITY, "beta"},
+        {NNACT_ACT_SOFTSHRINK, -0.5, "lambda"},    {NNACT_ACT_HARDSHRINK, -INFINITY, "lambda"},
+        {NNACT_ACT_SWISH, 0.0, "beta"},            {NNACT_ACT_SWISH, -1.0, "beta"},
+        {NNACT_ACT_SWISH, INFINITY, "beta"},       {NNACT_ACT_SWISH, -INFINITY, "beta"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         y[0] = 42.0;
@@ -244,8 +237,7 @@ static void bad_input(void **state)
         assert_false(nnact_act_is_linear(bad[i].k, bad[i].a));
     }
     /* n * sizeof(double) overflowing size_t */
-    assert_int_equal(nnact_act_forward(NNACT_ACT_TANH, NAN, SIZE_MAX / 4, x, y),
-                     NNACT_ERR_OVERFLOW);
+    assert_int_equal(nnact_act_forward(NNACT_ACT_TANH, NAN, SIZE_MAX / 4, x, y), NNACT_ERR_OVERFLOW);
     assert_int_equal(nnact_act_backward(NNACT_ACT_TANH, NAN, SIZE_MAX / 2, x, dy, y),
                      NNACT_ERR_OVERFLOW);
     /* partial overlap is rejected (documented in act.h), output untouched */
@@ -411,10 +403,10 @@ static void fp_guard_unit(void **state)
     nnact__fpguard g;
     feclearexcept(FE_ALL_EXCEPT);
     nnact__fpguard_save(&g);
-    volatile double q = vzero / vzero;                  /* SSE invalid */
-    volatile double r = 1.0 / vzero;                    /* SSE divide-by-zero */
-    volatile long double lq = lzero / lzero;            /* x87 invalid */
-    volatile long double lr = 1.0L / lzero;             /* x87 divide-by-zero */
+    volatile double q = vzero / vzero; /* SSE invalid */
+    volatile double r = 1.0 / vzero;   /* SSE divide-by-zero */
+    volatile long double lq = lzero / lzero; /* x87 invalid */
+    volatile long double lr = 1.0L / lzero;  /* x87 divide-by-zero */
     volatile double o = DBL_MAX * (q == q ? 1.0 : 2.0); /* overflow, kept */
     (void)r, (void)lq, (void)lr, (void)o;
     assert_true(fetestexcept(FE_INVALID) && fetestexcept(FE_DIVBYZERO));
