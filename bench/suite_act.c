@@ -14,7 +14,9 @@
  * with nnact_blas_set_threads inside the run, against the copy bandwidth at
  * the same thread count (a memcpy split by the library's own splitter), the
  * glibc loop at 1 thread, and itself at 1 thread (the 1->N speedup). The
- * kernel path in use, and the paths this CPU cannot run, head the table. */
+ * kernel path in use, and the paths this CPU cannot run, head the table.
+ * Last, each headline kind against the faster of numpy's and PyTorch's own
+ * implementation of it (bench/peers, --act), where they have one. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -153,6 +155,14 @@ static int run_case(struct bench_opts *opts, nnact_act_kind k, size_t n, int bac
     struct act_ctx c = {k, n, backward, in_place, x, dy, out};
     int base = has_baseline(k) && !in_place;
     struct base_ctx b = {k, n, backward, x, dy, base_out};
+    /* the suite selects its own cases (the threads and peers blocks ask
+     * bench_want), so a case that --case leaves out is not run at all */
+    char base_name[64];
+    snprintf(base_name, sizeof base_name, "%s/%s vs glibc", name,
+             backward ? "backward" : "forward");
+    int want = bench_want(opts, "act", r.name);
+    if (base && bench_want(opts, "act", base_name)) want = 1;
+    if (!want) return 0;
     /* correctness first, on the untouched inputs */
     act_once(&(struct act_ctx){k, n, backward, 0, x, dy, out});
     if (base) base_once(&b);
@@ -168,8 +178,7 @@ static int run_case(struct bench_opts *opts, nnact_act_kind k, size_t n, int bac
     opts->json_records = o->json_records;
     if (base) {
         struct bench_record rb = r;
-        snprintf(rb.name, sizeof rb.name, "%s/%s vs glibc", name,
-                 backward ? "backward" : "forward");
+        snprintf(rb.name, sizeof rb.name, "%s", base_name);
         rb.limit = "glibc scalar loop";
         double bmed, bmin, bmax;
         bench_time(base_once, &b, o->repeat, &bmed, &bmin, &bmax);
@@ -302,6 +311,105 @@ static int thread_cases(struct bench_opts *o, size_t n, const double *x, double 
     return 0;
 }
 
+/* ---- peers: numpy's and PyTorch's own functions at the largest size ---- */
+
+#define PEER_KINDS 8
+
+/* The medians of one peer (peer_<name>.py --act, bench/peers/peercommon.py)
+ * for kinds[i] into med[i] (0: no result; why[i] says why). 0 when the
+ * peer answered at all. */
+static int run_act_peer(const struct bench_opts *o, const char *peer, const char *kinds, size_t n,
+                        const char *const *names, size_t count, double *med, char why[][96])
+{
+    char cmd[2048];
+    for (size_t i = 0; i < count; i++) {
+        med[i] = 0.0;
+        snprintf(why[i], sizeof why[i], "MISSING: %s gave no result", peer);
+    }
+    snprintf(cmd, sizeof cmd,
+             "'%s' '%s/peer_%s.py' --act %s --n %zu --repeat %d --threads %d 2>/dev/null",
+             o->python, o->peers_dir, peer, kinds, n, o->repeat > 5 ? 5 : o->repeat, o->threads);
+    fflush(stdout);
+    FILE *p = popen(cmd, "r");
+    if (p == NULL) return -1;
+    char line[1024];
+    int header = 0;
+    while (fgets(line, sizeof line, p) != NULL) {
+        if (strstr(line, "\"peer\": ") != NULL) header = 1;
+        for (size_t i = 0; i < count; i++) {
+            char key[96];
+            snprintf(key, sizeof key, "\"case\": \"act/%s/forward\"", names[i]);
+            if (strstr(line, key) == NULL) continue;
+            const char *m = strstr(line, "\"median_s\": "), *e = strstr(line, "\"error\": \"");
+            if (m != NULL && sscanf(m, "\"median_s\": %lf", &med[i]) == 1 && med[i] > 0)
+                why[i][0] = '\0';
+            else if (e != NULL)
+                snprintf(why[i], sizeof why[i], "MISSING: %s: %.*s", peer,
+                         (int)strcspn(e + 10, "\""), e + 10);
+        }
+    }
+    pclose(p);
+    return header ? 0 : -1;
+}
+
+/* Each headline kind's forward at the run's thread count against the faster
+ * of numpy's and PyTorch's own implementation of it (issue 14, item 5: at
+ * least as fast, ratio <= 1). A peer without the function, or not installed,
+ * is said once and left out. */
+static void peer_cases(struct bench_opts *o, size_t n, const double *x, double *out)
+{
+    const char *names[PEER_KINDS];
+    nnact_act_kind kinds[PEER_KINDS];
+    size_t count = 0;
+    char list[256] = "";
+    for (size_t kk = 0; kk < nnact_act_count() && count < PEER_KINDS; kk++) {
+        const nnact_act_kind k = (nnact_act_kind)kk;
+        char name[64];
+        snprintf(name, sizeof name, "%s/forward peers", nnact_act_name(k));
+        if (!is_headline(k) || k == NNACT_ACT_IDENTITY || !bench_want(o, "act", name)) continue;
+        if (o->quick && k != NNACT_ACT_RELU && k != NNACT_ACT_TANH) continue;
+        names[count] = nnact_act_name(k);
+        kinds[count++] = k;
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", count > 1 ? "," : "",
+                 nnact_act_name(k));
+    }
+    if (count == 0) return;
+    static const char *const peers[2] = {"numpy", "torch"};
+    double med[2][PEER_KINDS];
+    char why[2][PEER_KINDS][96];
+    int answered[2];
+    for (int p = 0; p < 2; p++) {
+        answered[p] = run_act_peer(o, peers[p], list, n, names, count, med[p], why[p]) == 0;
+        if (!answered[p])
+            printf("act peer %s: MISSING (%s could not run peer_%s.py --act; 'apt-get install "
+                   "python3-%s' adds it)\n",
+                   peers[p], o->python, peers[p], peers[p]);
+    }
+    for (size_t i = 0; i < count; i++) {
+        int best = -1;
+        for (int p = 0; p < 2; p++)
+            if (med[p][i] > 0 && (best < 0 || med[p][i] < med[best][i])) best = p;
+        if (best < 0) {
+            for (int p = 0; p < 2; p++)
+                if (answered[p]) printf("act peer %s, %s: %s\n", peers[p], names[i], why[p][i]);
+            continue;
+        }
+        struct act_ctx c = {kinds[i], n, 0, 0, x, NULL, out};
+        struct bench_record r = {.suite = "act", .batch = 1, .work_unit = "GB/s"};
+        snprintf(r.name, sizeof r.name, "%s/forward vs peers", names[i]);
+        snprintf(r.shape, sizeof r.shape, "n=%zu", n);
+        bench_time(act_once, &c, o->repeat > 5 ? 5 : o->repeat, &r.median, &r.min, &r.max);
+        r.work = 16.0 * (double)n;
+        r.limit = best == 0 ? "numpy's own (the faster peer)" : "PyTorch's own (the faster peer)";
+        r.limit_median = med[best][i];
+        char note[64];
+        snprintf(note, sizeof note, "target <= 1.00: %s",
+                 r.median <= r.limit_median ? "met" : "MISSED");
+        r.note = note;
+        bench_report(o, &r);
+    }
+}
+
 int bench_suite_act(struct bench_opts *o)
 {
     bench_header("act");
@@ -335,6 +443,7 @@ int bench_suite_act(struct bench_opts *o)
         }
     }
     rc |= thread_cases(o, big, x, out, base_out);
+    peer_cases(o, big, x, out);
     free(x), free(dy), free(out), free(base_out);
     return rc;
 }
