@@ -1,8 +1,11 @@
 /* The work splitter (src/par): chunk coverage, serial cases, nested and
  * concurrent callers, the floating-point state on workers, and the library's
  * threaded calls giving the same bits at 1, 2 and 3 threads. */
+#include <dlfcn.h>
 #include <fenv.h>
 #include <pthread.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdatomic.h>
 #include <time.h>
 
@@ -498,6 +501,101 @@ static void fp_act_guard_sees_workers(void **state)
     free(x), free(out);
 }
 
+/* ---- fork and unload ---- */
+
+#if defined(__SANITIZE_THREAD__)
+#define NNACT_TEST_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define NNACT_TEST_TSAN 1
+#endif
+#endif
+
+/* A child forked after the pool has workers starts with none, makes new ones
+ * and computes the same bits. */
+static void fork_child_gets_a_fresh_pool(void **state)
+{
+    (void)state;
+#ifdef NNACT_TEST_TSAN
+    skip(); /* TSan kills a child that starts threads after a threaded fork */
+#else
+    assert_int_equal(nnact_blas_set_threads(2), NNACT_OK);
+    double *x = filled(BIG, -8.0, 8.0), *ref = malloc(BIG * sizeof *ref);
+    assert_non_null(ref);
+    assert_int_equal(nnact_act_forward(NNACT_ACT_TANH, NAN, BIG, x, ref), NNACT_OK);
+    assert_true(nnact__par_workers() >= 1);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        double *y = malloc(BIG * sizeof *y);
+        int ok = y != NULL && nnact__par_workers() == 0 &&
+                 nnact_act_forward(NNACT_ACT_TANH, NAN, BIG, x, y) == NNACT_OK &&
+                 memcmp(y, ref, BIG * sizeof *y) == 0;
+        struct who w = {.caller = pthread_self(), .wait_for_two = 1};
+        nnact__par_for(1000, 10, 0, who_fn, &w); /* the child's own worker takes part */
+        ok = ok && atomic_load(&w.elsewhere) > 0 && nnact__par_workers() >= 1;
+        _exit(ok ? 0 : 1);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    free(x), free(ref);
+#endif
+}
+
+/* The shared library loaded as a plugin: its pool's workers run, and
+ * dlclose joins them (a worker left sleeping in unmapped code would crash
+ * the process when it woke, or show as a leaked thread under valgrind). */
+/* Threads of this process (Linux: the entries of /proc/self/task). */
+static int thread_count(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    int n = -1;
+    while (f != NULL && fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "Threads: %d", &n) == 1) break;
+    if (f != NULL) fclose(f);
+    return n;
+}
+
+typedef nnact_status (*set_threads_fn)(int);
+typedef nnact_status (*forward_fn)(nnact_act_kind, double, size_t, const double *, double *);
+
+static void unload_joins_the_workers(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 2; round++) {
+        double *x = filled(BIG, -8.0, 8.0), *y = malloc(BIG * sizeof *y),
+               *ref = malloc(BIG * sizeof *ref);
+        assert_non_null(y), assert_non_null(ref);
+        assert_int_equal(nnact_blas_set_threads(1), NNACT_OK);
+        assert_int_equal(nnact_act_forward(NNACT_ACT_TANH, NAN, BIG, x, ref), NNACT_OK);
+        /* OpenBLAS is one instance for this program and the plugin: its
+         * threads for a count of 2 exist before the count is taken */
+        assert_int_equal(nnact_blas_set_threads(2), NNACT_OK);
+        const int threads_before = thread_count();
+        void *so = dlopen(NNACT_SHARED_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+        assert_non_null(so);
+        /* POSIX's way from dlsym's object pointer to a function pointer */
+        void *sym_threads = dlsym(so, "nnact_blas_set_threads"),
+             *sym_forward = dlsym(so, "nnact_act_forward");
+        assert_non_null(sym_threads), assert_non_null(sym_forward);
+        set_threads_fn set_threads;
+        forward_fn forward;
+        memcpy(&set_threads, &sym_threads, sizeof set_threads);
+        memcpy(&forward, &sym_forward, sizeof forward);
+        assert_int_equal(set_threads(2), NNACT_OK);
+        assert_int_equal(forward(NNACT_ACT_TANH, NAN, BIG, x, y), NNACT_OK);
+        assert_int_equal(memcmp(y, ref, BIG * sizeof *y), 0);
+        assert_int_equal(thread_count(), threads_before + 1); /* the plugin's worker */
+        assert_int_equal(dlclose(so), 0);
+        assert_int_equal(thread_count(), threads_before); /* joined at unload */
+        free(x), free(y), free(ref);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -512,6 +610,8 @@ int main(void)
         cmocka_unit_test(loss_overflow_fallback_threaded),
         cmocka_unit_test(clip_same_bits_on_every_thread_count),
         cmocka_unit_test(fp_act_guard_sees_workers),
+        cmocka_unit_test(fork_child_gets_a_fresh_pool),
+        cmocka_unit_test(unload_joins_the_workers),
     };
     nnact_test_skip_from_env();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -198,6 +198,10 @@ static void fork_parent(void)
 static void fork_child(void)
 {
     pool.started = pool.active = pool.running = pool.closed = pool.quit = 0;
+    /* the condition variables still count the parent's sleeping workers as
+     * waiters (a broadcast would wait for them forever): start them afresh */
+    pthread_cond_init(&pool.wake, NULL);
+    pthread_cond_init(&pool.done, NULL);
     pthread_mutex_unlock(&pool.lock);
     pthread_mutex_unlock(&pool.run);
 }
