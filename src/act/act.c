@@ -171,9 +171,10 @@ static nnact_status check_arrays(const char *who, size_t n, const double *in1, c
  * sits in its array (test_act_special's position_independent), so the result
  * is the same for every thread count and the same as one serial call. The
  * thresholds (n below which waking a thread does not pay) are par.h's, by
- * the cost of the kind's element (act_is_cheap). The FP guard stays on the caller: nnact__par_for
- * raises the flags its workers raised on the caller before it returns, so
- * the guard takes them back as if the whole call had run here. */
+ * the cost of the kind's element (act_is_cheap). The FP guard stays on the
+ * caller: nnact__par_for raises the flags its workers raised on the caller
+ * before it returns, so the guard takes them back as if the whole call had
+ * run here. */
 #define ACT_GRAIN 8192u /* elements per chunk: 64 KiB an array, a multiple of 8 */
 
 /* Piecewise-linear or polynomial kinds: a load, a few compares or a multiply

@@ -59,7 +59,8 @@ static struct {
     pthread_cond_t wake, done;
     pthread_t tid[PAR_MAX_WORKERS];
     int started; /* workers running */
-    int active;  /* workers asked to the current run (the first `active`) */
+    int active;  /* workers the current run asks for */
+    int joined;  /* workers that have joined it */
     int running; /* workers inside the current run's chunks */
     int closed;  /* the caller has claimed the last chunk: nobody joins any more */
     int quit;
@@ -141,7 +142,7 @@ static void run_chunks(struct par_job *job)
 
 static void *worker_main(void *arg)
 {
-    const int index = (int)(size_t)arg;
+    (void)arg;
     unsigned long seen = 0;
     inside_run = 1;
     pthread_mutex_lock(&pool.lock);
@@ -153,7 +154,8 @@ static void *worker_main(void *arg)
         /* a worker that wakes after the caller ran out of chunks stays out:
          * the caller does not wait for a thread the scheduler has not run
          * yet (2 cores shared with the BLAS's or anyone's threads) */
-        if (index >= pool.active || pool.closed) continue;
+        if (pool.joined >= pool.active || pool.closed) continue;
+        pool.joined++;
         pool.running++;
         pthread_mutex_unlock(&pool.lock);
         fp_adopt(&pool.job.fp);
@@ -197,7 +199,7 @@ static void fork_parent(void)
 
 static void fork_child(void)
 {
-    pool.started = pool.active = pool.running = pool.closed = pool.quit = 0;
+    pool.started = pool.active = pool.joined = pool.running = pool.closed = pool.quit = 0;
     /* the condition variables still count the parent's sleeping workers as
      * waiters (a broadcast would wait for them forever): start them afresh */
     pthread_cond_init(&pool.wake, NULL);
@@ -224,8 +226,8 @@ static int ensure_workers(int want)
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    while (pool.started < want && pthread_create(&pool.tid[pool.started], NULL, worker_main,
-                                                 (void *)(size_t)pool.started) == 0)
+    while (pool.started < want &&
+           pthread_create(&pool.tid[pool.started], NULL, worker_main, NULL) == 0)
         pool.started++;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     return pool.started;
@@ -268,9 +270,14 @@ void nnact__par_for(size_t n, size_t grain, size_t serial_below, nnact__par_fn f
 
     pthread_mutex_lock(&pool.lock);
     pool.active = workers;
+    pool.joined = 0;
     pool.closed = 0;
     pool.generation++;
-    pthread_cond_broadcast(&pool.wake);
+    /* wake as many as the run asks for, not every worker started: a pool
+     * grown for a larger thread count would otherwise wake all of it (a
+     * worker that was not asleep sees the new generation by itself) */
+    for (int i = 0; i < workers; i++)
+        pthread_cond_signal(&pool.wake);
     pthread_mutex_unlock(&pool.lock);
 
     inside_run = 1;
