@@ -95,11 +95,15 @@ out:
     return rc;
 }
 
-static void one(struct bench_opts *o, size_t batch, size_t w, int threads)
+/* Times one shape at `threads`; returns libnnact's median (0: not run), and
+ * the products' median in *products. */
+static double one(struct bench_opts *o, size_t batch, size_t w, int threads, double *products)
 {
+    double lib_median = 0.0;
+    *products = 0.0;
     char name[64];
     snprintf(name, sizeof name, "b%zu/w%zu%s", batch, w, threads != o->threads ? "/t1" : "");
-    if (!bench_want(o, "dense", name)) return;
+    if (!bench_want(o, "dense", name)) return 0.0;
     bench_set_threads(threads);
     struct dense_ctx c = {batch,
                           w,
@@ -160,11 +164,34 @@ static void one(struct bench_opts *o, size_t batch, size_t w, int threads)
     if (c.status != NNACT_OK)
         bench_fail(o, "dense", name, "a timed call failed");
     else
-        bench_report(o, &r);
+        bench_report(o, &r), lib_median = r.median, *products = r.limit_median;
 out:
     nnact_net_free(c.net);
     free(c.x), free(c.W), free(c.b), free(c.y), free(c.dy), free(c.dx), free(c.dW), free(c.db);
     bench_set_threads(o->threads);
+    return lib_median;
+}
+
+/* The 1 -> N thread speedup of a shape timed at both counts: libnnact's and
+ * the bare products'. */
+static void speedup(struct bench_opts *o, size_t batch, size_t w, double lib_n, double lib_1,
+                    double prod_n, double prod_1)
+{
+    if (lib_n <= 0 || lib_1 <= 0 || prod_n <= 0 || prod_1 <= 0) return;
+    struct bench_record r = {.suite = "dense",
+                             .batch = batch,
+                             .threads = o->threads,
+                             .work_unit = "GFLOP/s",
+                             .limit = "itself at 1 thread"};
+    snprintf(r.name, sizeof r.name, "b%zu/w%zu 1->%d", batch, w, o->threads);
+    snprintf(r.shape, sizeof r.shape, "%zux%zu relu", w, w);
+    r.work = 6.0 * (double)batch * (double)w * (double)w;
+    r.median = r.min = r.max = lib_n;
+    r.limit_median = lib_1;
+    char note[80];
+    snprintf(note, sizeof note, "speedup x%.2f (products x%.2f)", lib_1 / lib_n, prod_1 / prod_n);
+    r.note = note;
+    bench_report(o, &r);
 }
 
 int bench_suite_dense(struct bench_opts *o)
@@ -179,16 +206,21 @@ int bench_suite_dense(struct bench_opts *o)
     /* keep one call under ~2 GFLOP (tens of ms here) so the grid fits a minute */
     double max_flops = o->quick ? 1e9 : 2e9;
     bench_header("dense");
+    double p;
     for (size_t i = 0; i < nb; i++)
         for (size_t j = 0; j < nw; j++)
-            if (6.0 * (double)bs[i] * (double)ws[j] * (double)ws[j] <= max_flops)
-                one(o, bs[i], ws[j], o->threads);
-    /* the target shape (batch >= 256, width >= 512) at 1024, and 1 vs N threads */
-    if (6.0 * 256 * 1024 * 1024 > max_flops) /* not already in the grid */
-        one(o, 256, 1024, o->threads);
-    if (o->threads > 1) {
-        one(o, 256, 512, 1);
-        one(o, 256, 1024, 1);
-    }
+            if (6.0 * (double)bs[i] * (double)ws[j] * (double)ws[j] <= max_flops &&
+                !(bs[i] == 256 && ws[j] == 512))
+                one(o, bs[i], ws[j], o->threads, &p);
+    /* the target shapes (batch >= 256, width >= 512), and 1 vs N threads */
+    double lib_n[2], prod_n[2], lib_1[2] = {0, 0}, prod_1[2] = {0, 0};
+    static const size_t target_w[2] = {512, 1024};
+    for (int t = 0; t < 2; t++)
+        lib_n[t] = one(o, 256, target_w[t], o->threads, &prod_n[t]);
+    if (o->threads > 1)
+        for (int t = 0; t < 2; t++) {
+            lib_1[t] = one(o, 256, target_w[t], 1, &prod_1[t]);
+            speedup(o, 256, target_w[t], lib_n[t], lib_1[t], prod_n[t], prod_1[t]);
+        }
     return 0;
 }

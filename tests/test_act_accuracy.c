@@ -13,6 +13,7 @@
 #include <float.h>
 #include <stdlib.h>
 
+#include "test_act_paths.h"
 #include "nnact_test.h"
 
 #include "test_act_oracle.h"
@@ -336,5 +337,6 @@ int main(void)
         cmocka_unit_test(long_double_oracle),
         cmocka_unit_test(swish_beta_oracle),
     };
+    nnact_test_print_act_paths();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include <xmmintrin.h>
 #endif
 
+#include "test_act_paths.h"
 #include "nnact_test.h"
 
 #include "act/fpguard.h"
@@ -457,5 +458,6 @@ int main(void)
         cmocka_unit_test(no_allocation),
     };
     nnact_test_skip_from_env();
+    nnact_test_print_act_paths();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

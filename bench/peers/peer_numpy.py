@@ -34,8 +34,34 @@ def loadtxt_case(argv):
     return 0
 
 
+def act_main(argv):
+    """nnact-bench's act suite (peercommon.act_case): numpy's own ufuncs where
+    it has one for the function -- maximum (ReLU), tanh, logaddexp(0, x)
+    (softplus) -- writing into a preallocated array."""
+    threads = int(argv[argv.index("--threads") + 1]) if "--threads" in argv else 1
+    pc.set_thread_env(threads)
+    import numpy as np  # noqa: E402
+    own = {
+        "relu": lambda x, y: np.maximum(x, 0.0, out=y),
+        "tanh": lambda x, y: np.tanh(x, out=y),
+        "softplus": lambda x, y: np.logaddexp(0.0, x, out=y),
+    }
+
+    def setup(kind, n):
+        if kind not in own:
+            return None
+        x = np.random.default_rng(7).uniform(-6.0, 6.0, n)
+        y = np.empty(n)
+        f = own[kind]
+        return (lambda: f(x, y)), (lambda: x[:997].tolist()), (lambda: y[:997].tolist())
+
+    return pc.act_case("numpy", np.__version__, threads, argv, setup)
+
+
 if "--loadtxt" in sys.argv:
     sys.exit(loadtxt_case(sys.argv))
+if "--act" in sys.argv:
+    sys.exit(act_main(sys.argv))
 
 a = pc.arguments("numpy")
 pc.set_thread_env(a.threads)

@@ -5,6 +5,45 @@ import sys
 
 import peercommon as pc
 
+
+def act_main(argv):
+    """nnact-bench's act suite (peercommon.act_case): PyTorch's own functions,
+    float64, at the same thread count; out= where the function takes it."""
+    threads = int(argv[argv.index("--threads") + 1]) if "--threads" in argv else 1
+    pc.set_thread_env(threads)
+    import torch  # noqa: E402
+    import torch.nn.functional as F  # noqa: E402
+    torch.set_num_threads(threads)
+    own = {
+        "relu": lambda x, y: torch.clamp_min(x, 0.0, out=y),
+        "leaky_relu": lambda x, y: F.leaky_relu(x, 0.01),
+        "sigmoid": lambda x, y: torch.sigmoid(x, out=y),
+        "tanh": lambda x, y: torch.tanh(x, out=y),
+        "gelu": lambda x, y: F.gelu(x),
+        "silu": lambda x, y: F.silu(x),
+        "softplus": lambda x, y: F.softplus(x),
+    }
+
+    def setup(kind, n):
+        if kind not in own:
+            return None
+        g = torch.Generator().manual_seed(7)
+        x = torch.empty(n, dtype=torch.float64).uniform_(-6.0, 6.0, generator=g)
+        y = torch.empty_like(x)
+        f = own[kind]
+        last = {}
+
+        def call():
+            last["y"] = f(x, y)
+
+        return call, (lambda: x[:997].tolist()), (lambda: last["y"][:997].tolist())
+
+    return pc.act_case("torch", torch.__version__, threads, argv, setup)
+
+
+if "--act" in sys.argv:
+    sys.exit(act_main(sys.argv))
+
 a = pc.arguments("torch")
 pc.set_thread_env(a.threads)
 import torch  # noqa: E402  (after the thread variables)

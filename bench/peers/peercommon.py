@@ -11,6 +11,7 @@ case, {"case", "shape", "batch", "median_s", "min_s", "max_s"} or
 import argparse
 import fnmatch
 import json
+import math
 import os
 import sys
 import time
@@ -148,3 +149,53 @@ def run(peer, version, threads, make, repeat, a):
 
 def uniform(rng, shape, lo, hi):
     return rng.uniform(lo, hi, size=shape)
+
+
+# ---- nnact-bench's act suite: the peer's own elementwise functions ----------
+
+# The same functions as libnnact's kinds, in Python's math module: the check
+# that a peer's function is the one compared (the default parameters:
+# leaky_relu 0.01, softplus beta 1).
+ACT_REFERENCE = {
+    "relu": lambda x: x if x > 0 else 0.0,
+    "leaky_relu": lambda x: x if x > 0 else 0.01 * x,
+    "sigmoid": lambda x: 1.0 / (1.0 + math.exp(-x)),
+    "tanh": math.tanh,
+    "gelu": lambda x: 0.5 * x * (1.0 + math.erf(x / math.sqrt(2.0))),
+    "silu": lambda x: x / (1.0 + math.exp(-x)),
+    "softplus": lambda x: math.log1p(math.exp(x)),
+}
+
+
+def act_case(peer, version, threads, argv, setup):
+    """nnact-bench's act suite: --act KIND[,KIND...] --n N [--repeat R]. For
+    each kind, the peer's own implementation (setup(kind, n) -> (call, xs,
+    ys) or None when the peer has none: call() writes f(x) for n doubles
+    uniform in [-6, 6]; xs() and ys() the first inputs and outputs as
+    floats), checked against ACT_REFERENCE to 1e-12, then timed as the train
+    cases are. One line per kind: {"case": "act/KIND/forward", ...} with
+    median_s, or with "error"."""
+    kinds = argv[argv.index("--act") + 1].split(",")
+    n = int(argv[argv.index("--n") + 1])
+    repeat = int(argv[argv.index("--repeat") + 1]) if "--repeat" in argv else 5
+    emit({"peer": peer, "version": version, "threads": threads, "blas": "-"})
+    for kind in kinds:
+        rec = {"case": "act/%s/forward" % kind, "shape": "n=%d" % n, "batch": 1}
+        try:
+            made = setup(kind, n) if kind in ACT_REFERENCE else None
+            if made is None:
+                rec["error"] = "no own implementation of %s" % kind
+                emit(rec)
+                continue
+            call, xs, ys = made
+            call()
+            for x, y in zip(xs(), ys()):
+                want = ACT_REFERENCE[kind](x)
+                if not abs(y - want) <= 1e-12 * (abs(want) + 1.0):
+                    raise ValueError("f(%r) = %r, expected %r" % (x, y, want))
+            med, mn, mx = time_step(call, repeat)
+            rec.update(median_s=med, min_s=mn, max_s=mx)
+        except Exception as e:  # a failing kind is reported, never timed
+            rec["error"] = "%s: %s" % (type(e).__name__, e)
+        emit(rec)
+    return 0

@@ -5,6 +5,7 @@
 #include "act/act_internal.h"
 #include "act/fpguard.h"
 #include "core/names.h"
+#include "par/par.h"
 
 #define SELU_SA (1.0507009873554804934193349852946 * 1.6732632423543772848170429916717)
 
@@ -164,6 +165,71 @@ static nnact_status check_arrays(const char *who, size_t n, const double *in1, c
     return NNACT_OK;
 }
 
+/* The public element-wise calls split large arrays across the BLAS's threads
+ * (par/par.h). Each chunk is a whole number of vectors at an offset that
+ * depends only on n, and every kernel gives the same bits wherever an element
+ * sits in its array (test_act_special's position_independent), so the result
+ * is the same for every thread count and the same as one serial call. The
+ * thresholds (n below which waking a thread does not pay) are par.h's, by
+ * the cost of the kind's element (act_is_cheap). The FP guard stays on the
+ * caller: nnact__par_for raises the flags its workers raised on the caller
+ * before it returns, so the guard takes them back as if the whole call had
+ * run here. */
+#define ACT_GRAIN 8192u /* elements per chunk: 64 KiB an array, a multiple of 8 */
+
+/* Piecewise-linear or polynomial kinds: a load, a few compares or a multiply
+ * and a store per element, so memory-bound on large arrays. */
+static int act_is_cheap(nnact_act_kind k)
+{
+    switch (k) {
+    case NNACT_ACT_IDENTITY:
+    case NNACT_ACT_RELU:
+    case NNACT_ACT_LEAKY_RELU:
+    case NNACT_ACT_HARD_SIGMOID:
+    case NNACT_ACT_HARD_TANH:
+    case NNACT_ACT_HARD_SWISH:
+    case NNACT_ACT_RELU6:
+    case NNACT_ACT_SOFTSHRINK:
+    case NNACT_ACT_HARDSHRINK:
+    case NNACT_ACT_ABS:
+    case NNACT_ACT_SQUARE:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+size_t nnact__act_serial_below(nnact_act_kind k)
+{
+    return act_is_cheap(k) ? NNACT__PAR_SERIAL_CHEAP : NNACT__PAR_SERIAL_TRANSCENDENTAL;
+}
+
+struct act_run {
+    nnact_act_kind k;
+    double a;
+    int mode; /* as nnact__act_apply; 3: from the output */
+    const double *x, *dy;
+    double *out;
+};
+
+static void act_chunk(void *p, size_t begin, size_t end)
+{
+    const struct act_run *r = p;
+    const double *dy = r->dy ? r->dy + begin : NULL;
+    if (r->mode == 3)
+        nnact__act_from_output(r->k, r->a, end - begin, r->x + begin, dy, r->out + begin);
+    else
+        nnact__act_apply(r->k, r->a, r->mode, end - begin, r->x + begin, dy, r->out + begin);
+}
+
+static void act_run_guarded(const struct act_run *r, size_t n)
+{
+    nnact__fpguard flags;
+    nnact__fpguard_save(&flags);
+    nnact__par_for(n, ACT_GRAIN, nnact__act_serial_below(r->k), act_chunk, (void *)r);
+    nnact__fpguard_restore(&flags);
+}
+
 /* The public element-wise calls: checks, then the kernels (act_kernels.c)
  * inside the FP guard. mode as nnact__act_apply(): 2 (backward) reads dy. */
 static nnact_status elementwise(const char *who, nnact_act_kind k, double alpha, int mode, size_t n,
@@ -173,10 +239,8 @@ static nnact_status elementwise(const char *who, nnact_act_kind k, double alpha,
     NNACT_FORWARD_IF_ERROR(nnact__act_resolve(who, k, alpha, &a));
     if (n == 0) return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays(who, n, x, mode == 2 ? dy : x, out));
-    nnact__fpguard flags;
-    nnact__fpguard_save(&flags);
-    nnact__act_apply(k, a, mode, n, x, dy, out);
-    nnact__fpguard_restore(&flags);
+    const struct act_run r = {k, a, mode, x, mode == 2 ? dy : NULL, out};
+    act_run_guarded(&r, n);
     return NNACT_OK;
 }
 
@@ -207,10 +271,8 @@ nnact_status nnact_act_backward_from_output(nnact_act_kind k, double alpha, size
                     "%s: the derivative of %s is not a function of its output", who, descs[k].name);
     if (n == 0) return NNACT_OK;
     NNACT_FORWARD_IF_ERROR(check_arrays(who, n, y, dy, dx));
-    nnact__fpguard flags;
-    nnact__fpguard_save(&flags);
-    nnact__act_from_output(k, a, n, y, dy, dx);
-    nnact__fpguard_restore(&flags);
+    const struct act_run r = {k, a, 3, y, dy, dx};
+    act_run_guarded(&r, n);
     return NNACT_OK;
 }
 

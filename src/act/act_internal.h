@@ -59,6 +59,12 @@ NNACT_HIDDEN void nnact__act_backward_sums(nnact_act_kind k, double alpha, size_
                                            size_t ld, const double *y, const double *g, double *dz,
                                            double *db, int init, double *amax);
 
+/* n from which the public element-wise calls of kind k split the array
+ * across threads (act.c; measured, docs/PERFORMANCE.md "Threads"): lower for
+ * the transcendental kinds than for the ReLU-like ones. For callers that run
+ * the kernels through nnact__par_for themselves. */
+NNACT_HIDDEN size_t nnact__act_serial_below(nnact_act_kind k);
+
 /* The AVX2 + FMA path (act_avx2.c, built only where NNACT_HAVE_AVX2 is
  * defined). mode 0: out = f(x); 1: out = f'(x); 2: out = dy f'(x). Returns 0,
  * touching nothing, for kinds it has no kernel for. Call only when

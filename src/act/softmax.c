@@ -5,6 +5,7 @@
 #include "act/act_internal.h"
 #include "act/fpguard.h"
 #include "core/checked.h"
+#include "par/par.h"
 
 /* Overlap of two byte ranges that are not the same array. */
 static int overlap(const double *a, const double *b, size_t bytes)
@@ -89,17 +90,65 @@ static void softmax_row(const double *x, double *y, size_t cols, int log_form)
     }
 }
 
+/* Rows are independent, so splitting them across threads (par/par.h) gives
+ * the same bits on every thread count. A row costs an exp per element: the
+ * transcendental threshold of act.c, in elements, turned into rows. */
+#define SOFTMAX_GRAIN_ELEMS 8192u
+
+struct softmax_run {
+    size_t cols;
+    const double *x, *dy;
+    double *y;
+    int log_form;
+};
+
+static void softmax_rows(void *p, size_t begin, size_t end)
+{
+    const struct softmax_run *r = p;
+    for (size_t i = begin; i < end; i++)
+        softmax_row(r->x + i * r->cols, r->y + i * r->cols, r->cols, r->log_form);
+}
+
+static void backward_rows(void *p, size_t begin, size_t end)
+{
+    const struct softmax_run *r = p;
+    const size_t cols = r->cols;
+    for (size_t i = begin; i < end; i++) {
+        const double *yr = r->x + i * cols, *g = r->dy + i * cols;
+        double *o = r->y + i * cols;
+        double s = 0.0;
+        if (r->log_form) {
+            for (size_t j = 0; j < cols; j++)
+                s += g[j];
+            for (size_t j = 0; j < cols; j++)
+                o[j] = g[j] - exp(yr[j]) * s;
+        } else {
+            for (size_t j = 0; j < cols; j++)
+                s += g[j] * yr[j];
+            for (size_t j = 0; j < cols; j++)
+                o[j] = yr[j] * (g[j] - s);
+        }
+    }
+}
+
+static void run_rows(size_t rows, nnact__par_fn fn, struct softmax_run *r)
+{
+    const size_t grain = r->cols >= SOFTMAX_GRAIN_ELEMS ? 1 : SOFTMAX_GRAIN_ELEMS / r->cols;
+    const size_t serial_below = (NNACT__PAR_SERIAL_TRANSCENDENTAL + r->cols - 1) / r->cols;
+    nnact__fpguard flags;
+    nnact__fpguard_save(&flags);
+    nnact__par_for(rows, grain, serial_below, fn, r);
+    nnact__fpguard_restore(&flags);
+}
+
 static nnact_status softmax_common(const char *who, size_t rows, size_t cols, const double *x,
                                    double *y, int log_form)
 {
     size_t n;
     NNACT_FORWARD_IF_ERROR(check(who, rows, cols, x, x, y, &n));
     if (n == 0) return NNACT_OK;
-    nnact__fpguard flags;
-    nnact__fpguard_save(&flags);
-    for (size_t r = 0; r < rows; r++)
-        softmax_row(x + r * cols, y + r * cols, cols, log_form);
-    nnact__fpguard_restore(&flags);
+    struct softmax_run r = {cols, x, NULL, y, log_form};
+    run_rows(rows, softmax_rows, &r);
     return NNACT_OK;
 }
 
@@ -122,25 +171,8 @@ static nnact_status backward_common(const char *who, size_t rows, size_t cols, c
     size_t n;
     NNACT_FORWARD_IF_ERROR(check(who, rows, cols, y, dy, dx, &n));
     if (n == 0) return NNACT_OK;
-    nnact__fpguard flags;
-    nnact__fpguard_save(&flags);
-    for (size_t r = 0; r < rows; r++) {
-        const double *yr = y + r * cols, *g = dy + r * cols;
-        double *o = dx + r * cols;
-        double s = 0.0;
-        if (log_form) {
-            for (size_t j = 0; j < cols; j++)
-                s += g[j];
-            for (size_t j = 0; j < cols; j++)
-                o[j] = g[j] - exp(yr[j]) * s;
-        } else {
-            for (size_t j = 0; j < cols; j++)
-                s += g[j] * yr[j];
-            for (size_t j = 0; j < cols; j++)
-                o[j] = yr[j] * (g[j] - s);
-        }
-    }
-    nnact__fpguard_restore(&flags);
+    struct softmax_run r = {cols, y, dy, dx, log_form};
+    run_rows(rows, backward_rows, &r);
     return NNACT_OK;
 }
 

@@ -8,6 +8,7 @@
 #include "core/names.h"
 #include "loss/loss_internal.h"
 #include "nnact/loss.h"
+#include "par/par.h"
 
 /* What a kind's targets must be (nnact__loss_check_targets). */
 enum loss_targets {
@@ -147,26 +148,83 @@ static double elem_grad(nnact_loss_kind k, double delta, double y, double t, dou
     }
 }
 
+/* ---- threads (par/par.h) ------------------------------------------------
+ * The value is a sum: each chunk keeps its partial, and the partials are
+ * added in chunk order, so the bits depend on N (which fixes the chunks) and
+ * never on the thread count. Up to LOSS_GRAIN elements are one chunk and add
+ * up exactly as the plain left-to-right loop did before 1.1; larger inputs
+ * sum chunk by chunk. LOSS_MAX_CHUNKS partials live on the stack: past
+ * LOSS_GRAIN x LOSS_MAX_CHUNKS elements the chunks grow instead. The
+ * thresholds are par.h's: the BCE term costs an exp and a
+ * log1p, the others a few flops. */
+#define LOSS_GRAIN      4096u
+#define LOSS_MAX_CHUNKS 256u
+
+struct elem_run {
+    nnact_loss_kind k;
+    double delta, n_div, norm;
+    const double *y, *t;
+    double *dy; /* NULL: no gradient */
+    size_t grain;
+    int scaled; /* 1: the overflow pass (elem_term_scaled) */
+    double part[LOSS_MAX_CHUNKS];
+    unsigned char finite[LOSS_MAX_CHUNKS]; /* y and t of the chunk all finite */
+};
+
+static void elem_chunk(void *p, size_t begin, size_t end)
+{
+    struct elem_run *r = p;
+    const size_t c = begin / r->grain;
+    double sum = 0.0;
+    if (r->scaled) {
+        for (size_t i = begin; i < end; i++)
+            sum += elem_term_scaled(r->k, r->delta, r->y[i], r->t[i], r->n_div);
+        r->part[c] = sum;
+        return;
+    }
+    for (size_t i = begin; i < end; i++)
+        sum += elem_term(r->k, r->delta, r->y[i], r->t[i]);
+    r->part[c] = sum;
+    /* only asked when the sum overflowed: the rare path pays for the scan */
+    r->finite[c] = !isinf(sum) ||
+                   (all_finite(end - begin, r->y + begin) && all_finite(end - begin, r->t + begin));
+    if (r->dy)
+        for (size_t i = begin; i < end; i++)
+            r->dy[i] = elem_grad(r->k, r->delta, r->y[i], r->t[i], r->norm);
+}
+
+static double sum_parts(const double *part, size_t chunks)
+{
+    double sum = 0.0;
+    for (size_t c = 0; c < chunks; c++)
+        sum += part[c];
+    return sum;
+}
+
 static void loss_elementwise(nnact_loss_kind k, double delta, size_t N, const double *y,
                              const double *t, double *loss, double *dy)
 {
     /* half-SSE is a plain sum; the others are means over all N elements */
     const double n_div = k == NNACT_LOSS_HALF_SSE ? 1.0 : (double)N;
-    const double norm = k == NNACT_LOSS_MSE ? 2.0 / n_div : 1.0 / n_div;
-    double sum = 0.0;
-    for (size_t i = 0; i < N; i++)
-        sum += elem_term(k, delta, y[i], t[i]);
-    double value = sum / n_div;
+    struct elem_run r = {.k = k, .delta = delta, .n_div = n_div, .y = y, .t = t, .dy = dy};
+    r.norm = k == NNACT_LOSS_MSE ? 2.0 / n_div : 1.0 / n_div;
+    r.grain = nnact__par_reduce_grain(N, LOSS_GRAIN, LOSS_MAX_CHUNKS);
+    const size_t chunks = nnact__par_chunks(N, r.grain);
+    const size_t serial_below =
+        k == NNACT_LOSS_BCE_LOGITS ? NNACT__PAR_SERIAL_TRANSCENDENTAL : NNACT__PAR_SERIAL_CHEAP;
+    nnact__par_for(N, r.grain, serial_below, elem_chunk, &r);
+    double value = sum_parts(r.part, chunks) / n_div;
     /* A sum of non-negative terms that overflowed for finite inputs: the mean
-     * may still be representable, so add the pre-divided terms instead. */
-    if (isinf(value) && all_finite(N, y) && all_finite(N, t)) {
-        value = 0.0;
-        for (size_t i = 0; i < N; i++)
-            value += elem_term_scaled(k, delta, y[i], t[i], n_div);
-    }
-    if (dy) {
-        for (size_t i = 0; i < N; i++)
-            dy[i] = elem_grad(k, delta, y[i], t[i], norm);
+     * may still be representable, so add the pre-divided terms instead. A
+     * chunk whose own partial stayed finite had finite inputs (an infinite
+     * or NaN input makes its term, and so its partial, infinite or NaN). */
+    int finite = 1;
+    for (size_t c = 0; c < chunks; c++)
+        finite &= !isnan(r.part[c]) && r.finite[c];
+    if (isinf(value) && finite) {
+        r.scaled = 1;
+        nnact__par_for(N, r.grain, serial_below, elem_chunk, &r);
+        value = sum_parts(r.part, chunks);
     }
     *loss = value;
 }
@@ -200,56 +258,97 @@ static double row_log_sum(size_t n, const double *z, double m)
     return log(s);
 }
 
-static void loss_softmax(nnact_loss_kind k, size_t B, size_t n, const double *y, const double *t,
-                         double *loss, double *dy)
+/* Loss of row r (before the mean) and the same already divided by B from
+ * half-size terms (the overflow fallback), with the row's gradient. */
+static void softmax_ce_row(nnact_loss_kind k, size_t r, size_t n, double norm, const double *y,
+                           const double *t, double *row_out, double *row_scaled_out, double *dy)
 {
-    const double norm = 1.0 / (double)B;
+    const double *z = y + r * n;
+    const double m = row_max(n, z), ls = row_log_sum(n, z, m), lse = m + ls;
+    double row = 0.0, row_scaled = 0.0, st = 0.0;
+    if (k == NNACT_LOSS_SOFTMAX_CE_INDEX) {
+        const double c = t[r];
+        if (isnan(c)) {
+            row = row_scaled = c;
+        } else {
+            const size_t ci = (size_t)c;
+            row = (m - z[ci]) + ls; /* >= 0 */
+            row_scaled = ((0.5 * m - 0.5 * z[ci]) + 0.5 * ls) * (2.0 * norm);
+        }
+        st = 1.0;
+    } else {
+        const double *tr = t + r * n;
+        for (size_t j = 0; j < n; j++) {
+            const double d = (m - z[j]) + ls;
+            /* 0 * log p is 0 even where log p is -Inf; NaN still propagates */
+            if (tr[j] == 0.0 && !isnan(d)) continue;
+            row += tr[j] * d;
+            row_scaled += tr[j] * (((0.5 * m - 0.5 * z[j]) + 0.5 * ls) * (2.0 * norm));
+        }
+        for (size_t j = 0; j < n; j++)
+            st += tr[j];
+    }
+    *row_out = row;
+    *row_scaled_out = row_scaled;
+    if (dy) {
+        double *g = dy + r * n;
+        for (size_t j = 0; j < n; j++) {
+            /* softmax_j = e^{z_j - lse} <= 1 */
+            const double p = exp(z[j] - lse);
+            double tj;
+            if (k == NNACT_LOSS_SOFTMAX_CE_INDEX) /* t holds one class per row */
+                tj = isnan(t[r]) ? t[r] : ((size_t)t[r] == j ? 1.0 : 0.0);
+            else
+                tj = t[r * n + j];
+            g[j] = norm * (p * st - tj);
+        }
+    }
+}
+
+/* Rows in chunks of whole rows, a partial per chunk as for the element-wise
+ * kinds (LOSS_GRAIN elements' worth of rows; one chunk up to that). */
+struct softmax_run {
+    nnact_loss_kind k;
+    size_t n, grain;
+    double norm;
+    const double *y, *t;
+    double *dy;
+    double part[LOSS_MAX_CHUNKS], part_scaled[LOSS_MAX_CHUNKS];
+    unsigned char overflowed[LOSS_MAX_CHUNKS];
+};
+
+static void softmax_chunk(void *p, size_t begin, size_t end)
+{
+    struct softmax_run *s = p;
     double sum = 0.0, sum_scaled = 0.0;
     int overflowed = 0;
-    for (size_t r = 0; r < B; r++) {
-        const double *z = y + r * n;
-        const double m = row_max(n, z), ls = row_log_sum(n, z, m), lse = m + ls;
-        double row = 0.0, row_scaled = 0.0, st = 0.0;
-        if (k == NNACT_LOSS_SOFTMAX_CE_INDEX) {
-            const double c = t[r];
-            if (isnan(c)) {
-                row = row_scaled = c;
-            } else {
-                const size_t ci = (size_t)c;
-                row = (m - z[ci]) + ls; /* >= 0 */
-                row_scaled = ((0.5 * m - 0.5 * z[ci]) + 0.5 * ls) * (2.0 * norm);
-            }
-            st = 1.0;
-        } else {
-            const double *tr = t + r * n;
-            for (size_t j = 0; j < n; j++) {
-                const double d = (m - z[j]) + ls;
-                /* 0 * log p is 0 even where log p is -Inf; NaN still propagates */
-                if (tr[j] == 0.0 && !isnan(d)) continue;
-                row += tr[j] * d;
-                row_scaled += tr[j] * (((0.5 * m - 0.5 * z[j]) + 0.5 * ls) * (2.0 * norm));
-            }
-            for (size_t j = 0; j < n; j++)
-                st += tr[j];
-        }
+    for (size_t r = begin; r < end; r++) {
+        double row, row_scaled;
+        softmax_ce_row(s->k, r, s->n, s->norm, s->y, s->t, &row, &row_scaled, s->dy);
         sum += row;
         sum_scaled += row_scaled;
         if (isinf(row)) overflowed = 1;
-        if (dy) {
-            double *g = dy + r * n;
-            for (size_t j = 0; j < n; j++) {
-                /* softmax_j = e^{z_j - lse} <= 1 */
-                const double p = exp(z[j] - lse);
-                double tj;
-                if (k == NNACT_LOSS_SOFTMAX_CE_INDEX) /* t holds one class per row */
-                    tj = isnan(t[r]) ? t[r] : ((size_t)t[r] == j ? 1.0 : 0.0);
-                else
-                    tj = t[r * n + j];
-                g[j] = norm * (p * st - tj);
-            }
-        }
     }
-    double value = sum * norm;
+    const size_t c = begin / s->grain;
+    s->part[c] = sum;
+    s->part_scaled[c] = sum_scaled;
+    s->overflowed[c] = (unsigned char)overflowed;
+}
+
+static void loss_softmax(nnact_loss_kind k, size_t B, size_t n, const double *y, const double *t,
+                         double *loss, double *dy)
+{
+    struct softmax_run s = {.k = k, .n = n, .norm = 1.0 / (double)B, .y = y, .t = t, .dy = dy};
+    const size_t rows_per_grain = n >= LOSS_GRAIN ? 1 : LOSS_GRAIN / n;
+    s.grain = nnact__par_reduce_grain(B, rows_per_grain, LOSS_MAX_CHUNKS);
+    const size_t chunks = nnact__par_chunks(B, s.grain);
+    /* an exp per element: the transcendental threshold, in rows */
+    nnact__par_for(B, s.grain, (NNACT__PAR_SERIAL_TRANSCENDENTAL + n - 1) / n, softmax_chunk, &s);
+    const double sum = sum_parts(s.part, chunks), sum_scaled = sum_parts(s.part_scaled, chunks);
+    int overflowed = 0;
+    for (size_t c = 0; c < chunks; c++)
+        overflowed |= s.overflowed[c];
+    double value = sum * s.norm;
     if ((overflowed || isinf(value)) && !isnan(value) && all_finite(B * n, y)) value = sum_scaled;
     *loss = value;
 }

@@ -12,7 +12,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${1:?usage: run.sh BUILD_DIR}
-tests=(test_core test_net_threads test_net_stress)
+tests=(test_core test_net_threads test_net_stress test_par)
 
 CC=clang cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_FLAGS="-fsanitize=thread -fno-omit-frame-pointer" \
