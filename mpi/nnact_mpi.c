@@ -10,6 +10,7 @@
  * It sends 2 (P-1)/P of the bucket per rank (bandwidth-optimal, like MPI's
  * own ring) in 2 (P-1) latency steps. */
 #include <limits.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -146,6 +147,9 @@ static int ring_sum(nnact_mpi *m, double *x, size_t n)
     return 0;
 }
 
+/* MPI counts are ints: the longest piece one sum sends. */
+#define PIECE_N ((size_t)1 << 30)
+
 /* Scratch for one slice of an n-double bucket; allocated at the start of a
    fit for the largest bucket, so steps do not allocate. */
 static int reserve_scratch(nnact_mpi *m, size_t n)
@@ -159,9 +163,15 @@ static int reserve_scratch(nnact_mpi *m, size_t n)
     return 0;
 }
 
+/* The record's reserve: the largest sum's scratch at the fit's start. */
+static int dist_reserve(size_t max_n, void *user)
+{
+    return reserve_scratch(user, max_n < PIECE_N ? max_n : PIECE_N);
+}
+
 /* Buckets longer than this go in pieces: MPI counts are ints. The small sums
    (losses, flags) take the ring too: MPI promises no order for them either. */
-enum { PIECE = 1 << 30 };
+#define PIECE PIECE_N
 
 static int dist_sum(double *x, size_t n, void *user)
 {
@@ -192,6 +202,7 @@ static int dist_sum(double *x, size_t n, void *user)
 static int dist_agree(nnact_status *status, char *detail, size_t cap, uint64_t *origin, void *user)
 {
     nnact_mpi *m = user;
+    if (cap == 0) return -1; /* no room even for the terminating NUL */
     int low = *status != NNACT_OK ? m->rank : m->size;
     if (MPI_Allreduce(MPI_IN_PLACE, &low, 1, MPI_INT, MPI_MIN, m->comm) != MPI_SUCCESS) return -1;
     if (low == m->size) {
@@ -222,36 +233,58 @@ nnact_status nnact_mpi_fit_dist(nnact_mpi *m, nnact_fit_dist *d)
     d->sum = dist_sum;
     d->agree = dist_agree;
     d->user = m;
+    d->reserve =
+        d->size >= offsetof(nnact_fit_dist, reserve) + sizeof d->reserve ? dist_reserve : NULL;
     return NNACT_OK;
 }
 
-nnact_status nnact_mpi_agree(nnact_mpi *m, nnact_status st)
+nnact_status nnact_mpi_agree(nnact_mpi *m, nnact_status st, const char *detail)
 {
     if (m == NULL) return fail(NNACT_ERR_ARG, "nnact_mpi_agree: m is NULL");
-    char detail[DETAIL_CAP] = "";
-    if (st != NNACT_OK) snprintf(detail, sizeof detail, "%s", last_detail);
+    char buf[DETAIL_CAP] = "";
+    if (st != NNACT_OK)
+        snprintf(buf, sizeof buf, "%s", detail != NULL ? detail : nnact_last_error());
     uint64_t origin = (uint64_t)m->rank;
     nnact_status agreed = st;
-    if (dist_agree(&agreed, detail, sizeof detail, &origin, m) != 0)
+    if (dist_agree(&agreed, buf, sizeof buf, &origin, m) != 0)
         return fail(NNACT_ERR_IO, "nnact_mpi_agree: MPI failed on rank %d", m->rank);
     if (agreed == NNACT_OK) return NNACT_OK;
-    return fail(agreed, "%s (rank %llu of %d)", detail, (unsigned long long)origin, m->size);
+    return fail(agreed, "%s (rank %llu of %d)", buf, (unsigned long long)origin, m->size);
+}
+
+/* A status of this library's own (its detail in last_detail), agreed. */
+static nnact_status agree_own(nnact_mpi *m, nnact_status st)
+{
+    return nnact_mpi_agree(m, st, last_detail);
 }
 
 /* ---- the fit ---- */
 
-/* FNV-1a over 64-bit words (a word at a time: the rows may be hundreds of
-   megabytes), continued from h; n bytes, a multiple of 8. */
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
+/* splitmix64's finaliser: a bijection in which every input bit changes about
+   half the output bits. */
+static uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+/* A hash over 64-bit words (a word at a time: the rows may be hundreds of
+   megabytes), continued from h; n bytes, a multiple of 8. Each word is mixed
+   into the whole state, so that changes to two words do not cancel (as they
+   do in a word-wise FNV, where a flip of bit 63 only ever flips bit 63). */
+static uint64_t hash_words(uint64_t h, const void *p, size_t n)
 {
     const unsigned char *b = p;
     for (size_t i = 0; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, b + i, sizeof w);
-        h = (h ^ w) * UINT64_C(0x100000001b3);
+        h = mix64(h ^ w) + UINT64_C(0x9e3779b97f4a7c15);
     }
     return h;
 }
+
+#define HASH_SEED UINT64_C(14695981039346656037)
 
 /* Every rank the same value v: min and max over ranks agree. */
 static nnact_status same_everywhere(nnact_mpi *m, uint64_t v, int *same)
@@ -270,20 +303,20 @@ nnact_status nnact_mpi_bcast_net(nnact_mpi *m, nnact_net *net)
         return fail(NNACT_ERR_ARG, "%s: %s is NULL", who, m ? "net" : "m");
     const size_t np = nnact_net_param_count(net), n_in = nnact_net_input_size(net);
     int same = 0;
-    if (same_everywhere(m, fnv(fnv(14695981039346656037u, &np, sizeof np), &n_in, sizeof n_in),
+    if (same_everywhere(m, hash_words(hash_words(HASH_SEED, &np, sizeof np), &n_in, sizeof n_in),
                         &same) != NNACT_OK)
         return fail(NNACT_ERR_IO, "%s: MPI failed on rank %d", who, m->rank);
     if (!same) /* every rank fails: rank 0's detail everywhere */
-        return nnact_mpi_agree(m, fail(NNACT_ERR_SHAPE,
-                                       "%s: the networks differ between ranks (rank %d has "
-                                       "%zu parameters)",
-                                       who, m->rank, np));
+        return agree_own(m, fail(NNACT_ERR_SHAPE,
+                                 "%s: the networks differ between ranks (rank %d has "
+                                 "%zu parameters)",
+                                 who, m->rank, np));
     if (np > INT_MAX / 4 || n_in > INT_MAX / 4) /* the same on every rank: no agreement needed */
         return fail(NNACT_ERR_OVERFLOW, "%s: %zu parameters are more than one MPI_Bcast sends", who,
                     np);
     double *buf = malloc((np + 2 * n_in + 1) * sizeof *buf);
-    nnact_status st = nnact_mpi_agree(
-        m, buf == NULL ? fail(NNACT_ERR_NOMEM, "%s: out of memory", who) : NNACT_OK);
+    nnact_status st =
+        agree_own(m, buf == NULL ? fail(NNACT_ERR_NOMEM, "%s: out of memory", who) : NNACT_OK);
     if (st != NNACT_OK) {
         free(buf);
         return st;
@@ -305,7 +338,64 @@ nnact_status nnact_mpi_bcast_net(nnact_mpi *m, nnact_net *net)
         if (st == NNACT_OK) nnact_net_set_params(net, np, buf);
     }
     free(buf);
-    return nnact_mpi_agree(m, pass_on(st));
+    return agree_own(m, pass_on(st));
+}
+
+/* The rows' hash (n, x, t), or NNACT_ERR_OVERFLOW when their byte counts do
+   not fit a size_t (checked before anything is read). */
+static nnact_status rows_hash(size_t n, size_t n_in, size_t tw, const double *x, const double *t,
+                              uint64_t *h)
+{
+    const size_t cap = SIZE_MAX / sizeof(double);
+    if ((n_in != 0 && n > cap / n_in) || (tw != 0 && n > cap / tw))
+        return fail(NNACT_ERR_OVERFLOW, "nnact_mpi_fit: %zu rows of %zu + %zu values overflow", n,
+                    n_in, tw);
+    *h = hash_words(HASH_SEED, &n, sizeof n);
+    *h = hash_words(*h, x, n * n_in * sizeof *x);
+    *h = hash_words(*h, t, n * tw * sizeof *t);
+    return NNACT_OK;
+}
+
+/* The optimizer's kind, settings and step count: what its next step depends
+   on besides its state vectors (whose length the fit's start checks). */
+static uint64_t opt_hash(const nnact_opt *o)
+{
+    uint64_t h = hash_words(HASH_SEED, &(uint64_t){(uint64_t)nnact_opt_get_kind(o)}, 8);
+    h = hash_words(h, &(uint64_t){nnact_opt_step_count(o)}, 8);
+    /* the parameters this header knows (a get refused for the kind hashes alike) */
+    for (int p = 0; p <= (int)NNACT_OPT_PARAM_CHECK_FINITE; p++) {
+        double v = 0.0;
+        const uint64_t ok = nnact_opt_get(o, (nnact_opt_param)p, &v) == NNACT_OK;
+        h = hash_words(h, &ok, 8);
+        if (ok) h = hash_words(h, &v, 8);
+    }
+    return h;
+}
+
+/* The checks on the arguments that every rank makes before the first
+   agreement: a refusal on one rank must not leave the others waiting. */
+static nnact_status check_fit_args(nnact_mpi *m, nnact_net *net, nnact_opt *o, nnact_loss_kind k,
+                                   const double *x, const double *t, const nnact_fit_config *cfg,
+                                   const nnact_fit_report *report, size_t *tw)
+{
+    static const char who[] = "nnact_mpi_fit";
+    if (net == NULL || o == NULL || x == NULL || t == NULL || cfg == NULL)
+        return fail(NNACT_ERR_ARG, "%s: %s is NULL", who,
+                    net == NULL ? "net"
+                    : o == NULL ? "o"
+                    : x == NULL ? "x"
+                    : t == NULL ? "t"
+                                : "cfg");
+    /* the report record's size, as nnact_net_fit_run checks it (the 1.1
+       record's fields, through stop_reason) */
+    if (report != NULL &&
+        report->size < offsetof(nnact_fit_report, stop_reason) + sizeof report->stop_reason)
+        return fail(NNACT_ERR_ARG, "%s: report->size %zu is too small", who, report->size);
+    *tw = nnact_loss_target_width(k, nnact_net_output_size(net));
+    if (*tw == 0) return fail(NNACT_ERR_ARG, "%s: unknown loss kind %d", who, (int)k);
+    if (reserve_scratch(m, nnact_net_param_count(net)) != 0)
+        return fail(NNACT_ERR_NOMEM, "%s: out of memory", who);
+    return NNACT_OK;
 }
 
 nnact_status nnact_mpi_fit(nnact_mpi *m, nnact_net *net, nnact_opt *o, nnact_loss_kind k, size_t n,
@@ -314,34 +404,41 @@ nnact_status nnact_mpi_fit(nnact_mpi *m, nnact_net *net, nnact_opt *o, nnact_los
 {
     static const char who[] = "nnact_mpi_fit";
     if (m == NULL) return fail(NNACT_ERR_ARG, "%s: m is NULL", who);
-    nnact_status st = NNACT_OK;
-    if (net == NULL || o == NULL || x == NULL || t == NULL || cfg == NULL)
-        st = fail(NNACT_ERR_ARG, "%s: an argument is NULL", who);
-    const size_t tw = net != NULL ? nnact_loss_target_width(k, nnact_net_output_size(net)) : 0;
-    if (st == NNACT_OK && tw == 0) st = fail(NNACT_ERR_ARG, "%s: unknown loss kind %d", who, k);
+    size_t tw = 0;
     nnact_fit_config *c = NULL;
+    nnact_status st = check_fit_args(m, net, o, k, x, t, cfg, report, &tw);
     if (st == NNACT_OK) st = pass_on(nnact_fit_config_copy(cfg, &c));
-    if (st == NNACT_OK && reserve_scratch(m, nnact_net_param_count(net)) != 0)
-        st = fail(NNACT_ERR_NOMEM, "%s: out of memory", who);
-    st = nnact_mpi_agree(m, st);
+    st = agree_own(m, st);
     if (st != NNACT_OK) {
         nnact_fit_config_free(c);
         return st;
     }
     /* the same rows everywhere: otherwise the shards would silently mix two data sets */
-    const size_t n_in = nnact_net_input_size(net);
-    uint64_t h = fnv(14695981039346656037u, &n, sizeof n);
-    h = fnv(h, x, n * n_in * sizeof *x);
-    h = fnv(h, t, n * tw * sizeof *t);
+    uint64_t h = 0; /* kept 0 on a rank whose rows overflow: it still takes part */
+    const nnact_status hashed = rows_hash(n, nnact_net_input_size(net), tw, x, t, &h);
     int same = 0;
     if (same_everywhere(m, h, &same) != NNACT_OK)
         st = fail(NNACT_ERR_IO, "%s: MPI failed on rank %d", who, m->rank);
+    else if (hashed != NNACT_OK)
+        st = hashed;
     else if (!same)
         st = fail(NNACT_ERR_ARG,
                   "%s: the rows differ between ranks (rank %d: %zu rows, hash "
                   "%016llx)",
                   who, m->rank, n, (unsigned long long)h);
-    st = nnact_mpi_agree(m, st); /* one detail everywhere: the lowest rank's */
+    st = agree_own(m, st); /* one detail everywhere: the lowest rank's */
+    /* the same optimizer everywhere: its steps must be the same on every rank */
+    if (st == NNACT_OK) {
+        if (same_everywhere(m, opt_hash(o), &same) != NNACT_OK)
+            st = fail(NNACT_ERR_IO, "%s: MPI failed on rank %d", who, m->rank);
+        else if (!same)
+            st = fail(NNACT_ERR_ARG,
+                      "%s: the optimizers differ between ranks (kind, settings or step count; "
+                      "rank %d: %s after %llu steps)",
+                      who, m->rank, nnact_opt_name(nnact_opt_get_kind(o)),
+                      (unsigned long long)nnact_opt_step_count(o));
+        st = agree_own(m, st);
+    }
     if (st == NNACT_OK) st = nnact_mpi_bcast_net(m, net);
     nnact_fit_dist d = {.size = sizeof d};
     if (st == NNACT_OK) nnact_mpi_fit_dist(m, &d);

@@ -8,6 +8,7 @@
  * changes nothing; a failing transport is NNACT_ERR_IO; allocation failures
  * at the start change nothing; only rank 0 writes the checkpoint. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,8 +27,18 @@ static double X[ROWS * NIN], T[ROWS];
    "rank 1" into the n-th small header sum (counted from 1), `broken` makes
    every sum fail. */
 struct fake {
-    int sums, fail_sum_at, broken, agrees, stop_votes;
+    int sums, fail_sum_at, broken, agrees, stop_votes, reserves, reserve_fails;
+    size_t reserved;
 };
+
+/* The record's optional reserve: counts, remembers the length, may fail. */
+static int fake_reserve(size_t max_n, void *user)
+{
+    struct fake *f = user;
+    f->reserves++;
+    f->reserved = max_n;
+    return f->reserve_fails ? -1 : 0;
+}
 
 static int fake_sum(double *x, size_t n, void *user)
 {
@@ -86,7 +97,7 @@ static nnact_fit_config *make_config(double val_fraction)
 
 static nnact_fit_dist fake_dist(struct fake *f, uint64_t rank, uint64_t ranks)
 {
-    nnact_fit_dist d = {sizeof d, rank, ranks, fake_sum, fake_agree, f};
+    nnact_fit_dist d = {sizeof d, rank, ranks, fake_sum, fake_agree, f, NULL};
     return d;
 }
 
@@ -303,6 +314,115 @@ static void test_alloc_failure_at_start(void **state)
     assert_true(failures >= 3);
 }
 
+/* The transport's reserve is called once at the start with the parameter
+   count (the longest sum), before the agreement; its failure is NOMEM
+   through the agreement, before any sum, and changes nothing. A record
+   whose size ends before reserve is accepted and its reserve not read. */
+static void test_reserve_at_start(void **state)
+{
+    (void)state;
+    for (int fails = 0; fails < 2; fails++) {
+        nnact_net *net = make_net();
+        nnact_opt *o = NULL;
+        assert_int_equal(nnact_opt_create(NNACT_OPT_ADAM, &o), NNACT_OK);
+        nnact_fit_config *c = make_config(0.0);
+        struct fake f = {.reserve_fails = fails};
+        nnact_fit_dist d = fake_dist(&f, 0, 1);
+        d.reserve = fake_reserve;
+        assert_int_equal(nnact_fit_config_set_dist(c, &d), NNACT_OK);
+        const size_t np = nnact_net_param_count(net);
+        double before[MAXP], after[MAXP];
+        assert_int_equal(nnact_net_get_params(net, np, before), NNACT_OK);
+        nnact_status st = nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, T, c, NULL);
+        assert_int_equal(f.reserves, 1);
+        assert_int_equal(f.reserved, np);
+        if (fails) {
+            assert_int_equal(st, NNACT_ERR_NOMEM);
+            assert_non_null(strstr(nnact_last_error(), "could not reserve"));
+            assert_non_null(strstr(nnact_last_error(), "(rank 0 of 1)"));
+            assert_int_equal(f.agrees, 1);
+            assert_int_equal(f.sums, 0);
+            assert_int_equal(nnact_net_get_params(net, np, after), NNACT_OK);
+            assert_memory_equal(before, after, np * sizeof(double));
+            struct nnact__opt_state view;
+            nnact__opt_state_view(o, &view);
+            assert_int_equal(view.bound_n, 0);
+        } else {
+            assert_int_equal(st, NNACT_OK);
+        }
+        nnact_fit_config_free(c);
+        nnact_opt_free(o);
+        nnact_net_free(net);
+    }
+    /* the first 1.1 record (through user): reserve never read */
+    nnact_fit_config *c = make_config(0.0);
+    struct fake f = {0};
+    nnact_fit_dist d = fake_dist(&f, 0, 1);
+    d.reserve = fake_reserve;
+    d.size = offsetof(nnact_fit_dist, user) + sizeof d.user;
+    assert_int_equal(nnact_fit_config_set_dist(c, &d), NNACT_OK);
+    nnact_net *net = make_net();
+    nnact_opt *o = NULL;
+    assert_int_equal(nnact_opt_create(NNACT_OPT_SGD, &o), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, T, c, NULL), NNACT_OK);
+    assert_int_equal(f.reserves, 0);
+    nnact_fit_config_free(c);
+    nnact_opt_free(o);
+    nnact_net_free(net);
+}
+
+/* An optimizer bound to another parameter count: SHAPE at the start, through
+   the agreement (so no rank waits in a step's sum), before any sum. */
+static void test_bound_elsewhere_at_start(void **state)
+{
+    (void)state;
+    nnact_net *net = make_net();
+    nnact_opt *o = NULL;
+    assert_int_equal(nnact_opt_create(NNACT_OPT_ADAM, &o), NNACT_OK);
+    double p[3] = {1, 2, 3};
+    const double g[3] = {0.1, 0.2, 0.3};
+    assert_int_equal(nnact_opt_step(o, 3, p, g), NNACT_OK); /* bound to 3 */
+    nnact_fit_config *c = make_config(0.0);
+    struct fake f = {0};
+    nnact_fit_dist d = fake_dist(&f, 0, 1);
+    assert_int_equal(nnact_fit_config_set_dist(c, &d), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, T, c, NULL),
+                     NNACT_ERR_SHAPE);
+    assert_non_null(strstr(nnact_last_error(), "the optimizer is bound to 3 parameters"));
+    assert_non_null(strstr(nnact_last_error(), "(rank 0 of 1)"));
+    assert_int_equal(f.agrees, 1);
+    assert_int_equal(f.sums, 0);
+    assert_int_equal(nnact_opt_step_count(o), 1);
+    nnact_fit_config_free(c);
+    nnact_opt_free(o);
+    nnact_net_free(net);
+}
+
+/* A report record too small on this rank: refused through the start's
+   agreement, which the other ranks wait in. Without a dist: refused alone. */
+static void test_bad_report_agreed(void **state)
+{
+    (void)state;
+    nnact_net *net = make_net();
+    nnact_opt *o = NULL;
+    assert_int_equal(nnact_opt_create(NNACT_OPT_SGD, &o), NNACT_OK);
+    nnact_fit_config *c = make_config(0.0);
+    struct fake f = {0};
+    nnact_fit_dist d = fake_dist(&f, 0, 1);
+    nnact_fit_report r = {.size = 8};
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, T, c, &r), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "report->size 8"));
+    assert_int_equal(nnact_fit_config_set_dist(c, &d), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, T, c, &r), NNACT_ERR_ARG);
+    assert_non_null(strstr(nnact_last_error(), "report->size 8"));
+    assert_non_null(strstr(nnact_last_error(), "(rank 0 of 1)"));
+    assert_int_equal(f.agrees, 1);
+    assert_int_equal(f.sums, 0);
+    nnact_fit_config_free(c);
+    nnact_opt_free(o);
+    nnact_net_free(net);
+}
+
 static void test_checkpoint_rank0_only(void **state)
 {
     (void)state;
@@ -365,6 +485,9 @@ int main(void)
         cmocka_unit_test(test_broken_transport),
         cmocka_unit_test(test_bad_rows_agreed),
         cmocka_unit_test(test_alloc_failure_at_start),
+        cmocka_unit_test(test_reserve_at_start),
+        cmocka_unit_test(test_bound_elsewhere_at_start),
+        cmocka_unit_test(test_bad_report_agreed),
         cmocka_unit_test(test_checkpoint_rank0_only),
         cmocka_unit_test(test_callback_stop_is_voted),
     };

@@ -44,6 +44,11 @@ static int rank, size;
 
 enum { ROWS = 41, NIN = 5, MAXP = 256, MAXSTEPS = 8 };
 static double X[ROWS * NIN], T[ROWS * 2];
+/* targets for the other loss kinds: in [0, 1] (bce_logits, softmax_ce), class indices */
+static double TU[ROWS * 2], TI[ROWS];
+/* the loss and targets reference_fit and dist_fit use (mode_equal varies them) */
+static nnact_loss_kind fit_loss = NNACT_LOSS_MSE;
+static const double *fit_t = T;
 
 static void make_data(void)
 {
@@ -52,6 +57,9 @@ static void make_data(void)
             X[i * NIN + j] = sin(0.3 + i * 0.77 + j * 1.91);
         T[2 * i] = X[i * NIN] * X[i * NIN + 1] - 0.3 * X[i * NIN + 4];
         T[2 * i + 1] = cos(X[i * NIN + 2] + X[i * NIN + 3]);
+        TU[2 * i] = 0.5 + 0.5 * tanh(T[2 * i]);
+        TU[2 * i + 1] = 1.0 - TU[2 * i];
+        TI[i] = T[2 * i] > 0.0 ? 1.0 : 0.0;
     }
 }
 
@@ -154,7 +162,7 @@ static void reference_fit(nnact_mpi *m, nnact_opt_kind kind, double lr, nnact_fi
     s->net = net;
     s->n = 0;
     CHECK(nnact_fit_config_set_epoch_callback(c, snapshot, s) == NNACT_OK);
-    CHECK(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, T, c, r) == NNACT_OK);
+    CHECK(nnact_net_fit_run(net, o, fit_loss, ROWS, X, fit_t, c, r) == NNACT_OK);
     nnact_opt_free(o);
     nnact_net_free(net);
 }
@@ -167,9 +175,45 @@ static void dist_fit(nnact_mpi *m, nnact_opt_kind kind, double lr, nnact_fit_con
     s->net = net;
     s->n = 0;
     CHECK(nnact_fit_config_set_epoch_callback(c, snapshot, s) == NNACT_OK);
-    CHECK(nnact_mpi_fit(m, net, o, NNACT_LOSS_MSE, ROWS, X, T, c, r) == NNACT_OK);
+    CHECK(nnact_mpi_fit(m, net, o, fit_loss, ROWS, X, fit_t, c, r) == NNACT_OK);
     nnact_opt_free(o);
     nnact_net_free(net);
+}
+
+/* Every loss kind, means and sums (half_sse) alike: SGD over full batches
+   (compared after each step) and minibatches with validation (the training
+   and validation losses too). */
+static void equal_every_loss(nnact_mpi *m)
+{
+    static struct snaps a, b;
+    const size_t np = 5 * 12 + 12 + 12 * 7 + 7 + 7 * 2 + 2;
+    for (size_t k = 0; k < nnact_loss_count(); k++) {
+        fit_loss = (nnact_loss_kind)k;
+        fit_t = k == NNACT_LOSS_BCE_LOGITS || k == NNACT_LOSS_SOFTMAX_CE ? TU
+                : k == NNACT_LOSS_SOFTMAX_CE_INDEX                       ? TI
+                                                                         : T;
+        const double lr = k == NNACT_LOSS_HALF_SSE ? 0.002 : 0.05;
+        nnact_fit_config *c = make_config(4, 0, 0.0);
+        nnact_fit_report ra = {.size = sizeof ra}, rb = {.size = sizeof rb};
+        reference_fit(m, NNACT_OPT_SGD, lr, c, &a, &ra);
+        dist_fit(m, NNACT_OPT_SGD, lr, c, &b, &rb);
+        CHECK(a.n == 4 && b.n == 4);
+        for (size_t s = 0; s < a.n; s++)
+            CHECK(rel_dist(np, a.p[s], b.p[s]) <= 1e-12);
+        CHECK(fabs(rb.last_loss - ra.last_loss) <= 1e-12 * fabs(ra.last_loss));
+        nnact_fit_config_free(c);
+        c = make_config(2, 10, 0.2);
+        reference_fit(m, NNACT_OPT_SGD, lr, c, &a, &ra);
+        dist_fit(m, NNACT_OPT_SGD, lr, c, &b, &rb);
+        CHECK(rel_dist(np, a.p[1], b.p[1]) <= 1e-12);
+        CHECK(fabs(rb.last_loss - ra.last_loss) <= 1e-12 * fabs(ra.last_loss));
+        CHECK(fabs(rb.last_val_loss - ra.last_val_loss) <= 1e-12 * fabs(ra.last_val_loss));
+        nnact_fit_config_free(c);
+    }
+    fit_loss = NNACT_LOSS_MSE;
+    fit_t = T;
+    if (rank == 0)
+        printf("every loss kind: %d ranks equal the one-process fit (losses too)\n", size);
 }
 
 static void mode_equal(nnact_mpi *m)
@@ -208,6 +252,7 @@ static void mode_equal(nnact_mpi *m)
             printf("%s: %d ranks equal the one-process fit (worst step %.2e relative)\n",
                    nnact_opt_name(kinds[i]), size, worst);
     }
+    equal_every_loss(m);
 }
 
 static void mode_determinism(nnact_mpi *m)
@@ -302,7 +347,7 @@ static void check_refusals(nnact_mpi *m)
     const double tri = size * (size - 1) / 2.0;
     CHECK(v[0] == size + tri && v[1] == 0.5 * size && v[2] == -2.0 * tri && v[4] == 7.0 * size);
     check_same_everywhere(5, v);
-    CHECK(nnact_mpi_agree(NULL, NNACT_OK) == NNACT_ERR_ARG);
+    CHECK(nnact_mpi_agree(NULL, NNACT_OK, NULL) == NNACT_ERR_ARG);
     CHECK(nnact_mpi_bcast_net(NULL, NULL) == NNACT_ERR_ARG);
     CHECK(nnact_mpi_fit(NULL, NULL, NULL, NNACT_LOSS_MSE, 0, NULL, NULL, NULL, NULL) ==
           NNACT_ERR_ARG);
@@ -319,13 +364,13 @@ static void check_refusals(nnact_mpi *m)
         /* the detail nnact_mpi_agree passes on is libnnact_mpi's own: hand it over */
         CHECK(nnact_mpi_set_mode(m, (nnact_mpi_mode)9) == NNACT_ERR_ARG);
     }
-    nnact_status got = nnact_mpi_agree(m, mine);
+    nnact_status got = nnact_mpi_agree(m, mine, nnact_mpi_last_error());
     CHECK(got == NNACT_ERR_ARG);
     char want[96];
     snprintf(want, sizeof want, "unknown mode 9 (rank 1 of %d)", size);
     CHECK(strstr(nnact_mpi_last_error(), want) != NULL);
     check_agreed(got, nnact_mpi_last_error());
-    CHECK(nnact_mpi_agree(m, NNACT_OK) == NNACT_OK);
+    CHECK(nnact_mpi_agree(m, NNACT_OK, NULL) == NNACT_OK);
     /* networks that differ on the last rank: SHAPE everywhere, nothing changed */
     nnact_net *net = make_net(NNACT_ACT_TANH);
     if (rank == size - 1) CHECK(nnact_net_add_dense(net, 3, NNACT_ACT_TANH, 0.0) == NNACT_OK);
@@ -422,7 +467,7 @@ static void mode_ckpt_resume(nnact_mpi *m, const char *dir, uint64_t epochs, int
     nnact_opt *o = NULL;
     nnact_checkpoint_position pos = {.size = sizeof pos};
     nnact_status st = nnact_checkpoint_load_at(path, 0, &net, &o, &pos);
-    CHECK(nnact_mpi_agree(m, st) == NNACT_OK);
+    CHECK(nnact_mpi_agree(m, st, NULL) == NNACT_OK);
     nnact_fit_config *c = make_config(epochs, 8, 0.2);
     CHECK(nnact_fit_config_resume(c, &pos) == NNACT_OK);
     nnact_fit_report r = {.size = sizeof r};

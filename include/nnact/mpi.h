@@ -81,9 +81,10 @@ NNACT_API nnact_status nnact_mpi_set_mode(nnact_mpi *m, nnact_mpi_mode mode);
  * @brief The nnact_fit_dist record that makes nnact_net_fit_run() one rank of
  *        a data-parallel fit over m (for callers who drive the fit
  *        themselves: nnact_fit_config_set_dist(cfg, &d)). Valid while m lives.
- *        nnact_mpi_fit() does this and the checks around it. The first sum
- *        allocates the ring's scratch (one slice of the largest bucket; kept
- *        in m), later ones do not allocate.
+ *        nnact_mpi_fit() does this and the checks around it. The record's
+ *        reserve (filled when d->size covers it) allocates the ring's
+ *        scratch (one slice of the largest bucket; kept in m) at the fit's
+ *        start, where a failure is agreed on; the sums then do not allocate.
  * @param d the caller's record with d->size set (at least the 1.1 record's).
  * @return NNACT_OK; NNACT_ERR_ARG (NULL m or d, d->size too small).
  * @since 1.1
@@ -91,16 +92,19 @@ NNACT_API nnact_status nnact_mpi_set_mode(nnact_mpi *m, nnact_mpi_mode mode);
 NNACT_API nnact_status nnact_mpi_fit_dist(nnact_mpi *m, nnact_fit_dist *d);
 
 /**
- * @brief Every rank passes its status; every rank returns the lowest failing
- *        rank's status, and nnact_mpi_last_error() then holds that rank's
- *        detail (its nnact_last_error() when st was libnnact's) with
- *        "(rank r of P)" added. For a tool: "did every rank read its file?".
- *        Collective.
+ * @brief Every rank passes its status and detail; every rank returns the
+ *        lowest failing rank's status, and nnact_mpi_last_error() then holds
+ *        that rank's detail with "(rank r of P)" added. For a tool: "did
+ *        every rank read its file?". Collective.
+ * @param detail the failing rank's reason (ignored for NNACT_OK): NULL takes
+ *        libnnact's nnact_last_error() (st came from libnnact); pass
+ *        nnact_mpi_last_error() for a status of libnnact_mpi's own, or any
+ *        text of the caller's. At most 511 bytes are passed on.
  * @return the agreed status; NNACT_ERR_ARG (NULL m: not collective);
  *         NNACT_ERR_IO (an MPI call failed).
  * @since 1.1
  */
-NNACT_API nnact_status nnact_mpi_agree(nnact_mpi *m, nnact_status st);
+NNACT_API nnact_status nnact_mpi_agree(nnact_mpi *m, nnact_status st, const char *detail);
 
 /**
  * @brief Rank 0's parameters (and input scaling) copied into every rank's
@@ -116,7 +120,8 @@ NNACT_API nnact_status nnact_mpi_bcast_net(nnact_mpi *m, nnact_net *net);
 
 /**
  * @brief Data-parallel nnact_net_fit_run(): checks that every rank has the
- *        same rows (a 64-bit hash of n, x and t compared over ranks),
+ *        same rows (a 64-bit hash of n, x and t compared over ranks) and the
+ *        same optimizer (kind, settings, step count),
  *        broadcasts rank 0's parameters (nnact_mpi_bcast_net()), then runs the
  *        fit with cfg and this communicator's nnact_fit_dist (see nnact/train.h
  *        for the sharding rule and what is agreed). Every rank passes the same
@@ -128,8 +133,11 @@ NNACT_API nnact_status nnact_mpi_bcast_net(nnact_mpi *m, nnact_net *net);
  *         (nnact_mpi_last_error(); also nnact_last_error() for a failure inside
  *         the fit) naming the rank where
  *         it happened: any status of nnact_net_fit_run() (a failed step
- *         changes no rank), NNACT_ERR_ARG (NULL m; the rows differ between
- *         ranks), NNACT_ERR_SHAPE (the networks differ), NNACT_ERR_NOMEM,
+ *         changes no rank), NNACT_ERR_ARG (NULL m; a NULL argument or a
+ *         report->size too small on any rank; the rows or the optimizers
+ *         differ between ranks), NNACT_ERR_SHAPE (the networks differ; the
+ *         optimizer is bound to another parameter count), NNACT_ERR_OVERFLOW
+ *         (n rows' bytes do not fit a size_t), NNACT_ERR_NOMEM,
  *         NNACT_ERR_IO (an MPI call failed).
  * @since 1.1
  */

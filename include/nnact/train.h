@@ -481,6 +481,13 @@ typedef struct nnact_fit_dist {
      *  NNACT_OK) and *origin that rank. Called by every rank at the same point. */
     int (*agree)(nnact_status *status, char *detail, size_t cap, uint64_t *origin, void *user);
     void *user; /**< passed through to sum and agree */
+    /** Optional (NULL: none): called by every rank at the start of the fit,
+     *  before the ranks agree that it can run, with the longest n any sum of
+     *  the fit will pass, so that the transport allocates its buffers there
+     *  (nonzero return: NNACT_ERR_NOMEM, agreed) and not in a step's sum,
+     *  where a failure on one rank would leave the others waiting. Appended
+     *  in 1.1; a record whose size ends before it has none. */
+    int (*reserve)(size_t max_n, void *user);
 } nnact_fit_dist;
 
 /**

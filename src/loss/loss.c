@@ -26,16 +26,17 @@ struct loss_desc {
     enum loss_targets targets;
     const char *param;    /* nnact_loss_ex's parameter (finite, > 0), NULL: none */
     double param_default; /* the value NAN selects */
+    int is_mean;          /* a mean over rows (or elements); 0: a sum (half_sse) */
 };
 
 static const struct loss_desc descs[] = {
-    [NNACT_LOSS_HALF_SSE] = {"half_sse", 0, 0, TARGETS_ANY, NULL, 0},
-    [NNACT_LOSS_MSE] = {"mse", 0, 0, TARGETS_ANY, NULL, 0},
-    [NNACT_LOSS_BCE_LOGITS] = {"bce_logits", 0, 0, TARGETS_UNIT, NULL, 0},
-    [NNACT_LOSS_SOFTMAX_CE] = {"softmax_ce", 0, 1, TARGETS_UNIT, NULL, 0},
-    [NNACT_LOSS_MAE] = {"mae", 0, 0, TARGETS_ANY, NULL, 0},
-    [NNACT_LOSS_HUBER] = {"huber", 0, 0, TARGETS_ANY, "delta", 1.0},
-    [NNACT_LOSS_SOFTMAX_CE_INDEX] = {"softmax_ce_index", 1, 1, TARGETS_CLASS_INDEX, NULL, 0},
+    [NNACT_LOSS_HALF_SSE] = {"half_sse", 0, 0, TARGETS_ANY, NULL, 0, 0},
+    [NNACT_LOSS_MSE] = {"mse", 0, 0, TARGETS_ANY, NULL, 0, 1},
+    [NNACT_LOSS_BCE_LOGITS] = {"bce_logits", 0, 0, TARGETS_UNIT, NULL, 0, 1},
+    [NNACT_LOSS_SOFTMAX_CE] = {"softmax_ce", 0, 1, TARGETS_UNIT, NULL, 0, 1},
+    [NNACT_LOSS_MAE] = {"mae", 0, 0, TARGETS_ANY, NULL, 0, 1},
+    [NNACT_LOSS_HUBER] = {"huber", 0, 0, TARGETS_ANY, "delta", 1.0, 1},
+    [NNACT_LOSS_SOFTMAX_CE_INDEX] = {"softmax_ce_index", 1, 1, TARGETS_CLASS_INDEX, NULL, 0, 1},
 };
 
 #define LOSS_KIND_COUNT (sizeof descs / sizeof descs[0])
@@ -73,6 +74,11 @@ size_t nnact_loss_target_width(nnact_loss_kind k, size_t n)
 {
     if (!kind_valid(k)) return 0;
     return descs[k].target_per_row ? 1 : n;
+}
+
+int nnact__loss_is_mean(nnact_loss_kind k)
+{
+    return kind_valid(k) && descs[k].is_mean;
 }
 
 static int all_finite(size_t n, const double *a)

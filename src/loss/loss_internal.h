@@ -14,4 +14,9 @@
 NNACT_HIDDEN nnact_status nnact__loss_check_targets(const char *who, nnact_loss_kind k,
                                                     size_t batch, size_t n, const double *t);
 
+/* 1 when the kind's loss is a mean over the batch's rows (or elements), 0
+ * when it is a sum (NNACT_LOSS_HALF_SSE) or the kind is unknown: a
+ * data-parallel fit weights each shard's loss and gradient by it. */
+NNACT_HIDDEN int nnact__loss_is_mean(nnact_loss_kind k);
+
 #endif /* NNACT_LOSS_INTERNAL_H */

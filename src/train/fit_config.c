@@ -262,8 +262,14 @@ nnact_status nnact_net_fit_run(nnact_net *net, nnact_opt *o, nnact_loss_kind k, 
 {
     static const char who[] = "nnact_net_fit_run";
     NNACT_RETURN_IF(cfg == NULL, NNACT_ERR_ARG, "%s: config is NULL", who);
-    if (report != NULL)
-        NNACT_FORWARD_IF_ERROR(nnact__record_check(who, "report", report, NNACT__FIT_REPORT_MIN));
+    if (report != NULL) {
+        nnact_status st = nnact__record_check(who, "report", report, NNACT__FIT_REPORT_MIN);
+        /* a data-parallel fit: the other ranks wait in the start's agreement,
+           which this refusal takes part in (the one they are in) */
+        if (st != NNACT_OK && cfg->s.dist.ranks > 0)
+            return nnact__fit_dist_agree(who, &cfg->s.dist, st);
+        NNACT_FORWARD_IF_ERROR(st);
+    }
     nnact_fit_report r;
     int reported = 0;
     nnact_status st = nnact__fit(who, net, o, k, n, x, t, &cfg->s, &r, &reported);
@@ -285,8 +291,10 @@ nnact_status nnact_fit_config_set_dist(nnact_fit_config *c, const nnact_fit_dist
                     who, (unsigned long long)d->rank, (unsigned long long)d->ranks);
     NNACT_RETURN_IF(d->sum == NULL || d->agree == NULL, NNACT_ERR_ARG, "%s: %s is NULL", who,
                     d->sum == NULL ? "sum" : "agree");
-    /* the fields this version knows; a later caller's appended ones are not read */
-    memcpy(&c->s.dist, d, sizeof c->s.dist);
+    /* the fields this version knows; a later caller's appended ones are not
+       read, an earlier caller's record (without reserve) leaves them zero */
+    memset(&c->s.dist, 0, sizeof c->s.dist);
+    memcpy(&c->s.dist, d, d->size < sizeof c->s.dist ? d->size : sizeof c->s.dist);
     c->s.dist.size = sizeof c->s.dist;
     return NNACT_OK;
 }

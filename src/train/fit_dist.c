@@ -77,14 +77,25 @@ nnact_status nnact__fit_dist_prepare(const struct nnact__dist_ctx *c, size_t bat
         if (hi - lo > most) most = hi - lo;
     }
     NNACT_FORWARD_IF_ERROR(nnact_net_reserve(c->net, most));
+    const size_t np = nnact__net_param_count(c->net);
+    /* the transport's buffers for the largest sum (a layer's bucket at most
+       np), here where a failure is agreed on rather than in a step's sum */
+    NNACT_RETURN_IF(c->d->reserve != NULL && c->d->reserve(np, c->d->user) != 0, NNACT_ERR_NOMEM,
+                    "%s: the transport could not reserve its buffers for %zu parameters", c->who,
+                    np);
     struct nnact__opt_state view;
     nnact__opt_state_view(c->o, &view);
+    /* an optimizer bound to another length fails its first step: here, on
+       this rank only, it is agreed on instead */
+    NNACT_RETURN_IF(view.bound_n != 0 && view.bound_n != np, NNACT_ERR_SHAPE,
+                    "%s: the optimizer is bound to %zu parameters, the network has %zu", c->who,
+                    (size_t)view.bound_n, np);
     if (view.bound_n != 0) return NNACT_OK;
     /* binding is what begin does before a step; the step that follows finds
        the optimizer bound, with the state a first step starts from */
     struct nnact__opt_run run;
     nnact__opt_run_init(c->o, NAN, &run);
-    NNACT_FORWARD_IF_ERROR(nnact__opt_begin(&run, nnact__net_param_count(c->net), c->who));
+    NNACT_FORWARD_IF_ERROR(nnact__opt_begin(&run, np, c->who));
     nnact__opt_state_view(c->o, &view);
     *bound = view.bound_n != 0;
     return NNACT_OK;
@@ -102,10 +113,13 @@ void nnact__fit_dist_unbind(nnact_opt *o)
     (void)nnact__opt_state_import(o, &view, "nnact_net_fit_run");
 }
 
-/* The shard's gradient in the network's gradient array, scaled by its share
-   m / rows of the global batch, and m times its mean loss in *loss_sum. */
+/* The shard's gradient in the network's gradient array and its part of the
+   global batch's loss in *loss_part. A mean loss (over the global batch's
+   rows) weights the shard by its share m / rows: the gradient scaled by it
+   and the loss counted m times (the sum over ranks is then divided by rows);
+   a sum loss (half_sse) is already additive over the shards: weight 1. */
 static nnact_status shard_gradient(const struct nnact__dist_ctx *c, const size_t *order, size_t m,
-                                   size_t rows, double *loss_sum)
+                                   size_t rows, double *loss_part)
 {
     for (size_t r = 0; r < m; r++) {
         const size_t src = order[r];
@@ -116,17 +130,18 @@ static nnact_status shard_gradient(const struct nnact__dist_ctx *c, const size_t
     const size_t n_out = nnact_net_output_size(c->net);
     double *dy = nnact__net_dy_buffer(c->net);
     double L = NAN;
+    const int mean = nnact__loss_is_mean(c->k);
     nnact_status st = nnact_loss(c->k, m, n_out, nnact__net_output(c->net), c->tb, &L, dy);
     if (st == NNACT_OK) {
         /* d(global mean)/dy = (m / rows) d(shard mean)/dy: exactly 1 on one rank */
-        const double share = (double)m / (double)rows;
+        const double share = mean ? (double)m / (double)rows : 1.0;
         if (share != 1.0)
             for (size_t i = 0; i < m * n_out; i++)
                 dy[i] *= share;
         st = nnact_net_backward(c->net, dy, NULL);
     }
     nnact__net_forget_forward(c->net);
-    *loss_sum = L * (double)m;
+    *loss_part = mean ? L * (double)m : L;
     return st;
 }
 
@@ -166,7 +181,7 @@ nnact_status nnact__fit_dist_step(const struct nnact__dist_ctx *c, const size_t 
     if (head[1] > 0.0) return nnact__fit_dist_agree(c->who, c->d, st);
     struct nnact__opt_run run;
     nnact__opt_run_init(c->o, lr, &run);
-    *loss = head[0] / (double)rows;
+    *loss = nnact__loss_is_mean(c->k) ? head[0] / (double)rows : head[0];
     /* the same sum on every rank: the same decision everywhere */
     NNACT_RETURN_IF(run.check_finite && !isfinite(*loss), NNACT_ERR_NUMERIC,
                     "%s: loss is %g; network and optimizer left unchanged", c->who, *loss);
@@ -190,11 +205,11 @@ nnact_status nnact__fit_dist_val_loss(const struct nnact__dist_ctx *c, size_t n_
         double L = NAN;
         st = nnact_net_predict_ws(c->net, m, vx + lo * c->n_in, yv, work, work_n);
         if (st == NNACT_OK) st = nnact_loss(c->k, m, n_out, yv, vt + lo * c->tw, &L, NULL);
-        head[0] = L * (double)m;
+        head[0] = nnact__loss_is_mean(c->k) ? L * (double)m : L;
     }
     head[1] = st != NNACT_OK;
     if (c->d->sum(head, 2, c->d->user) != 0) return transport_failed(c->who, c->d, "sum");
     if (head[1] > 0.0) return nnact__fit_dist_agree(c->who, c->d, st);
-    *val_loss = head[0] / (double)n_val;
+    *val_loss = nnact__loss_is_mean(c->k) ? head[0] / (double)n_val : head[0];
     return NNACT_OK;
 }
