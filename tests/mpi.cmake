@@ -32,6 +32,9 @@ foreach(np 2 3)
     add_test(NAME mpi_${mode}_np${np} COMMAND ${NNACT_MPIRUN} -np ${np} $<TARGET_FILE:test_mpi> ${mode})
     set_tests_properties(mpi_${mode}_np${np} PROPERTIES TIMEOUT 60 ENVIRONMENT "${NNACT_MPI_ENV}")
   endforeach()
+  # what one rank alone gets wrong: a regression hangs, so a short timeout
+  add_test(NAME mpi_agreement_np${np} COMMAND ${NNACT_MPIRUN} -np ${np} $<TARGET_FILE:test_mpi> agreement)
+  set_tests_properties(mpi_agreement_np${np} PROPERTIES TIMEOUT 20 ENVIRONMENT "${NNACT_MPI_ENV}")
 endforeach()
 
 string(REPLACE ";" " " NNACT_MPIRUN_WORDS "${NNACT_MPIRUN}")

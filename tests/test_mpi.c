@@ -9,6 +9,11 @@
  *                Nesterov, and after minibatch epochs with validation
  *   determinism  two runs give the same bits; every rank holds the same
  *                bits; the fast mode (MPI_Allreduce) agrees to 1e-12
+ *   agreement    the ring's fixed summation order, by hand; what one rank
+ *                alone gets wrong (report record, NULL cfg, optimizer bound
+ *                elsewhere or set otherwise, the transport's reserve, rows
+ *                differing by two sign bits, rows overflowing) ends every
+ *                rank with the same status and detail, nothing changed
  *   faults       rows differing between ranks, a NaN row on one rank, a
  *                loss overflowing on one rank, an allocation failing on one
  *                rank: the same status and detail everywhere, nothing changed
@@ -18,6 +23,7 @@
  *   kill D       rank 1 kills itself (SIGKILL) in epoch 3 while rank 0
  *                checkpoints every epoch (tests/mpi_kill.sh checks the rest) */
 #include <math.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -437,6 +443,176 @@ static void mode_faults(nnact_mpi *m)
                failures);
 }
 
+/* ---- agreement: what one rank alone gets wrong ends every rank alike ---- */
+
+/* st and detail the same on every rank, st == want, the detail holds needle */
+static void expect_agreed(nnact_status st, const char *detail, nnact_status want,
+                          const char *needle)
+{
+    check_agreed(st, detail);
+    if (st != want || strstr(detail, needle) == NULL)
+        fprintf(stderr, "rank %d: got %d \"%s\", want %d with \"%s\"\n", rank, (int)st, detail,
+                (int)want, needle);
+    CHECK(st == want);
+    CHECK(strstr(detail, needle) != NULL);
+}
+
+static int reserve_fails(size_t max_n, void *user)
+{
+    (void)max_n;
+    (void)user;
+    return -1;
+}
+
+/* The ring's documented order: slice s of n (elements [s n / P, (s+1) n / P))
+   is ((v_s + v_{s+1}) + ...) + v_{s-1}, ranks mod P. Values where the order
+   changes the result (1e16 + 1 - 1e16): an implementation adding in another
+   order (MPI_Allreduce's algorithms) fails at 3 ranks. */
+static double order_value(int r, size_t i)
+{
+    static const double v[] = {1e16, 1.0, -1e16, 3.0, -1.0, 1e-3, 2.5e15};
+    return v[((size_t)r * 5 + i * 3) % (sizeof v / sizeof v[0])];
+}
+
+static void check_sum_order(nnact_mpi *m)
+{
+    enum { N = 11 };
+    nnact_fit_dist d = {.size = sizeof d};
+    CHECK(nnact_mpi_fit_dist(m, &d) == NNACT_OK);
+    double x[N], want[N];
+    for (size_t i = 0; i < N; i++)
+        x[i] = order_value(rank, i);
+    for (int s = 0; s < size; s++) {
+        const size_t lo = (size_t)s * N / (size_t)size, hi = (size_t)(s + 1) * N / (size_t)size;
+        for (size_t i = lo; i < hi; i++) {
+            double acc = order_value(s, i);
+            for (int j = 1; j < size; j++)
+                acc = acc + order_value((s + j) % size, i);
+            want[i] = acc;
+        }
+    }
+    CHECK(d.sum(x, N, d.user) == 0);
+    CHECK(memcmp(x, want, sizeof x) == 0);
+    /* the same values summed in rank order differ somewhere at 3 ranks: the
+       check above can fail */
+    int differs = 0;
+    for (size_t i = 0; i < N; i++) {
+        double acc = order_value(0, i);
+        for (int r = 1; r < size; r++)
+            acc += order_value(r, i);
+        differs |= acc != want[i];
+    }
+    CHECK(size < 3 || differs);
+}
+
+static void mode_agreement(nnact_mpi *m)
+{
+    const int last = size - 1;
+    char want[160];
+    check_sum_order(m);
+    /* a libnnact failure on rank 1, detail NULL: libnnact's detail, even when
+       libnnact_mpi failed since */
+    nnact_status mine = NNACT_OK;
+    if (rank == 1) {
+        nnact_net *bad = NULL;
+        mine = nnact_net_create(0, &bad);
+        CHECK(nnact_mpi_set_mode(m, (nnact_mpi_mode)9) == NNACT_ERR_ARG);
+    }
+    nnact_status got = nnact_mpi_agree(m, mine, NULL);
+    snprintf(want, sizeof want, "(rank 1 of %d)", size);
+    expect_agreed(got, nnact_mpi_last_error(), NNACT_ERR_ARG, want);
+    CHECK(strncmp(nnact_mpi_last_error(), "nnact_net_create: ", 18) == 0);
+    /* the caller's own text */
+    got = nnact_mpi_agree(m, rank == last ? NNACT_ERR_IO : NNACT_OK, "my file is gone");
+    snprintf(want, sizeof want, "my file is gone (rank %d of %d)", last, size);
+    expect_agreed(got, nnact_mpi_last_error(), NNACT_ERR_IO, want);
+
+    nnact_net *net = make_net(NNACT_ACT_TANH);
+    CHECK(nnact_mpi_bcast_net(m, net) == NNACT_OK);
+    const size_t np = nnact_net_param_count(net);
+    double before[MAXP], after[MAXP];
+    CHECK(nnact_net_get_params(net, np, before) == NNACT_OK);
+    nnact_opt *o = make_opt(NNACT_OPT_ADAM, 0.01);
+    nnact_fit_config *c = make_config(2, 8, 0.0);
+    /* a report record too small on the last rank only */
+    nnact_fit_report rep = {.size = rank == last ? 3 : sizeof rep};
+    got = nnact_mpi_fit(m, net, o, NNACT_LOSS_MSE, ROWS, X, T, c, &rep);
+    expect_agreed(got, nnact_mpi_last_error(), NNACT_ERR_ARG, "report->size 3");
+    /* a NULL configuration on the last rank only */
+    got = nnact_mpi_fit(m, net, o, NNACT_LOSS_MSE, ROWS, X, T, rank == last ? NULL : c, NULL);
+    expect_agreed(got, nnact_mpi_last_error(), NNACT_ERR_ARG, "cfg is NULL");
+    /* the same through nnact_net_fit_run and the record: libnnact agrees on it */
+    nnact_fit_dist d = {.size = sizeof d};
+    CHECK(nnact_mpi_fit_dist(m, &d) == NNACT_OK);
+    CHECK(d.reserve != NULL);
+    CHECK(d.reserve(np, d.user) == 0);
+    nnact_fit_config *cd = make_config(2, 8, 0.0);
+    CHECK(nnact_fit_config_set_dist(cd, &d) == NNACT_OK);
+    got = nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, T, cd, &rep);
+    snprintf(want, sizeof want, "report->size 3 is below");
+    expect_agreed(got, nnact_last_error(), NNACT_ERR_ARG, want);
+    /* the transport's reserve failing on the last rank: NOMEM everywhere at the start */
+    nnact_fit_dist dr = d;
+    if (rank == last) dr.reserve = reserve_fails;
+    nnact_fit_config *cr = make_config(2, 8, 0.0);
+    CHECK(nnact_fit_config_set_dist(cr, &dr) == NNACT_OK);
+    got = nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, T, cr, NULL);
+    expect_agreed(got, nnact_last_error(), NNACT_ERR_NOMEM, "could not reserve");
+    nnact_fit_config_free(cr);
+    /* the last rank's optimizer bound to 3 parameters */
+    nnact_opt *ob = make_opt(NNACT_OPT_ADAM, 0.01);
+    if (rank == last) {
+        double p3[3] = {1, 2, 3};
+        const double g3[3] = {0.1, 0.2, 0.3};
+        CHECK(nnact_opt_step(ob, 3, p3, g3) == NNACT_OK);
+    }
+    got = nnact_net_fit_run(net, ob, NNACT_LOSS_MSE, ROWS, X, T, cd, NULL);
+    expect_agreed(got, nnact_last_error(), NNACT_ERR_SHAPE, "the optimizer is bound to 3");
+    got = nnact_mpi_fit(m, net, ob, NNACT_LOSS_MSE, ROWS, X, T, c, NULL);
+    expect_agreed(got, nnact_mpi_last_error(), NNACT_ERR_ARG, "the optimizers differ");
+    nnact_opt_free(ob);
+    /* another learning rate on the last rank */
+    ob = make_opt(NNACT_OPT_ADAM, rank == last ? 0.02 : 0.01);
+    got = nnact_mpi_fit(m, net, ob, NNACT_LOSS_MSE, ROWS, X, T, c, NULL);
+    expect_agreed(got, nnact_mpi_last_error(), NNACT_ERR_ARG, "the optimizers differ");
+    nnact_opt_free(ob);
+    nnact_fit_config_free(cd);
+    /* rows that differ by two sign bits (which a word-wise FNV hash cancels) */
+    static double x[ROWS * NIN], t[ROWS * 2];
+    memcpy(x, X, sizeof x);
+    memcpy(t, T, sizeof t);
+    if (rank == last) {
+        x[0] = -x[0];
+        x[7] = -x[7];
+        t[3] = -t[3];
+        t[10] = -t[10];
+    }
+    got = nnact_mpi_fit(m, net, o, NNACT_LOSS_MSE, ROWS, x, T, c, NULL);
+    expect_agreed(got, nnact_mpi_last_error(), NNACT_ERR_ARG, "the rows differ between ranks");
+    got = nnact_mpi_fit(m, net, o, NNACT_LOSS_MSE, ROWS, X, t, c, NULL);
+    expect_agreed(got, nnact_mpi_last_error(), NNACT_ERR_ARG, "the rows differ between ranks");
+    /* a row count whose bytes overflow: refused before anything is read */
+    got = nnact_mpi_fit(m, net, o, NNACT_LOSS_MSE, SIZE_MAX / 16, X, T, c, NULL);
+    expect_agreed(got, nnact_mpi_last_error(), NNACT_ERR_OVERFLOW, "overflow");
+    got = nnact_mpi_fit(m, net, o, NNACT_LOSS_MSE, rank == last ? SIZE_MAX / 16 : ROWS, X, T, c,
+                        NULL);
+    CHECK(got != NNACT_OK);
+    check_agreed(got, nnact_mpi_last_error());
+    /* none of it changed anything */
+    CHECK(nnact_net_get_params(net, np, after) == NNACT_OK);
+    CHECK(memcmp(before, after, np * sizeof(double)) == 0);
+    CHECK(nnact_opt_step_count(o) == 0);
+    /* and a fit still runs */
+    CHECK(nnact_mpi_fit(m, net, o, NNACT_LOSS_MSE, ROWS, X, T, c, NULL) == NNACT_OK);
+    nnact_fit_config_free(c);
+    nnact_opt_free(o);
+    nnact_net_free(net);
+    if (rank == 0)
+        printf("agreement: %d ranks: fixed-order sums; one rank's bad report, cfg, optimizer, "
+               "reserve, rows: the same status everywhere, nothing changed\n",
+               size);
+}
+
 static void ckpt_path(char *p, size_t cap, const char *dir)
 {
     snprintf(p, cap, "%s/c.ckpt", dir);
@@ -538,6 +714,8 @@ int main(int argc, char **argv)
         mode_determinism(m);
     else if (strcmp(mode, "faults") == 0)
         mode_faults(m);
+    else if (strcmp(mode, "agreement") == 0)
+        mode_agreement(m);
     else if (strcmp(mode, "ckpt_write") == 0)
         mode_ckpt_write(m, dir);
     else if (strcmp(mode, "ckpt_resume") == 0)
