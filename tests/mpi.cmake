@@ -44,9 +44,13 @@ add_test(NAME mpi_checkpoint_np2_to_np3
 # a rank killed mid-run: mpirun ends within a bounded time, the checkpoint resumes at 3 ranks
 add_test(NAME mpi_kill_rank
          COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/mpi_kill.sh $<TARGET_FILE:test_mpi> "${NNACT_MPIRUN_WORDS}")
+# a failure on one rank just before the tool's fit (tests/mpi_cli.sh, LD_PRELOAD)
+add_library(mpi_fault_shim MODULE mpi_fault_shim.c)
+target_include_directories(mpi_fault_shim PRIVATE ${PROJECT_SOURCE_DIR}/include ${PROJECT_BINARY_DIR}/include)
+target_link_libraries(mpi_fault_shim PRIVATE ${CMAKE_DL_LIBS})
 # the tool: mpirun nnact train prints what one process prints; a missing file ends every rank
 add_test(NAME mpi_cli_train
          COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/mpi_cli.sh $<TARGET_FILE:nnact_cli> "${NNACT_MPIRUN_WORDS}"
-                 ${PROJECT_SOURCE_DIR}/examples/data/iris.csv)
+                 ${PROJECT_SOURCE_DIR}/examples/data/iris.csv $<TARGET_FILE:mpi_fault_shim>)
 set_tests_properties(mpi_checkpoint_np2_to_np3 mpi_kill_rank mpi_cli_train PROPERTIES
                      TIMEOUT 60 ENVIRONMENT "${NNACT_MPI_ENV}")

@@ -104,15 +104,31 @@ void cli_vprint_clean(FILE *out, const char *fmt, va_list ap)
     }
 }
 
+/* The last cli_fail line (unprinted bytes as written): under mpirun a rank
+   other than 0 prints to /dev/null, and rank 0 shows this line instead. */
+static char last_failure[1024];
+
 int cli_fail(const char *command, const char *fmt, ...)
 {
     va_list ap;
     fprintf(stderr, "nnact %s: ", command);
     va_start(ap, fmt);
+    int at = snprintf(last_failure, sizeof last_failure, "nnact %s: ", command);
+    if (at > 0 && (size_t)at < sizeof last_failure) {
+        va_list copy;
+        va_copy(copy, ap);
+        vsnprintf(last_failure + at, sizeof last_failure - (size_t)at, fmt, copy);
+        va_end(copy);
+    }
     cli_vprint_clean(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
     return 1;
+}
+
+const char *cli_last_failure(void)
+{
+    return last_failure;
 }
 
 const char *cli_library_reason(void)

@@ -56,6 +56,10 @@ int cli_fail(const char *command, const char *fmt, ...)
  * the tools print from the library goes through it (no internal names). */
 const char *cli_library_reason(void);
 
+/* The last line cli_fail printed ("nnact COMMAND: message", unescaped); ""
+   before any. */
+const char *cli_last_failure(void);
+
 /* Why a file cannot be written at path (it is a directory or another
  * non-regular file, its directory
  * does not exist, is not one or is not writable), or NULL when it looks

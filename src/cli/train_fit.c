@@ -250,12 +250,12 @@ static void print_setup(const struct train_opts *o, const struct data *d, const 
  * this tool writes hold it so; one saved from a 1.0 fit callback holds the
  * scheduled rate instead, and is set back to its recorded base, once, with a
  * note. */
-static nnact_status run_fit(const struct train_opts *o, const struct data *d, struct model *m,
-                            nnact_sched *s, size_t batch, struct progress *pr,
+static nnact_status run_fit(nnact_status pre, const struct train_opts *o, const struct data *d,
+                            struct model *m, nnact_sched *s, size_t batch, struct progress *pr,
                             nnact_fit_report *rep)
 {
     nnact_fit_config *cfg = NULL;
-    nnact_status st = nnact_fit_config_create(&cfg);
+    nnact_status st = pre == NNACT_OK ? nnact_fit_config_create(&cfg) : pre;
     double lr = NAN;
     if (st == NNACT_OK && m->resumed &&
         nnact_opt_get(m->opt, NNACT_OPT_PARAM_LR, &lr) == NNACT_OK && lr != m->pos.base_lr) {
@@ -273,8 +273,8 @@ static nnact_status run_fit(const struct train_opts *o, const struct data *d, st
     if (st == NNACT_OK) st = nnact_fit_config_set_schedule(cfg, s);
     if (st == NNACT_OK) st = nnact_fit_config_set_checkpoint(cfg, o->ckpt_path);
     if (st == NNACT_OK) st = nnact_fit_config_set_callback(cfg, on_epoch, pr);
-    if (st == NNACT_OK)
-        st = cli_mpi_fit(m->net, m->opt, (nnact_loss_kind)o->loss, d->n, d->x, d->t, cfg, rep);
+    /* under mpirun a failure above on one rank is agreed there: every rank calls it */
+    st = cli_mpi_fit(st, m->net, m->opt, (nnact_loss_kind)o->loss, d->n, d->x, d->t, cfg, rep);
     nnact_fit_config_free(cfg);
     return st;
 }
@@ -372,19 +372,16 @@ int train_run(const struct train_opts *o, const struct data *d, struct model *m)
         fprintf(stderr, "nnact train: warning: --out-act sigmoid with --loss bce_logits applies "
                         "the sigmoid twice (bce_logits takes logits: use --out-act identity)\n");
     nnact_status st = make_sched(o, &s);
-    int in_fit = 0;
-    if (st == NNACT_OK) {
-        print_setup(o, d, m, n_val, batch);
-        st = run_fit(o, d, m, s, batch, &pr, &rep);
-        in_fit = st != NNACT_OK;
-    }
+    const int in_fit = st == NNACT_OK;
+    if (st == NNACT_OK) print_setup(o, d, m, n_val, batch);
+    st = run_fit(st, o, d, m, s, batch, &pr, &rep);
     nnact_sched_free(s);
     if (st != NNACT_OK) {
         if (pr.tty) printf("\n");
         fflush(stdout);
         if (in_fit && st == NNACT_ERR_NUMERIC)
             return diverged(o, m, (pr.done ? pr.done : m->start) + 1);
-        return cli_fail(cmd, "%s", cli_library_reason());
+        return cli_fail(cmd, "%s", cli_mpi_reason());
     }
     int rc = report(o, d, m, n_val, &rep);
     /* under mpirun every rank holds the same parameters: rank 0 writes */

@@ -8,12 +8,15 @@
  * requirement, the same bytes on every rank, is checked: nnact_mpi_fit
  * compares a hash of the rows over the ranks. Rank 0 alone prints and saves;
  * every step that can fail on one rank (the data, the checkpoint to resume,
- * the fit) is agreed on, so every rank ends with the same exit code and the
- * message comes once, from rank 0. */
+ * the fit's configuration, the fit) is agreed on, so every rank ends with the
+ * same exit code and the message comes once, from rank 0: the failing rank's
+ * own line, "(rank r of P)" added, when rank 0 itself was fine. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/train_mpi.h"
 
@@ -58,27 +61,59 @@ int cli_mpi_leader(void)
     return ctx == NULL || nnact_mpi_rank(ctx) == 0;
 }
 
+/* A line from another rank, escaped as cli_fail escapes its own. */
+static void print_line(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cli_vprint_clean(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
 int cli_mpi_agree(int rc)
 {
     if (ctx == NULL) return rc;
     int all = rc;
     if (MPI_Allreduce(&rc, &all, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD) != MPI_SUCCESS)
         MPI_Abort(MPI_COMM_WORLD, CLI_FAILED);
-    if (all != CLI_OK && rc == CLI_OK)
-        fprintf(stderr, "nnact train: stopped: another rank failed (its message is on its own "
-                        "stderr, which only rank 0 shows: the files differ between the nodes?)\n");
+    if (all == CLI_OK) return all;
+    /* the lowest failing rank's line to every rank: rank 0, if it was fine,
+       prints it (a failing rank 0 printed its own) */
+    const char *line = cli_last_failure();
+    nnact_status st = nnact_mpi_agree(ctx, rc != CLI_OK ? NNACT_ERR_IO : NNACT_OK,
+                                      line[0] != '\0' ? line : "nnact train: failed");
+    if (rc == CLI_OK && st != NNACT_OK) print_line("%s", nnact_mpi_last_error());
     return all;
 }
 
-nnact_status cli_mpi_fit(nnact_net *net, nnact_opt *o, nnact_loss_kind k, size_t n, const double *x,
-                         const double *t, const nnact_fit_config *cfg, nnact_fit_report *rep)
+/* The agreed detail of the last failed cli_mpi_fit, for cli_mpi_reason. */
+static int fit_failed;
+
+nnact_status cli_mpi_fit(nnact_status pre, nnact_net *net, nnact_opt *o, nnact_loss_kind k,
+                         size_t n, const double *x, const double *t, const nnact_fit_config *cfg,
+                         nnact_fit_report *rep)
 {
-    if (ctx == NULL) return nnact_net_fit_run(net, o, k, n, x, t, cfg, rep);
-    nnact_status st = nnact_mpi_fit(ctx, net, o, k, n, x, t, cfg, rep);
-    /* a refusal of libnnact_mpi's own (the rows differ): its detail is not libnnact's */
-    if (st != NNACT_OK && strcmp(nnact_last_error(), nnact_mpi_last_error()) != 0)
-        fprintf(stderr, "nnact train: %s\n", nnact_mpi_last_error());
+    fit_failed = 0;
+    if (ctx == NULL) return pre != NNACT_OK ? pre : nnact_net_fit_run(net, o, k, n, x, t, cfg, rep);
+    /* a local failure before the fit (its configuration, the schedule) ends
+       every rank here, not in the fit's collectives that the others enter */
+    nnact_status st = nnact_mpi_agree(ctx, pre, NULL);
+    if (st == NNACT_OK) st = nnact_mpi_fit(ctx, net, o, k, n, x, t, cfg, rep);
+    fit_failed = st != NNACT_OK;
     return st;
+}
+
+const char *cli_mpi_reason(void)
+{
+    if (!fit_failed) return cli_library_reason();
+    /* libnnact_mpi's agreed detail (the fit's own, or the rows' check):
+       without its leading "nnact_function: ", as cli_library_reason */
+    static char reason[1024];
+    const char *d = nnact_mpi_last_error();
+    const char *colon = strncmp(d, "nnact_", 6) == 0 ? strstr(d, ": ") : NULL;
+    snprintf(reason, sizeof reason, "%s", colon ? colon + 2 : d);
+    return reason;
 }
 
 int cli_mpi_finish(int rc)
@@ -113,10 +148,16 @@ int cli_mpi_agree(int rc)
     return rc;
 }
 
-nnact_status cli_mpi_fit(nnact_net *net, nnact_opt *o, nnact_loss_kind k, size_t n, const double *x,
-                         const double *t, const nnact_fit_config *cfg, nnact_fit_report *rep)
+nnact_status cli_mpi_fit(nnact_status pre, nnact_net *net, nnact_opt *o, nnact_loss_kind k,
+                         size_t n, const double *x, const double *t, const nnact_fit_config *cfg,
+                         nnact_fit_report *rep)
 {
-    return nnact_net_fit_run(net, o, k, n, x, t, cfg, rep);
+    return pre != NNACT_OK ? pre : nnact_net_fit_run(net, o, k, n, x, t, cfg, rep);
+}
+
+const char *cli_mpi_reason(void)
+{
+    return cli_library_reason();
 }
 
 int cli_mpi_finish(int rc)

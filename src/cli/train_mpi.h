@@ -21,13 +21,22 @@ int cli_mpi_active(void);
 /* 1 when this process prints and writes files: rank 0, or not distributed. */
 int cli_mpi_leader(void);
 
-/* Every rank's exit code agreed (the largest); on a rank that was fine
-   while another failed, rank 0 says so. Not distributed: rc. */
+/* Every rank's exit code agreed (the largest); when another rank failed
+   while rank 0 was fine, rank 0 prints the lowest failing rank's last
+   cli_fail line with "(rank r of P)". Not distributed: rc. */
 int cli_mpi_agree(int rc);
 
-/* nnact_mpi_fit() when distributed, else nnact_net_fit_run(). */
-nnact_status cli_mpi_fit(nnact_net *net, nnact_opt *o, nnact_loss_kind k, size_t n, const double *x,
-                         const double *t, const nnact_fit_config *cfg, nnact_fit_report *rep);
+/* nnact_mpi_fit() when distributed, else nnact_net_fit_run(); pre is the
+   status of what this rank prepared for the fit (agreed first: a failure on
+   one rank ends every rank before the fit; returned as is when not OK). */
+nnact_status cli_mpi_fit(nnact_status pre, nnact_net *net, nnact_opt *o, nnact_loss_kind k,
+                         size_t n, const double *x, const double *t, const nnact_fit_config *cfg,
+                         nnact_fit_report *rep);
+
+/* Why the last cli_mpi_fit failed, for one message: the agreed detail (the
+   failing rank's, on every rank) when distributed, else
+   cli_library_reason(). */
+const char *cli_mpi_reason(void);
 
 /* The exit code agreed, MPI finalised; rc when not distributed. */
 int cli_mpi_finish(int rc);
