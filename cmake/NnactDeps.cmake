@@ -18,3 +18,7 @@ find_library(NNACT_LIBM m)
 # MPI (optional): libnnact_mpi (mpi/), mpirun nnact train and the MPI tests are
 # built only when a C MPI is found (Debian: libopenmpi-dev, openmpi-bin).
 find_package(MPI COMPONENTS C QUIET)
+if(NNACT_REQUIRE_MPI AND NOT (MPI_C_FOUND AND MPIEXEC_EXECUTABLE))
+  message(FATAL_ERROR "nnact: NNACT_REQUIRE_MPI is ON but no C MPI with a launcher was found "
+                      "(Debian: apt-get install libopenmpi-dev openmpi-bin)")
+endif()

@@ -10,6 +10,15 @@
 # excludes them likewise (tests/memcheck/run.sh: valgrind under mpirun
 # reports Open MPI, not libnnact). test_fit_dist covers the library's side of
 # the extension point with a fake one-process reducer in both.
+# NNACT_REQUIRE_MPI (passed by .ci/test for the plain build) turns a missing
+# MPI into a configure error, so that CI cannot pass without these tests; the
+# test below checks that it does.
+add_test(NAME mpi_require_option
+         COMMAND ${CMAKE_COMMAND} -S ${PROJECT_SOURCE_DIR} -B ${CMAKE_CURRENT_BINARY_DIR}/require_mpi
+                 -DNNACT_REQUIRE_MPI=ON -DCMAKE_DISABLE_FIND_PACKAGE_MPI=ON -DNNACT_BUILD_TESTS=OFF
+                 -DNNACT_BUILD_BENCH=OFF)
+set_tests_properties(mpi_require_option PROPERTIES TIMEOUT 60
+                     PASS_REGULAR_EXPRESSION "NNACT_REQUIRE_MPI is ON but no C MPI")
 if(NOT TARGET nnact_mpi)
   return()
 endif()
