@@ -5,8 +5,9 @@
  *
  * The deterministic sum is a ring reduce-scatter then a ring allgather over
  * MPI_Sendrecv: slice s of a bucket is accumulated along the ring starting
- * at rank s + 1 (mod P), each rank adding its own slice to what it received,
- * so the order of the additions is fixed by P alone, never by MPI's tuning.
+ * at rank s, in the order ((x_s + x_{s+1}) + x_{s+2}) + ... + x_{s-1} (ranks
+ * mod P; each rank adds its own slice to what it received), so the order of
+ * the additions is fixed by P alone, never by MPI's tuning.
  * It sends 2 (P-1)/P of the bucket per rank (bandwidth-optimal, like MPI's
  * own ring) in 2 (P-1) latency steps. */
 #include <limits.h>
@@ -119,7 +120,8 @@ static int ring_sum(nnact_mpi *m, double *x, size_t n)
     const int next = (r + 1) % P, prev = (r + P - 1) % P;
     /* reduce-scatter: at step k rank r sends slice (r - k) and adds into
        slice (r - k - 1): after P - 1 steps it holds slice (r + 1)'s sum,
-       accumulated in the order r + 2, r + 3, ..., r + 1 (mod P) */
+       accumulated in the order r + 1, r + 2, ..., r (mod P): slice s starts
+       at rank s (its step 0 sends its own slice s raw) */
     for (int k = 0; k < P - 1; k++) {
         const int s_send = ((r - k) % P + P) % P, s_recv = ((r - k - 1) % P + P) % P;
         const size_t lo_s = slice_lo(n, P, s_send), hi_s = slice_lo(n, P, s_send + 1);
@@ -173,6 +175,19 @@ static int dist_reserve(size_t max_n, void *user)
    (losses, flags) take the ring too: MPI promises no order for them either. */
 #define PIECE PIECE_N
 
+/* MPI does not promise every rank the same bits from MPI_Allreduce: the fit
+   decides on the sums' finiteness, so that one fact is made the same
+   everywhere (a non-finite sum on any rank becomes NaN on every rank). */
+static int agree_finite(nnact_mpi *m, double *x, size_t n)
+{
+    int bad = 0;
+    for (size_t i = 0; i < n && !bad; i++)
+        bad = !isfinite(x[i]);
+    if (MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPI_INT, MPI_MAX, m->comm) != MPI_SUCCESS) return -1;
+    if (bad && n > 0 && isfinite(x[0])) x[0] = NAN;
+    return 0;
+}
+
 static int dist_sum(double *x, size_t n, void *user)
 {
     nnact_mpi *m = user;
@@ -184,6 +199,7 @@ static int dist_sum(double *x, size_t n, void *user)
             if (m->mode == NNACT_MPI_FAST) {
                 rc = MPI_Allreduce(MPI_IN_PLACE, x + off, (int)len, MPI_DOUBLE, MPI_SUM, m->comm) !=
                      MPI_SUCCESS;
+                if (rc == 0) rc = agree_finite(m, x + off, len);
                 /* a ring's volume, the usual figure for MPI's large-message algorithms */
                 m->st.bytes +=
                     2 * (uint64_t)(m->size - 1) * len * sizeof(double) / (uint64_t)m->size;
@@ -296,6 +312,45 @@ static nnact_status same_everywhere(nnact_mpi *m, uint64_t v, int *same)
     return NNACT_OK;
 }
 
+/* The network's shape: parameter and input counts, and every layer's sizes,
+   activation, resolved parameter and flags. */
+static uint64_t net_hash(const nnact_net *net)
+{
+    const uint64_t head[3] = {nnact_net_param_count(net), nnact_net_input_size(net),
+                              nnact_net_layer_count(net)};
+    uint64_t h = hash_words(HASH_SEED, head, sizeof head);
+    for (size_t l = 0; l < head[2]; l++) {
+        size_t n_in = 0, n_out = 0;
+        nnact_act_kind act = NNACT_ACT_IDENTITY;
+        double alpha = 0.0;
+        unsigned flags = 0;
+        (void)nnact_net_layer_info(net, l, &n_in, &n_out, &act, &alpha, &flags);
+        const uint64_t w[4] = {n_in, n_out, (uint64_t)act, flags};
+        h = hash_words(hash_words(h, w, sizeof w), &alpha, sizeof alpha);
+    }
+    return h;
+}
+
+/* Rank 0's input scaling (in b: shift, scale, present) set on this rank,
+   agreed; a failure anywhere puts back this rank's own (saved in old). */
+static nnact_status bcast_scaling(nnact_mpi *m, nnact_net *net, size_t n_in, const double *b,
+                                  double *old)
+{
+    nnact_status st = NNACT_OK;
+    int had = 0, set = 0;
+    if (m->rank != 0) {
+        nnact_net_get_input_scaling(net, old, old + n_in, &had);
+        st = nnact_net_set_input_scaling(net, b[2 * n_in] != 0.0 ? b : NULL,
+                                         b[2 * n_in] != 0.0 ? b + n_in : NULL);
+        set = st == NNACT_OK;
+    }
+    st = agree_own(m, pass_on(st));
+    /* putting back what was there: the buffers it needs exist already */
+    if (st != NNACT_OK && set)
+        (void)nnact_net_set_input_scaling(net, had ? old : NULL, had ? old + n_in : NULL);
+    return st;
+}
+
 nnact_status nnact_mpi_bcast_net(nnact_mpi *m, nnact_net *net)
 {
     static const char who[] = "nnact_mpi_bcast_net";
@@ -303,18 +358,19 @@ nnact_status nnact_mpi_bcast_net(nnact_mpi *m, nnact_net *net)
         return fail(NNACT_ERR_ARG, "%s: %s is NULL", who, m ? "net" : "m");
     const size_t np = nnact_net_param_count(net), n_in = nnact_net_input_size(net);
     int same = 0;
-    if (same_everywhere(m, hash_words(hash_words(HASH_SEED, &np, sizeof np), &n_in, sizeof n_in),
-                        &same) != NNACT_OK)
+    if (same_everywhere(m, net_hash(net), &same) != NNACT_OK)
         return fail(NNACT_ERR_IO, "%s: MPI failed on rank %d", who, m->rank);
     if (!same) /* every rank fails: rank 0's detail everywhere */
         return agree_own(m, fail(NNACT_ERR_SHAPE,
                                  "%s: the networks differ between ranks (rank %d has "
-                                 "%zu parameters)",
-                                 who, m->rank, np));
+                                 "%zu parameters in %zu layers)",
+                                 who, m->rank, np, nnact_net_layer_count(net)));
     if (np > INT_MAX / 4 || n_in > INT_MAX / 4) /* the same on every rank: no agreement needed */
         return fail(NNACT_ERR_OVERFLOW, "%s: %zu parameters are more than one MPI_Bcast sends", who,
                     np);
-    double *buf = malloc((np + 2 * n_in + 1) * sizeof *buf);
+    /* rank 0's parameters, shift, scale, present; then this rank's own scaling */
+    const size_t sent = np + 2 * n_in + 1;
+    double *buf = malloc((sent + 2 * n_in) * sizeof *buf);
     nnact_status st =
         agree_own(m, buf == NULL ? fail(NNACT_ERR_NOMEM, "%s: out of memory", who) : NNACT_OK);
     if (st != NNACT_OK) {
@@ -327,18 +383,15 @@ nnact_status nnact_mpi_bcast_net(nnact_mpi *m, nnact_net *net)
         nnact_net_get_input_scaling(net, buf + np, buf + np + n_in, &present);
         buf[np + 2 * n_in] = present;
     }
-    if (MPI_Bcast(buf, (int)(np + 2 * n_in + 1), MPI_DOUBLE, 0, m->comm) != MPI_SUCCESS) {
+    if (MPI_Bcast(buf, (int)sent, MPI_DOUBLE, 0, m->comm) != MPI_SUCCESS) {
         free(buf);
         return fail(NNACT_ERR_IO, "%s: MPI_Bcast failed on rank %d", who, m->rank);
     }
-    st = NNACT_OK;
-    if (m->rank != 0) {
-        st = nnact_net_set_input_scaling(net, buf[np + 2 * n_in] != 0.0 ? buf + np : NULL,
-                                         buf[np + 2 * n_in] != 0.0 ? buf + np + n_in : NULL);
-        if (st == NNACT_OK) nnact_net_set_params(net, np, buf);
-    }
+    st = bcast_scaling(m, net, n_in, buf + np, buf + sent);
+    /* the same count as this network's: cannot fail */
+    if (st == NNACT_OK && m->rank != 0) nnact_net_set_params(net, np, buf);
     free(buf);
-    return agree_own(m, pass_on(st));
+    return st;
 }
 
 /* The rows' hash (n, x, t), or NNACT_ERR_OVERFLOW when their byte counts do

@@ -46,6 +46,10 @@ foreach(np 2 3)
   set_tests_properties(mpi_agreement_np${np} PROPERTIES TIMEOUT 20 ENVIRONMENT "${NNACT_MPI_ENV}")
 endforeach()
 
+# nnact_mpi_create before MPI_Init (no mpirun)
+add_test(NAME mpi_create_uninit COMMAND test_mpi uninit)
+set_tests_properties(mpi_create_uninit PROPERTIES TIMEOUT 20 ENVIRONMENT "${NNACT_MPI_ENV}")
+
 string(REPLACE ";" " " NNACT_MPIRUN_WORDS "${NNACT_MPIRUN}")
 # a checkpoint written at 2 ranks, resumed at 3 (tests/mpi_checkpoint.sh)
 add_test(NAME mpi_checkpoint_np2_to_np3

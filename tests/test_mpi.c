@@ -505,6 +505,59 @@ static void check_sum_order(nnact_mpi *m)
     CHECK(size < 3 || differs);
 }
 
+/* bcast_net compares every layer, not only the counts; a scaling that fails
+   to apply on one rank is undone on the others. */
+static void check_bcast_net(nnact_mpi *m)
+{
+    const int last = size - 1;
+    /* the same parameter count, another hidden activation on the last rank */
+    nnact_net *net = make_net(rank == last ? NNACT_ACT_RELU : NNACT_ACT_TANH);
+    nnact_status got = nnact_mpi_bcast_net(m, net);
+    expect_agreed(got, nnact_mpi_last_error(), NNACT_ERR_SHAPE, "the networks differ");
+    nnact_net_free(net);
+    net = make_net(NNACT_ACT_TANH);
+    const size_t np = nnact_net_param_count(net);
+    double before[MAXP], after[MAXP], shift[NIN], scale[NIN];
+    for (int j = 0; j < NIN; j++) {
+        shift[j] = 0.1 * j;
+        scale[j] = 1.0 + j;
+    }
+    if (rank == 0) CHECK(nnact_net_set_input_scaling(net, shift, scale) == NNACT_OK);
+    CHECK(nnact_net_get_params(net, np, before) == NNACT_OK);
+    /* rank 1's allocations fail: its scaling cannot be set */
+    struct fail_at fa = {0, 0};
+    if (rank == 1) nnact__alloc_set_hook(fail_kth, &fa);
+    got = nnact_mpi_bcast_net(m, net);
+    nnact__alloc_set_hook(NULL, NULL);
+    expect_agreed(got, nnact_mpi_last_error(), NNACT_ERR_NOMEM, "(rank 1 of");
+    int present = -1;
+    CHECK(nnact_net_get_input_scaling(net, NULL, NULL, &present) == NNACT_OK);
+    CHECK(present == (rank == 0));
+    CHECK(nnact_net_get_params(net, np, after) == NNACT_OK);
+    CHECK(memcmp(before, after, np * sizeof(double)) == 0);
+    /* and without the fault every rank gets rank 0's scaling and parameters */
+    CHECK(nnact_mpi_bcast_net(m, net) == NNACT_OK);
+    CHECK(nnact_net_get_input_scaling(net, shift, scale, &present) == NNACT_OK);
+    CHECK(present == 1 && scale[2] == 3.0);
+    nnact_net_free(net);
+}
+
+/* rank 0 cannot write the checkpoint: IO on every rank */
+static void check_checkpoint_failure(nnact_mpi *m)
+{
+    nnact_net *net = make_net(NNACT_ACT_TANH);
+    nnact_opt *o = make_opt(NNACT_OPT_SGD, 0.01);
+    nnact_fit_config *c = make_config(2, 8, 0.0);
+    /* only rank 0 writes: the others' path is never used */
+    CHECK(nnact_fit_config_set_checkpoint(c, rank == 0 ? "/nonexistent-nnact-dir/c.ckpt"
+                                                       : "/tmp/unused.ckpt") == NNACT_OK);
+    nnact_status got = nnact_mpi_fit(m, net, o, NNACT_LOSS_MSE, ROWS, X, T, c, NULL);
+    expect_agreed(got, nnact_mpi_last_error(), NNACT_ERR_IO, "(rank 0 of");
+    nnact_fit_config_free(c);
+    nnact_opt_free(o);
+    nnact_net_free(net);
+}
+
 static void mode_agreement(nnact_mpi *m)
 {
     const int last = size - 1;
@@ -598,6 +651,14 @@ static void mode_agreement(nnact_mpi *m)
                         NULL);
     CHECK(got != NNACT_OK);
     check_agreed(got, nnact_mpi_last_error());
+    /* the record's agree with no room for a detail: refused (no write before buf) */
+    {
+        nnact_status s0 = NNACT_ERR_IO;
+        char b0[1] = {'x'};
+        uint64_t o0 = 0;
+        CHECK(d.agree(&s0, b0, 0, &o0, d.user) != 0);
+        CHECK(b0[0] == 'x' && s0 == NNACT_ERR_IO);
+    }
     /* none of it changed anything */
     CHECK(nnact_net_get_params(net, np, after) == NNACT_OK);
     CHECK(memcmp(before, after, np * sizeof(double)) == 0);
@@ -607,6 +668,8 @@ static void mode_agreement(nnact_mpi *m)
     nnact_fit_config_free(c);
     nnact_opt_free(o);
     nnact_net_free(net);
+    check_bcast_net(m);
+    check_checkpoint_failure(m);
     if (rank == 0)
         printf("agreement: %d ranks: fixed-order sums; one rank's bad report, cfg, optimizer, "
                "reserve, rows: the same status everywhere, nothing changed\n",
@@ -698,6 +761,14 @@ static void mode_kill(nnact_mpi *m, const char *dir)
 
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "uninit") == 0) {
+        /* run without mpirun and without MPI_Init: create refuses */
+        nnact_mpi *none = (nnact_mpi *)1;
+        const int ok = nnact_mpi_create(MPI_COMM_WORLD, &none) == NNACT_ERR_ARG && none == NULL &&
+                       strstr(nnact_mpi_last_error(), "MPI is not initialised") != NULL;
+        printf("uninit: nnact_mpi_create %s\n", ok ? "refused (MPI not initialised)" : "FAILED");
+        return ok ? 0 : 1;
+    }
     MPI_Init(&argc, &argv);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);

@@ -39,15 +39,17 @@ typedef struct nnact_mpi nnact_mpi;
 /** @brief How gradients are summed over ranks. Values explicit and append-only. @since 1.1 */
 typedef enum nnact_mpi_mode {
     /** The default: a ring reduce-scatter + allgather over MPI_Sendrecv in a
-     *  fixed order (each slice of a bucket is summed rank after rank along the
-     *  ring): the same bits on every rank and in every run for a given rank
-     *  count and data, whatever MPI's collective algorithms are.
-     *  2 (P-1)/P x 8 bytes per parameter sent per rank and step. */
+     *  fixed order (slice s of P of a bucket, elements [s n / P, (s+1) n / P),
+     *  is summed ((x_s + x_{s+1}) + ...) + x_{s-1}, ranks mod P): the same bits on every rank and
+     * in every run for a given rank count and data, whatever MPI's collective algorithms are. 2
+     * (P-1)/P x 8 bytes per parameter sent per rank and step. */
     NNACT_MPI_DETERMINISTIC = 0,
     /** MPI_Allreduce(MPI_SUM) per bucket: MPI's choice of algorithm and order,
      *  which may change with the rank count, the message size, the library
      *  version and its tuning: NOT bit-reproducible run to run (Open MPI and
-     *  MPICH do give every rank of one call the same bits). */
+     *  MPICH do give every rank of one call the same bits; the standard does
+     *  not promise it, so whether a sum is finite is agreed separately: a
+     *  non-finite sum on any rank is NaN on every rank). */
     NNACT_MPI_FAST = 1
 } nnact_mpi_mode;
 
