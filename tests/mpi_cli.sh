@@ -86,3 +86,9 @@ if [ -n "$shim" ]; then
   set -e
   one_message "rank 1's configuration failing" '(rank 1 of 2)'
 fi
+# standard input reaches rank 0 only: refused on every rank, one message
+set +e
+timeout 30 "${mpirun[@]}" -np 2 "$nnact" train --data - --target species < "$csv" > "$dir/out" 2> "$dir/err"
+rc=$?
+set -e
+one_message "--data - under mpirun" 'standard input reaches rank 0 only'

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/args.h"
+#include "cli/train_mpi.h"
 #include "cli/cli.h"
 #include "cli/table.h"
 #include "cli/train.h"
@@ -287,8 +288,8 @@ static int check_name_lengths(const struct train_opts *o, const struct data *d)
 static int load_file(const struct train_opts *o, struct data *d)
 {
     const int classify = o->task == NNACT_TASK_CLASSIFY;
-    int rc = cli_table_read_with(cmd, o->data, o->targets, classify, o->targets == NULL,
-                                 &o->read, &d->table);
+    int rc = cli_table_read_with(cmd, o->data, o->targets, classify, o->targets == NULL, &o->read,
+                                 &d->table);
     if (rc != CLI_OK) return rc;
     const size_t m = nnact_table_feature_count(d->table), k = o->targets ? 0 : o->n_out_file;
     if (o->targets == NULL && m <= k)
@@ -320,6 +321,10 @@ static int load_file(const struct train_opts *o, struct data *d)
 int train_load_data(const struct train_opts *o, struct data *d)
 {
     *d = (struct data){0};
+    /* mpirun forwards standard input to rank 0 only: the others would read nothing */
+    if (cli_mpi_active() && o->data != NULL && strcmp(o->data, "-") == 0)
+        return cli_fail(cmd, "--data -: standard input reaches rank 0 only under mpirun; give "
+                             "a file every rank can read");
     const int b = builtin(o->data, d);
     if (b == 0) {
         train_free_data(d);
