@@ -9,7 +9,7 @@
  * on the same BATCH rows (n = BATCH), so the epoch callback times steps; two
  * warm-up steps are not counted. Rank 0 prints one line:
  *
- *   RESULT ranks=P step_s=MEDIAN step_min=MIN reduce_s=S bytes=B sums=K params=N
+ *   RESULT ranks=P step_s=MEDIAN step_min=MIN reduce_s=S bytes=B sums=K params=N step_max=MAX
  *
  * with the gradient sums' seconds and bytes sent per step (libnnact_mpi's
  * counters, 0 for plain).
@@ -63,6 +63,30 @@ static double median(double *v, size_t n)
 {
     qsort(v, n, sizeof *v, cmp);
     return v[n / 2];
+}
+
+/* 1 when the parameters are finite and the same bits on every rank. */
+static int params_agree(const nnact_net *net)
+{
+    const size_t np = nnact_net_param_count(net);
+    double *p = malloc(np * sizeof *p);
+    unsigned long long h[2] = {1469598103934665603ull, 0};
+    int finite = p != NULL && nnact_net_get_params(net, np, p) == NNACT_OK;
+    for (size_t i = 0; finite && i < np; i++) {
+        unsigned long long w;
+        memcpy(&w, p + i, sizeof w);
+        h[0] = (h[0] ^ w) * 0x100000001b3ull + (h[0] >> 29);
+        finite = isfinite(p[i]);
+    }
+    free(p);
+    h[1] = ~h[0];
+    int all_finite = finite;
+    if (MPI_Allreduce(MPI_IN_PLACE, h, 2, MPI_UNSIGNED_LONG_LONG, MPI_MIN, MPI_COMM_WORLD) !=
+            MPI_SUCCESS ||
+        MPI_Allreduce(MPI_IN_PLACE, &all_finite, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD) !=
+            MPI_SUCCESS)
+        return 0;
+    return all_finite && h[0] == ~h[1];
 }
 
 /* The overlap probe (MODE overlap); 0 or -1. */
@@ -182,6 +206,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "nnact-bench-mpi: rank %d: %s\n", rank, nnact_last_error());
         MPI_Abort(MPI_COMM_WORLD, 1);
     }
+    /* the result checked before its time is reported: finite parameters,
+       the same bits on every rank (a broken sum shows here, not as a fast step) */
+    if (!params_agree(net)) {
+        fprintf(stderr,
+                "nnact-bench-mpi: rank %d: the parameters differ between ranks or are "
+                "not finite after the fit\n",
+                rank);
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    }
     nnact_mpi_stats s = {.size = sizeof s};
     if (m != NULL) nnact_mpi_stats_get(m, &s, 0);
     double dt[MAXSTEPS];
@@ -191,10 +224,10 @@ int main(int argc, char **argv)
     qsort(dt, k, sizeof dt[0], cmp);
     if (rank == 0)
         printf("RESULT ranks=%d step_s=%.6g step_min=%.6g reduce_s=%.6g bytes=%.6g sums=%.6g "
-               "params=%zu\n",
+               "params=%zu step_max=%.6g\n",
                size, k ? dt[k / 2] : NAN, k ? dt[0] : NAN, s.seconds / (double)steps,
                (double)s.bytes / (double)steps, (double)s.sums / (double)steps,
-               nnact_net_param_count(net));
+               nnact_net_param_count(net), k ? dt[k - 1] : NAN);
     free(x);
     free(t);
     nnact_fit_config_free(cfg);
