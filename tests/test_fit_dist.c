@@ -27,7 +27,7 @@ static double X[ROWS * NIN], T[ROWS];
    "rank 1" into the n-th small header sum (counted from 1), `broken` makes
    every sum fail. */
 struct fake {
-    int sums, fail_sum_at, broken, agrees, stop_votes, reserves, reserve_fails;
+    int sums, fail_sum_at, broken, agrees, stop_votes, reserves, reserve_fails, nan_grad;
     size_t reserved;
 };
 
@@ -46,6 +46,7 @@ static int fake_sum(double *x, size_t n, void *user)
     if (f->broken) return -1;
     if (n == 2 && ++f->sums == f->fail_sum_at) x[1] += 1.0; /* another rank failed */
     if (n == 1) f->stop_votes++;
+    if (n > 2 && f->nan_grad) x[n - 1] = NAN; /* another rank's gradient is not finite */
     return 0;
 }
 
@@ -423,6 +424,33 @@ static void test_bad_report_agreed(void **state)
     nnact_net_free(net);
 }
 
+/* A finite loss everywhere but a non-finite gradient from another rank: the
+   summed gradient is refused by the checked step (the same sum on every
+   rank: the same refusal), nothing changed. */
+static void test_nonfinite_gradient_elsewhere(void **state)
+{
+    (void)state;
+    nnact_net *net = make_net();
+    nnact_opt *o = NULL;
+    assert_int_equal(nnact_opt_create(NNACT_OPT_ADAM, &o), NNACT_OK);
+    nnact_fit_config *c = make_config(0.0);
+    struct fake f = {.nan_grad = 1};
+    nnact_fit_dist d = fake_dist(&f, 0, 1);
+    assert_int_equal(nnact_fit_config_set_dist(c, &d), NNACT_OK);
+    const size_t np = nnact_net_param_count(net);
+    double before[MAXP], after[MAXP];
+    assert_int_equal(nnact_net_get_params(net, np, before), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, T, c, NULL),
+                     NNACT_ERR_NUMERIC);
+    assert_non_null(strstr(nnact_last_error(), "nnact_net_fit_run"));
+    assert_int_equal(nnact_net_get_params(net, np, after), NNACT_OK);
+    assert_memory_equal(before, after, np * sizeof(double));
+    assert_int_equal(nnact_opt_step_count(o), 0);
+    nnact_fit_config_free(c);
+    nnact_opt_free(o);
+    nnact_net_free(net);
+}
+
 static void test_checkpoint_rank0_only(void **state)
 {
     (void)state;
@@ -488,6 +516,7 @@ int main(void)
         cmocka_unit_test(test_reserve_at_start),
         cmocka_unit_test(test_bound_elsewhere_at_start),
         cmocka_unit_test(test_bad_report_agreed),
+        cmocka_unit_test(test_nonfinite_gradient_elsewhere),
         cmocka_unit_test(test_checkpoint_rank0_only),
         cmocka_unit_test(test_callback_stop_is_voted),
     };
