@@ -326,93 +326,93 @@ static const struct spec good = {ONNX_DOUBLE, 2, 1, "Relu", {2, 3}, 0, 0, 1.0f, 
 static void put_t(struct pbw *g, const char *name, int rank, const int64_t *dims, double v,
                   size_t bytes, int external)
 {
-    size_t at = pbw_begin(g, 5);
+    size_t at = nnact__pbw_begin(g, 5);
     size_t n = 1;
     for (int i = 0; i < rank; i++) {
-        pbw_varint(g, 1, (uint64_t)dims[i]);
+        nnact__pbw_varint(g, 1, (uint64_t)dims[i]);
         n *= dims[i] > 0 && dims[i] < 1000 ? (size_t)dims[i] : 1;
     }
-    pbw_varint(g, 2, ONNX_DOUBLE);
-    pbw_str(g, 8, name);
+    nnact__pbw_varint(g, 2, ONNX_DOUBLE);
+    nnact__pbw_str(g, 8, name);
     if (external) {
-        size_t e = pbw_begin(g, 13);
-        pbw_str(g, 1, "location");
-        pbw_str(g, 2, "weights.bin");
-        pbw_end(g, e);
-        pbw_varint(g, 14, 1);
+        size_t e = nnact__pbw_begin(g, 13);
+        nnact__pbw_str(g, 1, "location");
+        nnact__pbw_str(g, 2, "weights.bin");
+        nnact__pbw_end(g, e);
+        nnact__pbw_varint(g, 14, 1);
     } else {
-        size_t body = pbw_begin(g, 9);
+        size_t body = nnact__pbw_begin(g, 9);
         size_t want = bytes ? bytes : 8 * n;
         for (size_t i = 0; i < want; i++) {
             unsigned char b = ((const unsigned char *)&v)[i % 8];
-            pbw_raw(g, &b, 1);
+            nnact__pbw_raw(g, &b, 1);
         }
-        pbw_end(g, body);
+        nnact__pbw_end(g, body);
     }
-    pbw_end(g, at);
+    nnact__pbw_end(g, at);
 }
 
 static void put_n(struct pbw *g, const char *op, const char *a, const char *b, const char *c,
                   const char *out, const char *domain, float alpha)
 {
-    size_t at = pbw_begin(g, 1);
-    pbw_str(g, 1, a);
-    if (b) pbw_str(g, 1, b);
-    if (c) pbw_str(g, 1, c);
-    pbw_str(g, 2, out);
-    pbw_str(g, 4, op);
-    if (domain) pbw_str(g, 7, domain);
+    size_t at = nnact__pbw_begin(g, 1);
+    nnact__pbw_str(g, 1, a);
+    if (b) nnact__pbw_str(g, 1, b);
+    if (c) nnact__pbw_str(g, 1, c);
+    nnact__pbw_str(g, 2, out);
+    nnact__pbw_str(g, 4, op);
+    if (domain) nnact__pbw_str(g, 7, domain);
     if (alpha != 0) {
-        size_t t = pbw_begin(g, 5);
-        pbw_str(g, 1, "alpha");
-        pbw_float(g, 2, alpha);
-        pbw_varint(g, 20, 1);
-        pbw_end(g, t);
+        size_t t = nnact__pbw_begin(g, 5);
+        nnact__pbw_str(g, 1, "alpha");
+        nnact__pbw_float(g, 2, alpha);
+        nnact__pbw_varint(g, 20, 1);
+        nnact__pbw_end(g, t);
     }
-    pbw_end(g, at);
+    nnact__pbw_end(g, at);
 }
 
 static void put_gemm(struct pbw *g, const char *a, const char *w, const char *b, const char *out,
                      int trans_a, float alpha)
 {
-    size_t at = pbw_begin(g, 1);
-    pbw_str(g, 1, a);
-    pbw_str(g, 1, w);
-    pbw_str(g, 1, b);
-    pbw_str(g, 2, out);
-    pbw_str(g, 4, "Gemm");
-    size_t t = pbw_begin(g, 5);
-    pbw_str(g, 1, "transA");
-    pbw_varint(g, 3, (uint64_t)trans_a);
-    pbw_varint(g, 20, 2);
-    pbw_end(g, t);
-    t = pbw_begin(g, 5);
-    pbw_str(g, 1, "alpha");
-    pbw_float(g, 2, alpha);
-    pbw_varint(g, 20, 1);
-    pbw_end(g, t);
-    pbw_end(g, at);
+    size_t at = nnact__pbw_begin(g, 1);
+    nnact__pbw_str(g, 1, a);
+    nnact__pbw_str(g, 1, w);
+    nnact__pbw_str(g, 1, b);
+    nnact__pbw_str(g, 2, out);
+    nnact__pbw_str(g, 4, "Gemm");
+    size_t t = nnact__pbw_begin(g, 5);
+    nnact__pbw_str(g, 1, "transA");
+    nnact__pbw_varint(g, 3, (uint64_t)trans_a);
+    nnact__pbw_varint(g, 20, 2);
+    nnact__pbw_end(g, t);
+    t = nnact__pbw_begin(g, 5);
+    nnact__pbw_str(g, 1, "alpha");
+    nnact__pbw_float(g, 2, alpha);
+    nnact__pbw_varint(g, 20, 1);
+    nnact__pbw_end(g, t);
+    nnact__pbw_end(g, at);
 }
 
 static void put_io(struct pbw *g, uint32_t field, const char *name, int elem, int rank)
 {
-    size_t at = pbw_begin(g, field);
-    pbw_str(g, 1, name);
-    size_t ty = pbw_begin(g, 2), tt = pbw_begin(g, 1);
-    pbw_varint(g, 1, (uint64_t)elem);
-    size_t sh = pbw_begin(g, 2);
+    size_t at = nnact__pbw_begin(g, field);
+    nnact__pbw_str(g, 1, name);
+    size_t ty = nnact__pbw_begin(g, 2), tt = nnact__pbw_begin(g, 1);
+    nnact__pbw_varint(g, 1, (uint64_t)elem);
+    size_t sh = nnact__pbw_begin(g, 2);
     for (int i = 0; i < rank; i++) {
-        size_t d = pbw_begin(g, 1);
+        size_t d = nnact__pbw_begin(g, 1);
         if (i == 0)
-            pbw_str(g, 2, "N");
+            nnact__pbw_str(g, 2, "N");
         else
-            pbw_varint(g, 1, 2);
-        pbw_end(g, d);
+            nnact__pbw_varint(g, 1, 2);
+        nnact__pbw_end(g, d);
     }
-    pbw_end(g, sh);
-    pbw_end(g, tt);
-    pbw_end(g, ty);
-    pbw_end(g, at);
+    nnact__pbw_end(g, sh);
+    nnact__pbw_end(g, tt);
+    nnact__pbw_end(g, ty);
+    nnact__pbw_end(g, at);
 }
 
 static unsigned char *build(const struct spec *s, size_t *size)
@@ -437,12 +437,12 @@ static unsigned char *build(const struct spec *s, size_t *size)
     put_io(&g, 11, "x", s->elem, s->in_rank);
     for (int i = 0; i < s->n_outputs; i++)
         put_io(&g, 12, i ? "y2" : "y", ONNX_DOUBLE, 2);
-    pbw_varint(&m, 1, 8);
-    pbw_bytes(&m, 7, g.p, g.len);
-    size_t op = pbw_begin(&m, 8);
-    pbw_varint(&m, 2, 17);
-    pbw_end(&m, op);
-    pbw_free(&g);
+    nnact__pbw_varint(&m, 1, 8);
+    nnact__pbw_bytes(&m, 7, g.p, g.len);
+    size_t op = nnact__pbw_begin(&m, 8);
+    nnact__pbw_varint(&m, 2, 17);
+    nnact__pbw_end(&m, op);
+    nnact__pbw_free(&g);
     *size = m.len;
     return m.p;
 }
@@ -602,37 +602,37 @@ static void test_refused_counts(void **state)
     /* a graph of 4097 empty nodes: over the limit before anything is read */
     struct pbw g = {0}, m = {0};
     for (unsigned i = 0; i <= ONNX_MAX_NODES; i++)
-        pbw_bytes(&g, 1, "", 0);
-    pbw_bytes(&m, 7, g.p, g.len);
+        nnact__pbw_bytes(&g, 1, "", 0);
+    nnact__pbw_bytes(&m, 7, g.p, g.len);
     expect_refused(m.p, m.len, NNACT_ERR_FORMAT, "4097 nodes (limit 4096)");
-    pbw_free(&g);
-    pbw_free(&m);
+    nnact__pbw_free(&g);
+    nnact__pbw_free(&m);
     /* a node with four inputs */
-    size_t at = pbw_begin(&g, 1);
+    size_t at = nnact__pbw_begin(&g, 1);
     for (int i = 0; i < 4; i++)
-        pbw_str(&g, 1, "x");
-    pbw_end(&g, at);
-    pbw_bytes(&m, 7, g.p, g.len);
+        nnact__pbw_str(&g, 1, "x");
+    nnact__pbw_end(&g, at);
+    nnact__pbw_bytes(&m, 7, g.p, g.len);
     expect_refused(m.p, m.len, NNACT_ERR_FORMAT, "more than 3 inputs");
-    pbw_free(&g);
-    pbw_free(&m);
+    nnact__pbw_free(&g);
+    nnact__pbw_free(&m);
     /* a tensor with five dimensions */
-    at = pbw_begin(&g, 5);
+    at = nnact__pbw_begin(&g, 5);
     for (int i = 0; i < 5; i++)
-        pbw_varint(&g, 1, 1);
-    pbw_end(&g, at);
-    pbw_bytes(&m, 7, g.p, g.len);
+        nnact__pbw_varint(&g, 1, 1);
+    nnact__pbw_end(&g, at);
+    nnact__pbw_bytes(&m, 7, g.p, g.len);
     expect_refused(m.p, m.len, NNACT_ERR_FORMAT, "more than 4 dimensions");
-    pbw_free(&g);
-    pbw_free(&m);
+    nnact__pbw_free(&g);
+    nnact__pbw_free(&m);
     /* an integer tensor's data */
-    at = pbw_begin(&g, 5);
-    pbw_varint(&g, 7, 1);
-    pbw_end(&g, at);
-    pbw_bytes(&m, 7, g.p, g.len);
+    at = nnact__pbw_begin(&g, 5);
+    nnact__pbw_varint(&g, 7, 1);
+    nnact__pbw_end(&g, at);
+    nnact__pbw_bytes(&m, 7, g.p, g.len);
     expect_refused(m.p, m.len, NNACT_ERR_FORMAT, "integer or string data");
-    pbw_free(&g);
-    pbw_free(&m);
+    nnact__pbw_free(&g);
+    nnact__pbw_free(&m);
 }
 
 /* Changed weights are data (the file still imports, with them); a changed

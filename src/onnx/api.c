@@ -51,8 +51,8 @@ static nnact_status export_checked(const char *who, const nnact_net *net,
     NNACT_RETURN_IF(net == NULL, NNACT_ERR_ARG, "%s: net is NULL", who);
     NNACT_RETURN_IF(nnact_net_layer_count(net) == 0, NNACT_ERR_ARG,
                     "%s: the network has no layers (nothing to export)", who);
-    nnact_status s = onnx_export(who, net, cfg ? cfg->elem : NNACT_ONNX_DOUBLE, w);
-    if (s != NNACT_OK) pbw_free(w);
+    nnact_status s = nnact__onnx_export(who, net, cfg ? cfg->elem : NNACT_ONNX_DOUBLE, w);
+    if (s != NNACT_OK) nnact__pbw_free(w);
     return s;
 }
 
@@ -67,16 +67,16 @@ nnact_status nnact_onnx_save_buffer(const nnact_net *net, const nnact_onnx_confi
     NNACT_FORWARD_IF_ERROR(export_checked(who, net, cfg, &w));
     *size = w.len;
     if (buf == NULL) {
-        pbw_free(&w);
+        nnact__pbw_free(&w);
         return NNACT_OK;
     }
     if (capacity < w.len) {
-        pbw_free(&w);
+        nnact__pbw_free(&w);
         return nnact__fail(NNACT_ERR_ARG, "%s: capacity %zu is below the %zu bytes of the model",
                            who, capacity, *size);
     }
     memcpy(buf, w.p, w.len);
-    pbw_free(&w);
+    nnact__pbw_free(&w);
     return NNACT_OK;
 }
 
@@ -88,7 +88,7 @@ nnact_status nnact_onnx_save(const nnact_net *net, const nnact_onnx_config *cfg,
     struct pbw w = {0};
     NNACT_FORWARD_IF_ERROR(export_checked(who, net, cfg, &w));
     nnact_status s = nnact__io_write_file_atomic(who, path, w.p, w.len);
-    pbw_free(&w);
+    nnact__pbw_free(&w);
     return s;
 }
 
@@ -136,9 +136,9 @@ static nnact_status read_all(const char *who, const char *path, unsigned char **
 static nnact_status load_from(const char *who, const void *data, size_t size, nnact_net **out)
 {
     struct onnx_model m;
-    NNACT_FORWARD_IF_ERROR(onnx_parse(who, data, size, &m));
-    nnact_status s = onnx_import(who, &m, out);
-    onnx_model_free(&m);
+    NNACT_FORWARD_IF_ERROR(nnact__onnx_parse(who, data, size, &m));
+    nnact_status s = nnact__onnx_import(who, &m, out);
+    nnact__onnx_model_free(&m);
     return s;
 }
 
@@ -201,14 +201,14 @@ static nnact_status describe_from(const char *who, const void *data, size_t size
                                   nnact_onnx_info *info, nnact_net **net)
 {
     struct onnx_model m;
-    NNACT_FORWARD_IF_ERROR(onnx_parse(who, data, size, &m));
+    NNACT_FORWARD_IF_ERROR(nnact__onnx_parse(who, data, size, &m));
     nnact_onnx_info d;
     memset(&d, 0, sizeof d);
     d.size = info->size;
     fill_info(&m, &d);
     nnact_net *got = NULL;
-    nnact_status s = onnx_import(who, &m, &got);
-    onnx_model_free(&m);
+    nnact_status s = nnact__onnx_import(who, &m, &got);
+    nnact__onnx_model_free(&m);
     if (s == NNACT_ERR_NOMEM) return s;
     d.importable = s == NNACT_OK;
     if (s != NNACT_OK) nnact__last_reason(d.reason, sizeof d.reason);

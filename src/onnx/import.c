@@ -74,7 +74,7 @@ static const struct onnx_tensor *find_tensor(const struct onnx_model *m, struct 
     const struct onnx_tensor *t = find_init(m, name);
     for (size_t i = 0; !t && i < m->n_nodes; i++)
         if (m->nodes[i].has_value && m->nodes[i].n_out == 1 && str_eq(m->nodes[i].out[0], name) &&
-            onnx_str_is(m->nodes[i].op, "Constant"))
+            nnact__onnx_str_is(m->nodes[i].op, "Constant"))
             t = &m->nodes[i].value;
     if (t && t->type != ONNX_FLOAT && t->type != ONNX_DOUBLE) return NULL;
     return t;
@@ -85,14 +85,14 @@ static int const_of(const struct onnx_model *m, struct onnx_str name, double *v)
 {
     const struct onnx_tensor *t = find_tensor(m, name);
     if (!t || t->n != 1) return 0;
-    *v = onnx_tensor_at(t, 0);
+    *v = nnact__onnx_tensor_at(t, 0);
     return 1;
 }
 
 static const struct onnx_attr *attr(const struct onnx_node *n, const char *name)
 {
     for (size_t i = 0; i < n->n_attr; i++)
-        if (onnx_str_is(n->attr[i].name, name)) return &n->attr[i];
+        if (nnact__onnx_str_is(n->attr[i].name, name)) return &n->attr[i];
     return NULL;
 }
 
@@ -118,7 +118,7 @@ static const struct onnx_node *node_at(const struct walk *w, size_t i)
 static int is_op(const struct walk *w, size_t i, const char *op, struct onnx_str in, int either)
 {
     const struct onnx_node *n = node_at(w, i);
-    if (!n || !onnx_str_is(n->op, op) || n->n_out != 1 || n->n_in < 1) return 0;
+    if (!n || !nnact__onnx_str_is(n->op, op) || n->n_out != 1 || n->n_in < 1) return 0;
     if (str_eq(n->in[0], in)) return 1;
     return either && n->n_in == 2 && str_eq(n->in[1], in);
 }
@@ -143,7 +143,7 @@ static size_t dense(struct walk *w, size_t i, nnact_status *st)
     memset(&l, 0, sizeof l);
     size_t used = 1;
     const char *why = NULL;
-    if (onnx_str_is(n->op, "Gemm")) {
+    if (nnact__onnx_str_is(n->op, "Gemm")) {
         if (attr_i(n, "transA", 0) != 0)
             why = "transA is not 0";
         else if (attr_f(n, "alpha", 1.0) != 1.0 || attr_f(n, "beta", 1.0) != 1.0)
@@ -193,8 +193,8 @@ static int op_xc(const struct walk *w, size_t p, const char *op, struct onnx_str
 {
     const struct onnx_node *n = node_at(w, p);
     double v;
-    return n && onnx_str_is(n->op, op) && n->n_in == 2 && n->n_out == 1 && str_eq(n->in[0], a) &&
-           const_of(w->m, n->in[1], &v) && v == c;
+    return n && nnact__onnx_str_is(n->op, op) && n->n_in == 2 && n->n_out == 1 &&
+           str_eq(n->in[0], a) && const_of(w->m, n->in[1], &v) && v == c;
 }
 
 /* Node p is Where(cond, a, constant 0). */
@@ -202,7 +202,7 @@ static int where0(const struct walk *w, size_t p, struct onnx_str cond, struct o
 {
     const struct onnx_node *n = node_at(w, p);
     double v;
-    return n && onnx_str_is(n->op, "Where") && n->n_in == 3 && n->n_out == 1 &&
+    return n && nnact__onnx_str_is(n->op, "Where") && n->n_in == 3 && n->n_out == 1 &&
            str_eq(n->in[0], cond) && str_eq(n->in[1], a) && const_of(w->m, n->in[2], &v) && v == 0;
 }
 
@@ -218,12 +218,12 @@ static size_t shrinks(const struct walk *w, size_t i, nnact_act_kind *k, double 
     if (op_xc(w, i + 1, "Sub", x, *l) && where0(w, i + 2, OUT(i), OUT(i + 1)) &&
         op_xc(w, i + 3, "Less", x, -*l) && op_xc(w, i + 4, "Add", x, *l) &&
         where0(w, i + 5, OUT(i + 3), OUT(i + 4)) && node_at(w, i + 6) &&
-        onnx_str_is(NODE(w, i + 6)->op, "Add") && NODE(w, i + 6)->n_in == 2 &&
+        nnact__onnx_str_is(NODE(w, i + 6)->op, "Add") && NODE(w, i + 6)->n_in == 2 &&
         str_eq(NODE(w, i + 6)->in[0], OUT(i + 2)) && str_eq(NODE(w, i + 6)->in[1], OUT(i + 5)))
         return *k = NNACT_ACT_SOFTSHRINK, 7;
     if (op_xc(w, i + 1, "Less", x, -*l) && is_op(w, i + 2, "Cast", OUT(i), 0) &&
         is_op(w, i + 3, "Cast", OUT(i + 1), 0) && node_at(w, i + 4) &&
-        onnx_str_is(NODE(w, i + 4)->op, "Or") && NODE(w, i + 4)->n_in == 2 &&
+        nnact__onnx_str_is(NODE(w, i + 4)->op, "Or") && NODE(w, i + 4)->n_in == 2 &&
         str_eq(NODE(w, i + 4)->in[0], OUT(i + 2)) && str_eq(NODE(w, i + 4)->in[1], OUT(i + 3)) &&
         where0(w, i + 5, OUT(i + 4), x))
         return *k = NNACT_ACT_HARDSHRINK, 6;
@@ -249,20 +249,20 @@ static size_t composite(const struct walk *w, size_t i, nnact_act_kind *k, doubl
     const struct onnx_node *n = NODE(w, i);
     struct onnx_str x = w->cur, o = n->out[0];
     double c;
-    if (onnx_str_is(n->op, "Sigmoid")) {
+    if (nnact__onnx_str_is(n->op, "Sigmoid")) {
         if (is_op(w, i + 1, "Mul", o, 1) && str_eq(other(NODE(w, i + 1), o), x))
             return *k = NNACT_ACT_SILU, 2;
         if (is_op(w, i + 1, "Log", o, 0)) return *k = NNACT_ACT_LOG_SIGMOID, 2;
-    } else if (onnx_str_is(n->op, "Tanh")) {
+    } else if (nnact__onnx_str_is(n->op, "Tanh")) {
         const struct onnx_node *s = node_at(w, i + 1);
-        if (s && onnx_str_is(s->op, "Sub") && s->n_in == 2 && str_eq(s->in[0], x) &&
+        if (s && nnact__onnx_str_is(s->op, "Sub") && s->n_in == 2 && str_eq(s->in[0], x) &&
             str_eq(s->in[1], o))
             return *k = NNACT_ACT_TANHSHRINK, 2;
-    } else if (onnx_str_is(n->op, "Softplus") && is_op(w, i + 1, "Tanh", o, 0)) {
+    } else if (nnact__onnx_str_is(n->op, "Softplus") && is_op(w, i + 1, "Tanh", o, 0)) {
         struct onnx_str t = NODE(w, i + 1)->out[0];
         if (is_op(w, i + 2, "Mul", t, 1) && str_eq(other(NODE(w, i + 2), t), x))
             return *k = NNACT_ACT_MISH, 3;
-    } else if (onnx_str_is(n->op, "Div") && n->n_in == 2 && const_of(w->m, n->in[1], &c) &&
+    } else if (nnact__onnx_str_is(n->op, "Div") && n->n_in == 2 && const_of(w->m, n->in[1], &c) &&
                near(c, 1.4142135623730951) && is_op(w, i + 1, "Erf", o, 0)) {
         /* x / sqrt2 -> Erf -> + 1 -> * x -> * 0.5 */
         struct onnx_str e = NODE(w, i + 1)->out[0];
@@ -276,17 +276,17 @@ static size_t composite(const struct walk *w, size_t i, nnact_act_kind *k, doubl
             c != 0.5)
             return 0;
         return *k = NNACT_ACT_GELU, 5;
-    } else if (onnx_str_is(n->op, "Mul") && n->n_in == 2 && str_eq(n->in[0], x) &&
+    } else if (nnact__onnx_str_is(n->op, "Mul") && n->n_in == 2 && str_eq(n->in[0], x) &&
                str_eq(n->in[1], x)) {
         return *k = NNACT_ACT_SQUARE, 1;
-    } else if (onnx_str_is(n->op, "Abs") && is_op(w, i + 1, "Add", o, 1) &&
+    } else if (nnact__onnx_str_is(n->op, "Abs") && is_op(w, i + 1, "Add", o, 1) &&
                const_of(w->m, other(NODE(w, i + 1), o), &c) && c == 1.0 &&
                is_op(w, i + 2, "Div", x, 0) && NODE(w, i + 2)->n_in == 2 &&
                str_eq(NODE(w, i + 2)->in[1], OUT(i + 1))) {
         return *k = NNACT_ACT_SOFTSIGN, 3; /* x / (|x| + 1) */
-    } else if (onnx_str_is(n->op, "Greater")) {
+    } else if (nnact__onnx_str_is(n->op, "Greater")) {
         return shrinks(w, i, k, a);
-    } else if (onnx_str_is(n->op, "Cast")) {
+    } else if (nnact__onnx_str_is(n->op, "Cast")) {
         size_t used = cast_celu(w, i, a);
         if (used) *k = NNACT_ACT_CELU;
         return used;
@@ -317,17 +317,18 @@ static const char *native(const struct walk *w, const struct onnx_node *n, nnact
                  {"Cos", NNACT_ACT_COS},           {"Abs", NNACT_ACT_ABS},
                  {"Softsign", NNACT_ACT_SOFTSIGN}, {"HardSwish", NNACT_ACT_HARD_SWISH}};
     for (size_t j = 0; j < sizeof plain / sizeof plain[0]; j++)
-        if (onnx_str_is(n->op, plain[j].op)) return *k = plain[j].k, NULL;
+        if (nnact__onnx_str_is(n->op, plain[j].op)) return *k = plain[j].k, NULL;
     /* float32 attributes are taken as the float value they hold */
-    if (onnx_str_is(n->op, "LeakyRelu"))
+    if (nnact__onnx_str_is(n->op, "LeakyRelu"))
         return *k = NNACT_ACT_LEAKY_RELU, *a = attr_f(n, "alpha", (double)0.01f), NULL;
-    if (onnx_str_is(n->op, "Elu")) return *k = NNACT_ACT_ELU, *a = attr_f(n, "alpha", 1.0), NULL;
-    if (onnx_str_is(n->op, "Celu")) {
+    if (nnact__onnx_str_is(n->op, "Elu"))
+        return *k = NNACT_ACT_ELU, *a = attr_f(n, "alpha", 1.0), NULL;
+    if (nnact__onnx_str_is(n->op, "Celu")) {
         *a = attr_f(n, "alpha", 1.0);
         return *a > 0 ? (*k = NNACT_ACT_CELU, NULL) : "Celu alpha must be positive";
     }
-    if (onnx_str_is(n->op, "Softplus")) return *k = NNACT_ACT_SOFTPLUS, *a = 1.0, NULL;
-    if (onnx_str_is(n->op, "Selu")) {
+    if (nnact__onnx_str_is(n->op, "Softplus")) return *k = NNACT_ACT_SOFTPLUS, *a = 1.0, NULL;
+    if (nnact__onnx_str_is(n->op, "Selu")) {
         /* the float roundings of SELU's constants stand for SELU itself */
         if (attr_f(n, "alpha", (double)1.67326319217681884765625f) !=
                 (double)1.67326319217681884765625f ||
@@ -336,19 +337,19 @@ static const char *native(const struct walk *w, const struct onnx_node *n, nnact
             return "Selu with other constants than SELU's";
         return *k = NNACT_ACT_SELU, NULL;
     }
-    if (onnx_str_is(n->op, "HardSigmoid")) {
+    if (nnact__onnx_str_is(n->op, "HardSigmoid")) {
         if (attr_f(n, "alpha", 0.2) != (double)(1.0f / 6) || attr_f(n, "beta", 0.5) != 0.5)
             return "HardSigmoid other than alpha 1/6, beta 1/2 (PyTorch's)";
         return *k = NNACT_ACT_HARD_SIGMOID, NULL;
     }
-    if (onnx_str_is(n->op, "Shrink")) {
+    if (nnact__onnx_str_is(n->op, "Shrink")) {
         double bias = attr_f(n, "bias", 0.0), l = attr_f(n, "lambd", 0.5);
         if (l < 0) return "Shrink with a negative lambd";
         if (bias == 0) return *k = NNACT_ACT_HARDSHRINK, *a = l, NULL;
         if (bias == l) return *k = NNACT_ACT_SOFTSHRINK, *a = l, NULL;
         return "Shrink whose bias is neither 0 nor lambd";
     }
-    if (onnx_str_is(n->op, "Clip")) return clip(w, n, k);
+    if (nnact__onnx_str_is(n->op, "Clip")) return clip(w, n, k);
     return "unsupported operator (docs/ONNX.md lists what imports)";
 }
 
@@ -387,11 +388,11 @@ static nnact_status walk_nodes(struct walk *w)
     nnact_status st = NNACT_OK;
     for (size_t i = 0; i < w->m->n_nodes; i++) {
         const struct onnx_node *n = &w->m->nodes[i];
-        if (n->domain.n && !onnx_str_is(n->domain, "ai.onnx")) {
+        if (n->domain.n && !nnact__onnx_str_is(n->domain, "ai.onnx")) {
             w->idx[w->n_idx++] = i; /* refused below, named */
             return refuse(w, w->n_idx - 1, "an operator outside the default domain");
         }
-        if (!onnx_str_is(n->op, "Constant")) w->idx[w->n_idx++] = i;
+        if (!nnact__onnx_str_is(n->op, "Constant")) w->idx[w->n_idx++] = i;
     }
     for (size_t i = 0; i < w->n_idx;) {
         const struct onnx_node *n = NODE(w, i);
@@ -399,11 +400,11 @@ static nnact_status walk_nodes(struct walk *w)
         if (!str_eq(n->in[0], w->cur))
             return refuse(w, i, "its first input is not the chain's current value");
         size_t used;
-        if (onnx_str_is(n->op, "Identity") ||
-            (onnx_str_is(n->op, "Flatten") && attr_i(n, "axis", 1) == 1)) {
+        if (nnact__onnx_str_is(n->op, "Identity") ||
+            (nnact__onnx_str_is(n->op, "Flatten") && attr_i(n, "axis", 1) == 1)) {
             w->cur = n->out[0];
             used = 1;
-        } else if (onnx_str_is(n->op, "Gemm") || onnx_str_is(n->op, "MatMul")) {
+        } else if (nnact__onnx_str_is(n->op, "Gemm") || nnact__onnx_str_is(n->op, "MatMul")) {
             used = dense(w, i, &st);
         } else {
             used = activation(w, i, &st);
@@ -448,12 +449,12 @@ static nnact_status set_weights(const char *who, nnact_net *net, size_t li, cons
     int finite = 1;
     for (size_t r = 0; r < l->n_in; r++)
         for (size_t c = 0; c < l->n_out; c++) {
-            double v = onnx_tensor_at(l->W, l->transB ? c * l->n_in + r : r * l->n_out + c);
+            double v = nnact__onnx_tensor_at(l->W, l->transB ? c * l->n_in + r : r * l->n_out + c);
             W[r * l->n_out + c] = v;
             finite &= isfinite(v) != 0;
         }
     for (size_t c = 0; c < l->n_out && l->b; c++) {
-        b[c] = onnx_tensor_at(l->b, c);
+        b[c] = nnact__onnx_tensor_at(l->b, c);
         finite &= isfinite(b[c]) != 0;
     }
     nnact_status s = finite ? nnact_net_set_layer(net, li, W, l->b ? b : NULL) : NNACT_ERR_NUMERIC;
@@ -518,7 +519,7 @@ static nnact_status import_chain(const char *who, const struct onnx_model *m, nn
 static const struct onnx_kv *meta(const struct onnx_model *m, const char *key)
 {
     for (size_t i = 0; i < m->n_meta; i++)
-        if (onnx_str_is(m->meta[i].key, key)) return &m->meta[i];
+        if (nnact__onnx_str_is(m->meta[i].key, key)) return &m->meta[i];
     return NULL;
 }
 
@@ -622,8 +623,8 @@ static nnact_status own_scaling(const char *who, const struct onnx_model *m, nna
     double *v = nnact__malloc(2 * n * sizeof *v);
     NNACT_RETURN_IF(!v, NNACT_ERR_NOMEM, "%s: out of memory", who);
     for (size_t i = 0; i < n; i++) {
-        v[i] = onnx_tensor_at(sh, i);
-        v[n + i] = onnx_tensor_at(sc, i);
+        v[i] = nnact__onnx_tensor_at(sh, i);
+        v[n + i] = nnact__onnx_tensor_at(sc, i);
     }
     nnact_status s = nnact_net_set_input_scaling(net, v, v + n);
     nnact__free(v);
@@ -677,9 +678,9 @@ static int import_own(const char *who, const struct onnx_model *m, nnact_net **o
     if (s != NNACT_OK) return 0;
     struct pbw g = {0};
     nnact_onnx_elem elem = m->in[0].elem == ONNX_FLOAT ? NNACT_ONNX_FLOAT : NNACT_ONNX_DOUBLE;
-    s = onnx_export_graph(who, net, elem, &g);
+    s = nnact__onnx_export_graph(who, net, elem, &g);
     int same = s == NNACT_OK && g.len == m->graph.n && memcmp(g.p, m->graph.p, g.len) == 0;
-    pbw_free(&g);
+    nnact__pbw_free(&g);
     if (s == NNACT_ERR_NOMEM) {
         nnact_net_free(net);
         return *st = s, -1;
@@ -692,7 +693,7 @@ static int import_own(const char *who, const struct onnx_model *m, nnact_net **o
     return 1;
 }
 
-nnact_status onnx_import(const char *who, const struct onnx_model *m, nnact_net **out)
+nnact_status nnact__onnx_import(const char *who, const struct onnx_model *m, nnact_net **out)
 {
     nnact_status s = NNACT_OK;
     int own = import_own(who, m, out, &s);

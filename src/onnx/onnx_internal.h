@@ -41,16 +41,16 @@ struct pbw {
     size_t len, cap;
     int failed; /* an allocation failed: every later call is a no-op */
 };
-NNACT_HIDDEN void pbw_free(struct pbw *w);
-NNACT_HIDDEN void pbw_varint(struct pbw *w, uint32_t field, uint64_t v);
-NNACT_HIDDEN void pbw_bytes(struct pbw *w, uint32_t field, const void *data, size_t n);
-NNACT_HIDDEN void pbw_str(struct pbw *w, uint32_t field, const char *s);
-NNACT_HIDDEN void pbw_float(struct pbw *w, uint32_t field, float f);
-NNACT_HIDDEN void pbw_raw(struct pbw *w, const void *data, size_t n);
+NNACT_HIDDEN void nnact__pbw_free(struct pbw *w);
+NNACT_HIDDEN void nnact__pbw_varint(struct pbw *w, uint32_t field, uint64_t v);
+NNACT_HIDDEN void nnact__pbw_bytes(struct pbw *w, uint32_t field, const void *data, size_t n);
+NNACT_HIDDEN void nnact__pbw_str(struct pbw *w, uint32_t field, const char *s);
+NNACT_HIDDEN void nnact__pbw_float(struct pbw *w, uint32_t field, float f);
+NNACT_HIDDEN void nnact__pbw_raw(struct pbw *w, const void *data, size_t n);
 /* A nested message: begin writes the tag and returns where its body starts;
  * end inserts the body's length before it. */
-NNACT_HIDDEN size_t pbw_begin(struct pbw *w, uint32_t field);
-NNACT_HIDDEN void pbw_end(struct pbw *w, size_t start);
+NNACT_HIDDEN size_t nnact__pbw_begin(struct pbw *w, uint32_t field);
+NNACT_HIDDEN void nnact__pbw_end(struct pbw *w, size_t start);
 
 /* ---- reader ---- */
 struct pbr {
@@ -66,7 +66,7 @@ struct pbfield {
 };
 /* 1 with *f filled, 0 at the end of r, -1 on a malformed field (the failure
  * recorded, naming `who` and the offset). */
-NNACT_HIDDEN int pbr_next(const char *who, struct pbr *r, struct pbfield *f);
+NNACT_HIDDEN int nnact__pbr_next(const char *who, struct pbr *r, struct pbfield *f);
 
 /* ---- the parsed model ---- */
 struct onnx_str {
@@ -123,20 +123,21 @@ struct onnx_model {
     size_t n_meta;
 };
 
-NNACT_HIDDEN nnact_status onnx_parse(const char *who, const unsigned char *data, size_t size,
-                                     struct onnx_model *m);
-NNACT_HIDDEN void onnx_model_free(struct onnx_model *m);
-NNACT_HIDDEN int onnx_str_is(struct onnx_str s, const char *lit);
+NNACT_HIDDEN nnact_status nnact__onnx_parse(const char *who, const unsigned char *data, size_t size,
+                                            struct onnx_model *m);
+NNACT_HIDDEN void nnact__onnx_model_free(struct onnx_model *m);
+NNACT_HIDDEN int nnact__onnx_str_is(struct onnx_str s, const char *lit);
 /* Element i of a float or double tensor as double. */
-NNACT_HIDDEN double onnx_tensor_at(const struct onnx_tensor *t, uint64_t i);
+NNACT_HIDDEN double nnact__onnx_tensor_at(const struct onnx_tensor *t, uint64_t i);
 
 /* The GraphProto body of the export (what ModelProto field 7 holds). */
-NNACT_HIDDEN nnact_status onnx_export_graph(const char *who, const nnact_net *net,
-                                            nnact_onnx_elem elem, struct pbw *graph);
+NNACT_HIDDEN nnact_status nnact__onnx_export_graph(const char *who, const nnact_net *net,
+                                                   nnact_onnx_elem elem, struct pbw *graph);
 /* Export into w (net checked by the caller). */
-NNACT_HIDDEN nnact_status onnx_export(const char *who, const nnact_net *net, nnact_onnx_elem elem,
-                                      struct pbw *w);
+NNACT_HIDDEN nnact_status nnact__onnx_export(const char *who, const nnact_net *net,
+                                             nnact_onnx_elem elem, struct pbw *w);
 /* Import a parsed model. */
-NNACT_HIDDEN nnact_status onnx_import(const char *who, const struct onnx_model *m, nnact_net **out);
+NNACT_HIDDEN nnact_status nnact__onnx_import(const char *who, const struct onnx_model *m,
+                                             nnact_net **out);
 
 #endif /* NNACT_ONNX_INTERNAL_H */

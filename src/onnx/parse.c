@@ -9,7 +9,7 @@
 #include "core/alloc.h"
 #include "onnx/onnx_internal.h"
 
-int onnx_str_is(struct onnx_str s, const char *lit)
+int nnact__onnx_str_is(struct onnx_str s, const char *lit)
 {
     size_t n = strlen(lit);
     return s.n == n && (n == 0 || memcmp(s.p, lit, n) == 0);
@@ -32,7 +32,7 @@ static nnact_status want(const char *who, const struct pbfield *f, int wt, const
 
 #define NEXT_OR_FAIL(r, f)                                                                         \
     int rc_;                                                                                       \
-    while ((rc_ = pbr_next(who, (r), (f))) > 0)
+    while ((rc_ = nnact__pbr_next(who, (r), (f))) > 0)
 #define END_OR_FAIL()                                                                              \
     if (rc_ < 0) return NNACT_ERR_FORMAT
 
@@ -220,7 +220,7 @@ static nnact_status parse_shape(const char *who, struct pbr r, struct onnx_value
         int64_t d = -1;
         struct pbr dr = f.sub;
         int rc2;
-        while ((rc2 = pbr_next(who, &dr, &g)) > 0)
+        while ((rc2 = nnact__pbr_next(who, &dr, &g)) > 0)
             if (g.num == 1 && g.wt == PB_VARINT) d = (int64_t)g.v;
         if (rc2 < 0) return NNACT_ERR_FORMAT;
         if (v->rank < 2) v->dims[v->rank] = d;
@@ -243,11 +243,11 @@ static nnact_status parse_value(const char *who, struct pbr r, struct onnx_value
         if (f.num != 2 || f.wt != PB_LEN) continue;
         struct pbr tr = f.sub; /* TypeProto */
         int rc2;
-        while ((rc2 = pbr_next(who, &tr, &g)) > 0) {
+        while ((rc2 = nnact__pbr_next(who, &tr, &g)) > 0) {
             if (g.num != 1 || g.wt != PB_LEN) continue;
             struct pbr tt = g.sub; /* TypeProto.Tensor */
             int rc3;
-            while ((rc3 = pbr_next(who, &tt, &h)) > 0) {
+            while ((rc3 = nnact__pbr_next(who, &tt, &h)) > 0) {
                 if (h.num == 1 && h.wt == PB_VARINT) v->elem = (int)h.v;
                 if (h.num == 2 && h.wt == PB_LEN)
                     NNACT_FORWARD_IF_ERROR(parse_shape(who, h.sub, v));
@@ -336,7 +336,7 @@ static nnact_status parse_opset(const char *who, struct pbr r, struct onnx_model
         if (f.num == 2 && f.wt == PB_VARINT) version = (int64_t)f.v;
     }
     END_OR_FAIL();
-    if (domain.n == 0 || onnx_str_is(domain, "ai.onnx")) m->opset = version;
+    if (domain.n == 0 || nnact__onnx_str_is(domain, "ai.onnx")) m->opset = version;
     return NNACT_OK;
 }
 
@@ -353,7 +353,7 @@ static nnact_status parse_top(const char *who, struct pbr r, struct onnx_model *
     m->meta = nnact__calloc(n_meta ? n_meta : 1, sizeof *m->meta);
     NNACT_RETURN_IF(!m->meta, NNACT_ERR_NOMEM, "%s: out of memory", who);
     int rc2;
-    while ((rc2 = pbr_next(who, &r, &f)) > 0) {
+    while ((rc2 = nnact__pbr_next(who, &r, &f)) > 0) {
         if (f.num == 1) {
             NNACT_FORWARD_IF_ERROR(want(who, &f, PB_VARINT, "ModelProto.ir_version"));
             m->ir_version = (int64_t)f.v;
@@ -378,17 +378,17 @@ static nnact_status parse_top(const char *who, struct pbr r, struct onnx_model *
     return NNACT_OK;
 }
 
-nnact_status onnx_parse(const char *who, const unsigned char *data, size_t size,
-                        struct onnx_model *m)
+nnact_status nnact__onnx_parse(const char *who, const unsigned char *data, size_t size,
+                               struct onnx_model *m)
 {
     memset(m, 0, sizeof *m);
     struct pbr r = {data, 0, size};
     nnact_status s = parse_top(who, r, m);
-    if (s != NNACT_OK) onnx_model_free(m);
+    if (s != NNACT_OK) nnact__onnx_model_free(m);
     return s;
 }
 
-void onnx_model_free(struct onnx_model *m)
+void nnact__onnx_model_free(struct onnx_model *m)
 {
     nnact__free(m->nodes);
     nnact__free(m->inits);
@@ -396,7 +396,7 @@ void onnx_model_free(struct onnx_model *m)
     memset(m, 0, sizeof *m);
 }
 
-double onnx_tensor_at(const struct onnx_tensor *t, uint64_t i)
+double nnact__onnx_tensor_at(const struct onnx_tensor *t, uint64_t i)
 {
     const unsigned char *p = t->raw.p;
     if (t->type == ONNX_FLOAT) {

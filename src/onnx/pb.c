@@ -8,14 +8,14 @@
 
 /* ---- writer ---- */
 
-void pbw_free(struct pbw *w)
+void nnact__pbw_free(struct pbw *w)
 {
     nnact__free(w->p);
     w->p = NULL;
     w->len = w->cap = 0;
 }
 
-static int pbw_reserve(struct pbw *w, size_t extra)
+static int nnact__pbw_reserve(struct pbw *w, size_t extra)
 {
     if (w->failed) return 0;
     if (extra <= w->cap - w->len) return 1;
@@ -50,60 +50,60 @@ static size_t varint_put(unsigned char *out, uint64_t v)
     return n;
 }
 
-static void pbw_rawvarint(struct pbw *w, uint64_t v)
+static void nnact__pbw_rawvarint(struct pbw *w, uint64_t v)
 {
-    if (pbw_reserve(w, 10)) w->len += varint_put(w->p + w->len, v);
+    if (nnact__pbw_reserve(w, 10)) w->len += varint_put(w->p + w->len, v);
 }
 
-void pbw_raw(struct pbw *w, const void *data, size_t n)
+void nnact__pbw_raw(struct pbw *w, const void *data, size_t n)
 {
-    if (n && pbw_reserve(w, n)) {
+    if (n && nnact__pbw_reserve(w, n)) {
         memcpy(w->p + w->len, data, n);
         w->len += n;
     }
 }
 
-void pbw_varint(struct pbw *w, uint32_t field, uint64_t v)
+void nnact__pbw_varint(struct pbw *w, uint32_t field, uint64_t v)
 {
-    pbw_rawvarint(w, (uint64_t)field << 3 | PB_VARINT);
-    pbw_rawvarint(w, v);
+    nnact__pbw_rawvarint(w, (uint64_t)field << 3 | PB_VARINT);
+    nnact__pbw_rawvarint(w, v);
 }
 
-void pbw_bytes(struct pbw *w, uint32_t field, const void *data, size_t n)
+void nnact__pbw_bytes(struct pbw *w, uint32_t field, const void *data, size_t n)
 {
-    pbw_rawvarint(w, (uint64_t)field << 3 | PB_LEN);
-    pbw_rawvarint(w, n);
-    pbw_raw(w, data, n);
+    nnact__pbw_rawvarint(w, (uint64_t)field << 3 | PB_LEN);
+    nnact__pbw_rawvarint(w, n);
+    nnact__pbw_raw(w, data, n);
 }
 
-void pbw_str(struct pbw *w, uint32_t field, const char *s)
+void nnact__pbw_str(struct pbw *w, uint32_t field, const char *s)
 {
-    pbw_bytes(w, field, s, strlen(s));
+    nnact__pbw_bytes(w, field, s, strlen(s));
 }
 
-void pbw_float(struct pbw *w, uint32_t field, float f)
+void nnact__pbw_float(struct pbw *w, uint32_t field, float f)
 {
     uint32_t u;
     memcpy(&u, &f, 4);
     unsigned char b[4] = {(unsigned char)u, (unsigned char)(u >> 8), (unsigned char)(u >> 16),
                           (unsigned char)(u >> 24)};
-    pbw_rawvarint(w, (uint64_t)field << 3 | PB_FIXED32);
-    pbw_raw(w, b, 4);
+    nnact__pbw_rawvarint(w, (uint64_t)field << 3 | PB_FIXED32);
+    nnact__pbw_raw(w, b, 4);
 }
 
-size_t pbw_begin(struct pbw *w, uint32_t field)
+size_t nnact__pbw_begin(struct pbw *w, uint32_t field)
 {
-    pbw_rawvarint(w, (uint64_t)field << 3 | PB_LEN);
+    nnact__pbw_rawvarint(w, (uint64_t)field << 3 | PB_LEN);
     return w->len;
 }
 
-void pbw_end(struct pbw *w, size_t start)
+void nnact__pbw_end(struct pbw *w, size_t start)
 {
     if (w->failed) return;
     size_t body = w->len - start;
     unsigned char v[10];
     size_t k = varint_put(v, body);
-    if (!pbw_reserve(w, k)) return;
+    if (!nnact__pbw_reserve(w, k)) return;
     memmove(w->p + start + k, w->p + start, body);
     memcpy(w->p + start, v, k);
     w->len += k;
@@ -132,7 +132,7 @@ static int pbr_varint(const char *who, struct pbr *r, uint64_t *v)
     return -1;
 }
 
-int pbr_next(const char *who, struct pbr *r, struct pbfield *f)
+int nnact__pbr_next(const char *who, struct pbr *r, struct pbfield *f)
 {
     if (r->pos >= r->end) return 0;
     f->at = r->pos;
