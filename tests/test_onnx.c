@@ -635,6 +635,76 @@ static void test_refused_counts(void **state)
     nnact__pbw_free(&m);
 }
 
+/* A model that claims to be an own export ("nnact.layers" = layers): input
+ * x of elem, W0 of w_type [d0, d1] with w_bytes data bytes (0: none), and,
+ * when sc_type is nonzero, shift and scale of that type with 8 bytes each. */
+static unsigned char *own_claim(const char *layers, int elem, int w_type, int64_t d0, int64_t d1,
+                                size_t w_bytes, int sc_type, size_t *size)
+{
+    struct pbw g = {0}, m = {0};
+    size_t at = nnact__pbw_begin(&g, 5);
+    nnact__pbw_varint(&g, 1, (uint64_t)d0);
+    nnact__pbw_varint(&g, 1, (uint64_t)d1);
+    nnact__pbw_varint(&g, 2, (uint64_t)w_type);
+    nnact__pbw_str(&g, 8, "W0");
+    if (w_bytes) {
+        size_t body = nnact__pbw_begin(&g, 9);
+        for (size_t i = 0; i < w_bytes; i++)
+            nnact__pbw_raw(&g, "\x3f", 1);
+        nnact__pbw_end(&g, body);
+    }
+    nnact__pbw_end(&g, at);
+    for (int i = 0; sc_type && i < 2; i++) {
+        at = nnact__pbw_begin(&g, 5);
+        nnact__pbw_varint(&g, 1, (uint64_t)d0);
+        nnact__pbw_varint(&g, 2, (uint64_t)sc_type);
+        nnact__pbw_str(&g, 8, i ? "scale" : "shift");
+        nnact__pbw_bytes(&g, 9, "\x3f\x3f\x3f\x3f\x3f\x3f\x3f\x3f", 8);
+        nnact__pbw_end(&g, at);
+    }
+    put_io(&g, 11, "x", elem, 2);
+    put_io(&g, 12, "y", elem, 2);
+    nnact__pbw_varint(&m, 1, 8);
+    nnact__pbw_bytes(&m, 7, g.p, g.len);
+    at = nnact__pbw_begin(&m, 14);
+    nnact__pbw_str(&m, 1, "nnact.layers");
+    nnact__pbw_str(&m, 2, layers);
+    nnact__pbw_end(&m, at);
+    nnact__pbw_free(&g);
+    *size = m.len;
+    return m.p;
+}
+
+/* Review of issue 16, item 1: tensors of another element type than float or
+ * double were read as double without their size checked (a 62-byte file read
+ * 48 MB past its end, or dereferenced NULL). */
+static void test_own_claim_other_types(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/onnx_regress_own_int64.onnx", NNACT_TEST_DATA_DIR);
+    nnact_net *net = (nnact_net *)path;
+    assert_int_equal(nnact_onnx_load(path, &net), NNACT_ERR_FORMAT);
+    assert_null(net);
+    size_t size;
+    /* INT64 input and W0, no data / 8 bytes for 6 million elements */
+    unsigned char *data = own_claim("relu", ONNX_INT64, ONNX_INT64, 2000, 3000, 0, 0, &size);
+    expect_refused(data, size, NNACT_ERR_FORMAT, NULL);
+    nnact__free(data);
+    data = own_claim("relu", ONNX_INT64, ONNX_INT64, 2000, 3000, 8, 0, &size);
+    expect_refused(data, size, NNACT_ERR_FORMAT, NULL);
+    nnact__free(data);
+    /* a good double W0 [1, 1], but shift and scale of INT64 holding one element's
+     * 8 bytes for 1 element: read as int64, never as double */
+    data = own_claim("relu", ONNX_DOUBLE, ONNX_DOUBLE, 1, 1, 8, ONNX_INT64, &size);
+    expect_refused(data, size, NNACT_ERR_FORMAT, NULL);
+    nnact__free(data);
+    /* ... and with 2 elements declared, 8 bytes: a size mismatch, never read */
+    data = own_claim("relu", ONNX_DOUBLE, ONNX_DOUBLE, 2, 1, 16, ONNX_INT64, &size);
+    expect_refused(data, size, NNACT_ERR_FORMAT, NULL);
+    nnact__free(data);
+}
+
 /* Changed weights are data (the file still imports, with them); a changed
  * constant of a composition no longer matches the export of what the
  * metadata says, and the chain reader refuses the composition's first node. */
@@ -797,6 +867,7 @@ int main(void)
         cmocka_unit_test(test_refused_wire),
         cmocka_unit_test(test_refused_counts),
         cmocka_unit_test(test_tampered_own_export),
+        cmocka_unit_test(test_own_claim_other_types),
         cmocka_unit_test(test_prefixes_and_flips),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_describe_not_importable),

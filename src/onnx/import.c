@@ -76,8 +76,15 @@ static const struct onnx_tensor *find_tensor(const struct onnx_model *m, struct 
         if (m->nodes[i].has_value && m->nodes[i].n_out == 1 && str_eq(m->nodes[i].out[0], name) &&
             nnact__onnx_str_is(m->nodes[i].op, "Constant"))
             t = &m->nodes[i].value;
-    if (t && t->type != ONNX_FLOAT && t->type != ONNX_DOUBLE) return NULL;
-    return t;
+    return t && nnact__onnx_tensor_readable(t) ? t : NULL;
+}
+
+/* An initializer by name, only when float or double (the only tensors whose
+ * data size the parser checked). */
+static const struct onnx_tensor *readable_init(const struct onnx_model *m, struct onnx_str name)
+{
+    const struct onnx_tensor *t = find_init(m, name);
+    return t && nnact__onnx_tensor_readable(t) ? t : NULL;
 }
 
 /* A scalar constant (one element) by name. */
@@ -569,13 +576,16 @@ static nnact_status own_net(const char *who, const struct onnx_model *m, struct 
         char name[32];
         snprintf(name, sizeof name, "W%zu", i);
         struct onnx_str sn = {(const unsigned char *)name, strlen(name)};
-        L[i].W = find_init(m, sn);
+        L[i].W = readable_init(m, sn);
         name[0] = 'b';
         L[i].b = find_init(m, sn);
+        NNACT_RETURN_IF(L[i].b && !nnact__onnx_tensor_readable(L[i].b), NNACT_ERR_FORMAT,
+                        "%s: b%zu is not a float or double tensor", who, i);
         int ok = L[i].W && L[i].W->n_dims == 2 && L[i].W->type == m->in[0].elem &&
                  L[i].W->dims[0] > 0 && L[i].W->dims[1] > 0 &&
                  (!width || (size_t)L[i].W->dims[0] == width);
-        NNACT_RETURN_IF(!ok, NNACT_ERR_FORMAT, "%s: W%zu missing or of the wrong shape", who, i);
+        NNACT_RETURN_IF(!ok, NNACT_ERR_FORMAT,
+                        "%s: W%zu missing, not float or double or of the wrong shape", who, i);
         L[i].n_in = (size_t)L[i].W->dims[0];
         L[i].n_out = width = (size_t)L[i].W->dims[1];
         NNACT_RETURN_IF(L[i].b && (L[i].b->n != L[i].n_out || L[i].b->type != L[i].W->type),
@@ -593,7 +603,7 @@ static nnact_status own_net(const char *who, const struct onnx_model *m, struct 
 static const struct onnx_tensor *init_named(const struct onnx_model *m, const char *name)
 {
     struct onnx_str s = {(const unsigned char *)name, strlen(name)};
-    return find_init(m, s);
+    return readable_init(m, s);
 }
 
 /* Collects metadata values "<prefix>0", "<prefix>1", ... as C strings. */
@@ -615,11 +625,13 @@ static size_t names_with(const struct onnx_model *m, const char *prefix, char **
 
 static nnact_status own_scaling(const char *who, const struct onnx_model *m, nnact_net *net)
 {
+    struct onnx_str shn = {(const unsigned char *)"shift", 5},
+                    scn = {(const unsigned char *)"scale", 5};
+    if (!find_init(m, shn) && !find_init(m, scn)) return NNACT_OK;
     const struct onnx_tensor *sh = init_named(m, "shift"), *sc = init_named(m, "scale");
-    if (!sh && !sc) return NNACT_OK;
     size_t n = nnact_net_input_size(net);
     NNACT_RETURN_IF(!sh || !sc || sh->n != n || sc->n != n, NNACT_ERR_FORMAT,
-                    "%s: shift/scale of the wrong shape", who);
+                    "%s: shift/scale missing, not float or double or of the wrong shape", who);
     double *v = nnact__malloc(2 * n * sizeof *v);
     NNACT_RETURN_IF(!v, NNACT_ERR_NOMEM, "%s: out of memory", who);
     for (size_t i = 0; i < n; i++) {

@@ -127,7 +127,10 @@ NNACT_HIDDEN nnact_status nnact__onnx_parse(const char *who, const unsigned char
                                             struct onnx_model *m);
 NNACT_HIDDEN void nnact__onnx_model_free(struct onnx_model *m);
 NNACT_HIDDEN int nnact__onnx_str_is(struct onnx_str s, const char *lit);
-/* Element i of a float or double tensor as double. */
+/* 1 when t is float or double: its data's size was checked against its
+ * dims by the parser, so nnact__onnx_tensor_at may read it. */
+NNACT_HIDDEN int nnact__onnx_tensor_readable(const struct onnx_tensor *t);
+/* Element i (< t->n) of a readable tensor as double. */
 NNACT_HIDDEN double nnact__onnx_tensor_at(const struct onnx_tensor *t, uint64_t i);
 
 /* The GraphProto body of the export (what ModelProto field 7 holds). */
