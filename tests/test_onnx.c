@@ -6,6 +6,8 @@
 #include "nnact_test.h"
 
 #include <dirent.h>
+#include <locale.h>
+#include <math.h>
 #include <unistd.h>
 
 #include "alloc_fault.h"
@@ -769,6 +771,97 @@ static void test_prefixes_and_flips(void **state)
     nnact_net_free(net);
 }
 
+/* ---- locale ---- */
+
+/* The hex text is C-locale %a's, bit for bit, and reads back exactly. */
+static void test_hex_text(void **state)
+{
+    (void)state;
+    const double v[] = {0.3,
+                        -0.3,
+                        1.0,
+                        0.0,
+                        -0.0,
+                        1e-300,
+                        4.9406564584124654e-324,
+                        2.2250738585072009e-308,
+                        1.7976931348623157e308,
+                        0.01,
+                        1.5,
+                        1e300};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        char ours[48], libc[48];
+        nnact__onnx_hex_format(v[i], ours, sizeof ours);
+        snprintf(libc, sizeof libc, "%a", v[i]);
+        assert_string_equal(ours, libc);
+        double back = 7;
+        assert_int_equal(nnact__onnx_hex_parse(ours, &back), 1);
+        assert_memory_equal(&back, &v[i], sizeof back);
+    }
+    double d;
+    const char *bad[] = {"",           "0.3",       "0x",
+                         "0x1.p",      "0x1p",      "0x2p+0",
+                         "0x1,8p+0",   "0x1.8p+0 ", "0x1.00000000000000p+0",
+                         "0x1p+999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(nnact__onnx_hex_parse(bad[i], &d), 0);
+}
+
+/* A locale whose decimal point is ',' (compiled with localedef when none is
+ * installed); NULL when there is none. */
+static const char *comma_locale(void)
+{
+    const char *tries[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8"};
+    for (size_t i = 0; i < sizeof tries / sizeof *tries; i++)
+        if (setlocale(LC_ALL, tries[i]) && localeconv()->decimal_point[0] == ',') return tries[i];
+    static char dir[] = "/tmp/nnact_onnx_locale_XXXXXX";
+    if (!mkdtemp(dir)) return NULL;
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1", dir);
+    if (system(cmd) == 0 && setenv("LOCPATH", dir, 1) == 0 && setlocale(LC_ALL, "de_DE.UTF-8") &&
+        localeconv()->decimal_point[0] == ',')
+        return "de_DE.UTF-8 (localedef)";
+    return NULL;
+}
+
+/* Review of issue 16, item 2: the parameters in nnact.layers were written
+ * with %a and read with strtod, both in the process locale: an export made
+ * under C did not import under de_DE and the other way round. */
+static void test_locale_round_trip(void **state)
+{
+    (void)state;
+    nnact_net *net = kind_net(NNACT_ACT_ELU, 0.3, 1);
+    size_t size_c, size_de;
+    setlocale(LC_ALL, "C");
+    unsigned char *in_c = export_mem(net, NNACT_ONNX_DOUBLE, &size_c);
+    const char *loc = comma_locale();
+    if (!loc) {
+        setlocale(LC_ALL, "C");
+        free(in_c);
+        nnact_net_free(net);
+        if (getenv("CI") != NULL) fail();
+        skip();
+    }
+    print_message("locale_round_trip: %s\n", loc);
+    unsigned char *in_de = export_mem(net, NNACT_ONNX_DOUBLE, &size_de);
+    nnact_net *back = NULL;
+    nnact_status s = nnact_onnx_load_buffer(in_c, size_c, &back); /* C's file under de_DE */
+    setlocale(LC_ALL, "C");
+    if (s != NNACT_OK) print_error("%s\n", nnact_last_error());
+    assert_int_equal(s, NNACT_OK);
+    check_layers(net, back, 0);
+    same_predictions(net, back);
+    nnact_net_free(back);
+    assert_int_equal(size_c, size_de); /* the same bytes in every locale */
+    assert_memory_equal(in_c, in_de, size_c);
+    assert_int_equal(nnact_onnx_load_buffer(in_de, size_de, &back), NNACT_OK);
+    same_predictions(net, back);
+    nnact_net_free(back);
+    free(in_c);
+    free(in_de);
+    nnact_net_free(net);
+}
+
 /* ---- allocation failures ---- */
 
 static void test_alloc_failures(void **state)
@@ -869,6 +962,8 @@ int main(void)
         cmocka_unit_test(test_tampered_own_export),
         cmocka_unit_test(test_own_claim_other_types),
         cmocka_unit_test(test_prefixes_and_flips),
+        cmocka_unit_test(test_hex_text),
+        cmocka_unit_test(test_locale_round_trip),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_describe_not_importable),
     };

@@ -615,7 +615,8 @@ nnact_status nnact__onnx_export_graph(const char *who, const nnact_net *net, nna
     return s;
 }
 
-/* "kind" or "kind:param" per layer, comma-separated; %a keeps every bit. */
+/* "kind" or "kind:param" per layer, comma-separated; hex (C-locale %a,
+ * whatever the process locale) keeps every bit. */
 static void put_layers_meta(struct pbw *w, const nnact_net *net, nnact_onnx_elem elem, char *buf,
                             size_t cap)
 {
@@ -626,9 +627,12 @@ static void put_layers_meta(struct pbw *w, const nnact_net *net, nnact_onnx_elem
         double a;
         nnact_net_layer_info(net, l, NULL, NULL, &k, &a, NULL);
         if (elem == NNACT_ONNX_FLOAT) a = (double)(float)a; /* what the float graph computes */
-        int n = nnact_act_param_name(k)
-                    ? snprintf(buf + len, cap - len, "%s%s:%a", l ? "," : "", nnact_act_name(k), a)
-                    : snprintf(buf + len, cap - len, "%s%s", l ? "," : "", nnact_act_name(k));
+        char hex[40];
+        nnact__onnx_hex_format(a, hex, sizeof hex);
+        int n =
+            nnact_act_param_name(k)
+                ? snprintf(buf + len, cap - len, "%s%s:%s", l ? "," : "", nnact_act_name(k), hex)
+                : snprintf(buf + len, cap - len, "%s%s", l ? "," : "", nnact_act_name(k));
         len += (size_t)n;
     }
     put_meta(w, "nnact.layers", buf);

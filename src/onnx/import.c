@@ -547,10 +547,8 @@ static size_t own_kinds(const struct onnx_str list, struct layer *L)
         char *colon = strchr(item, ':');
         double a = 0;
         if (colon) {
-            char *end;
             *colon = '\0';
-            a = strtod(colon + 1, &end);
-            if (*end != '\0' || end == colon + 1) return 0;
+            if (!nnact__onnx_hex_parse(colon + 1, &a)) return 0;
         }
         nnact_act_kind k;
         if (nnact_act_from_name(item, &k) != NNACT_OK) return 0;

@@ -52,6 +52,13 @@ NNACT_HIDDEN void nnact__pbw_raw(struct pbw *w, const void *data, size_t n);
 NNACT_HIDDEN size_t nnact__pbw_begin(struct pbw *w, uint32_t field);
 NNACT_HIDDEN void nnact__pbw_end(struct pbw *w, size_t start);
 
+/* A double as C-locale %a text ("0x1.3333333333333p-2") whatever the
+ * process locale; the length written (as snprintf). */
+NNACT_HIDDEN size_t nnact__onnx_hex_format(double v, char *buf, size_t cap);
+/* The whole of s as written by nnact__onnx_hex_format: 1 with *out set, 0
+ * when s is anything else. */
+NNACT_HIDDEN int nnact__onnx_hex_parse(const char *s, double *out);
+
 /* ---- reader ---- */
 struct pbr {
     const unsigned char *base; /* start of the whole input (offsets in details) */
