@@ -567,6 +567,9 @@ static nnact_status own_net(const char *who, const struct onnx_model *m, struct 
                             nnact_net **out)
 {
     const struct onnx_kv *kv = meta(m, "nnact.layers");
+    for (const struct onnx_kv *k = kv + 1; k < m->meta + m->n_meta; k++)
+        NNACT_RETURN_IF(nnact__onnx_str_is(k->key, "nnact.layers"), NNACT_ERR_FORMAT,
+                        "%s: nnact.layers metadata appears twice", who);
     size_t nL = kv ? own_kinds(kv->value, L) : 0;
     NNACT_RETURN_IF(nL == 0, NNACT_ERR_FORMAT, "%s: nnact.layers metadata unreadable", who);
     size_t width = 0;
@@ -604,21 +607,55 @@ static const struct onnx_tensor *init_named(const struct onnx_model *m, const ch
     return readable_init(m, s);
 }
 
-/* Collects metadata values "<prefix>0", "<prefix>1", ... as C strings. */
-static size_t names_with(const struct onnx_model *m, const char *prefix, char **v, size_t max)
+/* The values of the metadata keys "<prefix><i>" (i decimal, i < max) into
+ * v[0..*count), found in one pass over the metadata (a lookup per index was
+ * quadratic in the entries); an index at or beyond max, written with a
+ * leading zero, repeated or leaving a gap is refused. */
+static nnact_status index_names(const char *who, const struct onnx_model *m, const char *prefix,
+                                const struct onnx_str **v, size_t max, size_t *count)
 {
-    size_t n = 0;
-    for (; n < max; n++) {
-        char key[48];
-        snprintf(key, sizeof key, "%s%zu", prefix, n);
-        const struct onnx_kv *kv = meta(m, key);
-        if (!kv) break;
-        v[n] = nnact__malloc(kv->value.n + 1);
-        if (!v[n]) break;
-        if (kv->value.n) memcpy(v[n], kv->value.p, kv->value.n);
-        v[n][kv->value.n] = '\0';
+    size_t plen = strlen(prefix), found = 0;
+    char b[256];
+    for (size_t i = 0; i < m->n_meta; i++) {
+        struct onnx_str key = m->meta[i].key;
+        if (key.n <= plen || memcmp(key.p, prefix, plen) != 0) continue;
+        size_t idx = 0, d = plen;
+        for (; d < key.n && key.p[d] >= '0' && key.p[d] <= '9'; d++)
+            idx = idx > max ? idx : idx * 10 + (size_t)(key.p[d] - '0'); /* saturates */
+        NNACT_RETURN_IF(d < key.n || (key.p[plen] == '0' && key.n > plen + 1), NNACT_ERR_FORMAT,
+                        "%s: metadata key \"%s\" is not %s<index>", who, q(key, b, sizeof b),
+                        prefix);
+        NNACT_RETURN_IF(idx >= max, NNACT_ERR_FORMAT,
+                        "%s: metadata key \"%s\": index beyond the network's %zu", who,
+                        q(key, b, sizeof b), max);
+        NNACT_RETURN_IF(v[idx], NNACT_ERR_FORMAT, "%s: metadata key \"%s\" appears twice", who,
+                        q(key, b, sizeof b));
+        v[idx] = &m->meta[i].value;
+        found++;
     }
-    return n;
+    for (size_t i = 0; i < found; i++)
+        NNACT_RETURN_IF(!v[i], NNACT_ERR_FORMAT, "%s: metadata has %zu %s<index> keys but no %s%zu",
+                        who, found, prefix, prefix, i);
+    *count = found;
+    return NNACT_OK;
+}
+
+/* n copies of v[] as C strings; NULL when out of memory (nothing kept). */
+static char **copy_names(const struct onnx_str *const *v, size_t n)
+{
+    char **c = nnact__calloc(n, sizeof *c);
+    for (size_t i = 0; c && i < n; i++) {
+        c[i] = nnact__malloc(v[i]->n + 1);
+        if (!c[i]) {
+            for (size_t j = 0; j < i; j++)
+                nnact__free(c[j]);
+            nnact__free(c);
+            return NULL;
+        }
+        if (v[i]->n) memcpy(c[i], v[i]->p, v[i]->n);
+        c[i][v[i]->n] = '\0';
+    }
+    return c;
 }
 
 static nnact_status own_scaling(const char *who, const struct onnx_model *m, nnact_net *net)
@@ -643,38 +680,51 @@ static nnact_status own_scaling(const char *who, const struct onnx_model *m, nna
     return NNACT_OK;
 }
 
+/* One kind of names (0 class, 1 input, 2 target) from the metadata into net. */
+static nnact_status own_name_kind(const char *who, const struct onnx_model *m, nnact_net *net,
+                                  int kind)
+{
+    static const char *const prefix[] = {"nnact.class.", "nnact.input.", "nnact.target."};
+    size_t n_in = nnact_net_input_size(net), n_out = nnact_net_output_size(net);
+    size_t max = kind == 1 ? n_in : kind == 0 && n_out < 2 ? 2 : n_out, n = 0;
+    const struct onnx_str **v = nnact__calloc(max, sizeof *v);
+    NNACT_RETURN_IF(!v, NNACT_ERR_NOMEM, "%s: out of memory", who);
+    nnact_status s = index_names(who, m, prefix[kind], v, max, &n);
+    char **c = s == NNACT_OK && n ? copy_names(v, n) : NULL;
+    nnact__free(v);
+    if (s != NNACT_OK || n == 0) return s;
+    NNACT_RETURN_IF(!c, NNACT_ERR_NOMEM, "%s: out of memory", who);
+    const char *const *cv = (const char *const *)c;
+    if (kind == 0)
+        s = nnact_net_set_class_names(net, n, cv);
+    else if (kind == 1)
+        s = n == n_in ? nnact_net_set_input_names(net, cv) : NNACT_ERR_ARG;
+    else
+        s = nnact_net_set_target_names(net, n, cv);
+    for (size_t i = 0; i < n; i++)
+        nnact__free(c[i]);
+    nnact__free(c);
+    NNACT_RETURN_IF(s == NNACT_ERR_NOMEM, s, "%s: out of memory", who);
+    NNACT_RETURN_IF(s != NNACT_OK, NNACT_ERR_FORMAT, "%s: the %snames in the metadata are refused",
+                    who, prefix[kind]);
+    return NNACT_OK;
+}
+
 static nnact_status own_names(const char *who, const struct onnx_model *m, nnact_net *net)
 {
     NNACT_FORWARD_IF_ERROR(own_scaling(who, m, net));
-    size_t n_in = nnact_net_input_size(net), cap = n_in > 65536 ? n_in : 65536;
-    char **v = nnact__calloc(cap, sizeof *v);
-    NNACT_RETURN_IF(!v, NNACT_ERR_NOMEM, "%s: out of memory", who);
-    nnact_status s = NNACT_OK;
-    static const char *const prefix[] = {"nnact.class.", "nnact.input.", "nnact.target."};
-    for (int kind = 0; kind < 3 && s == NNACT_OK; kind++) {
-        size_t n = names_with(m, prefix[kind], v, kind == 1 ? n_in : cap);
-        if (n == 0) continue;
-        const char *const *cv = (const char *const *)v;
-        if (kind == 0)
-            s = nnact_net_set_class_names(net, n, cv);
-        else if (kind == 1)
-            s = n == n_in ? nnact_net_set_input_names(net, cv) : NNACT_ERR_ARG;
-        else
-            s = nnact_net_set_target_names(net, n, cv);
-        for (size_t i = 0; i < n; i++)
-            nnact__free(v[i]);
-    }
-    nnact__free(v);
-    NNACT_RETURN_IF(s == NNACT_ERR_NOMEM, s, "%s: out of memory", who);
-    NNACT_RETURN_IF(s != NNACT_OK, NNACT_ERR_FORMAT, "%s: the names in the metadata are refused",
-                    who);
+    for (int kind = 0; kind < 3; kind++)
+        NNACT_FORWARD_IF_ERROR(own_name_kind(who, m, net, kind));
     return NNACT_OK;
 }
 
 /* The own route: accepted only when the export of the network it reads is
  * the file's graph byte for byte, so the network computes what the file's
- * graph computes. 1 with *out set, 0 when not an own export (no detail
- * kept), -1 on a failure that must be reported (out of memory). */
+ * graph computes. 1 with *out set; 0 when the file has no nnact.layers or
+ * its graph is not that export (then the chain route decides); -1 with *st
+ * set when the metadata, weights or names are broken: the file claims to be
+ * an own export, so that failure is reported (the chain route would drop the
+ * metadata or refuse an unrelated node). */
 static int import_own(const char *who, const struct onnx_model *m, nnact_net **out,
                       nnact_status *st)
 {
@@ -684,8 +734,7 @@ static int import_own(const char *who, const struct onnx_model *m, nnact_net **o
     nnact_net *net = NULL;
     nnact_status s = own_net(who, m, L, &net);
     nnact__free(L);
-    if (s == NNACT_ERR_NOMEM) return *st = s, -1;
-    if (s != NNACT_OK) return 0;
+    if (s != NNACT_OK) return *st = s, -1;
     struct pbw g = {0};
     nnact_onnx_elem elem = m->in[0].elem == ONNX_FLOAT ? NNACT_ONNX_FLOAT : NNACT_ONNX_DOUBLE;
     s = nnact__onnx_export_graph(who, net, elem, &g);
@@ -709,5 +758,15 @@ nnact_status nnact__onnx_import(const char *who, const struct onnx_model *m, nna
     int own = import_own(who, m, out, &s);
     if (own == 1) return NNACT_OK;
     if (own < 0) return s;
-    return import_chain(who, m, out);
+    s = import_chain(who, m, out);
+    if (s == NNACT_ERR_FORMAT && meta(m, "nnact.layers")) {
+        /* say why the own route did not take it either */
+        char reason[400];
+        nnact__last_reason(reason, sizeof reason);
+        nnact__fail(s, "%s: %s (and not read as a libnnact export: %s)", who, reason,
+                    m->n_in != 1 ? "the graph has more than one input"
+                                 : "its graph is not the export of the network its nnact.layers "
+                                   "metadata describes");
+    }
+    return s;
 }
