@@ -708,6 +708,335 @@ static void test_own_claim_other_types(void **state)
     nnact__free(data);
 }
 
+/* ---- every refusal, table-driven ---- */
+
+/* A node with up to two float attributes. */
+struct tn {
+    const char *op, *in[3], *out;
+    const char *an, *bn;
+    float af, bf;
+};
+/* A double initializer of rank 0 to 2 whose every element is v. */
+struct ti {
+    const char *name;
+    int rank;
+    int64_t d[2];
+    double v;
+};
+/* A graph: nodes, initializers, inputs (double [N, 2]) and the output y. */
+struct tg {
+    struct tn n[6];
+    struct ti t[4];
+    const char *inputs[3];
+    const char *output;
+    const char *words; /* what the refusal says */
+};
+
+static void put_tn(struct pbw *g, const struct tn *n)
+{
+    size_t at = nnact__pbw_begin(g, 1);
+    for (int i = 0; i < 3 && n->in[i]; i++)
+        nnact__pbw_str(g, 1, n->in[i]);
+    if (n->out) nnact__pbw_str(g, 2, n->out);
+    nnact__pbw_str(g, 4, n->op);
+    const char *names[2] = {n->an, n->bn};
+    float vals[2] = {n->af, n->bf};
+    for (int i = 0; i < 2 && names[i]; i++) {
+        size_t t = nnact__pbw_begin(g, 5);
+        nnact__pbw_str(g, 1, names[i]);
+        nnact__pbw_float(g, 2, vals[i]);
+        nnact__pbw_varint(g, 20, ONNX_ATTR_FLOAT);
+        nnact__pbw_end(g, t);
+    }
+    nnact__pbw_end(g, at);
+}
+
+static void put_ti(struct pbw *g, const struct ti *t)
+{
+    size_t at = nnact__pbw_begin(g, 5), n = 1;
+    for (int i = 0; i < t->rank; i++) {
+        nnact__pbw_varint(g, 1, (uint64_t)t->d[i]);
+        n *= (size_t)t->d[i];
+    }
+    nnact__pbw_varint(g, 2, ONNX_DOUBLE);
+    nnact__pbw_str(g, 8, t->name);
+    size_t body = nnact__pbw_begin(g, 9);
+    for (size_t i = 0; i < n; i++)
+        nnact__pbw_raw(g, &t->v, 8);
+    nnact__pbw_end(g, body);
+    nnact__pbw_end(g, at);
+}
+
+/* The model of graph body g (a GraphProto's bytes). */
+static unsigned char *model_of(const struct pbw *g, size_t *size)
+{
+    struct pbw m = {0};
+    nnact__pbw_varint(&m, 1, 8);
+    nnact__pbw_bytes(&m, 7, g->p, g->len);
+    size_t op = nnact__pbw_begin(&m, 8);
+    nnact__pbw_varint(&m, 2, 17);
+    nnact__pbw_end(&m, op);
+    assert_false(m.failed || g->failed);
+    *size = m.len;
+    return m.p;
+}
+
+static void tg_refused(const struct tg *t)
+{
+    struct pbw g = {0};
+    for (size_t i = 0; i < 6 && t->n[i].op; i++)
+        put_tn(&g, &t->n[i]);
+    for (size_t i = 0; i < 4 && t->t[i].name; i++)
+        put_ti(&g, &t->t[i]);
+    for (size_t i = 0; i < 3 && t->inputs[i]; i++)
+        put_io(&g, 11, t->inputs[i], ONNX_DOUBLE, 2);
+    if (t->output) put_io(&g, 12, t->output, ONNX_DOUBLE, 2);
+    size_t size;
+    unsigned char *data = model_of(&g, &size);
+    nnact__pbw_free(&g);
+    print_message("refusal: %s\n", t->words);
+    expect_refused(data, size, NNACT_ERR_FORMAT, t->words);
+    nnact__free(data);
+}
+
+#define W23                                                                                        \
+    {                                                                                              \
+        "W", 2, {2, 3}, 0.5                                                                        \
+    }
+#define B3                                                                                         \
+    {                                                                                              \
+        "b", 1, {3, 0}, 0.25                                                                       \
+    }
+#define GEMM(out)                                                                                  \
+    {                                                                                              \
+        "Gemm", {"x", "W", "b"}, out, NULL, NULL, 0, 0                                             \
+    }
+#define ACT(op, in, out)                                                                           \
+    {                                                                                              \
+        op, {in, NULL, NULL}, out, NULL, NULL, 0, 0                                                \
+    }
+
+/* Review of issue 16, item 7: each refusal of the importer's chain route. */
+static void test_refused_chain(void **state)
+{
+    (void)state;
+    static const struct tg cases[] = {
+        {{{"Gemm", {"x"}, "y", NULL, NULL, 0, 0}}, {W23}, {"x"}, "y", "no weight input"},
+        {{GEMM("y")}, {{"W", 1, {2, 0}, 0.5}, B3}, {"x"}, "y", "not a 2-D float or double"},
+        {{GEMM("y")}, {W23, {"b", 1, {2, 0}, 0.25}}, {"x"}, "y", "one value per output"},
+        {{GEMM("y")}, {{"W", 2, {2, 0}, 0.5}, {"b", 1, {0, 0}, 0}}, {"x"}, "y", "zero dimension"},
+        {{{"MatMul", {"x"}, "y", NULL, NULL, 0, 0}}, {W23}, {"x"}, "y", "MatMul needs two inputs"},
+        {{{"MatMul", {"x", "W"}, "m", NULL, NULL, 0, 0},
+          {"Add", {"m", "x"}, "y", NULL, NULL, 0, 0}},
+         {W23},
+         {"x"},
+         "y",
+         "no float or double constant bias"},
+        {{GEMM("z"), ACT("Relu", "z", "r"), ACT("Relu", "r", "y")},
+         {W23, B3},
+         {"x"},
+         "y",
+         "a second activation"},
+        {{GEMM("z"), {"Selu", {"z"}, "y", "alpha", NULL, 2.0f, 0}},
+         {W23, B3},
+         {"x"},
+         "y",
+         "Selu with other constants"},
+        {{GEMM("z"), ACT("HardSigmoid", "z", "y")},
+         {W23, B3},
+         {"x"},
+         "y",
+         "HardSigmoid other than"},
+        {{GEMM("z"), {"Shrink", {"z"}, "y", "bias", "lambd", 0.25f, 0.5f}},
+         {W23, B3},
+         {"x"},
+         "y",
+         "neither 0 nor lambd"},
+        {{GEMM("z"), {"Shrink", {"z"}, "y", "lambd", NULL, -1.0f, 0}},
+         {W23, B3},
+         {"x"},
+         "y",
+         "negative lambd"},
+        {{GEMM("z"), {"Clip", {"z", "lo", "hi"}, "y", NULL, NULL, 0, 0}},
+         {W23, B3, {"lo", 0, {0, 0}, 0}, {"hi", 0, {0, 0}, 5}},
+         {"x"},
+         "y",
+         "only Clip(0, 6)"},
+        {{GEMM("z"), {"Celu", {"z"}, "y", "alpha", NULL, -1.0f, 0}},
+         {W23, B3},
+         {"x"},
+         "y",
+         "Celu alpha must be positive"},
+        {{GEMM("z"), {"Relu", {"z"}, NULL, NULL, NULL, 0, 0}},
+         {W23, B3},
+         {"x"},
+         "y",
+         "not one output and some input"},
+        {{GEMM("z"), ACT("Relu", "q", "y")},
+         {W23, B3},
+         {"x"},
+         "y",
+         "is not the chain's current value"},
+        {{GEMM("y")}, {W23, B3}, {NULL}, "y", "the graph has no input"},
+        {{GEMM("y")}, {W23, B3}, {"x", "x2"}, "y", "more than one graph input"},
+        {{ACT("Identity", "x", "y")}, {{NULL}}, {"x"}, "y", "no dense layer"},
+        {{GEMM("z")}, {W23, B3}, {"x"}, "y", "which is not the graph output"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        tg_refused(&cases[i]);
+    /* 1025 dense layers of 2 -> 2 */
+    struct pbw g = {0};
+    char in[16], out[16];
+    for (int i = 0; i <= 1024; i++) {
+        snprintf(in, sizeof in, i ? "h%d" : "x", i);
+        snprintf(out, sizeof out, i == 1024 ? "y" : "h%d", i + 1);
+        struct tn n = {"Gemm", {in, "W", NULL}, out, NULL, NULL, 0, 0};
+        put_tn(&g, &n);
+    }
+    struct ti w = {"W", 2, {2, 2}, 0.5};
+    put_ti(&g, &w);
+    put_io(&g, 11, "x", ONNX_DOUBLE, 2);
+    put_io(&g, 12, "y", ONNX_DOUBLE, 2);
+    size_t size;
+    unsigned char *data = model_of(&g, &size);
+    nnact__pbw_free(&g);
+    expect_refused(data, size, NNACT_ERR_FORMAT, "more than 1024 dense layers");
+    nnact__free(data);
+}
+
+/* A model whose graph holds one node with the given body bytes; the reader
+ * refuses it before any import. */
+static void node_refused(const struct pbw *node, const char *words)
+{
+    struct pbw g = {0};
+    nnact__pbw_bytes(&g, 1, node->p, node->len);
+    size_t size;
+    unsigned char *data = model_of(&g, &size);
+    nnact__pbw_free(&g);
+    expect_refused(data, size, NNACT_ERR_FORMAT, words);
+    nnact__free(data);
+}
+
+static void tensor_refused(const struct pbw *tensor, const char *words)
+{
+    struct pbw g = {0};
+    nnact__pbw_bytes(&g, 5, tensor->p, tensor->len);
+    size_t size;
+    unsigned char *data = model_of(&g, &size);
+    nnact__pbw_free(&g);
+    expect_refused(data, size, NNACT_ERR_FORMAT, words);
+    nnact__free(data);
+}
+
+/* Review of issue 16, item 7: each refusal of the reader. */
+static void test_refused_reader(void **state)
+{
+    (void)state;
+    struct pbw b = {0};
+    for (int i = 0; i < 9; i++) { /* nine attributes */
+        size_t t = nnact__pbw_begin(&b, 5);
+        nnact__pbw_str(&b, 1, "a");
+        nnact__pbw_end(&b, t);
+    }
+    node_refused(&b, "more than 8 attributes");
+    nnact__pbw_free(&b);
+    for (int i = 0; i < 2; i++) { /* two tensor attributes */
+        size_t t = nnact__pbw_begin(&b, 5), v = nnact__pbw_begin(&b, 5);
+        nnact__pbw_varint(&b, 2, ONNX_DOUBLE);
+        nnact__pbw_bytes(&b, 9, "12345678", 8); /* a scalar */
+        nnact__pbw_end(&b, v);
+        nnact__pbw_end(&b, t);
+    }
+    node_refused(&b, "second tensor attribute");
+    nnact__pbw_free(&b);
+    nnact__pbw_str(&b, 2, "y");
+    nnact__pbw_str(&b, 2, "y2");
+    node_refused(&b, "more than one output");
+    nnact__pbw_free(&b);
+    /* tensors */
+    nnact__pbw_varint(&b, 2, ONNX_FLOAT);
+    nnact__pbw_float(&b, 4, 1.0f); /* float_data not packed */
+    tensor_refused(&b, "unpacked float_data");
+    nnact__pbw_free(&b);
+    nnact__pbw_varint(&b, 2, ONNX_DOUBLE);
+    nnact__pbw_bytes(&b, 9, "12345678", 8);
+    nnact__pbw_bytes(&b, 9, "12345678", 8);
+    tensor_refused(&b, "holds its data twice");
+    nnact__pbw_free(&b);
+    nnact__pbw_varint(&b, 2, ONNX_INT64);
+    nnact__pbw_bytes(&b, 4, "1234", 4); /* packed float_data in an INT64 tensor */
+    tensor_refused(&b, "data field of another type");
+    nnact__pbw_free(&b);
+    /* a value with 65 shape dims */
+    struct pbw g = {0};
+    size_t at = nnact__pbw_begin(&g, 11);
+    nnact__pbw_str(&g, 1, "x");
+    size_t ty = nnact__pbw_begin(&g, 2), tt = nnact__pbw_begin(&g, 1);
+    nnact__pbw_varint(&g, 1, ONNX_DOUBLE);
+    size_t sh = nnact__pbw_begin(&g, 2);
+    for (int i = 0; i < 65; i++) {
+        size_t d = nnact__pbw_begin(&g, 1);
+        nnact__pbw_varint(&g, 1, 1);
+        nnact__pbw_end(&g, d);
+    }
+    nnact__pbw_end(&g, sh);
+    nnact__pbw_end(&g, tt);
+    nnact__pbw_end(&g, ty);
+    nnact__pbw_end(&g, at);
+    size_t size;
+    unsigned char *data = model_of(&g, &size);
+    expect_refused(data, size, NNACT_ERR_FORMAT, "too many dims");
+    nnact__free(data);
+    nnact__pbw_free(&g);
+    /* 4097 initializers; 65 graph inputs */
+    for (unsigned i = 0; i <= ONNX_MAX_INITS; i++)
+        nnact__pbw_bytes(&g, 5, "", 0);
+    data = model_of(&g, &size);
+    expect_refused(data, size, NNACT_ERR_FORMAT, "4097 initializers (limit 4096)");
+    nnact__free(data);
+    nnact__pbw_free(&g);
+    for (unsigned i = 0; i <= ONNX_MAX_IO; i++)
+        nnact__pbw_bytes(&g, 11, "", 0);
+    data = model_of(&g, &size);
+    expect_refused(data, size, NNACT_ERR_FORMAT, "more than 64 graph inputs");
+    nnact__free(data);
+    nnact__pbw_free(&g);
+    /* 65537 metadata entries */
+    struct pbw m = {0};
+    for (unsigned i = 0; i <= ONNX_MAX_METADATA; i++)
+        nnact__pbw_bytes(&m, 14, "", 0);
+    expect_refused(m.p, m.len, NNACT_ERR_FORMAT, "65537 metadata entries (limit 65536)");
+    nnact__pbw_free(&m);
+    /* initializers beyond the byte limit (lowered to 64 bytes: 512 MiB in CI's
+     * memory is not what the check needs) */
+    struct ti big = {"W", 2, {2, 3}, 0.5}, more = {"W2", 2, {2, 3}, 0.5};
+    put_ti(&g, &big);
+    put_ti(&g, &more);
+    data = model_of(&g, &size);
+    nnact__pbw_free(&g);
+    uint64_t saved = nnact__onnx_seams.max_init_bytes;
+    nnact__onnx_seams.max_init_bytes = 64;
+    expect_refused(data, size, NNACT_ERR_FORMAT, "initializers beyond 64 bytes");
+    nnact__onnx_seams.max_init_bytes = saved;
+    nnact__free(data);
+}
+
+/* Review of issue 16, item 7: a layer beyond the format's 2 GiB per tensor is
+ * NNACT_ERR_OVERFLOW (the limit lowered: such a network needs 2 GiB). */
+static void test_export_overflow(void **state)
+{
+    (void)state;
+    nnact_net *net = kind_net(NNACT_ACT_RELU, 0, 0); /* 3 -> 4 (16 values) -> 2 */
+    size_t size = 7, saved = nnact__onnx_seams.max_export_values;
+    nnact__onnx_seams.max_export_values = 15;
+    nnact_status s = nnact_onnx_save_buffer(net, NULL, NULL, 0, &size);
+    nnact__onnx_seams.max_export_values = saved;
+    assert_int_equal(s, NNACT_ERR_OVERFLOW);
+    assert_non_null(strstr(nnact_last_error(), "2 GiB per tensor"));
+    assert_int_equal(nnact_onnx_save_buffer(net, NULL, NULL, 0, &size), NNACT_OK);
+    nnact_net_free(net);
+}
+
 /* Changed weights are data (the file still imports, with them); a changed
  * constant of a composition no longer matches the export of what the
  * metadata says, and the chain reader refuses the composition's first node. */
@@ -1076,6 +1405,9 @@ int main(void)
         cmocka_unit_test(test_refused_tensors),
         cmocka_unit_test(test_refused_wire),
         cmocka_unit_test(test_refused_counts),
+        cmocka_unit_test(test_refused_chain),
+        cmocka_unit_test(test_refused_reader),
+        cmocka_unit_test(test_export_overflow),
         cmocka_unit_test(test_tampered_own_export),
         cmocka_unit_test(test_own_claim_other_types),
         cmocka_unit_test(test_prefixes_and_flips),

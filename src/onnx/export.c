@@ -564,7 +564,7 @@ static nnact_status build_graph(struct gb *g, const nnact_net *net, struct pbw *
 {
     size_t n_in = nnact_net_input_size(net), L = nnact_net_layer_count(net);
     size_t need = scratch_size(net);
-    NNACT_RETURN_IF(need > ((size_t)1 << 28), NNACT_ERR_OVERFLOW,
+    NNACT_RETURN_IF(need > nnact__onnx_seams.max_export_values, NNACT_ERR_OVERFLOW,
                     "%s: a layer of %zu values is beyond the format's 2 GiB per tensor", g->who,
                     need);
     double *tmp = nnact__malloc(need * sizeof *tmp);

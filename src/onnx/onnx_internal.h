@@ -35,6 +35,14 @@ enum {
 #define ONNX_MAX_INIT_BYTES ((uint64_t)512 << 20)
 #define ONNX_MAX_FILE       ((uint64_t)1 << 30)
 
+/* The two limits whose refusals need gigabytes to reach: a test lowers them
+ * (and restores them); nothing else writes them. */
+struct nnact__onnx_seams {
+    uint64_t max_init_bytes;  /* reader: ONNX_MAX_INIT_BYTES */
+    size_t max_export_values; /* export: values of one layer's W + b (2 GiB of double) */
+};
+NNACT_HIDDEN extern struct nnact__onnx_seams nnact__onnx_seams;
+
 /* ---- writer ---- */
 struct pbw {
     unsigned char *p;

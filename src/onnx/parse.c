@@ -163,9 +163,9 @@ static nnact_status check_tensor(const char *who, struct onnx_tensor *t, uint64_
                     "%s: tensor at byte %zu holds %zu data bytes, its %llu elements need %llu", who,
                     t->at, t->raw.n, (unsigned long long)n, (unsigned long long)bytes);
     *total += bytes;
-    NNACT_RETURN_IF(*total > ONNX_MAX_INIT_BYTES, NNACT_ERR_FORMAT,
+    NNACT_RETURN_IF(*total > nnact__onnx_seams.max_init_bytes, NNACT_ERR_FORMAT,
                     "%s: initializers beyond %llu bytes in all", who,
-                    (unsigned long long)ONNX_MAX_INIT_BYTES);
+                    (unsigned long long)nnact__onnx_seams.max_init_bytes);
     return NNACT_OK;
 }
 

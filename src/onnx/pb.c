@@ -8,6 +8,8 @@
 #include "core/alloc.h"
 #include "onnx/onnx_internal.h"
 
+struct nnact__onnx_seams nnact__onnx_seams = {ONNX_MAX_INIT_BYTES, (size_t)1 << 28};
+
 /* ---- writer ---- */
 
 void nnact__pbw_free(struct pbw *w)
