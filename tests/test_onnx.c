@@ -1205,6 +1205,32 @@ static void test_own_metadata(void **state)
     nnact_net_free(net);
 }
 
+/* Review of issue 16, item 8: files are read by the io module's bounded
+ * reader, its details and quoting the same as a model file's. */
+static void test_read_file(void **state)
+{
+    (void)state;
+    nnact_net *net = (nnact_net *)state;
+    nnact_onnx_info info;
+    memset(&info, 0, sizeof info);
+    info.size = sizeof info;
+    assert_int_equal(nnact_onnx_load("/nonexistent-dir/\x01.onnx", &net), NNACT_ERR_IO);
+    assert_null(net);
+    assert_non_null(strstr(nnact_last_error(), "nnact_onnx_load: cannot open: "));
+    assert_non_null(strstr(nnact_last_error(), "(path '/nonexistent-dir/\\x01.onnx')"));
+    assert_int_equal(nnact_onnx_describe("/", &info, NULL), NNACT_ERR_IO);
+    assert_non_null(strstr(nnact_last_error(), "not a regular file (path '/')"));
+    char path[] = "/tmp/nnact_onnx_big_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, (off_t)ONNX_MAX_FILE + 1), 0); /* sparse */
+    close(fd);
+    assert_int_equal(nnact_onnx_load(path, &net), NNACT_ERR_IO);
+    unlink(path);
+    assert_non_null(strstr(nnact_last_error(), "1073741825 bytes, larger than an ONNX model's"));
+    assert_null(net);
+}
+
 /* ---- locale ---- */
 
 /* The hex text is C-locale %a's, bit for bit, and reads back exactly. */
@@ -1412,6 +1438,7 @@ int main(void)
         cmocka_unit_test(test_own_claim_other_types),
         cmocka_unit_test(test_prefixes_and_flips),
         cmocka_unit_test(test_own_metadata),
+        cmocka_unit_test(test_read_file),
         cmocka_unit_test(test_hex_text),
         cmocka_unit_test(test_locale_round_trip),
         cmocka_unit_test(test_alloc_failures),

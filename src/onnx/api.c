@@ -1,14 +1,9 @@
 /* The public calls of nnact/onnx.h: options, export to memory and to a
  * file (io's atomic writer), import and description from memory and from a
  * file. */
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/alloc.h"
-#include "core/fs.h"
 #include "core/names.h"
 #include "core/record.h"
 #include "io/io_internal.h"
@@ -94,43 +89,9 @@ nnact_status nnact_onnx_save(const nnact_net *net, const nnact_onnx_config *cfg,
 
 static nnact_status read_all(const char *who, const char *path, unsigned char **data, size_t *size)
 {
-    char pb[160];
     NNACT_RETURN_IF(path == NULL || path[0] == '\0', NNACT_ERR_ARG, "%s: path is NULL or empty",
                     who);
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    NNACT_RETURN_IF(fd < 0, NNACT_ERR_IO, "%s: cannot open: %s (path \"%s\")", who, strerror(errno),
-                    nnact__quote(path, 100, pb, sizeof pb));
-    struct stat st;
-    const char *why = NULL;
-    if (fstat(fd, &st) != 0)
-        why = "cannot stat";
-    else if (!S_ISREG(st.st_mode))
-        why = nnact__file_type(st.st_mode);
-    else if ((uint64_t)st.st_size > ONNX_MAX_FILE)
-        why = "larger than 1 GiB";
-    unsigned char *buf = why ? NULL : nnact__malloc((size_t)st.st_size + 1);
-    if (!why && !buf) {
-        close(fd);
-        return nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory", who);
-    }
-    size_t got = 0, n = why ? 0 : (size_t)st.st_size;
-    while (!why && got < n + 1) {
-        ssize_t r = read(fd, buf + got, n + 1 - got);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) why = "read error";
-        if (r <= 0) break;
-        got += (size_t)r;
-    }
-    close(fd);
-    if (!why && got != n) why = "the file changed size while being read";
-    if (why) {
-        nnact__free(buf);
-        return nnact__fail(NNACT_ERR_IO, "%s: %s (path \"%s\")", who, why,
-                           nnact__quote(path, 100, pb, sizeof pb));
-    }
-    *data = buf;
-    *size = n;
-    return NNACT_OK;
+    return nnact__io_read_plain_file(who, path, ONNX_MAX_FILE, "an ONNX model", data, size);
 }
 
 static nnact_status load_from(const char *who, const void *data, size_t size, nnact_net **out)
