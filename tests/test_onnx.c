@@ -967,6 +967,56 @@ static void test_refused_reader(void **state)
     nnact__pbw_bytes(&b, 4, "1234", 4); /* packed float_data in an INT64 tensor */
     tensor_refused(&b, "data field of another type");
     nnact__pbw_free(&b);
+    /* item 9: float_data holds FLOAT only, double_data DOUBLE only */
+    nnact__pbw_varint(&b, 2, ONNX_DOUBLE);
+    nnact__pbw_bytes(&b, 4, "12345678", 8);
+    tensor_refused(&b, "data field of another type (field 4, type 11)");
+    nnact__pbw_free(&b);
+    nnact__pbw_varint(&b, 2, ONNX_FLOAT);
+    nnact__pbw_bytes(&b, 10, "1234", 4);
+    tensor_refused(&b, "data field of another type (field 10, type 1)");
+    nnact__pbw_free(&b);
+    nnact__pbw_bytes(&b, 14, "x", 1);
+    tensor_refused(&b, "TensorProto.data_location (field 14)");
+    nnact__pbw_free(&b);
+    /* item 10: a known field with the wrong wire type is refused, named */
+    static const struct {
+        uint32_t outer;        /* 0: the field at the model's top level */
+        unsigned char body[8]; /* the field inside the outer message */
+        size_t n;
+        const char *words;
+    } wrong[] = {
+        {0, {0x10, 0x01}, 2, "ModelProto.producer_name (field 2)"},
+        {0, {0x42, 0x02, 0x12, 0x00}, 4, "OperatorSetIdProto.version (field 2)"},
+        {0, {0x42, 0x02, 0x08, 0x00}, 4, "OperatorSetIdProto.domain (field 1)"},
+        {0, {0x72, 0x02, 0x08, 0x00}, 4, "StringStringEntryProto field (field 1)"},
+        {11, {0x08, 0x01}, 2, "ValueInfoProto.name (field 1)"},
+        {11, {0x10, 0x01}, 2, "ValueInfoProto.type (field 2)"},
+        {11, {0x12, 0x02, 0x08, 0x01}, 4, "TypeProto.tensor_type (field 1)"},
+        {11, {0x12, 0x04, 0x0a, 0x02, 0x0a, 0x00}, 6, "TypeProto.Tensor.elem_type (field 1)"},
+        {11, {0x12, 0x04, 0x0a, 0x02, 0x10, 0x01}, 6, "TypeProto.Tensor.shape (field 2)"},
+    };
+    for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
+        struct pbw mm = {0}, gg = {0};
+        if (wrong[i].outer) nnact__pbw_bytes(&gg, wrong[i].outer, wrong[i].body, wrong[i].n);
+        nnact__pbw_bytes(&mm, 7, gg.p, gg.len);
+        if (!wrong[i].outer) nnact__pbw_raw(&mm, wrong[i].body, wrong[i].n);
+        expect_refused(mm.p, mm.len, NNACT_ERR_FORMAT, wrong[i].words);
+        nnact__pbw_free(&mm);
+        nnact__pbw_free(&gg);
+    }
+    /* a dimension's dim_value as a string */
+    {
+        struct pbw gg = {0};
+        static const unsigned char v[] = {0x12, 0x08, 0x0a, 0x06, 0x12,
+                                          0x04, 0x0a, 0x02, 0x0a, 0x00};
+        nnact__pbw_bytes(&gg, 11, v, sizeof v);
+        size_t sz;
+        unsigned char *d = model_of(&gg, &sz);
+        expect_refused(d, sz, NNACT_ERR_FORMAT, "Dimension.dim_value (field 1)");
+        nnact__free(d);
+        nnact__pbw_free(&gg);
+    }
     /* a value with 65 shape dims */
     struct pbw g = {0};
     size_t at = nnact__pbw_begin(&g, 11);
