@@ -112,6 +112,19 @@ static void test_save_args(void **state)
     assert_int_equal(nnact_onnx_save_buffer(net, cfg, NULL, 0, &size), NNACT_ERR_NUMERIC);
     assert_non_null(strstr(nnact_last_error(), "W0[5] = 1.0000000000000001e+300 is infinite"));
     assert_int_equal(nnact_onnx_save_buffer(net, NULL, NULL, 0, &size), NNACT_OK); /* double */
+    /* review item 11: the activation's parameter too (CELU's alpha 0 in float
+     * would divide by 0; leaky_relu's slope would be infinite) */
+    nnact_net *celu = kind_net(NNACT_ACT_CELU, 1e-300, 0),
+              *leaky = kind_net(NNACT_ACT_LEAKY_RELU, 1e300, 0);
+    assert_int_equal(nnact_onnx_save_buffer(celu, cfg, NULL, 0, &size), NNACT_ERR_NUMERIC);
+    assert_non_null(
+        strstr(nnact_last_error(), "layer 0 (celu) has alpha = 1e-300, which is 0 in float"));
+    assert_int_equal(nnact_onnx_save_buffer(leaky, cfg, NULL, 0, &size), NNACT_ERR_NUMERIC);
+    assert_non_null(strstr(nnact_last_error(), "which is infinite in float"));
+    assert_int_equal(nnact_onnx_save_buffer(celu, NULL, NULL, 0, &size), NNACT_OK);
+    assert_int_equal(nnact_onnx_save_buffer(leaky, NULL, NULL, 0, &size), NNACT_OK);
+    nnact_net_free(celu);
+    nnact_net_free(leaky);
     nnact_onnx_config_free(cfg);
     nnact_net_free(empty);
     nnact_net_free(net);

@@ -73,8 +73,9 @@ NNACT_API nnact_status nnact_onnx_config_set_elem(nnact_onnx_config *cfg, nnact_
  *         0, capacity below *size: buf untouched; a network without layers;
  *         a GELU (erf) layer in a double export: runtimes have no double Erf,
  *         export it with NNACT_ONNX_FLOAT); NNACT_ERR_NUMERIC (a float export
- *         of a finite weight, bias or shift beyond float's range, or of a
- *         scale that is 0 in float: named); NNACT_ERR_OVERFLOW (a tensor
+ *         of a finite weight, bias, shift or activation parameter beyond
+ *         float's range, or of a scale, CELU alpha or softplus beta that is 0
+ *         in float: named); NNACT_ERR_OVERFLOW (a tensor
  *         beyond the format's 2 GiB); NNACT_ERR_NOMEM.
  * @since 1.1
  */

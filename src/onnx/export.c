@@ -504,6 +504,22 @@ static void gb_free(struct gb *g)
     nnact__pbw_free(&g->inits);
 }
 
+/* The activation's parameter in a float export: CELU's alpha and softplus's
+ * beta are divisors (0 in float makes the graph NaN), and no parameter may
+ * become infinite. Refused, named, like the weights. */
+static int float_param_safe(struct gb *g, size_t l, nnact_act_kind k, double a)
+{
+    const char *pname = nnact_act_param_name(k);
+    if (g->elem != NNACT_ONNX_FLOAT || pname == NULL) return 1;
+    float fa = (float)a;
+    int divisor = k == NNACT_ACT_CELU || k == NNACT_ACT_SOFTPLUS;
+    if (isfinite(fa) && !(divisor && fa == 0.0f)) return 1;
+    nnact__fail(NNACT_ERR_NUMERIC, "%s: layer %zu (%s) has %s = %.17g, which is %s in float",
+                g->who, l, nnact_act_name(k), pname, a, fa == 0.0f ? "0" : "infinite");
+    g->failed = 4;
+    return 0;
+}
+
 /* One dense layer: W (n_in x n_out, the library's own layout, so transB = 0)
  * and b as initializers, one Gemm. */
 static val put_layer(struct gb *g, const nnact_net *net, size_t l, val cur, double *W, double *b)
@@ -527,6 +543,7 @@ static val put_layer(struct gb *g, const nnact_net *net, size_t l, val cur, doub
         put_tensor(g, bn.s, 1, &n_out, b, n_out);
         z = op3(g, "Gemm", cur, wn, bn);
     }
+    if (!float_param_safe(g, l, k, a)) return cur;
     if (k == NNACT_ACT_GELU && g->elem == NNACT_ONNX_DOUBLE) {
         g->failed = 3;
         return z;
