@@ -1455,6 +1455,45 @@ static void test_alloc_failures(void **state)
     nnact_net_free(net);
 }
 
+/* Review of issue 16, item 12: a collapsed network exports as one Gemm and
+ * imports as one layer computing the collapsed map. */
+static void test_collapsed_single_gemm(void **state)
+{
+    (void)state;
+    nnact_net *net, *one, *back = NULL;
+    assert_int_equal(nnact_net_create(3, &net), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense(net, 5, NNACT_ACT_IDENTITY, 0), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense(net, 2, NNACT_ACT_IDENTITY, 0), NNACT_OK);
+    assert_int_equal(nnact_net_init(net, NNACT_INIT_XAVIER_UNIFORM, 3), NNACT_OK);
+    double K[6], c[2];
+    assert_int_equal(nnact_net_collapse(net, K, c), NNACT_OK);
+    assert_int_equal(nnact_net_create(3, &one), NNACT_OK);
+    assert_int_equal(nnact_net_add_dense(one, 2, NNACT_ACT_IDENTITY, 0), NNACT_OK);
+    assert_int_equal(nnact_net_set_layer(one, 0, K, c), NNACT_OK);
+    size_t size;
+    unsigned char *buf = export_mem(one, NNACT_ONNX_DOUBLE, &size);
+    nnact_onnx_info info;
+    memset(&info, 0, sizeof info);
+    info.size = sizeof info;
+    assert_int_equal(nnact_onnx_describe_buffer(buf, size, &info, &back), NNACT_OK);
+    assert_int_equal(info.importable, 1);
+    assert_int_equal(info.n_nodes, 1); /* the one Gemm */
+    assert_int_equal(info.n_initializers, 2);
+    assert_int_equal(nnact_net_layer_count(back), 1);
+    same_predictions(one, back);
+    double x[3 * 5], ya[2 * 5], yb[2 * 5];
+    for (int i = 0; i < 15; i++)
+        x[i] = (i - 7) * 0.61;
+    assert_int_equal(nnact_net_predict(net, 5, x, ya), NNACT_OK);
+    assert_int_equal(nnact_net_predict(back, 5, x, yb), NNACT_OK);
+    for (int i = 0; i < 10; i++)
+        assert_true(fabs(ya[i] - yb[i]) <= 1e-12 * (1 + fabs(ya[i])));
+    nnact_net_free(back);
+    free(buf);
+    nnact_net_free(one);
+    nnact_net_free(net);
+}
+
 static void test_describe_not_importable(void **state)
 {
     (void)state;
@@ -1506,6 +1545,7 @@ int main(void)
         cmocka_unit_test(test_locale_round_trip),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_describe_not_importable),
+        cmocka_unit_test(test_collapsed_single_gemm),
     };
     nnact_test_skip_from_env();
     return cmocka_run_group_tests(tests, NULL, NULL);
