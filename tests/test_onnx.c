@@ -844,6 +844,12 @@ static void test_refused_chain(void **state)
          {W23},
          {"x"},
          "y",
+         "op Add, byte"},
+        {{{"MatMul", {"x", "W"}, "m", NULL, NULL, 0, 0},
+          {"Add", {"m", "x"}, "y", NULL, NULL, 0, 0}},
+         {W23},
+         {"x"},
+         "y",
          "no float or double constant bias"},
         {{GEMM("z"), ACT("Relu", "z", "r"), ACT("Relu", "r", "y")},
          {W23, B3},
@@ -1509,6 +1515,9 @@ static void test_describe_not_importable(void **state)
     assert_null(net);
     assert_int_equal(info.importable, 0);
     assert_non_null(strstr(info.reason, "op Softmax"));
+    /* documented: the call succeeded, the import's detail is the last error */
+    assert_non_null(strstr(nnact_last_error(), "nnact_onnx_describe_buffer: "));
+    assert_non_null(strstr(nnact_last_error(), info.reason));
     assert_int_equal(info.opset, 17);
     assert_int_equal(info.n_nodes, 3);
     assert_int_equal(info.n_initializers, 4);

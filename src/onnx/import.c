@@ -163,8 +163,11 @@ static size_t dense(struct walk *w, size_t i, nnact_status *st)
         why = "MatMul needs two inputs";
     } else if (is_op(w, i + 1, "Add", n->out[0], 1) && NODE(w, i + 1)->n_in == 2) {
         l.b = find_tensor(w->m, other(NODE(w, i + 1), n->out[0]));
-        if (!l.b) why = "the Add after MatMul has no float or double constant bias";
         used = 2;
+        if (!l.b) { /* named against the Add, where the problem is */
+            *st = refuse(w, i + 1, "the Add after MatMul has no float or double constant bias");
+            return 0;
+        }
     }
     if (!why && n->n_in < 2) why = "no weight input";
     if (!why) l.W = find_tensor(w->m, n->in[1]);
