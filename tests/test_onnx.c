@@ -2,7 +2,9 @@
  * double (and as its float rounding in float); PyTorch's fixtures
  * (tests/onnx/make_torch_fixtures.py) import and predict PyTorch's outputs
  * to 1e-12; every refusal path of the reader and the importer is hit by a
- * hand-built model; allocation failures leave nothing behind. */
+ * hand-built model (test_refused_*: the chain route's and the reader's in
+ * tables, the 512 MiB and 2 GiB limits through lowered seams); allocation
+ * failures leave nothing behind and every success keeps every name. */
 #include "nnact_test.h"
 
 #include <dirent.h>
