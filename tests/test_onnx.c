@@ -1,8 +1,8 @@
 /* onnx: export and import. Every kind round-trips with the same bits in
  * double (and as its float rounding in float); PyTorch's fixtures
  * (tests/onnx/make_torch_fixtures.py) import and predict PyTorch's outputs
- * to 1e-12; every refusal path of the reader and the importer is hit by a
- * hand-built model (test_refused_*: the chain route's and the reader's in
+ * to 1e-12; the refusals of the reader and the importer are hit by
+ * hand-built models (test_refused_*, test_own_*: the chain route's and the reader's in
  * tables, the 512 MiB and 2 GiB limits through lowered seams); allocation
  * failures leave nothing behind and every success keeps every name. */
 #include "nnact_test.h"
@@ -838,6 +838,7 @@ static void test_refused_chain(void **state)
     static const struct tg cases[] = {
         {{{"Gemm", {"x"}, "y", NULL, NULL, 0, 0}}, {W23}, {"x"}, "y", "no weight input"},
         {{GEMM("y")}, {{"W", 1, {2, 0}, 0.5}, B3}, {"x"}, "y", "not a 2-D float or double"},
+        {{GEMM("y")}, {W23}, {"x"}, "y", "its bias C is not a float or double constant"},
         {{GEMM("y")}, {W23, {"b", 1, {2, 0}, 0.25}}, {"x"}, "y", "one value per output"},
         {{GEMM("y")}, {{"W", 2, {2, 0}, 0.5}, {"b", 1, {0, 0}, 0}}, {"x"}, "y", "zero dimension"},
         {{{"MatMul", {"x"}, "y", NULL, NULL, 0, 0}}, {W23}, {"x"}, "y", "MatMul needs two inputs"},
