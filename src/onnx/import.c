@@ -767,7 +767,7 @@ nnact_status nnact__onnx_import(const char *who, const struct onnx_model *m, nna
         char reason[400];
         nnact__last_reason(reason, sizeof reason);
         nnact__fail(s, "%s: %s (and not read as a libnnact export: %s)", who, reason,
-                    m->n_in != 1 ? "the graph has more than one input"
+                    m->n_in != 1 ? "the graph has not exactly one input"
                                  : "its graph is not the export of the network its nnact.layers "
                                    "metadata describes");
     }
