@@ -22,3 +22,7 @@ set_tests_properties(onnx_ort onnx_checker PROPERTIES FIXTURES_REQUIRED onnx_mod
 
 add_test(NAME cli_onnx COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/onnx/check_onnx_cli.sh
          $<TARGET_FILE:nnact_cli> ${CMAKE_CURRENT_SOURCE_DIR}/data ${CMAKE_CURRENT_BINARY_DIR}/onnx_cli)
+
+# Every global symbol of the static library is prefixed (the ONNX codec's were not).
+add_test(NAME static_symbols COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/check_static_symbols.sh
+         $<TARGET_FILE:nnact_static>)

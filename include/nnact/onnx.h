@@ -73,8 +73,9 @@ NNACT_API nnact_status nnact_onnx_config_set_elem(nnact_onnx_config *cfg, nnact_
  *         0, capacity below *size: buf untouched; a network without layers;
  *         a GELU (erf) layer in a double export: runtimes have no double Erf,
  *         export it with NNACT_ONNX_FLOAT); NNACT_ERR_NUMERIC (a float export
- *         of a finite weight, bias or shift beyond float's range, or of a
- *         scale that is 0 in float: named); NNACT_ERR_OVERFLOW (a tensor
+ *         of a finite weight, bias, shift or activation parameter beyond
+ *         float's range, or of a scale, CELU alpha or softplus beta that is 0
+ *         in float: named); NNACT_ERR_OVERFLOW (a tensor
  *         beyond the format's 2 GiB); NNACT_ERR_NOMEM.
  * @since 1.1
  */
@@ -94,6 +95,8 @@ NNACT_API nnact_status nnact_onnx_save(const nnact_net *net, const nnact_onnx_co
 
 /**
  * @brief Reads an ONNX model from memory as a network.
+ * @param data the model's bytes (caller-owned, not kept); NULL only when size is 0.
+ * @param size bytes at data.
  *
  * The bytes are untrusted: every length is checked against what remains
  * before it is used, and the reader refuses more than 4096 nodes or
@@ -146,8 +149,13 @@ typedef struct nnact_onnx_info {
 /**
  * @brief Describes an ONNX model in memory and, when it imports, optionally
  *        returns the network (as nnact_onnx_load_buffer()).
+ * @param data the model's bytes (caller-owned, not kept); NULL only when size is 0.
+ * @param size bytes at data.
  * @param info out: filled when the bytes are a well-formed ModelProto, even
- *        if the graph does not import (importable 0 and the reason then).
+ *        if the graph does not import (importable 0 and the reason then; the
+ *        call still returns NNACT_OK, and nnact_last_error() then holds the
+ *        import's detail, the same text as info->reason with the function's
+ *        name before it).
  * @param net NULL, or receives the network when importable (else NULL).
  * @return NNACT_OK (the protobuf structure parsed); NNACT_ERR_ARG (NULL info,
  *         info->size too small, NULL data with size > 0); NNACT_ERR_FORMAT

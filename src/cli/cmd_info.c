@@ -1,6 +1,7 @@
 /* nnact info: what library, which BLAS, which CPU paths. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli/args.h"
 #include "cli/cli.h"
@@ -14,15 +15,16 @@ void cli_info_help(FILE *out)
                  "with the core its dispatch chose) and the CPU features libnnact uses.\n"
                  "With FILE, describes that model file instead: its layers, parameter\n"
                  "count and checksum (a file that does not load is one error line and\n"
-                 "exit status 1). A FILE ending in .onnx is described as an ONNX model:\n"
-                 "opset, input and output, and the layers it would import or why not.\n");
+                 "exit status 1). A FILE ending in .onnx (any case) is described as an\n"
+                 "ONNX model: opset, input and output, and the layers it would import\n"
+                 "or why not.\n");
 }
 
 int cli_info(int argc, char **argv)
 {
     if (argc > 2) return cli_usage_error("info", "unexpected argument '%s'", cli_quote(argv[2]));
     size_t len = argc == 2 ? strlen(argv[1]) : 0;
-    if (len > 5 && strcmp(argv[1] + len - 5, ".onnx") == 0) return cli_info_onnx(argv[1]);
+    if (len > 5 && strcasecmp(argv[1] + len - 5, ".onnx") == 0) return cli_info_onnx(argv[1]);
     if (argc == 2) return cli_info_file(argv[1]);
     printf("libnnact      %s (headers %s)\n", nnact_version_string(), NNACT_VERSION_STRING);
     printf("BLAS          %s\n", nnact_blas_info());

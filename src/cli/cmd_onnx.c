@@ -55,8 +55,8 @@ int cli_export(int argc, char **argv)
     if (s != NNACT_OK)
         rc = cli_fail("export", "%s: %s", cli_quote(paths[1]), cli_library_reason());
     else
-        printf("%s: %zu layers, %zu -> %zu, %s elements\n", paths[1], nnact_net_layer_count(net),
-               nnact_net_input_size(net), nnact_net_output_size(net),
+        printf("%s: %zu layers, %zu -> %zu, %s elements\n", cli_quote(paths[1]),
+               nnact_net_layer_count(net), nnact_net_input_size(net), nnact_net_output_size(net),
                as_float ? "float" : "double");
     nnact_net_free(net);
     return rc;
@@ -75,8 +75,9 @@ int cli_import(int argc, char **argv)
     if (nnact_net_save(net, argv[2]) != NNACT_OK)
         rc = cli_fail("import", "%s: %s", cli_quote(argv[2]), cli_library_reason());
     else
-        printf("%s: %zu layers, %zu -> %zu, saved as %s\n", argv[1], nnact_net_layer_count(net),
-               nnact_net_input_size(net), nnact_net_output_size(net), argv[2]);
+        printf("%s: %zu layers, %zu -> %zu, saved as %s\n", cli_quote(argv[1]),
+               nnact_net_layer_count(net), nnact_net_input_size(net), nnact_net_output_size(net),
+               cli_quote(argv[2]));
     nnact_net_free(net);
     return rc;
 }

@@ -155,6 +155,53 @@ nnact_status nnact__io_read_file(const char *who, const char *path, uint32_t wan
     return NNACT_OK;
 }
 
+nnact_status nnact__io_read_plain_file(const char *who, const char *path, uint64_t max,
+                                       const char *what, unsigned char **data, size_t *size)
+{
+    char eb[128], pb[SHOWN_CAP];
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    NNACT_RETURN_IF(fd < 0, NNACT_ERR_IO, "%s: cannot open: %s (path '%s')", who,
+                    errtext(errno, eb, sizeof eb), shown(path, pb));
+    struct stat st;
+    int e = fstat(fd, &st) != 0 ? errno : 0;
+    nnact_status s = NNACT_OK;
+    if (e != 0)
+        s = nnact__fail(NNACT_ERR_IO, "%s: cannot stat: %s (path '%s')", who,
+                        errtext(e, eb, sizeof eb), shown(path, pb));
+    else if (!S_ISREG(st.st_mode))
+        s = nnact__fail(NNACT_ERR_IO, "%s: the path names %s, not a regular file (path '%s')", who,
+                        nnact__file_type(st.st_mode), shown(path, pb));
+    else if ((uint64_t)st.st_size > max || (uint64_t)st.st_size > SIZE_MAX - 1)
+        s = nnact__fail(NNACT_ERR_IO, "%s: %lld bytes, larger than %s's limit of %llu (path '%s')",
+                        who, (long long)st.st_size, what, (ull)max, shown(path, pb));
+    size_t n = s == NNACT_OK ? (size_t)st.st_size : 0, got = 0;
+    unsigned char *buf = s == NNACT_OK ? nnact__malloc(n + 1) : NULL;
+    if (s == NNACT_OK && buf == NULL)
+        s = nnact__fail(NNACT_ERR_NOMEM, "%s: cannot allocate %zu bytes", who, n + 1);
+    /* st_size bytes, then one more to prove the file ended there */
+    while (s == NNACT_OK && got < n + 1) {
+        ssize_t r = read(fd, buf + got, n + 1 - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0)
+            s = nnact__fail(NNACT_ERR_IO, "%s: read error at offset %zu: %s (path '%s')", who, got,
+                            errtext(errno, eb, sizeof eb), shown(path, pb));
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    close(fd);
+    if (s == NNACT_OK && got != n)
+        s = nnact__fail(NNACT_ERR_IO,
+                        "%s: file changed size while being read (%zu bytes, then %s; path '%s')",
+                        who, n, got < n ? "fewer" : "more", shown(path, pb));
+    if (s != NNACT_OK) {
+        nnact__free(buf);
+        return s;
+    }
+    *data = buf;
+    *size = n;
+    return NNACT_OK;
+}
+
 static int write_all(int fd, const unsigned char *p, size_t n, size_t *done)
 {
     *done = 0;

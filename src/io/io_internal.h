@@ -194,6 +194,14 @@ NNACT_HIDDEN void nnact__io_put_crc(unsigned char *data, size_t size);
  * want_kind unless 0) before the buffer is allocated. */
 NNACT_HIDDEN nnact_status nnact__io_read_file(const char *who, const char *path, uint32_t want_kind,
                                               unsigned char **data, size_t *size);
+/* Reads a whole regular file of at most max bytes that has no header of this
+ * module's (an ONNX model, say; `what` names it in the size refusal), with
+ * nnact__io_read_file's guarantees: never blocks, refuses what is not a
+ * regular file, checks the size before allocating, and that the file did
+ * not change size meanwhile. The path is shown quoted as in every io detail. */
+NNACT_HIDDEN nnact_status nnact__io_read_plain_file(const char *who, const char *path, uint64_t max,
+                                                    const char *what, unsigned char **data,
+                                                    size_t *size);
 /* Writes size bytes to path atomically (temporary, fsync, rename). */
 NNACT_HIDDEN nnact_status nnact__io_write_file_atomic(const char *who, const char *path,
                                                       const unsigned char *data, size_t size);

@@ -1,14 +1,9 @@
 /* The public calls of nnact/onnx.h: options, export to memory and to a
  * file (io's atomic writer), import and description from memory and from a
  * file. */
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/alloc.h"
-#include "core/fs.h"
 #include "core/names.h"
 #include "core/record.h"
 #include "io/io_internal.h"
@@ -51,8 +46,8 @@ static nnact_status export_checked(const char *who, const nnact_net *net,
     NNACT_RETURN_IF(net == NULL, NNACT_ERR_ARG, "%s: net is NULL", who);
     NNACT_RETURN_IF(nnact_net_layer_count(net) == 0, NNACT_ERR_ARG,
                     "%s: the network has no layers (nothing to export)", who);
-    nnact_status s = onnx_export(who, net, cfg ? cfg->elem : NNACT_ONNX_DOUBLE, w);
-    if (s != NNACT_OK) pbw_free(w);
+    nnact_status s = nnact__onnx_export(who, net, cfg ? cfg->elem : NNACT_ONNX_DOUBLE, w);
+    if (s != NNACT_OK) nnact__pbw_free(w);
     return s;
 }
 
@@ -67,16 +62,16 @@ nnact_status nnact_onnx_save_buffer(const nnact_net *net, const nnact_onnx_confi
     NNACT_FORWARD_IF_ERROR(export_checked(who, net, cfg, &w));
     *size = w.len;
     if (buf == NULL) {
-        pbw_free(&w);
+        nnact__pbw_free(&w);
         return NNACT_OK;
     }
     if (capacity < w.len) {
-        pbw_free(&w);
+        nnact__pbw_free(&w);
         return nnact__fail(NNACT_ERR_ARG, "%s: capacity %zu is below the %zu bytes of the model",
                            who, capacity, *size);
     }
     memcpy(buf, w.p, w.len);
-    pbw_free(&w);
+    nnact__pbw_free(&w);
     return NNACT_OK;
 }
 
@@ -88,57 +83,23 @@ nnact_status nnact_onnx_save(const nnact_net *net, const nnact_onnx_config *cfg,
     struct pbw w = {0};
     NNACT_FORWARD_IF_ERROR(export_checked(who, net, cfg, &w));
     nnact_status s = nnact__io_write_file_atomic(who, path, w.p, w.len);
-    pbw_free(&w);
+    nnact__pbw_free(&w);
     return s;
 }
 
 static nnact_status read_all(const char *who, const char *path, unsigned char **data, size_t *size)
 {
-    char pb[160];
     NNACT_RETURN_IF(path == NULL || path[0] == '\0', NNACT_ERR_ARG, "%s: path is NULL or empty",
                     who);
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    NNACT_RETURN_IF(fd < 0, NNACT_ERR_IO, "%s: cannot open: %s (path \"%s\")", who, strerror(errno),
-                    nnact__quote(path, 100, pb, sizeof pb));
-    struct stat st;
-    const char *why = NULL;
-    if (fstat(fd, &st) != 0)
-        why = "cannot stat";
-    else if (!S_ISREG(st.st_mode))
-        why = nnact__file_type(st.st_mode);
-    else if ((uint64_t)st.st_size > ONNX_MAX_FILE)
-        why = "larger than 1 GiB";
-    unsigned char *buf = why ? NULL : nnact__malloc((size_t)st.st_size + 1);
-    if (!why && !buf) {
-        close(fd);
-        return nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory", who);
-    }
-    size_t got = 0, n = why ? 0 : (size_t)st.st_size;
-    while (!why && got < n + 1) {
-        ssize_t r = read(fd, buf + got, n + 1 - got);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) why = "read error";
-        if (r <= 0) break;
-        got += (size_t)r;
-    }
-    close(fd);
-    if (!why && got != n) why = "the file changed size while being read";
-    if (why) {
-        nnact__free(buf);
-        return nnact__fail(NNACT_ERR_IO, "%s: %s (path \"%s\")", who, why,
-                           nnact__quote(path, 100, pb, sizeof pb));
-    }
-    *data = buf;
-    *size = n;
-    return NNACT_OK;
+    return nnact__io_read_plain_file(who, path, ONNX_MAX_FILE, "an ONNX model", data, size);
 }
 
 static nnact_status load_from(const char *who, const void *data, size_t size, nnact_net **out)
 {
     struct onnx_model m;
-    NNACT_FORWARD_IF_ERROR(onnx_parse(who, data, size, &m));
-    nnact_status s = onnx_import(who, &m, out);
-    onnx_model_free(&m);
+    NNACT_FORWARD_IF_ERROR(nnact__onnx_parse(who, data, size, &m));
+    nnact_status s = nnact__onnx_import(who, &m, out);
+    nnact__onnx_model_free(&m);
     return s;
 }
 
@@ -201,14 +162,14 @@ static nnact_status describe_from(const char *who, const void *data, size_t size
                                   nnact_onnx_info *info, nnact_net **net)
 {
     struct onnx_model m;
-    NNACT_FORWARD_IF_ERROR(onnx_parse(who, data, size, &m));
+    NNACT_FORWARD_IF_ERROR(nnact__onnx_parse(who, data, size, &m));
     nnact_onnx_info d;
     memset(&d, 0, sizeof d);
     d.size = info->size;
     fill_info(&m, &d);
     nnact_net *got = NULL;
-    nnact_status s = onnx_import(who, &m, &got);
-    onnx_model_free(&m);
+    nnact_status s = nnact__onnx_import(who, &m, &got);
+    nnact__onnx_model_free(&m);
     if (s == NNACT_ERR_NOMEM) return s;
     d.importable = s == NNACT_OK;
     if (s != NNACT_OK) nnact__last_reason(d.reason, sizeof d.reason);

@@ -57,13 +57,13 @@ static void put_tensor(struct gb *g, const char *name, size_t rank, const size_t
                        const double *x, size_t n)
 {
     struct pbw *w = &g->inits;
-    size_t at = pbw_begin(w, 5);
+    size_t at = nnact__pbw_begin(w, 5);
     for (size_t i = 0; i < rank; i++)
-        pbw_varint(w, 1, dims[i]);
-    pbw_varint(w, 2, g->elem == NNACT_ONNX_FLOAT ? ONNX_FLOAT : ONNX_DOUBLE);
-    pbw_str(w, 8, name);
+        nnact__pbw_varint(w, 1, dims[i]);
+    nnact__pbw_varint(w, 2, g->elem == NNACT_ONNX_FLOAT ? ONNX_FLOAT : ONNX_DOUBLE);
+    nnact__pbw_str(w, 8, name);
     size_t width = g->elem == NNACT_ONNX_FLOAT ? 4 : 8;
-    size_t body = pbw_begin(w, 9);
+    size_t body = nnact__pbw_begin(w, 9);
     for (size_t i = 0; i < n; i++) {
         unsigned char b[8];
         if (width == 4) {
@@ -78,10 +78,10 @@ static void put_tensor(struct gb *g, const char *name, size_t rank, const size_t
             for (int k = 0; k < 8; k++)
                 b[k] = (unsigned char)(u >> (8 * k));
         }
-        pbw_raw(w, b, width);
+        nnact__pbw_raw(w, b, width);
     }
-    pbw_end(w, body);
-    pbw_end(w, at);
+    nnact__pbw_end(w, body);
+    nnact__pbw_end(w, at);
 }
 
 /* A float export must not turn a finite value infinite, or a scale 0 (the
@@ -448,60 +448,76 @@ static val act_node(struct gb *g, val z, nnact_act_kind k, double a)
 
 static void put_node(struct pbw *w, const struct node *n, size_t index)
 {
-    size_t at = pbw_begin(w, 1);
+    size_t at = nnact__pbw_begin(w, 1);
     for (int i = 0; i < n->n_in; i++)
-        pbw_str(w, 1, n->in[i].s);
-    pbw_str(w, 2, n->out.s);
+        nnact__pbw_str(w, 1, n->in[i].s);
+    nnact__pbw_str(w, 2, n->out.s);
     char name[40];
     snprintf(name, sizeof name, "n%zu_%s", index, n->op);
-    pbw_str(w, 3, name);
-    pbw_str(w, 4, n->op);
+    nnact__pbw_str(w, 3, name);
+    nnact__pbw_str(w, 4, n->op);
     for (int i = 0; i < n->n_attr; i++) {
-        size_t a = pbw_begin(w, 5);
-        pbw_str(w, 1, n->attr[i].name);
+        size_t a = nnact__pbw_begin(w, 5);
+        nnact__pbw_str(w, 1, n->attr[i].name);
         if (n->attr[i].type == ONNX_ATTR_FLOAT)
-            pbw_float(w, 2, n->attr[i].f);
+            nnact__pbw_float(w, 2, n->attr[i].f);
         else
-            pbw_varint(w, 3, (uint64_t)n->attr[i].i);
-        pbw_varint(w, 20, (uint64_t)n->attr[i].type);
-        pbw_end(w, a);
+            nnact__pbw_varint(w, 3, (uint64_t)n->attr[i].i);
+        nnact__pbw_varint(w, 20, (uint64_t)n->attr[i].type);
+        nnact__pbw_end(w, a);
     }
-    pbw_end(w, at);
+    nnact__pbw_end(w, at);
 }
 
 static void put_value(struct pbw *w, uint32_t field, const char *name, int elem, const char *dim0,
                       size_t dim1)
 {
-    size_t at = pbw_begin(w, field);
-    pbw_str(w, 1, name);
-    size_t type = pbw_begin(w, 2);
-    size_t tt = pbw_begin(w, 1);
-    pbw_varint(w, 1, (uint64_t)elem);
-    size_t shape = pbw_begin(w, 2);
-    size_t d0 = pbw_begin(w, 1);
-    pbw_str(w, 2, dim0);
-    pbw_end(w, d0);
-    size_t d1 = pbw_begin(w, 1);
-    pbw_varint(w, 1, dim1);
-    pbw_end(w, d1);
-    pbw_end(w, shape);
-    pbw_end(w, tt);
-    pbw_end(w, type);
-    pbw_end(w, at);
+    size_t at = nnact__pbw_begin(w, field);
+    nnact__pbw_str(w, 1, name);
+    size_t type = nnact__pbw_begin(w, 2);
+    size_t tt = nnact__pbw_begin(w, 1);
+    nnact__pbw_varint(w, 1, (uint64_t)elem);
+    size_t shape = nnact__pbw_begin(w, 2);
+    size_t d0 = nnact__pbw_begin(w, 1);
+    nnact__pbw_str(w, 2, dim0);
+    nnact__pbw_end(w, d0);
+    size_t d1 = nnact__pbw_begin(w, 1);
+    nnact__pbw_varint(w, 1, dim1);
+    nnact__pbw_end(w, d1);
+    nnact__pbw_end(w, shape);
+    nnact__pbw_end(w, tt);
+    nnact__pbw_end(w, type);
+    nnact__pbw_end(w, at);
 }
 
 static void put_meta(struct pbw *w, const char *key, const char *value)
 {
-    size_t at = pbw_begin(w, 14);
-    pbw_str(w, 1, key);
-    pbw_str(w, 2, value);
-    pbw_end(w, at);
+    size_t at = nnact__pbw_begin(w, 14);
+    nnact__pbw_str(w, 1, key);
+    nnact__pbw_str(w, 2, value);
+    nnact__pbw_end(w, at);
 }
 
 static void gb_free(struct gb *g)
 {
     nnact__free(g->nodes);
-    pbw_free(&g->inits);
+    nnact__pbw_free(&g->inits);
+}
+
+/* The activation's parameter in a float export: CELU's alpha and softplus's
+ * beta are divisors (0 in float makes the graph NaN), and no parameter may
+ * become infinite. Refused, named, like the weights. */
+static int float_param_safe(struct gb *g, size_t l, nnact_act_kind k, double a)
+{
+    const char *pname = nnact_act_param_name(k);
+    if (g->elem != NNACT_ONNX_FLOAT || pname == NULL) return 1;
+    float fa = (float)a;
+    int divisor = k == NNACT_ACT_CELU || k == NNACT_ACT_SOFTPLUS;
+    if (isfinite(fa) && !(divisor && fa == 0.0f)) return 1;
+    nnact__fail(NNACT_ERR_NUMERIC, "%s: layer %zu (%s) has %s = %.17g, which is %s in float",
+                g->who, l, nnact_act_name(k), pname, a, fa == 0.0f ? "0" : "infinite");
+    g->failed = 4;
+    return 0;
 }
 
 /* One dense layer: W (n_in x n_out, the library's own layout, so transB = 0)
@@ -527,6 +543,7 @@ static val put_layer(struct gb *g, const nnact_net *net, size_t l, val cur, doub
         put_tensor(g, bn.s, 1, &n_out, b, n_out);
         z = op3(g, "Gemm", cur, wn, bn);
     }
+    if (!float_param_safe(g, l, k, a)) return cur;
     if (k == NNACT_ACT_GELU && g->elem == NNACT_ONNX_DOUBLE) {
         g->failed = 3;
         return z;
@@ -564,7 +581,7 @@ static nnact_status build_graph(struct gb *g, const nnact_net *net, struct pbw *
 {
     size_t n_in = nnact_net_input_size(net), L = nnact_net_layer_count(net);
     size_t need = scratch_size(net);
-    NNACT_RETURN_IF(need > ((size_t)1 << 28), NNACT_ERR_OVERFLOW,
+    NNACT_RETURN_IF(need > nnact__onnx_seams.max_export_values, NNACT_ERR_OVERFLOW,
                     "%s: a layer of %zu values is beyond the format's 2 GiB per tensor", g->who,
                     need);
     double *tmp = nnact__malloc(need * sizeof *tmp);
@@ -593,8 +610,8 @@ static nnact_status build_graph(struct gb *g, const nnact_net *net, struct pbw *
     g->nodes[g->n_nodes - 1].out = named("y%.0zu%.0u", 0, 0);
     for (size_t i = 0; i < g->n_nodes; i++)
         put_node(graph, &g->nodes[i], i);
-    pbw_str(graph, 2, "nnact");
-    pbw_raw(graph, g->inits.p, g->inits.len);
+    nnact__pbw_str(graph, 2, "nnact");
+    nnact__pbw_raw(graph, g->inits.p, g->inits.len);
     int elem = g->elem == NNACT_ONNX_FLOAT ? ONNX_FLOAT : ONNX_DOUBLE;
     put_value(graph, 11, "x", elem, "batch", n_in);
     put_value(graph, 12, "y", elem, "batch", nnact_net_output_size(net));
@@ -602,8 +619,8 @@ static nnact_status build_graph(struct gb *g, const nnact_net *net, struct pbw *
     return NNACT_OK;
 }
 
-nnact_status onnx_export_graph(const char *who, const nnact_net *net, nnact_onnx_elem elem,
-                               struct pbw *graph)
+nnact_status nnact__onnx_export_graph(const char *who, const nnact_net *net, nnact_onnx_elem elem,
+                                      struct pbw *graph)
 {
     struct gb g;
     memset(&g, 0, sizeof g);
@@ -611,11 +628,12 @@ nnact_status onnx_export_graph(const char *who, const nnact_net *net, nnact_onnx
     g.elem = elem;
     nnact_status s = build_graph(&g, net, graph);
     gb_free(&g);
-    if (s != NNACT_OK) pbw_free(graph); /* nothing half-built is left to the caller */
+    if (s != NNACT_OK) nnact__pbw_free(graph); /* nothing half-built is left to the caller */
     return s;
 }
 
-/* "kind" or "kind:param" per layer, comma-separated; %a keeps every bit. */
+/* "kind" or "kind:param" per layer, comma-separated; hex (C-locale %a,
+ * whatever the process locale) keeps every bit. */
 static void put_layers_meta(struct pbw *w, const nnact_net *net, nnact_onnx_elem elem, char *buf,
                             size_t cap)
 {
@@ -626,9 +644,12 @@ static void put_layers_meta(struct pbw *w, const nnact_net *net, nnact_onnx_elem
         double a;
         nnact_net_layer_info(net, l, NULL, NULL, &k, &a, NULL);
         if (elem == NNACT_ONNX_FLOAT) a = (double)(float)a; /* what the float graph computes */
-        int n = nnact_act_param_name(k)
-                    ? snprintf(buf + len, cap - len, "%s%s:%a", l ? "," : "", nnact_act_name(k), a)
-                    : snprintf(buf + len, cap - len, "%s%s", l ? "," : "", nnact_act_name(k));
+        char hex[40];
+        nnact__onnx_hex_format(a, hex, sizeof hex);
+        int n =
+            nnact_act_param_name(k)
+                ? snprintf(buf + len, cap - len, "%s%s:%s", l ? "," : "", nnact_act_name(k), hex)
+                : snprintf(buf + len, cap - len, "%s%s", l ? "," : "", nnact_act_name(k));
         len += (size_t)n;
     }
     put_meta(w, "nnact.layers", buf);
@@ -651,29 +672,30 @@ static void put_names_meta(struct pbw *w, const nnact_net *net)
     }
 }
 
-nnact_status onnx_export(const char *who, const nnact_net *net, nnact_onnx_elem elem, struct pbw *w)
+nnact_status nnact__onnx_export(const char *who, const nnact_net *net, nnact_onnx_elem elem,
+                                struct pbw *w)
 {
     struct pbw graph = {0};
-    NNACT_FORWARD_IF_ERROR(onnx_export_graph(who, net, elem, &graph));
+    NNACT_FORWARD_IF_ERROR(nnact__onnx_export_graph(who, net, elem, &graph));
     size_t cap = 64 * nnact_net_layer_count(net) + 1;
     char *buf = nnact__malloc(cap);
     if (!buf) {
-        pbw_free(&graph);
+        nnact__pbw_free(&graph);
         return nnact__fail(NNACT_ERR_NOMEM, "%s: out of memory", who);
     }
-    pbw_varint(w, 1, 8); /* IR version 8 */
-    pbw_str(w, 2, "libnnact");
-    pbw_str(w, 3, NNACT_VERSION_STRING);
-    pbw_bytes(w, 7, graph.p, graph.len);
-    size_t op = pbw_begin(w, 8);
-    pbw_str(w, 1, "");
-    pbw_varint(w, 2, 17);
-    pbw_end(w, op);
+    nnact__pbw_varint(w, 1, 8); /* IR version 8 */
+    nnact__pbw_str(w, 2, "libnnact");
+    nnact__pbw_str(w, 3, NNACT_VERSION_STRING);
+    nnact__pbw_bytes(w, 7, graph.p, graph.len);
+    size_t op = nnact__pbw_begin(w, 8);
+    nnact__pbw_str(w, 1, "");
+    nnact__pbw_varint(w, 2, 17);
+    nnact__pbw_end(w, op);
     put_meta(w, "nnact.format", "1");
     put_layers_meta(w, net, elem, buf, cap);
     put_names_meta(w, net);
     nnact__free(buf);
-    pbw_free(&graph);
+    nnact__pbw_free(&graph);
     NNACT_RETURN_IF(w->failed, NNACT_ERR_NOMEM, "%s: out of memory", who);
     return NNACT_OK;
 }

@@ -74,10 +74,17 @@ static const struct onnx_tensor *find_tensor(const struct onnx_model *m, struct 
     const struct onnx_tensor *t = find_init(m, name);
     for (size_t i = 0; !t && i < m->n_nodes; i++)
         if (m->nodes[i].has_value && m->nodes[i].n_out == 1 && str_eq(m->nodes[i].out[0], name) &&
-            onnx_str_is(m->nodes[i].op, "Constant"))
+            nnact__onnx_str_is(m->nodes[i].op, "Constant"))
             t = &m->nodes[i].value;
-    if (t && t->type != ONNX_FLOAT && t->type != ONNX_DOUBLE) return NULL;
-    return t;
+    return t && nnact__onnx_tensor_readable(t) ? t : NULL;
+}
+
+/* An initializer by name, only when float or double (the only tensors whose
+ * data size the parser checked). */
+static const struct onnx_tensor *readable_init(const struct onnx_model *m, struct onnx_str name)
+{
+    const struct onnx_tensor *t = find_init(m, name);
+    return t && nnact__onnx_tensor_readable(t) ? t : NULL;
 }
 
 /* A scalar constant (one element) by name. */
@@ -85,14 +92,14 @@ static int const_of(const struct onnx_model *m, struct onnx_str name, double *v)
 {
     const struct onnx_tensor *t = find_tensor(m, name);
     if (!t || t->n != 1) return 0;
-    *v = onnx_tensor_at(t, 0);
+    *v = nnact__onnx_tensor_at(t, 0);
     return 1;
 }
 
 static const struct onnx_attr *attr(const struct onnx_node *n, const char *name)
 {
     for (size_t i = 0; i < n->n_attr; i++)
-        if (onnx_str_is(n->attr[i].name, name)) return &n->attr[i];
+        if (nnact__onnx_str_is(n->attr[i].name, name)) return &n->attr[i];
     return NULL;
 }
 
@@ -118,7 +125,7 @@ static const struct onnx_node *node_at(const struct walk *w, size_t i)
 static int is_op(const struct walk *w, size_t i, const char *op, struct onnx_str in, int either)
 {
     const struct onnx_node *n = node_at(w, i);
-    if (!n || !onnx_str_is(n->op, op) || n->n_out != 1 || n->n_in < 1) return 0;
+    if (!n || !nnact__onnx_str_is(n->op, op) || n->n_out != 1 || n->n_in < 1) return 0;
     if (str_eq(n->in[0], in)) return 1;
     return either && n->n_in == 2 && str_eq(n->in[1], in);
 }
@@ -143,7 +150,7 @@ static size_t dense(struct walk *w, size_t i, nnact_status *st)
     memset(&l, 0, sizeof l);
     size_t used = 1;
     const char *why = NULL;
-    if (onnx_str_is(n->op, "Gemm")) {
+    if (nnact__onnx_str_is(n->op, "Gemm")) {
         if (attr_i(n, "transA", 0) != 0)
             why = "transA is not 0";
         else if (attr_f(n, "alpha", 1.0) != 1.0 || attr_f(n, "beta", 1.0) != 1.0)
@@ -156,8 +163,11 @@ static size_t dense(struct walk *w, size_t i, nnact_status *st)
         why = "MatMul needs two inputs";
     } else if (is_op(w, i + 1, "Add", n->out[0], 1) && NODE(w, i + 1)->n_in == 2) {
         l.b = find_tensor(w->m, other(NODE(w, i + 1), n->out[0]));
-        if (!l.b) why = "the Add after MatMul has no float or double constant bias";
         used = 2;
+        if (!l.b) { /* named against the Add, where the problem is */
+            *st = refuse(w, i + 1, "the Add after MatMul has no float or double constant bias");
+            return 0;
+        }
     }
     if (!why && n->n_in < 2) why = "no weight input";
     if (!why) l.W = find_tensor(w->m, n->in[1]);
@@ -193,8 +203,8 @@ static int op_xc(const struct walk *w, size_t p, const char *op, struct onnx_str
 {
     const struct onnx_node *n = node_at(w, p);
     double v;
-    return n && onnx_str_is(n->op, op) && n->n_in == 2 && n->n_out == 1 && str_eq(n->in[0], a) &&
-           const_of(w->m, n->in[1], &v) && v == c;
+    return n && nnact__onnx_str_is(n->op, op) && n->n_in == 2 && n->n_out == 1 &&
+           str_eq(n->in[0], a) && const_of(w->m, n->in[1], &v) && v == c;
 }
 
 /* Node p is Where(cond, a, constant 0). */
@@ -202,7 +212,7 @@ static int where0(const struct walk *w, size_t p, struct onnx_str cond, struct o
 {
     const struct onnx_node *n = node_at(w, p);
     double v;
-    return n && onnx_str_is(n->op, "Where") && n->n_in == 3 && n->n_out == 1 &&
+    return n && nnact__onnx_str_is(n->op, "Where") && n->n_in == 3 && n->n_out == 1 &&
            str_eq(n->in[0], cond) && str_eq(n->in[1], a) && const_of(w->m, n->in[2], &v) && v == 0;
 }
 
@@ -218,12 +228,12 @@ static size_t shrinks(const struct walk *w, size_t i, nnact_act_kind *k, double 
     if (op_xc(w, i + 1, "Sub", x, *l) && where0(w, i + 2, OUT(i), OUT(i + 1)) &&
         op_xc(w, i + 3, "Less", x, -*l) && op_xc(w, i + 4, "Add", x, *l) &&
         where0(w, i + 5, OUT(i + 3), OUT(i + 4)) && node_at(w, i + 6) &&
-        onnx_str_is(NODE(w, i + 6)->op, "Add") && NODE(w, i + 6)->n_in == 2 &&
+        nnact__onnx_str_is(NODE(w, i + 6)->op, "Add") && NODE(w, i + 6)->n_in == 2 &&
         str_eq(NODE(w, i + 6)->in[0], OUT(i + 2)) && str_eq(NODE(w, i + 6)->in[1], OUT(i + 5)))
         return *k = NNACT_ACT_SOFTSHRINK, 7;
     if (op_xc(w, i + 1, "Less", x, -*l) && is_op(w, i + 2, "Cast", OUT(i), 0) &&
         is_op(w, i + 3, "Cast", OUT(i + 1), 0) && node_at(w, i + 4) &&
-        onnx_str_is(NODE(w, i + 4)->op, "Or") && NODE(w, i + 4)->n_in == 2 &&
+        nnact__onnx_str_is(NODE(w, i + 4)->op, "Or") && NODE(w, i + 4)->n_in == 2 &&
         str_eq(NODE(w, i + 4)->in[0], OUT(i + 2)) && str_eq(NODE(w, i + 4)->in[1], OUT(i + 3)) &&
         where0(w, i + 5, OUT(i + 4), x))
         return *k = NNACT_ACT_HARDSHRINK, 6;
@@ -249,20 +259,20 @@ static size_t composite(const struct walk *w, size_t i, nnact_act_kind *k, doubl
     const struct onnx_node *n = NODE(w, i);
     struct onnx_str x = w->cur, o = n->out[0];
     double c;
-    if (onnx_str_is(n->op, "Sigmoid")) {
+    if (nnact__onnx_str_is(n->op, "Sigmoid")) {
         if (is_op(w, i + 1, "Mul", o, 1) && str_eq(other(NODE(w, i + 1), o), x))
             return *k = NNACT_ACT_SILU, 2;
         if (is_op(w, i + 1, "Log", o, 0)) return *k = NNACT_ACT_LOG_SIGMOID, 2;
-    } else if (onnx_str_is(n->op, "Tanh")) {
+    } else if (nnact__onnx_str_is(n->op, "Tanh")) {
         const struct onnx_node *s = node_at(w, i + 1);
-        if (s && onnx_str_is(s->op, "Sub") && s->n_in == 2 && str_eq(s->in[0], x) &&
+        if (s && nnact__onnx_str_is(s->op, "Sub") && s->n_in == 2 && str_eq(s->in[0], x) &&
             str_eq(s->in[1], o))
             return *k = NNACT_ACT_TANHSHRINK, 2;
-    } else if (onnx_str_is(n->op, "Softplus") && is_op(w, i + 1, "Tanh", o, 0)) {
+    } else if (nnact__onnx_str_is(n->op, "Softplus") && is_op(w, i + 1, "Tanh", o, 0)) {
         struct onnx_str t = NODE(w, i + 1)->out[0];
         if (is_op(w, i + 2, "Mul", t, 1) && str_eq(other(NODE(w, i + 2), t), x))
             return *k = NNACT_ACT_MISH, 3;
-    } else if (onnx_str_is(n->op, "Div") && n->n_in == 2 && const_of(w->m, n->in[1], &c) &&
+    } else if (nnact__onnx_str_is(n->op, "Div") && n->n_in == 2 && const_of(w->m, n->in[1], &c) &&
                near(c, 1.4142135623730951) && is_op(w, i + 1, "Erf", o, 0)) {
         /* x / sqrt2 -> Erf -> + 1 -> * x -> * 0.5 */
         struct onnx_str e = NODE(w, i + 1)->out[0];
@@ -276,17 +286,17 @@ static size_t composite(const struct walk *w, size_t i, nnact_act_kind *k, doubl
             c != 0.5)
             return 0;
         return *k = NNACT_ACT_GELU, 5;
-    } else if (onnx_str_is(n->op, "Mul") && n->n_in == 2 && str_eq(n->in[0], x) &&
+    } else if (nnact__onnx_str_is(n->op, "Mul") && n->n_in == 2 && str_eq(n->in[0], x) &&
                str_eq(n->in[1], x)) {
         return *k = NNACT_ACT_SQUARE, 1;
-    } else if (onnx_str_is(n->op, "Abs") && is_op(w, i + 1, "Add", o, 1) &&
+    } else if (nnact__onnx_str_is(n->op, "Abs") && is_op(w, i + 1, "Add", o, 1) &&
                const_of(w->m, other(NODE(w, i + 1), o), &c) && c == 1.0 &&
                is_op(w, i + 2, "Div", x, 0) && NODE(w, i + 2)->n_in == 2 &&
                str_eq(NODE(w, i + 2)->in[1], OUT(i + 1))) {
         return *k = NNACT_ACT_SOFTSIGN, 3; /* x / (|x| + 1) */
-    } else if (onnx_str_is(n->op, "Greater")) {
+    } else if (nnact__onnx_str_is(n->op, "Greater")) {
         return shrinks(w, i, k, a);
-    } else if (onnx_str_is(n->op, "Cast")) {
+    } else if (nnact__onnx_str_is(n->op, "Cast")) {
         size_t used = cast_celu(w, i, a);
         if (used) *k = NNACT_ACT_CELU;
         return used;
@@ -317,17 +327,18 @@ static const char *native(const struct walk *w, const struct onnx_node *n, nnact
                  {"Cos", NNACT_ACT_COS},           {"Abs", NNACT_ACT_ABS},
                  {"Softsign", NNACT_ACT_SOFTSIGN}, {"HardSwish", NNACT_ACT_HARD_SWISH}};
     for (size_t j = 0; j < sizeof plain / sizeof plain[0]; j++)
-        if (onnx_str_is(n->op, plain[j].op)) return *k = plain[j].k, NULL;
+        if (nnact__onnx_str_is(n->op, plain[j].op)) return *k = plain[j].k, NULL;
     /* float32 attributes are taken as the float value they hold */
-    if (onnx_str_is(n->op, "LeakyRelu"))
+    if (nnact__onnx_str_is(n->op, "LeakyRelu"))
         return *k = NNACT_ACT_LEAKY_RELU, *a = attr_f(n, "alpha", (double)0.01f), NULL;
-    if (onnx_str_is(n->op, "Elu")) return *k = NNACT_ACT_ELU, *a = attr_f(n, "alpha", 1.0), NULL;
-    if (onnx_str_is(n->op, "Celu")) {
+    if (nnact__onnx_str_is(n->op, "Elu"))
+        return *k = NNACT_ACT_ELU, *a = attr_f(n, "alpha", 1.0), NULL;
+    if (nnact__onnx_str_is(n->op, "Celu")) {
         *a = attr_f(n, "alpha", 1.0);
         return *a > 0 ? (*k = NNACT_ACT_CELU, NULL) : "Celu alpha must be positive";
     }
-    if (onnx_str_is(n->op, "Softplus")) return *k = NNACT_ACT_SOFTPLUS, *a = 1.0, NULL;
-    if (onnx_str_is(n->op, "Selu")) {
+    if (nnact__onnx_str_is(n->op, "Softplus")) return *k = NNACT_ACT_SOFTPLUS, *a = 1.0, NULL;
+    if (nnact__onnx_str_is(n->op, "Selu")) {
         /* the float roundings of SELU's constants stand for SELU itself */
         if (attr_f(n, "alpha", (double)1.67326319217681884765625f) !=
                 (double)1.67326319217681884765625f ||
@@ -336,19 +347,19 @@ static const char *native(const struct walk *w, const struct onnx_node *n, nnact
             return "Selu with other constants than SELU's";
         return *k = NNACT_ACT_SELU, NULL;
     }
-    if (onnx_str_is(n->op, "HardSigmoid")) {
+    if (nnact__onnx_str_is(n->op, "HardSigmoid")) {
         if (attr_f(n, "alpha", 0.2) != (double)(1.0f / 6) || attr_f(n, "beta", 0.5) != 0.5)
             return "HardSigmoid other than alpha 1/6, beta 1/2 (PyTorch's)";
         return *k = NNACT_ACT_HARD_SIGMOID, NULL;
     }
-    if (onnx_str_is(n->op, "Shrink")) {
+    if (nnact__onnx_str_is(n->op, "Shrink")) {
         double bias = attr_f(n, "bias", 0.0), l = attr_f(n, "lambd", 0.5);
         if (l < 0) return "Shrink with a negative lambd";
         if (bias == 0) return *k = NNACT_ACT_HARDSHRINK, *a = l, NULL;
         if (bias == l) return *k = NNACT_ACT_SOFTSHRINK, *a = l, NULL;
         return "Shrink whose bias is neither 0 nor lambd";
     }
-    if (onnx_str_is(n->op, "Clip")) return clip(w, n, k);
+    if (nnact__onnx_str_is(n->op, "Clip")) return clip(w, n, k);
     return "unsupported operator (docs/ONNX.md lists what imports)";
 }
 
@@ -387,11 +398,11 @@ static nnact_status walk_nodes(struct walk *w)
     nnact_status st = NNACT_OK;
     for (size_t i = 0; i < w->m->n_nodes; i++) {
         const struct onnx_node *n = &w->m->nodes[i];
-        if (n->domain.n && !onnx_str_is(n->domain, "ai.onnx")) {
+        if (n->domain.n && !nnact__onnx_str_is(n->domain, "ai.onnx")) {
             w->idx[w->n_idx++] = i; /* refused below, named */
             return refuse(w, w->n_idx - 1, "an operator outside the default domain");
         }
-        if (!onnx_str_is(n->op, "Constant")) w->idx[w->n_idx++] = i;
+        if (!nnact__onnx_str_is(n->op, "Constant")) w->idx[w->n_idx++] = i;
     }
     for (size_t i = 0; i < w->n_idx;) {
         const struct onnx_node *n = NODE(w, i);
@@ -399,11 +410,11 @@ static nnact_status walk_nodes(struct walk *w)
         if (!str_eq(n->in[0], w->cur))
             return refuse(w, i, "its first input is not the chain's current value");
         size_t used;
-        if (onnx_str_is(n->op, "Identity") ||
-            (onnx_str_is(n->op, "Flatten") && attr_i(n, "axis", 1) == 1)) {
+        if (nnact__onnx_str_is(n->op, "Identity") ||
+            (nnact__onnx_str_is(n->op, "Flatten") && attr_i(n, "axis", 1) == 1)) {
             w->cur = n->out[0];
             used = 1;
-        } else if (onnx_str_is(n->op, "Gemm") || onnx_str_is(n->op, "MatMul")) {
+        } else if (nnact__onnx_str_is(n->op, "Gemm") || nnact__onnx_str_is(n->op, "MatMul")) {
             used = dense(w, i, &st);
         } else {
             used = activation(w, i, &st);
@@ -448,12 +459,12 @@ static nnact_status set_weights(const char *who, nnact_net *net, size_t li, cons
     int finite = 1;
     for (size_t r = 0; r < l->n_in; r++)
         for (size_t c = 0; c < l->n_out; c++) {
-            double v = onnx_tensor_at(l->W, l->transB ? c * l->n_in + r : r * l->n_out + c);
+            double v = nnact__onnx_tensor_at(l->W, l->transB ? c * l->n_in + r : r * l->n_out + c);
             W[r * l->n_out + c] = v;
             finite &= isfinite(v) != 0;
         }
     for (size_t c = 0; c < l->n_out && l->b; c++) {
-        b[c] = onnx_tensor_at(l->b, c);
+        b[c] = nnact__onnx_tensor_at(l->b, c);
         finite &= isfinite(b[c]) != 0;
     }
     nnact_status s = finite ? nnact_net_set_layer(net, li, W, l->b ? b : NULL) : NNACT_ERR_NUMERIC;
@@ -518,7 +529,7 @@ static nnact_status import_chain(const char *who, const struct onnx_model *m, nn
 static const struct onnx_kv *meta(const struct onnx_model *m, const char *key)
 {
     for (size_t i = 0; i < m->n_meta; i++)
-        if (onnx_str_is(m->meta[i].key, key)) return &m->meta[i];
+        if (nnact__onnx_str_is(m->meta[i].key, key)) return &m->meta[i];
     return NULL;
 }
 
@@ -539,10 +550,8 @@ static size_t own_kinds(const struct onnx_str list, struct layer *L)
         char *colon = strchr(item, ':');
         double a = 0;
         if (colon) {
-            char *end;
             *colon = '\0';
-            a = strtod(colon + 1, &end);
-            if (*end != '\0' || end == colon + 1) return 0;
+            if (!nnact__onnx_hex_parse(colon + 1, &a)) return 0;
         }
         nnact_act_kind k;
         if (nnact_act_from_name(item, &k) != NNACT_OK) return 0;
@@ -561,6 +570,9 @@ static nnact_status own_net(const char *who, const struct onnx_model *m, struct 
                             nnact_net **out)
 {
     const struct onnx_kv *kv = meta(m, "nnact.layers");
+    for (const struct onnx_kv *k = kv + 1; k < m->meta + m->n_meta; k++)
+        NNACT_RETURN_IF(nnact__onnx_str_is(k->key, "nnact.layers"), NNACT_ERR_FORMAT,
+                        "%s: nnact.layers metadata appears twice", who);
     size_t nL = kv ? own_kinds(kv->value, L) : 0;
     NNACT_RETURN_IF(nL == 0, NNACT_ERR_FORMAT, "%s: nnact.layers metadata unreadable", who);
     size_t width = 0;
@@ -568,13 +580,16 @@ static nnact_status own_net(const char *who, const struct onnx_model *m, struct 
         char name[32];
         snprintf(name, sizeof name, "W%zu", i);
         struct onnx_str sn = {(const unsigned char *)name, strlen(name)};
-        L[i].W = find_init(m, sn);
+        L[i].W = readable_init(m, sn);
         name[0] = 'b';
         L[i].b = find_init(m, sn);
+        NNACT_RETURN_IF(L[i].b && !nnact__onnx_tensor_readable(L[i].b), NNACT_ERR_FORMAT,
+                        "%s: b%zu is not a float or double tensor", who, i);
         int ok = L[i].W && L[i].W->n_dims == 2 && L[i].W->type == m->in[0].elem &&
                  L[i].W->dims[0] > 0 && L[i].W->dims[1] > 0 &&
                  (!width || (size_t)L[i].W->dims[0] == width);
-        NNACT_RETURN_IF(!ok, NNACT_ERR_FORMAT, "%s: W%zu missing or of the wrong shape", who, i);
+        NNACT_RETURN_IF(!ok, NNACT_ERR_FORMAT,
+                        "%s: W%zu missing, not float or double or of the wrong shape", who, i);
         L[i].n_in = (size_t)L[i].W->dims[0];
         L[i].n_out = width = (size_t)L[i].W->dims[1];
         NNACT_RETURN_IF(L[i].b && (L[i].b->n != L[i].n_out || L[i].b->type != L[i].W->type),
@@ -592,38 +607,74 @@ static nnact_status own_net(const char *who, const struct onnx_model *m, struct 
 static const struct onnx_tensor *init_named(const struct onnx_model *m, const char *name)
 {
     struct onnx_str s = {(const unsigned char *)name, strlen(name)};
-    return find_init(m, s);
+    return readable_init(m, s);
 }
 
-/* Collects metadata values "<prefix>0", "<prefix>1", ... as C strings. */
-static size_t names_with(const struct onnx_model *m, const char *prefix, char **v, size_t max)
+/* The values of the metadata keys "<prefix><i>" (i decimal, i < max) into
+ * v[0..*count), found in one pass over the metadata (a lookup per index was
+ * quadratic in the entries); an index at or beyond max, written with a
+ * leading zero, repeated or leaving a gap is refused. */
+static nnact_status index_names(const char *who, const struct onnx_model *m, const char *prefix,
+                                const struct onnx_str **v, size_t max, size_t *count)
 {
-    size_t n = 0;
-    for (; n < max; n++) {
-        char key[48];
-        snprintf(key, sizeof key, "%s%zu", prefix, n);
-        const struct onnx_kv *kv = meta(m, key);
-        if (!kv) break;
-        v[n] = nnact__malloc(kv->value.n + 1);
-        if (!v[n]) break;
-        if (kv->value.n) memcpy(v[n], kv->value.p, kv->value.n);
-        v[n][kv->value.n] = '\0';
+    size_t plen = strlen(prefix), found = 0;
+    char b[256];
+    for (size_t i = 0; i < m->n_meta; i++) {
+        struct onnx_str key = m->meta[i].key;
+        if (key.n <= plen || memcmp(key.p, prefix, plen) != 0) continue;
+        size_t idx = 0, d = plen;
+        for (; d < key.n && key.p[d] >= '0' && key.p[d] <= '9'; d++)
+            idx = idx > max ? idx : idx * 10 + (size_t)(key.p[d] - '0'); /* saturates */
+        NNACT_RETURN_IF(d < key.n || (key.p[plen] == '0' && key.n > plen + 1), NNACT_ERR_FORMAT,
+                        "%s: metadata key \"%s\" is not %s<index>", who, q(key, b, sizeof b),
+                        prefix);
+        NNACT_RETURN_IF(idx >= max, NNACT_ERR_FORMAT,
+                        "%s: metadata key \"%s\": index beyond the network's %zu", who,
+                        q(key, b, sizeof b), max);
+        NNACT_RETURN_IF(v[idx], NNACT_ERR_FORMAT, "%s: metadata key \"%s\" appears twice", who,
+                        q(key, b, sizeof b));
+        v[idx] = &m->meta[i].value;
+        found++;
     }
-    return n;
+    for (size_t i = 0; i < found; i++)
+        NNACT_RETURN_IF(!v[i], NNACT_ERR_FORMAT, "%s: metadata has %zu %s<index> keys but no %s%zu",
+                        who, found, prefix, prefix, i);
+    *count = found;
+    return NNACT_OK;
+}
+
+/* n copies of v[] as C strings; NULL when out of memory (nothing kept). */
+static char **copy_names(const struct onnx_str *const *v, size_t n)
+{
+    char **c = nnact__calloc(n, sizeof *c);
+    for (size_t i = 0; c && i < n; i++) {
+        c[i] = nnact__malloc(v[i]->n + 1);
+        if (!c[i]) {
+            for (size_t j = 0; j < i; j++)
+                nnact__free(c[j]);
+            nnact__free(c);
+            return NULL;
+        }
+        if (v[i]->n) memcpy(c[i], v[i]->p, v[i]->n);
+        c[i][v[i]->n] = '\0';
+    }
+    return c;
 }
 
 static nnact_status own_scaling(const char *who, const struct onnx_model *m, nnact_net *net)
 {
+    struct onnx_str shn = {(const unsigned char *)"shift", 5},
+                    scn = {(const unsigned char *)"scale", 5};
+    if (!find_init(m, shn) && !find_init(m, scn)) return NNACT_OK;
     const struct onnx_tensor *sh = init_named(m, "shift"), *sc = init_named(m, "scale");
-    if (!sh && !sc) return NNACT_OK;
     size_t n = nnact_net_input_size(net);
     NNACT_RETURN_IF(!sh || !sc || sh->n != n || sc->n != n, NNACT_ERR_FORMAT,
-                    "%s: shift/scale of the wrong shape", who);
+                    "%s: shift/scale missing, not float or double or of the wrong shape", who);
     double *v = nnact__malloc(2 * n * sizeof *v);
     NNACT_RETURN_IF(!v, NNACT_ERR_NOMEM, "%s: out of memory", who);
     for (size_t i = 0; i < n; i++) {
-        v[i] = onnx_tensor_at(sh, i);
-        v[n + i] = onnx_tensor_at(sc, i);
+        v[i] = nnact__onnx_tensor_at(sh, i);
+        v[n + i] = nnact__onnx_tensor_at(sc, i);
     }
     nnact_status s = nnact_net_set_input_scaling(net, v, v + n);
     nnact__free(v);
@@ -632,38 +683,51 @@ static nnact_status own_scaling(const char *who, const struct onnx_model *m, nna
     return NNACT_OK;
 }
 
+/* One kind of names (0 class, 1 input, 2 target) from the metadata into net. */
+static nnact_status own_name_kind(const char *who, const struct onnx_model *m, nnact_net *net,
+                                  int kind)
+{
+    static const char *const prefix[] = {"nnact.class.", "nnact.input.", "nnact.target."};
+    size_t n_in = nnact_net_input_size(net), n_out = nnact_net_output_size(net);
+    size_t max = kind == 1 ? n_in : kind == 0 && n_out < 2 ? 2 : n_out, n = 0;
+    const struct onnx_str **v = nnact__calloc(max, sizeof *v);
+    NNACT_RETURN_IF(!v, NNACT_ERR_NOMEM, "%s: out of memory", who);
+    nnact_status s = index_names(who, m, prefix[kind], v, max, &n);
+    char **c = s == NNACT_OK && n ? copy_names(v, n) : NULL;
+    nnact__free(v);
+    if (s != NNACT_OK || n == 0) return s;
+    NNACT_RETURN_IF(!c, NNACT_ERR_NOMEM, "%s: out of memory", who);
+    const char *const *cv = (const char *const *)c;
+    if (kind == 0)
+        s = nnact_net_set_class_names(net, n, cv);
+    else if (kind == 1)
+        s = n == n_in ? nnact_net_set_input_names(net, cv) : NNACT_ERR_ARG;
+    else
+        s = nnact_net_set_target_names(net, n, cv);
+    for (size_t i = 0; i < n; i++)
+        nnact__free(c[i]);
+    nnact__free(c);
+    NNACT_RETURN_IF(s == NNACT_ERR_NOMEM, s, "%s: out of memory", who);
+    NNACT_RETURN_IF(s != NNACT_OK, NNACT_ERR_FORMAT, "%s: the %snames in the metadata are refused",
+                    who, prefix[kind]);
+    return NNACT_OK;
+}
+
 static nnact_status own_names(const char *who, const struct onnx_model *m, nnact_net *net)
 {
     NNACT_FORWARD_IF_ERROR(own_scaling(who, m, net));
-    size_t n_in = nnact_net_input_size(net), cap = n_in > 65536 ? n_in : 65536;
-    char **v = nnact__calloc(cap, sizeof *v);
-    NNACT_RETURN_IF(!v, NNACT_ERR_NOMEM, "%s: out of memory", who);
-    nnact_status s = NNACT_OK;
-    static const char *const prefix[] = {"nnact.class.", "nnact.input.", "nnact.target."};
-    for (int kind = 0; kind < 3 && s == NNACT_OK; kind++) {
-        size_t n = names_with(m, prefix[kind], v, kind == 1 ? n_in : cap);
-        if (n == 0) continue;
-        const char *const *cv = (const char *const *)v;
-        if (kind == 0)
-            s = nnact_net_set_class_names(net, n, cv);
-        else if (kind == 1)
-            s = n == n_in ? nnact_net_set_input_names(net, cv) : NNACT_ERR_ARG;
-        else
-            s = nnact_net_set_target_names(net, n, cv);
-        for (size_t i = 0; i < n; i++)
-            nnact__free(v[i]);
-    }
-    nnact__free(v);
-    NNACT_RETURN_IF(s == NNACT_ERR_NOMEM, s, "%s: out of memory", who);
-    NNACT_RETURN_IF(s != NNACT_OK, NNACT_ERR_FORMAT, "%s: the names in the metadata are refused",
-                    who);
+    for (int kind = 0; kind < 3; kind++)
+        NNACT_FORWARD_IF_ERROR(own_name_kind(who, m, net, kind));
     return NNACT_OK;
 }
 
 /* The own route: accepted only when the export of the network it reads is
  * the file's graph byte for byte, so the network computes what the file's
- * graph computes. 1 with *out set, 0 when not an own export (no detail
- * kept), -1 on a failure that must be reported (out of memory). */
+ * graph computes. 1 with *out set; 0 when the file has no nnact.layers or
+ * its graph is not that export (then the chain route decides); -1 with *st
+ * set when the metadata, weights or names are broken: the file claims to be
+ * an own export, so that failure is reported (the chain route would drop the
+ * metadata or refuse an unrelated node). */
 static int import_own(const char *who, const struct onnx_model *m, nnact_net **out,
                       nnact_status *st)
 {
@@ -673,13 +737,12 @@ static int import_own(const char *who, const struct onnx_model *m, nnact_net **o
     nnact_net *net = NULL;
     nnact_status s = own_net(who, m, L, &net);
     nnact__free(L);
-    if (s == NNACT_ERR_NOMEM) return *st = s, -1;
-    if (s != NNACT_OK) return 0;
+    if (s != NNACT_OK) return *st = s, -1;
     struct pbw g = {0};
     nnact_onnx_elem elem = m->in[0].elem == ONNX_FLOAT ? NNACT_ONNX_FLOAT : NNACT_ONNX_DOUBLE;
-    s = onnx_export_graph(who, net, elem, &g);
+    s = nnact__onnx_export_graph(who, net, elem, &g);
     int same = s == NNACT_OK && g.len == m->graph.n && memcmp(g.p, m->graph.p, g.len) == 0;
-    pbw_free(&g);
+    nnact__pbw_free(&g);
     if (s == NNACT_ERR_NOMEM) {
         nnact_net_free(net);
         return *st = s, -1;
@@ -692,11 +755,21 @@ static int import_own(const char *who, const struct onnx_model *m, nnact_net **o
     return 1;
 }
 
-nnact_status onnx_import(const char *who, const struct onnx_model *m, nnact_net **out)
+nnact_status nnact__onnx_import(const char *who, const struct onnx_model *m, nnact_net **out)
 {
     nnact_status s = NNACT_OK;
     int own = import_own(who, m, out, &s);
     if (own == 1) return NNACT_OK;
     if (own < 0) return s;
-    return import_chain(who, m, out);
+    s = import_chain(who, m, out);
+    if (s == NNACT_ERR_FORMAT && meta(m, "nnact.layers")) {
+        /* say why the own route did not take it either */
+        char reason[400];
+        nnact__last_reason(reason, sizeof reason);
+        nnact__fail(s, "%s: %s (and not read as a libnnact export: %s)", who, reason,
+                    m->n_in != 1 ? "the graph has not exactly one input"
+                                 : "its graph is not the export of the network its nnact.layers "
+                                   "metadata describes");
+    }
+    return s;
 }

@@ -35,22 +35,37 @@ enum {
 #define ONNX_MAX_INIT_BYTES ((uint64_t)512 << 20)
 #define ONNX_MAX_FILE       ((uint64_t)1 << 30)
 
+/* The two limits whose refusals need gigabytes to reach: a test lowers them
+ * (and restores them); nothing else writes them. */
+struct nnact__onnx_seams {
+    uint64_t max_init_bytes;  /* reader: ONNX_MAX_INIT_BYTES */
+    size_t max_export_values; /* export: values of one layer's W + b (2 GiB of double) */
+};
+NNACT_HIDDEN extern struct nnact__onnx_seams nnact__onnx_seams;
+
 /* ---- writer ---- */
 struct pbw {
     unsigned char *p;
     size_t len, cap;
     int failed; /* an allocation failed: every later call is a no-op */
 };
-NNACT_HIDDEN void pbw_free(struct pbw *w);
-NNACT_HIDDEN void pbw_varint(struct pbw *w, uint32_t field, uint64_t v);
-NNACT_HIDDEN void pbw_bytes(struct pbw *w, uint32_t field, const void *data, size_t n);
-NNACT_HIDDEN void pbw_str(struct pbw *w, uint32_t field, const char *s);
-NNACT_HIDDEN void pbw_float(struct pbw *w, uint32_t field, float f);
-NNACT_HIDDEN void pbw_raw(struct pbw *w, const void *data, size_t n);
+NNACT_HIDDEN void nnact__pbw_free(struct pbw *w);
+NNACT_HIDDEN void nnact__pbw_varint(struct pbw *w, uint32_t field, uint64_t v);
+NNACT_HIDDEN void nnact__pbw_bytes(struct pbw *w, uint32_t field, const void *data, size_t n);
+NNACT_HIDDEN void nnact__pbw_str(struct pbw *w, uint32_t field, const char *s);
+NNACT_HIDDEN void nnact__pbw_float(struct pbw *w, uint32_t field, float f);
+NNACT_HIDDEN void nnact__pbw_raw(struct pbw *w, const void *data, size_t n);
 /* A nested message: begin writes the tag and returns where its body starts;
  * end inserts the body's length before it. */
-NNACT_HIDDEN size_t pbw_begin(struct pbw *w, uint32_t field);
-NNACT_HIDDEN void pbw_end(struct pbw *w, size_t start);
+NNACT_HIDDEN size_t nnact__pbw_begin(struct pbw *w, uint32_t field);
+NNACT_HIDDEN void nnact__pbw_end(struct pbw *w, size_t start);
+
+/* A double as C-locale %a text ("0x1.3333333333333p-2") whatever the
+ * process locale; the length written (as snprintf). */
+NNACT_HIDDEN size_t nnact__onnx_hex_format(double v, char *buf, size_t cap);
+/* The whole of s as written by nnact__onnx_hex_format: 1 with *out set, 0
+ * when s is anything else. */
+NNACT_HIDDEN int nnact__onnx_hex_parse(const char *s, double *out);
 
 /* ---- reader ---- */
 struct pbr {
@@ -66,7 +81,7 @@ struct pbfield {
 };
 /* 1 with *f filled, 0 at the end of r, -1 on a malformed field (the failure
  * recorded, naming `who` and the offset). */
-NNACT_HIDDEN int pbr_next(const char *who, struct pbr *r, struct pbfield *f);
+NNACT_HIDDEN int nnact__pbr_next(const char *who, struct pbr *r, struct pbfield *f);
 
 /* ---- the parsed model ---- */
 struct onnx_str {
@@ -123,20 +138,24 @@ struct onnx_model {
     size_t n_meta;
 };
 
-NNACT_HIDDEN nnact_status onnx_parse(const char *who, const unsigned char *data, size_t size,
-                                     struct onnx_model *m);
-NNACT_HIDDEN void onnx_model_free(struct onnx_model *m);
-NNACT_HIDDEN int onnx_str_is(struct onnx_str s, const char *lit);
-/* Element i of a float or double tensor as double. */
-NNACT_HIDDEN double onnx_tensor_at(const struct onnx_tensor *t, uint64_t i);
+NNACT_HIDDEN nnact_status nnact__onnx_parse(const char *who, const unsigned char *data, size_t size,
+                                            struct onnx_model *m);
+NNACT_HIDDEN void nnact__onnx_model_free(struct onnx_model *m);
+NNACT_HIDDEN int nnact__onnx_str_is(struct onnx_str s, const char *lit);
+/* 1 when t is float or double: its data's size was checked against its
+ * dims by the parser, so nnact__onnx_tensor_at may read it. */
+NNACT_HIDDEN int nnact__onnx_tensor_readable(const struct onnx_tensor *t);
+/* Element i (< t->n) of a readable tensor as double. */
+NNACT_HIDDEN double nnact__onnx_tensor_at(const struct onnx_tensor *t, uint64_t i);
 
 /* The GraphProto body of the export (what ModelProto field 7 holds). */
-NNACT_HIDDEN nnact_status onnx_export_graph(const char *who, const nnact_net *net,
-                                            nnact_onnx_elem elem, struct pbw *graph);
+NNACT_HIDDEN nnact_status nnact__onnx_export_graph(const char *who, const nnact_net *net,
+                                                   nnact_onnx_elem elem, struct pbw *graph);
 /* Export into w (net checked by the caller). */
-NNACT_HIDDEN nnact_status onnx_export(const char *who, const nnact_net *net, nnact_onnx_elem elem,
-                                      struct pbw *w);
+NNACT_HIDDEN nnact_status nnact__onnx_export(const char *who, const nnact_net *net,
+                                             nnact_onnx_elem elem, struct pbw *w);
 /* Import a parsed model. */
-NNACT_HIDDEN nnact_status onnx_import(const char *who, const struct onnx_model *m, nnact_net **out);
+NNACT_HIDDEN nnact_status nnact__onnx_import(const char *who, const struct onnx_model *m,
+                                             nnact_net **out);
 
 #endif /* NNACT_ONNX_INTERNAL_H */

@@ -9,7 +9,7 @@
 #include "core/alloc.h"
 #include "onnx/onnx_internal.h"
 
-int onnx_str_is(struct onnx_str s, const char *lit)
+int nnact__onnx_str_is(struct onnx_str s, const char *lit)
 {
     size_t n = strlen(lit);
     return s.n == n && (n == 0 || memcmp(s.p, lit, n) == 0);
@@ -32,7 +32,7 @@ static nnact_status want(const char *who, const struct pbfield *f, int wt, const
 
 #define NEXT_OR_FAIL(r, f)                                                                         \
     int rc_;                                                                                       \
-    while ((rc_ = pbr_next(who, (r), (f))) > 0)
+    while ((rc_ = nnact__pbr_next(who, (r), (f))) > 0)
 #define END_OR_FAIL()                                                                              \
     if (rc_ < 0) return NNACT_ERR_FORMAT
 
@@ -154,15 +154,18 @@ static nnact_status check_tensor(const char *who, struct onnx_tensor *t, uint64_
                         (unsigned long long)ONNX_MAX_ELEMS);
     }
     t->n = n;
-    if (t->type != ONNX_FLOAT && t->type != ONNX_DOUBLE) return NNACT_OK; /* refused if used */
+    /* Only float and double tensors are ever read (nnact__onnx_tensor_at);
+     * the importer refuses every other type where it looks a tensor up, so
+     * other types' data is neither checked nor counted. */
+    if (!nnact__onnx_tensor_readable(t)) return NNACT_OK;
     uint64_t bytes = n * (t->type == ONNX_FLOAT ? 4u : 8u);
     NNACT_RETURN_IF(t->raw.n != bytes, NNACT_ERR_FORMAT,
                     "%s: tensor at byte %zu holds %zu data bytes, its %llu elements need %llu", who,
                     t->at, t->raw.n, (unsigned long long)n, (unsigned long long)bytes);
     *total += bytes;
-    NNACT_RETURN_IF(*total > ONNX_MAX_INIT_BYTES, NNACT_ERR_FORMAT,
+    NNACT_RETURN_IF(*total > nnact__onnx_seams.max_init_bytes, NNACT_ERR_FORMAT,
                     "%s: initializers beyond %llu bytes in all", who,
-                    (unsigned long long)ONNX_MAX_INIT_BYTES);
+                    (unsigned long long)nnact__onnx_seams.max_init_bytes);
     return NNACT_OK;
 }
 
@@ -189,10 +192,12 @@ static nnact_status parse_tensor(const char *who, struct pbr r, struct onnx_tens
                             who, at);
             NNACT_RETURN_IF(have_data, NNACT_ERR_FORMAT,
                             "%s: tensor at byte %zu holds its data twice", who, at);
-            have_data = 1;
+            have_data = (int)f.num;
             t->raw = str_of(&f);
             t->packed = f.num != 9;
-        } else if (f.num == 13 || (f.num == 14 && f.wt == PB_VARINT && f.v == 1)) {
+        } else if (f.num == 14 && want(who, &f, PB_VARINT, "TensorProto.data_location")) {
+            return NNACT_ERR_FORMAT;
+        } else if (f.num == 13 || (f.num == 14 && f.v == 1)) {
             return nnact__fail(NNACT_ERR_FORMAT,
                                "%s: tensor at byte %zu has external data (refused: only the "
                                "model's own bytes are read)",
@@ -204,9 +209,12 @@ static nnact_status parse_tensor(const char *who, struct pbr r, struct onnx_tens
         }
     }
     END_OR_FAIL();
-    if (t->packed) /* packed float_data/double_data must match the declared type */
-        NNACT_RETURN_IF(t->type != ONNX_FLOAT && t->type != ONNX_DOUBLE, NNACT_ERR_FORMAT,
-                        "%s: tensor at byte %zu: data field of another type", who, at);
+    /* float_data (4) holds FLOAT, double_data (10) DOUBLE: anything else would
+     * be read as the other type */
+    NNACT_RETURN_IF(
+        (have_data == 4 && t->type != ONNX_FLOAT) || (have_data == 10 && t->type != ONNX_DOUBLE),
+        NNACT_ERR_FORMAT, "%s: tensor at byte %zu: data field of another type (field %d, type %d)",
+        who, at, have_data, t->type);
     return check_tensor(who, t, total);
 }
 
@@ -220,8 +228,11 @@ static nnact_status parse_shape(const char *who, struct pbr r, struct onnx_value
         int64_t d = -1;
         struct pbr dr = f.sub;
         int rc2;
-        while ((rc2 = pbr_next(who, &dr, &g)) > 0)
-            if (g.num == 1 && g.wt == PB_VARINT) d = (int64_t)g.v;
+        while ((rc2 = nnact__pbr_next(who, &dr, &g)) > 0)
+            if (g.num == 1) {
+                NNACT_FORWARD_IF_ERROR(want(who, &g, PB_VARINT, "Dimension.dim_value"));
+                d = (int64_t)g.v;
+            }
         if (rc2 < 0) return NNACT_ERR_FORMAT;
         if (v->rank < 2) v->dims[v->rank] = d;
         NNACT_RETURN_IF(v->rank == 64, NNACT_ERR_FORMAT, "%s: shape at byte %zu: too many dims",
@@ -239,18 +250,27 @@ static nnact_status parse_value(const char *who, struct pbr r, struct onnx_value
     v->dims[0] = v->dims[1] = -1;
     NEXT_OR_FAIL(&r, &f)
     {
-        if (f.num == 1 && f.wt == PB_LEN) v->name = str_of(&f);
-        if (f.num != 2 || f.wt != PB_LEN) continue;
+        if (f.num == 1) {
+            NNACT_FORWARD_IF_ERROR(want(who, &f, PB_LEN, "ValueInfoProto.name"));
+            v->name = str_of(&f);
+        }
+        if (f.num != 2) continue;
+        NNACT_FORWARD_IF_ERROR(want(who, &f, PB_LEN, "ValueInfoProto.type"));
         struct pbr tr = f.sub; /* TypeProto */
         int rc2;
-        while ((rc2 = pbr_next(who, &tr, &g)) > 0) {
-            if (g.num != 1 || g.wt != PB_LEN) continue;
+        while ((rc2 = nnact__pbr_next(who, &tr, &g)) > 0) {
+            if (g.num != 1) continue;
+            NNACT_FORWARD_IF_ERROR(want(who, &g, PB_LEN, "TypeProto.tensor_type"));
             struct pbr tt = g.sub; /* TypeProto.Tensor */
             int rc3;
-            while ((rc3 = pbr_next(who, &tt, &h)) > 0) {
-                if (h.num == 1 && h.wt == PB_VARINT) v->elem = (int)h.v;
-                if (h.num == 2 && h.wt == PB_LEN)
+            while ((rc3 = nnact__pbr_next(who, &tt, &h)) > 0) {
+                if (h.num == 1) {
+                    NNACT_FORWARD_IF_ERROR(want(who, &h, PB_VARINT, "TypeProto.Tensor.elem_type"));
+                    v->elem = (int)h.v;
+                } else if (h.num == 2) {
+                    NNACT_FORWARD_IF_ERROR(want(who, &h, PB_LEN, "TypeProto.Tensor.shape"));
                     NNACT_FORWARD_IF_ERROR(parse_shape(who, h.sub, v));
+                }
             }
             if (rc3 < 0) return NNACT_ERR_FORMAT;
         }
@@ -314,7 +334,8 @@ static nnact_status parse_kv(const char *who, struct pbr r, struct onnx_kv *kv)
     memset(kv, 0, sizeof *kv);
     NEXT_OR_FAIL(&r, &f)
     {
-        if ((f.num == 1 || f.num == 2) && f.wt == PB_LEN) {
+        if (f.num == 1 || f.num == 2) {
+            NNACT_FORWARD_IF_ERROR(want(who, &f, PB_LEN, "StringStringEntryProto field"));
             if (f.num == 1)
                 kv->key = str_of(&f);
             else
@@ -332,11 +353,16 @@ static nnact_status parse_opset(const char *who, struct pbr r, struct onnx_model
     int64_t version = 0;
     NEXT_OR_FAIL(&r, &f)
     {
-        if (f.num == 1 && f.wt == PB_LEN) domain = str_of(&f);
-        if (f.num == 2 && f.wt == PB_VARINT) version = (int64_t)f.v;
+        if (f.num == 1) {
+            NNACT_FORWARD_IF_ERROR(want(who, &f, PB_LEN, "OperatorSetIdProto.domain"));
+            domain = str_of(&f);
+        } else if (f.num == 2) {
+            NNACT_FORWARD_IF_ERROR(want(who, &f, PB_VARINT, "OperatorSetIdProto.version"));
+            version = (int64_t)f.v;
+        }
     }
     END_OR_FAIL();
-    if (domain.n == 0 || onnx_str_is(domain, "ai.onnx")) m->opset = version;
+    if (domain.n == 0 || nnact__onnx_str_is(domain, "ai.onnx")) m->opset = version;
     return NNACT_OK;
 }
 
@@ -353,11 +379,12 @@ static nnact_status parse_top(const char *who, struct pbr r, struct onnx_model *
     m->meta = nnact__calloc(n_meta ? n_meta : 1, sizeof *m->meta);
     NNACT_RETURN_IF(!m->meta, NNACT_ERR_NOMEM, "%s: out of memory", who);
     int rc2;
-    while ((rc2 = pbr_next(who, &r, &f)) > 0) {
+    while ((rc2 = nnact__pbr_next(who, &r, &f)) > 0) {
         if (f.num == 1) {
             NNACT_FORWARD_IF_ERROR(want(who, &f, PB_VARINT, "ModelProto.ir_version"));
             m->ir_version = (int64_t)f.v;
-        } else if (f.num == 2 && f.wt == PB_LEN) {
+        } else if (f.num == 2) {
+            NNACT_FORWARD_IF_ERROR(want(who, &f, PB_LEN, "ModelProto.producer_name"));
             m->producer = str_of(&f);
         } else if (f.num == 7) {
             NNACT_FORWARD_IF_ERROR(want(who, &f, PB_LEN, "ModelProto.graph"));
@@ -378,17 +405,17 @@ static nnact_status parse_top(const char *who, struct pbr r, struct onnx_model *
     return NNACT_OK;
 }
 
-nnact_status onnx_parse(const char *who, const unsigned char *data, size_t size,
-                        struct onnx_model *m)
+nnact_status nnact__onnx_parse(const char *who, const unsigned char *data, size_t size,
+                               struct onnx_model *m)
 {
     memset(m, 0, sizeof *m);
     struct pbr r = {data, 0, size};
     nnact_status s = parse_top(who, r, m);
-    if (s != NNACT_OK) onnx_model_free(m);
+    if (s != NNACT_OK) nnact__onnx_model_free(m);
     return s;
 }
 
-void onnx_model_free(struct onnx_model *m)
+void nnact__onnx_model_free(struct onnx_model *m)
 {
     nnact__free(m->nodes);
     nnact__free(m->inits);
@@ -396,7 +423,12 @@ void onnx_model_free(struct onnx_model *m)
     memset(m, 0, sizeof *m);
 }
 
-double onnx_tensor_at(const struct onnx_tensor *t, uint64_t i)
+int nnact__onnx_tensor_readable(const struct onnx_tensor *t)
+{
+    return t->type == ONNX_FLOAT || t->type == ONNX_DOUBLE;
+}
+
+double nnact__onnx_tensor_at(const struct onnx_tensor *t, uint64_t i)
 {
     const unsigned char *p = t->raw.p;
     if (t->type == ONNX_FLOAT) {

@@ -26,6 +26,16 @@ check "export" 0 "$nnact" export "$data/io_prep.nnm" "$work/prep.onnx"
 grep_out "export summary" "prep.onnx: 2 layers, 3 -> 3, double elements" "$work/out"
 check "import" 0 "$nnact" import "$work/prep.onnx" "$work/prep.nnm"
 cmp "$data/io_prep.nnm" "$work/prep.nnm" || { echo "FAIL: the round trip changed the model file"; fails=$((fails + 1)); }
+# the summary lines show paths escaped (one line of plain text)
+tab=$(printf '\t')
+check "export to a name with a tab" 0 "$nnact" export "$data/io_prep.nnm" "$work/a${tab}b.onnx"
+grep_out "export path escaped" 'a\\tb.onnx: 2 layers' "$work/out"
+check "import from a name with a tab" 0 "$nnact" import "$work/a${tab}b.onnx" "$work/c${tab}d.nnm"
+grep_out "import paths escaped" 'a\\tb.onnx: 2 layers, 3 -> 3, saved as .*c\\td.nnm$' "$work/out"
+# .onnx in any case is described as ONNX
+cp "$work/prep.onnx" "$work/PREP.ONNX"
+check "info ONNX" 0 "$nnact" info "$work/PREP.ONNX"
+grep_out "info ONNX opset" "opset         17" "$work/out"
 check "info onnx" 0 "$nnact" info "$work/prep.onnx"
 grep_out "info opset" "opset         17" "$work/out"
 grep_out "info input" "input         x \[?, 3\]" "$work/out"

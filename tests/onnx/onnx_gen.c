@@ -136,6 +136,10 @@ static size_t grid(double *x, int is_float)
         x[n++] = specials[i];
         x[n++] = -specials[i];
     }
+    /* the non-finite inputs: each export must give what libnnact gives */
+    x[n++] = INFINITY;
+    x[n++] = -INFINITY;
+    x[n++] = NAN;
     return n;
 }
 
