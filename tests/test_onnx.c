@@ -723,6 +723,22 @@ static void test_own_claim_other_types(void **state)
     nnact__free(data);
 }
 
+/* Found by fuzz_onnx in CI: an initializer and a graph input with empty names
+ * (no bytes, a NULL pointer) were compared with memcmp in the description. */
+static void test_describe_empty_names(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/onnx_regress_empty_input_name.onnx", NNACT_TEST_DATA_DIR);
+    nnact_onnx_info info = {.size = sizeof info};
+    nnact_net *net = (nnact_net *)path;
+    assert_int_equal(nnact_onnx_describe(path, &info, &net), NNACT_OK);
+    assert_null(net);
+    assert_int_equal(info.importable, 0);
+    assert_string_equal(info.reason, "the graph has no input");
+    assert_string_equal(info.input, "");
+}
+
 /* ---- every refusal, table-driven ---- */
 
 /* A node with up to two float attributes. */
@@ -1550,6 +1566,7 @@ int main(void)
         cmocka_unit_test(test_export_overflow),
         cmocka_unit_test(test_tampered_own_export),
         cmocka_unit_test(test_own_claim_other_types),
+        cmocka_unit_test(test_describe_empty_names),
         cmocka_unit_test(test_prefixes_and_flips),
         cmocka_unit_test(test_own_metadata),
         cmocka_unit_test(test_read_file),

@@ -143,8 +143,7 @@ static void fill_info(const struct onnx_model *m, nnact_onnx_info *d)
     for (size_t i = 0; i < m->n_in; i++) {
         int is_init = 0;
         for (size_t j = 0; j < m->n_inits && !is_init; j++)
-            is_init = m->inits[j].name.n == m->in[i].name.n &&
-                      memcmp(m->inits[j].name.p, m->in[i].name.p, m->in[i].name.n) == 0;
+            is_init = onnx_str_eq(m->inits[j].name, m->in[i].name);
         if (is_init) continue;
         copy_cut(d->input, sizeof d->input, m->in[i].name);
         d->input_rank = m->in[i].rank;

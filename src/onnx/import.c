@@ -56,15 +56,10 @@ static nnact_status refuse(const struct walk *w, size_t i, const char *why)
                        w->idx[i], q(n->name, b1, sizeof b1), q(n->op, b2, sizeof b2), n->at, why);
 }
 
-static int str_eq(struct onnx_str a, struct onnx_str b)
-{
-    return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
-}
-
 static const struct onnx_tensor *find_init(const struct onnx_model *m, struct onnx_str name)
 {
     for (size_t i = 0; i < m->n_inits; i++)
-        if (str_eq(m->inits[i].name, name)) return &m->inits[i];
+        if (onnx_str_eq(m->inits[i].name, name)) return &m->inits[i];
     return NULL;
 }
 
@@ -73,7 +68,7 @@ static const struct onnx_tensor *find_tensor(const struct onnx_model *m, struct 
 {
     const struct onnx_tensor *t = find_init(m, name);
     for (size_t i = 0; !t && i < m->n_nodes; i++)
-        if (m->nodes[i].has_value && m->nodes[i].n_out == 1 && str_eq(m->nodes[i].out[0], name) &&
+        if (m->nodes[i].has_value && m->nodes[i].n_out == 1 && onnx_str_eq(m->nodes[i].out[0], name) &&
             nnact__onnx_str_is(m->nodes[i].op, "Constant"))
             t = &m->nodes[i].value;
     return t && nnact__onnx_tensor_readable(t) ? t : NULL;
@@ -126,14 +121,14 @@ static int is_op(const struct walk *w, size_t i, const char *op, struct onnx_str
 {
     const struct onnx_node *n = node_at(w, i);
     if (!n || !nnact__onnx_str_is(n->op, op) || n->n_out != 1 || n->n_in < 1) return 0;
-    if (str_eq(n->in[0], in)) return 1;
-    return either && n->n_in == 2 && str_eq(n->in[1], in);
+    if (onnx_str_eq(n->in[0], in)) return 1;
+    return either && n->n_in == 2 && onnx_str_eq(n->in[1], in);
 }
 
 /* The other input of a two-input node. */
 static struct onnx_str other(const struct onnx_node *n, struct onnx_str in)
 {
-    return str_eq(n->in[0], in) ? n->in[1] : n->in[0];
+    return onnx_str_eq(n->in[0], in) ? n->in[1] : n->in[0];
 }
 
 static int near(double v, double want)
@@ -204,7 +199,7 @@ static int op_xc(const struct walk *w, size_t p, const char *op, struct onnx_str
     const struct onnx_node *n = node_at(w, p);
     double v;
     return n && nnact__onnx_str_is(n->op, op) && n->n_in == 2 && n->n_out == 1 &&
-           str_eq(n->in[0], a) && const_of(w->m, n->in[1], &v) && v == c;
+           onnx_str_eq(n->in[0], a) && const_of(w->m, n->in[1], &v) && v == c;
 }
 
 /* Node p is Where(cond, a, constant 0). */
@@ -213,7 +208,7 @@ static int where0(const struct walk *w, size_t p, struct onnx_str cond, struct o
     const struct onnx_node *n = node_at(w, p);
     double v;
     return n && nnact__onnx_str_is(n->op, "Where") && n->n_in == 3 && n->n_out == 1 &&
-           str_eq(n->in[0], cond) && str_eq(n->in[1], a) && const_of(w->m, n->in[2], &v) && v == 0;
+           onnx_str_eq(n->in[0], cond) && onnx_str_eq(n->in[1], a) && const_of(w->m, n->in[2], &v) && v == 0;
 }
 
 #define OUT(p) (NODE(w, p)->out[0])
@@ -229,12 +224,12 @@ static size_t shrinks(const struct walk *w, size_t i, nnact_act_kind *k, double 
         op_xc(w, i + 3, "Less", x, -*l) && op_xc(w, i + 4, "Add", x, *l) &&
         where0(w, i + 5, OUT(i + 3), OUT(i + 4)) && node_at(w, i + 6) &&
         nnact__onnx_str_is(NODE(w, i + 6)->op, "Add") && NODE(w, i + 6)->n_in == 2 &&
-        str_eq(NODE(w, i + 6)->in[0], OUT(i + 2)) && str_eq(NODE(w, i + 6)->in[1], OUT(i + 5)))
+        onnx_str_eq(NODE(w, i + 6)->in[0], OUT(i + 2)) && onnx_str_eq(NODE(w, i + 6)->in[1], OUT(i + 5)))
         return *k = NNACT_ACT_SOFTSHRINK, 7;
     if (op_xc(w, i + 1, "Less", x, -*l) && is_op(w, i + 2, "Cast", OUT(i), 0) &&
         is_op(w, i + 3, "Cast", OUT(i + 1), 0) && node_at(w, i + 4) &&
         nnact__onnx_str_is(NODE(w, i + 4)->op, "Or") && NODE(w, i + 4)->n_in == 2 &&
-        str_eq(NODE(w, i + 4)->in[0], OUT(i + 2)) && str_eq(NODE(w, i + 4)->in[1], OUT(i + 3)) &&
+        onnx_str_eq(NODE(w, i + 4)->in[0], OUT(i + 2)) && onnx_str_eq(NODE(w, i + 4)->in[1], OUT(i + 3)) &&
         where0(w, i + 5, OUT(i + 4), x))
         return *k = NNACT_ACT_HARDSHRINK, 6;
     return 0;
@@ -260,17 +255,17 @@ static size_t composite(const struct walk *w, size_t i, nnact_act_kind *k, doubl
     struct onnx_str x = w->cur, o = n->out[0];
     double c;
     if (nnact__onnx_str_is(n->op, "Sigmoid")) {
-        if (is_op(w, i + 1, "Mul", o, 1) && str_eq(other(NODE(w, i + 1), o), x))
+        if (is_op(w, i + 1, "Mul", o, 1) && onnx_str_eq(other(NODE(w, i + 1), o), x))
             return *k = NNACT_ACT_SILU, 2;
         if (is_op(w, i + 1, "Log", o, 0)) return *k = NNACT_ACT_LOG_SIGMOID, 2;
     } else if (nnact__onnx_str_is(n->op, "Tanh")) {
         const struct onnx_node *s = node_at(w, i + 1);
-        if (s && nnact__onnx_str_is(s->op, "Sub") && s->n_in == 2 && str_eq(s->in[0], x) &&
-            str_eq(s->in[1], o))
+        if (s && nnact__onnx_str_is(s->op, "Sub") && s->n_in == 2 && onnx_str_eq(s->in[0], x) &&
+            onnx_str_eq(s->in[1], o))
             return *k = NNACT_ACT_TANHSHRINK, 2;
     } else if (nnact__onnx_str_is(n->op, "Softplus") && is_op(w, i + 1, "Tanh", o, 0)) {
         struct onnx_str t = NODE(w, i + 1)->out[0];
-        if (is_op(w, i + 2, "Mul", t, 1) && str_eq(other(NODE(w, i + 2), t), x))
+        if (is_op(w, i + 2, "Mul", t, 1) && onnx_str_eq(other(NODE(w, i + 2), t), x))
             return *k = NNACT_ACT_MISH, 3;
     } else if (nnact__onnx_str_is(n->op, "Div") && n->n_in == 2 && const_of(w->m, n->in[1], &c) &&
                near(c, 1.4142135623730951) && is_op(w, i + 1, "Erf", o, 0)) {
@@ -280,19 +275,19 @@ static size_t composite(const struct walk *w, size_t i, nnact_act_kind *k, doubl
             c != 1.0)
             return 0;
         struct onnx_str p = NODE(w, i + 2)->out[0];
-        if (!is_op(w, i + 3, "Mul", p, 1) || !str_eq(other(NODE(w, i + 3), p), x)) return 0;
+        if (!is_op(w, i + 3, "Mul", p, 1) || !onnx_str_eq(other(NODE(w, i + 3), p), x)) return 0;
         struct onnx_str h = NODE(w, i + 3)->out[0];
         if (!is_op(w, i + 4, "Mul", h, 1) || !const_of(w->m, other(NODE(w, i + 4), h), &c) ||
             c != 0.5)
             return 0;
         return *k = NNACT_ACT_GELU, 5;
-    } else if (nnact__onnx_str_is(n->op, "Mul") && n->n_in == 2 && str_eq(n->in[0], x) &&
-               str_eq(n->in[1], x)) {
+    } else if (nnact__onnx_str_is(n->op, "Mul") && n->n_in == 2 && onnx_str_eq(n->in[0], x) &&
+               onnx_str_eq(n->in[1], x)) {
         return *k = NNACT_ACT_SQUARE, 1;
     } else if (nnact__onnx_str_is(n->op, "Abs") && is_op(w, i + 1, "Add", o, 1) &&
                const_of(w->m, other(NODE(w, i + 1), o), &c) && c == 1.0 &&
                is_op(w, i + 2, "Div", x, 0) && NODE(w, i + 2)->n_in == 2 &&
-               str_eq(NODE(w, i + 2)->in[1], OUT(i + 1))) {
+               onnx_str_eq(NODE(w, i + 2)->in[1], OUT(i + 1))) {
         return *k = NNACT_ACT_SOFTSIGN, 3; /* x / (|x| + 1) */
     } else if (nnact__onnx_str_is(n->op, "Greater")) {
         return shrinks(w, i, k, a);
@@ -407,7 +402,7 @@ static nnact_status walk_nodes(struct walk *w)
     for (size_t i = 0; i < w->n_idx;) {
         const struct onnx_node *n = NODE(w, i);
         if (n->n_out != 1 || n->n_in < 1) return refuse(w, i, "not one output and some input");
-        if (!str_eq(n->in[0], w->cur))
+        if (!onnx_str_eq(n->in[0], w->cur))
             return refuse(w, i, "its first input is not the chain's current value");
         size_t used;
         if (nnact__onnx_str_is(n->op, "Identity") ||
@@ -514,7 +509,7 @@ static nnact_status import_chain(const char *who, const struct onnx_model *m, nn
     char b[256];
     if (s == NNACT_OK && w.nL == 0)
         s = nnact__fail(NNACT_ERR_FORMAT, "%s: the graph has no dense layer (Gemm or MatMul)", who);
-    else if (s == NNACT_OK && !str_eq(w.cur, m->out[0].name))
+    else if (s == NNACT_OK && !onnx_str_eq(w.cur, m->out[0].name))
         s = nnact__fail(NNACT_ERR_FORMAT,
                         "%s: the chain ends in \"%s\", which is not the graph output", who,
                         q(w.cur, b, sizeof b));
@@ -741,7 +736,7 @@ static int import_own(const char *who, const struct onnx_model *m, nnact_net **o
     struct pbw g = {0};
     nnact_onnx_elem elem = m->in[0].elem == ONNX_FLOAT ? NNACT_ONNX_FLOAT : NNACT_ONNX_DOUBLE;
     s = nnact__onnx_export_graph(who, net, elem, &g);
-    int same = s == NNACT_OK && g.len == m->graph.n && memcmp(g.p, m->graph.p, g.len) == 0;
+    int same = s == NNACT_OK && g.len == m->graph.n && (g.len == 0 || memcmp(g.p, m->graph.p, g.len) == 0);
     nnact__pbw_free(&g);
     if (s == NNACT_ERR_NOMEM) {
         nnact_net_free(net);

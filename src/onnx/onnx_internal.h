@@ -6,6 +6,7 @@
 #define NNACT_ONNX_INTERNAL_H
 
 #include <stddef.h>
+#include <string.h>
 #include <stdint.h>
 
 #include "core/error.h"
@@ -88,6 +89,12 @@ struct onnx_str {
     const unsigned char *p; /* into the input */
     size_t n;
 };
+
+/* Equal bytes; an empty string may have p == NULL (memcmp must not see it). */
+static inline int onnx_str_eq(struct onnx_str a, struct onnx_str b)
+{
+    return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
 struct onnx_attr {
     struct onnx_str name;
     int type;
