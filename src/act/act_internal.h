@@ -18,6 +18,11 @@ NNACT_HIDDEN nnact_status nnact__act_resolve(const char *who, nnact_act_kind k, 
 
 /* Scalar reference kernels, the definition every fast path is checked
  * against. alpha is already resolved. */
+/* The Taylor series of x - tanh x used below |x| = 1/4, where the difference
+ * cancels (act_ref.c); the ONNX export writes the same polynomial. */
+#define NNACT__TANHSHRINK_TERMS 12
+NNACT_HIDDEN extern const double nnact__tanhshrink_series[NNACT__TANHSHRINK_TERMS];
+
 NNACT_HIDDEN double nnact__act_ref_f(nnact_act_kind k, double alpha, double x);
 NNACT_HIDDEN double nnact__act_ref_df(nnact_act_kind k, double alpha, double x);
 /* The same over an array: mode 0: out = f(x); 1: out = f'(x); 2: out = dy f'(x). */

@@ -148,6 +148,23 @@ static double softplus1(double z)
     return fmax(z, 0.0) + log1p(exp(-fabs(z)));
 }
 
+/* x - tanh x = x^3 (c0 + c1 x^2 + ...) near 0: 2^(2n)(2^(2n)-1)|B_2n|/(2n)!
+ * for n >= 2, alternating (act_internal.h) */
+const double nnact__tanhshrink_series[NNACT__TANHSHRINK_TERMS] = {
+    1.0 / 3,
+    -2.0 / 15,
+    17.0 / 315,
+    -62.0 / 2835,
+    1382.0 / 155925,
+    -21844.0 / 6081075,
+    929569.0 / 638512875,
+    -6404582.0 / 10854718875.0,
+    443861162.0 / 1856156927625.0,
+    -18888466084.0 / 194896477400625.0,
+    113927491862.0 / 2900518163668125.0,
+    -58870668456604.0 / 3698160658676859375.0,
+};
+
 static double tanhshrink(double x)
 {
     double ax = fabs(x);
@@ -161,22 +178,9 @@ static double tanhshrink(double x)
     /* x - tanh x cancels near 0; its Taylor series converges fast there:
      * sum of 2^(2n)(2^(2n)-1)|B_2n|/(2n)! x^(2n-1) for n >= 2, alternating. */
     double x2 = x * x;
-    static const double c[] = {
-        1.0 / 3,
-        -2.0 / 15,
-        17.0 / 315,
-        -62.0 / 2835,
-        1382.0 / 155925,
-        -21844.0 / 6081075,
-        929569.0 / 638512875,
-        -6404582.0 / 10854718875.0,
-        443861162.0 / 1856156927625.0,
-        -18888466084.0 / 194896477400625.0,
-        113927491862.0 / 2900518163668125.0,
-        -58870668456604.0 / 3698160658676859375.0,
-    };
+    const double *c = nnact__tanhshrink_series;
     double p = 0.0;
-    for (int i = (int)(sizeof c / sizeof c[0]) - 1; i >= 0; i--)
+    for (int i = NNACT__TANHSHRINK_TERMS - 1; i >= 0; i--)
         p = p * x2 + c[i];
     return x * x2 * p;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "act/act_internal.h"
 #include "core/alloc.h"
 #include "nnact/act.h"
 #include "nnact/version.h"
@@ -226,23 +227,10 @@ static int float_exact(double a)
 static val act_tanhshrink(struct gb *g, val z)
 {
     /* the library's Taylor series below |x| = 1/4 (act_ref.c), x - tanh x above */
-    static const double c[] = {
-        1.0 / 3,
-        -2.0 / 15,
-        17.0 / 315,
-        -62.0 / 2835,
-        1382.0 / 155925,
-        -21844.0 / 6081075,
-        929569.0 / 638512875,
-        -6404582.0 / 10854718875.0,
-        443861162.0 / 1856156927625.0,
-        -18888466084.0 / 194896477400625.0,
-        113927491862.0 / 2900518163668125.0,
-        -58870668456604.0 / 3698160658676859375.0,
-    };
+    const double *c = nnact__tanhshrink_series;
     val x2 = op2(g, "Mul", z, z);
-    val p = cst(g, c[11]);
-    for (int i = 10; i >= 0; i--) {
+    val p = cst(g, c[NNACT__TANHSHRINK_TERMS - 1]);
+    for (int i = NNACT__TANHSHRINK_TERMS - 2; i >= 0; i--) {
         val px2 = op2(g, "Mul", p, x2);
         p = opk(g, "Add", px2, c[i]);
     }
