@@ -77,6 +77,20 @@ timeout 30 "${mpirun[@]}" -np 2 "$dir/per_rank.sh" > "$dir/out" 2> "$dir/err"
 rc=$?
 set -e
 one_message "rank 1's rows differ" 'the rows differ between ranks.*(rank 0 of 2)'
+# --save into a folder that exists on rank 0 only (no shared file system):
+# the output check is agreed, one message naming rank 1 (this hung before)
+mkdir -p "$dir/w0/out" "$dir/w1"
+cat > "$dir/per_dir.sh" <<EOS
+#!/usr/bin/env bash
+cd "$dir/w\${OMPI_COMM_WORLD_RANK}" && exec "$nnact" train --data "$csv" --target species --task classify --epochs 2 --seed 3 --save out/m.nnm
+EOS
+chmod +x "$dir/per_dir.sh"
+set +e
+timeout 30 "${mpirun[@]}" -np 2 "$dir/per_dir.sh" > "$dir/out" 2> "$dir/err"
+rc=$?
+set -e
+one_message "--save folder missing on rank 1" "out/m\.nnm.*(rank 1 of 2)"
+[ ! -e "$dir/w0/out/m.nnm" ] || { echo "--save folder missing on rank 1: rank 0 saved anyway"; exit 1; }
 if [ -n "$shim" ]; then
   # the fit's configuration failing on rank 1 alone: agreed before the fit
   set +e

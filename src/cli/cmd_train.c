@@ -311,7 +311,10 @@ static int train(int argc, char **argv)
 {
     struct train_opts o;
     int rc = parse_opts(argc, argv, &o);
-    if (rc != CLI_OK || (rc = check_outputs(&o)) != CLI_OK) return rc;
+    if (rc == CLI_OK) rc = check_outputs(&o);
+    /* agreed too: without a shared file system the output folder may exist
+       on some ranks only (cli/train_mpi.h) */
+    if ((rc = cli_mpi_agree(rc)) != CLI_OK) return rc;
     struct data d;
     /* under mpirun every rank reads the data: all go on or all stop (cli/train_mpi.h) */
     rc = train_load_data(&o, &d);

@@ -47,7 +47,7 @@ int cli_mpi_start(void)
     /* one voice: rank 0's */
     if (nnact_mpi_rank(ctx) != 0 &&
         (freopen("/dev/null", "w", stdout) == NULL || freopen("/dev/null", "w", stderr) == NULL))
-        return CLI_FAILED;
+        MPI_Abort(MPI_COMM_WORLD, CLI_FAILED); /* the others are on their way into collectives */
     return CLI_OK;
 }
 
