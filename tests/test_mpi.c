@@ -659,6 +659,21 @@ static void mode_agreement(nnact_mpi *m)
         CHECK(d.agree(&s0, b0, 0, &o0, d.user) != 0);
         CHECK(b0[0] == 'x' && s0 == NNACT_ERR_IO);
     }
+    /* fit settings that differ (M2): before the check, a checkpoint on rank 0
+       only hung every rank at the first epoch's save, and other epochs on the
+       last rank left rank 0 waiting; now ARG everywhere at the start */
+    nnact_fit_config *cs = make_config(2, 8, 0.0);
+    if (rank == 0)
+        CHECK(nnact_fit_config_set_checkpoint(cs, "/nonexistent-nnact-dir/c.ckpt") == NNACT_OK);
+    got = nnact_mpi_fit(m, net, o, NNACT_LOSS_MSE, ROWS, X, T, cs, NULL);
+    expect_agreed(got, nnact_mpi_last_error(), NNACT_ERR_ARG,
+                  "the fit configurations differ between ranks");
+    nnact_fit_config_free(cs);
+    cs = make_config(rank == last ? 3 : 2, 8, 0.0);
+    got = nnact_mpi_fit(m, net, o, NNACT_LOSS_MSE, ROWS, X, T, cs, NULL);
+    expect_agreed(got, nnact_mpi_last_error(), NNACT_ERR_ARG,
+                  "the fit configurations differ between ranks");
+    nnact_fit_config_free(cs);
     /* none of it changed anything */
     CHECK(nnact_net_get_params(net, np, after) == NNACT_OK);
     CHECK(memcmp(before, after, np * sizeof(double)) == 0);
@@ -672,7 +687,7 @@ static void mode_agreement(nnact_mpi *m)
     check_checkpoint_failure(m);
     if (rank == 0)
         printf("agreement: %d ranks: fixed-order sums; one rank's bad report, cfg, optimizer, "
-               "reserve, rows: the same status everywhere, nothing changed\n",
+               "reserve, rows, fit settings: the same status everywhere, nothing changed\n",
                size);
 }
 
