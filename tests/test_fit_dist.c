@@ -238,6 +238,11 @@ static void check_injected(int at, int steps_before)
     assert_int_equal(nnact_net_get_params(net, np, p), NNACT_OK);
     assert_int_equal(nnact_net_get_params(ref, np, q), NNACT_OK);
     assert_memory_equal(p, q, np * sizeof(double));
+    if (steps_before == 0) { /* failed in the first step: the optimizer unbound, as it came */
+        struct nnact__opt_state view;
+        nnact__opt_state_view(o, &view);
+        assert_int_equal(view.bound_n, 0);
+    }
     nnact_fit_config_free(c);
     nnact_opt_free(o);
     nnact_opt_free(oref);
@@ -463,6 +468,9 @@ static void test_nonfinite_gradient_elsewhere(void **state)
     assert_int_equal(nnact_net_get_params(net, np, after), NNACT_OK);
     assert_memory_equal(before, after, np * sizeof(double));
     assert_int_equal(nnact_opt_step_count(o), 0);
+    struct nnact__opt_state view; /* unbound again: nothing was stepped */
+    nnact__opt_state_view(o, &view);
+    assert_int_equal(view.bound_n, 0);
     nnact_fit_config_free(c);
     nnact_opt_free(o);
     nnact_net_free(net);

@@ -504,7 +504,8 @@ typedef struct nnact_fit_dist {
  *        gradient, a refused checkpoint) ends every rank with the same status
  *        and detail (the failing rank's, with its rank added) at the same
  *        step, and a failed step changes no rank's parameters or optimizer;
- *        the optimizer's state is allocated at the start; only rank 0 writes
+ *        the optimizer's state is allocated at the start (and released
+ *        again when the fit fails before its first step); only rank 0 writes
  *        the checkpoint (every rank sets one or none; the paths may differ;
  *        every rank may resume from it); the callback runs on
  *        every rank and any rank's nonzero return stops them all; the training

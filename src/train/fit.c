@@ -70,6 +70,8 @@ struct fit_run {
     nnact_fit_report r; /* what is done so far */
     int dist;           /* a data-parallel fit: dc says how (fit_dist.c) */
     struct nnact__dist_ctx dc;
+    int bound;            /* the start bound the optimizer (a data-parallel fit) */
+    uint64_t steps_start; /* the optimizer's step count then */
 };
 
 void nnact__fit_settings_default(struct nnact__fit_settings *s)
@@ -506,6 +508,8 @@ static nnact_status start_run(struct fit_run *f, size_t n, int *allocated)
     if (st == NNACT_OK) st = nnact__fit_dist_prepare(&f->dc, f->p.batch, &bound);
     st = nnact__fit_dist_agree(f->who, &s->dist, st);
     if (st != NNACT_OK && bound) nnact__fit_dist_unbind(f->o);
+    f->bound = st == NNACT_OK && bound;
+    if (f->bound) f->steps_start = nnact_opt_step_count(f->o);
     return st;
 }
 
@@ -541,6 +545,10 @@ nnact_status nnact__fit(const char *who, nnact_net *net, nnact_opt *o, nnact_los
         return st;
     }
     run_epochs(&f, &st);
+    /* failed before any step (the first step, agreed): the optimizer as it
+       came, unbound, as a one-process fit's failed first step leaves it */
+    if (st != NNACT_OK && f.bound && nnact_opt_step_count(o) == f.steps_start)
+        nnact__fit_dist_unbind(o);
     /* the best epoch's parameters: asked for, or after running out of patience */
     const int restore = s->restore_best || f.r.stop_reason == NNACT_FIT_STOP_EARLY;
     if (st == NNACT_OK && restore && f.b.best != NULL && f.r.best_epoch > 0)
