@@ -126,7 +126,12 @@ NNACT_API nnact_status nnact_mpi_bcast_net(nnact_mpi *m, nnact_net *net);
  *        same optimizer (kind, settings, step count),
  *        broadcasts rank 0's parameters (nnact_mpi_bcast_net()), then runs the
  *        fit with cfg and this communicator's nnact_fit_dist (see nnact/train.h
- *        for the sharding rule and what is agreed). Every rank passes the same
+ *        for the sharding rule and what is agreed). The broadcast comes before
+ *        the fit's own start checks: when the fit then fails at its start (its
+ *        settings differ, bad rows, allocation), every rank's network holds
+ *        rank 0's parameters and input scaling (the same on all ranks; the
+ *        optimizers are unchanged). A failure before the broadcast (the
+ *        arguments, rows or optimizers differ) changes nothing. Every rank passes the same
  *        arguments (its own copies); cfg's settings must be the same on
  *        every rank (compared at the start: see nnact_fit_config_set_dist()),
  *        and so a checkpoint set on every rank or on none: the paths may
