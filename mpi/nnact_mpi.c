@@ -188,6 +188,9 @@ static int agree_finite(nnact_mpi *m, double *x, size_t n)
     return 0;
 }
 
+/* The longest of the fit's small sums (a loss and a failure count). */
+#define SMALL_SUM_N 2
+
 static int dist_sum(double *x, size_t n, void *user)
 {
     nnact_mpi *m = user;
@@ -196,7 +199,11 @@ static int dist_sum(double *x, size_t n, void *user)
     if (m->size > 1) {
         for (size_t off = 0; off < n && rc == 0; off += PIECE) {
             const size_t len = n - off < PIECE ? n - off : PIECE;
-            if (m->mode == NNACT_MPI_FAST) {
+            /* the fast mode's small sums (a step's or the validation's loss
+               and failure count, a stop vote: n <= 2) take the ring too: the
+               best epoch and early stopping rest on their bits, which
+               MPI_Allreduce does not promise equal on every rank */
+            if (m->mode == NNACT_MPI_FAST && n > SMALL_SUM_N) {
                 rc = MPI_Allreduce(MPI_IN_PLACE, x + off, (int)len, MPI_DOUBLE, MPI_SUM, m->comm) !=
                      MPI_SUCCESS;
                 if (rc == 0) rc = agree_finite(m, x + off, len);

@@ -25,10 +25,17 @@ static double X[ROWS * NIN], T[ROWS];
 
 /* The fake transport: one process; `fail_sum_at` injects a failure of
    "rank 1" into the n-th small header sum (counted from 1), `broken` makes
-   every sum fail. */
+   every sum fail. The fit's first sum compares the ranks' settings digests:
+   the fake's other ranks hold the same words (multiplied by the rank count),
+   or, with `other_settings`, one of them another digest; `digest` keeps what
+   this rank passed. */
+enum { DIGEST_N = 8 };
 struct fake {
     int sums, fail_sum_at, broken, agrees, stop_votes, reserves, reserve_fails, nan_grad;
     size_t reserved;
+    uint64_t ranks;
+    int calls, digests, other_settings;
+    double digest[DIGEST_N];
 };
 
 /* The record's optional reserve: counts, remembers the length, may fail. */
@@ -44,6 +51,15 @@ static int fake_sum(double *x, size_t n, void *user)
 {
     struct fake *f = user;
     if (f->broken) return -1;
+    if (f->calls++ == 0) { /* the start's comparison of the settings */
+        assert_int_equal(n, DIGEST_N);
+        f->digests++;
+        memcpy(f->digest, x, sizeof f->digest);
+        for (size_t i = 0; i < n; i++)
+            x[i] *= (double)f->ranks;
+        if (f->other_settings) x[0] += 1.0; /* another rank's first word is larger by 1 */
+        return 0;
+    }
     if (n == 2 && ++f->sums == f->fail_sum_at) x[1] += 1.0; /* another rank failed */
     if (n == 1) f->stop_votes++;
     if (n > 2 && f->nan_grad) x[n - 1] = NAN; /* another rank's gradient is not finite */
@@ -99,6 +115,7 @@ static nnact_fit_config *make_config(double val_fraction)
 static nnact_fit_dist fake_dist(struct fake *f, uint64_t rank, uint64_t ranks)
 {
     nnact_fit_dist d = {sizeof d, rank, ranks, fake_sum, fake_agree, f, NULL};
+    f->ranks = ranks;
     return d;
 }
 
@@ -221,6 +238,11 @@ static void check_injected(int at, int steps_before)
     assert_int_equal(nnact_net_get_params(net, np, p), NNACT_OK);
     assert_int_equal(nnact_net_get_params(ref, np, q), NNACT_OK);
     assert_memory_equal(p, q, np * sizeof(double));
+    if (steps_before == 0) { /* failed in the first step: the optimizer unbound, as it came */
+        struct nnact__opt_state view;
+        nnact__opt_state_view(o, &view);
+        assert_int_equal(view.bound_n, 0);
+    }
     nnact_fit_config_free(c);
     nnact_opt_free(o);
     nnact_opt_free(oref);
@@ -446,6 +468,9 @@ static void test_nonfinite_gradient_elsewhere(void **state)
     assert_int_equal(nnact_net_get_params(net, np, after), NNACT_OK);
     assert_memory_equal(before, after, np * sizeof(double));
     assert_int_equal(nnact_opt_step_count(o), 0);
+    struct nnact__opt_state view; /* unbound again: nothing was stepped */
+    nnact__opt_state_view(o, &view);
+    assert_int_equal(view.bound_n, 0);
     nnact_fit_config_free(c);
     nnact_opt_free(o);
     nnact_net_free(net);
@@ -504,6 +529,131 @@ static void test_callback_stop_is_voted(void **state)
     nnact_net_free(net);
 }
 
+/* M2: another rank's fit settings differ (here: its digest): every rank
+   returns NNACT_ERR_ARG at the start, before any step, nothing changed and
+   the optimizer left unbound. Without the comparison the ranks would run
+   different epochs or checkpoints and wait in different collectives. */
+static void test_settings_differ_agreed(void **state)
+{
+    (void)state;
+    for (uint64_t rank = 0; rank < 2; rank++) {
+        nnact_net *net = make_net();
+        nnact_opt *o = NULL;
+        assert_int_equal(nnact_opt_create(NNACT_OPT_ADAM, &o), NNACT_OK);
+        nnact_fit_config *c = make_config(0.0);
+        struct fake f = {.other_settings = 1};
+        nnact_fit_dist d = fake_dist(&f, rank, 2);
+        assert_int_equal(nnact_fit_config_set_dist(c, &d), NNACT_OK);
+        const size_t np = nnact_net_param_count(net);
+        double before[MAXP], after[MAXP];
+        assert_int_equal(nnact_net_get_params(net, np, before), NNACT_OK);
+        nnact_fit_report r = {.size = sizeof r, .epochs_done = 77};
+        assert_int_equal(nnact_net_fit_run(net, o, NNACT_LOSS_MSE, ROWS, X, T, c, &r),
+                         NNACT_ERR_ARG);
+        assert_non_null(strstr(nnact_last_error(),
+                               "nnact_net_fit_run: the fit configurations differ between ranks"));
+        assert_int_equal(f.digests, 1);
+        assert_int_equal(f.agrees, 1);
+        assert_int_equal(f.sums, 0); /* no step began */
+        assert_int_equal(r.epochs_done, 77);
+        assert_int_equal(nnact_net_get_params(net, np, after), NNACT_OK);
+        assert_memory_equal(before, after, np * sizeof(double));
+        assert_int_equal(nnact_opt_step_count(o), 0);
+        struct nnact__opt_state view;
+        nnact__opt_state_view(o, &view);
+        assert_int_equal(view.bound_n, 0);
+        nnact_fit_config_free(c);
+        nnact_opt_free(o);
+        nnact_net_free(net);
+    }
+}
+
+/* The digest this rank passes for config c (the fit stopped right after it). */
+static void digest_of(const nnact_fit_config *c, nnact_loss_kind k, double *out)
+{
+    nnact_net *net = make_net();
+    nnact_opt *o = NULL;
+    assert_int_equal(nnact_opt_create(NNACT_OPT_SGD, &o), NNACT_OK);
+    nnact_fit_config *cc = NULL;
+    assert_int_equal(nnact_fit_config_copy(c, &cc), NNACT_OK);
+    struct fake f = {.other_settings = 1};
+    nnact_fit_dist d = fake_dist(&f, 0, 2);
+    assert_int_equal(nnact_fit_config_set_dist(cc, &d), NNACT_OK);
+    assert_int_equal(nnact_net_fit_run(net, o, k, ROWS, X, T, cc, NULL), NNACT_ERR_ARG);
+    assert_int_equal(f.digests, 1);
+    memcpy(out, f.digest, sizeof f.digest);
+    nnact_fit_config_free(cc);
+    nnact_opt_free(o);
+    nnact_net_free(net);
+}
+
+/* Every setting that decides the ranks' collective calls changes the
+   digest; a checkpoint's path does not (only rank 0 writes it). */
+static void test_settings_digest_covers(void **state)
+{
+    (void)state;
+    double base[DIGEST_N], other[DIGEST_N];
+    nnact_fit_config *c = make_config(0.0);
+    digest_of(c, NNACT_LOSS_MSE, base);
+    for (int i = 0; i < DIGEST_N / 2; i++) { /* 16-bit words and their squares */
+        assert_true(base[i] >= 0.0 && base[i] < 65536.0 && base[i] == floor(base[i]));
+        assert_true(base[DIGEST_N / 2 + i] == base[i] * base[i]);
+    }
+    static const struct {
+        nnact_fit_param p;
+        uint64_t v;
+    } ints[] = {{NNACT_FIT_PARAM_EPOCHS, 3},     {NNACT_FIT_PARAM_START_EPOCH, 1},
+                {NNACT_FIT_PARAM_BATCH_SIZE, 7}, {NNACT_FIT_PARAM_SEED, 10},
+                {NNACT_FIT_PARAM_SHUFFLE, 0},    {NNACT_FIT_PARAM_RESTORE_BEST, 1},
+                {NNACT_FIT_PARAM_PATIENCE, 2},   {NNACT_FIT_PARAM_CHECKPOINT_INTERVAL, 2}};
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        nnact_fit_config *v = make_config(0.0);
+        assert_int_equal(nnact_fit_config_set_int(v, ints[i].p, ints[i].v), NNACT_OK);
+        digest_of(v, NNACT_LOSS_MSE, other);
+        assert_true(memcmp(base, other, sizeof base) != 0);
+        nnact_fit_config_free(v);
+    }
+    nnact_fit_config *v = make_config(0.25);
+    digest_of(v, NNACT_LOSS_MSE, other);
+    assert_true(memcmp(base, other, sizeof base) != 0);
+    nnact_fit_config_free(v);
+    digest_of(c, NNACT_LOSS_HALF_SSE, other);
+    assert_true(memcmp(base, other, sizeof base) != 0);
+    /* a checkpoint on one rank only differs; its path does not */
+    double ck_a[DIGEST_N], ck_b[DIGEST_N];
+    v = make_config(0.0);
+    assert_int_equal(nnact_fit_config_set_checkpoint(v, "/tmp/nnact-unused-a.ckpt"), NNACT_OK);
+    digest_of(v, NNACT_LOSS_MSE, ck_a);
+    assert_true(memcmp(base, ck_a, sizeof base) != 0);
+    assert_int_equal(nnact_fit_config_set_checkpoint(v, "/tmp/nnact-unused-b.ckpt"), NNACT_OK);
+    digest_of(v, NNACT_LOSS_MSE, ck_b);
+    assert_memory_equal(ck_a, ck_b, sizeof ck_a);
+    nnact_fit_config_free(v);
+    /* a schedule, its kind and its parameters */
+    double sa[DIGEST_N], sb[DIGEST_N];
+    nnact_sched *sc = NULL;
+    assert_int_equal(nnact_sched_create(NNACT_SCHED_STEP, &sc), NNACT_OK);
+    v = make_config(0.0);
+    assert_int_equal(nnact_fit_config_set_schedule(v, sc), NNACT_OK);
+    digest_of(v, NNACT_LOSS_MSE, sa);
+    assert_true(memcmp(base, sa, sizeof base) != 0);
+    assert_int_equal(nnact_sched_set(sc, NNACT_SCHED_PARAM_GAMMA, 0.5), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_schedule(v, sc), NNACT_OK);
+    digest_of(v, NNACT_LOSS_MSE, sb);
+    assert_true(memcmp(sa, sb, sizeof sa) != 0);
+    nnact_sched_free(sc);
+    assert_int_equal(nnact_sched_create(NNACT_SCHED_COSINE, &sc), NNACT_OK);
+    assert_int_equal(nnact_fit_config_set_schedule(v, sc), NNACT_OK);
+    digest_of(v, NNACT_LOSS_MSE, sb);
+    assert_true(memcmp(sa, sb, sizeof sa) != 0);
+    nnact_sched_free(sc);
+    nnact_fit_config_free(v);
+    /* the same settings: the same digest */
+    digest_of(c, NNACT_LOSS_MSE, other);
+    assert_memory_equal(base, other, sizeof base);
+    nnact_fit_config_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -519,6 +669,8 @@ int main(void)
         cmocka_unit_test(test_nonfinite_gradient_elsewhere),
         cmocka_unit_test(test_checkpoint_rank0_only),
         cmocka_unit_test(test_callback_stop_is_voted),
+        cmocka_unit_test(test_settings_differ_agreed),
+        cmocka_unit_test(test_settings_digest_covers),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

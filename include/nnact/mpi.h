@@ -126,8 +126,16 @@ NNACT_API nnact_status nnact_mpi_bcast_net(nnact_mpi *m, nnact_net *net);
  *        same optimizer (kind, settings, step count),
  *        broadcasts rank 0's parameters (nnact_mpi_bcast_net()), then runs the
  *        fit with cfg and this communicator's nnact_fit_dist (see nnact/train.h
- *        for the sharding rule and what is agreed). Every rank passes the same
- *        arguments (its own copies); only rank 0 writes cfg's checkpoint; the
+ *        for the sharding rule and what is agreed). The broadcast comes before
+ *        the fit's own start checks: when the fit then fails at its start (its
+ *        settings differ, bad rows, allocation), every rank's network holds
+ *        rank 0's parameters and input scaling (the same on all ranks; the
+ *        optimizers are unchanged). A failure before the broadcast (the
+ *        arguments, rows or optimizers differ) changes nothing. Every rank passes the same
+ *        arguments (its own copies); cfg's settings must be the same on
+ *        every rank (compared at the start: see nnact_fit_config_set_dist()),
+ *        and so a checkpoint set on every rank or on none: the paths may
+ *        differ, only rank 0 writes (its path); the
  *        optimizer must be in the same state on every rank (new, or loaded
  *        from the same checkpoint). Collective; allocates a copy of cfg and
  *        the reduction's scratch (one slice of the gradient) at the start.
@@ -136,8 +144,8 @@ NNACT_API nnact_status nnact_mpi_bcast_net(nnact_mpi *m, nnact_net *net);
  *         the fit) naming the rank where
  *         it happened: any status of nnact_net_fit_run() (a failed step
  *         changes no rank), NNACT_ERR_ARG (NULL m; a NULL argument or a
- *         report->size too small on any rank; the rows or the optimizers
- *         differ between ranks), NNACT_ERR_SHAPE (the networks differ; the
+ *         report->size too small on any rank; the rows, the optimizers or
+ *         the fit configurations differ between ranks), NNACT_ERR_SHAPE (the networks differ; the
  *         optimizer is bound to another parameter count), NNACT_ERR_OVERFLOW
  *         (n rows' bytes do not fit a size_t), NNACT_ERR_NOMEM,
  *         NNACT_ERR_IO (an MPI call failed).

@@ -454,11 +454,18 @@ NNACT_API nnact_status nnact_fit_config_resume(nnact_fit_config *c,
  *        `size = sizeof(nnact_fit_dist)`; fields are only ever appended.
  *
  * Every rank calls nnact_net_fit_run() with the same network (parameters and
- * optimizer state), the same rows n, x, t and the same configuration. Each
+ * optimizer state), the same rows n, x, t and the same configuration; the
+ * settings that decide which collective calls a rank makes (epochs, start
+ * epoch, batch size, seed, validation fraction, shuffle, restore_best, a
+ * checkpoint set or not and its interval, patience, the schedule, the loss,
+ * n and the parameter count) are compared over ranks first, through `sum`
+ * (a 64-bit digest as exact integers), and any difference is NNACT_ERR_ARG
+ * on every rank before anything runs. Each
  * rank then shuffles the same way, takes its shard of every global batch of
  * R rows — rank r of P ranks gets the rows [floor(r R / P), floor((r+1) R / P))
- * of the batch, in the batch's order — computes the gradient of the mean loss
- * of its rows weighted by its share (rows / R), has `sum` add the gradients of
+ * of the batch, in the batch's order — computes the gradient of its rows'
+ * loss, a mean loss weighted by its share (its m rows / R) and a sum loss
+ * (NNACT_LOSS_HALF_SSE, additive over shards) by 1, has `sum` add the gradients of
  * all ranks layer by layer (top layer first), and runs ONE checked optimizer
  * step on the sum, the same on every rank. The validation rows are split the
  * same way and their loss sums added. The fused update of the one-process
@@ -497,8 +504,10 @@ typedef struct nnact_fit_dist {
  *        gradient, a refused checkpoint) ends every rank with the same status
  *        and detail (the failing rank's, with its rank added) at the same
  *        step, and a failed step changes no rank's parameters or optimizer;
- *        the optimizer's state is allocated at the start; only rank 0 writes
- *        the checkpoint (every rank may resume from it); the callback runs on
+ *        the optimizer's state is allocated at the start (and released
+ *        again when the fit fails before its first step); only rank 0 writes
+ *        the checkpoint (every rank sets one or none; the paths may differ;
+ *        every rank may resume from it); the callback runs on
  *        every rank and any rank's nonzero return stops them all; the training
  *        loss is the global batch's. With ranks = 1 and a sum that does
  *        nothing the fit trains as without it, through the unfused step.

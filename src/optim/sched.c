@@ -295,3 +295,37 @@ nnact_status nnact__sched_clone(const nnact_sched *s, nnact_sched **out, const c
     *out = c;
     return NNACT_OK;
 }
+
+/* One word into the digest: splitmix64's finalizer over h ^ v, so that a
+   change in any bit of any word changes the result. */
+static uint64_t digest_mix(uint64_t h, uint64_t v)
+{
+    uint64_t z = h ^ v;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return (z ^ (z >> 31)) + 0x9e3779b97f4a7c15ULL;
+}
+
+static uint64_t digest_real(uint64_t h, double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    return digest_mix(h, bits);
+}
+
+uint64_t nnact__sched_digest(const nnact_sched *s, uint64_t h)
+{
+    if (s == NULL) return digest_mix(h, UINT64_MAX); /* no kind's index */
+    h = digest_mix(h, (uint64_t)s->kind);
+    h = digest_real(h, s->gamma);
+    h = digest_real(h, s->eta_min);
+    h = digest_real(h, s->start_factor);
+    h = digest_real(h, s->end_factor);
+    h = digest_mix(h, s->step_size);
+    h = digest_mix(h, s->t_max);
+    h = digest_mix(h, s->total_iters);
+    h = digest_mix(h, (uint64_t)s->n_milestones);
+    for (size_t i = 0; i < s->n_milestones; i++)
+        h = digest_mix(h, s->milestones[i]);
+    return h;
+}

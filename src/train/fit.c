@@ -10,6 +10,7 @@
  * optimizer's LR is not written (except around a 1.0 callback, which was
  * promised the scheduled rate there). */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -22,6 +23,7 @@
 #include "net/net_internal.h"
 #include "nnact/io.h"
 #include "nnact/train.h"
+#include "optim/sched_internal.h"
 #include "train/fit_internal.h"
 #include "train/train_internal.h"
 
@@ -68,6 +70,8 @@ struct fit_run {
     nnact_fit_report r; /* what is done so far */
     int dist;           /* a data-parallel fit: dc says how (fit_dist.c) */
     struct nnact__dist_ctx dc;
+    int bound;            /* the start bound the optimizer (a data-parallel fit) */
+    uint64_t steps_start; /* the optimizer's step count then */
 };
 
 void nnact__fit_settings_default(struct nnact__fit_settings *s)
@@ -442,6 +446,42 @@ static void run_epochs(struct fit_run *f, nnact_status *st)
     }
 }
 
+/* Everything that decides which collective calls a rank makes (epochs,
+   batches, validation, checkpoints, early stopping, the schedule) and what
+   they sum: ranks whose digests differ would wait in different calls. A
+   checkpoint's path may differ (only rank 0 writes), whether there is one
+   may not. */
+static uint64_t settings_digest(const struct nnact__fit_settings *s, const nnact_net *net,
+                                nnact_loss_kind k, size_t n)
+{
+    uint64_t vf;
+    memcpy(&vf, &s->val_fraction, sizeof vf);
+    const uint64_t w[] = {s->epochs,
+                          s->start_epoch,
+                          s->batch_size,
+                          s->seed,
+                          vf,
+                          (uint64_t)s->shuffle,
+                          (uint64_t)s->restore_best,
+                          s->checkpoint != NULL,
+                          s->checkpoint_interval,
+                          s->patience,
+                          (uint64_t)s->v1_0,
+                          (uint64_t)k,
+                          (uint64_t)n,
+                          net != NULL ? (uint64_t)nnact__net_param_count(net) : 0,
+                          s->dist.ranks};
+    uint64_t h = nnact__sched_digest(s->sched, 0);
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
+        /* splitmix64's finalizer: any bit of any word changes the digest */
+        uint64_t z = h ^ (w[i] + 0x9e3779b97f4a7c15ULL * (i + 1));
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        h = z ^ (z >> 31);
+    }
+    return h;
+}
+
 /* The checks of the arguments and the data, the plan, the buffers and the
    split: one status, which the ranks of a data-parallel fit agree on before
    anything runs (bad rows or a failed allocation on any rank end all). */
@@ -449,7 +489,11 @@ static nnact_status start_run(struct fit_run *f, size_t n, int *allocated)
 {
     const struct nnact__fit_settings *s = f->s;
     *allocated = 0;
-    nnact_status st = check_args(f->who, f->net, f->o, n, f->x, f->t, s);
+    nnact_status st = NNACT_OK;
+    /* first of the collective calls, made whatever this rank finds below;
+       before the checks, so that their detail is the one agreed on */
+    if (f->dist) st = nnact__fit_dist_same(f->who, &s->dist, settings_digest(s, f->net, f->k, n));
+    if (st == NNACT_OK) st = check_args(f->who, f->net, f->o, n, f->x, f->t, s);
     if (st == NNACT_OK) st = make_plan(f->who, f->net, f->o, f->k, n, s, &f->p);
     if (st == NNACT_OK) st = check_data(f->who, f->k, n, f->x, f->t, &f->p);
     if (st == NNACT_OK) {
@@ -464,7 +508,21 @@ static nnact_status start_run(struct fit_run *f, size_t n, int *allocated)
     if (st == NNACT_OK) st = nnact__fit_dist_prepare(&f->dc, f->p.batch, &bound);
     st = nnact__fit_dist_agree(f->who, &s->dist, st);
     if (st != NNACT_OK && bound) nnact__fit_dist_unbind(f->o);
+    f->bound = st == NNACT_OK && bound;
+    if (f->bound) f->steps_start = nnact_opt_step_count(f->o);
     return st;
+}
+
+nnact_status nnact__fit_dist_refused(const char *who, const nnact_net *net, nnact_loss_kind k,
+                                     size_t n, const struct nnact__fit_settings *s, nnact_status st)
+{
+    char detail[512];
+    snprintf(detail, sizeof detail, "%s", nnact_last_error());
+    /* the other ranks' start: the settings compared, then the agreement;
+       this rank's own refusal is the detail it agrees with */
+    (void)nnact__fit_dist_same(who, &s->dist, settings_digest(s, net, k, n));
+    nnact__fail(st, "%s", detail);
+    return nnact__fit_dist_agree(who, &s->dist, st);
 }
 
 nnact_status nnact__fit(const char *who, nnact_net *net, nnact_opt *o, nnact_loss_kind k, size_t n,
@@ -487,6 +545,10 @@ nnact_status nnact__fit(const char *who, nnact_net *net, nnact_opt *o, nnact_los
         return st;
     }
     run_epochs(&f, &st);
+    /* failed before any step (the first step, agreed): the optimizer as it
+       came, unbound, as a one-process fit's failed first step leaves it */
+    if (st != NNACT_OK && f.bound && nnact_opt_step_count(o) == f.steps_start)
+        nnact__fit_dist_unbind(o);
     /* the best epoch's parameters: asked for, or after running out of patience */
     const int restore = s->restore_best || f.r.stop_reason == NNACT_FIT_STOP_EARLY;
     if (st == NNACT_OK && restore && f.b.best != NULL && f.r.best_epoch > 0)

@@ -267,7 +267,7 @@ nnact_status nnact_net_fit_run(nnact_net *net, nnact_opt *o, nnact_loss_kind k, 
         /* a data-parallel fit: the other ranks wait in the start's agreement,
            which this refusal takes part in (the one they are in) */
         if (st != NNACT_OK && cfg->s.dist.ranks > 0)
-            return nnact__fit_dist_agree(who, &cfg->s.dist, st);
+            return nnact__fit_dist_refused(who, net, k, n, &cfg->s, st);
         NNACT_FORWARD_IF_ERROR(st);
     }
     nnact_fit_report r;

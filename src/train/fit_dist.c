@@ -56,6 +56,32 @@ nnact_status nnact__fit_dist_agree(const char *who, const nnact_fit_dist *d, nna
                        (unsigned long long)d->ranks);
 }
 
+nnact_status nnact__fit_dist_same(const char *who, const nnact_fit_dist *d, uint64_t digest)
+{
+    /* The digest as four 16-bit words and their squares: integers below 2^53
+       for up to 2^20 ranks, so every rank gets the exact sums in any order of
+       additions (MPI_Allreduce's too). The sum is P w and the sum of squares
+       P w^2 only when every rank's word equals w (equal mean and mean of
+       squares: no variance), so every rank decides the same. */
+    enum { WORDS = 4 };
+    double v[2 * WORDS], mine[WORDS];
+    for (int i = 0; i < WORDS; i++) {
+        mine[i] = (double)((digest >> (16 * i)) & 0xffffu);
+        v[i] = mine[i];
+        v[WORDS + i] = mine[i] * mine[i];
+    }
+    if (d->sum(v, 2 * WORDS, d->user) != 0) return transport_failed(who, d, "sum");
+    const double p = (double)d->ranks;
+    for (int i = 0; i < WORDS; i++)
+        NNACT_RETURN_IF(v[i] != p * mine[i] || v[WORDS + i] != p * mine[i] * mine[i], NNACT_ERR_ARG,
+                        "%s: the fit configurations differ between ranks (epochs, start epoch, "
+                        "batch size, seed, validation fraction, shuffle, restore_best, "
+                        "checkpoint set or not, its interval, patience, schedule, loss, row "
+                        "count, parameter count or rank count)",
+                        who);
+    return NNACT_OK;
+}
+
 int nnact__fit_dist_any(const char *who, const nnact_fit_dist *d, int flag, nnact_status *st)
 {
     double v = flag ? 1.0 : 0.0;

@@ -44,6 +44,14 @@ NNACT_HIDDEN nnact_status nnact__fit(const char *who, nnact_net *net, nnact_opt 
                                      const struct nnact__fit_settings *s, nnact_fit_report *report,
                                      int *reported);
 
+/* A data-parallel fit refused on this rank before nnact__fit (status st, its
+ * detail in nnact_last_error()): takes part in the start's collective calls
+ * the other ranks make in nnact__fit and returns the agreed status. */
+NNACT_HIDDEN nnact_status nnact__fit_dist_refused(const char *who, const nnact_net *net,
+                                                  nnact_loss_kind k, size_t n,
+                                                  const struct nnact__fit_settings *s,
+                                                  nnact_status st);
+
 /* ---- the data-parallel fit (src/train/fit_dist.c) ---- */
 
 /* What a distributed step and the validation need besides the rows. */
@@ -68,6 +76,13 @@ NNACT_HIDDEN void nnact__fit_dist_shard(const nnact_fit_dist *d, size_t rows, si
    or NNACT_OK. NNACT_ERR_IO when the transport fails. */
 NNACT_HIDDEN nnact_status nnact__fit_dist_agree(const char *who, const nnact_fit_dist *d,
                                                 nnact_status st);
+
+/* NNACT_OK on every rank when every rank passes the same digest (of its fit
+   settings); NNACT_ERR_ARG on every rank when any two differ (compared
+   exactly through d->sum, whatever its order of additions); NNACT_ERR_IO
+   when the transport fails. Not agreed: the caller's agreement follows. */
+NNACT_HIDDEN nnact_status nnact__fit_dist_same(const char *who, const nnact_fit_dist *d,
+                                               uint64_t digest);
 
 /* 1 on every rank when `flag` is nonzero on any (through d->sum); *st set to
    NNACT_ERR_IO when the transport fails. */
