@@ -942,12 +942,15 @@ static void test_refused_chain(void **state)
     nnact__free(data);
 }
 
-/* A model whose graph holds one node with the given body bytes; the reader
- * refuses it before any import. */
-static void node_refused(const struct pbw *node, const char *words)
+/* GraphProto's fields for one node and one initializer (onnx.proto) */
+enum { GRAPH_NODE = 1, GRAPH_INITIALIZER = 5 };
+
+/* A model whose graph holds one node or initializer (field) with the given
+ * body bytes; the reader refuses it before any import. */
+static void graph_item_refused(int field, const struct pbw *body, const char *words)
 {
     struct pbw g = {0};
-    nnact__pbw_bytes(&g, 1, node->p, node->len);
+    nnact__pbw_bytes(&g, field, body->p, body->len);
     size_t size;
     unsigned char *data = model_of(&g, &size);
     nnact__pbw_free(&g);
@@ -955,15 +958,14 @@ static void node_refused(const struct pbw *node, const char *words)
     nnact__free(data);
 }
 
+static void node_refused(const struct pbw *node, const char *words)
+{
+    graph_item_refused(GRAPH_NODE, node, words);
+}
+
 static void tensor_refused(const struct pbw *tensor, const char *words)
 {
-    struct pbw g = {0};
-    nnact__pbw_bytes(&g, 5, tensor->p, tensor->len);
-    size_t size;
-    unsigned char *data = model_of(&g, &size);
-    nnact__pbw_free(&g);
-    expect_refused(data, size, NNACT_ERR_FORMAT, words);
-    nnact__free(data);
+    graph_item_refused(GRAPH_INITIALIZER, tensor, words);
 }
 
 /* Review of issue 16, item 7: each refusal of the reader. */
